@@ -1,0 +1,73 @@
+// swift-tools-version: 6.0
+//
+// exsim: a deterministic exchange simulator and latency test bench.
+// Module layout and import rules: see docs/architecture.md (DESIGN).
+
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "exsim",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "exsim", targets: ["exsim"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.5.0"),
+    ],
+    targets: [
+        // Virtual time, event queue, seeded random streams, trace digest. Imports nothing.
+        .target(name: "SimKernel", swiftSettings: strict),
+        // Price-time order books and venue rules. Imports nothing.
+        .target(name: "MatchingEngine", swiftSettings: strict),
+        // Latency recorders and throughput counters.
+        .target(
+            name: "Measure",
+            dependencies: [.product(name: "Histogram", package: "hdrhistogram-swift")],
+            swiftSettings: strict
+        ),
+        // Versioned report model, JSON / Markdown, baseline gate.
+        .target(name: "Report", dependencies: ["Measure"], swiftSettings: strict),
+        // Seeded participants that generate order flow.
+        .target(name: "OrderFlow", dependencies: ["SimKernel", "MatchingEngine"], swiftSettings: strict),
+        // The discrete-event world: kernel + venues + flows + measurement.
+        .target(
+            name: "Simulation",
+            dependencies: ["SimKernel", "MatchingEngine", "OrderFlow", "Measure"],
+            swiftSettings: strict
+        ),
+        // YAML scenario files, validation with file:line:column errors, wiring.
+        .target(
+            name: "Scenario",
+            dependencies: [
+                "Simulation", "SimKernel", "MatchingEngine", "OrderFlow",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Collections", package: "swift-collections"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "exsim",
+            dependencies: [
+                "Scenario", "Simulation", "SimKernel", "MatchingEngine", "OrderFlow", "Measure", "Report",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(name: "SimKernelTests", dependencies: ["SimKernel"]),
+        .testTarget(name: "MatchingEngineTests", dependencies: ["MatchingEngine", "SimKernel"]),
+        .testTarget(name: "MeasureTests", dependencies: ["Measure"]),
+        .testTarget(name: "ReportTests", dependencies: ["Report", "Measure"]),
+        .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "Simulation"]),
+        .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Scenario", "SimKernel"]),
+        .testTarget(name: "ExsimCLITests", dependencies: ["exsim"]),
+    ]
+)

@@ -1,0 +1,102 @@
+/// A priority queue of events ordered by (time, insertion sequence).
+///
+/// Entries live inline in one contiguous binary heap, so scheduling an event
+/// allocates nothing beyond the array's amortised growth. Equal times are
+/// delivered in the order they were scheduled, never by address or hash.
+///
+/// - Complexity: `push` and `popMin` are O(log n); `peekTime` is O(1).
+public struct EventQueue<Payload> {
+    public struct Entry {
+        public var time: Nanoseconds
+        public var sequence: UInt64
+        public var payload: Payload
+
+        @inlinable
+        init(time: Nanoseconds, sequence: UInt64, payload: Payload) {
+            self.time = time
+            self.sequence = sequence
+            self.payload = payload
+        }
+    }
+
+    @usableFromInline var heap: ContiguousArray<Entry> = []
+    /// Starts at 1 so that 0 can mean "no event" to callers that track sequences.
+    @usableFromInline var sequenceCounter: UInt64 = 1
+    public var nextSequence: UInt64 { sequenceCounter }
+
+    public init(reservingCapacity capacity: Int = 1024) {
+        heap.reserveCapacity(capacity)
+    }
+
+    public var count: Int { heap.count }
+    public var isEmpty: Bool { heap.isEmpty }
+    public var peekTime: Nanoseconds? { heap.first?.time }
+
+    /// Adds an event; returns its insertion sequence number.
+    @inlinable
+    @discardableResult
+    public mutating func push(_ payload: Payload, at time: Nanoseconds) -> UInt64 {
+        let sequence = sequenceCounter
+        sequenceCounter &+= 1
+        heap.append(Entry(time: time, sequence: sequence, payload: payload))
+        siftUp(heap.count - 1)
+        return sequence
+    }
+
+    /// Removes and returns the earliest event (lowest sequence among equal times).
+    @inlinable
+    public mutating func popMin() -> Entry? {
+        guard !heap.isEmpty else { return nil }
+        if heap.count == 1 { return heap.removeLast() }
+        heap.swapAt(0, heap.count - 1)
+        let earliest = heap.removeLast()
+        siftDown(0)
+        return earliest
+    }
+
+    @inlinable
+    static func precedes(_ a: Entry, _ b: Entry) -> Bool {
+        a.time < b.time || (a.time == b.time && a.sequence < b.sequence)
+    }
+
+    @inlinable
+    mutating func siftUp(_ start: Int) {
+        heap.withUnsafeMutableBufferPointer { buffer in
+            var child = start
+            let moving = buffer[child]
+            while child > 0 {
+                let parent = (child - 1) >> 1
+                guard Self.precedes(moving, buffer[parent]) else { break }
+                buffer[child] = buffer[parent]
+                child = parent
+            }
+            buffer[child] = moving
+        }
+    }
+
+    @inlinable
+    mutating func siftDown(_ start: Int) {
+        heap.withUnsafeMutableBufferPointer { buffer in
+            let count = buffer.count
+            var parent = start
+            let moving = buffer[parent]
+            while true {
+                var child = 2 * parent + 1
+                if child >= count { break }
+                if child + 1 < count && Self.precedes(buffer[child + 1], buffer[child]) { child += 1 }
+                guard Self.precedes(buffer[child], moving) else { break }
+                buffer[parent] = buffer[child]
+                parent = child
+            }
+            buffer[parent] = moving
+        }
+    }
+
+    /// Checks the heap property; O(n). For tests.
+    public func checkInvariants() -> Bool {
+        for index in 1..<max(heap.count, 1) where Self.precedes(heap[index], heap[(index - 1) >> 1]) {
+            return false
+        }
+        return true
+    }
+}

@@ -1,0 +1,125 @@
+/// A handle to a cancellable timer.
+public struct TimerHandle: Hashable, Sendable {
+    @usableFromInline let slot: Int32
+    @usableFromInline let sequence: UInt64
+}
+
+/// The discrete-event kernel: a virtual nanosecond clock and the queue of
+/// events still to deliver. The driver pulls events one at a time with
+/// `next(until:)` and handles them itself, so delivery costs no closure call
+/// and no existential.
+///
+/// Every delivered event is absorbed into `digest` with its time; a run's
+/// digest therefore identifies its whole event trace.
+public struct Kernel<Event: TraceRecordable> {
+    @usableFromInline var currentTime: Nanoseconds = 0
+    @usableFromInline var traceDigest = TraceDigest()
+    @usableFromInline var delivered: UInt64 = 0
+
+    /// The virtual clock.
+    @inlinable public var now: Nanoseconds { currentTime }
+    /// Digest of every event delivered so far.
+    public var digest: TraceDigest { traceDigest }
+    /// Events delivered so far (cancelled timers excluded).
+    public var deliveredCount: UInt64 { delivered }
+
+    @usableFromInline var queue: EventQueue<Scheduled>
+    /// Sequence number of the live timer in each slot; 0 when the slot is free
+    /// or its timer was cancelled (queue sequence numbers start at 1).
+    @usableFromInline var timerSlots: ContiguousArray<UInt64> = []
+    @usableFromInline var freeTimerSlots: ContiguousArray<Int32> = []
+
+    @usableFromInline
+    struct Scheduled {
+        @usableFromInline var event: Event
+        /// -1 for events that cannot be cancelled.
+        @usableFromInline var timerSlot: Int32
+
+        @inlinable
+        init(event: Event, timerSlot: Int32) {
+            self.event = event
+            self.timerSlot = timerSlot
+        }
+    }
+
+    public init(reservingCapacity capacity: Int = 4096) {
+        queue = EventQueue(reservingCapacity: capacity)
+    }
+
+    public var pendingCount: Int { queue.count }
+    public var nextEventTime: Nanoseconds? { queue.peekTime }
+
+    /// Schedules an event at an absolute time, never in the past.
+    @inlinable
+    public mutating func schedule(_ event: Event, at time: Nanoseconds) {
+        precondition(time >= now, "event scheduled in the past: \(time) < now \(now)")
+        queue.push(Scheduled(event: event, timerSlot: -1), at: time)
+    }
+
+    /// Schedules an event `delay` nanoseconds from now.
+    @inlinable
+    public mutating func schedule(_ event: Event, after delay: Nanoseconds) {
+        precondition(delay >= 0, "negative delay \(delay)")
+        schedule(event, at: now &+ delay)
+    }
+
+    /// Schedules an event that may be cancelled before it is delivered.
+    public mutating func scheduleTimer(_ event: Event, at time: Nanoseconds) -> TimerHandle {
+        precondition(time >= now, "timer set in the past: \(time) < now \(now)")
+        let slot: Int32
+        if let free = freeTimerSlots.popLast() {
+            slot = free
+        } else {
+            slot = Int32(timerSlots.count)
+            timerSlots.append(0)
+        }
+        let sequence = queue.push(Scheduled(event: event, timerSlot: slot), at: time)
+        timerSlots[Int(slot)] = sequence
+        return TimerHandle(slot: slot, sequence: sequence)
+    }
+
+    /// Cancels a timer; returns false if it already fired or was cancelled.
+    @discardableResult
+    public mutating func cancel(_ timer: TimerHandle) -> Bool {
+        guard timerSlots[Int(timer.slot)] == timer.sequence else { return false }
+        timerSlots[Int(timer.slot)] = 0
+        // The slot is freed when its queue entry comes out, so it is never reused early.
+        return true
+    }
+
+    /// Delivers the next event due at or before `limit`, advancing the clock to
+    /// its time; nil when none is due (the clock then stays where it is).
+    @inlinable
+    public mutating func next(until limit: Nanoseconds = .max) -> Event? {
+        while let time = queue.peekTime, time <= limit {
+            let entry = queue.popMin().unsafelyUnwrapped
+            let slot = entry.payload.timerSlot
+            if slot >= 0 {
+                let live = timerSlots[Int(slot)] == entry.sequence
+                releaseTimerSlot(slot)
+                if !live { continue }
+            }
+            precondition(entry.time >= now, "time went backwards")
+            currentTime = entry.time
+            delivered &+= 1
+            traceDigest.absorb(entry.time)
+            entry.payload.event.record(into: &traceDigest)
+            return entry.payload.event
+        }
+        return nil
+    }
+
+    @usableFromInline
+    mutating func releaseTimerSlot(_ slot: Int32) {
+        timerSlots[Int(slot)] = 0
+        freeTimerSlots.append(slot)
+    }
+
+    /// Moves the clock forward to `time` without delivering anything (used to
+    /// end a run at its scheduled end when the queue drains early).
+    public mutating func advance(to time: Nanoseconds) {
+        precondition(time >= now, "clock cannot go back")
+        precondition(queue.peekTime.map { $0 >= time } ?? true, "events pending before \(time)")
+        currentTime = time
+    }
+}

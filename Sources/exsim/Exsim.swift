@@ -1,0 +1,13 @@
+import ArgumentParser
+
+@main
+struct Exsim: ParsableCommand {
+    static let version = "0.1.0"
+
+    static let configuration = CommandConfiguration(
+        commandName: "exsim",
+        abstract: "A deterministic exchange simulator and latency test bench.",
+        version: version,
+        subcommands: []
+    )
+}
