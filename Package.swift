@@ -40,7 +40,10 @@ let package = Package(
         // The discrete-event world: kernel + venues + flows + measurement.
         .target(
             name: "Simulation",
-            dependencies: ["SimKernel", "MatchingEngine", "OrderFlow", "Measure"],
+            dependencies: [
+                "SimKernel", "MatchingEngine", "OrderFlow", "Measure",
+                .product(name: "DequeModule", package: "swift-collections"),
+            ],
             swiftSettings: strict
         ),
         // YAML scenario files, validation with file:line:column errors, wiring.

@@ -109,6 +109,13 @@ public struct Kernel<Event: TraceRecordable> {
         return nil
     }
 
+    /// Adds a driver-side fact (for instance the fields of an instruction a
+    /// component just generated) to the trace digest.
+    @inlinable
+    public mutating func recordInTrace(_ word: UInt64) {
+        traceDigest.absorb(word)
+    }
+
     @usableFromInline
     mutating func releaseTimerSlot(_ slot: Int32) {
         timerSlots[Int(slot)] = 0

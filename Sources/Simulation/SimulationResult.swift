@@ -1,0 +1,56 @@
+import Measure
+import SimKernel
+
+/// Counts of what happened in a run.
+public struct SimulationCounts: Hashable, Sendable {
+    public var ordersSent: UInt64 = 0
+    public var cancelsSent: UInt64 = 0
+    public var replacesSent: UInt64 = 0
+    public var ordersAccepted: UInt64 = 0
+    public var ordersRejected: UInt64 = 0
+    /// Rejected cancels and replaces (typically: the order had already left the book).
+    public var instructionsRejected: UInt64 = 0
+    public var trades: UInt64 = 0
+    public var executedQuantity: Int64 = 0
+    /// Unsolicited cancels: IOC/market remainders, self-trade prevention, end of day.
+    public var cancelled: UInt64 = 0
+    public var bookChanges: UInt64 = 0
+    public var phaseChanges: UInt64 = 0
+
+    public init() {}
+
+    public var instructionsSent: UInt64 { ordersSent + cancelsSent + replacesSent }
+}
+
+/// What one venue did over the run.
+public struct VenueStatistics: Hashable, Sendable {
+    public var name: String
+    public var instructionsServed: UInt64
+    public var busyNs: Int64
+    public var maxQueueDepth: Int
+    /// Fraction of the run's elapsed simulated time the venue was serving.
+    public var utilisation: Double
+}
+
+/// The outcome of a simulated run: counts, latency distributions,
+/// throughput, and the trace digest that identifies the run.
+public struct SimulationResult: Sendable {
+    public var config: SimulationConfig
+    public var traceDigest: String
+    public var eventsDelivered: UInt64
+    /// Simulated time when the last event was delivered.
+    public var endTimeNs: Nanoseconds
+    public var counts: SimulationCounts
+    /// New order sent → its acknowledgement received.
+    public var orderToAck: LatencyRecorder
+    /// New order sent → each fill it received on arrival (aggressive fills).
+    public var orderToFill: LatencyRecorder
+    /// Cancel sent → its acknowledgement received.
+    public var cancelToAck: LatencyRecorder
+    /// Instructions served by venues, per simulated second.
+    public var instructionsServed: ThroughputCounter
+    public var tradesPerSecond: ThroughputCounter
+    public var venues: [VenueStatistics]
+    public var invariantsChecked: Bool
+    public var invariantViolations: [String]
+}
