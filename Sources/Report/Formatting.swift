@@ -1,0 +1,21 @@
+import Foundation
+
+/// "850 ns", "1.23 µs", "4.50 ms", "2.00 s".
+public func formatNanoseconds<T: BinaryInteger>(_ value: T) -> String {
+    formatNanoseconds(Double(value))
+}
+
+public func formatNanoseconds(_ value: Double) -> String {
+    let magnitude = abs(value)
+    if magnitude < 1_000 { return String(format: "%.0f ns", value) }
+    if magnitude < 1_000_000 { return String(format: "%.2f µs", value / 1e3) }
+    if magnitude < 1_000_000_000 { return String(format: "%.2f ms", value / 1e6) }
+    return String(format: "%.2f s", value / 1e9)
+}
+
+/// "950/s", "12.5k/s", "1.00M/s".
+public func formatRate(_ perSecond: Double) -> String {
+    if perSecond >= 1e6 { return String(format: "%.2fM/s", perSecond / 1e6) }
+    if perSecond >= 1e3 { return String(format: "%.1fk/s", perSecond / 1e3) }
+    return String(format: "%.0f/s", perSecond)
+}

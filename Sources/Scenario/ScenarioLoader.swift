@@ -1,0 +1,289 @@
+import Foundation
+import Simulation
+import Yams
+
+/// Reads YAML scenario files into a `SimulationConfig`. Every mistake is a
+/// `ScenarioError` naming file:line:column and what was expected.
+/// The format is documented in docs/scenarios.md.
+public enum ScenarioLoader {
+    public static func load(path: String) throws(ScenarioError) -> SimulationConfig {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ScenarioError(file: path, line: 1, column: 1, message: "cannot read the file")
+        }
+        return try parse(yaml: String(decoding: data, as: UTF8.self), file: path)
+    }
+
+    public static func parse(yaml: String, file: String) throws(ScenarioError) -> SimulationConfig {
+        let root: Node
+        do {
+            guard let node = try Yams.compose(yaml: yaml) else {
+                throw ScenarioError(file: file, line: 1, column: 1, message: "the file is empty; expected a scenario mapping")
+            }
+            root = node
+        } catch let error as ScenarioError {
+            throw error
+        } catch let error as YamlError {
+            throw syntaxError(error, file: file)
+        } catch {
+            throw ScenarioError(file: file, line: 1, column: 1, message: "YAML error: \(error)")
+        }
+        var reader = ScenarioReader(file: file)
+        return try reader.scenario(root)
+    }
+
+    static func syntaxError(_ error: YamlError, file: String) -> ScenarioError {
+        switch error {
+        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
+            return ScenarioError(file: file, line: mark.line, column: mark.column, message: "YAML syntax error: \(problem)")
+        default:
+            return ScenarioError(file: file, line: 1, column: 1, message: "YAML error: \(error)")
+        }
+    }
+}
+
+/// Walks the YAML node tree, checking keys, types and ranges.
+struct ScenarioReader {
+    let file: String
+
+    func error(_ node: Node, _ message: String) -> ScenarioError {
+        ScenarioError(file: file, line: node.mark?.line ?? 1, column: node.mark?.column ?? 1, message: message)
+    }
+
+    /// The mapping's entries by key, after refusing unknown and duplicate keys.
+    func fields(_ node: Node, allowed: [String], required: [String], what: String) throws(ScenarioError) -> [String: (key: Node, value: Node)] {
+        guard case .mapping(let mapping) = node else { throw error(node, "expected \(what) (a mapping of keys to values)") }
+        var result: [String: (key: Node, value: Node)] = [:]
+        for (key, value) in mapping {
+            guard let name = key.string else { throw error(key, "expected a key name") }
+            guard allowed.contains(name) else {
+                let hint = suggestion(for: name, among: allowed).map { "; did you mean '\($0)'?" } ?? "; expected one of: \(allowed.joined(separator: ", "))"
+                throw error(key, "unknown key '\(name)' in \(what)\(hint)")
+            }
+            guard result[name] == nil else { throw error(key, "duplicate key '\(name)'") }
+            result[name] = (key, value)
+        }
+        for name in required where result[name] == nil {
+            throw error(node, "\(what) lacks the required key '\(name)'")
+        }
+        return result
+    }
+
+    func scalar(_ node: Node, _ expected: String) throws(ScenarioError) -> String {
+        guard case .scalar(let scalar) = node else { throw error(node, "expected \(expected)") }
+        return scalar.string
+    }
+
+    func string(_ node: Node, _ expected: String = "a string") throws(ScenarioError) -> String {
+        let text = try scalar(node, expected)
+        guard !text.isEmpty else { throw error(node, "expected \(expected), found an empty value") }
+        return text
+    }
+
+    func duration(_ node: Node, positive: Bool = true) throws(ScenarioError) -> Int64 {
+        let text = try scalar(node, ScenarioValues.durationHint)
+        guard let value = ScenarioValues.duration(text) else { throw error(node, "'\(text)' is not \(ScenarioValues.durationHint)") }
+        if positive, value <= 0 { throw error(node, "expected a duration greater than zero") }
+        return value
+    }
+
+    func integer(_ node: Node, _ range: ClosedRange<Int64>, _ what: String) throws(ScenarioError) -> Int64 {
+        let text = try scalar(node, "an integer")
+        guard let value = Int64(text) else { throw error(node, "'\(text)' is not an integer; expected \(what)") }
+        guard range.contains(value) else { throw error(node, "\(value) is out of range; expected \(what) in \(range.lowerBound)...\(range.upperBound)") }
+        return value
+    }
+
+    func number(_ node: Node, _ range: ClosedRange<Double>, _ what: String) throws(ScenarioError) -> Double {
+        let text = try scalar(node, "a number")
+        guard let value = Double(text), value.isFinite else { throw error(node, "'\(text)' is not a number; expected \(what)") }
+        guard range.contains(value) else { throw error(node, "\(text) is out of range; expected \(what) in \(range.lowerBound)...\(range.upperBound)") }
+        return value
+    }
+
+    func price(_ node: Node, _ what: String) throws(ScenarioError) -> Int64 {
+        let text = try scalar(node, ScenarioValues.priceHint)
+        guard let value = ScenarioValues.price(text), value > 0 else { throw error(node, "'\(text)' is not \(ScenarioValues.priceHint) (\(what), greater than zero)") }
+        return value
+    }
+
+    func choice<T>(_ node: Node, _ options: [(String, T)], _ what: String) throws(ScenarioError) -> T {
+        let text = try scalar(node, what)
+        guard let match = options.first(where: { $0.0 == text }) else {
+            let names = options.map(\.0)
+            let hint = suggestion(for: text, among: names).map { "; did you mean '\($0)'?" } ?? ""
+            throw error(node, "'\(text)' is not a \(what); expected one of: \(names.joined(separator: ", "))\(hint)")
+        }
+        return match.1
+    }
+
+    func sequence(_ node: Node, _ what: String) throws(ScenarioError) -> [Node] {
+        guard case .sequence(let sequence) = node else { throw error(node, "expected \(what) (a list)") }
+        return Array(sequence)
+    }
+
+    // MARK: The scenario
+
+    mutating func scenario(_ root: Node) throws(ScenarioError) -> SimulationConfig {
+        let f = try fields(root, allowed: ["name", "seed", "duration", "network", "venues", "flows", "schedule"],
+                           required: ["name", "seed", "duration", "venues", "flows"], what: "the scenario")
+        let name = try string(f["name"]!.value, "a scenario name")
+        let seedText = try scalar(f["seed"]!.value, "a seed")
+        guard let seed = UInt64(seedText) else { throw error(f["seed"]!.value, "'\(seedText)' is not a seed; expected an integer in 0...\(UInt64.max)") }
+        let durationNs = try duration(f["duration"]!.value)
+
+        var latencyNs: Int64 = 0
+        if let network = f["network"] {
+            let n = try fields(network.value, allowed: ["one_way_latency"], required: ["one_way_latency"], what: "network")
+            latencyNs = try duration(n["one_way_latency"]!.value, positive: false)
+        }
+
+        var venues: [VenueConfig] = []
+        var venueNodes: [Node] = []
+        let venueList = try sequence(f["venues"]!.value, "a list of venues")
+        guard !venueList.isEmpty else { throw error(f["venues"]!.value, "expected at least one venue") }
+        for node in venueList {
+            let venue = try self.venue(node)
+            if venues.contains(where: { $0.name == venue.name }) { throw error(node, "duplicate venue name '\(venue.name)'") }
+            venues.append(venue)
+            venueNodes.append(node)
+        }
+
+        var flows: [FlowConfig] = []
+        let flowList = try sequence(f["flows"]!.value, "a list of flows")
+        for node in flowList {
+            let flow = try self.flow(node, venues: venues)
+            if flows.contains(where: { $0.name == flow.name }) { throw error(node, "duplicate flow name '\(flow.name)'") }
+            flows.append(flow)
+        }
+
+        var phaseEvents: [PhaseEventConfig] = []
+        if let schedule = f["schedule"] {
+            for node in try sequence(schedule.value, "a list of scheduled phase changes") {
+                phaseEvents.append(try phaseEvent(node, venues: venues))
+            }
+        }
+        return SimulationConfig(name: name, seed: seed, durationNs: durationNs, oneWayLatencyNs: latencyNs,
+                                venues: venues, flows: flows, phaseEvents: phaseEvents)
+    }
+
+    func venue(_ node: Node) throws(ScenarioError) -> VenueConfig {
+        let f = try fields(node, allowed: ["name", "service_time", "self_trade_prevention", "symbols"],
+                           required: ["name", "service_time", "symbols"], what: "a venue")
+        let name = try string(f["name"]!.value, "a venue name")
+        let serviceTime = try self.serviceTime(f["service_time"]!.value)
+        var stp = SelfTradePrevention.none
+        if let node = f["self_trade_prevention"] {
+            stp = try choice(node.value, [("none", .none), ("cancel_newest", .cancelNewest), ("cancel_oldest", .cancelOldest),
+                                          ("cancel_both", .cancelBoth), ("decrement_and_cancel", .decrementAndCancel)],
+                             "self-trade prevention mode")
+        }
+        var symbols: [SymbolConfig] = []
+        let list = try sequence(f["symbols"]!.value, "a list of symbols")
+        guard !list.isEmpty else { throw error(f["symbols"]!.value, "expected at least one symbol") }
+        for symbolNode in list {
+            let s = try fields(symbolNode, allowed: ["name", "tick", "reference_price"], required: ["name", "tick", "reference_price"], what: "a symbol")
+            let symbolName = try string(s["name"]!.value, "a symbol name")
+            guard symbolName.count <= 8, symbolName.allSatisfy({ $0.isASCII && !$0.isWhitespace }) else {
+                throw error(s["name"]!.value, "symbol '\(symbolName)' must be 1 to 8 ASCII characters without spaces")
+            }
+            let tick = try price(s["tick"]!.value, "the tick size")
+            let reference = try price(s["reference_price"]!.value, "the reference price")
+            guard reference % tick == 0 else { throw error(s["reference_price"]!.value, "reference price is not a multiple of the tick size") }
+            if symbols.contains(where: { $0.name == symbolName }) { throw error(symbolNode, "duplicate symbol '\(symbolName)'") }
+            symbols.append(SymbolConfig(name: symbolName, tickSize: tick, referencePrice: Price(reference)))
+        }
+        return VenueConfig(name: name, symbols: symbols, serviceTime: serviceTime, selfTradePrevention: stp)
+    }
+
+    func serviceTime(_ node: Node) throws(ScenarioError) -> ServiceTimeModel {
+        guard case .mapping = node else { throw error(node, "expected a service time like { distribution: exponential, mean: 400ns }") }
+        let kinds = ["constant", "exponential", "uniform", "lognormal"]
+        let d = try fields(node, allowed: ["distribution", "value", "mean", "min", "max", "median", "sigma"], required: ["distribution"], what: "service_time")
+        let kind = try choice(d["distribution"]!.value, kinds.map { ($0, $0) }, "distribution")
+        func need(_ key: String) throws(ScenarioError) -> Node {
+            guard let entry = d[key] else { throw error(node, "a \(kind) service time needs '\(key)'") }
+            return entry.value
+        }
+        let allowedKeys: [String: [String]] = ["constant": ["value"], "exponential": ["mean"], "uniform": ["min", "max"], "lognormal": ["median", "sigma"]]
+        for (key, entry) in d where key != "distribution" && !(allowedKeys[kind] ?? []).contains(key) {
+            throw error(entry.key, "'\(key)' does not apply to a \(kind) service time; expected \((allowedKeys[kind] ?? []).joined(separator: ", "))")
+        }
+        switch kind {
+        case "constant": return .constant(ns: try duration(try need("value"), positive: false))
+        case "exponential": return .exponential(meanNs: try duration(try need("mean")))
+        case "uniform":
+            let minNs = try duration(try need("min"), positive: false)
+            let maxNs = try duration(try need("max"), positive: false)
+            guard minNs <= maxNs else { throw error(try need("max"), "max is below min") }
+            return .uniform(minNs: minNs, maxNs: maxNs)
+        default:
+            return .logNormal(medianNs: try duration(try need("median")), sigma: try number(try need("sigma"), 0...5, "a shape sigma"))
+        }
+    }
+
+    func flow(_ node: Node, venues: [VenueConfig]) throws(ScenarioError) -> FlowConfig {
+        let f = try fields(node, allowed: ["name", "venue", "symbols", "rate", "participants", "mix", "price", "quantity", "max_open_orders"],
+                           required: ["name", "venue", "rate", "participants", "mix"], what: "a flow")
+        let name = try string(f["name"]!.value, "a flow name")
+        let venueName = try string(f["venue"]!.value, "a venue name")
+        guard let venue = venues.first(where: { $0.name == venueName }) else {
+            throw error(f["venue"]!.value, "unknown venue '\(venueName)'; expected one of: \(venues.map(\.name).joined(separator: ", "))")
+        }
+        var symbols: [String] = []
+        if let list = f["symbols"] {
+            for symbolNode in try sequence(list.value, "a list of symbol names") {
+                let symbol = try string(symbolNode, "a symbol name")
+                guard venue.symbols.contains(where: { $0.name == symbol }) else {
+                    throw error(symbolNode, "venue '\(venueName)' has no symbol '\(symbol)'")
+                }
+                symbols.append(symbol)
+            }
+        }
+        let rateText = try scalar(f["rate"]!.value, ScenarioValues.rateHint)
+        guard let rate = ScenarioValues.rate(rateText) else { throw error(f["rate"]!.value, "'\(rateText)' is not \(ScenarioValues.rateHint) (greater than zero)") }
+        let participants = try integer(f["participants"]!.value, 1...100_000, "a number of participants")
+
+        let m = try fields(f["mix"]!.value, allowed: ["limit", "market", "ioc", "cancel", "replace"], required: [], what: "mix")
+        func weight(_ key: String) throws(ScenarioError) -> Double {
+            guard let entry = m[key] else { return 0 }
+            return try number(entry.value, 0...1_000_000, "a weight")
+        }
+        let mix = OrderMix(limit: try weight("limit"), market: try weight("market"), immediateOrCancel: try weight("ioc"),
+                           cancel: try weight("cancel"), replace: try weight("replace"))
+        guard mix.total > 0 else { throw error(f["mix"]!.value, "mix weights are all zero") }
+
+        var config = FlowConfig(name: name, venue: venueName, symbols: symbols, rateOrdersPerSecond: rate,
+                                participants: Int(participants), mix: mix)
+        if let priceNode = f["price"] {
+            let p = try fields(priceNode.value, allowed: ["spread_ticks", "walk_ticks", "walk_interval"], required: [], what: "price")
+            if let n = p["spread_ticks"] { config.priceSpreadTicks = try integer(n.value, 0...100_000, "a number of ticks") }
+            if let n = p["walk_ticks"] { config.midWalkTicks = try number(n.value, 0...100_000, "ticks per step") }
+            if let n = p["walk_interval"] { config.midStepIntervalNs = try duration(n.value) }
+        }
+        if let quantityNode = f["quantity"] {
+            let q = try fields(quantityNode.value, allowed: ["min", "max", "lot"], required: [], what: "quantity")
+            if let n = q["lot"] { config.lotSize = try integer(n.value, 1...1_000_000_000, "a lot size") }
+            if let n = q["min"] { config.minQuantity = try integer(n.value, 1...1_000_000_000, "a minimum quantity") }
+            if let n = q["max"] { config.maxQuantity = try integer(n.value, 1...1_000_000_000, "a maximum quantity") }
+            guard config.minQuantity <= config.maxQuantity else { throw error(quantityNode.value, "quantity min \(config.minQuantity) is above max \(config.maxQuantity)") }
+            guard config.maxQuantity >= config.lotSize else { throw error(quantityNode.value, "quantity max is below one lot") }
+        }
+        if let n = f["max_open_orders"] {
+            config.maxOpenOrdersPerParticipant = Int(try integer(n.value, 1...1_000_000, "open orders per participant"))
+        }
+        return config
+    }
+
+    func phaseEvent(_ node: Node, venues: [VenueConfig]) throws(ScenarioError) -> PhaseEventConfig {
+        let f = try fields(node, allowed: ["at", "venue", "symbol", "phase"], required: ["at", "venue", "symbol", "phase"], what: "a scheduled phase change")
+        let at = try duration(f["at"]!.value, positive: false)
+        let venueName = try string(f["venue"]!.value, "a venue name")
+        guard let venue = venues.first(where: { $0.name == venueName }) else {
+            throw error(f["venue"]!.value, "unknown venue '\(venueName)'; expected one of: \(venues.map(\.name).joined(separator: ", "))")
+        }
+        let symbol = try string(f["symbol"]!.value, "a symbol name")
+        guard venue.symbols.contains(where: { $0.name == symbol }) else { throw error(f["symbol"]!.value, "venue '\(venueName)' has no symbol '\(symbol)'") }
+        let phase = try choice(f["phase"]!.value, [("continuous", TradingPhase.continuous), ("halted", .halted), ("closed", .closed)], "trading phase")
+        return PhaseEventConfig(atNs: at, venue: venueName, symbol: symbol, phase: phase)
+    }
+}

@@ -1,0 +1,64 @@
+import MatchingEngine
+
+/// Parsers for the scalar values of a scenario file. Each returns nil when
+/// the text is not of its kind; the caller reports file:line:column.
+public enum ScenarioValues {
+    static let durationHint = "a duration like 500ns, 5us, 1.5ms or 1s"
+    static let rateHint = "a rate like 250000/s, 250k/s or 1M/s"
+    static let priceHint = "a decimal price with at most 4 decimals, like 190.25"
+
+    /// Exact: "1.5ms" is 1,500,000 ns; fractions of a nanosecond are refused.
+    public static func duration(_ text: String) -> Int64? {
+        let units: [(String, Int64)] = [("ns", 1), ("us", 1_000), ("µs", 1_000), ("ms", 1_000_000), ("s", 1_000_000_000)]
+        for (suffix, scale) in units where text.hasSuffix(suffix) {
+            let number = String(text.dropLast(suffix.count)).trimmingSpaces
+            return scaledDecimal(number, scale: scale)
+        }
+        return nil
+    }
+
+    /// "190.25" → 1,902,500 price units (1/10,000).
+    static func price(_ text: String) -> Int64? {
+        scaledDecimal(text, scale: 10_000)
+    }
+
+    public static func rate(_ text: String) -> Double? {
+        var body = text.trimmingSpaces
+        if body.hasSuffix("/s") { body.removeLast(2) }
+        var scale: Int64 = 1
+        if body.hasSuffix("k") { scale = 1_000; body.removeLast() } else if body.hasSuffix("M") { scale = 1_000_000; body.removeLast() }
+        guard let value = scaledDecimal(body, scale: scale), value > 0 else { return nil }
+        return Double(value)
+    }
+
+    /// A non-negative decimal times `scale`, exactly, or nil if it does not
+    /// come out whole or does not fit.
+    static func scaledDecimal(_ text: String, scale: Int64) -> Int64? {
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count <= 2, let whole = parts.first, !whole.isEmpty, whole.allSatisfy(\.isASCII), whole.allSatisfy(\.isNumber) else { return nil }
+        guard let integer = Int64(whole) else { return nil }
+        var (result, overflow) = integer.multipliedReportingOverflow(by: scale)
+        guard !overflow else { return nil }
+        if parts.count == 2 {
+            let fraction = parts[1]
+            guard !fraction.isEmpty, fraction.count <= 18, fraction.allSatisfy(\.isASCII), fraction.allSatisfy(\.isNumber) else { return nil }
+            var denominator: Int64 = 1
+            for _ in 0..<fraction.count { denominator *= 10 }
+            guard let numerator = Int64(fraction) else { return nil }
+            let (scaled, overflowFraction) = numerator.multipliedReportingOverflow(by: scale)
+            guard !overflowFraction, scaled % denominator == 0 else { return nil }
+            (result, overflow) = result.addingReportingOverflow(scaled / denominator)
+            guard !overflow else { return nil }
+        }
+        return result
+    }
+}
+
+extension String {
+    var trimmingSpaces: String {
+        var text = Substring(self)
+        while text.first == " " { text.removeFirst() }
+        while text.last == " " { text.removeLast() }
+        return String(text)
+    }
+}

@@ -1,0 +1,126 @@
+import Foundation
+import Testing
+
+@Suite(.serialized) struct ExsimCLITests {
+    func reportJSON(in directory: URL) throws -> [String: Any] {
+        let data = try Data(contentsOf: directory.appendingPathComponent("report.json"))
+        return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+    }
+
+    @Test func helpListsTheSubcommands() throws {
+        let output = try ExsimProcess.run(["--help"])
+        #expect(output.status == 0)
+        for subcommand in ["run", "validate", "gate", "bench"] {
+            #expect(output.stdout.contains(subcommand), "help lacks \(subcommand)")
+        }
+    }
+
+    @Test func quickstartRunTwiceGivesTheSameDigest() throws {
+        let first = try ExsimProcess.temporaryDirectory("first")
+        let second = try ExsimProcess.temporaryDirectory("second")
+        defer {
+            try? FileManager.default.removeItem(at: first)
+            try? FileManager.default.removeItem(at: second)
+        }
+        let runA = try ExsimProcess.run(["run", "Scenarios/quickstart.yaml", "--check", "--out", first.path])
+        #expect(runA.status == 0, "\(runA.stderr)")
+        let runB = try ExsimProcess.run(["run", "Scenarios/quickstart.yaml", "--check", "--out", second.path])
+        #expect(runB.status == 0, "\(runB.stderr)")
+
+        let reportA = try reportJSON(in: first)
+        let reportB = try reportJSON(in: second)
+        let digestA = try #require(reportA["traceDigest"] as? String)
+        #expect(digestA.count == 32)
+        #expect(digestA == reportB["traceDigest"] as? String)
+        #expect(runA.stdout.contains(digestA), "the summary prints the digest")
+        #expect(FileManager.default.fileExists(atPath: first.appendingPathComponent("summary.md").path))
+
+        // A million instructions per second for one simulated second.
+        let counts = try #require(reportA["counts"] as? [String: Any])
+        let sent = (counts["ordersSent"] as? Int ?? 0) + (counts["cancelsSent"] as? Int ?? 0) + (counts["replacesSent"] as? Int ?? 0)
+        #expect(sent > 990_000 && sent < 1_010_000, "sent \(sent)")
+        #expect((counts["trades"] as? Int ?? 0) > 0)
+        let invariants = try #require(reportA["invariants"] as? [String: Any])
+        #expect(invariants["checked"] as? Bool == true)
+        #expect((invariants["violations"] as? [Any])?.isEmpty == true)
+    }
+
+    @Test func anotherSeedGivesAnotherDigest() throws {
+        let first = try ExsimProcess.temporaryDirectory("seed1")
+        let second = try ExsimProcess.temporaryDirectory("seed2")
+        defer {
+            try? FileManager.default.removeItem(at: first)
+            try? FileManager.default.removeItem(at: second)
+        }
+        let runA = try ExsimProcess.run(["run", "Scenarios/smoke.yaml", "--seed", "1", "--quiet", "--out", first.path])
+        let runB = try ExsimProcess.run(["run", "Scenarios/smoke.yaml", "--seed", "2", "--quiet", "--out", second.path])
+        #expect(runA.status == 0 && runB.status == 0, "\(runA.stderr)\(runB.stderr)")
+        let digestA = try reportJSON(in: first)["traceDigest"] as? String
+        let digestB = try reportJSON(in: second)["traceDigest"] as? String
+        #expect(digestA != nil && digestA != digestB)
+    }
+
+    @Test func validateAcceptsTheShippedScenarios() throws {
+        let output = try ExsimProcess.run(["validate", "Scenarios/quickstart.yaml", "Scenarios/smoke.yaml"])
+        #expect(output.status == 0, "\(output.stderr)")
+    }
+
+    @Test func validateNamesFileLineAndColumn() throws {
+        let directory = try ExsimProcess.temporaryDirectory("bad")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let original = try String(contentsOf: ExsimProcess.packageRoot.appendingPathComponent("Scenarios/smoke.yaml"), encoding: .utf8)
+        let lines = original.components(separatedBy: "\n")
+        let seedLine = try #require(lines.firstIndex { $0.hasPrefix("seed:") })
+        var broken = lines
+        broken[seedLine] = "sede: 3"
+        let file = directory.appendingPathComponent("broken.yaml")
+        try broken.joined(separator: "\n").write(to: file, atomically: true, encoding: .utf8)
+
+        let output = try ExsimProcess.run(["validate", file.path])
+        #expect(output.status != 0)
+        #expect(output.stderr.contains("broken.yaml:\(seedLine + 1):1"), "\(output.stderr)")
+        #expect(output.stderr.contains("sede"))
+
+        let run = try ExsimProcess.run(["run", file.path, "--out", directory.path])
+        #expect(run.status != 0)
+        #expect(run.stderr.contains("broken.yaml:\(seedLine + 1):1"))
+    }
+
+    @Test func gatePassesOnItselfAndFailsOnARegression() throws {
+        let directory = try ExsimProcess.temporaryDirectory("gate")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let run = try ExsimProcess.run(["run", "Scenarios/smoke.yaml", "--quiet", "--out", directory.path])
+        #expect(run.status == 0, "\(run.stderr)")
+        let report = directory.appendingPathComponent("report.json").path
+
+        let same = try ExsimProcess.run(["gate", "--baseline", report, report, "--require-digest"])
+        #expect(same.status == 0, "\(same.stdout)\(same.stderr)")
+
+        // A baseline that claims twice the throughput and half the latency.
+        var json = try reportJSON(in: directory)
+        var throughput = try #require(json["throughput"] as? [String: Any])
+        throughput["ordersPerSecond"] = (throughput["ordersPerSecond"] as? Double ?? 0) * 2
+        json["throughput"] = throughput
+        json["traceDigest"] = String(repeating: "0", count: 32)
+        let baseline = directory.appendingPathComponent("baseline.json")
+        try JSONSerialization.data(withJSONObject: json).write(to: baseline)
+
+        let regressed = try ExsimProcess.run(["gate", "--baseline", baseline.path, report])
+        #expect(regressed.status == 1, "\(regressed.stdout)\(regressed.stderr)")
+        #expect(regressed.stdout.contains("FAIL"))
+    }
+
+    @Test func benchesRunBriefly() throws {
+        let kernel = try ExsimProcess.run(["bench", "kernel", "--events", "20000", "--pending", "100"])
+        #expect(kernel.status == 0, "\(kernel.stderr)")
+        #expect(kernel.stdout.contains("events/s"))
+        #expect(kernel.stdout.contains("machine:"))
+
+        let engine = try ExsimProcess.run([
+            "bench", "engine", "--orders", "20000", "--rates", "50k", "--seconds", "0.05", "--operations", "20000",
+        ])
+        #expect(engine.status == 0, "\(engine.stderr)")
+        #expect(engine.stdout.contains("inserts/s"))
+        #expect(engine.stdout.contains("maximum throughput"))
+    }
+}
