@@ -191,18 +191,20 @@ public struct MatchingEngine: Sendable {
         settleAfterMatching(slot: slot, isMarket: false, events: &events)
     }
 
-    /// Moves a symbol to another phase. Leaving `.halted` for `.continuous`
-    /// runs the reopening auction; entering `.closed` cancels day orders.
+    /// Moves a symbol to another phase. Entering `.continuous`
+    /// from `.halted` or `.closed` runs an uncrossing auction; entering
+    /// `.closed` cancels day orders.
     public mutating func setPhase(_ phase: TradingPhase, symbol: SymbolIndex, events: inout [EngineEvent]) {
         let index = Int(symbol.rawValue)
         precondition(index >= 0 && index < books.count, "unknown symbol \(symbol)")
-        let previous = books[index].phase
-        guard previous != phase else { return }
+        guard books[index].phase != phase else { return }
         books[index].phase = phase
         events.append(.phaseChanged(symbol: symbol, phase: phase))
         if phase == .closed {
             cancelDayOrders(symbol: index, events: &events)
-        } else if phase == .continuous, previous == .halted {
+        } else if phase == .continuous {
+            // From .halted (reopening) or .closed (opening, where GTC orders left
+            // crossed by a halt may remain): uncross before continuous trading.
             runAuction(symbol: index, events: &events)
         }
     }
