@@ -40,6 +40,10 @@ import Testing
         let sent = (counts["ordersSent"] as? Int ?? 0) + (counts["cancelsSent"] as? Int ?? 0) + (counts["replacesSent"] as? Int ?? 0)
         #expect(sent > 990_000 && sent < 1_010_000, "sent \(sent)")
         #expect((counts["trades"] as? Int ?? 0) > 0)
+        // The committed baseline gates the quickstart as CI would.
+        let gate = try ExsimProcess.run(["gate", "--baseline", "Reports/quickstart-baseline.json", first.appendingPathComponent("report.json").path])
+        #expect(gate.status == 0, "\(gate.stdout)\(gate.stderr)")
+
         let invariants = try #require(reportA["invariants"] as? [String: Any])
         #expect(invariants["checked"] as? Bool == true)
         #expect((invariants["violations"] as? [Any])?.isEmpty == true)
