@@ -48,13 +48,13 @@ public struct MatchingEngine: Sendable {
             events.append(.rejected(id, symbol: order.symbol, reason: .unknownSymbol))
             return id
         }
-        if let reason = validate(order, book: books[symbol]) {
+        let phase = books[symbol].phase
+        if let reason = Self.validate(order, phase: phase, tickSize: books[symbol].config.tickSize) {
             events.append(.rejected(id, symbol: order.symbol, reason: reason))
             return id
         }
         let isMarket = order.type == .market
         let limit: Int64 = isMarket ? (order.side == .buy ? .max : .min) : order.price.rawValue
-        let phase = books[symbol].phase
         if phase == .continuous {
             if order.postOnly, wouldTrade(symbol: symbol, side: order.side, limit: limit) {
                 events.append(.rejected(id, symbol: order.symbol, reason: .postOnlyWouldTake))
@@ -88,17 +88,19 @@ public struct MatchingEngine: Sendable {
         return id
     }
 
-    func validate(_ order: NewOrder, book: OrderBook) -> RejectReason? {
-        if book.phase == .closed { return .marketClosed }
+    /// Scalars, not the book: passing a projection of `self` into a method of
+    /// `self` made the compiler copy the whole engine on every submit.
+    static func validate(_ order: NewOrder, phase: TradingPhase, tickSize: Int64) -> RejectReason? {
+        if phase == .closed { return .marketClosed }
         if order.quantity.rawValue <= 0 { return .invalidQuantity }
         if order.type == .market {
-            if book.phase == .halted { return .marketOrderNotAllowedInPhase }
+            if phase == .halted { return .marketOrderNotAllowedInPhase }
             if order.postOnly { return .postOnlyWouldTake }
             return nil
         }
         if order.price.rawValue <= 0 { return .invalidPrice }
-        if order.price.rawValue % book.config.tickSize != 0 { return .priceNotOnTick }
-        if book.phase == .halted, order.timeInForce == .immediateOrCancel || order.timeInForce == .fillOrKill {
+        if order.price.rawValue % tickSize != 0 { return .priceNotOnTick }
+        if phase == .halted, order.timeInForce == .immediateOrCancel || order.timeInForce == .fillOrKill {
             return .immediateOrderNotAllowedInPhase
         }
         return nil
@@ -227,9 +229,9 @@ public struct MatchingEngine: Sendable {
 
     @inlinable
     func wouldTrade(symbol: Int, side: Side, limit: Int64) -> Bool {
-        let opposite = side == .buy ? books[symbol].asks : books[symbol].bids
-        guard let best = opposite.best else { return false }
-        return side == .buy ? best.price <= limit : best.price >= limit
+        let bestPrice = side == .buy ? books[symbol].asks.levels.last?.price : books[symbol].bids.levels.last?.price
+        guard let bestPrice else { return false }
+        return side == .buy ? bestPrice <= limit : bestPrice >= limit
     }
 
     /// FOK pre-check: walks the opposite side in priority order at acceptable

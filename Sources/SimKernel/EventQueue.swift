@@ -44,14 +44,35 @@ public struct EventQueue<Payload> {
     }
 
     /// Removes and returns the earliest event (lowest sequence among equal times).
+    ///
+    /// Floyd's bottom-up variant: the hole left at the root walks down to a
+    /// leaf taking the earlier child (one comparison per level), then the last
+    /// entry is placed there and sifted up, which rarely moves it far.
     @inlinable
     public mutating func popMin() -> Entry? {
         guard !heap.isEmpty else { return nil }
-        if heap.count == 1 { return heap.removeLast() }
-        heap.swapAt(0, heap.count - 1)
-        let earliest = heap.removeLast()
-        siftDown(0)
-        return earliest
+        let last = heap.removeLast()
+        if heap.isEmpty { return last }
+        return heap.withUnsafeMutableBufferPointer { buffer in
+            let earliest = buffer[0]
+            let count = buffer.count
+            var hole = 0
+            while true {
+                var child = 2 * hole + 1
+                if child >= count { break }
+                if child + 1 < count && Self.precedes(buffer[child + 1], buffer[child]) { child += 1 }
+                buffer[hole] = buffer[child]
+                hole = child
+            }
+            while hole > 0 {
+                let parent = (hole - 1) >> 1
+                guard Self.precedes(last, buffer[parent]) else { break }
+                buffer[hole] = buffer[parent]
+                hole = parent
+            }
+            buffer[hole] = last
+            return earliest
+        }
     }
 
     @inlinable
@@ -71,24 +92,6 @@ public struct EventQueue<Payload> {
                 child = parent
             }
             buffer[child] = moving
-        }
-    }
-
-    @inlinable
-    mutating func siftDown(_ start: Int) {
-        heap.withUnsafeMutableBufferPointer { buffer in
-            let count = buffer.count
-            var parent = start
-            let moving = buffer[parent]
-            while true {
-                var child = 2 * parent + 1
-                if child >= count { break }
-                if child + 1 < count && Self.precedes(buffer[child + 1], buffer[child]) { child += 1 }
-                guard Self.precedes(buffer[child], moving) else { break }
-                buffer[parent] = buffer[child]
-                parent = child
-            }
-            buffer[parent] = moving
         }
     }
 
