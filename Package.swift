@@ -1,7 +1,8 @@
 // swift-tools-version: 6.0
 //
 // exsim: a deterministic exchange simulator and latency test bench.
-// Module layout and import rules: see docs/architecture.md (DESIGN).
+// One module per job; a module imports only the modules beneath it
+// (docs/architecture.md).
 
 import PackageDescription
 
@@ -27,6 +28,9 @@ let package = Package(
         .target(name: "SimKernel", swiftSettings: strict),
         // Price-time order books and venue rules. Imports nothing.
         .target(name: "MatchingEngine", swiftSettings: strict),
+        // Wire codecs and protocol session state machines: ITCH 5.0, MoldUDP64,
+        // SoupBinTCP 3.0, OUCH 4.2, FIX 4.2/4.4. Imports nothing; does no I/O.
+        .target(name: "Wire", swiftSettings: strict),
         // Latency recorders and throughput counters.
         .target(
             name: "Measure",
@@ -67,6 +71,7 @@ let package = Package(
         ),
         .testTarget(name: "SimKernelTests", dependencies: ["SimKernel"]),
         .testTarget(name: "MatchingEngineTests", dependencies: ["MatchingEngine", "SimKernel"]),
+        .testTarget(name: "WireTests", dependencies: ["Wire"]),
         .testTarget(name: "MeasureTests", dependencies: ["Measure"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Measure"]),
         .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "Simulation"]),

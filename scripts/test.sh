@@ -7,4 +7,8 @@ cd "$(dirname "$0")/.."
 
 bash scripts/setup.sh
 swift build -c release --product exsim
+# The oracle tests run independent decoders (itchfeed, simplefix, tshark)
+# over our bytes; here they must run, not skip.
+export EXSIM_ORACLE_PYTHON="$PWD/.venv-oracles/bin/python"
+export EXSIM_REQUIRE_ORACLES=1
 EXSIM_BINARY="$PWD/.build/release/exsim" swift test "$@"
