@@ -2,7 +2,7 @@
 //
 // exsim: a deterministic exchange simulator and latency test bench.
 // One module per job; a module imports only the modules beneath it
-// (docs/architecture.md).
+// (README.md, "How it is built").
 
 import PackageDescription
 

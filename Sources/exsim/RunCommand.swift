@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import Measure
 import Report
 import Scenario
@@ -13,7 +14,9 @@ struct RunCommand: ParsableCommand {
         discussion: """
             Prints a Markdown summary (counts, throughput, latency percentiles, \
             venue utilisation, trace digest, wall-clock speed) and writes \
-            report.json and summary.md into the output directory. The same \
+            report.json, summary.md and one HdrHistogram percentile file per \
+            latency path (order-to-ack.hgrm, ...; nanoseconds) into the output \
+            directory. The same \
             scenario and seed always give the same trace digest. Exits 1 when \
             --check finds a broken engine invariant.
             """
@@ -34,7 +37,11 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Print only the digest and where the report went.")
     var quiet = false
 
+    @Option(help: "Diagnostics on standard error: trace, debug, info, notice, warning, error or critical.")
+    var logLevel: Logger.Level = .warning
+
     func run() throws {
+        let log = makeLogger(level: logLevel)
         var config: SimulationConfig
         do {
             config = try ScenarioLoader.load(path: scenario)
@@ -43,6 +50,10 @@ struct RunCommand: ParsableCommand {
             throw ExitCode(2)
         }
         if let seed { config.seed = seed }
+        log.info("loaded scenario", metadata: [
+            "file": "\(scenario)", "name": "\(config.name)", "seed": "\(config.seed)",
+            "venues": "\(config.venues.count)", "flows": "\(config.flows.count)",
+        ])
 
         var simulation: Simulation
         do {
@@ -61,6 +72,11 @@ struct RunCommand: ParsableCommand {
         try report.jsonData().write(to: directory.appendingPathComponent("report.json"))
         let markdown = report.markdown()
         try Data(markdown.utf8).write(to: directory.appendingPathComponent("summary.md"))
+        for recorder in [result.orderToAck, result.orderToFill, result.cancelToAck] {
+            let file = directory.appendingPathComponent(hgrmFileName(recorder.name))
+            try Data(recorder.percentileDistribution().utf8).write(to: file)
+        }
+        log.info("wrote report", metadata: ["directory": "\(directory.path)", "digest": "\(report.traceDigest)"])
 
         if quiet {
             print("trace digest \(report.traceDigest); report in \(directory.path)")
@@ -70,6 +86,19 @@ struct RunCommand: ParsableCommand {
         }
         if !report.invariants.passed { throw ExitCode(1) }
     }
+}
+
+/// "order→ack" → "order-to-ack.hgrm".
+func hgrmFileName(_ pathName: String) -> String {
+    pathName.replacingOccurrences(of: "→", with: "-to-").replacingOccurrences(of: " ", with: "-") + ".hgrm"
+}
+
+extension Logger.Level: @retroactive ExpressibleByArgument {}
+
+func makeLogger(level: Logger.Level) -> Logger {
+    var logger = Logger(label: "exsim") { StreamLogHandler.standardError(label: $0) }
+    logger.logLevel = level
+    return logger
 }
 
 func printError(_ message: String) {

@@ -35,6 +35,17 @@ import Testing
         #expect(runA.stdout.contains(digestA), "the summary prints the digest")
         #expect(FileManager.default.fileExists(atPath: first.appendingPathComponent("summary.md").path))
 
+        // One HdrHistogram percentile file per path, whose total count is the path's count.
+        let latencies = try #require(reportA["latencies"] as? [[String: Any]])
+        let orderToAck = try #require(latencies.first { $0["name"] as? String == "order→ack" })
+        let hgrm = try String(contentsOf: first.appendingPathComponent("order-to-ack.hgrm"), encoding: .utf8)
+        #expect(hgrm.contains("Percentile"))
+        #expect(hgrm.contains("#[Total count    =   \((orderToAck["count"] as? Int) ?? -1)]") ||
+                hgrm.contains("Total count") && hgrm.contains("\((orderToAck["count"] as? Int) ?? -1)"), "\(hgrm.suffix(300))")
+        for name in ["order-to-fill.hgrm", "cancel-to-ack.hgrm"] {
+            #expect(FileManager.default.fileExists(atPath: first.appendingPathComponent(name).path), "\(name)")
+        }
+
         // A million instructions per second for one simulated second.
         let counts = try #require(reportA["counts"] as? [String: Any])
         let sent = (counts["ordersSent"] as? Int ?? 0) + (counts["cancelsSent"] as? Int ?? 0) + (counts["replacesSent"] as? Int ?? 0)
