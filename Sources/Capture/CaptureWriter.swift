@@ -1,0 +1,175 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Why a capture file could not be written.
+public struct CaptureWriteError: Error, CustomStringConvertible, Sendable {
+    public var path: String
+    public var reason: String
+    public var description: String { "\(path): \(reason)" }
+}
+
+/// One TCP connection in a capture: the client and server ends and the next
+/// sequence number each side will send.
+public struct CapturedTCPConnection: Hashable, Sendable {
+    public let client: CaptureHost
+    public let clientPort: UInt16
+    public let server: CaptureHost
+    public let serverPort: UInt16
+    var clientNextSequence: UInt32
+    var serverNextSequence: UInt32
+}
+
+/// Writes synthetic traffic to a nanosecond pcap file: UDP datagrams and TCP
+/// connections with a handshake, in-order segments with consistent sequence
+/// and acknowledgement numbers, and a FIN exchange, so a dissector
+/// reassembles each byte stream as it would a captured one.
+///
+/// The caller supplies every timestamp; records are written in the order
+/// given, so a caller must give them in time order for a well-formed capture.
+/// A class, because it owns an open file: copies must not each think they own it.
+public final class CaptureWriter {
+    public let path: String
+    /// Added to every timestamp: the capture's wall-clock origin.
+    public let epochOffsetNs: Int64
+    /// TCP payloads longer than this are split into several segments.
+    public let maximumSegmentBytes: Int
+
+    private var file: UnsafeMutablePointer<FILE>?
+    private var pending: [UInt8] = []
+    private var lastTimestampNs: Int64 = .min
+    private var identification: UInt16 = 0
+    public private(set) var packetsWritten = 0
+
+    static let flushThresholdBytes = 1 << 20
+
+    public init(path: String, epochOffsetNs: Int64 = 0, maximumSegmentBytes: Int = 1_460) throws(CaptureWriteError) {
+        precondition(maximumSegmentBytes > 0 && maximumSegmentBytes <= PacketFraming.maximumPayload)
+        guard let file = fopen(path, "wb") else {
+            throw CaptureWriteError(path: path, reason: String(cString: strerror(errno)))
+        }
+        self.path = path
+        self.file = file
+        self.epochOffsetNs = epochOffsetNs
+        self.maximumSegmentBytes = maximumSegmentBytes
+        pending = PcapFormat.fileHeader()
+        pending.reserveCapacity(Self.flushThresholdBytes + 65_536)
+    }
+
+    /// One UDP datagram.
+    public func udp(
+        atNs time: Int64, from source: CaptureHost, port sourcePort: UInt16,
+        to destination: CaptureHost, port destinationPort: UInt16, payload: UnsafeRawBufferPointer
+    ) throws(CaptureWriteError) {
+        let frame = PacketFraming.udpFrame(from: source, port: sourcePort, to: destination, port: destinationPort,
+                                           payload: payload, identification: nextIdentification())
+        try append(frame, atNs: time)
+    }
+
+    /// Opens a TCP connection with a three-way handshake at `time`.
+    public func openTCP(
+        atNs time: Int64, client: CaptureHost, clientPort: UInt16, server: CaptureHost, serverPort: UInt16
+    ) throws(CaptureWriteError) -> CapturedTCPConnection {
+        // Initial sequence numbers derived from the ports, so captures are reproducible.
+        let clientISN = UInt32(clientPort) << 16 | UInt32(serverPort)
+        let serverISN = UInt32(serverPort) << 16 | UInt32(clientPort)
+        let empty = UnsafeRawBufferPointer(start: nil, count: 0)
+        try append(PacketFraming.tcpFrame(from: client, port: clientPort, to: server, port: serverPort,
+                                          sequence: clientISN, acknowledgement: 0, flags: [.syn], payload: empty,
+                                          identification: nextIdentification()), atNs: time)
+        try append(PacketFraming.tcpFrame(from: server, port: serverPort, to: client, port: clientPort,
+                                          sequence: serverISN, acknowledgement: clientISN &+ 1, flags: [.syn, .ack],
+                                          payload: empty, identification: nextIdentification()), atNs: time)
+        try append(PacketFraming.tcpFrame(from: client, port: clientPort, to: server, port: serverPort,
+                                          sequence: clientISN &+ 1, acknowledgement: serverISN &+ 1, flags: [.ack],
+                                          payload: empty, identification: nextIdentification()), atNs: time)
+        return CapturedTCPConnection(client: client, clientPort: clientPort, server: server, serverPort: serverPort,
+                                     clientNextSequence: clientISN &+ 1, serverNextSequence: serverISN &+ 1)
+    }
+
+    /// Bytes sent on a connection by the client (`fromClient`) or the server.
+    public func tcp(
+        _ connection: inout CapturedTCPConnection, atNs time: Int64, fromClient: Bool, payload: UnsafeRawBufferPointer
+    ) throws(CaptureWriteError) {
+        var offset = 0
+        while offset < payload.count {
+            let length = min(maximumSegmentBytes, payload.count - offset)
+            let segment = UnsafeRawBufferPointer(rebasing: payload[offset..<(offset + length)])
+            try segmentOut(&connection, atNs: time, fromClient: fromClient, flags: [.psh, .ack], payload: segment)
+            offset += length
+        }
+    }
+
+    /// Closes a connection: FIN from the side that closes, FIN+ACK back, final ACK.
+    public func closeTCP(
+        _ connection: inout CapturedTCPConnection, atNs time: Int64, byClient: Bool
+    ) throws(CaptureWriteError) {
+        let empty = UnsafeRawBufferPointer(start: nil, count: 0)
+        try segmentOut(&connection, atNs: time, fromClient: byClient, flags: [.fin, .ack], payload: empty)
+        try segmentOut(&connection, atNs: time, fromClient: !byClient, flags: [.fin, .ack], payload: empty)
+        try segmentOut(&connection, atNs: time, fromClient: byClient, flags: [.ack], payload: empty)
+    }
+
+    /// Writes what is buffered and closes the file.
+    public func finish() throws(CaptureWriteError) {
+        guard let open = file else { return }
+        try flush()
+        file = nil
+        if fclose(open) != 0 {
+            throw CaptureWriteError(path: path, reason: String(cString: strerror(errno)))
+        }
+    }
+
+    private func segmentOut(
+        _ connection: inout CapturedTCPConnection, atNs time: Int64, fromClient: Bool,
+        flags: PacketFraming.TCPFlags, payload: UnsafeRawBufferPointer
+    ) throws(CaptureWriteError) {
+        let frame: [UInt8]
+        // A FIN consumes one sequence number, as a SYN does.
+        let advance = UInt32(payload.count) &+ (flags.contains(.fin) ? 1 : 0)
+        if fromClient {
+            frame = PacketFraming.tcpFrame(
+                from: connection.client, port: connection.clientPort, to: connection.server, port: connection.serverPort,
+                sequence: connection.clientNextSequence, acknowledgement: connection.serverNextSequence,
+                flags: flags, payload: payload, identification: nextIdentification())
+            connection.clientNextSequence &+= advance
+        } else {
+            frame = PacketFraming.tcpFrame(
+                from: connection.server, port: connection.serverPort, to: connection.client, port: connection.clientPort,
+                sequence: connection.serverNextSequence, acknowledgement: connection.clientNextSequence,
+                flags: flags, payload: payload, identification: nextIdentification())
+            connection.serverNextSequence &+= advance
+        }
+        try append(frame, atNs: time)
+    }
+
+    deinit {
+        if let file { fclose(file) }
+    }
+
+    private func nextIdentification() -> UInt16 {
+        identification &+= 1
+        return identification
+    }
+
+    private func append(_ frame: [UInt8], atNs time: Int64) throws(CaptureWriteError) {
+        precondition(time >= lastTimestampNs, "capture records must be in time order: \(time) after \(lastTimestampNs)")
+        lastTimestampNs = time
+        PcapFormat.appendRecordHeader(to: &pending, timestampNs: epochOffsetNs + time, length: frame.count)
+        pending.append(contentsOf: frame)
+        packetsWritten += 1
+        if pending.count >= Self.flushThresholdBytes { try flush() }
+    }
+
+    private func flush() throws(CaptureWriteError) {
+        guard !pending.isEmpty else { return }
+        guard let file else { preconditionFailure("capture \(path) written after finish()") }
+        let written = pending.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, file) }
+        guard written == pending.count else {
+            throw CaptureWriteError(path: path, reason: String(cString: strerror(errno)))
+        }
+        pending.removeAll(keepingCapacity: true)
+    }
+}
