@@ -7,14 +7,20 @@
 /// - Complexity: `push` and `popMin` are O(log n); `peekTime` is O(1).
 public struct EventQueue<Payload> {
     public struct Entry {
-        public var time: Nanoseconds
-        public var sequence: UInt64
+        /// Time in the high 64 bits, insertion sequence in the low: one
+        /// unsigned comparison orders entries by (time, sequence), which the
+        /// compiler turns into a branch-free compare and select in the heap
+        /// loops, where the winning child is a coin toss a branch would mispredict.
+        @usableFromInline var key: UInt128
         public var payload: Payload
+
+        @inlinable public var time: Nanoseconds { Nanoseconds(truncatingIfNeeded: UInt64(truncatingIfNeeded: key >> 64)) }
+        @inlinable public var sequence: UInt64 { UInt64(truncatingIfNeeded: key) }
 
         @inlinable
         init(time: Nanoseconds, sequence: UInt64, payload: Payload) {
-            self.time = time
-            self.sequence = sequence
+            precondition(time >= 0, "negative event time \(time)")
+            self.key = UInt128(UInt64(time)) << 64 | UInt128(sequence)
             self.payload = payload
         }
     }
@@ -60,7 +66,9 @@ public struct EventQueue<Payload> {
             while true {
                 var child = 2 * hole + 1
                 if child >= count { break }
-                if child + 1 < count && Self.precedes(buffer[child + 1], buffer[child]) { child += 1 }
+                if child + 1 < count {
+                    child &+= (buffer[child + 1].key < buffer[child].key) ? 1 : 0
+                }
                 buffer[hole] = buffer[child]
                 hole = child
             }
@@ -77,7 +85,7 @@ public struct EventQueue<Payload> {
 
     @inlinable
     static func precedes(_ a: Entry, _ b: Entry) -> Bool {
-        a.time < b.time || (a.time == b.time && a.sequence < b.sequence)
+        a.key < b.key
     }
 
     @inlinable
