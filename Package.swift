@@ -31,6 +31,8 @@ let package = Package(
         // Wire codecs and protocol session state machines: ITCH 5.0, MoldUDP64,
         // SoupBinTCP 3.0, OUCH 4.2, FIX 4.2/4.4. Imports nothing; does no I/O.
         .target(name: "Wire", swiftSettings: strict),
+        // A venue gateway: matching engine + order-entry sessions + market-data publisher.
+        .target(name: "Exchange", dependencies: ["MatchingEngine", "Wire"], swiftSettings: strict),
         // Capture files: nanosecond pcap writing with synthetic Ethernet/IPv4/UDP/TCP framing.
         .target(name: "Capture", swiftSettings: strict),
         // Latency recorders and throughput counters.
@@ -74,6 +76,7 @@ let package = Package(
         .testTarget(name: "SimKernelTests", dependencies: ["SimKernel"]),
         .testTarget(name: "MatchingEngineTests", dependencies: ["MatchingEngine", "SimKernel"]),
         .testTarget(name: "WireTests", dependencies: ["Wire"]),
+        .testTarget(name: "ExchangeTests", dependencies: ["Exchange", "MatchingEngine", "Wire"]),
         .testTarget(name: "CaptureTests", dependencies: ["Capture"]),
         .testTarget(name: "MeasureTests", dependencies: ["Measure"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Measure"]),

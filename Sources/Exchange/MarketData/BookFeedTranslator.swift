@@ -1,0 +1,128 @@
+import MatchingEngine
+
+/// Turns a matching engine's events into the order-by-order book changes a
+/// market-data feed publishes.
+///
+/// Feed consumers see only resting orders, each under a reference number of
+/// the feed's own: an aggressor's fills show as executions of the orders it
+/// hit, and its remainder appears as an add only once it rests. The engine's
+/// events for one instruction are therefore translated together, with
+/// `translate(_:engine:into:)`, after the engine has settled the instruction.
+public struct BookFeedTranslator {
+    struct Resting {
+        var reference: UInt64
+        var symbol: SymbolIndex
+        var side: Side
+        var price: Price
+        var openQuantity: Quantity
+    }
+
+    /// What an instruction's events have left undecided until it settles.
+    enum Pending {
+        /// Accepted; adds if it rests.
+        case new(OrderID, SymbolIndex, Side, Price)
+        /// Re-priced or enlarged; replaces its old reference if it rests, else deletes it.
+        case replaced(OrderID, previous: Resting, price: Price)
+    }
+
+    var resting: [OrderID: Resting] = [:]
+    var pending: [Pending] = []
+    var nextReference: UInt64 = 1
+
+    public init() {}
+
+    /// Orders currently visible on the feed.
+    public var restingOrderCount: Int { resting.count }
+
+    /// Translates the events of one engine call (an instruction or a phase
+    /// change) that start at `firstEvent`, appending the feed's updates.
+    public mutating func translate(
+        _ events: [EngineEvent], from firstEvent: Int = 0, engine: MatchingEngine, into updates: inout [BookFeedUpdate]
+    ) {
+        precondition(pending.isEmpty)
+        var auction: (symbol: SymbolIndex, quantity: Int64, price: Price, matchID: UInt64)? = nil
+        for event in events[firstEvent...] {
+            switch event {
+            case .accepted(let id, let symbol, _, let side, let price, _):
+                pending.append(.new(id, symbol, side, price))
+
+            case .rejected, .bookChanged:
+                continue
+
+            case .executed(let execution):
+                // Only resting orders are on the feed; in an auction both sides are.
+                for (id, remaining) in [(execution.resting, execution.restingRemaining),
+                                        (execution.aggressor, execution.aggressorRemaining)] {
+                    guard var order = resting[id] else { continue }
+                    if order.price == execution.price {
+                        updates.append(.executed(reference: order.reference, quantity: execution.quantity, matchID: execution.matchID))
+                    } else {
+                        updates.append(.executedWithPrice(reference: order.reference, quantity: execution.quantity,
+                                                          matchID: execution.matchID, price: execution.price))
+                    }
+                    order.openQuantity = remaining
+                    resting[id] = remaining.rawValue == 0 ? nil : order
+                    if execution.aggressor != id { continue }
+                    // Both sides were resting: an auction cross.
+                    if let current = auction {
+                        auction = (current.symbol, current.quantity + execution.quantity.rawValue, execution.price, current.matchID)
+                    } else {
+                        auction = (execution.symbol, execution.quantity.rawValue, execution.price, execution.matchID)
+                    }
+                }
+
+            case .cancelled(let id, _, let quantity, let remaining, _):
+                guard var order = resting[id] else { continue }
+                if remaining.rawValue == 0 {
+                    updates.append(.delete(reference: order.reference))
+                    resting[id] = nil
+                } else {
+                    updates.append(.cancel(reference: order.reference, quantity: quantity))
+                    order.openQuantity = remaining
+                    resting[id] = order
+                }
+
+            case .replaced(let id, _, let price, let quantity, let keptPriority):
+                guard var order = resting[id] else { continue }
+                if keptPriority {
+                    updates.append(.cancel(reference: order.reference, quantity: Quantity(order.openQuantity.rawValue - quantity.rawValue)))
+                    order.openQuantity = quantity
+                    resting[id] = order
+                } else {
+                    resting[id] = nil
+                    pending.append(.replaced(id, previous: order, price: price))
+                }
+
+            case .phaseChanged(let symbol, let phase):
+                updates.append(.tradingState(symbol: symbol, phase: phase))
+            }
+        }
+        if let auction {
+            updates.append(.crossTrade(symbol: auction.symbol, quantity: Quantity(auction.quantity), price: auction.price,
+                                       matchID: auction.matchID))
+        }
+        for item in pending {
+            switch item {
+            case .new(let id, let symbol, let side, let price):
+                guard let open = engine.openQuantity(of: id), open.rawValue > 0 else { continue }
+                let reference = takeReference()
+                resting[id] = Resting(reference: reference, symbol: symbol, side: side, price: price, openQuantity: open)
+                updates.append(.add(reference: reference, symbol: symbol, side: side, price: price, quantity: open))
+            case .replaced(let id, let previous, let price):
+                if let open = engine.openQuantity(of: id), open.rawValue > 0 {
+                    let reference = takeReference()
+                    resting[id] = Resting(reference: reference, symbol: previous.symbol, side: previous.side, price: price, openQuantity: open)
+                    updates.append(.replace(originalReference: previous.reference, newReference: reference, price: price, quantity: open))
+                } else {
+                    updates.append(.delete(reference: previous.reference))
+                }
+            }
+        }
+        pending.removeAll(keepingCapacity: true)
+    }
+
+    mutating func takeReference() -> UInt64 {
+        defer { nextReference += 1 }
+        return nextReference
+    }
+}

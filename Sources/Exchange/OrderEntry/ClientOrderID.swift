@@ -1,0 +1,45 @@
+/// A client's identifier for an order: an OUCH token (14 bytes) or a FIX
+/// ClOrdID (up to 24 bytes here), held inline as bytes so that looking one up
+/// never allocates.
+public struct ClientOrderID: Hashable, Sendable, CustomStringConvertible {
+    /// The widest identifier accepted; longer ClOrdIDs are rejected.
+    public static let maximumLength = 24
+
+    @usableFromInline var word0: UInt64 = 0
+    @usableFromInline var word1: UInt64 = 0
+    @usableFromInline var word2: UInt64 = 0
+    @usableFromInline var length: UInt8 = 0
+
+    /// The identifier's length in bytes.
+    public var count: Int { Int(length) }
+
+    /// nil when `bytes` is empty or longer than `maximumLength`.
+    @inlinable
+    public init?(bytes: UnsafeRawBufferPointer) {
+        guard !bytes.isEmpty, bytes.count <= Self.maximumLength else { return nil }
+        var words: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        withUnsafeMutableBytes(of: &words) { storage in
+            storage.copyMemory(from: bytes)
+        }
+        word0 = words.0
+        word1 = words.1
+        word2 = words.2
+        length = UInt8(bytes.count)
+    }
+
+    public init?(_ text: some StringProtocol) {
+        let bytes = Array(text.utf8)
+        guard let id = bytes.withUnsafeBytes({ ClientOrderID(bytes: $0) }) else { return nil }
+        self = id
+    }
+
+    /// Calls `body` with the identifier's bytes.
+    @inlinable
+    public func withBytes<Result>(_ body: (UnsafeRawBufferPointer) throws -> Result) rethrows -> Result {
+        var words = (word0, word1, word2)
+        let byteCount = Int(length)
+        return try withUnsafeBytes(of: &words) { try body(UnsafeRawBufferPointer(rebasing: $0[0..<byteCount])) }
+    }
+
+    public var description: String { withBytes { String(decoding: $0, as: UTF8.self) } }
+}

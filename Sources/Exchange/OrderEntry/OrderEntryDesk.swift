@@ -1,0 +1,226 @@
+import MatchingEngine
+
+/// The order-entry half of a venue gateway, independent of protocol: turns
+/// sessions' requests into engine instructions, and the engine's events into
+/// reports addressed to the sessions that own the orders.
+///
+/// It enforces what the engine does not know about: client identifiers are
+/// unique per session for the day (a reused one is rejected without reaching
+/// the engine), and a session can only cancel or replace its own open orders.
+public struct OrderEntryDesk {
+    /// A report and the session it is for.
+    public struct AddressedReport: Hashable, Sendable {
+        public var session: Int32
+        public var report: OrderEntryReport
+    }
+
+    struct SessionBook {
+        var participant: ParticipantID
+        /// Open orders by their current client id.
+        var open: [ClientOrderID: OrderID] = [:]
+        /// Every client id used today, open or done.
+        var used: Set<ClientOrderID> = []
+    }
+
+    struct OrderRecord {
+        var session: Int32
+        var state: OrderState
+    }
+
+    var sessions: [SessionBook] = []
+    var orders: [OrderID: OrderRecord] = [:]
+
+    public init() {}
+
+    /// Registers a session trading as `participant`; returns its number.
+    public mutating func addSession(participant: ParticipantID) -> Int32 {
+        sessions.append(SessionBook(participant: participant))
+        return Int32(sessions.count - 1)
+    }
+
+    public var sessionCount: Int { sessions.count }
+    public var openOrderCount: Int { orders.count }
+
+    /// The order a session knows as `clientID`, while it is open.
+    public func openOrder(session: Int32, clientID: ClientOrderID) -> OrderState? {
+        guard let id = sessions[Int(session)].open[clientID] else { return nil }
+        return orders[id]?.state
+    }
+
+    /// Carries out one request. The engine's events are appended to `events`
+    /// (for the market-data side) and the reports to `reports`.
+    public mutating func handle(
+        _ request: OrderEntryRequest, from session: Int32, engine: inout MatchingEngine,
+        events: inout [EngineEvent], reports: inout [AddressedReport]
+    ) {
+        precondition(session >= 0 && Int(session) < sessions.count, "unknown session \(session)")
+        let firstEvent = events.count
+        switch request {
+        case .new(let new):
+            guard sessions[Int(session)].used.insert(new.clientID).inserted else {
+                reports.append(AddressedReport(session: session, report: .rejected(new, order: nil, reason: .duplicateClientID)))
+                return
+            }
+            guard new.symbol.rawValue >= 0, Int(new.symbol.rawValue) < engine.symbolCount else {
+                reports.append(AddressedReport(session: session, report: .rejected(new, order: nil, reason: .unknownSymbol)))
+                return
+            }
+            let order = NewOrder(
+                symbol: new.symbol, participant: sessions[Int(session)].participant, side: new.side, type: new.type,
+                timeInForce: new.timeInForce, price: new.price, quantity: new.quantity, postOnly: new.postOnly)
+            let id = engine.submit(order, events: &events)
+            route(events, from: firstEvent, context: .new(new, id, session), reports: &reports)
+
+        case .cancel(let target, let requestID, let newOpen):
+            guard let (id, state) = ownedOpenOrder(session: session, clientID: target) else {
+                reports.append(AddressedReport(session: session, report: .cancelRejected(
+                    target: target, requestID: requestID, isReplace: false, state: nil, reason: .unknownClientID)))
+                return
+            }
+            if let requestID, !sessions[Int(session)].used.insert(requestID).inserted {
+                reports.append(AddressedReport(session: session, report: .cancelRejected(
+                    target: target, requestID: requestID, isReplace: false, state: state, reason: .duplicateClientID)))
+                return
+            }
+            let participant = sessions[Int(session)].participant
+            if newOpen.rawValue <= 0 {
+                engine.cancel(id, participant: participant, events: &events)
+            } else if newOpen < state.openQuantity {
+                engine.reduce(id, by: Quantity(state.openQuantity.rawValue - newOpen.rawValue), participant: participant, events: &events)
+            } else {
+                reports.append(AddressedReport(session: session, report: .cancelRejected(
+                    target: target, requestID: requestID, isReplace: false, state: state,
+                    reason: .engine(.invalidQuantity))))
+                return
+            }
+            route(events, from: firstEvent, context: .cancel(target, requestID, id, session), reports: &reports)
+
+        case .replace(let target, let replacementID, let price, let quantity, let includesExecuted):
+            guard let (id, state) = ownedOpenOrder(session: session, clientID: target) else {
+                reports.append(AddressedReport(session: session, report: .cancelRejected(
+                    target: target, requestID: replacementID, isReplace: true, state: nil, reason: .unknownClientID)))
+                return
+            }
+            guard sessions[Int(session)].used.insert(replacementID).inserted else {
+                reports.append(AddressedReport(session: session, report: .cancelRejected(
+                    target: target, requestID: replacementID, isReplace: true, state: state, reason: .duplicateClientID)))
+                return
+            }
+            let open = includesExecuted ? quantity.rawValue - state.executedQuantity.rawValue : quantity.rawValue
+            engine.replace(id, price: price, quantity: Quantity(open), participant: sessions[Int(session)].participant,
+                           events: &events)
+            route(events, from: firstEvent, context: .replace(target, replacementID, id, session), reports: &reports)
+        }
+    }
+
+    /// Reports the consequences of events no request caused (a phase change's
+    /// auction executions, day orders cancelled at the close).
+    public mutating func absorbUnsolicited(_ events: [EngineEvent], from firstEvent: Int = 0, reports: inout [AddressedReport]) {
+        route(events, from: firstEvent, context: .none, reports: &reports)
+    }
+
+    // MARK: Routing
+
+    enum Context {
+        case none
+        case new(NewOrderRequest, OrderID, Int32)
+        case cancel(ClientOrderID, ClientOrderID?, OrderID, Int32)
+        case replace(ClientOrderID, ClientOrderID, OrderID, Int32)
+    }
+
+    func ownedOpenOrder(session: Int32, clientID: ClientOrderID) -> (OrderID, OrderState)? {
+        guard let id = sessions[Int(session)].open[clientID], let record = orders[id] else { return nil }
+        return (id, record.state)
+    }
+
+    mutating func route(_ events: [EngineEvent], from firstEvent: Int, context: Context, reports: inout [AddressedReport]) {
+        for event in events[firstEvent...] {
+            switch event {
+            case .accepted(let id, let symbol, _, let side, let price, let quantity):
+                guard case .new(let request, let newID, let session) = context, newID == id else {
+                    preconditionFailure("accepted \(id) outside its own request")
+                }
+                let state = OrderState(
+                    clientID: request.clientID, order: id, symbol: symbol, side: side, type: request.type,
+                    timeInForce: request.timeInForce, price: price, orderQuantity: quantity, openQuantity: quantity,
+                    executedQuantity: .zero, executedNotional: 0, postOnly: request.postOnly)
+                orders[id] = OrderRecord(session: session, state: state)
+                sessions[Int(session)].open[request.clientID] = id
+                reports.append(AddressedReport(session: session, report: .accepted(state)))
+
+            case .rejected(let id, _, let reason):
+                switch context {
+                case .new(let request, _, let session):
+                    reports.append(AddressedReport(session: session, report: .rejected(request, order: id, reason: .engine(reason))))
+                case .cancel(let target, let requestID, _, let session):
+                    reports.append(AddressedReport(session: session, report: .cancelRejected(
+                        target: target, requestID: requestID, isReplace: false, state: orders[id]?.state, reason: .engine(reason))))
+                case .replace(let target, let replacementID, _, let session):
+                    reports.append(AddressedReport(session: session, report: .cancelRejected(
+                        target: target, requestID: replacementID, isReplace: true, state: orders[id]?.state, reason: .engine(reason))))
+                case .none:
+                    preconditionFailure("rejected \(id) outside a request")
+                }
+
+            case .executed(let execution):
+                let auction: Bool
+                if case .none = context { auction = true } else { auction = false }
+                reportExecution(execution.aggressor, remaining: execution.aggressorRemaining, execution: execution,
+                                liquidity: auction ? .auction : .removed, reports: &reports)
+                reportExecution(execution.resting, remaining: execution.restingRemaining, execution: execution,
+                                liquidity: auction ? .auction : .added, reports: &reports)
+
+            case .cancelled(let id, _, let quantity, let remaining, let reason):
+                guard var record = orders[id] else { continue }
+                record.state.openQuantity = remaining
+                var requestID: ClientOrderID? = nil
+                if reason == .requested, case .cancel(_, let cancelID, let target, _) = context, target == id {
+                    requestID = cancelID
+                }
+                reports.append(AddressedReport(session: record.session, report: .cancelled(
+                    record.state, decrement: quantity, reason: reason, requestID: requestID)))
+                store(record, id: id)
+
+            case .replaced(let id, _, let price, let quantity, _):
+                guard case .replace(let previous, let replacementID, let target, let session) = context, target == id,
+                      var record = orders[id] else {
+                    preconditionFailure("replaced \(id) outside its own request")
+                }
+                record.state.clientID = replacementID
+                record.state.price = price
+                record.state.openQuantity = quantity
+                record.state.orderQuantity = Quantity(record.state.executedQuantity.rawValue + quantity.rawValue)
+                sessions[Int(session)].open[previous] = nil
+                sessions[Int(session)].open[replacementID] = id
+                reports.append(AddressedReport(session: session, report: .replaced(record.state, previousClientID: previous)))
+                store(record, id: id)
+
+            case .bookChanged, .phaseChanged:
+                continue
+            }
+        }
+    }
+
+    mutating func reportExecution(
+        _ id: OrderID, remaining: Quantity, execution: Execution, liquidity: Liquidity, reports: inout [AddressedReport]
+    ) {
+        guard var record = orders[id] else { return }
+        record.state.openQuantity = remaining
+        record.state.executedQuantity.rawValue += execution.quantity.rawValue
+        record.state.executedNotional += execution.quantity.rawValue * execution.price.rawValue
+        reports.append(AddressedReport(session: record.session, report: .executed(
+            record.state, quantity: execution.quantity, price: execution.price, matchID: execution.matchID,
+            liquidity: liquidity)))
+        store(record, id: id)
+    }
+
+    /// Keeps an order's record while it is open and forgets it when done.
+    mutating func store(_ record: OrderRecord, id: OrderID) {
+        if record.state.isDone {
+            orders[id] = nil
+            sessions[Int(record.session)].open[record.state.clientID] = nil
+        } else {
+            orders[id] = record
+        }
+    }
+}

@@ -1,0 +1,40 @@
+import MatchingEngine
+
+/// What a client asks a venue to do, once its protocol's message has been
+/// decoded: the protocol-neutral form every order-entry port produces.
+public enum OrderEntryRequest: Hashable, Sendable {
+    case new(NewOrderRequest)
+    /// Cancel all (`newOpenQuantity` 0) or reduce an order to `newOpenQuantity`.
+    /// `requestID` is FIX's ClOrdID of the cancel itself; OUCH has none.
+    case cancel(target: ClientOrderID, requestID: ClientOrderID?, newOpenQuantity: Quantity)
+    /// Replace price and quantity; the order is known by `replacementID`
+    /// afterwards. OUCH gives the new open quantity; FIX gives the new total
+    /// order quantity, executions included (`quantityIncludesExecuted`).
+    case replace(target: ClientOrderID, replacementID: ClientOrderID, price: Price, quantity: Quantity,
+                 quantityIncludesExecuted: Bool)
+}
+
+public struct NewOrderRequest: Hashable, Sendable {
+    public var clientID: ClientOrderID
+    public var symbol: SymbolIndex
+    public var side: Side
+    public var type: OrderType
+    public var timeInForce: TimeInForce
+    public var price: Price
+    public var quantity: Quantity
+    public var postOnly: Bool
+
+    public init(
+        clientID: ClientOrderID, symbol: SymbolIndex, side: Side, type: OrderType = .limit,
+        timeInForce: TimeInForce = .day, price: Price, quantity: Quantity, postOnly: Bool = false
+    ) {
+        self.clientID = clientID
+        self.symbol = symbol
+        self.side = side
+        self.type = type
+        self.timeInForce = timeInForce
+        self.price = price
+        self.quantity = quantity
+        self.postOnly = postOnly
+    }
+}
