@@ -273,7 +273,8 @@ extension ITCHMessage {
 
 /// A zero-copy view of one validated ITCH 5.0 message of any type: the fast
 /// path for a feed handler. Validation is exactly "type known and length
-/// matches"; code fields are not checked (see `ITCHCodes.swift`).
+/// matches"; code fields such as `ITCHSide` are open
+/// sets and are not checked.
 public struct ITCHMessageView {
     public let bytes: UnsafeRawBufferPointer
     public let messageType: ITCHMessageType

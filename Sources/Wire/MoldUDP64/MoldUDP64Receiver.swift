@@ -171,7 +171,9 @@ public struct MoldUDP64Receiver {
             let end = missingRangeEnd()
             let count = end - nextExpectedSequenceNumber
             actions.append(.messagesLost(firstSequenceNumber: nextExpectedSequenceNumber, count: count))
-            statistics.messagesLost += count
+            // A forged heartbeat can announce a range near 2^64; the counter saturates.
+            let (total, overflow) = statistics.messagesLost.addingReportingOverflow(count)
+            statistics.messagesLost = overflow ? .max : total
             nextExpectedSequenceNumber = end
             drainBuffered(sink: &sink)
             outstanding = nil
