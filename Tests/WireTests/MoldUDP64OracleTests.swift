@@ -4,10 +4,14 @@ import Testing
 
 /// Our MoldUDP64 packets as tshark's dissector sees them.
 @Suite struct MoldUDP64OracleTests {
-    static let tshark = "/usr/bin/tshark"
+    /// tshark from the PATH.
+    static let tshark: String? = (ProcessInfo.processInfo.environment["PATH"] ?? "")
+        .split(separator: ":")
+        .map { "\($0)/tshark" }
+        .first { FileManager.default.isExecutableFile(atPath: $0) }
     static let port: UInt16 = 26477
     static var tsharkTrait: ConditionTrait {
-        .enabled(if: FileManager.default.isExecutableFile(atPath: tshark) || Oracle.required, "tshark is not installed")
+        .enabled(if: tshark != nil || Oracle.required, "tshark is not installed")
     }
 
     /// A minimal classic pcap (microsecond timestamps, Ethernet link type)
@@ -52,6 +56,7 @@ import Testing
     }
 
     @Test(tsharkTrait) func tsharkDecodesOurPacketsWithoutErrors() throws {
+        let tshark = try #require(Self.tshark, "oracles are required but tshark is not on the PATH")
         let session = MoldUDP64SessionID("000010059B")!
         var publisher = MoldUDP64Publisher(configuration: .init(session: session, firstSequenceNumber: 1_000))
         var packets: [[UInt8]] = []
@@ -84,7 +89,7 @@ import Testing
         let file = Oracle.temporaryFile("moldudp64.pcap")
         defer { try? FileManager.default.removeItem(at: file) }
         try Data(Self.pcap(udpPayloads: packets, destinationPort: Self.port)).write(to: file)
-        let output = try Oracle.run(Self.tshark, [
+        let output = try Oracle.run(tshark, [
             "-r", file.path, "-d", "udp.port==\(Self.port),moldudp64", "-T", "fields", "-E", "separator=|",
             "-e", "moldudp64.session", "-e", "moldudp64.sequence", "-e", "moldudp64.count",
             "-e", "moldudp64.msglen", "-e", "_ws.expert", "-e", "_ws.malformed",
@@ -108,7 +113,7 @@ import Testing
             }
             #expect(fields[5].isEmpty, "malformed: \(fields[5])")
         }
-        let malformed = try Oracle.run(Self.tshark, [
+        let malformed = try Oracle.run(tshark, [
             "-r", file.path, "-d", "udp.port==\(Self.port),moldudp64", "-Y", "_ws.malformed || _ws.expert.severity > 0x00100000",
         ])
         #expect(malformed.status == 0)
