@@ -1,0 +1,120 @@
+// ITCH 5.0 'F' Add Order with MPID attribution: 40 bytes, type byte included.
+
+/// ITCH 5.0 'F' Add Order with MPID attribution. A new displayed order added to the book, attributed to a market participant.
+public struct ITCHAddOrderWithMPID: ITCHEncodable, Hashable, Sendable {
+    public static let messageType = ITCHMessageType.addOrderWithMPID
+    public static let length = 40
+
+    /// Locate code of the security; 0 for messages that concern no security.
+    public var stockLocate: UInt16
+    /// Nasdaq internal tracking number.
+    public var trackingNumber: UInt16
+    /// Nanoseconds since midnight; 48 bits on the wire.
+    public var timestampNs: UInt64
+    /// Day-unique order reference.
+    public var orderReferenceNumber: UInt64
+    /// B or S.
+    public var side: ITCHSide
+    /// Displayed shares.
+    public var shares: UInt32
+    /// Security symbol.
+    public var stock: Alpha8
+    /// Price(4): 4 implied decimals.
+    public var price: UInt32
+    /// MPID of the entering firm.
+    public var attribution: Alpha4
+
+    @inlinable
+    public init(
+        stockLocate: UInt16,
+        trackingNumber: UInt16,
+        timestampNs: UInt64,
+        orderReferenceNumber: UInt64,
+        side: ITCHSide,
+        shares: UInt32,
+        stock: Alpha8,
+        price: UInt32,
+        attribution: Alpha4
+    ) {
+        self.stockLocate = stockLocate
+        self.trackingNumber = trackingNumber
+        self.timestampNs = timestampNs
+        self.orderReferenceNumber = orderReferenceNumber
+        self.side = side
+        self.shares = shares
+        self.stock = stock
+        self.price = price
+        self.attribution = attribution
+    }
+
+    /// Copies the fields out of a validated view.
+    @inlinable
+    public init(_ view: ITCHAddOrderWithMPIDView) {
+        stockLocate = view.stockLocate
+        trackingNumber = view.trackingNumber
+        timestampNs = view.timestampNs
+        orderReferenceNumber = view.orderReferenceNumber
+        side = view.side
+        shares = view.shares
+        stock = view.stock
+        price = view.price
+        attribution = view.attribution
+    }
+
+    /// Decodes a buffer that must hold exactly one 'F' message of 40 bytes.
+    @inlinable
+    public init(decoding bytes: UnsafeRawBufferPointer) throws(WireDecodingError) {
+        self.init(try ITCHAddOrderWithMPIDView(validating: bytes))
+    }
+
+    @inlinable
+    public var encodedLength: Int { Self.length }
+
+    /// Writes the message at the start of `buffer` and returns 40.
+    /// - Precondition: `buffer` holds at least 40 bytes and `timestampNs` fits in 48 bits.
+    @inlinable
+    public func encode(into buffer: UnsafeMutableRawBufferPointer) -> Int {
+        precondition(buffer.count >= Self.length, "ITCH 'F' needs 40 bytes")
+        buffer.writeITCHHeader(
+            Self.messageType, stockLocate: stockLocate, trackingNumber: trackingNumber, timestampNs: timestampNs
+        )
+        buffer.writeUInt64BE(orderReferenceNumber, at: 11)
+        buffer.writeUInt8(side.rawValue, at: 19)
+        buffer.writeUInt32BE(shares, at: 20)
+        buffer.writeAlpha8(stock, at: 24)
+        buffer.writeUInt32BE(price, at: 32)
+        buffer.writeAlpha4(attribution, at: 36)
+        return Self.length
+    }
+}
+
+/// A zero-copy view of one validated ITCH 'F' message; valid while its buffer is.
+public struct ITCHAddOrderWithMPIDView {
+    public let bytes: UnsafeRawBufferPointer
+
+    /// Checks the type byte and the exact length (40) once; the accessors then read in place.
+    @inlinable
+    public init(validating bytes: UnsafeRawBufferPointer) throws(WireDecodingError) {
+        try validateITCHMessage(bytes, as: ITCHAddOrderWithMPID.messageType)
+        self.bytes = bytes
+    }
+
+    @inlinable
+    init(unchecked bytes: UnsafeRawBufferPointer) {
+        self.bytes = bytes
+    }
+
+    @inlinable public var stockLocate: UInt16 { bytes.readUInt16BE(at: 1) }
+    @inlinable public var trackingNumber: UInt16 { bytes.readUInt16BE(at: 3) }
+    @inlinable public var timestampNs: UInt64 { bytes.readUInt48BE(at: 5) }
+    @inlinable public var orderReferenceNumber: UInt64 { bytes.readUInt64BE(at: 11) }
+    @inlinable public var side: ITCHSide { ITCHSide(rawValue: bytes.readUInt8(at: 19)) }
+    @inlinable public var shares: UInt32 { bytes.readUInt32BE(at: 20) }
+    @inlinable public var stock: Alpha8 { bytes.readAlpha8(at: 24) }
+    @inlinable public var price: UInt32 { bytes.readUInt32BE(at: 32) }
+    @inlinable public var attribution: Alpha4 { bytes.readAlpha4(at: 36) }
+
+    /// The fields copied into a value.
+    @inlinable
+    public var message: ITCHAddOrderWithMPID { ITCHAddOrderWithMPID(self) }
+}

@@ -1,0 +1,85 @@
+// ITCH 5.0 'W' Market-Wide Circuit Breaker Status: 12 bytes, type byte included.
+
+/// ITCH 5.0 'W' Market-Wide Circuit Breaker Status. A market-wide circuit breaker level was breached.
+public struct ITCHMWCBStatus: ITCHEncodable, Hashable, Sendable {
+    public static let messageType = ITCHMessageType.mwcbStatus
+    public static let length = 12
+
+    /// Locate code of the security; 0 for messages that concern no security.
+    public var stockLocate: UInt16
+    /// Nasdaq internal tracking number.
+    public var trackingNumber: UInt16
+    /// Nanoseconds since midnight; 48 bits on the wire.
+    public var timestampNs: UInt64
+    /// '1', '2' or '3'.
+    public var breachedLevel: UInt8
+
+    @inlinable
+    public init(
+        stockLocate: UInt16,
+        trackingNumber: UInt16,
+        timestampNs: UInt64,
+        breachedLevel: UInt8
+    ) {
+        self.stockLocate = stockLocate
+        self.trackingNumber = trackingNumber
+        self.timestampNs = timestampNs
+        self.breachedLevel = breachedLevel
+    }
+
+    /// Copies the fields out of a validated view.
+    @inlinable
+    public init(_ view: ITCHMWCBStatusView) {
+        stockLocate = view.stockLocate
+        trackingNumber = view.trackingNumber
+        timestampNs = view.timestampNs
+        breachedLevel = view.breachedLevel
+    }
+
+    /// Decodes a buffer that must hold exactly one 'W' message of 12 bytes.
+    @inlinable
+    public init(decoding bytes: UnsafeRawBufferPointer) throws(WireDecodingError) {
+        self.init(try ITCHMWCBStatusView(validating: bytes))
+    }
+
+    @inlinable
+    public var encodedLength: Int { Self.length }
+
+    /// Writes the message at the start of `buffer` and returns 12.
+    /// - Precondition: `buffer` holds at least 12 bytes and `timestampNs` fits in 48 bits.
+    @inlinable
+    public func encode(into buffer: UnsafeMutableRawBufferPointer) -> Int {
+        precondition(buffer.count >= Self.length, "ITCH 'W' needs 12 bytes")
+        buffer.writeITCHHeader(
+            Self.messageType, stockLocate: stockLocate, trackingNumber: trackingNumber, timestampNs: timestampNs
+        )
+        buffer.writeUInt8(breachedLevel, at: 11)
+        return Self.length
+    }
+}
+
+/// A zero-copy view of one validated ITCH 'W' message; valid while its buffer is.
+public struct ITCHMWCBStatusView {
+    public let bytes: UnsafeRawBufferPointer
+
+    /// Checks the type byte and the exact length (12) once; the accessors then read in place.
+    @inlinable
+    public init(validating bytes: UnsafeRawBufferPointer) throws(WireDecodingError) {
+        try validateITCHMessage(bytes, as: ITCHMWCBStatus.messageType)
+        self.bytes = bytes
+    }
+
+    @inlinable
+    init(unchecked bytes: UnsafeRawBufferPointer) {
+        self.bytes = bytes
+    }
+
+    @inlinable public var stockLocate: UInt16 { bytes.readUInt16BE(at: 1) }
+    @inlinable public var trackingNumber: UInt16 { bytes.readUInt16BE(at: 3) }
+    @inlinable public var timestampNs: UInt64 { bytes.readUInt48BE(at: 5) }
+    @inlinable public var breachedLevel: UInt8 { bytes.readUInt8(at: 11) }
+
+    /// The fields copied into a value.
+    @inlinable
+    public var message: ITCHMWCBStatus { ITCHMWCBStatus(self) }
+}
