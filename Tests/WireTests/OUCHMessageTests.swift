@@ -76,12 +76,12 @@ import Testing
     @Test func directionDecidesWhatUAndMMean() throws {
         let replace = OUCHSamples.bytes(of: OUCHSamples.inbound[1])
         let replaced = OUCHSamples.bytes(of: OUCHSamples.outbound[2])
-        replace.withUnsafeBytes { buffer in
+        _ = replace.withUnsafeBytes { buffer in
             #expect(throws: WireDecodingError.wrongLength(messageType: UInt8(ascii: "U"), expected: 80, actual: 47)) {
                 try OUCHOutboundMessage(decoding: buffer)
             }
         }
-        replaced.withUnsafeBytes { buffer in
+        _ = replaced.withUnsafeBytes { buffer in
             #expect(throws: WireDecodingError.wrongLength(messageType: UInt8(ascii: "U"), expected: 47, actual: 80)) {
                 try OUCHInboundMessage(decoding: buffer)
             }
@@ -95,19 +95,19 @@ import Testing
     }
 
     @Test func malformedBuffersGiveTypedErrors() {
-        [UInt8]().withUnsafeBytes { buffer in
+        _ = [UInt8]().withUnsafeBytes { buffer in
             #expect(throws: WireDecodingError.truncated(needed: 1, available: 0)) { try OUCHInboundMessage(decoding: buffer) }
         }
-        [UInt8(ascii: "Q"), 0].withUnsafeBytes { buffer in
+        _ = [UInt8(ascii: "Q"), 0].withUnsafeBytes { buffer in
             #expect(throws: WireDecodingError.unknownMessageType(UInt8(ascii: "Q"))) { try OUCHOutboundMessage(decoding: buffer) }
         }
         var enter = OUCHSamples.bytes(of: OUCHSamples.inbound[0])
         enter[15] = UInt8(ascii: "Z")
-        enter.withUnsafeBytes { buffer in
+        _ = enter.withUnsafeBytes { buffer in
             #expect(throws: WireDecodingError.invalidField(name: "Side", offset: 15)) { try OUCHEnterOrder(decoding: buffer) }
         }
         let cancel = OUCHSamples.bytes(of: OUCHSamples.inbound[2])
-        cancel.dropLast().withUnsafeBytes { buffer in
+        _ = cancel.dropLast().withUnsafeBytes { buffer in
             #expect(throws: WireDecodingError.wrongLength(messageType: UInt8(ascii: "X"), expected: 19, actual: 18)) {
                 try OUCHCancelOrder(decoding: buffer)
             }
