@@ -123,7 +123,7 @@ private struct SplitMix64 {
         var random = SplitMix64(state: 0xF4A3E)
         var zeroCopy = 0
         var failures = 0
-        for round in 0..<2_000 {
+        for round in 0..<10_000 {
             var (stream, _) = Self.randomStream(&random, packets: 20, maximumPayload: 60)
             // Corrupt some streams: random bytes anywhere, lengths included.
             if round % 2 == 0 {

@@ -99,7 +99,8 @@ private let fields = [
 
 @Suite struct SoupBinTCPTsharkOracleTests {
     static var tshark: String? {
-        ["/usr/bin/tshark", "/usr/local/bin/tshark"].first { FileManager.default.isExecutableFile(atPath: $0) }
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
+        return path.split(separator: ":").map { "\($0)/tshark" }.first { FileManager.default.isExecutableFile(atPath: $0) }
     }
 
     static func framed(_ type: SoupBinTCPPacketType, _ payload: [UInt8]) -> [UInt8] {

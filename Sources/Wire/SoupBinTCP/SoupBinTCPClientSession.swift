@@ -6,6 +6,7 @@
 /// reconnect asks the server to resume exactly where the last connection
 /// stopped.
 public struct SoupBinTCPClientSession {
+    /// Credentials, where to start, and timers.
     public struct Configuration: Sendable {
         public var username: SoupBinTCPUsername
         public var password: SoupBinTCPPassword
@@ -40,6 +41,7 @@ public struct SoupBinTCPClientSession {
         case logoutRequest
     }
 
+    /// Why the client closed the connection.
     public enum CloseReason: Equatable, Sendable {
         case loginRejected(SoupBinTCPLoginRejectCode)
         case loginTimeout
@@ -51,6 +53,7 @@ public struct SoupBinTCPClientSession {
         case protocolViolation(SoupBinTCPProtocolViolation)
     }
 
+    /// What the driver must do, in order.
     public enum Action: Equatable, Sendable {
         case send(Packet)
         /// The server accepted the login.

@@ -3,7 +3,9 @@
 /// Offsets from the type byte: Username 1..6, Password 7..16, Requested
 /// Session 17..26, Requested Sequence Number 27..46 (numeric ASCII).
 public struct SoupBinTCPLoginRequest: Hashable, Sendable {
+    /// The Packet Length field's value.
     public static let packetLength = 47
+    /// Bytes on the wire, length prefix included.
     public static let encodedByteCount = 2 + packetLength
 
     public var username: SoupBinTCPUsername

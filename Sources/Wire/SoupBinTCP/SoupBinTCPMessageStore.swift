@@ -78,6 +78,7 @@ public struct SoupBinTCPMessageStore {
         }
     }
 
+    /// Traps if the slots and sequence numbers disagree.
     public func checkInvariants() {
         precondition(oldestSequenceNumber <= nextSequenceNumber)
         precondition(count <= messageLimit)

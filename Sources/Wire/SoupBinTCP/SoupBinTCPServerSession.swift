@@ -18,12 +18,15 @@ public struct SoupBinTCPServerSession {
     /// The default largest sequenced message: every OUCH 4.2 and ITCH 5.0 message fits.
     public static let defaultMaximumMessageByteCount = 128
 
+    /// The session's name, the one account allowed to log in to it, timers, and the replay store's bounds.
     public struct Configuration: Sendable {
         public var session: SoupBinTCPSessionName
         public var username: SoupBinTCPUsername
         public var password: SoupBinTCPPassword
         public var timers: SoupBinTCPTimers
+        /// Most sequenced messages kept for replay; older ones are dropped.
         public var storedMessageLimit: Int
+        /// Largest sequenced message accepted (the store's slot size).
         public var maximumMessageByteCount: Int
         /// The sequence number of the session's first message.
         public var firstSequenceNumber: UInt64
@@ -57,6 +60,7 @@ public struct SoupBinTCPServerSession {
         case endOfSession
     }
 
+    /// Why the server closed the connection.
     public enum CloseReason: Equatable, Sendable {
         /// Login Rejected was sent with this code.
         case loginRejected(SoupBinTCPLoginRejectCode)
@@ -69,6 +73,7 @@ public struct SoupBinTCPServerSession {
         case protocolViolation(SoupBinTCPProtocolViolation)
     }
 
+    /// What the driver must do, in order.
     public enum Action: Equatable, Sendable {
         case send(Packet)
         /// Hand the payload of the packet just passed to `received` to the

@@ -30,6 +30,7 @@ public struct SoupBinTCPTimers: Equatable, Sendable {
     /// Drop a connection whose login is not settled within this long.
     public var loginTimeoutNs: Int64
 
+    /// The spec's figures: heartbeat after 1 s, drop after 15 s.
     public static let standard = SoupBinTCPTimers(
         heartbeatIntervalNs: 1_000_000_000, idleTimeoutNs: 15_000_000_000, loginTimeoutNs: 15_000_000_000)
 
