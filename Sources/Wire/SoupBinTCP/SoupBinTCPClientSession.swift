@@ -1,0 +1,257 @@
+/// The client side of a SoupBinTCP 3.00 session. Sans-I/O: packets and time
+/// go in, actions come out; the driver's duties are those described on
+/// `SoupBinTCPServerSession`.
+///
+/// It tracks the sequence number of the next Sequenced Data packet, so a
+/// reconnect asks the server to resume exactly where the last connection
+/// stopped.
+public struct SoupBinTCPClientSession {
+    /// Credentials, where to start, and timers.
+    public struct Configuration: Sendable {
+        public var username: SoupBinTCPUsername
+        public var password: SoupBinTCPPassword
+        /// Blank asks for the server's currently active session.
+        public var requestedSession: SoupBinTCPSessionName
+        /// Where the first login starts: 1 = from the start, 0 = from now.
+        public var requestedSequenceNumber: UInt64
+        public var timers: SoupBinTCPTimers
+
+        public init(
+            username: SoupBinTCPUsername,
+            password: SoupBinTCPPassword,
+            requestedSession: SoupBinTCPSessionName = .blank,
+            requestedSequenceNumber: UInt64 = 1,
+            timers: SoupBinTCPTimers = .standard
+        ) {
+            self.username = username
+            self.password = password
+            self.requestedSession = requestedSession
+            self.requestedSequenceNumber = requestedSequenceNumber
+            self.timers = timers
+        }
+    }
+
+    /// A packet to write; `encode(_:into:)` turns all but `unsequencedData` into bytes.
+    public enum Packet: Equatable, Sendable {
+        case loginRequest(SoupBinTCPLoginRequest)
+        /// The message passed to `sendUnsequencedData`; the caller frames it
+        /// with `SoupBinTCP.encodeDataPacket(.unsequencedData, payload:into:)`.
+        case unsequencedData
+        case clientHeartbeat
+        case logoutRequest
+    }
+
+    /// Why the client closed the connection.
+    public enum CloseReason: Equatable, Sendable {
+        case loginRejected(SoupBinTCPLoginRejectCode)
+        case loginTimeout
+        /// Nothing arrived from the server for the idle timeout.
+        case serverSilent
+        case logoutRequested
+        /// The server sent End of Session.
+        case endOfSession
+        case protocolViolation(SoupBinTCPProtocolViolation)
+    }
+
+    /// What the driver must do, in order.
+    public enum Action: Equatable, Sendable {
+        case send(Packet)
+        /// The server accepted the login.
+        case loggedIn(SoupBinTCPLoginAccepted)
+        /// Hand the payload of the packet just passed to `received` to the
+        /// application; it is the message with this sequence number.
+        case deliverSequencedData(sequenceNumber: UInt64)
+        /// Arm the connection's single timer for this time, replacing any armed one.
+        case armTimer(atNs: Int64)
+        /// Close the connection after writing the sends before this action.
+        case close(CloseReason)
+    }
+
+    private enum ConnectionState: Equatable {
+        case disconnected
+        case awaitingLoginResponse(sentAtNs: Int64)
+        case active
+    }
+
+    public let configuration: Configuration
+    private var state: ConnectionState = .disconnected
+    private var armedTimerNs: Int64?
+    private var lastSentNs: Int64 = 0
+    private var lastReceivedNs: Int64 = 0
+    /// The session the server named in its last Login Accepted.
+    public private(set) var session: SoupBinTCPSessionName?
+    /// The sequence number the next Sequenced Data packet carries; nil before the first login.
+    public private(set) var nextExpectedSequenceNumber: UInt64?
+
+    public init(configuration: Configuration) {
+        self.configuration = configuration
+    }
+
+    /// Whether the server accepted the login on the current connection.
+    public var isLoggedIn: Bool { state == .active }
+
+    /// Connected: send the Login Request.
+    public mutating func connectionOpened(nowNs: Int64, actions: inout [Action]) {
+        precondition(state == .disconnected, "one connection at a time")
+        let request = SoupBinTCPLoginRequest(
+            username: configuration.username,
+            password: configuration.password,
+            requestedSession: session ?? configuration.requestedSession,
+            requestedSequenceNumber: nextExpectedSequenceNumber ?? configuration.requestedSequenceNumber)
+        state = .awaitingLoginResponse(sentAtNs: nowNs)
+        armedTimerNs = nil
+        actions.append(.send(.loginRequest(request)))
+        lastSentNs = nowNs
+        lastReceivedNs = nowNs
+        arm(nowNs + configuration.timers.loginTimeoutNs, &actions)
+    }
+
+    /// The connection went away (closed by either side).
+    public mutating func connectionClosed() {
+        state = .disconnected
+        armedTimerNs = nil
+    }
+
+    /// One packet from the server. Packets after a `close` action are ignored.
+    public mutating func received(_ packet: SoupBinTCPPacketView, nowNs: Int64, actions: inout [Action]) {
+        guard state != .disconnected else { return }
+        lastReceivedNs = nowNs
+        let type: SoupBinTCPPacketType
+        do {
+            type = try packet.validatedType()
+        } catch {
+            close(.protocolViolation(.malformedPacket(error)), &actions)
+            return
+        }
+        switch (state, type) {
+        case (_, .debug):
+            break
+        case (.awaitingLoginResponse, .loginAccepted):
+            let accepted: SoupBinTCPLoginAccepted
+            do {
+                accepted = try SoupBinTCPLoginAccepted(decoding: packet.bytes)
+            } catch {
+                close(.protocolViolation(.malformedPacket(error)), &actions)
+                return
+            }
+            state = .active
+            session = accepted.session
+            nextExpectedSequenceNumber = accepted.nextSequenceNumber
+            actions.append(.loggedIn(accepted))
+            let timers = configuration.timers
+            arm(min(lastSentNs + timers.heartbeatIntervalNs, nowNs + timers.idleTimeoutNs), &actions)
+        case (.awaitingLoginResponse, .loginRejected):
+            do {
+                let rejected = try SoupBinTCPLoginRejected(decoding: packet.bytes)
+                close(.loginRejected(rejected.code), &actions)
+            } catch {
+                close(.protocolViolation(.malformedPacket(error)), &actions)
+            }
+        case (.active, .sequencedData):
+            let sequenceNumber = nextExpectedSequenceNumber!
+            nextExpectedSequenceNumber = sequenceNumber + 1
+            actions.append(.deliverSequencedData(sequenceNumber: sequenceNumber))
+        case (.active, .serverHeartbeat):
+            break
+        case (.active, .endOfSession):
+            close(.endOfSession, &actions)
+        default:
+            close(.protocolViolation(.unexpectedPacket(type: type.rawValue)), &actions)
+        }
+    }
+
+    /// The byte stream could not be framed: close.
+    public mutating func framingFailed(_ error: SoupBinTCPFramingError, actions: inout [Action]) {
+        guard state != .disconnected else { return }
+        close(.protocolViolation(.framing(error)), &actions)
+    }
+
+    /// The armed timer expired. A stale timer (earlier than the armed one) is ignored.
+    public mutating func timerFired(nowNs: Int64, actions: inout [Action]) {
+        guard let armed = armedTimerNs, nowNs >= armed else { return }
+        armedTimerNs = nil
+        let timers = configuration.timers
+        switch state {
+        case .disconnected:
+            return
+        case let .awaitingLoginResponse(sentAtNs):
+            if nowNs - sentAtNs >= timers.loginTimeoutNs {
+                close(.loginTimeout, &actions)
+            } else {
+                arm(sentAtNs + timers.loginTimeoutNs, &actions)
+            }
+        case .active:
+            if nowNs - lastReceivedNs >= timers.idleTimeoutNs {
+                close(.serverSilent, &actions)
+                return
+            }
+            if nowNs - lastSentNs >= timers.heartbeatIntervalNs {
+                actions.append(.send(.clientHeartbeat))
+                lastSentNs = nowNs
+            }
+            arm(min(lastSentNs + timers.heartbeatIntervalNs, lastReceivedNs + timers.idleTimeoutNs), &actions)
+        }
+    }
+
+    /// Sends one Unsequenced Data packet (an OUCH inbound message, say):
+    /// appends `.send(.unsequencedData)`, which the caller writes.
+    @inlinable
+    public mutating func sendUnsequencedData(nowNs: Int64, actions: inout [Action]) throws(SoupBinTCPSessionError) {
+        guard isLoggedIn else { throw .notLoggedIn }
+        actions.append(.send(.unsequencedData))
+        noteSent(nowNs: nowNs)
+    }
+
+    /// Sends Logout Request and closes.
+    public mutating func logout(nowNs: Int64, actions: inout [Action]) {
+        guard state != .disconnected else { return }
+        actions.append(.send(.logoutRequest))
+        lastSentNs = nowNs
+        close(.logoutRequested, &actions)
+    }
+
+    /// Bytes `encode(packet, into:)` writes.
+    @inlinable
+    public static func encodedByteCount(of packet: Packet) -> Int {
+        switch packet {
+        case .loginRequest: SoupBinTCPLoginRequest.encodedByteCount
+        case .unsequencedData: preconditionFailure("the caller frames its own unsequenced message")
+        case .clientHeartbeat, .logoutRequest: SoupBinTCP.headerByteCount
+        }
+    }
+
+    /// Writes `packet` at the start of `buffer` and returns its size.
+    @inlinable @discardableResult
+    public static func encode(_ packet: Packet, into buffer: UnsafeMutableRawBufferPointer) -> Int {
+        switch packet {
+        case let .loginRequest(request): request.encode(into: buffer)
+        case .unsequencedData: preconditionFailure("the caller frames its own unsequenced message")
+        case .clientHeartbeat: SoupBinTCP.encodeEmptyPacket(.clientHeartbeat, into: buffer)
+        case .logoutRequest: SoupBinTCP.encodeEmptyPacket(.logoutRequest, into: buffer)
+        }
+    }
+
+    /// Traps if the session's bookkeeping is inconsistent.
+    public func checkInvariants() {
+        if state == .active {
+            precondition(armedTimerNs != nil, "a logged-in connection always has a timer")
+            precondition(nextExpectedSequenceNumber != nil && session != nil)
+        }
+        if state == .disconnected { precondition(armedTimerNs == nil) }
+    }
+
+    @usableFromInline
+    mutating func noteSent(nowNs: Int64) { lastSentNs = nowNs }
+
+    private mutating func close(_ reason: CloseReason, _ actions: inout [Action]) {
+        actions.append(.close(reason))
+        state = .disconnected
+        armedTimerNs = nil
+    }
+
+    private mutating func arm(_ deadlineNs: Int64, _ actions: inout [Action]) {
+        if let armed = armedTimerNs, armed <= deadlineNs { return }
+        armedTimerNs = deadlineNs
+        actions.append(.armTimer(atNs: deadlineNs))
+    }
+}

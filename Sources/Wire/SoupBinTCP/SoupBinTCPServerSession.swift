@@ -1,0 +1,340 @@
+/// The server side of one SoupBinTCP 3.00 session (one account's stream of
+/// sequenced messages), across the connections that log in to it. Sans-I/O:
+/// packets and time go in, actions come out.
+///
+/// A driver opens a connection with `connectionOpened`, splits the byte
+/// stream with `SoupBinTCPFrameDecoder` and hands each packet to `received`,
+/// keeps one timer per connection (each `armTimer` replaces the armed one)
+/// and calls `timerFired` when it expires, and carries out the actions in
+/// order. A `send` is written with `encode(_:into:)` before the next call
+/// that can store a message, since a replayed message is read from the store.
+///
+/// Sequenced messages sent while no client is logged in are stored and
+/// replayed on the next login that asks for them; the store keeps the newest
+/// `storedMessageLimit`.
+public struct SoupBinTCPServerSession {
+    /// The default bound on messages kept for replay.
+    public static let defaultStoredMessageLimit = 131_072
+    /// The default largest sequenced message: every OUCH 4.2 and ITCH 5.0 message fits.
+    public static let defaultMaximumMessageByteCount = 128
+
+    /// The session's name, the one account allowed to log in to it, timers, and the replay store's bounds.
+    public struct Configuration: Sendable {
+        public var session: SoupBinTCPSessionName
+        public var username: SoupBinTCPUsername
+        public var password: SoupBinTCPPassword
+        public var timers: SoupBinTCPTimers
+        /// Most sequenced messages kept for replay; older ones are dropped.
+        public var storedMessageLimit: Int
+        /// Largest sequenced message accepted (the store's slot size).
+        public var maximumMessageByteCount: Int
+        /// The sequence number of the session's first message.
+        public var firstSequenceNumber: UInt64
+
+        public init(
+            session: SoupBinTCPSessionName,
+            username: SoupBinTCPUsername,
+            password: SoupBinTCPPassword,
+            timers: SoupBinTCPTimers = .standard,
+            storedMessageLimit: Int = SoupBinTCPServerSession.defaultStoredMessageLimit,
+            maximumMessageByteCount: Int = SoupBinTCPServerSession.defaultMaximumMessageByteCount,
+            firstSequenceNumber: UInt64 = 1
+        ) {
+            self.session = session
+            self.username = username
+            self.password = password
+            self.timers = timers
+            self.storedMessageLimit = storedMessageLimit
+            self.maximumMessageByteCount = maximumMessageByteCount
+            self.firstSequenceNumber = firstSequenceNumber
+        }
+    }
+
+    /// A packet to write; `encode(_:into:)` turns it into bytes.
+    public enum Packet: Equatable, Sendable {
+        case loginAccepted(SoupBinTCPLoginAccepted)
+        case loginRejected(SoupBinTCPLoginRejectCode)
+        /// The stored message with this sequence number.
+        case sequencedData(sequenceNumber: UInt64)
+        case serverHeartbeat
+        case endOfSession
+    }
+
+    /// Why the server closed the connection.
+    public enum CloseReason: Equatable, Sendable {
+        /// Login Rejected was sent with this code.
+        case loginRejected(SoupBinTCPLoginRejectCode)
+        case loginTimeout
+        /// Nothing arrived from the client for the idle timeout.
+        case clientSilent
+        case logoutRequested
+        /// End of Session was sent.
+        case endOfSession
+        case protocolViolation(SoupBinTCPProtocolViolation)
+    }
+
+    /// What the driver must do, in order.
+    public enum Action: Equatable, Sendable {
+        case send(Packet)
+        /// Hand the payload of the packet just passed to `received` to the
+        /// application (an OUCH inbound message, for example).
+        case deliverUnsequencedData
+        /// Arm the connection's single timer for this time, replacing any armed one.
+        case armTimer(atNs: Int64)
+        /// Close the connection after writing the sends before this action.
+        case close(CloseReason)
+    }
+
+    private enum ConnectionState: Equatable {
+        case disconnected
+        case awaitingLogin(connectedAtNs: Int64)
+        case active
+    }
+
+    public let configuration: Configuration
+    private var state: ConnectionState = .disconnected
+    private var store: SoupBinTCPMessageStore
+    private var armedTimerNs: Int64?
+    private var lastSentNs: Int64 = 0
+    private var lastReceivedNs: Int64 = 0
+    /// True once End of Session was sent: no more messages, no more logins.
+    public private(set) var hasEnded = false
+
+    public init(configuration: Configuration) {
+        self.configuration = configuration
+        store = SoupBinTCPMessageStore(
+            firstSequenceNumber: configuration.firstSequenceNumber,
+            messageLimit: configuration.storedMessageLimit,
+            maximumMessageByteCount: configuration.maximumMessageByteCount)
+    }
+
+    /// The sequence number the next sequenced message will get.
+    public var nextSequenceNumber: UInt64 { store.nextSequenceNumber }
+    /// The oldest sequence number a login can still ask to replay from.
+    public var oldestStoredSequenceNumber: UInt64 { store.oldestSequenceNumber }
+    /// Whether a client is logged in on the current connection.
+    public var isLoggedIn: Bool { state == .active }
+
+    // MARK: Inputs
+
+    /// A client connected: wait for its Login Request.
+    public mutating func connectionOpened(nowNs: Int64, actions: inout [Action]) {
+        precondition(state == .disconnected, "one connection at a time per session")
+        state = .awaitingLogin(connectedAtNs: nowNs)
+        lastReceivedNs = nowNs
+        lastSentNs = nowNs
+        armedTimerNs = nil
+        arm(nowNs + configuration.timers.loginTimeoutNs, &actions)
+    }
+
+    /// The connection went away (closed by either side). Stored messages stay.
+    public mutating func connectionClosed() {
+        state = .disconnected
+        armedTimerNs = nil
+    }
+
+    /// One packet from the client. Packets after a `close` action are ignored.
+    public mutating func received(_ packet: SoupBinTCPPacketView, nowNs: Int64, actions: inout [Action]) {
+        switch state {
+        case .disconnected:
+            return
+        case .awaitingLogin:
+            lastReceivedNs = nowNs
+            guard packet.typeByte == SoupBinTCPPacketType.loginRequest.rawValue else {
+                close(.protocolViolation(.unexpectedPacket(type: packet.typeByte)), &actions)
+                return
+            }
+            let request: SoupBinTCPLoginRequest
+            do {
+                request = try SoupBinTCPLoginRequest(decoding: packet.bytes)
+            } catch {
+                // A login we cannot read gets the protocol's answer, not a trap.
+                reject(.notAuthorized, &actions)
+                return
+            }
+            login(request, nowNs: nowNs, actions: &actions)
+        case .active:
+            lastReceivedNs = nowNs
+            let type: SoupBinTCPPacketType
+            do {
+                type = try packet.validatedType()
+            } catch {
+                close(.protocolViolation(.malformedPacket(error)), &actions)
+                return
+            }
+            switch type {
+            case .unsequencedData: actions.append(.deliverUnsequencedData)
+            case .clientHeartbeat, .debug: break
+            case .logoutRequest: close(.logoutRequested, &actions)
+            case .loginRequest, .loginAccepted, .loginRejected, .sequencedData, .serverHeartbeat, .endOfSession:
+                close(.protocolViolation(.unexpectedPacket(type: type.rawValue)), &actions)
+            }
+        }
+    }
+
+    /// The byte stream could not be framed: close.
+    public mutating func framingFailed(_ error: SoupBinTCPFramingError, actions: inout [Action]) {
+        guard state != .disconnected else { return }
+        close(.protocolViolation(.framing(error)), &actions)
+    }
+
+    /// The armed timer expired. A stale timer (earlier than the armed one) is ignored.
+    public mutating func timerFired(nowNs: Int64, actions: inout [Action]) {
+        guard let armed = armedTimerNs, nowNs >= armed else { return }
+        armedTimerNs = nil
+        let timers = configuration.timers
+        switch state {
+        case .disconnected:
+            return
+        case let .awaitingLogin(connectedAtNs):
+            if nowNs - connectedAtNs >= timers.loginTimeoutNs {
+                close(.loginTimeout, &actions)
+            } else {
+                arm(connectedAtNs + timers.loginTimeoutNs, &actions)
+            }
+        case .active:
+            if nowNs - lastReceivedNs >= timers.idleTimeoutNs {
+                close(.clientSilent, &actions)
+                return
+            }
+            if nowNs - lastSentNs >= timers.heartbeatIntervalNs {
+                actions.append(.send(.serverHeartbeat))
+                lastSentNs = nowNs
+            }
+            arm(min(lastSentNs + timers.heartbeatIntervalNs, lastReceivedNs + timers.idleTimeoutNs), &actions)
+        }
+    }
+
+    /// Stores `message` under the next sequence number and, if a client is
+    /// logged in, sends it as Sequenced Data.
+    /// - Complexity: O(message size).
+    @inlinable
+    public mutating func sendSequencedData(
+        _ message: UnsafeRawBufferPointer, nowNs: Int64, actions: inout [Action]
+    ) throws(SoupBinTCPSessionError) {
+        let sequenceNumber = try storeSequencedData(message)
+        if isLoggedIn {
+            actions.append(.send(.sequencedData(sequenceNumber: sequenceNumber)))
+            noteSent(nowNs: nowNs)
+        }
+    }
+
+    /// Sends End of Session, if a client is logged in, and ends the session:
+    /// later logins get Login Rejected 'S'.
+    public mutating func endSession(nowNs: Int64, actions: inout [Action]) {
+        hasEnded = true
+        guard state == .active else { return }
+        actions.append(.send(.endOfSession))
+        lastSentNs = nowNs
+        close(.endOfSession, &actions)
+    }
+
+    // MARK: Output
+
+    /// Bytes `encode(packet, into:)` writes.
+    @inlinable
+    public func encodedByteCount(of packet: Packet) -> Int {
+        switch packet {
+        case .loginAccepted: SoupBinTCPLoginAccepted.encodedByteCount
+        case .loginRejected: SoupBinTCPLoginRejected.encodedByteCount
+        case let .sequencedData(sequenceNumber): SoupBinTCP.headerByteCount + storedMessageByteCount(sequenceNumber)
+        case .serverHeartbeat, .endOfSession: SoupBinTCP.headerByteCount
+        }
+    }
+
+    /// Writes `packet` at the start of `buffer` and returns its size.
+    @inlinable @discardableResult
+    public func encode(_ packet: Packet, into buffer: UnsafeMutableRawBufferPointer) -> Int {
+        switch packet {
+        case let .loginAccepted(accepted): accepted.encode(into: buffer)
+        case let .loginRejected(code): SoupBinTCPLoginRejected(code: code).encode(into: buffer)
+        case let .sequencedData(sequenceNumber): encodeStored(sequenceNumber, into: buffer)
+        case .serverHeartbeat: SoupBinTCP.encodeEmptyPacket(.serverHeartbeat, into: buffer)
+        case .endOfSession: SoupBinTCP.encodeEmptyPacket(.endOfSession, into: buffer)
+        }
+    }
+
+    /// Traps if the session's bookkeeping is inconsistent.
+    public func checkInvariants() {
+        store.checkInvariants()
+        if state == .active { precondition(armedTimerNs != nil, "a logged-in connection always has a timer") }
+        if state == .disconnected { precondition(armedTimerNs == nil) }
+    }
+
+    // MARK: Internals
+
+    @usableFromInline
+    mutating func storeSequencedData(_ message: UnsafeRawBufferPointer) throws(SoupBinTCPSessionError) -> UInt64 {
+        guard !hasEnded else { throw .sessionEnded }
+        guard message.count <= store.maximumMessageByteCount else {
+            throw .messageTooLarge(byteCount: message.count, maximum: store.maximumMessageByteCount)
+        }
+        return store.append(message)
+    }
+
+    @usableFromInline
+    mutating func noteSent(nowNs: Int64) { lastSentNs = nowNs }
+
+    @usableFromInline
+    func storedMessageByteCount(_ sequenceNumber: UInt64) -> Int {
+        store.withMessage(sequenceNumber) { $0.count }
+    }
+
+    @usableFromInline
+    func encodeStored(_ sequenceNumber: UInt64, into buffer: UnsafeMutableRawBufferPointer) -> Int {
+        store.withMessage(sequenceNumber) { message in
+            SoupBinTCP.encodeDataPacket(.sequencedData, payload: message, into: buffer)
+        }
+    }
+
+    private mutating func login(_ request: SoupBinTCPLoginRequest, nowNs: Int64, actions: inout [Action]) {
+        guard request.username == configuration.username, request.password == configuration.password else {
+            reject(.notAuthorized, &actions)
+            return
+        }
+        guard !hasEnded, request.requestedSession.isBlank || request.requestedSession == configuration.session else {
+            reject(.sessionNotAvailable, &actions)
+            return
+        }
+        let next = store.nextSequenceNumber
+        // 0 asks for the next message generated; a number past the end gets
+        // the current position too, as there is nothing to replay.
+        let first = request.requestedSequenceNumber == 0 ? next : min(request.requestedSequenceNumber, next)
+        guard first == next || store.contains(first) else {
+            // Asked to replay messages the bounded store no longer holds.
+            reject(.sessionNotAvailable, &actions)
+            return
+        }
+        state = .active
+        actions.append(.send(.loginAccepted(SoupBinTCPLoginAccepted(session: configuration.session, nextSequenceNumber: first))))
+        var replay = first
+        while replay < next {
+            actions.append(.send(.sequencedData(sequenceNumber: replay)))
+            replay += 1
+        }
+        lastSentNs = nowNs
+        lastReceivedNs = nowNs
+        let timers = configuration.timers
+        arm(min(nowNs + timers.heartbeatIntervalNs, nowNs + timers.idleTimeoutNs), &actions)
+    }
+
+    private mutating func reject(_ code: SoupBinTCPLoginRejectCode, _ actions: inout [Action]) {
+        actions.append(.send(.loginRejected(code)))
+        close(.loginRejected(code), &actions)
+    }
+
+    private mutating func close(_ reason: CloseReason, _ actions: inout [Action]) {
+        actions.append(.close(reason))
+        state = .disconnected
+        armedTimerNs = nil
+    }
+
+    /// Arms the timer only when the new deadline is earlier than the armed
+    /// one: later deadlines are picked up when the armed timer fires, so
+    /// ordinary traffic never costs a timer action.
+    private mutating func arm(_ deadlineNs: Int64, _ actions: inout [Action]) {
+        if let armed = armedTimerNs, armed <= deadlineNs { return }
+        armedTimerNs = deadlineNs
+        actions.append(.armTimer(atNs: deadlineNs))
+    }
+}
