@@ -185,16 +185,16 @@ func clientID(_ text: String) -> ClientOrderID { ClientOrderID(text)! }
                     #expect(consumer[reference] == nil, "reference reused")
                     consumer[reference] = ConsumerOrder(symbol: s.rawValue, side: side, price: price.rawValue, quantity: quantity.rawValue)
                     counts["add", default: 0] += 1
-                case .executed(let reference, let quantity, _), .executedWithPrice(let reference, let quantity, _, _),
-                     .cancel(let reference, let quantity):
+                case .executed(let reference, _, let quantity, _), .executedWithPrice(let reference, _, let quantity, _, _),
+                     .cancel(let reference, _, let quantity):
                     var order = try #require(consumer[reference], "update for unknown reference \(reference)")
                     order.quantity -= quantity.rawValue
                     #expect(order.quantity >= 0)
                     consumer[reference] = order.quantity == 0 ? nil : order
                     if case .executedWithPrice = update { counts["auction", default: 0] += 1 }
-                case .delete(let reference):
+                case .delete(let reference, _):
                     #expect(consumer.removeValue(forKey: reference) != nil)
-                case .replace(let original, let new, let price, let quantity):
+                case .replace(let original, _, let new, let price, let quantity):
                     let removed = consumer.removeValue(forKey: original)
                     let old = try #require(removed, "replace of unknown reference \(original)")
                     consumer[new] = ConsumerOrder(symbol: old.symbol, side: old.side, price: price.rawValue, quantity: quantity.rawValue)

@@ -55,9 +55,9 @@ public struct BookFeedTranslator {
                                         (execution.aggressor, execution.aggressorRemaining)] {
                     guard var order = resting[id] else { continue }
                     if order.price == execution.price {
-                        updates.append(.executed(reference: order.reference, quantity: execution.quantity, matchID: execution.matchID))
+                        updates.append(.executed(reference: order.reference, symbol: order.symbol, quantity: execution.quantity, matchID: execution.matchID))
                     } else {
-                        updates.append(.executedWithPrice(reference: order.reference, quantity: execution.quantity,
+                        updates.append(.executedWithPrice(reference: order.reference, symbol: order.symbol, quantity: execution.quantity,
                                                           matchID: execution.matchID, price: execution.price))
                     }
                     order.openQuantity = remaining
@@ -74,10 +74,10 @@ public struct BookFeedTranslator {
             case .cancelled(let id, _, let quantity, let remaining, _):
                 guard var order = resting[id] else { continue }
                 if remaining.rawValue == 0 {
-                    updates.append(.delete(reference: order.reference))
+                    updates.append(.delete(reference: order.reference, symbol: order.symbol))
                     resting[id] = nil
                 } else {
-                    updates.append(.cancel(reference: order.reference, quantity: quantity))
+                    updates.append(.cancel(reference: order.reference, symbol: order.symbol, quantity: quantity))
                     order.openQuantity = remaining
                     resting[id] = order
                 }
@@ -85,7 +85,7 @@ public struct BookFeedTranslator {
             case .replaced(let id, _, let price, let quantity, let keptPriority):
                 guard var order = resting[id] else { continue }
                 if keptPriority {
-                    updates.append(.cancel(reference: order.reference, quantity: Quantity(order.openQuantity.rawValue - quantity.rawValue)))
+                    updates.append(.cancel(reference: order.reference, symbol: order.symbol, quantity: Quantity(order.openQuantity.rawValue - quantity.rawValue)))
                     order.openQuantity = quantity
                     resting[id] = order
                 } else {
@@ -112,9 +112,9 @@ public struct BookFeedTranslator {
                 if let open = engine.openQuantity(of: id), open.rawValue > 0 {
                     let reference = takeReference()
                     resting[id] = Resting(reference: reference, symbol: previous.symbol, side: previous.side, price: price, openQuantity: open)
-                    updates.append(.replace(originalReference: previous.reference, newReference: reference, price: price, quantity: open))
+                    updates.append(.replace(originalReference: previous.reference, symbol: previous.symbol, newReference: reference, price: price, quantity: open))
                 } else {
-                    updates.append(.delete(reference: previous.reference))
+                    updates.append(.delete(reference: previous.reference, symbol: previous.symbol))
                 }
             }
         }
