@@ -1,0 +1,49 @@
+/// What a connection's state machine (a venue port or a participant's
+/// client) asks its driver to do after one input. The driver, the simulator's
+/// kernel or a NIO channel, writes `bytes`, (re)arms the one timer and closes
+/// when told; it makes no decision of its own.
+public struct ConnectionOutput: Sendable {
+    /// Bytes to write to the connection, in order. Each protocol message is
+    /// whole and framed (a SoupBinTCP packet, a FIX message).
+    public var bytes: [UInt8] = []
+    /// Byte offsets in `bytes` where each message starts, so a driver can
+    /// deliver or capture messages one by one.
+    public var messageStarts: [Int] = []
+    /// Call `timerFired(nowNs:)` at this time, replacing any armed timer.
+    public var timerAtNs: Int64? = nil
+    /// Close the connection after writing `bytes`, for this reason.
+    public var closeReason: String? = nil
+
+    public init() {}
+
+    public var isEmpty: Bool { bytes.isEmpty && timerAtNs == nil && closeReason == nil }
+    public var messageCount: Int { messageStarts.count }
+
+    /// The byte range of message `index`.
+    public func messageRange(_ index: Int) -> Range<Int> {
+        messageStarts[index]..<(index + 1 < messageStarts.count ? messageStarts[index + 1] : bytes.count)
+    }
+
+    /// Appends one whole message; `write` fills `count` bytes and returns how many it wrote.
+    public mutating func appendMessage(count: Int, _ write: (UnsafeMutableRawBufferPointer) -> Int) {
+        let start = bytes.count
+        bytes.append(contentsOf: repeatElement(0, count: count))
+        let written = bytes.withUnsafeMutableBytes { write(UnsafeMutableRawBufferPointer(rebasing: $0[start...])) }
+        precondition(written == count, "a message wrote \(written) bytes, announced \(count)")
+        messageStarts.append(start)
+    }
+
+    /// Appends one whole message given as bytes.
+    public mutating func appendMessage(_ message: some Collection<UInt8>) {
+        messageStarts.append(bytes.count)
+        bytes.append(contentsOf: message)
+    }
+
+    /// Empties the output, keeping its capacity.
+    public mutating func removeAll() {
+        bytes.removeAll(keepingCapacity: true)
+        messageStarts.removeAll(keepingCapacity: true)
+        timerAtNs = nil
+        closeReason = nil
+    }
+}
