@@ -12,8 +12,8 @@ public struct ITCHFeedPublisher {
     public typealias Action = MoldUDP64Publisher.Action
 
     /// 09:30:00, the US equity market open, in nanoseconds since midnight.
-    public static let marketOpenNs: Int64 = 34_200 * 1_000_000_000
-    static let nanosecondsPerDay: Int64 = 86_400 * 1_000_000_000
+    public static let marketOpenNs: Int64 = TradingDay.marketOpenNs
+    static let nanosecondsPerDay: Int64 = TradingDay.nanosecondsPerDay
 
     public let symbols: [Alpha8]
     public let startOfDayOffsetNs: Int64
