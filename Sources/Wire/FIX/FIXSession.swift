@@ -60,6 +60,10 @@ public struct FIXSession {
     private var store: FIXOutboundStore
     private var inboundScratch: [UInt8] = []
     private var actions: [Action] = []
+    /// The venue's registry, lent to the session for the duration of one `received` call.
+    private var logonRegistry = FIXLogonRegistry()
+    /// Whether this session claimed its CompID pair in a `FIXLogonRegistry`.
+    public private(set) var holdsLogonClaim = false
 
     public init(configuration: FIXSessionConfiguration) {
         self.configuration = configuration
@@ -93,6 +97,17 @@ public struct FIXSession {
         state = .logonSent(deadlineNs: nowNs + configuration.logonTimeoutNs)
         lastReceivedNs = nowNs
         return takeActions(nowNs: nowNs)
+    }
+
+    /// Bytes from the connection, in any chunking. An acceptor checks a
+    /// Logon against `registry`: a CompID pair that another session holds
+    /// is disconnected without a reply.
+    public mutating func received(
+        _ chunk: UnsafeRawBufferPointer, nowNs: Int64, registry: inout FIXLogonRegistry
+    ) -> [Action] {
+        swap(&registry, &logonRegistry)
+        defer { swap(&registry, &logonRegistry) }
+        return received(chunk, nowNs: nowNs)
     }
 
     /// Bytes from the connection, in any chunking.
@@ -430,6 +445,12 @@ public struct FIXSession {
             disconnect(.authenticationFailed)
             return
         }
+        guard logonRegistry.claim(counterpartyCompID: configuration.targetCompID, venueCompID: configuration.senderCompID)
+        else {
+            disconnect(.duplicateLogon)
+            return
+        }
+        holdsLogonClaim = true
         let resetRequested = (try? view.boolean(FIXTag.resetSeqNumFlag)) == true
         if resetRequested {
             nextExpectedMsgSeqNum = 1
