@@ -19,7 +19,7 @@ public struct FIXFieldLocation: Equatable, Sendable {
 public enum FIXParseError: Error, Equatable, Sendable {
     /// A field without `=`, or a message that does not end with SOH.
     case malformedField(offset: Int)
-    /// A tag that is empty, not a number, zero or longer than 9 digits.
+    /// A tag that is empty, not a number, zero, written with a leading zero, or longer than 9 digits.
     case nonNumericTag(offset: Int)
     /// More fields than the parser's table holds.
     case tooManyFields(limit: Int)
@@ -81,7 +81,8 @@ public struct FIXParser {
             var tagDigits = 0
             while index < bytes.count, bytes[index] != 0x3D {
                 let digit = bytes[index] &- 0x30
-                guard digit < 10, tagDigits < 9 else {
+                // A leading zero would let two spellings name one tag.
+                guard digit < 10, tagDigits < 9, !(tagDigits == 0 && digit == 0) else {
                     if bytes[index] == fixSOH { throw .malformedField(offset: fieldStart) }
                     throw .nonNumericTag(offset: fieldStart)
                 }

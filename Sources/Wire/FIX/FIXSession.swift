@@ -266,7 +266,7 @@ public struct FIXSession {
             }
             return
         }
-        guard abs(sendingTimeNs - nowNs) <= configuration.sendingTimeToleranceNs else {
+        guard isAccurate(sendingTimeNs, nowNs: nowNs) else {
             sendReject(
                 refSeqNum: msgSeqNum, refMsgType: msgType, refTagID: FIXTag.sendingTime, reason: 10,
                 text: "SendingTime accuracy problem", nowNs: nowNs)
@@ -431,7 +431,7 @@ public struct FIXSession {
     private mutating func acceptLogon(_ view: FIXMessageView, msgSeqNum: Int64, problem: FIXParseError?, nowNs: Int64) {
         guard problem == nil, view.version == configuration.version, compIDsMatch(view),
               let sendingTimeNs = try? view.utcTimestampNs(FIXTag.sendingTime),
-              abs(sendingTimeNs - nowNs) <= configuration.sendingTimeToleranceNs,
+              isAccurate(sendingTimeNs, nowNs: nowNs),
               let heartbeatSeconds = try? view.integer(FIXTag.heartBtInt), heartbeatSeconds >= 0,
               heartbeatSeconds <= 3600
         else {
@@ -498,6 +498,13 @@ public struct FIXSession {
         } else {
             advanceExpected(nowNs: nowNs)
         }
+    }
+
+    /// Whether SendingTime lies within the tolerance of our clock (written
+    /// without subtracting the two, which could overflow for a hostile value).
+    private func isAccurate(_ sendingTimeNs: Int64, nowNs: Int64) -> Bool {
+        let tolerance = configuration.sendingTimeToleranceNs
+        return sendingTimeNs >= nowNs &- tolerance && sendingTimeNs <= nowNs &+ tolerance
     }
 
     private func credentialMatches(_ expected: FIXString?, _ received: UnsafeRawBufferPointer?) -> Bool {

@@ -87,7 +87,8 @@ public enum FIXUTCTimestamp {
 
     /// Nanoseconds since the epoch for UTCTimestamp text
     /// `YYYYMMDD-HH:MM:SS` with no fraction or with 3, 6 or 9 fraction
-    /// digits; nil for anything else (a data-format error).
+    /// digits; nil for anything else (a data-format error), including dates
+    /// that Int64 nanoseconds cannot hold (before 1677 or after 2262).
     @inlinable
     public static func parse(_ text: UnsafeRawBufferPointer) -> Int64? {
         let fractionDigits: Int
@@ -122,6 +123,11 @@ public enum FIXUTCTimestamp {
             fractionNs = fraction * scale
         }
         let days = daysSinceEpoch(year: year, month: month, day: day)
-        return (days * 86_400 + hour * 3600 + minute * 60 + second) * nanosecondsPerSecond + fractionNs
+        let seconds = days * 86_400 + hour * 3600 + minute * 60 + second
+        // Int64 nanoseconds reach only 1677..2262; a later date is out of range, not a trap.
+        let (wholeNs, overflow) = seconds.multipliedReportingOverflow(by: nanosecondsPerSecond)
+        guard !overflow else { return nil }
+        let (total, overflowFraction) = wholeNs.addingReportingOverflow(fractionNs)
+        return overflowFraction ? nil : total
     }
 }
