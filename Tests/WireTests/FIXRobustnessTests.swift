@@ -125,7 +125,7 @@ struct FIXRobustnessTests {
         var parser = FIXParser()
         var parsed = 0
         var decoded = 0
-        for round in 0..<60_000 {
+        for round in 0..<30_000 {
             let template = corpus[round % corpus.count]
             let bytes = Self.mutate(template, &random)
             bytes.withUnsafeBytes { raw in
