@@ -23,7 +23,7 @@ import Wire
 /// | — Minimum Quantity | | `0` → none; equal to Shares with TIF `0` → fill-or-kill; anything else → Rejected `N`, because a minimum the venue cannot honour must not be dropped silently |
 /// | — Display | | `P` → post-only; every other value is a displayed limit order (the engine has no hidden or pegged orders) |
 /// | — Cross Type | | `N` only; an auction-only order (`O`, `C`, `H`, `S`, `R`, ...) → Rejected `R`, as the venue runs no separate crosses |
-/// | — Firm, Capacity, ISO, Customer Type | | not interpreted; echoed in Accepted and Replaced |
+/// | — Firm, Capacity, ISO | | not interpreted; echoed in Accepted and Replaced (Customer Type is read and dropped: neither carries it) |
 /// | Cancel Order `X` | `.cancel(newOpenQuantity: shares)` | `0` cancels all; a size at or above the open quantity gets Cancel Reject `I` |
 /// | Replace Order `U` | `.replace(quantity: shares, quantityIncludesExecuted: false)` | only price and shares are applied; the order keeps the time in force, display and minimum it was entered with, and Replaced reports those. A market price → Rejected `X`, shares above `maximumShares` → `Z`, both on the replacement token |
 /// | Modify Order `M` | `.cancel(newOpenQuantity: shares)` | only a reduction on the same side; a side change → Cancel Reject `I` at once, a size at or above the open quantity → `I` from the desk. Success is answered with Order Modified `M` (shares = what is left), not Canceled, as OUCH 4.2 does |
@@ -243,7 +243,7 @@ public struct OUCHPort {
                 rejectReplace(existing: target.ouchToken, replacement: replacement.ouchToken, replacementID: replacement,
                               reason: Self.rejectCode(reason), nowNs: nowNs, output: &output)
             } else {
-                _ = takePendingCancel(target)
+                if !isReplace { _ = takePendingCancel(target) }
                 cancelReject(target.ouchToken, nowNs: nowNs, output: &output)
             }
         }
