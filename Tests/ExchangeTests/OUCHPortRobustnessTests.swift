@@ -42,15 +42,15 @@ import Wire
         }
     }
 
-    @Test(arguments: [11, 12, 13] as [UInt64])
-    func randomAndMutatedBytesNeverTrapAndLeaveTheDeskConsistent(seed: UInt64) {
+    /// Every OUCH message both clients received, and how many times a session closed.
+    static func walk(seed: UInt64, steps: Int) -> (messages: [OUCHOutboundMessage], closes: Int) {
         var random = SplitMix64(state: seed)
         var venue = OUCHTestVenue()
         venue.chunking = SplitMix64(state: seed ^ 0xFFFF)
         venue.connectBoth()
         var closes = 0
-        var wireMessages = 0
-        for step in 0..<8_000 {
+        var messages: [OUCHOutboundMessage] = []
+        for step in 0..<steps {
             venue.nowNs += Int64(random.below(2_000_000))
             let index = random.below(5) == 0 ? 1 : 0
             if !venue.connected[index] {
@@ -80,15 +80,28 @@ import Wire
                 }
                 bytes += frame
             }
-            let before = venue.wire[index].count
             venue.sendRaw(index, bytes)
-            wireMessages += venue.wire[index].count - before
-            if step % 250 == 0 { venue.checkConsistency("step \(step)") }
-            if step % 1_000 == 999 { venue.clearCapture() }
+            if step % 250 == 0 { venue.checkConsistency("seed \(seed) step \(step)") }
+            if step % 1_000 == 999 {
+                messages += venue.wire[0] + venue.wire[1]
+                venue.clearCapture()
+            }
         }
         for index in 0..<2 where !venue.connected[index] { venue.connect(index) }
-        venue.checkConsistency("end")
-        #expect(closes > 20 && wireMessages > 2_000, "the walk both closes sessions and trades: \(closes) closes, \(wireMessages) messages")
+        venue.checkConsistency("seed \(seed) end")
+        return (messages + venue.wire[0] + venue.wire[1], closes)
+    }
+
+    @Test(arguments: [11, 12, 13] as [UInt64])
+    func randomAndMutatedBytesNeverTrapAndLeaveTheDeskConsistent(seed: UInt64) {
+        let (messages, closes) = Self.walk(seed: seed, steps: 8_000)
+        #expect(closes > 20 && messages.count > 2_000, "the walk both closes sessions and trades: \(closes) closes, \(messages.count) messages")
+    }
+
+    @Test func theSameSeedGivesTheSameMessages() {
+        let first = Self.walk(seed: 21, steps: 1_500)
+        let second = Self.walk(seed: 21, steps: 1_500)
+        #expect(first.messages == second.messages && first.closes == second.closes)
     }
 
     @Test func purelyRandomBuffersAtALoggedInPortNeverTrap() {

@@ -249,10 +249,11 @@ public struct OUCHClient {
             }
         case .cancelReject(let cancelReject):
             guard let id = ClientOrderID(ouchToken: cancelReject.token) else { return }
-            // A replace refused because its replacement token was live is
-            // answered on the existing token: forget it too.
-            if let replacement = pendingReplacements.first(where: { $0.value == id })?.key {
-                pendingReplacements[replacement] = nil
+            // A replace whose replacement token names a live order is refused
+            // on the existing token: forget exactly those (a rule that does
+            // not depend on the dictionary's order).
+            if pendingReplacements.contains(where: { $0.value == id && orders[$0.key]?.isLive == true }) {
+                pendingReplacements = pendingReplacements.filter { !($0.value == id && orders[$0.key]?.isLive == true) }
             }
             events.append(.cancelRejected(id))
         case .systemEvent, .executedWithReferencePrice, .brokenTrade, .tradeCorrection, .priceCorrection,
