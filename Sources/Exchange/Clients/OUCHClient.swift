@@ -1,0 +1,313 @@
+import MatchingEngine
+import Wire
+
+/// A participant's end of an OUCH 4.2 account over SoupBinTCP 3.00: sends
+/// `OrderEntryRequest`s as OUCH inbound messages and turns the venue's
+/// Sequenced Data into `OrderEntryClientEvent`s. Sans-I/O, like `OUCHPort`,
+/// whose conventions it mirrors.
+///
+/// Requests → OUCH (Unsequenced Data):
+///
+/// | request | OUCH |
+/// |---|---|
+/// | `.new` | Enter Order: side `B`/`S`; TIF `99998` day, `99999` good-till-cancel, `0` IOC, `0` with Minimum Quantity = Shares for fill-or-kill; Price `0x7FFFFFFF` for a market order; Display `P` for post-only, else `Y`; Firm blank, Capacity `A`, ISO `N`, Cross Type `N`, Customer Type space |
+/// | `.cancel` | Cancel Order with Shares = the new open quantity (`requestID` has no OUCH field) |
+/// | `.replace` | Replace Order with the order's own TIF and Display; Shares = the new open quantity (a total including executions is converted with the executions this client saw) |
+///
+/// OUCH → events: Accepted → `.accepted` (Order Reference Number as the
+/// `OrderID`, Shares as open quantity, 0 if the order is already dead);
+/// Executed → `.executed`, with the open quantity this client tracks, since
+/// Executed does not carry it; Canceled and Order Modified → `.cancelled`;
+/// Replaced → `.replaced`; Rejected → `.cancelRejected` of the existing order
+/// when its token is a pending replacement, else `.rejected`; Cancel Reject
+/// → `.cancelRejected`; Login Accepted → `.loggedIn`; a close → `.disconnected`.
+/// A Sequenced Data packet that is not an OUCH 4.2 outbound message makes the
+/// client log out: it can no longer know its orders' state.
+public struct OUCHClient {
+    /// The largest venue packet accepted; every OUCH 4.2 outbound message is
+    /// at most 80 bytes, the margin admits Debug packets.
+    public static let maximumServerPacketLength = 1_024
+
+    /// What the client knows of one of its orders.
+    struct TrackedOrder {
+        var openQuantity: Int64
+        var executedQuantity: Int64
+        var timeInForce: OUCHTimeInForce
+        var display: UInt8
+        var minimumQuantity: UInt32
+        /// Accepted (or replaced into) and not done.
+        var isLive: Bool
+    }
+
+    public let directory: SymbolDirectory
+    var session: SoupBinTCPClientSession
+    var framer = SoupBinTCPFrameDecoder(maximumPacketLength: OUCHClient.maximumServerPacketLength)
+    /// Orders sent and not done, by current token.
+    var orders: [ClientOrderID: TrackedOrder] = [:]
+    /// Replacement token → the token of the order it replaces, until answered.
+    var pendingReplacements: [ClientOrderID: ClientOrderID] = [:]
+    var packetActions: [SoupBinTCPClientSession.Action] = []
+    var sendActions: [SoupBinTCPClientSession.Action] = []
+
+    public init(directory: SymbolDirectory, session: SoupBinTCPClientSession.Configuration) {
+        self.directory = directory
+        self.session = SoupBinTCPClientSession(configuration: session)
+    }
+
+    /// Whether the venue accepted the login on the current connection.
+    public var isLoggedIn: Bool { session.isLoggedIn }
+
+    /// The open quantity this client has seen for an order, while it is live.
+    public func openQuantity(of id: ClientOrderID) -> Quantity? {
+        guard let order = orders[id], order.isLive else { return nil }
+        return Quantity(order.openQuantity)
+    }
+
+    /// Connected: sends the Login Request.
+    public mutating func connectionOpened(nowNs: Int64, output: inout ConnectionOutput) {
+        framer = SoupBinTCPFrameDecoder(maximumPacketLength: Self.maximumServerPacketLength)
+        session.connectionOpened(nowNs: nowNs, actions: &sendActions)
+        var events: [OrderEntryClientEvent] = []
+        emitSendActions(events: &events, output: &output)
+    }
+
+    /// The connection went away; a later `connectionOpened` logs in again and
+    /// resumes the sequenced stream where it stopped.
+    public mutating func connectionClosed() {
+        session.connectionClosed()
+        framer = SoupBinTCPFrameDecoder(maximumPacketLength: Self.maximumServerPacketLength)
+    }
+
+    /// Encodes a request as an OUCH inbound message in Unsequenced Data. Precondition: logged in.
+    public mutating func send(_ request: OrderEntryRequest, nowNs: Int64, output: inout ConnectionOutput) {
+        do throws(SoupBinTCPSessionError) {
+            try session.sendUnsequencedData(nowNs: nowNs, actions: &sendActions)
+        } catch {
+            preconditionFailure("an OUCH request needs a logged-in session: \(error)")
+        }
+        sendActions.removeAll(keepingCapacity: true)
+        let message: OUCHInboundMessage
+        switch request {
+        case .new(let new):
+            let shares = Self.shares(new.quantity)
+            let isFillOrKill = new.timeInForce == .fillOrKill
+            let enter = OUCHEnterOrder(
+                token: new.clientID.ouchToken, side: OUCHConvention.ouchSide(new.side), shares: shares,
+                stock: directory.name(of: new.symbol), price: Self.price(new.price, type: new.type),
+                timeInForce: OUCHConvention.timeInForce(new.timeInForce), firm: .blank,
+                display: new.postOnly ? 0x50 : 0x59, capacity: 0x41, intermarketSweepEligibility: 0x4E,
+                minimumQuantity: isFillOrKill ? shares : 0, crossType: 0x4E, customerType: 0x20)
+            if orders[new.clientID] == nil {
+                orders[new.clientID] = TrackedOrder(
+                    openQuantity: 0, executedQuantity: 0, timeInForce: enter.timeInForce, display: enter.display,
+                    minimumQuantity: enter.minimumQuantity, isLive: false)
+            }
+            message = .enterOrder(enter)
+        case .cancel(let target, _, let newOpenQuantity):
+            message = .cancelOrder(OUCHCancelOrder(token: target.ouchToken, shares: Self.shares(newOpenQuantity)))
+        case .replace(let target, let replacementID, let price, let quantity, let includesExecuted):
+            let order = orders[target]
+            let open = includesExecuted ? max(0, quantity.rawValue - (order?.executedQuantity ?? 0)) : quantity.rawValue
+            pendingReplacements[replacementID] = target
+            message = .replaceOrder(OUCHReplaceOrder(
+                existingToken: target.ouchToken, replacementToken: replacementID.ouchToken,
+                shares: Self.shares(Quantity(open)), price: Self.price(price, type: .limit),
+                timeInForce: order?.timeInForce ?? .marketHours, display: order?.display ?? 0x59,
+                intermarketSweepEligibility: 0x4E, minimumQuantity: order?.minimumQuantity ?? 0))
+        }
+        output.appendMessage(count: SoupBinTCP.headerByteCount + message.encodedLength) { frame in
+            SoupBinTCP.encodeDataHeader(.unsequencedData, payloadByteCount: message.encodedLength, into: frame)
+            return SoupBinTCP.headerByteCount
+                + message.encode(into: UnsafeMutableRawBufferPointer(rebasing: frame[SoupBinTCP.headerByteCount...]))
+        }
+    }
+
+    /// Bytes from the venue in any chunking; events are appended in order.
+    /// - Complexity: O(bytes), plus O(1) per message.
+    public mutating func received(
+        _ bytes: UnsafeRawBufferPointer, nowNs: Int64, events: inout [OrderEntryClientEvent], output: inout ConnectionOutput
+    ) {
+        var framer = self.framer
+        self.framer = SoupBinTCPFrameDecoder(maximumPacketLength: 1)
+        defer { self.framer = framer }
+        do throws(SoupBinTCPFramingError) {
+            try framer.decode(bytes) { packet in
+                handle(packet, nowNs: nowNs, events: &events, output: &output) ? .continueDecoding : .stopDecoding
+            }
+        } catch {
+            session.framingFailed(error, actions: &sendActions)
+            emitSendActions(events: &events, output: &output)
+        }
+    }
+
+    /// Heartbeats and idle checks. A close (the venue went silent) shows in
+    /// `output.closeReason`.
+    public mutating func timerFired(nowNs: Int64, output: inout ConnectionOutput) {
+        session.timerFired(nowNs: nowNs, actions: &sendActions)
+        var events: [OrderEntryClientEvent] = []
+        emitSendActions(events: &events, output: &output)
+    }
+
+    /// Sends Logout Request and closes.
+    public mutating func logout(nowNs: Int64, output: inout ConnectionOutput) {
+        session.logout(nowNs: nowNs, actions: &sendActions)
+        var events: [OrderEntryClientEvent] = []
+        emitSendActions(events: &events, output: &output)
+    }
+
+    /// Traps if the client's bookkeeping is inconsistent.
+    public func checkInvariants() {
+        session.checkInvariants()
+        framer.checkInvariants()
+        for (_, order) in orders { precondition(order.openQuantity >= 0 && order.executedQuantity >= 0) }
+    }
+
+    // MARK: Inbound
+
+    mutating func handle(
+        _ packet: SoupBinTCPPacketView, nowNs: Int64, events: inout [OrderEntryClientEvent], output: inout ConnectionOutput
+    ) -> Bool {
+        session.received(packet, nowNs: nowNs, actions: &packetActions)
+        var open = true
+        for action in packetActions {
+            switch action {
+            case .deliverSequencedData:
+                do throws(WireDecodingError) {
+                    apply(try OUCHOutboundMessage(decoding: packet.payload), events: &events)
+                } catch {
+                    let reason = "protocol violation: malformed OUCH 4.2 message: \(error)"
+                    session.logout(nowNs: nowNs, actions: &sendActions)
+                    for action in sendActions {
+                        if case .send = action { apply(action, events: &events, output: &output) }
+                    }
+                    sendActions.removeAll(keepingCapacity: true)
+                    output.closeReason = reason
+                    events.append(.disconnected(reason: reason))
+                    open = false
+                }
+            case .close:
+                open = false
+                apply(action, events: &events, output: &output)
+            default:
+                apply(action, events: &events, output: &output)
+            }
+        }
+        packetActions.removeAll(keepingCapacity: true)
+        return open
+    }
+
+    mutating func apply(_ message: OUCHOutboundMessage, events: inout [OrderEntryClientEvent]) {
+        switch message {
+        case .accepted(let accepted):
+            guard let id = ClientOrderID(ouchToken: accepted.token) else { return }
+            let open = accepted.orderState == 0x44 ? 0 : Int64(accepted.shares) // D: dead on arrival
+            var order = orders[id] ?? TrackedOrder(
+                openQuantity: 0, executedQuantity: 0, timeInForce: accepted.timeInForce, display: accepted.display,
+                minimumQuantity: accepted.minimumQuantity, isLive: false)
+            order.openQuantity = open
+            order.isLive = open > 0
+            orders[id] = open > 0 ? order : nil
+            events.append(.accepted(id, order: OrderID(accepted.orderReferenceNumber), openQuantity: Quantity(open)))
+        case .executed(let executed):
+            guard let id = ClientOrderID(ouchToken: executed.token) else { return }
+            let open = reduce(id, by: Int64(executed.executedShares), executed: true)
+            events.append(.executed(id, quantity: Quantity(Int64(executed.executedShares)),
+                                    price: Price(Int64(executed.executionPrice)), openQuantity: Quantity(open)))
+        case .canceled(let canceled):
+            guard let id = ClientOrderID(ouchToken: canceled.token) else { return }
+            events.append(.cancelled(id, openQuantity: Quantity(reduce(id, by: Int64(canceled.decrementShares), executed: false))))
+        case .aiqCanceled(let canceled):
+            guard let id = ClientOrderID(ouchToken: canceled.token) else { return }
+            events.append(.cancelled(id, openQuantity: Quantity(reduce(id, by: Int64(canceled.decrementShares), executed: false))))
+        case .orderModified(let modified):
+            guard let id = ClientOrderID(ouchToken: modified.token) else { return }
+            let open = Int64(modified.shares)
+            if var order = orders[id] {
+                order.openQuantity = open
+                orders[id] = open > 0 ? order : nil
+            }
+            events.append(.cancelled(id, openQuantity: Quantity(open)))
+        case .replaced(let replaced):
+            guard let id = ClientOrderID(ouchToken: replaced.replacementToken),
+                  let previous = ClientOrderID(ouchToken: replaced.previousToken) else { return }
+            pendingReplacements[id] = nil
+            let open = replaced.orderState == 0x44 ? 0 : Int64(replaced.shares)
+            var order = orders.removeValue(forKey: previous) ?? TrackedOrder(
+                openQuantity: 0, executedQuantity: 0, timeInForce: replaced.timeInForce, display: replaced.display,
+                minimumQuantity: replaced.minimumQuantity, isLive: false)
+            order.openQuantity = open
+            order.isLive = open > 0
+            if open > 0 { orders[id] = order }
+            events.append(.replaced(id, previous: previous, openQuantity: Quantity(open)))
+        case .rejected(let rejected):
+            guard let id = ClientOrderID(ouchToken: rejected.token) else { return }
+            if let existing = pendingReplacements.removeValue(forKey: id) {
+                events.append(.cancelRejected(existing))
+            } else {
+                if orders[id]?.isLive == false { orders[id] = nil }
+                events.append(.rejected(id))
+            }
+        case .cancelReject(let cancelReject):
+            guard let id = ClientOrderID(ouchToken: cancelReject.token) else { return }
+            // A replace whose replacement token names a live order is refused
+            // on the existing token: forget exactly those (a rule that does
+            // not depend on the dictionary's order).
+            if pendingReplacements.contains(where: { $0.value == id && orders[$0.key]?.isLive == true }) {
+                pendingReplacements = pendingReplacements.filter { !($0.value == id && orders[$0.key]?.isLive == true) }
+            }
+            events.append(.cancelRejected(id))
+        case .systemEvent, .executedWithReferencePrice, .brokenTrade, .tradeCorrection, .priceCorrection,
+             .cancelPending, .orderPriorityUpdate:
+            // No neutral event carries these; the venue here never sends them.
+            break
+        }
+    }
+
+    /// Takes `quantity` off an order's open quantity; returns what is left.
+    mutating func reduce(_ id: ClientOrderID, by quantity: Int64, executed: Bool) -> Int64 {
+        guard var order = orders[id] else { return 0 }
+        order.openQuantity = max(0, order.openQuantity - quantity)
+        if executed { order.executedQuantity += quantity }
+        orders[id] = order.openQuantity > 0 ? order : nil
+        return order.openQuantity
+    }
+
+    /// Carries out session actions and empties the list.
+    mutating func emitSendActions(events: inout [OrderEntryClientEvent], output: inout ConnectionOutput) {
+        for action in sendActions { apply(action, events: &events, output: &output) }
+        sendActions.removeAll(keepingCapacity: true)
+    }
+
+    func apply(
+        _ action: SoupBinTCPClientSession.Action, events: inout [OrderEntryClientEvent], output: inout ConnectionOutput
+    ) {
+        switch action {
+        case .send(let packet):
+            output.appendMessage(count: SoupBinTCPClientSession.encodedByteCount(of: packet)) {
+                SoupBinTCPClientSession.encode(packet, into: $0)
+            }
+        case .loggedIn:
+            events.append(.loggedIn)
+        case .armTimer(let atNs):
+            output.timerAtNs = atNs
+        case .close(let reason):
+            let description = "SoupBinTCP: \(reason)"
+            output.closeReason = description
+            events.append(.disconnected(reason: description))
+        case .deliverSequencedData:
+            preconditionFailure("a delivery is handled with its packet")
+        }
+    }
+
+    static func shares(_ quantity: Quantity) -> UInt32 {
+        precondition(quantity.rawValue >= 0 && quantity.rawValue <= Int64(UInt32.max), "\(quantity) shares do not fit OUCH's u32")
+        return UInt32(quantity.rawValue)
+    }
+
+    static func price(_ price: Price, type: OrderType) -> UInt32 {
+        guard type == .limit else { return OUCHConvention.marketPrice }
+        precondition(price.rawValue >= 0 && price.rawValue < Int64(OUCHConvention.marketPrice),
+                     "price \(price) does not fit OUCH's u32 below the market sentinel")
+        return UInt32(price.rawValue)
+    }
+}

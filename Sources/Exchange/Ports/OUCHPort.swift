@@ -1,0 +1,521 @@
+import MatchingEngine
+import Wire
+
+/// The venue side of one OUCH 4.2 order-entry account over SoupBinTCP 3.00:
+/// client bytes in, protocol-neutral `OrderEntryRequest`s out; the desk's
+/// `OrderEntryReport`s in, OUCH Sequenced Data out. Sans-I/O: the driver
+/// carries out the `ConnectionOutput` (bytes, one timer, close).
+///
+/// The gateway hands every request `received` returns to
+/// `OrderEntryDesk.handle`, in order, and every report the desk addresses to
+/// this session to `send`, in order; the port relies on that to pair a
+/// cancel's answer with the Cancel or Modify that asked for it.
+///
+/// ## Inbound OUCH → requests
+///
+/// | OUCH | request | notes |
+/// |---|---|---|
+/// | Enter Order `O` | `.new` | token → `ClientOrderID` (14 bytes, trailing spaces trimmed); side `B` → buy, `S`/`T`/`E` → sell |
+/// | — Shares | quantity | above `maximumShares` (1,000,000) → Rejected `Z` at once |
+/// | — Stock | directory | unknown → Rejected `S` at once, the desk never sees it |
+/// | — Price | price | `0x7FFFFFFF` → a market order (Nasdaq's market sentinel, printed "Market" by Wireshark); any other value is a limit price in the engine's units (both are 1/10,000) |
+/// | — Time in Force | | `0` → immediate-or-cancel; `99998`, `99999` and any number of seconds → day: the engine has no timed expiry, and every order leaves at the close anyway |
+/// | — Minimum Quantity | | `0` → none; equal to Shares with TIF `0` → fill-or-kill; anything else → Rejected `N`, because a minimum the venue cannot honour must not be dropped silently |
+/// | — Display | | `P` → post-only; every other value is a displayed limit order (the engine has no hidden or pegged orders) |
+/// | — Cross Type | | `N` only; an auction-only order (`O`, `C`, `H`, `S`, `R`, ...) → Rejected `R`, as the venue runs no separate crosses |
+/// | — Firm, Capacity, ISO | | not interpreted; echoed in Accepted and Replaced (Customer Type is read and dropped: neither carries it) |
+/// | Cancel Order `X` | `.cancel(newOpenQuantity: shares)` | `0` cancels all; a size at or above the open quantity gets Cancel Reject `I` |
+/// | Replace Order `U` | `.replace(quantity: shares, quantityIncludesExecuted: false)` | only price and shares are applied; the order keeps the time in force, display and minimum it was entered with, and Replaced reports those. A market price → Rejected `X`, shares above `maximumShares` → `Z`, both on the replacement token |
+/// | Modify Order `M` | `.cancel(newOpenQuantity: shares)` | only a reduction on the same side; a side change → Cancel Reject `I` at once, a size at or above the open quantity → `I` from the desk. Success is answered with Order Modified `M` (shares = what is left), not Canceled, as OUCH 4.2 does |
+///
+/// ## Reports → outbound OUCH (timestamps: `nowNs + startOfDayOffsetNs`, ns since midnight)
+///
+/// | report | OUCH |
+/// |---|---|
+/// | `.accepted` | Accepted `A`: Order Reference Number = engine `OrderID`; Order State `L`, or `D` when already done; BBO Weight Indicator space; other fields echo the Enter Order |
+/// | `.rejected` | Rejected `J` with the reason below |
+/// | `.executed` | Executed `E`: Match Number = the engine's match id; Liquidity Flag `A` added, `R` removed, `O` auction (the engine's only auctions are the uncrossings it runs when a book opens or reopens for continuous trading; it never runs a closing cross, so `C` would be wrong) |
+/// | `.cancelled` | Canceled `C` with Decrement Shares and the reason below (Order Modified `M` when a Modify asked) |
+/// | `.replaced` | Replaced `U`: Previous Order Token = the id before the replace; the Order Reference Number stays the engine's id, which a replace keeps |
+/// | `.cancelRejected` of a cancel | Cancel Reject `I` on the target token |
+/// | `.cancelRejected` of a replace | Rejected `J` on the replacement token, as OUCH 4.2 answers a failed replace; Cancel Reject `I` on the existing token instead when the replacement token names a live order |
+///
+/// Rejected reasons (OUCH 4.2 has no code for several engine reasons; the
+/// closest one is used, `O` "Other" where none is close):
+///
+/// | reason | code | why |
+/// |---|---|---|
+/// | unknown symbol (port or engine) | `S` | Invalid Stock |
+/// | market closed | `C` | Exchange Closed |
+/// | market or IOC/FOK order while halted | `H` | Halted |
+/// | invalid price, price not on tick | `X` | Invalid Price |
+/// | invalid quantity, reduce beyond open quantity | `Z` | Shares (the quantity is unacceptable) |
+/// | fill-or-kill not fillable | `N` | Minimum Quantity: FOK is entered as a minimum equal to shares, and that minimum cannot be met |
+/// | post-only would take | `O` | none fits: `D` would read as a malformed Display byte, `W` is for mid-point orders |
+/// | duplicate token, unknown token, unknown order, not the owner, replace that changes nothing | `O` | Other |
+///
+/// A Rejected naming the token of a live order is never sent, since a client
+/// would take it for the death of that order: a duplicate Enter Order of a
+/// live token is ignored, as Nasdaq ignores duplicate tokens; a duplicate of a
+/// finished order's token gets Rejected `O`.
+///
+/// Canceled reasons:
+///
+/// | `CancelReason` | code | why |
+/// |---|---|---|
+/// | requested | `U` | User requested |
+/// | immediateOrCancel | `I` | Immediate or Cancel |
+/// | noLiquidity | `I` | a market order is immediate-only at this venue; its remainder leaves for the same reason as an IOC's |
+/// | selfTradePrevention | `Q` | Self-match prevention |
+/// | endOfDay | `T` | Timeout: the order's time in force (market hours) expired |
+///
+/// ## Faults
+///
+/// - A bad login gets Login Rejected and a close (the SoupBinTCP session's
+///   answer); framing errors, unknown SoupBinTCP packets and data before login
+///   close the connection.
+/// - An Unsequenced Data packet that is not one well-formed OUCH 4.2 inbound
+///   message (unknown type, wrong length, bad Side byte) closes the connection
+///   with the decoding error as the reason and without End of Session, as
+///   Nasdaq ends sessions on protocol violations: acting on a misread order is
+///   worse than a reconnect, and the account's sequenced stream is kept for
+///   the client's next login. Requests decoded before it in the same chunk
+///   stand; the rest of the chunk is discarded. The engine and other sessions
+///   are untouched.
+public struct OUCHPort {
+    /// 09:30:00, the regular market open, in nanoseconds since midnight.
+    public static let defaultStartOfDayOffsetNs: Int64 = 34_200_000_000_000
+    /// Orders and replaces for more shares are rejected with `Z`, OUCH's
+    /// "Shares exceeds configured safety threshold"; it also keeps price ×
+    /// shares sums far inside Int64.
+    public static let maximumShares: UInt32 = 1_000_000
+    /// The largest client packet accepted: every OUCH inbound message and
+    /// login is under 50 bytes; the margin admits Debug packets.
+    public static let maximumClientPacketLength = 1_024
+    /// Bound on cancels and modifies awaiting their report; beyond it the
+    /// oldest is forgotten (its answer would then be Canceled, not Order
+    /// Modified). Only a gateway that drops requests could reach it.
+    public static let maximumPendingCancels = 65_536
+
+    /// The fields an Accepted or Replaced echoes back from the Enter Order.
+    struct OrderEcho {
+        var side: OUCHSide
+        var timeInForce: OUCHTimeInForce
+        var firm: Alpha4
+        var display: UInt8
+        var capacity: UInt8
+        var intermarketSweepEligibility: UInt8
+        var minimumQuantity: UInt32
+        var crossType: UInt8
+        /// Accepted and not done; false while the Enter Order awaits its answer.
+        var isLive: Bool
+    }
+
+    /// A Cancel Order or Modify Order handed to the desk, awaiting its report.
+    struct PendingCancel {
+        var target: ClientOrderID
+        /// The Modify's side, or nil for a Cancel Order.
+        var modifySide: OUCHSide?
+    }
+
+    public let directory: SymbolDirectory
+    public let startOfDayOffsetNs: Int64
+    var session: SoupBinTCPServerSession
+    var framer = SoupBinTCPFrameDecoder(maximumPacketLength: OUCHPort.maximumClientPacketLength)
+    /// Orders entered through this port and not yet done, by current token.
+    var orders: [ClientOrderID: OrderEcho] = [:]
+    var pendingCancels: [PendingCancel] = []
+    /// Reused action lists: one for packets from the client, one for sends.
+    var packetActions: [SoupBinTCPServerSession.Action] = []
+    var sendActions: [SoupBinTCPServerSession.Action] = []
+
+    /// `startOfDayOffsetNs` is added to `nowNs` for OUCH timestamps, which
+    /// count nanoseconds since midnight.
+    public init(
+        directory: SymbolDirectory, session: SoupBinTCPServerSession.Configuration,
+        startOfDayOffsetNs: Int64 = OUCHPort.defaultStartOfDayOffsetNs
+    ) {
+        self.directory = directory
+        self.session = SoupBinTCPServerSession(configuration: session)
+        self.startOfDayOffsetNs = startOfDayOffsetNs
+    }
+
+    /// Whether a client is logged in on the current connection.
+    public var isLoggedIn: Bool { session.isLoggedIn }
+
+    /// Orders entered through this port that are live or awaiting their answer.
+    public var trackedOrderCount: Int { orders.count }
+
+    // MARK: Connection
+
+    /// A client connected: the port waits for its Login Request.
+    public mutating func connectionOpened(nowNs: Int64, output: inout ConnectionOutput) {
+        framer = SoupBinTCPFrameDecoder(maximumPacketLength: Self.maximumClientPacketLength)
+        session.connectionOpened(nowNs: nowNs, actions: &sendActions)
+        emitSendActions(output: &output)
+    }
+
+    /// The connection went away, closed by either side. The account's
+    /// sequenced messages stay for the next login, which may follow
+    /// `connectionOpened` on a new connection.
+    public mutating func connectionClosed() {
+        session.connectionClosed()
+        framer = SoupBinTCPFrameDecoder(maximumPacketLength: Self.maximumClientPacketLength)
+    }
+
+    /// Bytes from the client in any chunking. Requests decoded from OUCH messages are appended in order.
+    /// - Complexity: O(bytes), plus O(1) per message.
+    public mutating func received(
+        _ bytes: UnsafeRawBufferPointer, nowNs: Int64, requests: inout [OrderEntryRequest], output: inout ConnectionOutput
+    ) {
+        // The packet handler mutates the port, so the framer steps out of it while it runs.
+        var framer = self.framer
+        self.framer = SoupBinTCPFrameDecoder(maximumPacketLength: 1)
+        defer { self.framer = framer }
+        do throws(SoupBinTCPFramingError) {
+            try framer.decode(bytes) { packet in
+                handle(packet, nowNs: nowNs, requests: &requests, output: &output) ? .continueDecoding : .stopDecoding
+            }
+        } catch {
+            session.framingFailed(error, actions: &sendActions)
+            emitSendActions(output: &output)
+        }
+    }
+
+    /// Encodes one desk report addressed to this session as OUCH outbound Sequenced Data.
+    /// - Complexity: O(1) amortized.
+    public mutating func send(_ report: OrderEntryReport, nowNs: Int64, output: inout ConnectionOutput) {
+        let timestampNs = timestamp(nowNs)
+        switch report {
+        case .accepted(let state):
+            var echo = orders[state.clientID] ?? Self.defaultEcho(state)
+            echo.isLive = !state.isDone
+            orders[state.clientID] = state.isDone ? nil : echo
+            sendSequenced(.accepted(OUCHAccepted(
+                timestampNs: timestampNs, token: state.clientID.ouchToken, side: echo.side,
+                shares: UInt32(clamping: state.orderQuantity.rawValue), stock: directory.name(of: state.symbol),
+                price: OUCHConvention.price(state.price, type: state.type), timeInForce: echo.timeInForce,
+                firm: echo.firm, display: echo.display, orderReferenceNumber: state.order.rawValue,
+                capacity: echo.capacity, intermarketSweepEligibility: echo.intermarketSweepEligibility,
+                minimumQuantity: echo.minimumQuantity, crossType: echo.crossType,
+                orderState: Self.orderState(state), bboWeightIndicator: 0x20)), nowNs: nowNs, output: &output)
+
+        case .rejected(let request, _, let reason):
+            rejectEntered(request.clientID, reason: Self.rejectCode(reason), nowNs: nowNs, output: &output)
+
+        case .executed(let state, let quantity, let price, let matchID, let liquidity):
+            if state.isDone { orders[state.clientID] = nil }
+            sendSequenced(.executed(OUCHExecuted(
+                timestampNs: timestampNs, token: state.clientID.ouchToken, executedShares: UInt32(clamping: quantity.rawValue),
+                executionPrice: UInt32(clamping: price.rawValue), liquidityFlag: Self.liquidityFlag(liquidity),
+                matchNumber: matchID)), nowNs: nowNs, output: &output)
+
+        case .cancelled(let state, let decrement, let reason, _):
+            let modifySide = reason == .requested ? takePendingCancel(state.clientID)?.modifySide : nil
+            if state.isDone { orders[state.clientID] = nil }
+            if let modifySide {
+                sendSequenced(.orderModified(OUCHOrderModified(
+                    timestampNs: timestampNs, token: state.clientID.ouchToken, side: modifySide,
+                    shares: UInt32(clamping: state.openQuantity.rawValue))), nowNs: nowNs, output: &output)
+            } else {
+                sendSequenced(.canceled(OUCHCanceled(
+                    timestampNs: timestampNs, token: state.clientID.ouchToken,
+                    decrementShares: UInt32(clamping: decrement.rawValue), reason: Self.cancelCode(reason))),
+                              nowNs: nowNs, output: &output)
+            }
+
+        case .replaced(let state, let previous):
+            var echo = orders.removeValue(forKey: previous) ?? Self.defaultEcho(state)
+            echo.isLive = !state.isDone
+            orders[state.clientID] = state.isDone ? nil : echo
+            sendSequenced(.replaced(OUCHReplaced(
+                timestampNs: timestampNs, replacementToken: state.clientID.ouchToken, side: echo.side,
+                shares: UInt32(clamping: state.openQuantity.rawValue), stock: directory.name(of: state.symbol),
+                price: OUCHConvention.price(state.price, type: state.type), timeInForce: echo.timeInForce,
+                firm: echo.firm, display: echo.display, orderReferenceNumber: state.order.rawValue,
+                capacity: echo.capacity, intermarketSweepEligibility: echo.intermarketSweepEligibility,
+                minimumQuantity: echo.minimumQuantity, crossType: echo.crossType,
+                orderState: Self.orderState(state), previousToken: previous.ouchToken, bboWeightIndicator: 0x20)),
+                          nowNs: nowNs, output: &output)
+
+        case .cancelRejected(let target, let requestID, let isReplace, _, let reason):
+            if isReplace, let replacement = requestID {
+                rejectReplace(existing: target.ouchToken, replacement: replacement.ouchToken, replacementID: replacement,
+                              reason: Self.rejectCode(reason), nowNs: nowNs, output: &output)
+            } else {
+                if !isReplace { _ = takePendingCancel(target) }
+                cancelReject(target.ouchToken, nowNs: nowNs, output: &output)
+            }
+        }
+    }
+
+    /// The armed timer expired: heartbeats and idle checks.
+    public mutating func timerFired(nowNs: Int64, output: inout ConnectionOutput) {
+        session.timerFired(nowNs: nowNs, actions: &sendActions)
+        emitSendActions(output: &output)
+    }
+
+    /// End of day: OUCH System Event 'E' then SoupBinTCP End of Session.
+    /// With no client logged in, both wait in the stream for a login that
+    /// will be refused; the session takes no more messages afterwards.
+    public mutating func endOfDay(nowNs: Int64, output: inout ConnectionOutput) {
+        sendSequenced(.systemEvent(OUCHSystemEvent(timestampNs: timestamp(nowNs), eventCode: 0x45)), nowNs: nowNs, output: &output)
+        session.endSession(nowNs: nowNs, actions: &sendActions)
+        emitSendActions(output: &output)
+    }
+
+    /// Traps if the port's bookkeeping is inconsistent.
+    public func checkInvariants() {
+        session.checkInvariants()
+        framer.checkInvariants()
+        precondition(pendingCancels.count <= Self.maximumPendingCancels, "pending cancels exceed their bound")
+        for (id, _) in orders { precondition(id.fitsOUCHToken, "tracked order id wider than a token") }
+    }
+
+    // MARK: Inbound
+
+    /// One SoupBinTCP packet; false once the connection is closing.
+    mutating func handle(
+        _ packet: SoupBinTCPPacketView, nowNs: Int64, requests: inout [OrderEntryRequest], output: inout ConnectionOutput
+    ) -> Bool {
+        session.received(packet, nowNs: nowNs, actions: &packetActions)
+        var open = true
+        for action in packetActions {
+            switch action {
+            case .deliverUnsequencedData:
+                if !decodeInbound(packet.payload, nowNs: nowNs, requests: &requests, output: &output) { open = false }
+            case .close:
+                open = false
+                apply(action, output: &output)
+            default:
+                apply(action, output: &output)
+            }
+        }
+        packetActions.removeAll(keepingCapacity: true)
+        return open
+    }
+
+    /// One OUCH inbound message; false if it was malformed and the connection is closing.
+    mutating func decodeInbound(
+        _ payload: UnsafeRawBufferPointer, nowNs: Int64, requests: inout [OrderEntryRequest], output: inout ConnectionOutput
+    ) -> Bool {
+        let message: OUCHInboundMessage
+        do throws(WireDecodingError) {
+            message = try OUCHInboundMessage(decoding: payload)
+        } catch {
+            output.closeReason = "protocol violation: malformed OUCH 4.2 message: \(error)"
+            session.connectionClosed()
+            return false
+        }
+        switch message {
+        case .enterOrder(let order): enter(order, nowNs: nowNs, requests: &requests, output: &output)
+        case .cancelOrder(let cancel):
+            guard let target = ClientOrderID(ouchToken: cancel.token) else {
+                cancelReject(cancel.token, nowNs: nowNs, output: &output)
+                return true
+            }
+            notePendingCancel(PendingCancel(target: target, modifySide: nil))
+            requests.append(.cancel(target: target, requestID: nil, newOpenQuantity: Quantity(Int64(cancel.shares))))
+        case .replaceOrder(let replace):
+            guard let target = ClientOrderID(ouchToken: replace.existingToken) else {
+                cancelReject(replace.existingToken, nowNs: nowNs, output: &output)
+                return true
+            }
+            let replacement = ClientOrderID(ouchToken: replace.replacementToken)
+            guard let replacement, replace.price != OUCHConvention.marketPrice, replace.shares <= Self.maximumShares else {
+                let reason = replacement == nil ? Self.otherRejectCode
+                    : replace.shares > Self.maximumShares ? Self.sharesCode : Self.invalidPriceCode
+                rejectReplace(existing: replace.existingToken, replacement: replace.replacementToken, replacementID: replacement,
+                              reason: reason, nowNs: nowNs, output: &output)
+                return true
+            }
+            requests.append(.replace(target: target, replacementID: replacement, price: Price(Int64(replace.price)),
+                                     quantity: Quantity(Int64(replace.shares)), quantityIncludesExecuted: false))
+        case .modifyOrder(let modify):
+            guard let target = ClientOrderID(ouchToken: modify.token),
+                  orders[target].map({ $0.side == modify.side }) ?? true else {
+                cancelReject(modify.token, nowNs: nowNs, output: &output)
+                return true
+            }
+            notePendingCancel(PendingCancel(target: target, modifySide: modify.side))
+            requests.append(.cancel(target: target, requestID: nil, newOpenQuantity: Quantity(Int64(modify.shares))))
+        }
+        return true
+    }
+
+    mutating func enter(_ order: OUCHEnterOrder, nowNs: Int64, requests: inout [OrderEntryRequest], output: inout ConnectionOutput) {
+        guard let id = ClientOrderID(ouchToken: order.token) else {
+            rejectBeforeDesk(order.token, id: nil, reason: Self.otherRejectCode, nowNs: nowNs, output: &output)
+            return
+        }
+        guard let symbol = directory.index(of: order.stock) else {
+            rejectBeforeDesk(order.token, id: id, reason: 0x53, nowNs: nowNs, output: &output) // S: invalid stock
+            return
+        }
+        guard order.crossType == 0x4E else { // N: continuous trading
+            rejectBeforeDesk(order.token, id: id, reason: 0x52, nowNs: nowNs, output: &output) // R: not allowed in this cross
+            return
+        }
+        guard order.shares <= Self.maximumShares else {
+            rejectBeforeDesk(order.token, id: id, reason: Self.sharesCode, nowNs: nowNs, output: &output)
+            return
+        }
+        let isImmediate = order.timeInForce == .immediateOrCancel
+        let isFillOrKill = isImmediate && order.minimumQuantity == order.shares && order.shares > 0
+        guard order.minimumQuantity == 0 || isFillOrKill else {
+            rejectBeforeDesk(order.token, id: id, reason: 0x4E, nowNs: nowNs, output: &output) // N: invalid minimum quantity
+            return
+        }
+        let isMarket = order.price == OUCHConvention.marketPrice
+        if orders[id] == nil {
+            // A token already tracked is a duplicate: the desk refuses it, and
+            // the original's echo must survive.
+            orders[id] = OrderEcho(
+                side: order.side, timeInForce: order.timeInForce, firm: order.firm, display: order.display,
+                capacity: order.capacity, intermarketSweepEligibility: order.intermarketSweepEligibility,
+                minimumQuantity: order.minimumQuantity, crossType: order.crossType, isLive: false)
+        }
+        requests.append(.new(NewOrderRequest(
+            clientID: id, symbol: symbol, side: OUCHConvention.side(order.side), type: isMarket ? .market : .limit,
+            timeInForce: isFillOrKill ? .fillOrKill : isImmediate ? .immediateOrCancel : .day,
+            price: isMarket ? Price(0) : Price(Int64(order.price)), quantity: Quantity(Int64(order.shares)),
+            postOnly: order.display == 0x50))) // P: post-only
+    }
+
+    mutating func notePendingCancel(_ pending: PendingCancel) {
+        if pendingCancels.count == Self.maximumPendingCancels { pendingCancels.removeFirst() }
+        pendingCancels.append(pending)
+    }
+
+    /// The oldest pending cancel or modify of `target`, removed.
+    mutating func takePendingCancel(_ target: ClientOrderID) -> PendingCancel? {
+        guard let index = pendingCancels.firstIndex(where: { $0.target == target }) else { return nil }
+        return pendingCancels.remove(at: index)
+    }
+
+    // MARK: Outbound
+
+    /// Rejected `J` for a new order the desk refused, unless its token names
+    /// a live order (see the type's notes).
+    mutating func rejectEntered(_ id: ClientOrderID, reason: UInt8, nowNs: Int64, output: inout ConnectionOutput) {
+        if let echo = orders[id] {
+            if echo.isLive { return }
+            orders[id] = nil
+        }
+        reject(id.ouchToken, reason: reason, nowNs: nowNs, output: &output)
+    }
+
+    /// Rejected `J` for an Enter Order refused before the desk, unless its
+    /// token is already tracked: live, or entered and awaiting its answer.
+    mutating func rejectBeforeDesk(_ token: OUCHToken, id: ClientOrderID?, reason: UInt8, nowNs: Int64, output: inout ConnectionOutput) {
+        if let id, orders[id] != nil { return }
+        reject(token, reason: reason, nowNs: nowNs, output: &output)
+    }
+
+    /// A failed replace: Rejected `J` on the replacement token, or Cancel
+    /// Reject `I` on the existing one when the replacement token is live.
+    mutating func rejectReplace(
+        existing: OUCHToken, replacement: OUCHToken, replacementID: ClientOrderID?, reason: UInt8,
+        nowNs: Int64, output: inout ConnectionOutput
+    ) {
+        if let replacementID, orders[replacementID]?.isLive == true {
+            cancelReject(existing, nowNs: nowNs, output: &output)
+        } else {
+            reject(replacement, reason: reason, nowNs: nowNs, output: &output)
+        }
+    }
+
+    mutating func reject(_ token: OUCHToken, reason: UInt8, nowNs: Int64, output: inout ConnectionOutput) {
+        sendSequenced(.rejected(OUCHRejected(timestampNs: timestamp(nowNs), token: token, reason: reason)),
+                      nowNs: nowNs, output: &output)
+    }
+
+    mutating func cancelReject(_ token: OUCHToken, nowNs: Int64, output: inout ConnectionOutput) {
+        sendSequenced(.cancelReject(OUCHCancelReject(timestampNs: timestamp(nowNs), token: token)), nowNs: nowNs, output: &output)
+    }
+
+    mutating func sendSequenced(_ message: OUCHOutboundMessage, nowNs: Int64, output: inout ConnectionOutput) {
+        withUnsafeTemporaryAllocation(byteCount: OUCHReplaced.length, alignment: 8) { buffer in
+            let length = message.encode(into: buffer)
+            do throws(SoupBinTCPSessionError) {
+                try session.sendSequencedData(UnsafeRawBufferPointer(rebasing: buffer[0..<length]), nowNs: nowNs,
+                                              actions: &sendActions)
+            } catch {
+                // After End of Session the account takes no more messages; a
+                // report that races the close has no one to go to.
+            }
+        }
+        emitSendActions(output: &output)
+    }
+
+    /// Carries out the session's actions for a call other than a packet
+    /// (never a delivery) and empties the list.
+    mutating func emitSendActions(output: inout ConnectionOutput) {
+        for action in sendActions { apply(action, output: &output) }
+        sendActions.removeAll(keepingCapacity: true)
+    }
+
+    func apply(_ action: SoupBinTCPServerSession.Action, output: inout ConnectionOutput) {
+        switch action {
+        case .send(let packet):
+            output.appendMessage(count: session.encodedByteCount(of: packet)) { session.encode(packet, into: $0) }
+        case .armTimer(let atNs):
+            output.timerAtNs = atNs
+        case .close(let reason):
+            output.closeReason = "SoupBinTCP: \(reason)"
+        case .deliverUnsequencedData:
+            preconditionFailure("a delivery is handled with its packet")
+        }
+    }
+
+    func timestamp(_ nowNs: Int64) -> UInt64 { UInt64(clamping: nowNs &+ startOfDayOffsetNs) }
+
+    // MARK: Mapping tables
+
+    static let otherRejectCode: UInt8 = 0x4F // O
+    static let invalidPriceCode: UInt8 = 0x58 // X
+    static let sharesCode: UInt8 = 0x5A // Z
+
+    static func rejectCode(_ reason: OrderEntryRejectReason) -> UInt8 {
+        switch reason {
+        case .unknownSymbol, .engine(.unknownSymbol): 0x53 // S
+        case .engine(.marketClosed): 0x43 // C
+        case .engine(.marketOrderNotAllowedInPhase), .engine(.immediateOrderNotAllowedInPhase): 0x48 // H
+        case .engine(.invalidPrice), .engine(.priceNotOnTick): invalidPriceCode
+        case .engine(.invalidQuantity), .engine(.reduceExceedsOpenQuantity): sharesCode
+        case .engine(.fillOrKillNotFillable): 0x4E // N
+        case .engine(.postOnlyWouldTake), .duplicateClientID, .unknownClientID, .engine(.unknownOrder),
+             .engine(.notOrderOwner), .engine(.replaceWouldNotChange):
+            otherRejectCode
+        }
+    }
+
+    static func cancelCode(_ reason: CancelReason) -> UInt8 {
+        switch reason {
+        case .requested: 0x55 // U
+        case .immediateOrCancel, .noLiquidity: 0x49 // I
+        case .selfTradePrevention: 0x51 // Q
+        case .endOfDay: 0x54 // T
+        }
+    }
+
+    static func liquidityFlag(_ liquidity: Liquidity) -> UInt8 {
+        switch liquidity {
+        case .added: 0x41 // A
+        case .removed: 0x52 // R
+        case .auction: 0x4F // O
+        }
+    }
+
+    static func orderState(_ state: OrderState) -> UInt8 { state.isDone ? 0x44 : 0x4C } // D dead, L live
+
+    /// The echo for an order this port did not see entered (it cannot
+    /// happen through the desk; kept so a report never traps).
+    static func defaultEcho(_ state: OrderState) -> OrderEcho {
+        OrderEcho(
+            side: OUCHConvention.ouchSide(state.side), timeInForce: OUCHConvention.timeInForce(state.timeInForce),
+            firm: .blank, display: state.postOnly ? 0x50 : 0x59, capacity: 0x41, intermarketSweepEligibility: 0x4E,
+            minimumQuantity: state.timeInForce == .fillOrKill ? UInt32(clamping: state.orderQuantity.rawValue) : 0,
+            crossType: 0x4E, isLive: false)
+    }
+}
