@@ -39,6 +39,9 @@ public struct FIXClient {
         var timeInForce: FIXTimeInForce
         var orderQuantity: Int64
         var executedQuantity: Int64
+        /// Whether the venue has accepted it: a later reject of the same
+        /// ClOrdID refuses a duplicate, not this order.
+        var isAcknowledged = false
     }
 
     let directory: SymbolDirectory
@@ -102,7 +105,8 @@ public struct FIXClient {
             let record = OrderRecord(
                 symbol: symbolNames[symbolIndex], side: FIXSide(new.side), timeInForce: FIXTimeInForce(new.timeInForce),
                 orderQuantity: new.quantity.rawValue, executedQuantity: 0)
-            orders[new.clientID] = record
+            // A reused ClOrdID of an open order will be refused; the open order keeps its terms.
+            if orders[new.clientID] == nil { orders[new.clientID] = record }
             let message = FIXNewOrderSingle(
                 clOrdID: FIXString(new.clientID), symbol: record.symbol, side: record.side, transactTimeNs: sessionNs,
                 orderQuantity: new.quantity.rawValue, orderType: FIXOrdType(new.type),
@@ -222,7 +226,7 @@ public struct FIXClient {
             update(clOrdID, from: report)
             events.append(.replaced(clOrdID, previous: previous, openQuantity: open))
         case .rejected:
-            orders[clOrdID] = nil
+            if orders[clOrdID]?.isAcknowledged == false { orders[clOrdID] = nil }
             events.append(.rejected(clOrdID))
         default:
             break
@@ -236,6 +240,7 @@ public struct FIXClient {
             return
         }
         guard var record = orders[id] else { return }
+        record.isAcknowledged = true
         record.executedQuantity = report.cumulativeQuantity
         if let orderQuantity = report.orderQuantity { record.orderQuantity = orderQuantity }
         orders[id] = record

@@ -25,8 +25,11 @@
 //   most venues; the desk checks that the session owns it).
 // - Refused by the port itself, without reaching the desk, because the desk
 //   cannot represent them: a ClOrdID or OrigClOrdID longer than 24 bytes, an
-//   unknown Symbol, an unsupported OrdType or TimeInForce. Such a new order
-//   does not use up its ClOrdID.
+//   unknown Symbol, an unsupported OrdType or TimeInForce, an OrderQty above
+//   `maximumOrderQuantity` (OrdRejReason 3 Order exceeds limit) or a Price
+//   above `maximumPrice`. Such a new order does not use up its ClOrdID. The
+//   limits are a venue's fat-finger bounds, and keep price × quantity (the
+//   desk's executed notional) inside Int64.
 //
 // Reports (venue → client): ExecutionReport (8) unless noted
 //
@@ -79,6 +82,11 @@ import Wire
 /// session plus the mapping between FIX application messages and the desk's
 /// protocol-neutral requests and reports (see the tables above).
 public struct FIXPort {
+    /// The largest OrderQty accepted.
+    public static let maximumOrderQuantity = Quantity(100_000_000)
+    /// The largest limit price accepted: 1,000,000.0000.
+    public static let maximumPrice = Price(10_000_000_000)
+
     let directory: SymbolDirectory
     /// Symbol (55) text of each directory entry, by engine symbol index.
     let symbolNames: [FIXString]
@@ -237,6 +245,11 @@ public struct FIXPort {
                              reason: otherCancelRejectReason, text: "Replace must be a limit order")
                 return
             }
+            guard replace.orderQuantity <= Self.maximumOrderQuantity.rawValue, price <= Self.maximumPrice.rawValue else {
+                refuseCancel(clOrdID: replace.clOrdID, origClOrdID: replace.origClOrdID, isReplace: true,
+                             reason: otherCancelRejectReason, text: "Quantity or price exceeds limit")
+                return
+            }
             requests.append(.replace(target: target, replacementID: replacementID, price: Price(price),
                                      quantity: Quantity(replace.orderQuantity), quantityIncludesExecuted: true))
         case .executionReport, .orderCancelReject, .businessMessageReject:
@@ -265,6 +278,14 @@ public struct FIXPort {
         }
         guard let timeInForce = (order.timeInForce ?? .day).engineTimeInForce else {
             refuseOrder(order, reason: unsupportedCharacteristicReason, text: "Unsupported TimeInForce")
+            return nil
+        }
+        guard order.orderQuantity <= Self.maximumOrderQuantity.rawValue else {
+            refuseOrder(order, reason: 3, text: "Order exceeds quantity limit")
+            return nil
+        }
+        if type == .limit, let price = order.price, price > Self.maximumPrice.rawValue {
+            refuseOrder(order, reason: otherOrderRejectReason, text: "Price exceeds limit")
             return nil
         }
         return NewOrderRequest(
@@ -356,7 +377,7 @@ public struct FIXPort {
             side: FIXSide(state.side), orderQuantity: state.orderQuantity.rawValue, orderType: FIXOrdType(state.type),
             price: state.type == .limit ? state.price.rawValue : nil, timeInForce: FIXTimeInForce(state.timeInForce),
             leavesQuantity: state.openQuantity.rawValue, cumulativeQuantity: executed,
-            averagePrice: executed > 0 ? (state.executedNotional + executed / 2) / executed : 0,
+            averagePrice: executed > 0 ? (state.executedNotional &+ executed / 2) / executed : 0,
             transactTimeNs: transactTimeNs)
     }
 
