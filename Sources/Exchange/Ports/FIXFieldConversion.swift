@@ -23,6 +23,8 @@ extension FIXString {
 
     /// `prefix` followed by `value` in base 36 (lower case), for generated ClOrdIDs.
     static func base36(_ value: UInt64, prefix: FIXString) -> FIXString {
+        // 13 digits hold any UInt64; the buffer holds 48 bytes.
+        precondition(prefix.count <= 32, "prefix too long")
         var digits: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0)
         return withUnsafeMutableBytes(of: &digits) { buffer in
             let end = buffer.count
