@@ -1,0 +1,259 @@
+// The participant end of one FIX 4.2 / 4.4 order-entry connection.
+//
+// | OrderEntryRequest                          | FIX                                                   |
+// |--------------------------------------------|-------------------------------------------------------|
+// | .new                                       | NewOrderSingle (D); postOnly → ExecInst(18)=6;         |
+// |                                            | TimeInForce always sent (0 day, 1 GTC, 3 IOC, 4 FOK)   |
+// | .cancel(target, requestID, newOpen: 0)     | OrderCancelRequest (F) with the order's Symbol, Side,  |
+// |                                            | OrderQty; ClOrdID = requestID or a generated one       |
+// | .replace(target, id, price, quantity, _)   | OrderCancelReplaceRequest (G), OrdType limit, OrderQty |
+// |                                            | = executed + quantity unless quantity includes it      |
+//
+// | venue message                              | OrderEntryClientEvent                                 |
+// |--------------------------------------------|-------------------------------------------------------|
+// | Logon reply                                | .loggedIn                                              |
+// | ExecutionReport ExecType 0                 | .accepted(ClOrdID, order: OrderID, open: LeavesQty)    |
+// | ExecutionReport trade (1/2 in 4.2, F)      | .executed(ClOrdID, LastQty, LastPx, open: LeavesQty)   |
+// | ExecutionReport 4 Canceled / D Restated    | .cancelled(OrigClOrdID ?? ClOrdID, open: LeavesQty)    |
+// | ExecutionReport 5 Replaced                 | .replaced(ClOrdID, previous: OrigClOrdID, LeavesQty)   |
+// | ExecutionReport 8 Rejected                 | .rejected(ClOrdID)                                     |
+// | OrderCancelReject 434=1 / 434=2            | .cancelRejected(OrigClOrdID) / (ClOrdID, the replacement)|
+// | disconnect                                 | .disconnected(reason)                                  |
+//
+// FIX names the order in a cancel by Symbol, Side and OrderQty besides
+// OrigClOrdID, and a replace's OrderQty counts what has executed, so the
+// client keeps each open order's terms and executed quantity from what it
+// sent and what the venue reported.
+
+import MatchingEngine
+import Wire
+
+/// The participant end of one FIX order-entry connection: a sans-I/O
+/// initiator session plus the mapping between the simulator's
+/// protocol-neutral requests and events and FIX application messages.
+public struct FIXClient {
+    /// What the client knows of one of its orders while it is open.
+    struct OrderRecord {
+        var symbol: FIXString
+        var side: FIXSide
+        var timeInForce: FIXTimeInForce
+        var orderQuantity: Int64
+        var executedQuantity: Int64
+        /// Whether the venue has accepted it: a later reject of the same
+        /// ClOrdID refuses a duplicate, not this order.
+        var isAcknowledged = false
+    }
+
+    let directory: SymbolDirectory
+    let symbolNames: [FIXString]
+    let clock: FIXSessionClock
+    var session: FIXSession
+    var execInstWriter = FIXExecInstWriter()
+    /// Open (or not yet acknowledged) orders by their current ClOrdID; only
+    /// looked up, never iterated.
+    var orders: [ClientOrderID: OrderRecord] = [:]
+    /// Prefix of generated cancel ClOrdIDs: unique to this connection's
+    /// start time, so that a reconnecting participant does not reuse one.
+    var cancelIDPrefix: FIXString = "C"
+    var nextCancelNumber: UInt64 = 1
+
+    /// - Precondition: an initiator configuration with 4 price decimals.
+    public init(directory: SymbolDirectory, session configuration: FIXSessionConfiguration,
+                startOfDayOffsetNs: Int64 = TradingDay.marketOpenNs) {
+        precondition(configuration.role == .initiator, "a client is the initiator")
+        precondition(configuration.priceDecimals == 4, "engine prices have 4 implied decimals")
+        self.directory = directory
+        symbolNames = directory.names.map { FIXString($0) }
+        clock = FIXSessionClock(startOfDayOffsetNs: startOfDayOffsetNs)
+        session = FIXSession(configuration: configuration)
+    }
+
+    /// Whether the venue answered the Logon and the session has not ended.
+    public var isLoggedIn: Bool { session.isLoggedOn }
+
+    var version: FIXVersion { session.configuration.version }
+
+    /// Connected: sends the Logon.
+    public mutating func connectionOpened(nowNs: Int64, output: inout ConnectionOutput) {
+        let sessionNs = clock.sessionNs(nowNs)
+        // "C" + start time in base-36 milliseconds + "-": 10 bytes, leaving 14
+        // for the counter, more than any day's cancels need.
+        let prefix = FIXString.base36(UInt64(max(sessionNs, 0)) / 1_000_000, prefix: "C")
+        cancelIDPrefix = prefix.withBytes { bytes in
+            var text = Array(bytes)
+            text.append(0x2D)
+            return text.withUnsafeBytes { FIXString(bytes: $0)! }
+        }
+        var events: [OrderEntryClientEvent] = []
+        carryOut(session.start(nowNs: sessionNs), events: &events, output: &output)
+        precondition(events.isEmpty)
+    }
+
+    /// Encodes a request as NewOrderSingle, OrderCancelRequest or
+    /// OrderCancelReplaceRequest.
+    ///
+    /// - Precondition: logged in; a cancel cancels all (`newOpenQuantity` 0:
+    ///   FIX has no reduce, a smaller OrderQty is a replace).
+    public mutating func send(_ request: OrderEntryRequest, nowNs: Int64, output: inout ConnectionOutput) {
+        precondition(session.isLoggedOn, "send after the Logon reply")
+        let sessionNs = clock.sessionNs(nowNs)
+        var events: [OrderEntryClientEvent] = []
+        switch request {
+        case .new(let new):
+            let symbolIndex = Int(new.symbol.rawValue)
+            precondition(symbolNames.indices.contains(symbolIndex), "symbol \(new.symbol) is not in the directory")
+            let record = OrderRecord(
+                symbol: symbolNames[symbolIndex], side: FIXSide(new.side), timeInForce: FIXTimeInForce(new.timeInForce),
+                orderQuantity: new.quantity.rawValue, executedQuantity: 0)
+            // A reused ClOrdID of an open order will be refused; the open order keeps its terms.
+            if orders[new.clientID] == nil { orders[new.clientID] = record }
+            let message = FIXNewOrderSingle(
+                clOrdID: FIXString(new.clientID), symbol: record.symbol, side: record.side, transactTimeNs: sessionNs,
+                orderQuantity: new.quantity.rawValue, orderType: FIXOrdType(new.type),
+                price: new.type == .limit ? new.price.rawValue : nil, timeInForce: record.timeInForce)
+            var actions = session.sendApplication(.newOrderSingle(message), nowNs: sessionNs)
+            if new.postOnly {
+                for index in actions.indices {
+                    guard case .send(let bytes) = actions[index] else { continue }
+                    actions[index] = .send(execInstWriter.addingParticipateDontInitiate(to: bytes, version: version))
+                }
+            }
+            carryOut(actions, events: &events, output: &output)
+
+        case .cancel(let target, let requestID, let newOpenQuantity):
+            precondition(newOpenQuantity.rawValue == 0, "a FIX cancel cancels the whole order")
+            let record = orders[target] ?? unknownOrderRecord
+            let message = FIXOrderCancelRequest(
+                origClOrdID: FIXString(target), clOrdID: requestID.map { FIXString($0) } ?? takeCancelID(),
+                symbol: record.symbol, side: record.side, transactTimeNs: sessionNs,
+                orderQuantity: record.orderQuantity)
+            carryOut(session.sendApplication(.orderCancelRequest(message), nowNs: sessionNs), events: &events, output: &output)
+
+        case .replace(let target, let replacementID, let price, let quantity, let includesExecuted):
+            let record = orders[target] ?? unknownOrderRecord
+            let total = includesExecuted ? quantity.rawValue : record.executedQuantity + quantity.rawValue
+            let message = FIXOrderCancelReplaceRequest(
+                origClOrdID: FIXString(target), clOrdID: FIXString(replacementID), symbol: record.symbol,
+                side: record.side, transactTimeNs: sessionNs, orderQuantity: total, orderType: .limit,
+                price: price.rawValue, timeInForce: record.timeInForce)
+            carryOut(session.sendApplication(.orderCancelReplaceRequest(message), nowNs: sessionNs),
+                     events: &events, output: &output)
+        }
+        precondition(events.isEmpty)
+    }
+
+    /// Bytes from the venue in any chunking; what they mean is appended to `events`.
+    public mutating func received(
+        _ bytes: UnsafeRawBufferPointer, nowNs: Int64, events: inout [OrderEntryClientEvent],
+        output: inout ConnectionOutput
+    ) {
+        carryOut(session.received(bytes, nowNs: clock.sessionNs(nowNs)), events: &events, output: &output)
+    }
+
+    /// The timer armed through `output.timerAtNs` expired. A session that
+    /// ends here (Logon or heartbeat timeout) closes without an event: the
+    /// driver learns it from `output.closeReason`.
+    public mutating func timerFired(nowNs: Int64, output: inout ConnectionOutput) {
+        var events: [OrderEntryClientEvent] = []
+        carryOut(session.timerFired(nowNs: clock.sessionNs(nowNs)), events: &events, output: &output)
+    }
+
+    /// Sends Logout; the connection closes when the venue answers.
+    public mutating func logout(nowNs: Int64, output: inout ConnectionOutput) {
+        var events: [OrderEntryClientEvent] = []
+        carryOut(session.logout(nowNs: clock.sessionNs(nowNs)), events: &events, output: &output)
+    }
+
+    // MARK: Session actions
+
+    mutating func carryOut(
+        _ actions: [FIXSession.Action], events: inout [OrderEntryClientEvent], output: inout ConnectionOutput
+    ) {
+        for action in actions {
+            switch action {
+            case .send(let bytes):
+                output.appendMessage(bytes)
+            case .established:
+                events.append(.loggedIn)
+            case .deliver(let message, _, _):
+                handle(message, events: &events)
+            case .armTimer(let atNs):
+                output.timerAtNs = clock.driverNs(atNs)
+            case .disconnect(let reason):
+                let text = "FIX session: \(reason)"
+                output.closeReason = text
+                events.append(.disconnected(reason: text))
+            }
+        }
+    }
+
+    // MARK: Venue messages
+
+    mutating func handle(_ message: FIXApplicationMessage, events: inout [OrderEntryClientEvent]) {
+        switch message {
+        case .executionReport(let report):
+            handle(report, events: &events)
+        case .orderCancelReject(let reject):
+            let id = reject.responseTo == .cancelReplaceRequest ? reject.clOrdID : reject.origClOrdID
+            if let id = ClientOrderID(id) { events.append(.cancelRejected(id)) }
+        case .businessMessageReject, .newOrderSingle, .orderCancelRequest, .orderCancelReplaceRequest:
+            // A BusinessMessageReject refers to no order the simulator tracks;
+            // the initiator session refuses order messages before delivery.
+            break
+        }
+    }
+
+    mutating func handle(_ report: FIXExecutionReport, events: inout [OrderEntryClientEvent]) {
+        guard let clOrdID = report.clOrdID.flatMap({ ClientOrderID($0) }) else { return }
+        let open = Quantity(report.leavesQuantity)
+        switch report.execType {
+        case .new:
+            let order = report.orderID.withBytes { FIXNumberText.integer($0) }.map { UInt64(max($0, 0)) } ?? 0
+            update(clOrdID, from: report)
+            events.append(.accepted(clOrdID, order: OrderID(order), openQuantity: open))
+        case .trade:
+            update(clOrdID, from: report)
+            events.append(.executed(
+                clOrdID, quantity: Quantity(report.lastQuantity ?? 0), price: Price(report.lastPrice ?? 0),
+                openQuantity: open))
+        case .canceled, .restated:
+            let order = report.origClOrdID.flatMap { ClientOrderID($0) } ?? clOrdID
+            update(order, from: report)
+            events.append(.cancelled(order, openQuantity: open))
+        case .replaced:
+            guard let previous = report.origClOrdID.flatMap({ ClientOrderID($0) }) else { return }
+            if let record = orders.removeValue(forKey: previous) { orders[clOrdID] = record }
+            update(clOrdID, from: report)
+            events.append(.replaced(clOrdID, previous: previous, openQuantity: open))
+        case .rejected:
+            if orders[clOrdID]?.isAcknowledged == false { orders[clOrdID] = nil }
+            events.append(.rejected(clOrdID))
+        default:
+            break
+        }
+    }
+
+    /// Takes the venue's totals for the order; forgets it once nothing is open.
+    mutating func update(_ id: ClientOrderID, from report: FIXExecutionReport) {
+        guard report.leavesQuantity > 0 else {
+            orders[id] = nil
+            return
+        }
+        guard var record = orders[id] else { return }
+        record.isAcknowledged = true
+        record.executedQuantity = report.cumulativeQuantity
+        if let orderQuantity = report.orderQuantity { record.orderQuantity = orderQuantity }
+        orders[id] = record
+    }
+
+    /// The terms sent for an order the client does not know (done, or never
+    /// sent): the venue refuses the cancel by OrigClOrdID whatever they say.
+    var unknownOrderRecord: OrderRecord {
+        OrderRecord(symbol: symbolNames.first ?? "?", side: .buy, timeInForce: .day, orderQuantity: 1, executedQuantity: 0)
+    }
+
+    mutating func takeCancelID() -> FIXString {
+        defer { nextCancelNumber += 1 }
+        return FIXString.base36(nextCancelNumber, prefix: cancelIDPrefix)
+    }
+}
