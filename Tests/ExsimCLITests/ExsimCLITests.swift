@@ -138,4 +138,16 @@ import Testing
         #expect(engine.stdout.contains("inserts/s"))
         #expect(engine.stdout.contains("maximum throughput"))
     }
+
+    @Test func codecBenchRunsBriefly() throws {
+        let codec = try ExsimProcess.run(["bench", "codec", "--messages", "5000", "--fix-version", "both"])
+        #expect(codec.status == 0, "\(codec.stderr)")
+        #expect(codec.stdout.contains("machine:"))
+        for name in ["ITCH 5.0", "MoldUDP64", "OUCH 4.2", "SoupBinTCP", "FIX 4.2", "FIX 4.4"] {
+            #expect(codec.stdout.contains(name), "the codec bench does not name \(name)")
+        }
+        #expect(codec.stdout.contains("target ≥ 100M/s"))
+        // Every decoder read back what the generator wrote.
+        #expect(!codec.stdout.contains("DIFFER"), "\(codec.stdout)")
+    }
 }
