@@ -49,7 +49,7 @@ let package = Package(
         .target(
             name: "Simulation",
             dependencies: [
-                "SimKernel", "MatchingEngine", "OrderFlow", "Measure",
+                "SimKernel", "MatchingEngine", "OrderFlow", "Measure", "Exchange", "Wire", "Capture",
                 .product(name: "DequeModule", package: "swift-collections"),
             ],
             swiftSettings: strict
@@ -68,6 +68,7 @@ let package = Package(
             name: "exsim",
             dependencies: [
                 "Scenario", "Simulation", "SimKernel", "MatchingEngine", "OrderFlow", "Measure", "Report",
+                "Exchange", "Wire", "Capture",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

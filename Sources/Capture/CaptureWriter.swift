@@ -68,6 +68,18 @@ public final class CaptureWriter {
         try append(frame, atNs: time)
     }
 
+    /// One UDP datagram whose payload is an array.
+    public func udp(
+        atNs time: Int64, from source: CaptureHost, port sourcePort: UInt16,
+        to destination: CaptureHost, port destinationPort: UInt16, payload: [UInt8]
+    ) throws(CaptureWriteError) {
+        let frame = payload.withUnsafeBytes {
+            PacketFraming.udpFrame(from: source, port: sourcePort, to: destination, port: destinationPort,
+                                   payload: $0, identification: nextIdentification())
+        }
+        try append(frame, atNs: time)
+    }
+
     /// Opens a TCP connection with a three-way handshake at `time`.
     public func openTCP(
         atNs time: Int64, client: CaptureHost, clientPort: UInt16, server: CaptureHost, serverPort: UInt16

@@ -40,12 +40,14 @@ public struct FlowConfig: Hashable, Sendable {
     public var lotSize: Int64
     /// A participant at this many open orders cancels one instead of adding another.
     public var maxOpenOrdersPerParticipant: Int
+    /// The wire protocol the flow's participants speak to their venue.
+    public var orderEntryProtocol: OrderEntryProtocol
 
     public init(
         name: String, venue: String, symbols: [String] = [], rateOrdersPerSecond: Double, participants: Int,
         mix: OrderMix, priceSpreadTicks: Int64 = 10, midWalkTicks: Double = 1, midStepIntervalNs: Int64 = 1_000_000,
         minQuantity: Int64 = 100, maxQuantity: Int64 = 1_000, lotSize: Int64 = 100,
-        maxOpenOrdersPerParticipant: Int = 256
+        maxOpenOrdersPerParticipant: Int = 256, orderEntryProtocol: OrderEntryProtocol = .ouch42
     ) {
         self.name = name
         self.venue = venue
@@ -60,6 +62,17 @@ public struct FlowConfig: Hashable, Sendable {
         self.maxQuantity = maxQuantity
         self.lotSize = lotSize
         self.maxOpenOrdersPerParticipant = maxOpenOrdersPerParticipant
+        self.orderEntryProtocol = orderEntryProtocol
     }
 }
 
+
+/// An order-entry protocol a participant can speak and a venue can accept.
+public enum OrderEntryProtocol: String, CaseIterable, Hashable, Sendable {
+    /// FIX 4.2 tag=value over TCP.
+    case fix42
+    /// FIX 4.4 tag=value over TCP.
+    case fix44
+    /// OUCH 4.2 over SoupBinTCP 3.0.
+    case ouch42
+}

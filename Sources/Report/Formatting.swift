@@ -19,3 +19,12 @@ public func formatRate(_ perSecond: Double) -> String {
     if perSecond >= 1e3 { return String(format: "%.1fk/s", perSecond / 1e3) }
     return String(format: "%.0f/s", perSecond)
 }
+
+/// "950 B", "12.5 KB", "1.23 MB", "4.56 GB" (powers of 1,000).
+public func formatBytes<T: BinaryInteger>(_ count: T) -> String {
+    let value = Double(count)
+    if value < 1e3 { return String(format: "%.0f B", value) }
+    if value < 1e6 { return String(format: "%.1f KB", value / 1e3) }
+    if value < 1e9 { return String(format: "%.2f MB", value / 1e6) }
+    return String(format: "%.2f GB", value / 1e9)
+}

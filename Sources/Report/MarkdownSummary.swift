@@ -14,6 +14,13 @@ extension RunReport {
         lines.append("| \(counts.ordersSent) | \(counts.cancelsSent) | \(counts.replacesSent) | \(counts.ordersAccepted) | \(counts.ordersRejected + counts.instructionsRejected) | \(counts.trades) | \(counts.cancelled) | \(counts.eventsDelivered) |")
         lines.append("")
         lines.append("throughput: \(formatRate(throughput.ordersPerSecond)) instructions, \(formatRate(throughput.tradesPerSecond)) trades (simulated time)")
+        if let wire {
+            let protocols = wire.participantsByProtocol.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
+            lines.append("")
+            lines.append("wire: \(wire.messagesToVenues) messages (\(formatBytes(wire.bytesToVenues))) to venues, \(wire.messagesFromVenues) (\(formatBytes(wire.bytesFromVenues))) back; participants: \(protocols)")
+            lines.append("market data: \(wire.feedMessages) ITCH 5.0 messages in \(wire.feedPackets) MoldUDP64 packets (\(formatBytes(wire.feedBytes)))")
+            if let captureFile = wire.captureFile { lines.append("capture: \(captureFile)") }
+        }
         lines.append("")
         lines.append("| path | count | p50 | p90 | p99 | p99.9 | p99.99 | max |")
         lines.append("|---|---:|---:|---:|---:|---:|---:|---:|")

@@ -17,6 +17,9 @@ public struct RunReport: Codable, Hashable, Sendable {
     public var latencies: [LatencySummary]
     public var venues: [VenueSummary]
     public var invariants: InvariantResult
+    /// What crossed the simulated network; absent in reports from before
+    /// participants spoke wire protocols.
+    public var wire: WireSummary?
     /// The only part that differs between identical runs.
     public var wallClock: WallClockSummary
     public var machine: MachineInfo
@@ -24,7 +27,8 @@ public struct RunReport: Codable, Hashable, Sendable {
     public init(
         exsimVersion: String, scenario: String, scenarioFile: String?, seed: UInt64, traceDigest: String,
         simulatedDurationNs: Int64, counts: RunCounts, throughput: Throughput, latencies: [LatencySummary],
-        venues: [VenueSummary], invariants: InvariantResult, wallClock: WallClockSummary, machine: MachineInfo
+        venues: [VenueSummary], invariants: InvariantResult, wire: WireSummary? = nil,
+        wallClock: WallClockSummary, machine: MachineInfo
     ) {
         self.schemaVersion = Self.currentSchemaVersion
         self.exsimVersion = exsimVersion
@@ -38,6 +42,7 @@ public struct RunReport: Codable, Hashable, Sendable {
         self.latencies = latencies
         self.venues = venues
         self.invariants = invariants
+        self.wire = wire
         self.wallClock = wallClock
         self.machine = machine
     }
@@ -71,6 +76,36 @@ public enum ReportError: Error, CustomStringConvertible, Equatable {
         case .unsupportedSchema(let found, let supported):
             "report schemaVersion \(found) is not supported (this exsim reads \(supported))"
         }
+    }
+}
+
+/// Messages and bytes on the simulated network: order entry in both
+/// directions (real encoded sizes, framing included) and market data.
+public struct WireSummary: Codable, Hashable, Sendable {
+    public var messagesToVenues: UInt64
+    public var bytesToVenues: UInt64
+    public var messagesFromVenues: UInt64
+    public var bytesFromVenues: UInt64
+    public var feedPackets: UInt64
+    public var feedMessages: UInt64
+    public var feedBytes: UInt64
+    /// Participants per order-entry protocol, e.g. ["fix44": 32, "ouch42": 32].
+    public var participantsByProtocol: [String: Int]
+    /// The pcap file the run wrote, when asked to.
+    public var captureFile: String?
+
+    public init(messagesToVenues: UInt64, bytesToVenues: UInt64, messagesFromVenues: UInt64, bytesFromVenues: UInt64,
+                feedPackets: UInt64, feedMessages: UInt64, feedBytes: UInt64, participantsByProtocol: [String: Int],
+                captureFile: String? = nil) {
+        self.messagesToVenues = messagesToVenues
+        self.bytesToVenues = bytesToVenues
+        self.messagesFromVenues = messagesFromVenues
+        self.bytesFromVenues = bytesFromVenues
+        self.feedPackets = feedPackets
+        self.feedMessages = feedMessages
+        self.feedBytes = feedBytes
+        self.participantsByProtocol = participantsByProtocol
+        self.captureFile = captureFile
     }
 }
 

@@ -167,7 +167,7 @@ struct ScenarioReader {
     }
 
     func venue(_ node: Node) throws(ScenarioError) -> VenueConfig {
-        let f = try fields(node, allowed: ["name", "service_time", "self_trade_prevention", "symbols"],
+        let f = try fields(node, allowed: ["name", "service_time", "self_trade_prevention", "symbols", "order_entry"],
                            required: ["name", "service_time", "symbols"], what: "a venue")
         let name = try string(f["name"]!.value, "a venue name")
         let serviceTime = try self.serviceTime(f["service_time"]!.value)
@@ -176,6 +176,17 @@ struct ScenarioReader {
             stp = try choice(node.value, [("none", .none), ("cancel_newest", .cancelNewest), ("cancel_oldest", .cancelOldest),
                                           ("cancel_both", .cancelBoth), ("decrement_and_cancel", .decrementAndCancel)],
                              "self-trade prevention mode")
+        }
+        var protocols = OrderEntryProtocol.allCases
+        if let node = f["order_entry"] {
+            let list = try sequence(node.value, "a list of order-entry protocols")
+            guard !list.isEmpty else { throw error(node.value, "expected at least one order-entry protocol") }
+            protocols = []
+            for item in list {
+                let proto = try choice(item, OrderEntryProtocol.allCases.map { ($0.rawValue, $0) }, "order-entry protocol")
+                if protocols.contains(proto) { throw error(item, "'\(proto.rawValue)' is listed twice") }
+                protocols.append(proto)
+            }
         }
         var symbols: [SymbolConfig] = []
         let list = try sequence(f["symbols"]!.value, "a list of symbols")
@@ -192,7 +203,8 @@ struct ScenarioReader {
             if symbols.contains(where: { $0.name == symbolName }) { throw error(symbolNode, "duplicate symbol '\(symbolName)'") }
             symbols.append(SymbolConfig(name: symbolName, tickSize: tick, referencePrice: Price(reference)))
         }
-        return VenueConfig(name: name, symbols: symbols, serviceTime: serviceTime, selfTradePrevention: stp)
+        return VenueConfig(name: name, symbols: symbols, serviceTime: serviceTime, selfTradePrevention: stp,
+                           orderEntryProtocols: protocols)
     }
 
     func serviceTime(_ node: Node) throws(ScenarioError) -> ServiceTimeModel {
@@ -222,7 +234,7 @@ struct ScenarioReader {
     }
 
     func flow(_ node: Node, venues: [VenueConfig]) throws(ScenarioError) -> FlowConfig {
-        let f = try fields(node, allowed: ["name", "venue", "symbols", "rate", "participants", "mix", "price", "quantity", "max_open_orders"],
+        let f = try fields(node, allowed: ["name", "venue", "symbols", "rate", "participants", "mix", "price", "quantity", "max_open_orders", "protocol"],
                            required: ["name", "venue", "rate", "participants", "mix"], what: "a flow")
         let name = try string(f["name"]!.value, "a flow name")
         let venueName = try string(f["venue"]!.value, "a venue name")
@@ -267,6 +279,15 @@ struct ScenarioReader {
             if let n = q["max"] { config.maxQuantity = try integer(n.value, 1...1_000_000_000, "a maximum quantity") }
             guard config.minQuantity <= config.maxQuantity else { throw error(quantityNode.value, "quantity min \(config.minQuantity) is above max \(config.maxQuantity)") }
             guard config.maxQuantity >= config.lotSize else { throw error(quantityNode.value, "quantity max is below one lot") }
+        }
+        if let n = f["protocol"] {
+            let proto = try choice(n.value, OrderEntryProtocol.allCases.map { ($0.rawValue, $0) }, "order-entry protocol")
+            guard venue.orderEntryProtocols.contains(proto) else {
+                throw error(n.value, "venue '\(venueName)' does not accept \(proto.rawValue); its order_entry is: \(venue.orderEntryProtocols.map(\.rawValue).joined(separator: ", "))")
+            }
+            config.orderEntryProtocol = proto
+        } else if !venue.orderEntryProtocols.contains(config.orderEntryProtocol) {
+            throw error(node, "venue '\(venueName)' does not accept the default protocol ouch42; give this flow a 'protocol'")
         }
         if let n = f["max_open_orders"] {
             config.maxOpenOrdersPerParticipant = Int(try integer(n.value, 1...1_000_000, "open orders per participant"))

@@ -1,44 +1,45 @@
 import DequeModule
+import Exchange
 import MatchingEngine
 import SimKernel
+import Wire
 
-/// One venue in the simulated world: a matching engine behind a single
-/// server queue. Instructions wait in arrival order; each occupies the venue
-/// for one sampled service time, and the engine acts on it when service ends.
+/// One venue in the simulated world: a venue gateway (engine, order-entry
+/// ports, ITCH feed) behind a single server queue. Inbound messages wait in
+/// arrival order; each occupies the venue for one sampled service time, and
+/// the gateway acts on it when service ends.
 struct SimulatedVenue {
+    struct Inbound {
+        var participant: Int32
+        var message: Int32
+    }
+
     let name: String
-    let symbolNames: [String]
-    var engine: MatchingEngine
+    var gateway: VenueGateway
     var serviceTime: ServiceTimeSampler
-    /// Tickets waiting or in service; the head is in service while `busy`.
-    var queue: Deque<Int32> = []
+    /// Messages waiting or in service; the head is in service while `busy`.
+    var queue: Deque<Inbound> = []
     var busy = false
     var busySinceNs: Nanoseconds = 0
-
-    /// Owner of every order id the engine assigned (engine ids count from 1).
-    var ownerOfOrder: ContiguousArray<ParticipantID> = [ParticipantID(0)]
+    /// The participant on each of the gateway's connections.
+    var participantOfConnection: [Int32] = []
+    var feedTimer = SessionTimer()
 
     var busyNs: Nanoseconds = 0
     var maxQueueDepth = 0
     var served: UInt64 = 0
 
-    init(config: VenueConfig, random: RandomStream) {
+    init(config: VenueConfig, index: Int, random: RandomStream) {
         name = config.name
-        symbolNames = config.symbols.map(\.name)
-        engine = MatchingEngine(symbols: config.symbols)
+        gateway = VenueGateway(configuration: .init(
+            name: config.name, symbols: config.symbols, selfTradePrevention: config.selfTradePrevention,
+            feedSession: SimulatedVenue.feedSession(venue: index)))
         serviceTime = ServiceTimeSampler(model: config.serviceTime, random: random)
     }
 
-    mutating func recordOwner(_ order: OrderID, _ participant: ParticipantID) {
-        let index = Int(order.rawValue)
-        if index >= ownerOfOrder.count {
-            ownerOfOrder.append(contentsOf: repeatElement(ParticipantID(0), count: index - ownerOfOrder.count + 1))
-        }
-        ownerOfOrder[index] = participant
-    }
-
-    func owner(of order: OrderID) -> ParticipantID {
-        let index = Int(order.rawValue)
-        return index < ownerOfOrder.count ? ownerOfOrder[index] : ParticipantID(0)
+    /// MoldUDP64 session names: "SIM" and the venue number, 10 characters.
+    static func feedSession(venue: Int) -> MoldUDP64SessionID {
+        let digits = String(venue + 1)
+        return MoldUDP64SessionID("SIM" + String(repeating: "0", count: 7 - digits.count) + digits)!
     }
 }

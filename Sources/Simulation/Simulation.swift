@@ -1,7 +1,10 @@
+import Capture
+import Exchange
 import Measure
 import MatchingEngine
 import OrderFlow
 import SimKernel
+import Wire
 
 /// A configuration the simulation cannot run (a reference to something that
 /// does not exist). Scenario files are validated before this point; this
@@ -10,12 +13,14 @@ public struct SimulationConfigError: Error, CustomStringConvertible, Hashable {
     public var description: String
 }
 
-/// The simulated world: venues, flows of participants, a fixed one-way
-/// latency between them, all driven by one discrete-event kernel.
+/// The simulated world: venues and flows of participants that speak real
+/// wire protocols to each other (OUCH 4.2 over SoupBinTCP, FIX 4.2/4.4 for
+/// order entry; TotalView-ITCH 5.0 over MoldUDP64 for market data) across a
+/// fixed one-way latency, all driven by one discrete-event kernel.
 ///
 /// Single-threaded and deterministic: the same configuration (including the
-/// seed) delivers the same events in the same order, which the trace digest
-/// in the result proves.
+/// seed) delivers the same events and the same bytes in the same order,
+/// which the trace digest in the result proves.
 public struct Simulation {
     public let config: SimulationConfig
     public let checkInvariants: Bool
@@ -23,14 +28,27 @@ public struct Simulation {
     var kernel = Kernel<SimulationEvent>(reservingCapacity: 1 << 16)
     var venues: [SimulatedVenue]
     var flows: [OrderFlowGenerator]
-    var flowVenue: [Int32]
-    /// Flow of each participant id (participants are numbered from 1).
-    var flowOfParticipant: [Int32]
-    var tickets = TicketPool()
-    var engineEvents: [EngineEvent] = []
+    /// Participant `id` is at index `id - 1`.
+    var participants: [SimulatedParticipant]
+    var ouchClients: [OUCHClient] = []
+    var fixClients: [FIXClient] = []
+    let messages = MessageStore()
+    /// Messages scheduled for delivery and not yet delivered.
+    var inFlight = 0
+    var dayEnded = false
     var phaseEventTargets: [(venue: Int32, symbol: SymbolIndex)]
 
+    // Scratch reused across events.
+    var outputs = GatewayOutputs()
+    var clientOutput = ConnectionOutput()
+    var clientEvents: [OrderEntryClientEvent] = []
+
+    var capture: CaptureWriter? = nil
+    var capturedConnections: [CapturedTCPConnection?] = []
+    var captureError: String? = nil
+
     var counts = SimulationCounts()
+    var wire = WireStatistics()
     var orderToAck = LatencyRecorder(name: "order→ack")
     var orderToFill = LatencyRecorder(name: "order→fill")
     var cancelToAck = LatencyRecorder(name: "cancel→ack")
@@ -38,28 +56,43 @@ public struct Simulation {
     var tradesPerSecond = ThroughputCounter(name: "trades")
     var invariantViolations: [String] = []
 
-    /// Instructions between two full invariant checks when checking is on.
+    /// Venue messages between two full invariant checks when checking is on.
     static let invariantCheckInterval: UInt64 = 50_000
+    /// How often the end of the day checks whether everything has settled.
+    static let closeCheckIntervalNs: Nanoseconds = 1_000
 
     public init(config: SimulationConfig, checkInvariants: Bool = false) throws(SimulationConfigError) {
         guard config.durationNs > 0 else { throw SimulationConfigError(description: "duration must be positive") }
         guard config.oneWayLatencyNs >= 0 else { throw SimulationConfigError(description: "latency must not be negative") }
+        guard !config.venues.isEmpty, config.venues.count < 250 else {
+            throw SimulationConfigError(description: "a run needs 1 to 249 venues")
+        }
         self.config = config
         self.checkInvariants = checkInvariants
 
-        venues = config.venues.map { venue in
-            SimulatedVenue(config: venue, random: RandomStream(scenarioSeed: config.seed, component: "venue.\(venue.name).service"))
+        var venues: [SimulatedVenue] = []
+        for (index, venue) in config.venues.enumerated() {
+            guard venue.symbols.allSatisfy({ Alpha8($0.name) != nil }) else {
+                throw SimulationConfigError(description: "venue '\(venue.name)': symbols must be 1 to 8 ASCII characters")
+            }
+            venues.append(SimulatedVenue(
+                config: venue, index: index,
+                random: RandomStream(scenarioSeed: config.seed, component: "venue.\(venue.name).service")))
         }
 
         var flows: [OrderFlowGenerator] = []
-        var flowVenue: [Int32] = []
-        var flowOfParticipant: [Int32] = [-1]
+        var participants: [SimulatedParticipant] = []
+        var ouchClients: [OUCHClient] = []
+        var fixClients: [FIXClient] = []
         var nextParticipant: UInt32 = 1
         for (flowIndex, flow) in config.flows.enumerated() {
             guard let venueIndex = config.venues.firstIndex(where: { $0.name == flow.venue }) else {
                 throw SimulationConfigError(description: "flow '\(flow.name)' names unknown venue '\(flow.venue)'")
             }
             let venue = config.venues[venueIndex]
+            guard venue.orderEntryProtocols.contains(flow.orderEntryProtocol) else {
+                throw SimulationConfigError(description: "flow '\(flow.name)': venue '\(venue.name)' does not accept \(flow.orderEntryProtocol.rawValue)")
+            }
             var symbols: [FlowSymbol] = []
             let names = flow.symbols.isEmpty ? venue.symbols.map(\.name) : flow.symbols
             for name in names {
@@ -72,19 +105,31 @@ public struct Simulation {
             flows.append(OrderFlowGenerator(
                 config: flow, symbols: symbols, firstParticipant: nextParticipant,
                 random: RandomStream(scenarioSeed: config.seed, component: "flow.\(flow.name)")))
-            flowVenue.append(Int32(venueIndex))
-            flowOfParticipant.append(contentsOf: repeatElement(Int32(flowIndex), count: flow.participants))
-            nextParticipant += UInt32(flow.participants)
-        }
-        self.flows = flows
-        self.flowVenue = flowVenue
-        self.flowOfParticipant = flowOfParticipant
-
-        for (venueIndex, venue) in config.venues.enumerated() where venue.selfTradePrevention != .none {
-            for participant in 1..<nextParticipant {
-                venues[venueIndex].engine.setSelfTradePrevention(venue.selfTradePrevention, for: ParticipantID(participant))
+            for _ in 0..<flow.participants {
+                let id = ParticipantID(nextParticipant)
+                nextParticipant += 1
+                let sessions = Self.sessions(for: id, venue: venue, protocol: flow.orderEntryProtocol)
+                let connection = venues[venueIndex].gateway.addConnection(sessions.port, participant: id)
+                venues[venueIndex].participantOfConnection.append(Int32(participants.count))
+                let client: SimulatedParticipant.Client
+                let directory = venues[venueIndex].gateway.directory
+                switch sessions.client {
+                case .ouch(let configuration):
+                    client = .ouch(ouchClients.count)
+                    ouchClients.append(OUCHClient(directory: directory, session: configuration))
+                case .fix(let configuration):
+                    client = .fix(fixClients.count)
+                    fixClients.append(FIXClient(directory: directory, session: configuration))
+                }
+                participants.append(SimulatedParticipant(
+                    id: id, flow: Int32(flowIndex), venue: Int32(venueIndex), connection: connection, client: client))
             }
         }
+        self.venues = venues
+        self.flows = flows
+        self.participants = participants
+        self.ouchClients = ouchClients
+        self.fixClients = fixClients
 
         var targets: [(venue: Int32, symbol: SymbolIndex)] = []
         for event in config.phaseEvents {
@@ -99,9 +144,49 @@ public struct Simulation {
         phaseEventTargets = targets
     }
 
-    /// Runs until every flow has stopped (at the configured duration) and every
-    /// instruction and response in flight has been delivered.
-    public mutating func run() -> SimulationResult {
+    enum ClientSession {
+        case ouch(SoupBinTCPClientSession.Configuration)
+        case fix(FIXSessionConfiguration)
+    }
+
+    /// The two ends of a participant's order-entry session. Credentials are
+    /// derived from the participant number (username "P" + number).
+    static func sessions(for id: ParticipantID, venue: VenueConfig, protocol: OrderEntryProtocol)
+        -> (port: VenueGateway.PortKind, client: ClientSession)
+    {
+        let user = "P" + String(id.rawValue, radix: 36, uppercase: true)
+        switch `protocol` {
+        case .ouch42:
+            let username = SoupBinTCPUsername(user)!
+            let password = SoupBinTCPPassword("exsim")!
+            let session = SoupBinTCPSessionName(String(venue.name.prefix(10)))!
+            return (.ouch42(.init(session: session, username: username, password: password)),
+                    .ouch(.init(username: username, password: password)))
+        case .fix42, .fix44:
+            let version: FIXVersion = `protocol` == .fix42 ? .fix42 : .fix44
+            let venueID = FIXString(venue.name)!
+            let participantID = FIXString(user)!
+            return (.fix(FIXSessionConfiguration(role: .acceptor, version: version, senderCompID: venueID,
+                                                 targetCompID: participantID, password: "exsim")),
+                    .fix(FIXSessionConfiguration(role: .initiator, version: version, senderCompID: participantID,
+                                                 targetCompID: venueID, password: "exsim")))
+        }
+    }
+
+    /// Runs until every flow has stopped (at the configured duration), every
+    /// message in flight has been delivered and the venues have closed their
+    /// sessions. With `capture`, every message and feed packet is also
+    /// written to it as seen at the venues' network interfaces.
+    public mutating func run(capture: CaptureWriter? = nil) -> SimulationResult {
+        self.capture = capture
+        capturedConnections = Array(repeating: nil, count: participants.count)
+        for index in venues.indices {
+            venues[index].gateway.open(nowNs: 0, outputs: &outputs)
+            carryOut(venue: Int32(index))
+        }
+        for index in participants.indices {
+            openConnection(Int32(index))
+        }
         for index in flows.indices {
             let first = flows[index].nextInterarrivalNs()
             if first < config.durationNs {
@@ -115,85 +200,264 @@ public struct Simulation {
         for index in phaseOrder {
             kernel.schedule(.phaseChange(index: Int32(index)), at: config.phaseEvents[index].atNs)
         }
+        kernel.schedule(.closeCheck, at: config.durationNs)
 
         while let event = kernel.next() {
             switch event {
-            case .flowArrival(let flow):
-                handleFlowArrival(flow)
-            case .instructionArrival(let venue, let ticket):
-                handleInstructionArrival(venue: venue, ticket: ticket)
-            case .serviceComplete(let venue):
-                handleServiceComplete(venue: venue)
-            case .response(let flow, let message):
-                handleResponse(flow: flow, message: message)
-            case .phaseChange(let index):
-                handlePhaseChange(index)
+            case .flowArrival(let flow): handleFlowArrival(flow)
+            case .toVenue(let participant, let message): handleArrivalAtVenue(participant, message)
+            case .serviceComplete(let venue): handleServiceComplete(venue: venue)
+            case .toParticipant(let participant, let message): handleArrivalAtParticipant(participant, message)
+            case .clientTimer(let participant): handleClientTimer(participant)
+            case .portTimer(let participant): handlePortTimer(participant)
+            case .feedTimer(let venue): handleFeedTimer(venue)
+            case .phaseChange(let index): handlePhaseChange(index)
+            case .closeCheck: handleCloseCheck()
             }
         }
 
         if checkInvariants { runInvariantCheck() }
+        if let capture {
+            do {
+                try capture.finish()
+            } catch {
+                if captureError == nil { captureError = error.description }
+            }
+        }
+        self.capture = nil
         return result()
     }
 
     // MARK: Participants
 
+    mutating func openConnection(_ participant: Int32) {
+        let p = Int(participant)
+        let venue = Int(participants[p].venue)
+        if let capture {
+            do {
+                capturedConnections[p] = try capture.openTCP(
+                    atNs: kernel.now, client: Self.participantHost(participant), clientPort: Self.participantPort(participant),
+                    server: Self.venueHost(Int32(venue)), serverPort: Self.venuePort(for: participants[p].client))
+            } catch {
+                captureFailed(error)
+            }
+        }
+        venues[venue].gateway.connectionOpened(participants[p].connection, nowNs: kernel.now, outputs: &outputs)
+        carryOut(venue: Int32(venue))
+        switch participants[p].client {
+        case .ouch(let index): ouchClients[index].connectionOpened(nowNs: kernel.now, output: &clientOutput)
+        case .fix(let index): fixClients[index].connectionOpened(nowNs: kernel.now, output: &clientOutput)
+        }
+        carryOutClient(participant)
+    }
+
     mutating func handleFlowArrival(_ flow: Int32) {
         let now = kernel.now
         let instruction = flows[Int(flow)].nextInstruction(now: now)
-        switch instruction {
-        case .new(let order):
-            counts.ordersSent += 1
-            kernel.recordInTrace(UInt64(order.side.rawValue) << 48 | UInt64(order.type.rawValue) << 40 | UInt64(order.timeInForce.rawValue) << 32 | UInt64(UInt32(bitPattern: order.symbol.rawValue)))
-            kernel.recordInTrace(UInt64(bitPattern: order.price.rawValue))
-            kernel.recordInTrace(UInt64(bitPattern: order.quantity.rawValue) << 32 | UInt64(order.participant.rawValue))
-        case .cancel(let id, _, _):
-            counts.cancelsSent += 1
-            kernel.recordInTrace(1 << 63 | id.rawValue)
-        case .replace(let id, _, _, let price, let quantity):
-            counts.replacesSent += 1
-            kernel.recordInTrace(1 << 62 | id.rawValue)
-            kernel.recordInTrace(UInt64(bitPattern: price.rawValue) ^ UInt64(bitPattern: quantity.rawValue) << 40)
+        let participant = Int32(instruction.participant.rawValue) - 1
+        if participants[Int(participant)].loggedIn {
+            send(instruction, from: participant)
+        } else if participants[Int(participant)].waiting.count < SimulatedParticipant.waitingLimit {
+            participants[Int(participant)].waiting.append(instruction)
+        } else {
+            counts.instructionsNotSent += 1
         }
-        let ticket = tickets.issue(InstructionTicket(instruction: instruction, flow: flow, sentAtNs: now))
-        kernel.schedule(.instructionArrival(venue: flowVenue[Int(flow)], ticket: ticket), after: config.oneWayLatencyNs)
-
         let next = now + flows[Int(flow)].nextInterarrivalNs()
         if next < config.durationNs {
             kernel.schedule(.flowArrival(flow: flow), at: next)
         }
     }
 
-    mutating func handleResponse(flow: Int32, message: ParticipantMessage) {
+    /// Turns a flow's instruction into an order-entry request and sends it.
+    mutating func send(_ instruction: FlowInstruction, from participant: Int32) {
+        let p = Int(participant)
         let now = kernel.now
-        switch message {
-        case .acknowledged(let ticketSlot, let order, let accepted):
-            let ticket = tickets[ticketSlot]
-            tickets.release(ticketSlot)
-            switch ticket.instruction {
-            case .new(let new):
-                orderToAck.record(now - ticket.sentAtNs)
-                if accepted, new.type == .limit, new.timeInForce == .day || new.timeInForce == .goodTillCancel {
-                    flows[Int(flow)].orderOpened(order, participant: new.participant, symbol: new.symbol, side: new.side, price: new.price, quantity: new.quantity)
-                }
-            case .cancel:
-                cancelToAck.record(now - ticket.sentAtNs)
-            case .replace:
-                if !accepted { flows[Int(flow)].orderClosed(order) }
+        let request: OrderEntryRequest
+        switch instruction {
+        case .new(let order):
+            kernel.recordInTrace(UInt64(order.side.rawValue) << 48 | UInt64(order.type.rawValue) << 40 | UInt64(order.timeInForce.rawValue) << 32 | UInt64(UInt32(bitPattern: order.symbol.rawValue)))
+            kernel.recordInTrace(UInt64(bitPattern: order.price.rawValue))
+            kernel.recordInTrace(UInt64(bitPattern: order.quantity.rawValue) << 32 | UInt64(order.participant.rawValue))
+            let clientID = participants[p].takeClientOrderID()
+            participants[p].pendingNew[clientID] = (now, order)
+            counts.ordersSent += 1
+            request = .new(NewOrderRequest(
+                clientID: clientID, symbol: order.symbol, side: order.side, type: order.type,
+                timeInForce: order.timeInForce, price: order.price, quantity: order.quantity, postOnly: order.postOnly))
+        case .cancel(let id, _, _):
+            kernel.recordInTrace(1 << 63 | id.rawValue)
+            guard let clientID = participants[p].clientIDOfOrder[id] else {
+                counts.instructionsNotSent += 1
+                return
             }
-        case .filled(let order, let remaining, let sentAtNs):
-            if sentAtNs >= 0 { orderToFill.record(now - sentAtNs) }
-            flows[Int(flow)].orderOpenQuantityChanged(order, to: remaining)
-        case .cancelled(let order, let remaining):
-            flows[Int(flow)].orderOpenQuantityChanged(order, to: remaining)
+            participants[p].pendingCancel[clientID] = now
+            counts.cancelsSent += 1
+            request = .cancel(target: clientID, requestID: nil, newOpenQuantity: .zero)
+        case .replace(let id, _, _, let price, let quantity):
+            kernel.recordInTrace(1 << 62 | id.rawValue)
+            kernel.recordInTrace(UInt64(bitPattern: price.rawValue) ^ UInt64(bitPattern: quantity.rawValue) << 40)
+            guard let clientID = participants[p].clientIDOfOrder[id] else {
+                counts.instructionsNotSent += 1
+                return
+            }
+            let replacement = participants[p].takeClientOrderID()
+            participants[p].pendingReplace[replacement] = (now, clientID)
+            counts.replacesSent += 1
+            request = .replace(target: clientID, replacementID: replacement, price: price, quantity: quantity,
+                               quantityIncludesExecuted: false)
+        }
+        switch participants[p].client {
+        case .ouch(let index): ouchClients[index].send(request, nowNs: now, output: &clientOutput)
+        case .fix(let index): fixClients[index].send(request, nowNs: now, output: &clientOutput)
+        }
+        carryOutClient(participant)
+    }
+
+    mutating func handleArrivalAtParticipant(_ participant: Int32, _ message: Int32) {
+        inFlight -= 1
+        kernel.recordInTrace(messages.fingerprint(message))
+        let p = Int(participant)
+        clientEvents.removeAll(keepingCapacity: true)
+        messages.withBytes(message) { bytes in
+            switch participants[p].client {
+            case .ouch(let index): ouchClients[index].received(bytes, nowNs: kernel.now, events: &clientEvents, output: &clientOutput)
+            case .fix(let index): fixClients[index].received(bytes, nowNs: kernel.now, events: &clientEvents, output: &clientOutput)
+            }
+        }
+        messages.release(message)
+        for event in clientEvents { handle(event, participant: participant) }
+        carryOutClient(participant)
+    }
+
+    mutating func handle(_ event: OrderEntryClientEvent, participant: Int32) {
+        let p = Int(participant)
+        let flow = Int(participants[p].flow)
+        let now = kernel.now
+        switch event {
+        case .loggedIn:
+            participants[p].loggedIn = true
+            let waiting = participants[p].waiting
+            participants[p].waiting = []
+            for instruction in waiting { send(instruction, from: participant) }
+
+        case .accepted(let clientID, let order, let open):
+            guard let pending = participants[p].pendingNew.removeValue(forKey: clientID) else { return }
+            orderToAck.record(now - pending.sentAtNs)
+            counts.ordersAccepted += 1
+            participants[p].noteAcknowledged(clientID, sentAtNs: pending.sentAtNs, nowNs: now)
+            let new = pending.order
+            if open.rawValue > 0, new.type == .limit, new.timeInForce == .day || new.timeInForce == .goodTillCancel {
+                participants[p].clientIDOfOrder[order] = clientID
+                participants[p].orderOfClientID[clientID] = order
+                flows[flow].orderOpened(order, participant: new.participant, symbol: new.symbol, side: new.side,
+                                        price: new.price, quantity: open)
+            }
+
+        case .rejected(let clientID):
+            if let pending = participants[p].pendingNew.removeValue(forKey: clientID) {
+                orderToAck.record(now - pending.sentAtNs)
+                counts.ordersRejected += 1
+            } else if let replace = participants[p].pendingReplace.removeValue(forKey: clientID) {
+                replaceRefused(replace.previous, participant: participant)
+            }
+
+        case .executed(let clientID, _, _, let open):
+            if let sentAtNs = participants[p].sentAtIfJustAcknowledged(clientID, nowNs: now) {
+                orderToFill.record(now - sentAtNs)
+            }
+            if let order = participants[p].orderOfClientID[clientID] {
+                flows[flow].orderOpenQuantityChanged(order, to: open)
+                if open.rawValue == 0 { participants[p].forget(clientID) }
+            }
+
+        case .cancelled(let clientID, let open):
+            if let sentAtNs = participants[p].pendingCancel.removeValue(forKey: clientID) {
+                cancelToAck.record(now - sentAtNs)
+            } else {
+                counts.cancelled += 1
+            }
+            if let order = participants[p].orderOfClientID[clientID] {
+                flows[flow].orderOpenQuantityChanged(order, to: open)
+                if open.rawValue == 0 { participants[p].forget(clientID) }
+            }
+
+        case .replaced(let clientID, let previous, _):
+            participants[p].pendingReplace[clientID] = nil
+            if let order = participants[p].orderOfClientID.removeValue(forKey: previous) {
+                participants[p].orderOfClientID[clientID] = order
+                participants[p].clientIDOfOrder[order] = clientID
+            }
+
+        case .cancelRejected(let clientID):
+            if let sentAtNs = participants[p].pendingCancel.removeValue(forKey: clientID) {
+                cancelToAck.record(now - sentAtNs)
+                counts.instructionsRejected += 1
+            } else if let replace = participants[p].pendingReplace.removeValue(forKey: clientID) {
+                replaceRefused(replace.previous, participant: participant)
+            }
+
+        case .disconnected:
+            participants[p].loggedIn = false
+        }
+    }
+
+    /// A refused replace usually means the order had already left the book;
+    /// the flow stops counting on it.
+    mutating func replaceRefused(_ previous: ClientOrderID, participant: Int32) {
+        let p = Int(participant)
+        counts.instructionsRejected += 1
+        if let order = participants[p].orderOfClientID[previous] {
+            flows[Int(participants[p].flow)].orderClosed(order)
+            participants[p].forget(previous)
+        }
+    }
+
+    mutating func handleClientTimer(_ participant: Int32) {
+        let p = Int(participant)
+        guard participants[p].clientTimer.fired(event: .clientTimer(participant: participant), kernel: &kernel) else { return }
+        switch participants[p].client {
+        case .ouch(let index): ouchClients[index].timerFired(nowNs: kernel.now, output: &clientOutput)
+        case .fix(let index): fixClients[index].timerFired(nowNs: kernel.now, output: &clientOutput)
+        }
+        carryOutClient(participant)
+    }
+
+    /// Sends what a participant's client wrote and arms its timer.
+    mutating func carryOutClient(_ participant: Int32) {
+        let p = Int(participant)
+        defer { clientOutput.removeAll() }
+        if !clientOutput.bytes.isEmpty, participants[p].connected {
+            wire.messagesToVenues += UInt64(clientOutput.messageCount)
+            wire.bytesToVenues += UInt64(clientOutput.bytes.count)
+            let slot = messages.store(clientOutput.bytes[...])
+            inFlight += 1
+            kernel.schedule(.toVenue(participant: participant, message: slot), after: config.oneWayLatencyNs)
+        }
+        if let atNs = clientOutput.timerAtNs, !dayEnded {
+            participants[p].clientTimer.arm(atNs: atNs, event: .clientTimer(participant: participant), kernel: &kernel)
+        }
+        if clientOutput.closeReason != nil {
+            participants[p].connected = false
+            participants[p].loggedIn = false
         }
     }
 
     // MARK: Venues
 
-    mutating func handleInstructionArrival(venue: Int32, ticket: Int32) {
-        venues[Int(venue)].queue.append(ticket)
-        venues[Int(venue)].maxQueueDepth = max(venues[Int(venue)].maxQueueDepth, venues[Int(venue)].queue.count)
-        if !venues[Int(venue)].busy { startService(venue: venue) }
+    mutating func handleArrivalAtVenue(_ participant: Int32, _ message: Int32) {
+        inFlight -= 1
+        let p = Int(participant)
+        let venue = Int(participants[p].venue)
+        guard !venues[venue].gateway.isClosed(participants[p].connection) else {
+            messages.release(message)
+            return
+        }
+        if capture != nil {
+            messages.withBytes(message) { bytes in captureTCP(p, fromClient: true, bytes) }
+        }
+        venues[venue].queue.append(.init(participant: participant, message: message))
+        venues[venue].maxQueueDepth = max(venues[venue].maxQueueDepth, venues[venue].queue.count)
+        if !venues[venue].busy { startService(venue: Int32(venue)) }
     }
 
     mutating func startService(venue: Int32) {
@@ -206,114 +470,184 @@ public struct Simulation {
     mutating func handleServiceComplete(venue venueIndex: Int32) {
         let now = kernel.now
         let v = Int(venueIndex)
-        let ticketSlot = venues[v].queue.removeFirst()
+        let inbound = venues[v].queue.removeFirst()
         venues[v].busy = false
         venues[v].busyNs += now - venues[v].busySinceNs
         venues[v].served += 1
         instructionsServed.record(atNs: now)
 
-        let ticket = tickets[ticketSlot]
-        engineEvents.removeAll(keepingCapacity: true)
-        var newOrderID: OrderID? = nil
-        switch ticket.instruction {
-        case .new(let order):
-            newOrderID = venues[v].engine.submit(order, events: &engineEvents)
-        case .cancel(let id, let participant, _):
-            venues[v].engine.cancel(id, participant: participant, events: &engineEvents)
-        case .replace(let id, let participant, _, let price, let quantity):
-            venues[v].engine.replace(id, price: price, quantity: quantity, participant: participant, events: &engineEvents)
+        let trades = venues[v].gateway.statistics.trades
+        kernel.recordInTrace(messages.fingerprint(inbound.message))
+        let connection = participants[Int(inbound.participant)].connection
+        messages.withBytes(inbound.message) { bytes in
+            venues[v].gateway.received(bytes, on: connection, nowNs: now, outputs: &outputs)
         }
-        dispatch(venue: venueIndex, ticketSlot: ticketSlot, ticket: ticket, newOrderID: newOrderID)
+        messages.release(inbound.message)
+        for _ in trades..<venues[v].gateway.statistics.trades { tradesPerSecond.record(atNs: now) }
+        carryOut(venue: venueIndex)
 
         if checkInvariants, venues[v].served % Self.invariantCheckInterval == 0 { runInvariantCheck() }
         if !venues[v].queue.isEmpty { startService(venue: venueIndex) }
     }
 
-    /// Turns the engine's events for one instruction (or phase change) into
-    /// messages to the participants concerned.
-    mutating func dispatch(venue venueIndex: Int32, ticketSlot: Int32?, ticket: InstructionTicket?, newOrderID: OrderID?) {
+    /// Sends what a venue's gateway wrote: bytes to participants, packets to
+    /// the feed, timers.
+    mutating func carryOut(venue venueIndex: Int32) {
         let v = Int(venueIndex)
-        let latency = config.oneWayLatencyNs
-        var acknowledged = false
-        for event in engineEvents {
-            switch event {
-            case .accepted(let id, _, let participant, _, _, _):
-                venues[v].recordOwner(id, participant)
-                counts.ordersAccepted += 1
-                if let ticketSlot, let ticket, id == newOrderID {
-                    acknowledged = true
-                    send(.acknowledged(ticket: ticketSlot, order: id, accepted: true), to: ticket.flow, after: latency)
+        let now = kernel.now
+        for connection in outputs.touched {
+            let participant = venues[v].participantOfConnection[Int(connection)]
+            let p = Int(participant)
+            let output = outputs.connections[Int(connection)]
+            if !output.bytes.isEmpty, participants[p].connected {
+                wire.messagesFromVenues += UInt64(output.messageCount)
+                wire.bytesFromVenues += UInt64(output.bytes.count)
+                if capture != nil {
+                    output.bytes.withUnsafeBytes { bytes in captureTCP(p, fromClient: false, bytes) }
                 }
-            case .rejected(let id, _, _):
-                if let ticketSlot, let ticket {
-                    if case .new = ticket.instruction { counts.ordersRejected += 1 } else { counts.instructionsRejected += 1 }
-                    acknowledged = true
-                    send(.acknowledged(ticket: ticketSlot, order: id, accepted: false), to: ticket.flow, after: latency)
+                let slot = messages.store(output.bytes[...])
+                inFlight += 1
+                kernel.schedule(.toParticipant(participant: participant, message: slot), after: config.oneWayLatencyNs)
+            }
+            if let atNs = output.timerAtNs, !dayEnded {
+                participants[p].portTimer.arm(atNs: atNs, event: .portTimer(participant: participant), kernel: &kernel)
+            }
+            if output.closeReason != nil, let capture, var captured = capturedConnections[p] {
+                do {
+                    try capture.closeTCP(&captured, atNs: now, byClient: false)
+                } catch {
+                    captureFailed(error)
                 }
-            case .executed(let execution):
-                counts.trades += 1
-                counts.executedQuantity += execution.quantity.rawValue
-                tradesPerSecond.record(atNs: kernel.now)
-                let aggressorSentAt: Nanoseconds = (execution.aggressor == newOrderID ? ticket?.sentAtNs : nil) ?? -1
-                sendToOwner(execution.aggressorParticipant, .filled(execution.aggressor, remaining: execution.aggressorRemaining, sentAtNs: aggressorSentAt), after: latency)
-                sendToOwner(execution.restingParticipant, .filled(execution.resting, remaining: execution.restingRemaining, sentAtNs: -1), after: latency)
-            case .cancelled(let id, _, _, let remaining, let reason):
-                if reason == .requested, let ticketSlot, let ticket, !acknowledged, case .cancel(id, _, _) = ticket.instruction {
-                    acknowledged = true
-                    send(.acknowledged(ticket: ticketSlot, order: id, accepted: true), to: ticket.flow, after: latency)
-                } else {
-                    counts.cancelled += 1
-                    sendToOwner(venues[v].owner(of: id), .cancelled(id, remaining: remaining), after: latency)
-                }
-            case .replaced(let id, _, _, _, _):
-                if let ticketSlot, let ticket, !acknowledged {
-                    acknowledged = true
-                    send(.acknowledged(ticket: ticketSlot, order: id, accepted: true), to: ticket.flow, after: latency)
-                }
-            case .bookChanged:
-                counts.bookChanges += 1
-            case .phaseChanged:
-                counts.phaseChanges += 1
+                capturedConnections[p] = nil
             }
         }
-        precondition(ticketSlot == nil || acknowledged, "the engine answered an instruction with neither an ack nor a reject")
+        for packet in outputs.feedPackets {
+            wire.feedPackets += 1
+            wire.feedBytes += UInt64(packet.count)
+            if let capture {
+                do {
+                    try capture.udp(atNs: now, from: Self.venueHost(venueIndex), port: Self.feedSourcePort,
+                                    to: Self.feedGroup(venueIndex), port: Self.feedPort, payload: packet)
+                } catch {
+                    captureFailed(error)
+                }
+            }
+        }
+        if let atNs = outputs.feedTimerAtNs, !dayEnded {
+            venues[v].feedTimer.arm(atNs: atNs, event: .feedTimer(venue: venueIndex), kernel: &kernel)
+        }
+        outputs.removeAll()
     }
 
-    mutating func send(_ message: ParticipantMessage, to flow: Int32, after delay: Nanoseconds) {
-        kernel.schedule(.response(flow: flow, message: message), after: delay)
+    mutating func handlePortTimer(_ participant: Int32) {
+        let p = Int(participant)
+        guard participants[p].portTimer.fired(event: .portTimer(participant: participant), kernel: &kernel) else { return }
+        let venue = participants[p].venue
+        venues[Int(venue)].gateway.timerFired(participants[p].connection, nowNs: kernel.now, outputs: &outputs)
+        carryOut(venue: venue)
     }
 
-    mutating func sendToOwner(_ participant: ParticipantID, _ message: ParticipantMessage, after delay: Nanoseconds) {
-        let index = Int(participant.rawValue)
-        guard index > 0, index < flowOfParticipant.count else { return }
-        send(message, to: flowOfParticipant[index], after: delay)
+    mutating func handleFeedTimer(_ venue: Int32) {
+        guard venues[Int(venue)].feedTimer.fired(event: .feedTimer(venue: venue), kernel: &kernel) else { return }
+        venues[Int(venue)].gateway.feedTimerFired(nowNs: kernel.now, outputs: &outputs)
+        carryOut(venue: venue)
     }
 
     mutating func handlePhaseChange(_ index: Int32) {
         let target = phaseEventTargets[Int(index)]
         let phase = config.phaseEvents[Int(index)].phase
-        engineEvents.removeAll(keepingCapacity: true)
-        venues[Int(target.venue)].engine.setPhase(phase, symbol: target.symbol, events: &engineEvents)
-        dispatch(venue: target.venue, ticketSlot: nil, ticket: nil, newOrderID: nil)
+        venues[Int(target.venue)].gateway.setPhase(phase, symbol: target.symbol, nowNs: kernel.now, outputs: &outputs)
+        carryOut(venue: target.venue)
         if checkInvariants { runInvariantCheck() }
+    }
+
+    /// The flows have stopped; once nothing is queued or in flight, the
+    /// venues end the day: sessions and feeds close, timers are disarmed.
+    mutating func handleCloseCheck() {
+        let settled = inFlight == 0 && venues.allSatisfy { !$0.busy && $0.queue.isEmpty }
+        guard settled else {
+            kernel.schedule(.closeCheck, after: Self.closeCheckIntervalNs)
+            return
+        }
+        dayEnded = true
+        for index in participants.indices {
+            participants[index].clientTimer.disarm(kernel: &kernel)
+            participants[index].portTimer.disarm(kernel: &kernel)
+        }
+        for index in venues.indices {
+            venues[index].feedTimer.disarm(kernel: &kernel)
+            venues[index].gateway.endOfDay(nowNs: kernel.now, outputs: &outputs)
+            carryOut(venue: Int32(index))
+        }
     }
 
     mutating func runInvariantCheck() {
         for venue in venues {
-            for violation in venue.engine.checkInvariants() where invariantViolations.count < 100 {
+            for violation in venue.gateway.checkInvariants() where invariantViolations.count < 100 {
                 invariantViolations.append("\(venue.name) at \(kernel.now) ns: \(violation)")
             }
         }
     }
 
+    // MARK: Capture
+
+    /// The synthetic network of a capture: venue v at 10.1.0.(v+1); participant
+    /// p at 10.2.x.y; each venue's feed to multicast group 233.54.12.(v+1).
+    static func venueHost(_ venue: Int32) -> CaptureHost { CaptureHost(10, 1, 0, UInt8(venue + 1)) }
+    static func participantHost(_ participant: Int32) -> CaptureHost {
+        let number = UInt32(participant) + 1
+        return CaptureHost(10, 2, UInt8(truncatingIfNeeded: number >> 8), UInt8(truncatingIfNeeded: number))
+    }
+    static func feedGroup(_ venue: Int32) -> CaptureHost { CaptureHost(233, 54, 12, UInt8(venue + 1)) }
+    /// SoupBinTCP (OUCH) on 15000 and FIX on 9878 at every venue; the feed on UDP 26477.
+    public static let ouchPort: UInt16 = 15_000
+    public static let fixPort: UInt16 = 9_878
+    public static let feedPort: UInt16 = 26_477
+    static let feedSourcePort: UInt16 = 26_400
+    static func participantPort(_ participant: Int32) -> UInt16 { UInt16(40_000 + Int(participant) % 25_000) }
+    static func venuePort(for client: SimulatedParticipant.Client) -> UInt16 {
+        switch client {
+        case .ouch: ouchPort
+        case .fix: fixPort
+        }
+    }
+
+    /// Writes bytes of a participant's connection to the capture.
+    mutating func captureTCP(_ participant: Int, fromClient: Bool, _ bytes: UnsafeRawBufferPointer) {
+        guard let capture, var connection = capturedConnections[participant] else { return }
+        do {
+            try capture.tcp(&connection, atNs: kernel.now, fromClient: fromClient, payload: bytes)
+            capturedConnections[participant] = connection
+        } catch {
+            captureFailed(error)
+        }
+    }
+
+    /// The first capture failure is kept and capturing stops; the run goes on.
+    mutating func captureFailed(_ error: CaptureWriteError) {
+        if captureError == nil { captureError = error.description }
+        capture = nil
+    }
+
     func result() -> SimulationResult {
         let elapsed = max(kernel.now, config.durationNs)
+        var counts = counts
+        for venue in venues {
+            let statistics = venue.gateway.statistics
+            counts.trades += statistics.trades
+            counts.executedQuantity += statistics.executedQuantity
+            counts.bookChanges += statistics.bookChanges
+            counts.phaseChanges += statistics.phaseChanges
+        }
+        var wire = wire
+        wire.feedMessages = venues.reduce(0) { $0 + $1.gateway.feedMessageCount }
         return SimulationResult(
             config: config,
             traceDigest: kernel.digest.hex,
             eventsDelivered: kernel.deliveredCount,
             endTimeNs: kernel.now,
             counts: counts,
+            wire: wire,
             orderToAck: orderToAck,
             orderToFill: orderToFill,
             cancelToAck: cancelToAck,
@@ -325,6 +659,7 @@ public struct Simulation {
                     utilisation: Double($0.busyNs) / Double(elapsed))
             },
             invariantsChecked: checkInvariants,
-            invariantViolations: invariantViolations)
+            invariantViolations: invariantViolations,
+            captureError: captureError)
     }
 }

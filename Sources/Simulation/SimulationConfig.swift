@@ -38,12 +38,18 @@ public struct VenueConfig: Hashable, Sendable {
     public var serviceTime: ServiceTimeModel
     /// Self-trade prevention applied to every participant of this venue.
     public var selfTradePrevention: SelfTradePrevention
+    /// The order-entry protocols the venue's ports accept.
+    public var orderEntryProtocols: [OrderEntryProtocol]
 
-    public init(name: String, symbols: [SymbolConfig], serviceTime: ServiceTimeModel, selfTradePrevention: SelfTradePrevention = .none) {
+    public init(
+        name: String, symbols: [SymbolConfig], serviceTime: ServiceTimeModel, selfTradePrevention: SelfTradePrevention = .none,
+        orderEntryProtocols: [OrderEntryProtocol] = OrderEntryProtocol.allCases
+    ) {
         self.name = name
         self.symbols = symbols
         self.serviceTime = serviceTime
         self.selfTradePrevention = selfTradePrevention
+        self.orderEntryProtocols = orderEntryProtocols
     }
 }
 

@@ -16,10 +16,28 @@ public struct SimulationCounts: Hashable, Sendable {
     public var cancelled: UInt64 = 0
     public var bookChanges: UInt64 = 0
     public var phaseChanges: UInt64 = 0
+    /// Cancels and replaces of orders the participant no longer knew as open,
+    /// and instructions dropped while its session was not logged in.
+    public var instructionsNotSent: UInt64 = 0
 
     public init() {}
 
     public var instructionsSent: UInt64 { ordersSent + cancelsSent + replacesSent }
+}
+
+/// What crossed the simulated network, counted in protocol messages and in
+/// encoded bytes (the real wire sizes, framing included).
+public struct WireStatistics: Hashable, Sendable {
+    public var messagesToVenues: UInt64 = 0
+    public var bytesToVenues: UInt64 = 0
+    public var messagesFromVenues: UInt64 = 0
+    public var bytesFromVenues: UInt64 = 0
+    /// Market data: MoldUDP64 packets, the ITCH messages in them, and their bytes.
+    public var feedPackets: UInt64 = 0
+    public var feedMessages: UInt64 = 0
+    public var feedBytes: UInt64 = 0
+
+    public init() {}
 }
 
 /// What one venue did over the run.
@@ -41,6 +59,7 @@ public struct SimulationResult: Sendable {
     /// Simulated time when the last event was delivered.
     public var endTimeNs: Nanoseconds
     public var counts: SimulationCounts
+    public var wire: WireStatistics
     /// New order sent → its acknowledgement received.
     public var orderToAck: LatencyRecorder
     /// New order sent → each fill it received on arrival (aggressive fills).
@@ -53,4 +72,6 @@ public struct SimulationResult: Sendable {
     public var venues: [VenueStatistics]
     public var invariantsChecked: Bool
     public var invariantViolations: [String]
+    /// Why writing the capture file failed, when it did (the run itself went on).
+    public var captureError: String?
 }

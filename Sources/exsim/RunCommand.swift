@@ -1,4 +1,6 @@
 import ArgumentParser
+import Capture
+import Exchange
 import Foundation
 import Logging
 import Measure
@@ -37,6 +39,11 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Print only the digest and where the report went.")
     var quiet = false
 
+    @Option(help: ArgumentHelp(
+        "Write the run's traffic to this pcap file (nanosecond timestamps).",
+        discussion: "Order entry as TCP streams (OUCH/SoupBinTCP on port 15000, FIX on 9878), market data as UDP to port 26477, as seen at the venues."))
+    var capture: String?
+
     @Option(help: "Diagnostics on standard error: trace, debug, info, notice, warning, error or critical.")
     var logLevel: Logger.Level = .warning
 
@@ -62,11 +69,23 @@ struct RunCommand: ParsableCommand {
             printError("\(scenario): \(error.description)")
             throw ExitCode(2)
         }
+        var captureWriter: CaptureWriter? = nil
+        if let capture {
+            do {
+                captureWriter = try CaptureWriter(path: capture, epochOffsetNs: TradingDay.epochNs(0))
+            } catch {
+                printError("cannot write the capture: \(error.description)")
+                throw ExitCode(2)
+            }
+        }
         let started = WallClock.nowNs()
-        let result = simulation.run()
+        let result = simulation.run(capture: captureWriter)
         let elapsedSeconds = Double(WallClock.nowNs() - started) / 1e9
 
-        let report = RunReport(result: result, scenarioFile: scenario, elapsedSeconds: elapsedSeconds)
+        if let captureError = result.captureError {
+            printError("the capture is incomplete: \(captureError)")
+        }
+        let report = RunReport(result: result, scenarioFile: scenario, elapsedSeconds: elapsedSeconds, captureFile: capture)
         let directory = URL(fileURLWithPath: out ?? "out/\(config.name)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         try report.jsonData().write(to: directory.appendingPathComponent("report.json"))
@@ -85,6 +104,7 @@ struct RunCommand: ParsableCommand {
             print("report: \(directory.appendingPathComponent("report.json").path)")
         }
         if !report.invariants.passed { throw ExitCode(1) }
+        if result.captureError != nil { throw ExitCode(2) }
     }
 }
 
@@ -106,7 +126,7 @@ func printError(_ message: String) {
 }
 
 extension RunReport {
-    init(result: SimulationResult, scenarioFile: String?, elapsedSeconds: Double) {
+    init(result: SimulationResult, scenarioFile: String?, elapsedSeconds: Double, captureFile: String? = nil) {
         let counts = result.counts
         let duration = result.config.durationNs
         self.init(
@@ -130,6 +150,13 @@ extension RunReport {
                 VenueSummary(name: $0.name, utilisation: $0.utilisation, maxQueueDepth: $0.maxQueueDepth, instructionsServed: $0.instructionsServed)
             },
             invariants: InvariantResult(checked: result.invariantsChecked, violations: result.invariantViolations),
+            wire: WireSummary(
+                messagesToVenues: result.wire.messagesToVenues, bytesToVenues: result.wire.bytesToVenues,
+                messagesFromVenues: result.wire.messagesFromVenues, bytesFromVenues: result.wire.bytesFromVenues,
+                feedPackets: result.wire.feedPackets, feedMessages: result.wire.feedMessages, feedBytes: result.wire.feedBytes,
+                participantsByProtocol: Dictionary(
+                    result.config.flows.map { ($0.orderEntryProtocol.rawValue, $0.participants) }, uniquingKeysWith: +),
+                captureFile: captureFile),
             wallClock: WallClockSummary(
                 elapsedSeconds: elapsedSeconds,
                 eventsPerSecond: elapsedSeconds > 0 ? Double(result.eventsDelivered) / elapsedSeconds : 0),

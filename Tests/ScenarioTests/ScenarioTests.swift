@@ -106,6 +106,25 @@ func replacing(_ old: String, with new: String) -> String {
         #expect(error?.line == 13 && error?.column == 12)
     }
 
+    @Test func orderEntryProtocolsParseAndAreChecked() throws {
+        let chosen = try ScenarioLoader.parse(
+            yaml: replacing("    mix: { limit: 1 }", with: "    mix: { limit: 1 }\n    protocol: fix44"), file: "s.yaml")
+        #expect(chosen.flows[0].orderEntryProtocol == .fix44)
+        #expect(chosen.venues[0].orderEntryProtocols == OrderEntryProtocol.allCases)
+        #expect(try ScenarioLoader.parse(yaml: minimal, file: "s.yaml").flows[0].orderEntryProtocol == .ouch42)
+
+        let misspelt = parseError(replacing("    mix: { limit: 1 }", with: "    mix: { limit: 1 }\n    protocol: fix43"))
+        #expect(misspelt?.line == 17 && misspelt?.column == 15)
+        #expect(misspelt?.message.contains("expected one of: fix42, fix44, ouch42") == true)
+
+        let fixOnly = replacing("    service_time:", with: "    order_entry: [fix42]\n    service_time:")
+        let refused = parseError(fixOnly)
+        #expect(refused?.message.contains("does not accept the default protocol ouch42") == true, "\(String(describing: refused))")
+        let notAccepted = parseError(fixOnly.replacingOccurrences(of: "    mix: { limit: 1 }", with: "    mix: { limit: 1 }\n    protocol: ouch42"))
+        #expect(notAccepted?.message.contains("venue 'XT' does not accept ouch42") == true)
+        #expect(notAccepted?.line == 18 && notAccepted?.column == 15)
+    }
+
     @Test func yamlSyntaxErrorHasALocation() {
         let error = parseError("name: x\nseed: [1, 2\n")
         #expect(error?.message.hasPrefix("YAML syntax error") == true)

@@ -18,12 +18,15 @@ import Testing
 
     @Test(.enabled(if: releaseBinary != nil, "EXSIM_BINARY is not set (scripts/test.sh sets it)"))
     func debugAndReleaseGiveOneDigestForTheQuickstart() throws {
-        // The quickstart cut to 460 ms keeps its halt and reopening auction
-        // (400 ms and 450 ms) while keeping a debug run to seconds.
+        // The quickstart cut to 60 ms, its halt and reopening auction moved
+        // to 30 ms and 40 ms, keeps a debug run to seconds.
         let original = try String(
             contentsOf: Self.packageRoot.appendingPathComponent("Scenarios/quickstart.yaml"), encoding: .utf8)
         #expect(original.contains("duration: 1s\n"))
-        let shortened = original.replacingOccurrences(of: "duration: 1s\n", with: "duration: 460ms\n")
+        #expect(original.contains("at: 400ms") && original.contains("at: 450ms"))
+        let shortened = original.replacingOccurrences(of: "duration: 1s\n", with: "duration: 60ms\n")
+            .replacingOccurrences(of: "at: 400ms", with: "at: 30ms")
+            .replacingOccurrences(of: "at: 450ms", with: "at: 40ms")
         let file = FileManager.default.temporaryDirectory
             .appendingPathComponent("exsim-agreement-\(ProcessInfo.processInfo.processIdentifier).yaml")
         try shortened.write(to: file, atomically: true, encoding: .utf8)

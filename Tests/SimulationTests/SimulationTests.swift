@@ -55,7 +55,9 @@ func run(_ config: SimulationConfig, check: Bool = true) throws -> SimulationRes
         #expect(result.invariantsChecked)
         #expect(result.invariantViolations.isEmpty, "\(result.invariantViolations.prefix(3))")
         #expect(result.orderToAck.count == result.counts.ordersSent)
-        #expect(result.instructionsServed.total == result.counts.instructionsSent)
+        // The venue served every message sent to it: the instructions and one login per participant.
+        #expect(result.instructionsServed.total == result.wire.messagesToVenues)
+        #expect(result.wire.messagesToVenues == result.counts.instructionsSent + 16)
     }
 
     @Test func ackLatencyIsAtLeastTheRoundTrip() throws {

@@ -41,5 +41,15 @@ public struct ClientOrderID: Hashable, Sendable, CustomStringConvertible {
         return try withUnsafeBytes(of: &words) { try body(UnsafeRawBufferPointer(rebasing: $0[0..<byteCount])) }
     }
 
+    public static func == (lhs: ClientOrderID, rhs: ClientOrderID) -> Bool {
+        lhs.word0 == rhs.word0 && lhs.word1 == rhs.word1 && lhs.word2 == rhs.word2 && lhs.length == rhs.length
+    }
+
+    /// One word into the hasher instead of four: these ids are looked up
+    /// several times per message, and most fit in the first word.
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(word0 ^ (word1 &* 0x9E37_79B9_7F4A_7C15) ^ (word2 &* 0xC2B2_AE3D_27D4_EB4F) ^ UInt64(length))
+    }
+
     public var description: String { withBytes { String(decoding: $0, as: UTF8.self) } }
 }

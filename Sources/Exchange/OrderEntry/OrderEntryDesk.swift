@@ -207,7 +207,11 @@ public struct OrderEntryDesk {
         guard var record = orders[id] else { return }
         record.state.openQuantity = remaining
         record.state.executedQuantity.rawValue += execution.quantity.rawValue
-        record.state.executedNotional += execution.quantity.rawValue * execution.price.rawValue
+        // Saturates rather than traps: ports bound price and quantity, but the
+        // desk must not be the thing a hostile order brings down.
+        let (notional, overflow) = execution.quantity.rawValue.multipliedReportingOverflow(by: execution.price.rawValue)
+        let (sum, sumOverflow) = record.state.executedNotional.addingReportingOverflow(notional)
+        record.state.executedNotional = overflow || sumOverflow ? .max : sum
         reports.append(AddressedReport(session: record.session, report: .executed(
             record.state, quantity: execution.quantity, price: execution.price, matchID: execution.matchID,
             liquidity: liquidity)))

@@ -1,0 +1,249 @@
+import MatchingEngine
+import Wire
+
+/// A venue as its clients see it: a matching engine behind order-entry ports
+/// (OUCH 4.2 over SoupBinTCP, FIX 4.2 and 4.4) and a TotalView-ITCH 5.0 feed
+/// over MoldUDP64.
+///
+/// Sans-I/O and clock-agnostic: bytes and time go in, bytes, packets and
+/// timer deadlines come out in `GatewayOutputs`. The simulator's kernel and
+/// the live NIO server drive the same gateway.
+public struct VenueGateway {
+    public struct Configuration: Sendable {
+        public var name: String
+        public var symbols: [SymbolConfig]
+        public var selfTradePrevention: SelfTradePrevention
+        public var feedSession: MoldUDP64SessionID
+        /// Added to the driver's clock for wire timestamps (nanoseconds since midnight).
+        public var startOfDayOffsetNs: Int64
+
+        public init(
+            name: String, symbols: [SymbolConfig], selfTradePrevention: SelfTradePrevention = .none,
+            feedSession: MoldUDP64SessionID, startOfDayOffsetNs: Int64 = TradingDay.marketOpenNs
+        ) {
+            self.name = name
+            self.symbols = symbols
+            self.selfTradePrevention = selfTradePrevention
+            self.feedSession = feedSession
+            self.startOfDayOffsetNs = startOfDayOffsetNs
+        }
+    }
+
+    /// The protocol of an order-entry connection and its session settings.
+    public enum PortKind: Sendable {
+        case ouch42(SoupBinTCPServerSession.Configuration)
+        case fix(FIXSessionConfiguration)
+    }
+
+    /// Where a connection's port lives. Ports sit in one array per protocol
+    /// and are mutated in place there: taking one out of an enum payload
+    /// to mutate it would copy its session stores on every message.
+    enum PortSlot {
+        case ouch(Int)
+        case fix(Int)
+    }
+
+    public let configuration: Configuration
+    public let directory: SymbolDirectory
+    public private(set) var engine: MatchingEngine
+    var desk = OrderEntryDesk()
+    var translator = BookFeedTranslator()
+    var feed: ITCHFeedPublisher
+    var slots: [PortSlot] = []
+    var ouchPorts: [OUCHPort] = []
+    var fixPorts: [FIXPort] = []
+    /// The desk session of each connection.
+    var sessionOfConnection: [Int32] = []
+    /// Connections whose port asked to close; their input is ignored.
+    var closed: [Bool] = []
+    var connectionOfSession: [Int32] = []
+
+    // Scratch, reused across calls so that the hot path does not allocate.
+    var requests: [OrderEntryRequest] = []
+    var engineEvents: [EngineEvent] = []
+    var reports: [OrderEntryDesk.AddressedReport] = []
+    var updates: [BookFeedUpdate] = []
+
+    /// What the venue has done since it started.
+    public private(set) var statistics = Statistics()
+
+    public struct Statistics: Hashable, Sendable {
+        /// Requests carried out (new orders, cancels, replaces).
+        public var requests: UInt64 = 0
+        public var engineEvents: UInt64 = 0
+        public var trades: UInt64 = 0
+        public var executedQuantity: Int64 = 0
+        public var bookChanges: UInt64 = 0
+        public var phaseChanges: UInt64 = 0
+    }
+
+    public init(configuration: Configuration) {
+        self.configuration = configuration
+        directory = SymbolDirectory(symbols: configuration.symbols)
+        engine = MatchingEngine(symbols: configuration.symbols)
+        feed = ITCHFeedPublisher(symbols: directory.names, session: configuration.feedSession,
+                                 startOfDayOffsetNs: configuration.startOfDayOffsetNs)
+    }
+
+    public var connectionCount: Int { slots.count }
+
+    /// Whether a connection was closed by its port (logout, end of session,
+    /// a protocol violation). A driver drops what still arrives on it.
+    public func isClosed(_ connection: Int32) -> Bool { closed[Int(connection)] }
+    public var feedMessageCount: UInt64 { feed.messageCount }
+
+    /// Adds an order-entry connection for `participant`; returns its number.
+    /// Self-trade prevention compares participants, not connections.
+    public mutating func addConnection(_ kind: PortKind, participant: ParticipantID) -> Int32 {
+        switch kind {
+        case .ouch42(let session):
+            slots.append(.ouch(ouchPorts.count))
+            ouchPorts.append(OUCHPort(directory: directory, session: session,
+                                      startOfDayOffsetNs: configuration.startOfDayOffsetNs))
+        case .fix(let session):
+            slots.append(.fix(fixPorts.count))
+            fixPorts.append(FIXPort(directory: directory, session: session,
+                                    startOfDayOffsetNs: configuration.startOfDayOffsetNs))
+        }
+        let session = desk.addSession(participant: participant)
+        if configuration.selfTradePrevention != .none {
+            engine.setSelfTradePrevention(configuration.selfTradePrevention, for: participant)
+        }
+        let connection = Int32(slots.count - 1)
+        sessionOfConnection.append(session)
+        closed.append(false)
+        while connectionOfSession.count <= Int(session) { connectionOfSession.append(-1) }
+        connectionOfSession[Int(session)] = connection
+        return connection
+    }
+
+    /// Opens the market: every symbol continuous, and the feed's start of day.
+    public mutating func open(nowNs: Int64, outputs: inout GatewayOutputs) {
+        outputs.ensureCapacity(connections: slots.count)
+        engineEvents.removeAll(keepingCapacity: true)
+        for index in 0..<configuration.symbols.count {
+            engine.setPhase(.continuous, symbol: SymbolIndex(Int32(index)), events: &engineEvents)
+        }
+        let phases = (0..<configuration.symbols.count).map { engine.phase(of: SymbolIndex(Int32($0))) }
+        outputs.absorb(feed.start(phases: phases, nowNs: nowNs))
+    }
+
+    public mutating func connectionOpened(_ connection: Int32, nowNs: Int64, outputs: inout GatewayOutputs) {
+        outputs.ensureCapacity(connections: slots.count)
+        outputs.withOutput(of: connection) { output in
+            switch slots[Int(connection)] {
+            case .ouch(let index): ouchPorts[index].connectionOpened(nowNs: nowNs, output: &output)
+            case .fix(let index): fixPorts[index].connectionOpened(nowNs: nowNs, output: &output)
+            }
+        }
+        noteClosures(outputs)
+    }
+
+    /// Bytes from a client; every whole request in them is carried out.
+    public mutating func received(
+        _ bytes: UnsafeRawBufferPointer, on connection: Int32, nowNs: Int64, outputs: inout GatewayOutputs
+    ) {
+        outputs.ensureCapacity(connections: slots.count)
+        requests.removeAll(keepingCapacity: true)
+        guard !closed[Int(connection)] else { return }
+        outputs.withOutput(of: connection) { output in
+            switch slots[Int(connection)] {
+            case .ouch(let index): ouchPorts[index].received(bytes, nowNs: nowNs, requests: &requests, output: &output)
+            case .fix(let index): fixPorts[index].received(bytes, nowNs: nowNs, requests: &requests, output: &output)
+            }
+        }
+        let session = sessionOfConnection[Int(connection)]
+        for request in requests {
+            engineEvents.removeAll(keepingCapacity: true)
+            reports.removeAll(keepingCapacity: true)
+            desk.handle(request, from: session, engine: &engine, events: &engineEvents, reports: &reports)
+            statistics.requests += 1
+            settle(nowNs: nowNs, outputs: &outputs)
+        }
+        noteClosures(outputs)
+    }
+
+    /// A connection's timer expired.
+    public mutating func timerFired(_ connection: Int32, nowNs: Int64, outputs: inout GatewayOutputs) {
+        outputs.ensureCapacity(connections: slots.count)
+        outputs.withOutput(of: connection) { output in
+            switch slots[Int(connection)] {
+            case .ouch(let index): ouchPorts[index].timerFired(nowNs: nowNs, output: &output)
+            case .fix(let index): fixPorts[index].timerFired(nowNs: nowNs, output: &output)
+            }
+        }
+        noteClosures(outputs)
+    }
+
+    public mutating func feedTimerFired(nowNs: Int64, outputs: inout GatewayOutputs) {
+        outputs.absorb(feed.heartbeatTimerFired(nowNs: nowNs))
+    }
+
+    /// Moves a symbol to another phase (halt, reopen with an auction, close).
+    public mutating func setPhase(_ phase: TradingPhase, symbol: SymbolIndex, nowNs: Int64, outputs: inout GatewayOutputs) {
+        outputs.ensureCapacity(connections: slots.count)
+        engineEvents.removeAll(keepingCapacity: true)
+        reports.removeAll(keepingCapacity: true)
+        engine.setPhase(phase, symbol: symbol, events: &engineEvents)
+        desk.absorbUnsolicited(engineEvents, reports: &reports)
+        settle(nowNs: nowNs, outputs: &outputs)
+        noteClosures(outputs)
+    }
+
+    /// Ends the day: order-entry sessions get their end of day, the feed its end of session.
+    public mutating func endOfDay(nowNs: Int64, outputs: inout GatewayOutputs) {
+        outputs.ensureCapacity(connections: slots.count)
+        for connection in slots.indices {
+            outputs.withOutput(of: Int32(connection)) { output in
+                switch slots[connection] {
+                case .ouch(let index): ouchPorts[index].endOfDay(nowNs: nowNs, output: &output)
+                case .fix(let index): fixPorts[index].endOfDay(nowNs: nowNs, output: &output)
+                }
+            }
+        }
+        outputs.absorb(feed.end(nowNs: nowNs))
+        noteClosures(outputs)
+    }
+
+    /// Notes connections whose port closed them in this call.
+    mutating func noteClosures(_ outputs: GatewayOutputs) {
+        for connection in outputs.touched where outputs.connections[Int(connection)].closeReason != nil {
+            closed[Int(connection)] = true
+        }
+    }
+
+    /// Checks the engine's invariants; empty when all hold.
+    public func checkInvariants() -> [String] { engine.checkInvariants() }
+
+    /// Sends the reports of one engine call to their sessions and the book
+    /// changes to the feed, then flushes the feed so that one venue event
+    /// leaves as one burst of packets.
+    mutating func settle(nowNs: Int64, outputs: inout GatewayOutputs) {
+        statistics.engineEvents += UInt64(engineEvents.count)
+        for event in engineEvents {
+            switch event {
+            case .executed(let execution):
+                statistics.trades += 1
+                statistics.executedQuantity += execution.quantity.rawValue
+            case .bookChanged: statistics.bookChanges += 1
+            case .phaseChanged: statistics.phaseChanges += 1
+            default: break
+            }
+        }
+        for addressed in reports {
+            let connection = connectionOfSession[Int(addressed.session)]
+            outputs.withOutput(of: connection) { output in
+                switch slots[Int(connection)] {
+                case .ouch(let index): ouchPorts[index].send(addressed.report, nowNs: nowNs, output: &output)
+                case .fix(let index): fixPorts[index].send(addressed.report, nowNs: nowNs, output: &output)
+                }
+            }
+        }
+        updates.removeAll(keepingCapacity: true)
+        translator.translate(engineEvents, engine: engine, into: &updates)
+        if !updates.isEmpty {
+            outputs.absorb(feed.publish(updates, nowNs: nowNs))
+            outputs.absorb(feed.flush(nowNs: nowNs))
+        }
+    }
+}
