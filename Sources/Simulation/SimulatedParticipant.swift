@@ -41,7 +41,8 @@ struct SimulatedParticipant {
     /// same instant came from the same venue event, so they are the order's
     /// fills on arrival.
     var acknowledgedAtNs: Nanoseconds = -1
-    var acknowledgedNow: [ClientOrderID: Nanoseconds] = [:]
+    /// Usually one entry, so a short array beats a hash table.
+    var acknowledgedNow: [(clientID: ClientOrderID, sentAtNs: Nanoseconds)] = []
 
     init(id: ParticipantID, flow: Int32, venue: Int32, connection: Int32, client: Client) {
         self.id = id
@@ -85,12 +86,13 @@ struct SimulatedParticipant {
             acknowledgedNow.removeAll(keepingCapacity: true)
             acknowledgedAtNs = nowNs
         }
-        acknowledgedNow[clientID] = sentAtNs
+        acknowledgedNow.append((clientID, sentAtNs))
     }
 
     /// When the order was sent, if it was acknowledged at this same instant.
     func sentAtIfJustAcknowledged(_ clientID: ClientOrderID, nowNs: Nanoseconds) -> Nanoseconds? {
-        acknowledgedAtNs == nowNs ? acknowledgedNow[clientID] : nil
+        guard acknowledgedAtNs == nowNs else { return nil }
+        return acknowledgedNow.first { $0.clientID == clientID }?.sentAtNs
     }
 
     mutating func forget(_ clientID: ClientOrderID) {

@@ -58,6 +58,8 @@ public struct Simulation {
 
     /// Venue messages between two full invariant checks when checking is on.
     static let invariantCheckInterval: UInt64 = 50_000
+    /// Sequenced messages each simulated SoupBinTCP session keeps for replay.
+    static let replayStoreMessages = 16_384
     /// How often the end of the day checks whether everything has settled.
     static let closeCheckIntervalNs: Nanoseconds = 1_000
 
@@ -160,7 +162,11 @@ public struct Simulation {
             let username = SoupBinTCPUsername(user)!
             let password = SoupBinTCPPassword("exsim")!
             let session = SoupBinTCPSessionName(String(venue.name.prefix(10)))!
-            return (.ouch42(.init(session: session, username: username, password: password)),
+            // A simulated client never reconnects, so the replay store only
+            // needs to cover a login's catch-up; the default (131,072
+            // messages of 128 bytes per session) would cost a gigabyte at 64 sessions.
+            return (.ouch42(.init(session: session, username: username, password: password,
+                                  storedMessageLimit: Self.replayStoreMessages)),
                     .ouch(.init(username: username, password: password)))
         case .fix42, .fix44:
             let version: FIXVersion = `protocol` == .fix42 ? .fix42 : .fix44

@@ -86,7 +86,9 @@ struct RunCommand: ParsableCommand {
             printError("the capture is incomplete: \(captureError)")
         }
         let report = RunReport(result: result, scenarioFile: scenario, elapsedSeconds: elapsedSeconds, captureFile: capture)
-        let directory = URL(fileURLWithPath: out ?? "out/\(config.name)")
+        // Printed as the user gave it (relative stays relative).
+        let directoryName = out ?? "out/\(config.name)"
+        let directory = URL(fileURLWithPath: directoryName)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         try report.jsonData().write(to: directory.appendingPathComponent("report.json"))
         let markdown = report.markdown()
@@ -98,10 +100,10 @@ struct RunCommand: ParsableCommand {
         log.info("wrote report", metadata: ["directory": "\(directory.path)", "digest": "\(report.traceDigest)"])
 
         if quiet {
-            print("trace digest \(report.traceDigest); report in \(directory.path)")
+            print("trace digest \(report.traceDigest); report in \(directoryName)")
         } else {
             print(markdown, terminator: "")
-            print("report: \(directory.appendingPathComponent("report.json").path)")
+            print("report: \((directoryName as NSString).appendingPathComponent("report.json"))")
         }
         if !report.invariants.passed { throw ExitCode(1) }
         if result.captureError != nil { throw ExitCode(2) }

@@ -25,7 +25,7 @@ public struct BookFeedTranslator {
         case replaced(OrderID, previous: Resting, price: Price)
     }
 
-    var resting: [OrderID: Resting] = [:]
+    var resting = OrderIDTable<Resting>()
     var pending: [Pending] = []
     var nextReference: UInt64 = 1
 

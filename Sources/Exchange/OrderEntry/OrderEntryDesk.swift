@@ -28,7 +28,7 @@ public struct OrderEntryDesk {
     }
 
     var sessions: [SessionBook] = []
-    var orders: [OrderID: OrderRecord] = [:]
+    var orders = OrderIDTable<OrderRecord>()
 
     public init() {}
 

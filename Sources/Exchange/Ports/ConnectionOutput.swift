@@ -27,8 +27,13 @@ public struct ConnectionOutput: Sendable {
     /// Appends one whole message; `write` fills `count` bytes and returns how many it wrote.
     public mutating func appendMessage(count: Int, _ write: (UnsafeMutableRawBufferPointer) -> Int) {
         let start = bytes.count
-        bytes.append(contentsOf: repeatElement(0, count: count))
-        let written = bytes.withUnsafeMutableBytes { write(UnsafeMutableRawBufferPointer(rebasing: $0[start...])) }
+        // Encoded into scratch, then copied in once: no zero-filling first.
+        bytes.reserveCapacity(start + count)
+        let written = withUnsafeTemporaryAllocation(byteCount: count, alignment: 8) { scratch in
+            let written = write(scratch)
+            bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: scratch[0..<min(written, count)]))
+            return written
+        }
         precondition(written == count, "a message wrote \(written) bytes, announced \(count)")
         messageStarts.append(start)
     }
