@@ -8,6 +8,8 @@ public struct GatewayOutputs: Sendable {
     public internal(set) var touched: [Int32] = []
     /// MoldUDP64 packets for the venue's feed, in order.
     public internal(set) var feedPackets: [[UInt8]] = []
+    /// Answers to MoldUDP64 re-requests, to send back to the requester.
+    public internal(set) var feedRetransmissions: [[UInt8]] = []
     /// Call `feedTimerFired` at this time, replacing the armed feed timer.
     public internal(set) var feedTimerAtNs: Int64? = nil
 
@@ -18,6 +20,7 @@ public struct GatewayOutputs: Sendable {
         for index in touched { connections[Int(index)].removeAll() }
         touched.removeAll(keepingCapacity: true)
         feedPackets.removeAll(keepingCapacity: true)
+        feedRetransmissions.removeAll(keepingCapacity: true)
         feedTimerAtNs = nil
     }
 

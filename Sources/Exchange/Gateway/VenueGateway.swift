@@ -41,6 +41,8 @@ public struct VenueGateway {
     enum PortSlot {
         case ouch(Int)
         case fix(Int)
+        /// An ITCH recovery connection: no desk session.
+        case recovery(Int)
     }
 
     public let configuration: Configuration
@@ -52,6 +54,10 @@ public struct VenueGateway {
     var slots: [PortSlot] = []
     var ouchPorts: [OUCHPort] = []
     var fixPorts: [FIXPort] = []
+    var recoveryPorts: [ITCHRecoveryPort] = []
+    /// Connections of the recovery ports, to send them what the feed publishes.
+    var recoveryConnections: [Int32] = []
+    var feedRequestServer: MoldUDP64RequestServer
     /// The desk session of each connection.
     var sessionOfConnection: [Int32] = []
     /// Connections whose port asked to close; their input is ignored.
@@ -83,6 +89,7 @@ public struct VenueGateway {
         engine = MatchingEngine(symbols: configuration.symbols)
         feed = ITCHFeedPublisher(symbols: directory.names, session: configuration.feedSession,
                                  startOfDayOffsetNs: configuration.startOfDayOffsetNs)
+        feedRequestServer = MoldUDP64RequestServer(session: configuration.feedSession)
     }
 
     public var connectionCount: Int { slots.count }
@@ -117,6 +124,28 @@ public struct VenueGateway {
         return connection
     }
 
+    /// Adds a connection to the ITCH recovery service (ITCH over SoupBinTCP,
+    /// replaying the feed from any retained sequence number).
+    public mutating func addRecoveryConnection(username: SoupBinTCPUsername, password: SoupBinTCPPassword) -> Int32 {
+        let session = SoupBinTCPSessionName(configuration.feedSession.description) ?? .blank
+        slots.append(.recovery(recoveryPorts.count))
+        recoveryPorts.append(ITCHRecoveryPort(session: session, username: username, password: password))
+        sessionOfConnection.append(-1)
+        closed.append(false)
+        let connection = Int32(slots.count - 1)
+        recoveryConnections.append(connection)
+        return connection
+    }
+
+    /// A MoldUDP64 re-request datagram: the answer packets, to be sent back to
+    /// the requester, go to `outputs.feedRetransmissions`. Malformed, foreign
+    /// or unservable requests get no answer, as the protocol has none.
+    public mutating func receivedFeedRequest(_ datagram: UnsafeRawBufferPointer, outputs: inout GatewayOutputs) {
+        for action in feedRequestServer.received(datagram, store: feed.publisher.store) {
+            if case .send(let packet) = action { outputs.feedRetransmissions.append(packet) }
+        }
+    }
+
     /// Opens the market: every symbol continuous, and the feed's start of day.
     public mutating func open(nowNs: Int64, outputs: inout GatewayOutputs) {
         outputs.ensureCapacity(connections: slots.count)
@@ -133,6 +162,7 @@ public struct VenueGateway {
         outputs.withOutput(of: connection) { output in
             switch slots[Int(connection)] {
             case .ouch(let index): ouchPorts[index].connectionOpened(nowNs: nowNs, output: &output)
+            case .recovery(let index): recoveryPorts[index].connectionOpened(nowNs: nowNs, output: &output)
             case .fix(let index): fixPorts[index].connectionOpened(nowNs: nowNs, output: &output)
             }
         }
@@ -149,6 +179,8 @@ public struct VenueGateway {
         outputs.withOutput(of: connection) { output in
             switch slots[Int(connection)] {
             case .ouch(let index): ouchPorts[index].received(bytes, nowNs: nowNs, requests: &requests, output: &output)
+            case .recovery(let index):
+                recoveryPorts[index].received(bytes, nowNs: nowNs, store: feed.publisher.store, output: &output)
             case .fix(let index): fixPorts[index].received(bytes, nowNs: nowNs, requests: &requests, output: &output)
             }
         }
@@ -169,6 +201,7 @@ public struct VenueGateway {
         outputs.withOutput(of: connection) { output in
             switch slots[Int(connection)] {
             case .ouch(let index): ouchPorts[index].timerFired(nowNs: nowNs, output: &output)
+            case .recovery(let index): recoveryPorts[index].timerFired(nowNs: nowNs, output: &output)
             case .fix(let index): fixPorts[index].timerFired(nowNs: nowNs, output: &output)
             }
         }
@@ -197,12 +230,25 @@ public struct VenueGateway {
             outputs.withOutput(of: Int32(connection)) { output in
                 switch slots[connection] {
                 case .ouch(let index): ouchPorts[index].endOfDay(nowNs: nowNs, output: &output)
+                case .recovery: break
                 case .fix(let index): fixPorts[index].endOfDay(nowNs: nowNs, output: &output)
                 }
             }
         }
         outputs.absorb(feed.end(nowNs: nowNs))
+        feedAdvanced(nowNs: nowNs, outputs: &outputs)
+        for (index, connection) in recoveryConnections.enumerated() {
+            outputs.withOutput(of: connection) { recoveryPorts[index].endOfDay(nowNs: nowNs, output: &$0) }
+        }
         noteClosures(outputs)
+    }
+
+    /// Sends recovery clients what the feed has published since.
+    mutating func feedAdvanced(nowNs: Int64, outputs: inout GatewayOutputs) {
+        for (index, connection) in recoveryConnections.enumerated() where recoveryPorts[index].isLoggedIn {
+            let store = feed.publisher.store
+            outputs.withOutput(of: connection) { recoveryPorts[index].catchUp(nowNs: nowNs, store: store, output: &$0) }
+        }
     }
 
     /// Notes connections whose port closed them in this call.
@@ -235,6 +281,7 @@ public struct VenueGateway {
             outputs.withOutput(of: connection) { output in
                 switch slots[Int(connection)] {
                 case .ouch(let index): ouchPorts[index].send(addressed.report, nowNs: nowNs, output: &output)
+                case .recovery: preconditionFailure("a report addressed to a recovery connection")
                 case .fix(let index): fixPorts[index].send(addressed.report, nowNs: nowNs, output: &output)
                 }
             }
@@ -244,6 +291,7 @@ public struct VenueGateway {
         if !updates.isEmpty {
             outputs.absorb(feed.publish(updates, nowNs: nowNs))
             outputs.absorb(feed.flush(nowNs: nowNs))
+            if !recoveryConnections.isEmpty { feedAdvanced(nowNs: nowNs, outputs: &outputs) }
         }
     }
 }
