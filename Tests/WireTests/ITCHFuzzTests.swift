@@ -24,6 +24,7 @@ import Testing
             return true
         }
         #expect(view.message == message)
+        #expect(ITCHPacketReaderTests.message(of: view.kind) == message)
         #expect(view.timestampNs <= itchMaximumTimestampNs)
         return true
     }

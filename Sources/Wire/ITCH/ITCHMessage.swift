@@ -83,6 +83,42 @@ public enum ITCHMessageType: UInt8, CaseIterable, Sendable {
     }
 }
 
+extension ITCHMessageType {
+    /// The length of a message whose first byte is `typeByte`, type byte
+    /// included; 0 when the byte names no ITCH 5.0 type.
+    ///
+    /// One load from a constant table with no branch. A `switch` here (or
+    /// `init(rawValue:)` followed by `length`) gets merged by the optimiser
+    /// with the caller's length check into a jump table, which costs a
+    /// mispredicted indirect branch per message on top of the caller's own
+    /// dispatch on the type.
+    @inlinable @inline(__always)
+    public static func length(ofTypeByte typeByte: UInt8) -> Int {
+        // Row n holds type bytes 16n..<16n+16; each length is one character
+        // code. A string literal is the one constant table an inlined function
+        // can carry into another module without a lazily initialised global.
+        let lengths: StaticString = """
+        \0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\
+        \0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\
+        \0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\
+        \0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\
+        \0\u{24}\u{13}\u{24}\u{13}\u{1F}\u{28}\0\u{19}\u{32}\u{23}\u{1C}\u{1A}\0\u{14}\u{30}\
+        \u{2C}\u{28}\u{27}\u{C}\0\u{23}\u{23}\u{C}\u{17}\u{14}\0\0\0\0\0\0\
+        \0\0\0\0\0\0\0\0\u{15}\0\0\0\0\0\0\0\
+        \0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\
+        \0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\
+        \0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\
+        \0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\
+        \0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\
+        \0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\
+        \0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\
+        \0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\
+        \0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0
+        """
+        return Int(lengths.utf8Start[Int(typeByte)])
+    }
+}
+
 /// Any ITCH 5.0 message, as a value.
 public enum ITCHMessage: ITCHEncodable, Hashable, Sendable {
     case systemEvent(ITCHSystemEvent)
@@ -275,19 +311,43 @@ extension ITCHMessage {
 /// path for a feed handler. Validation is exactly "type known and length
 /// matches"; code fields such as `ITCHSide` are open
 /// sets and are not checked.
+///
+/// The fastest way to read it is one dispatch on `kind`, which hands out the
+/// typed view of the message's own type without checking anything again.
 public struct ITCHMessageView {
     public let bytes: UnsafeRawBufferPointer
-    public let messageType: ITCHMessageType
+    /// The type byte as it was validated. Held apart from `bytes` so that the
+    /// typed views stay within the length that was checked even if the caller
+    /// overwrites the buffer afterwards.
+    public let typeByte: UInt8
 
     @inlinable
     public init(validating bytes: UnsafeRawBufferPointer) throws(WireDecodingError) {
         guard let first = bytes.first else { throw .truncated(needed: 1, available: 0) }
-        guard let type = ITCHMessageType(rawValue: first) else { throw .unknownMessageType(first) }
-        guard bytes.count == type.length else {
-            throw .wrongLength(messageType: first, expected: type.length, actual: bytes.count)
+        let expected = ITCHMessageType.length(ofTypeByte: first)
+        // A table lookup and one compare instead of a branch per type: unknown
+        // bytes map to 0, which no non-empty buffer matches.
+        guard bytes.count == expected else {
+            if expected == 0 { throw .unknownMessageType(first) }
+            throw .wrongLength(messageType: first, expected: expected, actual: bytes.count)
         }
         self.bytes = bytes
-        self.messageType = type
+        self.typeByte = first
+    }
+
+    /// For framers that have already matched the length against
+    /// `ITCHMessageType.length(ofTypeByte:)`.
+    /// - Precondition (unchecked): `typeByte` is a known type and `bytes` is exactly its length.
+    @inlinable @inline(__always)
+    init(unchecked bytes: UnsafeRawBufferPointer, typeByte: UInt8) {
+        self.bytes = bytes
+        self.typeByte = typeByte
+    }
+
+    @inlinable
+    public var messageType: ITCHMessageType {
+        // Validation admitted only known type bytes.
+        ITCHMessageType(rawValue: typeByte).unsafelyUnwrapped
     }
 
     @inlinable public var stockLocate: UInt16 { bytes.readUInt16BE(at: 1) }
@@ -296,95 +356,95 @@ public struct ITCHMessageView {
 
     /// The 'S' view, or nil for another type.
     @inlinable public var systemEvent: ITCHSystemEventView? {
-        messageType == .systemEvent ? ITCHSystemEventView(unchecked: bytes) : nil
+        typeByte == ITCHMessageType.systemEvent.rawValue ? ITCHSystemEventView(unchecked: bytes) : nil
     }
     /// The 'R' view, or nil for another type.
     @inlinable public var stockDirectory: ITCHStockDirectoryView? {
-        messageType == .stockDirectory ? ITCHStockDirectoryView(unchecked: bytes) : nil
+        typeByte == ITCHMessageType.stockDirectory.rawValue ? ITCHStockDirectoryView(unchecked: bytes) : nil
     }
     /// The 'H' view, or nil for another type.
     @inlinable public var stockTradingAction: ITCHStockTradingActionView? {
-        messageType == .stockTradingAction ? ITCHStockTradingActionView(unchecked: bytes) : nil
+        typeByte == ITCHMessageType.stockTradingAction.rawValue ? ITCHStockTradingActionView(unchecked: bytes) : nil
     }
     /// The 'Y' view, or nil for another type.
     @inlinable public var regSHORestriction: ITCHRegSHORestrictionView? {
-        messageType == .regSHORestriction ? ITCHRegSHORestrictionView(unchecked: bytes) : nil
+        typeByte == ITCHMessageType.regSHORestriction.rawValue ? ITCHRegSHORestrictionView(unchecked: bytes) : nil
     }
     /// The 'L' view, or nil for another type.
     @inlinable public var marketParticipantPosition: ITCHMarketParticipantPositionView? {
-        messageType == .marketParticipantPosition ? ITCHMarketParticipantPositionView(unchecked: bytes) : nil
+        typeByte == ITCHMessageType.marketParticipantPosition.rawValue ? ITCHMarketParticipantPositionView(unchecked: bytes) : nil
     }
     /// The 'V' view, or nil for another type.
     @inlinable public var mwcbDeclineLevel: ITCHMWCBDeclineLevelView? {
-        messageType == .mwcbDeclineLevel ? ITCHMWCBDeclineLevelView(unchecked: bytes) : nil
+        typeByte == ITCHMessageType.mwcbDeclineLevel.rawValue ? ITCHMWCBDeclineLevelView(unchecked: bytes) : nil
     }
     /// The 'W' view, or nil for another type.
     @inlinable public var mwcbStatus: ITCHMWCBStatusView? {
-        messageType == .mwcbStatus ? ITCHMWCBStatusView(unchecked: bytes) : nil
+        typeByte == ITCHMessageType.mwcbStatus.rawValue ? ITCHMWCBStatusView(unchecked: bytes) : nil
     }
     /// The 'K' view, or nil for another type.
     @inlinable public var ipoQuotingPeriodUpdate: ITCHIPOQuotingPeriodUpdateView? {
-        messageType == .ipoQuotingPeriodUpdate ? ITCHIPOQuotingPeriodUpdateView(unchecked: bytes) : nil
+        typeByte == ITCHMessageType.ipoQuotingPeriodUpdate.rawValue ? ITCHIPOQuotingPeriodUpdateView(unchecked: bytes) : nil
     }
     /// The 'J' view, or nil for another type.
     @inlinable public var luldAuctionCollar: ITCHLULDAuctionCollarView? {
-        messageType == .luldAuctionCollar ? ITCHLULDAuctionCollarView(unchecked: bytes) : nil
+        typeByte == ITCHMessageType.luldAuctionCollar.rawValue ? ITCHLULDAuctionCollarView(unchecked: bytes) : nil
     }
     /// The 'h' view, or nil for another type.
     @inlinable public var operationalHalt: ITCHOperationalHaltView? {
-        messageType == .operationalHalt ? ITCHOperationalHaltView(unchecked: bytes) : nil
+        typeByte == ITCHMessageType.operationalHalt.rawValue ? ITCHOperationalHaltView(unchecked: bytes) : nil
     }
     /// The 'A' view, or nil for another type.
     @inlinable public var addOrder: ITCHAddOrderView? {
-        messageType == .addOrder ? ITCHAddOrderView(unchecked: bytes) : nil
+        typeByte == ITCHMessageType.addOrder.rawValue ? ITCHAddOrderView(unchecked: bytes) : nil
     }
     /// The 'F' view, or nil for another type.
     @inlinable public var addOrderWithMPID: ITCHAddOrderWithMPIDView? {
-        messageType == .addOrderWithMPID ? ITCHAddOrderWithMPIDView(unchecked: bytes) : nil
+        typeByte == ITCHMessageType.addOrderWithMPID.rawValue ? ITCHAddOrderWithMPIDView(unchecked: bytes) : nil
     }
     /// The 'E' view, or nil for another type.
     @inlinable public var orderExecuted: ITCHOrderExecutedView? {
-        messageType == .orderExecuted ? ITCHOrderExecutedView(unchecked: bytes) : nil
+        typeByte == ITCHMessageType.orderExecuted.rawValue ? ITCHOrderExecutedView(unchecked: bytes) : nil
     }
     /// The 'C' view, or nil for another type.
     @inlinable public var orderExecutedWithPrice: ITCHOrderExecutedWithPriceView? {
-        messageType == .orderExecutedWithPrice ? ITCHOrderExecutedWithPriceView(unchecked: bytes) : nil
+        typeByte == ITCHMessageType.orderExecutedWithPrice.rawValue ? ITCHOrderExecutedWithPriceView(unchecked: bytes) : nil
     }
     /// The 'X' view, or nil for another type.
     @inlinable public var orderCancel: ITCHOrderCancelView? {
-        messageType == .orderCancel ? ITCHOrderCancelView(unchecked: bytes) : nil
+        typeByte == ITCHMessageType.orderCancel.rawValue ? ITCHOrderCancelView(unchecked: bytes) : nil
     }
     /// The 'D' view, or nil for another type.
     @inlinable public var orderDelete: ITCHOrderDeleteView? {
-        messageType == .orderDelete ? ITCHOrderDeleteView(unchecked: bytes) : nil
+        typeByte == ITCHMessageType.orderDelete.rawValue ? ITCHOrderDeleteView(unchecked: bytes) : nil
     }
     /// The 'U' view, or nil for another type.
     @inlinable public var orderReplace: ITCHOrderReplaceView? {
-        messageType == .orderReplace ? ITCHOrderReplaceView(unchecked: bytes) : nil
+        typeByte == ITCHMessageType.orderReplace.rawValue ? ITCHOrderReplaceView(unchecked: bytes) : nil
     }
     /// The 'P' view, or nil for another type.
     @inlinable public var trade: ITCHTradeView? {
-        messageType == .trade ? ITCHTradeView(unchecked: bytes) : nil
+        typeByte == ITCHMessageType.trade.rawValue ? ITCHTradeView(unchecked: bytes) : nil
     }
     /// The 'Q' view, or nil for another type.
     @inlinable public var crossTrade: ITCHCrossTradeView? {
-        messageType == .crossTrade ? ITCHCrossTradeView(unchecked: bytes) : nil
+        typeByte == ITCHMessageType.crossTrade.rawValue ? ITCHCrossTradeView(unchecked: bytes) : nil
     }
     /// The 'B' view, or nil for another type.
     @inlinable public var brokenTrade: ITCHBrokenTradeView? {
-        messageType == .brokenTrade ? ITCHBrokenTradeView(unchecked: bytes) : nil
+        typeByte == ITCHMessageType.brokenTrade.rawValue ? ITCHBrokenTradeView(unchecked: bytes) : nil
     }
     /// The 'I' view, or nil for another type.
     @inlinable public var noii: ITCHNOIIView? {
-        messageType == .noii ? ITCHNOIIView(unchecked: bytes) : nil
+        typeByte == ITCHMessageType.noii.rawValue ? ITCHNOIIView(unchecked: bytes) : nil
     }
     /// The 'N' view, or nil for another type.
     @inlinable public var retailPriceImprovementIndicator: ITCHRetailPriceImprovementIndicatorView? {
-        messageType == .retailPriceImprovementIndicator ? ITCHRetailPriceImprovementIndicatorView(unchecked: bytes) : nil
+        typeByte == ITCHMessageType.retailPriceImprovementIndicator.rawValue ? ITCHRetailPriceImprovementIndicatorView(unchecked: bytes) : nil
     }
     /// The 'O' view, or nil for another type.
     @inlinable public var dlcrPriceDiscovery: ITCHDLCRPriceDiscoveryView? {
-        messageType == .dlcrPriceDiscovery ? ITCHDLCRPriceDiscoveryView(unchecked: bytes) : nil
+        typeByte == ITCHMessageType.dlcrPriceDiscovery.rawValue ? ITCHDLCRPriceDiscoveryView(unchecked: bytes) : nil
     }
 
     /// The message copied into a value.
@@ -414,6 +474,69 @@ public struct ITCHMessageView {
         case .noii: return .noii(ITCHNOIIView(unchecked: bytes).message)
         case .retailPriceImprovementIndicator: return .retailPriceImprovementIndicator(ITCHRetailPriceImprovementIndicatorView(unchecked: bytes).message)
         case .dlcrPriceDiscovery: return .dlcrPriceDiscovery(ITCHDLCRPriceDiscoveryView(unchecked: bytes).message)
+        }
+    }
+}
+
+/// A validated message as the typed view of its own type: what
+/// `ITCHMessageView.kind` returns, so that a feed handler dispatches once.
+public enum ITCHMessageViewKind {
+    case systemEvent(ITCHSystemEventView)
+    case stockDirectory(ITCHStockDirectoryView)
+    case stockTradingAction(ITCHStockTradingActionView)
+    case regSHORestriction(ITCHRegSHORestrictionView)
+    case marketParticipantPosition(ITCHMarketParticipantPositionView)
+    case mwcbDeclineLevel(ITCHMWCBDeclineLevelView)
+    case mwcbStatus(ITCHMWCBStatusView)
+    case ipoQuotingPeriodUpdate(ITCHIPOQuotingPeriodUpdateView)
+    case luldAuctionCollar(ITCHLULDAuctionCollarView)
+    case operationalHalt(ITCHOperationalHaltView)
+    case addOrder(ITCHAddOrderView)
+    case addOrderWithMPID(ITCHAddOrderWithMPIDView)
+    case orderExecuted(ITCHOrderExecutedView)
+    case orderExecutedWithPrice(ITCHOrderExecutedWithPriceView)
+    case orderCancel(ITCHOrderCancelView)
+    case orderDelete(ITCHOrderDeleteView)
+    case orderReplace(ITCHOrderReplaceView)
+    case trade(ITCHTradeView)
+    case crossTrade(ITCHCrossTradeView)
+    case brokenTrade(ITCHBrokenTradeView)
+    case noii(ITCHNOIIView)
+    case retailPriceImprovementIndicator(ITCHRetailPriceImprovementIndicatorView)
+    case dlcrPriceDiscovery(ITCHDLCRPriceDiscoveryView)
+}
+
+extension ITCHMessageView {
+    /// The typed view of this message. Inlined into a `switch`, the type byte
+    /// is dispatched on once: the enum is never materialised and no view
+    /// re-checks the length the validation already matched.
+    @inlinable @inline(__always)
+    public var kind: ITCHMessageViewKind {
+        switch typeByte {
+        case ITCHMessageType.systemEvent.rawValue: return .systemEvent(ITCHSystemEventView(unchecked: bytes))
+        case ITCHMessageType.stockDirectory.rawValue: return .stockDirectory(ITCHStockDirectoryView(unchecked: bytes))
+        case ITCHMessageType.stockTradingAction.rawValue: return .stockTradingAction(ITCHStockTradingActionView(unchecked: bytes))
+        case ITCHMessageType.regSHORestriction.rawValue: return .regSHORestriction(ITCHRegSHORestrictionView(unchecked: bytes))
+        case ITCHMessageType.marketParticipantPosition.rawValue: return .marketParticipantPosition(ITCHMarketParticipantPositionView(unchecked: bytes))
+        case ITCHMessageType.mwcbDeclineLevel.rawValue: return .mwcbDeclineLevel(ITCHMWCBDeclineLevelView(unchecked: bytes))
+        case ITCHMessageType.mwcbStatus.rawValue: return .mwcbStatus(ITCHMWCBStatusView(unchecked: bytes))
+        case ITCHMessageType.ipoQuotingPeriodUpdate.rawValue: return .ipoQuotingPeriodUpdate(ITCHIPOQuotingPeriodUpdateView(unchecked: bytes))
+        case ITCHMessageType.luldAuctionCollar.rawValue: return .luldAuctionCollar(ITCHLULDAuctionCollarView(unchecked: bytes))
+        case ITCHMessageType.operationalHalt.rawValue: return .operationalHalt(ITCHOperationalHaltView(unchecked: bytes))
+        case ITCHMessageType.addOrder.rawValue: return .addOrder(ITCHAddOrderView(unchecked: bytes))
+        case ITCHMessageType.addOrderWithMPID.rawValue: return .addOrderWithMPID(ITCHAddOrderWithMPIDView(unchecked: bytes))
+        case ITCHMessageType.orderExecuted.rawValue: return .orderExecuted(ITCHOrderExecutedView(unchecked: bytes))
+        case ITCHMessageType.orderExecutedWithPrice.rawValue: return .orderExecutedWithPrice(ITCHOrderExecutedWithPriceView(unchecked: bytes))
+        case ITCHMessageType.orderCancel.rawValue: return .orderCancel(ITCHOrderCancelView(unchecked: bytes))
+        case ITCHMessageType.orderDelete.rawValue: return .orderDelete(ITCHOrderDeleteView(unchecked: bytes))
+        case ITCHMessageType.orderReplace.rawValue: return .orderReplace(ITCHOrderReplaceView(unchecked: bytes))
+        case ITCHMessageType.trade.rawValue: return .trade(ITCHTradeView(unchecked: bytes))
+        case ITCHMessageType.crossTrade.rawValue: return .crossTrade(ITCHCrossTradeView(unchecked: bytes))
+        case ITCHMessageType.brokenTrade.rawValue: return .brokenTrade(ITCHBrokenTradeView(unchecked: bytes))
+        case ITCHMessageType.noii.rawValue: return .noii(ITCHNOIIView(unchecked: bytes))
+        case ITCHMessageType.retailPriceImprovementIndicator.rawValue: return .retailPriceImprovementIndicator(ITCHRetailPriceImprovementIndicatorView(unchecked: bytes))
+        case ITCHMessageType.dlcrPriceDiscovery.rawValue: return .dlcrPriceDiscovery(ITCHDLCRPriceDiscoveryView(unchecked: bytes))
+        default: preconditionFailure("an ITCHMessageView holds a validated type byte")
         }
     }
 }

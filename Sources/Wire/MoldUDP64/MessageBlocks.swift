@@ -39,19 +39,21 @@ public struct MessageBlockIterator: IteratorProtocol {
     @inlinable
     public mutating func next() -> UnsafeRawBufferPointer? {
         guard remainingBlocks > 0, !isMalformed, offset < bytes.count else { return nil }
-        guard bytes.count - offset >= messageBlockLengthPrefixBytes else {
+        guard bytes.count &- offset >= messageBlockLengthPrefixBytes else {
             _isMalformed = true
             return nil
         }
         let length = Int(bytes.readUInt16BE(at: offset))
-        let start = offset + messageBlockLengthPrefixBytes
-        guard bytes.count - start >= length else {
+        // Both sums are bounded by bytes.count, checked above and below.
+        let start = offset &+ messageBlockLengthPrefixBytes
+        guard bytes.count &- start >= length else {
             _isMalformed = true
             return nil
         }
-        _offset = start + length
-        _remainingBlocks -= 1
-        return UnsafeRawBufferPointer(rebasing: bytes[start..<offset])
+        _offset = start &+ length
+        _remainingBlocks &-= 1
+        // In bounds by the guards above; rebasing a slice would check again.
+        return UnsafeRawBufferPointer(start: bytes.baseAddress.unsafelyUnwrapped + start, count: length)
     }
 }
 

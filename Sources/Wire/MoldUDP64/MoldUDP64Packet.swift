@@ -66,6 +66,40 @@ public struct MoldUDP64Header: Hashable, Sendable {
     }
 }
 
+extension MoldUDP64Header {
+    /// Reads the header of a whole downstream packet and checks what it can
+    /// without walking the blocks: 20 bytes present, count-only packets bare,
+    /// and the last message's sequence number representable.
+    @inlinable
+    public init(validatingPacket bytes: UnsafeRawBufferPointer) throws(WireDecodingError) {
+        guard bytes.count >= MoldUDP64Header.length else {
+            throw .truncated(needed: MoldUDP64Header.length, available: bytes.count)
+        }
+        self.init(unchecked: bytes)
+        switch kind {
+        case .heartbeat, .endOfSession:
+            guard bytes.count == MoldUDP64Header.length else {
+                throw .invalidField(name: "bytes after a count-only packet", offset: MoldUDP64Header.length)
+            }
+        case .messages(let count):
+            guard sequenceNumber <= UInt64.max - UInt64(count) else {
+                throw .invalidField(name: "sequence number", offset: 10)
+            }
+        }
+    }
+
+    /// The error for a packet whose block at `offset` does not fit in it.
+    /// - Precondition: `offset` is within `packet` or at its end.
+    @usableFromInline
+    static func truncatedBlockError(in packet: UnsafeRawBufferPointer, at offset: Int) -> WireDecodingError {
+        let available = packet.count - offset
+        let needed = available < messageBlockLengthPrefixBytes
+            ? messageBlockLengthPrefixBytes
+            : messageBlockLengthPrefixBytes + Int(packet.readUInt16BE(at: offset))
+        return .truncated(needed: needed, available: available)
+    }
+}
+
 /// What a downstream packet carries.
 public enum MoldUDP64PacketKind: Hashable, Sendable {
     case messages(count: Int)
@@ -85,33 +119,17 @@ public struct MoldUDP64PacketView {
     /// - Complexity: O(Message Count).
     @inlinable
     public init(validating bytes: UnsafeRawBufferPointer) throws(WireDecodingError) {
-        guard bytes.count >= MoldUDP64Header.length else {
-            throw .truncated(needed: MoldUDP64Header.length, available: bytes.count)
-        }
-        let header = MoldUDP64Header(unchecked: bytes)
-        let blocks = UnsafeRawBufferPointer(rebasing: bytes[MoldUDP64Header.length...])
-        switch header.kind {
-        case .heartbeat, .endOfSession:
-            guard blocks.isEmpty else {
-                throw .invalidField(name: "bytes after a count-only packet", offset: MoldUDP64Header.length)
-            }
-        case .messages(let count):
-            guard header.sequenceNumber <= UInt64.max - UInt64(count) else {
-                throw .invalidField(name: "sequence number", offset: 10)
-            }
+        let header = try MoldUDP64Header(validatingPacket: bytes)
+        if case .messages(let count) = header.kind {
+            let blocks = UnsafeRawBufferPointer(rebasing: bytes[MoldUDP64Header.length...])
             var iterator = MessageBlockIterator(blocks, blockLimit: count)
             var found = 0
-            while iterator.next() != nil { found += 1 }
+            while iterator.next() != nil { found &+= 1 }
             guard found == count else {
-                let blockOffset = MoldUDP64Header.length + iterator.offset
-                let available = bytes.count - blockOffset
-                let needed = available < messageBlockLengthPrefixBytes
-                    ? messageBlockLengthPrefixBytes
-                    : messageBlockLengthPrefixBytes + Int(bytes.readUInt16BE(at: blockOffset))
-                throw .truncated(needed: needed, available: available)
+                throw MoldUDP64Header.truncatedBlockError(in: bytes, at: MoldUDP64Header.length &+ iterator.offset)
             }
             guard iterator.offset == blocks.count else {
-                throw .invalidField(name: "bytes after the last message block", offset: MoldUDP64Header.length + iterator.offset)
+                throw .invalidField(name: "bytes after the last message block", offset: MoldUDP64Header.length &+ iterator.offset)
             }
         }
         self.bytes = bytes

@@ -204,8 +204,10 @@ struct CodecITCHWorkload {
 
     // MARK: - Timed loops
 
-    /// Walks every datagram: MoldUDP64 validation, then each block validated
-    /// as an `ITCHMessageView` and its typed fields read.
+    /// Walks every datagram as a feed handler does, through Wire's fastest
+    /// public path: `ITCHPacketReader` checks the MoldUDP64 header, then each
+    /// block's framing and its message's type and length in the same pass,
+    /// and `kind` dispatches once to the typed view whose fields are read.
     static func decodeMoldUDP64(_ feed: Feed, passes: Int) -> (ITCHChecksum, failures: Int) {
         var sums = ITCHChecksum()
         var failures = 0
@@ -216,23 +218,22 @@ struct CodecITCHWorkload {
                     for end in ends {
                         let datagram = UnsafeRawBufferPointer(rebasing: all[start..<end])
                         start = end
-                        guard let packet = try? MoldUDP64PacketView(validating: datagram) else {
-                            failures += 1
-                            continue
-                        }
-                        var blocks = packet.messages
-                        while let block = blocks.next() {
-                            guard let message = try? ITCHMessageView(validating: block) else {
-                                failures += 1
-                                continue
-                            }
-                            sums.add(message)
-                        }
+                        if !decodePacket(datagram, into: &sums) { failures += 1 }
                     }
                 }
             }
         }
         return (sums, failures)
+    }
+
+    /// One datagram, as a feed handler's receive path would hand it over.
+    /// Kept out of line so that the sums live in memory across the packet
+    /// loop instead of as one copy per path through the message switch.
+    @inline(never)
+    static func decodePacket(_ datagram: UnsafeRawBufferPointer, into sums: inout ITCHChecksum) -> Bool {
+        guard var reader = try? ITCHPacketReader(packet: datagram) else { return false }
+        while let message = reader.next() { sums.add(message) }
+        return reader.isComplete
     }
 
     /// Each message type's length by its type byte; 0 for unknown bytes.
@@ -258,30 +259,35 @@ struct CodecITCHWorkload {
                         for end in ends {
                             let packet = UnsafeRawBufferPointer(rebasing: all[start..<end])
                             start = end
-                            guard packet.count >= MoldUDP64Header.length else {
-                                failures += 1
-                                continue
-                            }
-                            var remaining = Int(packet.readUInt16BE(at: 18))
-                            var offset = MoldUDP64Header.length
-                            while remaining > 0 {
-                                guard packet.count &- offset >= 3 else { break }
-                                let length = Int(packet.readUInt16BE(at: offset))
-                                let body = offset &+ 2
-                                guard packet.count &- body >= length, length > 0 else { break }
-                                let type = packet.readUInt8(at: body)
-                                guard Int(lengthOfType[Int(type)]) == length else { break }
-                                sums.addReference(UnsafeRawBufferPointer(rebasing: packet[body..<(body &+ length)]), type: type)
-                                offset = body &+ length
-                                remaining &-= 1
-                            }
-                            if remaining != 0 || offset != packet.count { failures += 1 }
+                            if !decodePacketReference(packet, lengthOfType: lengthOfType, into: &sums) { failures += 1 }
                         }
                     }
                 }
             }
         }
         return (sums, failures)
+    }
+
+    /// `decodePacket(_:into:)` by hand, out of line for the same reason.
+    @inline(never)
+    static func decodePacketReference(
+        _ packet: UnsafeRawBufferPointer, lengthOfType: UnsafeBufferPointer<UInt8>, into sums: inout ITCHChecksum
+    ) -> Bool {
+        guard packet.count >= MoldUDP64Header.length else { return false }
+        var remaining = Int(packet.readUInt16BE(at: 18))
+        var offset = MoldUDP64Header.length
+        while remaining > 0 {
+            guard packet.count &- offset >= 3 else { break }
+            let length = Int(packet.readUInt16BE(at: offset))
+            let body = offset &+ 2
+            guard packet.count &- body >= length, length > 0 else { break }
+            let type = packet.readUInt8(at: body)
+            guard Int(lengthOfType[Int(type)]) == length else { break }
+            sums.addReference(UnsafeRawBufferPointer(rebasing: packet[body..<(body &+ length)]), type: type)
+            offset = body &+ length
+            remaining &-= 1
+        }
+        return remaining == 0 && offset == packet.count
     }
 
     /// Walks the BinaryFILE-style stream with `ITCHBlockStreamReader`.
@@ -349,49 +355,39 @@ struct ITCHChecksum: Equatable {
         messages &+= 1
         timestamps &+= message.timestampNs
         locates &+= UInt64(message.stockLocate)
-        switch message.messageType {
-        case .addOrder:
-            guard let view = message.addOrder else { return }
+        switch message.kind {
+        case .addOrder(let view):
             addOrder(view.orderReferenceNumber, view.side.rawValue, view.shares, view.stock, view.price)
-        case .addOrderWithMPID:
-            guard let view = message.addOrderWithMPID else { return }
+        case .addOrderWithMPID(let view):
             addOrder(view.orderReferenceNumber, view.side.rawValue, view.shares, view.stock, view.price)
             symbols ^= UInt64(view.attribution.rawValue)
-        case .orderDelete:
-            guard let view = message.orderDelete else { return }
+        case .orderDelete(let view):
             orderReferences &+= view.orderReferenceNumber
-        case .orderReplace:
-            guard let view = message.orderReplace else { return }
+        case .orderReplace(let view):
             orderReferences &+= view.originalOrderReferenceNumber &+ view.newOrderReferenceNumber
             shares &+= UInt64(view.shares)
             prices &+= UInt64(view.price)
-        case .orderExecuted:
-            guard let view = message.orderExecuted else { return }
+        case .orderExecuted(let view):
             orderReferences &+= view.orderReferenceNumber
             shares &+= UInt64(view.executedShares)
             matchNumbers &+= view.matchNumber
-        case .orderExecutedWithPrice:
-            guard let view = message.orderExecutedWithPrice else { return }
+        case .orderExecutedWithPrice(let view):
             orderReferences &+= view.orderReferenceNumber
             shares &+= UInt64(view.executedShares)
             matchNumbers &+= view.matchNumber
             prices &+= UInt64(view.executionPrice)
-        case .orderCancel:
-            guard let view = message.orderCancel else { return }
+        case .orderCancel(let view):
             orderReferences &+= view.orderReferenceNumber
             shares &+= UInt64(view.cancelledShares)
-        case .trade:
-            guard let view = message.trade else { return }
+        case .trade(let view):
             addOrder(view.orderReferenceNumber, view.side.rawValue, view.shares, view.stock, view.price)
             matchNumbers &+= view.matchNumber
-        case .crossTrade:
-            guard let view = message.crossTrade else { return }
+        case .crossTrade(let view):
             shares &+= view.shares
             symbols ^= view.stock.rawValue
             prices &+= UInt64(view.crossPrice)
             matchNumbers &+= view.matchNumber
-        case .noii:
-            guard let view = message.noii else { return }
+        case .noii(let view):
             shares &+= view.pairedShares &+ view.imbalanceShares
             symbols ^= view.stock.rawValue
             prices &+= UInt64(view.nearPrice)
