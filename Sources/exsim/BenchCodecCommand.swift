@@ -17,8 +17,9 @@ struct BenchCodecCommand: ParsableCommand {
             swift_allocObject hook; glibc keeps no malloc call count).
 
             itch: a TotalView-like mix (42% A, 39% D, 8% U, 3.5% E, ...) in \
-            MoldUDP64 packets of up to 1,400 bytes; decoded by validating each \
-            packet, each message as an ITCHMessageView, and reading its typed \
+            MoldUDP64 packets of up to 1,400 bytes; decoded in one pass per \
+            packet by ITCHPacketReader (framing, type and length of each message), \
+            one switch on each ITCHMessageView's kind, and reading its typed \
             fields into a checksum that must match the generator's. Target: \
             at least 100M messages/s. Also the BinaryFILE block stream, \
             encoding, and MoldUDP64 packet building.
@@ -93,7 +94,7 @@ struct BenchCodecCommand: ParsableCommand {
             decoded = CodecITCHWorkload.decodeMoldUDP64(feed, passes: passes)
         }
         let expected = feed.expected.repeated(passes)
-        print("  decode MoldUDP64 → ITCHMessageView → typed fields: \(moldDecode.figures)")
+        print("  decode MoldUDP64 → ITCHPacketReader → typed view (kind) → fields: \(moldDecode.figures)")
         print("    checksum \(hex(decoded.0.digest)) \(decoded.0 == expected && decoded.failures == 0 ? "matches the generator" : "DIFFERS from the generator (\(decoded.failures) failures)")")
         print("    target ≥ 100M/s on one core: \(moldDecode.messagesPerSecond >= 100e6 ? "met" : "not met")")
 
