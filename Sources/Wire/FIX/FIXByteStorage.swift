@@ -35,24 +35,24 @@ public enum FIXChecksum {
     /// The sum of `count` bytes at `start`, modulo 256.
     ///
     /// Adds eight bytes per step in four 16-bit lanes; a lane grows by at
-    /// most 510 per step, so lanes are folded every 128 steps, before one
+    /// most 510 per step, so lanes are added up every 128 steps, before one
     /// could carry into its neighbour.
     @inlinable
     public static func sum(_ start: UnsafeRawPointer, count: Int) -> UInt8 {
         var total: UInt64 = 0
         var index = 0
         let evenMask: UInt64 = 0x00FF_00FF_00FF_00FF
-        while count - index >= 8 {
+        var wordsLeft = count >> 3
+        while wordsLeft > 0 {
             var lanes: UInt64 = 0
-            var steps = 0
-            while steps < 128, count - index >= 8 {
+            let steps = min(wordsLeft, 128)
+            wordsLeft &-= steps
+            for _ in 0..<steps {
                 let word = UInt64(littleEndian: start.loadUnaligned(fromByteOffset: index, as: UInt64.self))
                 lanes &+= (word & evenMask) &+ ((word >> 8) & evenMask)
                 index &+= 8
-                steps &+= 1
             }
-            // The top lane of the product is the sum of the four lanes modulo 2^16.
-            total &+= (lanes &* 0x0001_0001_0001_0001) >> 48
+            total &+= (lanes & 0xFFFF) &+ (lanes >> 16 & 0xFFFF) &+ (lanes >> 32 & 0xFFFF) &+ (lanes >> 48)
         }
         while index < count {
             total &+= UInt64(start.load(fromByteOffset: index, as: UInt8.self))

@@ -127,7 +127,30 @@ public struct FIXParser {
             let fieldStart = index
             var tag: Int32 = 0
             var tagDigits = 0
-            while true {
+            // Tags of one to three digits, nearly all of them, from one word.
+            if end - index >= 4 {
+                let word = UInt32(littleEndian: base.loadUnaligned(fromByteOffset: index, as: UInt32.self))
+                let first = UInt8(truncatingIfNeeded: word) &- 0x31
+                let second = UInt8(truncatingIfNeeded: word >> 8)
+                let third = UInt8(truncatingIfNeeded: word >> 16)
+                if first < 9 {
+                    if second == 0x3D {
+                        tag = Int32(first) &+ 1
+                        tagDigits = 1
+                    } else if second &- 0x30 < 10 {
+                        if third == 0x3D {
+                            tag = (Int32(first) &+ 1) &* 10 &+ Int32(second &- 0x30)
+                            tagDigits = 2
+                        } else if third &- 0x30 < 10, UInt8(truncatingIfNeeded: word >> 24) == 0x3D {
+                            tag = ((Int32(first) &+ 1) &* 10 &+ Int32(second &- 0x30)) &* 10 &+ Int32(third &- 0x30)
+                            tagDigits = 3
+                        }
+                    }
+                }
+                index &+= tagDigits
+            }
+            let tagIsRead = tagDigits > 0
+            while !tagIsRead {
                 guard index < end else { throw .malformedField(offset: fieldStart) }
                 let byte = base.load(fromByteOffset: index, as: UInt8.self)
                 if byte == 0x3D { break }
@@ -217,20 +240,20 @@ public struct FIXMessageView {
         self.fieldCount = fieldCount
     }
 
-    @inlinable
+    @inlinable @inline(__always)
     public func field(at index: Int) -> FIXFieldLocation {
         precondition(index >= 0 && index < fieldCount)
         return fields[index]
     }
 
     /// The tag of field `index`.
-    @inlinable
+    @inlinable @inline(__always)
     public func tag(at index: Int) -> Int32 {
         precondition(index >= 0 && index < fieldCount)
         return fields[index].tag
     }
 
-    @inlinable
+    @inlinable @inline(__always)
     public func value(at index: Int) -> UnsafeRawBufferPointer {
         let field = self.field(at: index)
         return UnsafeRawBufferPointer(start: bytes.baseAddress! + Int(field.valueStart), count: Int(field.valueEnd - field.valueStart))
@@ -238,7 +261,7 @@ public struct FIXMessageView {
 
     /// The value of field `index`, or nil for a negative index (a tag a
     /// one-pass decoder did not find).
-    @inlinable
+    @inlinable @inline(__always)
     public func value(atIndexIfFound index: Int) -> UnsafeRawBufferPointer? {
         index < 0 ? nil : value(at: index)
     }
@@ -281,7 +304,7 @@ public struct FIXMessageView {
         try integer(at: index(of: tag) ?? -1, tag: tag)
     }
 
-    @inlinable
+    @inlinable @inline(__always)
     public func integer(at index: Int, tag: Int) throws(FIXFieldError) -> Int64? {
         guard let text = value(atIndexIfFound: index) else { return nil }
         guard let number = FIXNumberText.integer(text) else { throw .badFormat(tag: tag) }
@@ -293,7 +316,7 @@ public struct FIXMessageView {
         try requiredInteger(at: index(of: tag) ?? -1, tag: tag)
     }
 
-    @inlinable
+    @inlinable @inline(__always)
     public func requiredInteger(at index: Int, tag: Int) throws(FIXFieldError) -> Int64 {
         guard let number = try integer(at: index, tag: tag) else { throw .missing(tag: tag) }
         return number
@@ -304,7 +327,7 @@ public struct FIXMessageView {
         try decimal(at: index(of: tag) ?? -1, tag: tag, impliedDecimals: impliedDecimals)
     }
 
-    @inlinable
+    @inlinable @inline(__always)
     public func decimal(at index: Int, tag: Int, impliedDecimals: Int) throws(FIXFieldError) -> Int64? {
         guard let text = value(atIndexIfFound: index) else { return nil }
         guard let number = FIXNumberText.decimal(text, impliedDecimals: impliedDecimals) else {
@@ -318,7 +341,7 @@ public struct FIXMessageView {
         try requiredDecimal(at: index(of: tag) ?? -1, tag: tag, impliedDecimals: impliedDecimals)
     }
 
-    @inlinable
+    @inlinable @inline(__always)
     public func requiredDecimal(at index: Int, tag: Int, impliedDecimals: Int) throws(FIXFieldError) -> Int64 {
         guard let number = try decimal(at: index, tag: tag, impliedDecimals: impliedDecimals) else {
             throw .missing(tag: tag)
@@ -331,7 +354,7 @@ public struct FIXMessageView {
         try utcTimestampNs(at: index(of: tag) ?? -1, tag: tag)
     }
 
-    @inlinable
+    @inlinable @inline(__always)
     public func utcTimestampNs(at index: Int, tag: Int) throws(FIXFieldError) -> Int64? {
         guard let text = value(atIndexIfFound: index) else { return nil }
         guard let time = FIXUTCTimestamp.parse(text) else { throw .badFormat(tag: tag) }
@@ -343,7 +366,7 @@ public struct FIXMessageView {
         try requiredUTCTimestampNs(at: index(of: tag) ?? -1, tag: tag)
     }
 
-    @inlinable
+    @inlinable @inline(__always)
     public func requiredUTCTimestampNs(at index: Int, tag: Int) throws(FIXFieldError) -> Int64 {
         guard let time = try utcTimestampNs(at: index, tag: tag) else { throw .missing(tag: tag) }
         return time
@@ -355,7 +378,7 @@ public struct FIXMessageView {
         try character(at: index(of: tag) ?? -1, tag: tag)
     }
 
-    @inlinable
+    @inlinable @inline(__always)
     public func character(at index: Int, tag: Int) throws(FIXFieldError) -> UInt8? {
         guard let text = value(atIndexIfFound: index) else { return nil }
         guard text.count == 1 else { throw .badFormat(tag: tag) }
@@ -367,7 +390,7 @@ public struct FIXMessageView {
         try requiredCharacter(at: index(of: tag) ?? -1, tag: tag)
     }
 
-    @inlinable
+    @inlinable @inline(__always)
     public func requiredCharacter(at index: Int, tag: Int) throws(FIXFieldError) -> UInt8 {
         guard let byte = try character(at: index, tag: tag) else { throw .missing(tag: tag) }
         return byte
@@ -390,7 +413,7 @@ public struct FIXMessageView {
         try string(at: index(of: tag) ?? -1, tag: tag)
     }
 
-    @inlinable
+    @inlinable @inline(__always)
     public func string(at index: Int, tag: Int) throws(FIXFieldError) -> FIXString? {
         guard let text = value(atIndexIfFound: index) else { return nil }
         // A parsed value holds no SOH; only its length needs checking.
@@ -403,7 +426,7 @@ public struct FIXMessageView {
         try requiredString(at: index(of: tag) ?? -1, tag: tag)
     }
 
-    @inlinable
+    @inlinable @inline(__always)
     public func requiredString(at index: Int, tag: Int) throws(FIXFieldError) -> FIXString {
         guard let string = try string(at: index, tag: tag) else { throw .missing(tag: tag) }
         return string
@@ -415,7 +438,7 @@ public struct FIXMessageView {
         text(at: index(of: tag) ?? -1)
     }
 
-    @inlinable
+    @inlinable @inline(__always)
     public func text(at index: Int) -> FIXString? {
         guard let text = value(atIndexIfFound: index) else { return nil }
         return FIXString(unchecked: UnsafeRawBufferPointer(rebasing: text.prefix(FIXString.capacity)))

@@ -160,7 +160,7 @@ extension FIXMessageView {
         try requiredEnum(at: index(of: tag) ?? -1, tag: tag, as: type)
     }
 
-    @inlinable
+    @inlinable @inline(__always)
     public func requiredEnum<E: RawRepresentable>(at index: Int, tag: Int, as type: E.Type) throws(FIXFieldError) -> E
     where E.RawValue == UInt8 {
         let byte = try requiredCharacter(at: index, tag: tag)
@@ -175,7 +175,7 @@ extension FIXMessageView {
         try optionalEnum(at: index(of: tag) ?? -1, tag: tag, as: type)
     }
 
-    @inlinable
+    @inlinable @inline(__always)
     public func optionalEnum<E: RawRepresentable>(at index: Int, tag: Int, as type: E.Type) throws(FIXFieldError) -> E?
     where E.RawValue == UInt8 {
         guard let byte = try character(at: index, tag: tag) else { return nil }
@@ -189,7 +189,7 @@ extension FIXMessageView {
         try quantity(at: index(of: tag) ?? -1, tag: tag)
     }
 
-    @inlinable
+    @inlinable @inline(__always)
     public func quantity(at index: Int, tag: Int) throws(FIXFieldError) -> Int64? {
         guard let quantity = try decimal(at: index, tag: tag, impliedDecimals: 0) else { return nil }
         guard quantity >= 0 else { throw .valueOutOfRange(tag: tag) }
@@ -201,7 +201,7 @@ extension FIXMessageView {
         try requiredQuantity(at: index(of: tag) ?? -1, tag: tag)
     }
 
-    @inlinable
+    @inlinable @inline(__always)
     public func requiredQuantity(at index: Int, tag: Int) throws(FIXFieldError) -> Int64 {
         guard let quantity = try quantity(at: index, tag: tag) else { throw .missing(tag: tag) }
         return quantity

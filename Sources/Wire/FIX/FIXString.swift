@@ -42,7 +42,7 @@ public struct FIXString: Hashable, Sendable, CustomStringConvertible, Expressibl
     /// A copy of `bytes`, which must be at most `capacity` long and free of
     /// SOH (a field value the parser delimited is). Copies eight bytes at a
     /// time; the last partial word comes from an overlapping load.
-    @inlinable
+    @inlinable @inline(__always)
     init(unchecked bytes: UnsafeRawBufferPointer) {
         let count = bytes.count
         precondition(count <= FIXString.capacity)
