@@ -89,7 +89,7 @@ public struct FIXParser {
         var position = index
         let ones: UInt64 = 0x0101_0101_0101_0101
         let highs: UInt64 = 0x8080_8080_8080_8080
-        while end - position >= 8 {
+        while end &- position >= 8 {
             let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: position, as: UInt64.self))
             // A zero byte of word ^ SOH: the lowest flagged byte is always a
             // real match (only bytes above a match can be flagged falsely).
@@ -128,7 +128,7 @@ public struct FIXParser {
             var tag: Int32 = 0
             var tagDigits = 0
             // Tags of one to three digits, nearly all of them, from one word.
-            if end - index >= 4 {
+            if end &- index >= 4 {
                 let word = UInt32(littleEndian: base.loadUnaligned(fromByteOffset: index, as: UInt32.self))
                 let first = UInt8(truncatingIfNeeded: word) &- 0x31
                 let second = UInt8(truncatingIfNeeded: word >> 8)
@@ -183,7 +183,9 @@ public struct FIXParser {
                     }
                 }
             }
-            fields[fieldCount] = FIXFieldLocation(tag: tag, valueStart: Int32(valueStart), valueEnd: Int32(index))
+            // Both offsets fit: the message is no longer than Int32.max.
+            fields[fieldCount] = FIXFieldLocation(
+                tag: tag, valueStart: Int32(truncatingIfNeeded: valueStart), valueEnd: Int32(truncatingIfNeeded: index))
             fieldCount &+= 1
             index &+= 1
         }
