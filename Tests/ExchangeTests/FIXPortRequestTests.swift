@@ -186,7 +186,7 @@ struct RawFIXConnection {
 
     @Test func execInstIsReadAsAMultipleValueString() {
         func postOnly(_ text: String) -> Bool {
-            Array(text.utf8).withUnsafeBytes { FIXExecInstReader.participateDontInitiate($0) }
+            Array(text.utf8).withUnsafeBytes { FIXExecInst.contains(FIXExecInst.participateDontInitiate, in: $0) }
         }
         #expect(postOnly("6") && postOnly("1 6") && postOnly("6 G") && postOnly("E 6 1"))
         #expect(!postOnly("") && !postOnly("66") && !postOnly("1") && !postOnly("16 61"))

@@ -38,6 +38,21 @@ struct FIXApplicationMessageTests {
         #expect(FIXText.text(bytes) == FIXText.text(FIXText.message(body, beginString: "FIX.4.2")))
     }
 
+    @Test func execInstTravelsAfterHandlInstInBothOrderRequests() throws {
+        let order = Self.encode(.newOrderSingle(FIXSamples.postOnlyOrder), .fix42)
+        let body = "35=D|49=VENUE|56=CLIENT|34=2|52=20260302-09:30:00.000|11=ORD-0005|21=1|18=6 E|55=MSFT|54=2|60=20260302-09:30:00.500|38=300|40=2|44=410.01|59=1|"
+        #expect(FIXText.text(order) == FIXText.text(FIXText.message(body, beginString: "FIX.4.2")))
+        #expect(FIXSamples.postOnlyOrder.isPostOnly && !FIXSamples.newOrder.isPostOnly)
+        let replace = Self.encode(.orderCancelReplaceRequest(FIXSamples.replace), .fix44)
+        #expect(FIXText.value(replace, 18) == "6")
+        let withoutPostOnly = Self.body("35=D|11=X|21=1|18=1 E|55=AAPL|54=1|60=20260302-09:30:00|38=10|40=1|")
+        guard case .newOrderSingle(let decoded)? = try Self.decode(withoutPostOnly, .fix44) else {
+            Issue.record("not D")
+            return
+        }
+        #expect(decoded.execInst == "1 E" && !decoded.isPostOnly)
+    }
+
     @Test func executionReportDiffersBetweenVersions() {
         let fix42 = Self.encode(.executionReport(FIXSamples.fill), .fix42)
         let fix44 = Self.encode(.executionReport(FIXSamples.fill), .fix44)

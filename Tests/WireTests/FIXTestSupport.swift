@@ -139,13 +139,17 @@ enum FIXSamples {
     static let newOrder = FIXNewOrderSingle(
         clOrdID: "ORD-0001", account: "ACC1", symbol: "AAPL", side: .buy, transactTimeNs: fixTestEpochNs,
         orderQuantity: 100, orderType: .limit, price: 1_012_500, timeInForce: .day)
+    /// Post-only, with ExecInst (18) as a MultipleValueString.
+    static let postOnlyOrder = FIXNewOrderSingle(
+        clOrdID: "ORD-0005", symbol: "MSFT", side: .sell, transactTimeNs: fixTestEpochNs + 500_000_000,
+        orderQuantity: 300, orderType: .limit, price: 4_100_100, timeInForce: .goodTillCancel, execInst: "6 E")
     static let cancel = FIXOrderCancelRequest(
         origClOrdID: "ORD-0001", clOrdID: "ORD-0002", orderID: "V1", symbol: "AAPL", side: .buy,
         transactTimeNs: fixTestEpochNs + 1_000_000, orderQuantity: 100)
     static let replace = FIXOrderCancelReplaceRequest(
         origClOrdID: "ORD-0001", clOrdID: "ORD-0003", orderID: "V1", account: "ACC1", symbol: "AAPL", side: .buy,
         transactTimeNs: fixTestEpochNs + 2_000_000, orderQuantity: 200, orderType: .limit, price: 1_013_000,
-        timeInForce: .goodTillCancel)
+        timeInForce: .goodTillCancel, execInst: "6")
     static let fill = FIXExecutionReport(
         orderID: "V1", clOrdID: "ORD-0001", execID: "E1", execType: .trade, orderStatus: .partiallyFilled,
         symbol: "AAPL", side: .buy, orderQuantity: 100, orderType: .limit, price: 1_012_500, timeInForce: .day,
@@ -164,7 +168,7 @@ enum FIXSamples {
         text: "Unsupported Message Type")
 
     static let all: [FIXApplicationMessage] = [
-        .newOrderSingle(newOrder), .orderCancelRequest(cancel), .orderCancelReplaceRequest(replace),
+        .newOrderSingle(newOrder), .newOrderSingle(postOnlyOrder), .orderCancelRequest(cancel), .orderCancelReplaceRequest(replace),
         .executionReport(fill), .executionReport(rejectReport), .orderCancelReject(cancelReject),
         .businessMessageReject(businessReject),
     ]

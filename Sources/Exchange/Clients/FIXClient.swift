@@ -46,9 +46,13 @@ public struct FIXClient {
 
     let directory: SymbolDirectory
     let symbolNames: [FIXString]
+    /// ExecInst (18) of a post-only order: 6 Participate don't initiate.
+    static let postOnlyExecInst: FIXString = "6"
+
     let clock: FIXSessionClock
     var session: FIXSession
-    var execInstWriter = FIXExecInstWriter()
+    /// The session's output for the call being handled, reused across calls.
+    var sessionOutput = FIXSessionOutput()
     /// Open (or not yet acknowledged) orders by their current ClOrdID; only
     /// looked up, never iterated.
     var orders: [ClientOrderID: OrderRecord] = [:]
@@ -85,7 +89,8 @@ public struct FIXClient {
             return text.withUnsafeBytes { FIXString(bytes: $0)! }
         }
         var events: [OrderEntryClientEvent] = []
-        carryOut(session.start(nowNs: sessionNs), events: &events, output: &output)
+        session.start(nowNs: sessionNs, output: &sessionOutput)
+        carryOut(events: &events, output: &output)
         precondition(events.isEmpty)
     }
 
@@ -110,15 +115,10 @@ public struct FIXClient {
             let message = FIXNewOrderSingle(
                 clOrdID: FIXString(new.clientID), symbol: record.symbol, side: record.side, transactTimeNs: sessionNs,
                 orderQuantity: new.quantity.rawValue, orderType: FIXOrdType(new.type),
-                price: new.type == .limit ? new.price.rawValue : nil, timeInForce: record.timeInForce)
-            var actions = session.sendApplication(.newOrderSingle(message), nowNs: sessionNs)
-            if new.postOnly {
-                for index in actions.indices {
-                    guard case .send(let bytes) = actions[index] else { continue }
-                    actions[index] = .send(execInstWriter.addingParticipateDontInitiate(to: bytes, version: version))
-                }
-            }
-            carryOut(actions, events: &events, output: &output)
+                price: new.type == .limit ? new.price.rawValue : nil, timeInForce: record.timeInForce,
+                execInst: new.postOnly ? Self.postOnlyExecInst : nil)
+            session.sendApplication(.newOrderSingle(message), nowNs: sessionNs, output: &sessionOutput)
+            carryOut(events: &events, output: &output)
 
         case .cancel(let target, let requestID, let newOpenQuantity):
             precondition(newOpenQuantity.rawValue == 0, "a FIX cancel cancels the whole order")
@@ -127,7 +127,8 @@ public struct FIXClient {
                 origClOrdID: FIXString(target), clOrdID: requestID.map { FIXString($0) } ?? takeCancelID(),
                 symbol: record.symbol, side: record.side, transactTimeNs: sessionNs,
                 orderQuantity: record.orderQuantity)
-            carryOut(session.sendApplication(.orderCancelRequest(message), nowNs: sessionNs), events: &events, output: &output)
+            session.sendApplication(.orderCancelRequest(message), nowNs: sessionNs, output: &sessionOutput)
+            carryOut(events: &events, output: &output)
 
         case .replace(let target, let replacementID, let price, let quantity, let includesExecuted):
             let record = orders[target] ?? unknownOrderRecord
@@ -136,8 +137,8 @@ public struct FIXClient {
                 origClOrdID: FIXString(target), clOrdID: FIXString(replacementID), symbol: record.symbol,
                 side: record.side, transactTimeNs: sessionNs, orderQuantity: total, orderType: .limit,
                 price: price.rawValue, timeInForce: record.timeInForce)
-            carryOut(session.sendApplication(.orderCancelReplaceRequest(message), nowNs: sessionNs),
-                     events: &events, output: &output)
+            session.sendApplication(.orderCancelReplaceRequest(message), nowNs: sessionNs, output: &sessionOutput)
+            carryOut(events: &events, output: &output)
         }
         precondition(events.isEmpty)
     }
@@ -147,7 +148,8 @@ public struct FIXClient {
         _ bytes: UnsafeRawBufferPointer, nowNs: Int64, events: inout [OrderEntryClientEvent],
         output: inout ConnectionOutput
     ) {
-        carryOut(session.received(bytes, nowNs: clock.sessionNs(nowNs)), events: &events, output: &output)
+        session.received(bytes, nowNs: clock.sessionNs(nowNs), output: &sessionOutput)
+        carryOut(events: &events, output: &output)
     }
 
     /// The timer armed through `output.timerAtNs` expired. A session that
@@ -155,23 +157,29 @@ public struct FIXClient {
     /// driver learns it from `output.closeReason`.
     public mutating func timerFired(nowNs: Int64, output: inout ConnectionOutput) {
         var events: [OrderEntryClientEvent] = []
-        carryOut(session.timerFired(nowNs: clock.sessionNs(nowNs)), events: &events, output: &output)
+        session.timerFired(nowNs: clock.sessionNs(nowNs), output: &sessionOutput)
+        carryOut(events: &events, output: &output)
     }
 
     /// Sends Logout; the connection closes when the venue answers.
     public mutating func logout(nowNs: Int64, output: inout ConnectionOutput) {
         var events: [OrderEntryClientEvent] = []
-        carryOut(session.logout(nowNs: clock.sessionNs(nowNs)), events: &events, output: &output)
+        session.logout(nowNs: clock.sessionNs(nowNs), output: &sessionOutput)
+        carryOut(events: &events, output: &output)
     }
 
     // MARK: Session actions
 
-    mutating func carryOut(
-        _ actions: [FIXSession.Action], events: inout [OrderEntryClientEvent], output: inout ConnectionOutput
-    ) {
-        for action in actions {
+    /// Carries out `sessionOutput` (the messages first, as the session
+    /// already numbered them) and empties it.
+    mutating func carryOut(events: inout [OrderEntryClientEvent], output: inout ConnectionOutput) {
+        let firstByte = output.bytes.count
+        output.bytes.append(contentsOf: sessionOutput.bytes)
+        for start in sessionOutput.messageStarts { output.messageStarts.append(firstByte + start) }
+        for action in sessionOutput.actions {
             switch action {
             case .send(let bytes):
+                // Not produced by the output form of the session's calls.
                 output.appendMessage(bytes)
             case .established:
                 events.append(.loggedIn)
@@ -185,6 +193,7 @@ public struct FIXClient {
                 events.append(.disconnected(reason: text))
             }
         }
+        sessionOutput.removeAll()
     }
 
     // MARK: Venue messages

@@ -93,7 +93,8 @@ public struct FIXPort {
     let clock: FIXSessionClock
     var session: FIXSession
     var registry = FIXLogonRegistry()
-    var execInstReader: FIXExecInstReader
+    /// The session's output for the input being handled, reused across inputs.
+    var sessionOutput = FIXSessionOutput()
     var nextExecID: UInt64 = 1
     /// When a connection that has not logged on is closed, in driver time.
     var logonDeadlineNs: Int64? = nil
@@ -113,9 +114,6 @@ public struct FIXPort {
         symbolNames = directory.names.map { FIXString($0) }
         clock = FIXSessionClock(startOfDayOffsetNs: startOfDayOffsetNs)
         session = FIXSession(configuration: configuration)
-        execInstReader = FIXExecInstReader(
-            maximumMessageBytes: configuration.maximumMessageBytes,
-            capacity: configuration.inboundQueueCapacityMessages + 1)
     }
 
     /// Whether the client has logged on and the session has not ended.
@@ -136,11 +134,9 @@ public struct FIXPort {
         _ bytes: UnsafeRawBufferPointer, nowNs: Int64, requests: inout [OrderEntryRequest],
         output: inout ConnectionOutput
     ) {
-        execInstReader.scan(bytes)
         inputSessionNs = clock.sessionNs(nowNs)
-        let actions = session.received(bytes, nowNs: inputSessionNs, registry: &registry)
-        carryOut(actions, requests: &requests, output: &output)
-        execInstReader.forget(below: session.nextExpectedMsgSeqNum)
+        session.received(bytes, nowNs: inputSessionNs, registry: &registry, output: &sessionOutput)
+        carryOut(requests: &requests, output: &output)
         if session.isLoggedOn { logonDeadlineNs = nil }
         sendPendingRefusals(nowNs: nowNs, output: &output)
     }
@@ -149,7 +145,8 @@ public struct FIXPort {
     public mutating func send(_ report: OrderEntryReport, nowNs: Int64, output: inout ConnectionOutput) {
         let message = encode(report, transactTimeNs: clock.sessionNs(nowNs))
         var requests: [OrderEntryRequest] = []
-        carryOut(session.sendApplication(message, nowNs: clock.sessionNs(nowNs)), requests: &requests, output: &output)
+        session.sendApplication(message, nowNs: clock.sessionNs(nowNs), output: &sessionOutput)
+        carryOut(requests: &requests, output: &output)
         precondition(requests.isEmpty)
     }
 
@@ -164,7 +161,8 @@ public struct FIXPort {
             output.timerAtNs = deadline
         }
         var requests: [OrderEntryRequest] = []
-        carryOut(session.timerFired(nowNs: clock.sessionNs(nowNs)), requests: &requests, output: &output)
+        session.timerFired(nowNs: clock.sessionNs(nowNs), output: &sessionOutput)
+        carryOut(requests: &requests, output: &output)
         precondition(requests.isEmpty)
     }
 
@@ -172,31 +170,37 @@ public struct FIXPort {
     /// after the session's logout timeout).
     public mutating func endOfDay(nowNs: Int64, output: inout ConnectionOutput) {
         var requests: [OrderEntryRequest] = []
-        carryOut(session.logout(text: "End of day", nowNs: clock.sessionNs(nowNs)), requests: &requests, output: &output)
+        session.logout(text: "End of day", nowNs: clock.sessionNs(nowNs), output: &sessionOutput)
+        carryOut(requests: &requests, output: &output)
         precondition(requests.isEmpty)
     }
 
     // MARK: Session actions
 
-    mutating func carryOut(
-        _ actions: [FIXSession.Action], requests: inout [OrderEntryRequest], output: inout ConnectionOutput
-    ) {
-        for action in actions {
+    /// Carries out `sessionOutput` (the messages first, as the session
+    /// already numbered them) and empties it.
+    mutating func carryOut(requests: inout [OrderEntryRequest], output: inout ConnectionOutput) {
+        let firstByte = output.bytes.count
+        output.bytes.append(contentsOf: sessionOutput.bytes)
+        for start in sessionOutput.messageStarts { output.messageStarts.append(firstByte + start) }
+        for action in sessionOutput.actions {
             switch action {
             case .send(let bytes):
+                // Not produced by the output form of the session's calls.
                 output.appendMessage(bytes)
             case .established:
                 logonDeadlineNs = nil
-            case .deliver(let message, let msgSeqNum, _):
+            case .deliver(let message, _, _):
                 // A possible duplicate is handled like any request: the desk
                 // refuses a ClOrdID it has already seen.
-                decode(message, msgSeqNum: msgSeqNum, requests: &requests)
+                decode(message, requests: &requests)
             case .armTimer(let atNs):
                 output.timerAtNs = clock.driverNs(atNs)
             case .disconnect(let reason):
                 output.closeReason = "FIX session: \(reason)"
             }
         }
+        sessionOutput.removeAll()
     }
 
     mutating func sendPendingRefusals(nowNs: Int64, output: inout ConnectionOutput) {
@@ -205,18 +209,18 @@ public struct FIXPort {
         pendingRefusals.removeAll(keepingCapacity: true)
         var requests: [OrderEntryRequest] = []
         for refusal in refusals {
-            carryOut(session.sendApplication(refusal, nowNs: clock.sessionNs(nowNs)), requests: &requests, output: &output)
+            session.sendApplication(refusal, nowNs: clock.sessionNs(nowNs), output: &sessionOutput)
+            carryOut(requests: &requests, output: &output)
         }
         precondition(requests.isEmpty)
     }
 
     // MARK: Requests
 
-    mutating func decode(_ message: FIXApplicationMessage, msgSeqNum: Int64, requests: inout [OrderEntryRequest]) {
+    mutating func decode(_ message: FIXApplicationMessage, requests: inout [OrderEntryRequest]) {
         switch message {
         case .newOrderSingle(let order):
-            let postOnly = execInstReader.takePostOnly(msgSeqNum: msgSeqNum)
-            if let request = newOrderRequest(order, postOnly: postOnly) { requests.append(.new(request)) }
+            if let request = newOrderRequest(order, postOnly: order.isPostOnly) { requests.append(.new(request)) }
         case .orderCancelRequest(let cancel):
             guard let target = ClientOrderID(cancel.origClOrdID) else {
                 refuseCancel(clOrdID: cancel.clOrdID, origClOrdID: cancel.origClOrdID, isReplace: false,

@@ -156,9 +156,10 @@ public enum FIXDictionary {
         let type = view.msgType
         var sawBody = false
         var partyEntries = 0
+        var noPartyIDsIndex = -1
         // The trailer (10) is the last field and not part of the check.
         for index in 0..<(view.fieldCount - 1) {
-            let tag = Int(view.field(at: index).tag)
+            let tag = Int(view.fields[index].tag)
             if isHeaderOrTrailerTag(tag) {
                 if sawBody { throw .headerFieldInBody(tag: tag) }
                 continue
@@ -166,8 +167,9 @@ public enum FIXDictionary {
             sawBody = true
             guard isBodyTag(tag, of: type, version: version) else { throw .notDefinedForMsgType(tag: tag) }
             if tag == FIXTag.partyID { partyEntries += 1 }
+            if tag == FIXTag.noPartyIDs, noPartyIDsIndex < 0 { noPartyIDsIndex = index }
         }
-        if let declared = try view.integer(FIXTag.noPartyIDs) {
+        if let declared = try view.integer(at: noPartyIDsIndex, tag: FIXTag.noPartyIDs) {
             guard declared == Int64(partyEntries) else { throw .groupCountMismatch(tag: FIXTag.noPartyIDs) }
         } else if partyEntries > 0 {
             throw .groupCountMismatch(tag: FIXTag.noPartyIDs)

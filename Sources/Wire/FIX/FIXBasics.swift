@@ -43,6 +43,7 @@ public enum FIXTag {
     public static let cumQty = 14
     public static let endSeqNo = 16
     public static let execID = 17
+    public static let execInst = 18
     public static let execTransType = 20
     public static let handlInst = 21
     public static let lastPx = 31

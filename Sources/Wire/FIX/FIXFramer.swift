@@ -37,15 +37,17 @@ public struct FIXFramer {
     /// The default bound on one message, header and trailer included.
     public static let defaultMaximumMessageBytes = 16 * 1024
     /// `FIXT.1.1` and `FIX.4.4` are 7 or 8 bytes; anything past 16 is not a version.
-    static let maximumBeginStringBytes = 16
+    @usableFromInline static let maximumBeginStringBytes = 16
     /// `10=ccc<SOH>`.
-    static let trailerBytes = 7
+    @usableFromInline static let trailerBytes = 7
 
     public let maximumMessageBytes: Int
     @usableFromInline var buffer: [UInt8] = []
     @usableFromInline var readIndex = 0
+    @usableFromInline var skippedBytes = 0
+
     /// Bytes skipped while looking for a BeginString, over the framer's life.
-    public private(set) var skippedGarbageBytes = 0
+    public var skippedGarbageBytes: Int { skippedBytes }
 
     public init(maximumMessageBytes: Int = FIXFramer.defaultMaximumMessageBytes) {
         precondition(maximumMessageBytes >= 64)
@@ -66,6 +68,7 @@ public struct FIXFramer {
     }
 
     /// Calls `body` with the bytes of a frame returned by `nextFrame`.
+    @inlinable
     public func withBytes<R>(of range: Range<Int>, _ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
         precondition(range.upperBound <= buffer.count)
         return try buffer.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[range])) }
@@ -79,13 +82,15 @@ public struct FIXFramer {
     }
 
     /// The next complete or garbled message, or nil when more bytes are needed.
+    @inlinable
     public mutating func nextFrame() -> FIXFrame? {
         let frame = buffer.withUnsafeBytes { scan($0) }
         precondition(readIndex <= buffer.count)
         return frame
     }
 
-    private mutating func scan(_ bytes: UnsafeRawBufferPointer) -> FIXFrame? {
+    @inlinable
+    mutating func scan(_ bytes: UnsafeRawBufferPointer) -> FIXFrame? {
         let end = bytes.count
         // Find "8=FIX".
         var start = readIndex
@@ -93,7 +98,7 @@ public struct FIXFramer {
             if start + 5 > end {
                 // Keep a possible partial "8=FI" for the next chunk.
                 let keep = min(end - readIndex, 4)
-                skippedGarbageBytes += end - keep - readIndex
+                skippedBytes += end - keep - readIndex
                 readIndex = end - keep
                 return nil
             }
@@ -103,7 +108,7 @@ public struct FIXFramer {
             }
             start += 1
         }
-        skippedGarbageBytes += start - readIndex
+        skippedBytes += start - readIndex
         readIndex = start
         // BeginString value up to SOH.
         var index = start + 2
@@ -158,9 +163,7 @@ public struct FIXFramer {
             return .garbled(.wrongBodyLength)
         }
         readIndex = messageEnd
-        var sum: UInt32 = 0
-        for offset in start..<bodyEnd { sum &+= UInt32(bytes[offset]) }
-        let computed = UInt8(truncatingIfNeeded: sum % 256)
+        let computed = FIXChecksum.sum(bytes.baseAddress! + start, count: bodyEnd - start)
         let received = Int(bytes[bodyEnd + 3] - 0x30) * 100 + Int(bytes[bodyEnd + 4] - 0x30) * 10
             + Int(bytes[bodyEnd + 5] - 0x30)
         guard received == Int(computed) else { return .garbled(.badChecksum(computed: computed)) }

@@ -157,7 +157,13 @@ extension FIXMessageView {
     @inlinable
     public func requiredEnum<E: RawRepresentable>(_ tag: Int, as type: E.Type) throws(FIXFieldError) -> E
     where E.RawValue == UInt8 {
-        let byte = try requiredCharacter(tag)
+        try requiredEnum(at: index(of: tag) ?? -1, tag: tag, as: type)
+    }
+
+    @inlinable @inline(__always)
+    public func requiredEnum<E: RawRepresentable>(at index: Int, tag: Int, as type: E.Type) throws(FIXFieldError) -> E
+    where E.RawValue == UInt8 {
+        let byte = try requiredCharacter(at: index, tag: tag)
         guard let value = E(rawValue: byte) else { throw .valueOutOfRange(tag: tag) }
         return value
     }
@@ -166,7 +172,13 @@ extension FIXMessageView {
     @inlinable
     public func optionalEnum<E: RawRepresentable>(_ tag: Int, as type: E.Type) throws(FIXFieldError) -> E?
     where E.RawValue == UInt8 {
-        guard let byte = try character(tag) else { return nil }
+        try optionalEnum(at: index(of: tag) ?? -1, tag: tag, as: type)
+    }
+
+    @inlinable @inline(__always)
+    public func optionalEnum<E: RawRepresentable>(at index: Int, tag: Int, as type: E.Type) throws(FIXFieldError) -> E?
+    where E.RawValue == UInt8 {
+        guard let byte = try character(at: index, tag: tag) else { return nil }
         guard let value = E(rawValue: byte) else { throw .valueOutOfRange(tag: tag) }
         return value
     }
@@ -174,14 +186,47 @@ extension FIXMessageView {
     /// A whole-number Qty; FIX 4.4 Qty may carry a zero fraction (`100.0`).
     @inlinable
     public func quantity(_ tag: Int) throws(FIXFieldError) -> Int64? {
-        guard let quantity = try decimal(tag, impliedDecimals: 0) else { return nil }
+        try quantity(at: index(of: tag) ?? -1, tag: tag)
+    }
+
+    @inlinable @inline(__always)
+    public func quantity(at index: Int, tag: Int) throws(FIXFieldError) -> Int64? {
+        guard let quantity = try decimal(at: index, tag: tag, impliedDecimals: 0) else { return nil }
         guard quantity >= 0 else { throw .valueOutOfRange(tag: tag) }
         return quantity
     }
 
     @inlinable
     public func requiredQuantity(_ tag: Int) throws(FIXFieldError) -> Int64 {
-        guard let quantity = try quantity(tag) else { throw .missing(tag: tag) }
+        try requiredQuantity(at: index(of: tag) ?? -1, tag: tag)
+    }
+
+    @inlinable @inline(__always)
+    public func requiredQuantity(at index: Int, tag: Int) throws(FIXFieldError) -> Int64 {
+        guard let quantity = try quantity(at: index, tag: tag) else { throw .missing(tag: tag) }
         return quantity
+    }
+}
+
+/// ExecInst (18): a MultipleValueString of space-separated instructions.
+public enum FIXExecInst {
+    /// `6` Participate don't initiate: FIX's post-only instruction.
+    public static let participateDontInitiate: UInt8 = 0x36
+
+    /// Whether the space-separated `value` lists the one-character `instruction`.
+    @inlinable
+    public static func contains(_ instruction: UInt8, in value: UnsafeRawBufferPointer) -> Bool {
+        var tokenStart = 0
+        for index in 0...value.count where index == value.count || value[index] == 0x20 {
+            if index - tokenStart == 1, value[tokenStart] == instruction { return true }
+            tokenStart = index + 1
+        }
+        return false
+    }
+
+    /// Whether `value` lists `instruction`.
+    @inlinable
+    public static func contains(_ instruction: UInt8, in value: FIXString) -> Bool {
+        value.withBytes { contains(instruction, in: $0) }
     }
 }

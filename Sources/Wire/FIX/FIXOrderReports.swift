@@ -87,36 +87,68 @@ public struct FIXExecutionReport: FIXApplicationMessageCoding, Equatable {
         if let text, !text.isEmpty { writer.append(tag: FIXTag.text, string: text) }
     }
 
+    /// Reads the body in one pass over the fields, then checks the values
+    /// in a fixed order.
     @inlinable
     public init(decoding view: FIXMessageView, version: FIXVersion, priceDecimals: Int) throws(FIXFieldError) {
-        orderID = try view.requiredString(FIXTag.orderID)
-        clOrdID = try view.string(FIXTag.clOrdID)
-        origClOrdID = try view.string(FIXTag.origClOrdID)
-        execID = try view.requiredString(FIXTag.execID)
+        var orderIDAt = -1, clOrdIDAt = -1, origClOrdIDAt = -1, execIDAt = -1, execTransTypeAt = -1, execTypeAt = -1
+        var ordStatusAt = -1, ordRejReasonAt = -1, symbolAt = -1, sideAt = -1, orderQtyAt = -1, ordTypeAt = -1
+        var priceAt = -1, timeInForceAt = -1, lastQtyAt = -1, lastPxAt = -1, leavesQtyAt = -1, cumQtyAt = -1
+        var avgPxAt = -1, transactTimeAt = -1, textAt = -1
+        for index in 0..<view.fieldCount {
+            switch view.fields[index].tag {
+            case 37: if orderIDAt < 0 { orderIDAt = index }
+            case 11: if clOrdIDAt < 0 { clOrdIDAt = index }
+            case 41: if origClOrdIDAt < 0 { origClOrdIDAt = index }
+            case 17: if execIDAt < 0 { execIDAt = index }
+            case 20: if execTransTypeAt < 0 { execTransTypeAt = index }
+            case 150: if execTypeAt < 0 { execTypeAt = index }
+            case 39: if ordStatusAt < 0 { ordStatusAt = index }
+            case 103: if ordRejReasonAt < 0 { ordRejReasonAt = index }
+            case 55: if symbolAt < 0 { symbolAt = index }
+            case 54: if sideAt < 0 { sideAt = index }
+            case 38: if orderQtyAt < 0 { orderQtyAt = index }
+            case 40: if ordTypeAt < 0 { ordTypeAt = index }
+            case 44: if priceAt < 0 { priceAt = index }
+            case 59: if timeInForceAt < 0 { timeInForceAt = index }
+            case 32: if lastQtyAt < 0 { lastQtyAt = index }
+            case 31: if lastPxAt < 0 { lastPxAt = index }
+            case 151: if leavesQtyAt < 0 { leavesQtyAt = index }
+            case 14: if cumQtyAt < 0 { cumQtyAt = index }
+            case 6: if avgPxAt < 0 { avgPxAt = index }
+            case 60: if transactTimeAt < 0 { transactTimeAt = index }
+            case 58: if textAt < 0 { textAt = index }
+            default: break
+            }
+        }
+        orderID = try view.requiredString(at: orderIDAt, tag: FIXTag.orderID)
+        clOrdID = try view.string(at: clOrdIDAt, tag: FIXTag.clOrdID)
+        origClOrdID = try view.string(at: origClOrdIDAt, tag: FIXTag.origClOrdID)
+        execID = try view.requiredString(at: execIDAt, tag: FIXTag.execID)
         if version == .fix42 {
-            let transType = try view.requiredCharacter(FIXTag.execTransType)
+            let transType = try view.requiredCharacter(at: execTransTypeAt, tag: FIXTag.execTransType)
             guard transType >= 0x30 && transType <= 0x33 else { throw .valueOutOfRange(tag: FIXTag.execTransType) }
         }
-        let execTypeByte = try view.requiredCharacter(FIXTag.execType)
+        let execTypeByte = try view.requiredCharacter(at: execTypeAt, tag: FIXTag.execType)
         guard let execType = FIXExecType(wireValue: execTypeByte, version) else {
             throw .valueOutOfRange(tag: FIXTag.execType)
         }
         self.execType = execType
-        orderStatus = try view.requiredEnum(FIXTag.ordStatus, as: FIXOrdStatus.self)
-        orderRejectReason = try view.integer(FIXTag.ordRejReason)
-        symbol = try view.requiredString(FIXTag.symbol)
-        side = try view.requiredEnum(FIXTag.side, as: FIXSide.self)
-        orderQuantity = try view.quantity(FIXTag.orderQty)
-        orderType = try view.optionalEnum(FIXTag.ordType, as: FIXOrdType.self)
-        price = try view.decimal(FIXTag.price, impliedDecimals: priceDecimals)
-        timeInForce = try view.optionalEnum(FIXTag.timeInForce, as: FIXTimeInForce.self)
-        lastQuantity = try view.quantity(FIXTag.lastQty)
-        lastPrice = try view.decimal(FIXTag.lastPx, impliedDecimals: priceDecimals)
-        leavesQuantity = try view.requiredQuantity(FIXTag.leavesQty)
-        cumulativeQuantity = try view.requiredQuantity(FIXTag.cumQty)
-        averagePrice = try view.requiredDecimal(FIXTag.avgPx, impliedDecimals: priceDecimals)
-        transactTimeNs = try view.utcTimestampNs(FIXTag.transactTime)
-        text = view.text(FIXTag.text)
+        orderStatus = try view.requiredEnum(at: ordStatusAt, tag: FIXTag.ordStatus, as: FIXOrdStatus.self)
+        orderRejectReason = try view.integer(at: ordRejReasonAt, tag: FIXTag.ordRejReason)
+        symbol = try view.requiredString(at: symbolAt, tag: FIXTag.symbol)
+        side = try view.requiredEnum(at: sideAt, tag: FIXTag.side, as: FIXSide.self)
+        orderQuantity = try view.quantity(at: orderQtyAt, tag: FIXTag.orderQty)
+        orderType = try view.optionalEnum(at: ordTypeAt, tag: FIXTag.ordType, as: FIXOrdType.self)
+        price = try view.decimal(at: priceAt, tag: FIXTag.price, impliedDecimals: priceDecimals)
+        timeInForce = try view.optionalEnum(at: timeInForceAt, tag: FIXTag.timeInForce, as: FIXTimeInForce.self)
+        lastQuantity = try view.quantity(at: lastQtyAt, tag: FIXTag.lastQty)
+        lastPrice = try view.decimal(at: lastPxAt, tag: FIXTag.lastPx, impliedDecimals: priceDecimals)
+        leavesQuantity = try view.requiredQuantity(at: leavesQtyAt, tag: FIXTag.leavesQty)
+        cumulativeQuantity = try view.requiredQuantity(at: cumQtyAt, tag: FIXTag.cumQty)
+        averagePrice = try view.requiredDecimal(at: avgPxAt, tag: FIXTag.avgPx, impliedDecimals: priceDecimals)
+        transactTimeNs = try view.utcTimestampNs(at: transactTimeAt, tag: FIXTag.transactTime)
+        text = view.text(at: textAt)
         if execType == .trade {
             if lastQuantity == nil { throw .missing(tag: FIXTag.lastQty) }
             if lastPrice == nil { throw .missing(tag: FIXTag.lastPx) }
@@ -167,14 +199,29 @@ public struct FIXOrderCancelReject: FIXApplicationMessageCoding, Equatable {
 
     @inlinable
     public init(decoding view: FIXMessageView, version: FIXVersion, priceDecimals: Int) throws(FIXFieldError) {
-        orderID = try view.requiredString(FIXTag.orderID)
-        clOrdID = try view.requiredString(FIXTag.clOrdID)
-        origClOrdID = try view.requiredString(FIXTag.origClOrdID)
-        orderStatus = try view.requiredEnum(FIXTag.ordStatus, as: FIXOrdStatus.self)
-        transactTimeNs = try view.utcTimestampNs(FIXTag.transactTime)
-        responseTo = try view.requiredEnum(FIXTag.cxlRejResponseTo, as: FIXCxlRejResponseTo.self)
-        cancelRejectReason = try view.integer(FIXTag.cxlRejReason)
-        text = view.text(FIXTag.text)
+        var orderIDAt = -1, clOrdIDAt = -1, origClOrdIDAt = -1, ordStatusAt = -1, transactTimeAt = -1
+        var responseToAt = -1, cxlRejReasonAt = -1, textAt = -1
+        for index in 0..<view.fieldCount {
+            switch view.fields[index].tag {
+            case 37: if orderIDAt < 0 { orderIDAt = index }
+            case 11: if clOrdIDAt < 0 { clOrdIDAt = index }
+            case 41: if origClOrdIDAt < 0 { origClOrdIDAt = index }
+            case 39: if ordStatusAt < 0 { ordStatusAt = index }
+            case 60: if transactTimeAt < 0 { transactTimeAt = index }
+            case 434: if responseToAt < 0 { responseToAt = index }
+            case 102: if cxlRejReasonAt < 0 { cxlRejReasonAt = index }
+            case 58: if textAt < 0 { textAt = index }
+            default: break
+            }
+        }
+        orderID = try view.requiredString(at: orderIDAt, tag: FIXTag.orderID)
+        clOrdID = try view.requiredString(at: clOrdIDAt, tag: FIXTag.clOrdID)
+        origClOrdID = try view.requiredString(at: origClOrdIDAt, tag: FIXTag.origClOrdID)
+        orderStatus = try view.requiredEnum(at: ordStatusAt, tag: FIXTag.ordStatus, as: FIXOrdStatus.self)
+        transactTimeNs = try view.utcTimestampNs(at: transactTimeAt, tag: FIXTag.transactTime)
+        responseTo = try view.requiredEnum(at: responseToAt, tag: FIXTag.cxlRejResponseTo, as: FIXCxlRejResponseTo.self)
+        cancelRejectReason = try view.integer(at: cxlRejReasonAt, tag: FIXTag.cxlRejReason)
+        text = view.text(at: textAt)
     }
 }
 

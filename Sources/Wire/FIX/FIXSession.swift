@@ -6,7 +6,10 @@
 ///
 /// Feed it stream bytes with `received(_:nowNs:)`, timer expiries with
 /// `timerFired(nowNs:)`, and outbound traffic with `sendApplication` and
-/// `logout`; carry out the returned actions in order.
+/// `logout`; carry out the returned actions in order. Each entry point also
+/// comes in a form that appends to a caller's `FIXSessionOutput` instead of
+/// returning an array, which allocates nothing per message once the
+/// buffers have grown.
 public struct FIXSession {
     /// What the driver must do, in order.
     public enum Action: Equatable {
@@ -59,7 +62,9 @@ public struct FIXSession {
     private var writer = FIXMessageWriter()
     private var store: FIXOutboundStore
     private var inboundScratch: [UInt8] = []
-    private var actions: [Action] = []
+    /// What the current input produced: the caller's output, swapped in for
+    /// the duration of one call.
+    private var pending = FIXSessionOutput()
     /// The venue's registry, lent to the session for the duration of one `received` call.
     private var logonRegistry = FIXLogonRegistry()
     /// Whether this session claimed its CompID pair in a `FIXLogonRegistry`.
@@ -86,6 +91,15 @@ public struct FIXSession {
 
     /// Initiator: sends the Logon.
     public mutating func start(nowNs: Int64) -> [Action] {
+        var output = FIXSessionOutput()
+        start(nowNs: nowNs, output: &output)
+        return output.interleavedActions
+    }
+
+    /// Initiator: sends the Logon (into `output`).
+    public mutating func start(nowNs: Int64, output: inout FIXSessionOutput) {
+        swap(&pending, &output)
+        defer { swap(&pending, &output) }
         precondition(configuration.role == .initiator, "only an initiator starts a session")
         precondition(state == .awaitingLogon, "start once")
         beginOutbound(.logon, nowNs: nowNs)
@@ -96,7 +110,7 @@ public struct FIXSession {
         finishOutbound(nowNs: nowNs)
         state = .logonSent(deadlineNs: nowNs + configuration.logonTimeoutNs)
         lastReceivedNs = nowNs
-        return takeActions(nowNs: nowNs)
+        finishInput(nowNs: nowNs)
     }
 
     /// Bytes from the connection, in any chunking. An acceptor checks a
@@ -105,14 +119,33 @@ public struct FIXSession {
     public mutating func received(
         _ chunk: UnsafeRawBufferPointer, nowNs: Int64, registry: inout FIXLogonRegistry
     ) -> [Action] {
-        swap(&registry, &logonRegistry)
-        defer { swap(&registry, &logonRegistry) }
-        return received(chunk, nowNs: nowNs)
+        var output = FIXSessionOutput()
+        received(chunk, nowNs: nowNs, registry: &registry, output: &output)
+        return output.interleavedActions
     }
 
     /// Bytes from the connection, in any chunking.
     public mutating func received(_ chunk: UnsafeRawBufferPointer, nowNs: Int64) -> [Action] {
-        guard state != .disconnected else { return [] }
+        var output = FIXSessionOutput()
+        received(chunk, nowNs: nowNs, output: &output)
+        return output.interleavedActions
+    }
+
+    /// Bytes from the connection (into `output`), checking a Logon against
+    /// `registry` as `received(_:nowNs:registry:)` does.
+    public mutating func received(
+        _ chunk: UnsafeRawBufferPointer, nowNs: Int64, registry: inout FIXLogonRegistry, output: inout FIXSessionOutput
+    ) {
+        swap(&registry, &logonRegistry)
+        defer { swap(&registry, &logonRegistry) }
+        received(chunk, nowNs: nowNs, output: &output)
+    }
+
+    /// Bytes from the connection, in any chunking (into `output`).
+    public mutating func received(_ chunk: UnsafeRawBufferPointer, nowNs: Int64, output: inout FIXSessionOutput) {
+        guard state != .disconnected else { return }
+        swap(&pending, &output)
+        defer { swap(&pending, &output) }
         framer.append(chunk)
         while state != .disconnected, let frame = framer.nextFrame() {
             switch frame {
@@ -126,11 +159,20 @@ public struct FIXSession {
                 message.withUnsafeBytes { process($0, nowNs: nowNs) }
             }
         }
-        return takeActions(nowNs: nowNs)
+        finishInput(nowNs: nowNs)
     }
 
     /// The timer armed by `.armTimer` expired (or any earlier wake-up).
     public mutating func timerFired(nowNs: Int64) -> [Action] {
+        var output = FIXSessionOutput()
+        timerFired(nowNs: nowNs, output: &output)
+        return output.interleavedActions
+    }
+
+    /// The timer expired (into `output`).
+    public mutating func timerFired(nowNs: Int64, output: inout FIXSessionOutput) {
+        swap(&pending, &output)
+        defer { swap(&pending, &output) }
         armedTimerNs = nil
         switch state {
         case .awaitingLogon, .disconnected:
@@ -159,12 +201,21 @@ public struct FIXSession {
                 finishOutbound(nowNs: nowNs)
             }
         }
-        return takeActions(nowNs: nowNs)
+        finishInput(nowNs: nowNs)
     }
 
     /// Sends an application message (stored for resends). Ignored unless logged on.
     public mutating func sendApplication(_ message: FIXApplicationMessage, nowNs: Int64) -> [Action] {
-        guard state == .active else { return [] }
+        var output = FIXSessionOutput()
+        sendApplication(message, nowNs: nowNs, output: &output)
+        return output.interleavedActions
+    }
+
+    /// Sends an application message (into `output`). Ignored unless logged on.
+    public mutating func sendApplication(_ message: FIXApplicationMessage, nowNs: Int64, output: inout FIXSessionOutput) {
+        guard state == .active else { return }
+        swap(&pending, &output)
+        defer { swap(&pending, &output) }
         let msgSeqNum = nextOutgoingMsgSeqNum
         beginOutbound(message.msgType, nowNs: nowNs)
         let bodyStart = writer.bodyByteCount
@@ -181,16 +232,25 @@ public struct FIXSession {
                 body: UnsafeRawBufferPointer(rebasing: bytes[start..<end])
             )
         }
-        return takeActions(nowNs: nowNs)
+        finishInput(nowNs: nowNs)
     }
 
     /// Starts the Logout exchange.
     public mutating func logout(text: String? = nil, nowNs: Int64) -> [Action] {
+        var output = FIXSessionOutput()
+        logout(text: text, nowNs: nowNs, output: &output)
+        return output.interleavedActions
+    }
+
+    /// Starts the Logout exchange (into `output`).
+    public mutating func logout(text: String? = nil, nowNs: Int64, output: inout FIXSessionOutput) {
+        swap(&pending, &output)
+        defer { swap(&pending, &output) }
         if state == .active {
             sendLogout(text: text, nowNs: nowNs)
             state = .logoutSent(deadlineNs: nowNs + configuration.logoutTimeoutNs)
         }
-        return takeActions(nowNs: nowNs)
+        finishInput(nowNs: nowNs)
     }
 
     // MARK: - Inbound processing
@@ -411,7 +471,7 @@ public struct FIXSession {
             if let message = try FIXApplicationMessage.decode(
                 view, version: version, priceDecimals: configuration.priceDecimals)
             {
-                actions.append(.deliver(message, msgSeqNum: msgSeqNum, possibleDuplicate: possDup))
+                pending.append(.deliver(message, msgSeqNum: msgSeqNum, possibleDuplicate: possDup))
             }
         } catch {
             let (reason, text): (Int, StaticString) =
@@ -470,7 +530,7 @@ public struct FIXSession {
         if resetRequested { writer.append(tag: FIXTag.resetSeqNumFlag, character: 0x59) }
         finishOutbound(nowNs: nowNs)
         state = .active
-        actions.append(.established)
+        pending.append(.established)
         enterSequence(msgSeqNum: msgSeqNum, nowNs: nowNs)
     }
 
@@ -487,7 +547,7 @@ public struct FIXSession {
             return
         }
         state = .active
-        actions.append(.established)
+        pending.append(.established)
         enterSequence(msgSeqNum: msgSeqNum, nowNs: nowNs)
     }
 
@@ -616,6 +676,10 @@ public struct FIXSession {
     }
 
     /// Processes queued messages that have become next in sequence.
+    ///
+    /// Parsing a queued message reuses the parser, which invalidates the
+    /// view of the message being handled: callers read nothing from their
+    /// view after draining.
     private mutating func drainQueue(nowNs: Int64) {
         while let first = queue.first, first.msgSeqNum <= nextExpectedMsgSeqNum, state != .disconnected {
             queue.removeFirst()
@@ -643,7 +707,7 @@ public struct FIXSession {
 
     private mutating func finishOutbound(nowNs: Int64) {
         writer.finish(configuration.version)
-        actions.append(.send(Array(writer.messageBytes)))
+        writer.withMessageBytes { pending.appendMessage($0) }
         lastSentNs = nowNs
     }
 
@@ -691,7 +755,7 @@ public struct FIXSession {
         guard state != .disconnected else { return }
         state = .disconnected
         queue.removeAll()
-        actions.append(.disconnect(reason))
+        pending.append(.disconnect(reason))
     }
 
     // MARK: - Timer
@@ -711,15 +775,12 @@ public struct FIXSession {
         }
     }
 
-    private mutating func takeActions(nowNs: Int64) -> [Action] {
+    private mutating func finishInput(nowNs: Int64) {
         if let deadline = nextDeadlineNs, deadline != armedTimerNs {
             armedTimerNs = deadline
-            actions.append(.armTimer(atNs: deadline))
+            pending.append(.armTimer(atNs: deadline))
         }
         checkInvariants()
-        let taken = actions
-        actions.removeAll(keepingCapacity: true)
-        return taken
     }
 
     /// Checks the session's bookkeeping; cheap enough to run after every input.

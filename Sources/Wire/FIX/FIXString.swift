@@ -36,10 +36,37 @@ public struct FIXString: Hashable, Sendable, CustomStringConvertible, Expressibl
     public init?(bytes: UnsafeRawBufferPointer) {
         guard bytes.count <= FIXString.capacity else { return nil }
         for byte in bytes where byte == fixSOH { return nil }
-        length = UInt8(bytes.count)
-        guard let source = bytes.baseAddress, !bytes.isEmpty else { return }
+        self.init(unchecked: bytes)
+    }
+
+    /// A copy of `bytes`, which must be at most `capacity` long and free of
+    /// SOH (a field value the parser delimited is). Copies eight bytes at a
+    /// time; the last partial word comes from an overlapping load.
+    @inlinable @inline(__always)
+    init(unchecked bytes: UnsafeRawBufferPointer) {
+        let count = bytes.count
+        precondition(count <= FIXString.capacity)
+        length = UInt8(truncatingIfNeeded: count)
+        guard let source = bytes.baseAddress, count > 0 else { return }
         withUnsafeMutableBytes(of: &words) { storage in
-            storage.baseAddress!.copyMemory(from: source, byteCount: bytes.count)
+            let destination = storage.baseAddress!
+            var index = 0
+            while count - index >= 8 {
+                destination.storeBytes(
+                    of: source.loadUnaligned(fromByteOffset: index, as: UInt64.self), toByteOffset: index, as: UInt64.self)
+                index &+= 8
+            }
+            let rest = count - index
+            guard rest > 0 else { return }
+            if count >= 8 {
+                let last = UInt64(littleEndian: source.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self))
+                let tail = last >> UInt64(truncatingIfNeeded: (8 - rest) * 8)
+                destination.storeBytes(of: tail.littleEndian, toByteOffset: index, as: UInt64.self)
+            } else {
+                for offset in 0..<rest {
+                    destination.storeBytes(of: source.load(fromByteOffset: offset, as: UInt8.self), toByteOffset: offset, as: UInt8.self)
+                }
+            }
         }
     }
 

@@ -85,6 +85,20 @@ public enum FIXUTCTimestamp {
         put(milli, 3, 21)
     }
 
+    /// The decimal number in `width` bytes at `start`; nil unless all are digits.
+    @inlinable @inline(__always)
+    static func digits(_ base: UnsafeRawPointer, _ start: Int, _ width: Int) -> Int64? {
+        var value: Int64 = 0
+        var offset = start
+        while offset < start + width {
+            let digit = base.load(fromByteOffset: offset, as: UInt8.self) &- 0x30
+            guard digit < 10 else { return nil }
+            value = value &* 10 &+ Int64(digit)
+            offset &+= 1
+        }
+        return value
+    }
+
     /// Nanoseconds since the epoch for UTCTimestamp text
     /// `YYYYMMDD-HH:MM:SS` with no fraction or with 3, 6 or 9 fraction
     /// digits; nil for anything else (a data-format error), including dates
@@ -99,25 +113,17 @@ public enum FIXUTCTimestamp {
         case 27: fractionDigits = 9
         default: return nil
         }
-        func number(_ start: Int, _ width: Int) -> Int64? {
-            var value: Int64 = 0
-            for offset in start..<(start + width) {
-                let digit = text[offset] &- 0x30
-                guard digit < 10 else { return nil }
-                value = value * 10 + Int64(digit)
-            }
-            return value
-        }
+        let base = text.baseAddress!
         guard text[8] == 0x2D, text[11] == 0x3A, text[14] == 0x3A,
-              let year = number(0, 4), let month = number(4, 2), let day = number(6, 2),
-              let hour = number(9, 2), let minute = number(12, 2), let second = number(15, 2)
+              let year = digits(base, 0, 4), let month = digits(base, 4, 2), let day = digits(base, 6, 2),
+              let hour = digits(base, 9, 2), let minute = digits(base, 12, 2), let second = digits(base, 15, 2)
         else { return nil }
         // 60 admits a leap second, which FIX allows.
         guard (1...12).contains(month), day >= 1, day <= daysInMonth(year: year, month: month),
               hour < 24, minute < 60, second <= 60 else { return nil }
         var fractionNs: Int64 = 0
         if fractionDigits > 0 {
-            guard text[17] == 0x2E, let fraction = number(18, fractionDigits) else { return nil }
+            guard text[17] == 0x2E, let fraction = digits(base, 18, fractionDigits) else { return nil }
             var scale: Int64 = 1
             for _ in fractionDigits..<9 { scale *= 10 }
             fractionNs = fraction * scale
