@@ -23,7 +23,7 @@ all_targets=(itch ouch mold soup fix)
 # Inputs per target, sized so that the whole run (build included) takes
 # about five minutes on two cores; the longest input each target gets; and
 # a time cap per target, so a loaded machine cannot stall CI.
-declare -A runs=([itch]=1500000 [ouch]=3000000 [mold]=1000000 [soup]=1000000 [fix]=300000)
+declare -A runs=([itch]=2500000 [ouch]=5000000 [mold]=1500000 [soup]=1200000 [fix]=300000)
 declare -A max_len=([itch]=512 [ouch]=128 [mold]=1024 [soup]=1024 [fix]=2048)
 time_cap_s=100
 
