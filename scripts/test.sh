@@ -12,3 +12,9 @@ swift build -c release --product exsim
 export EXSIM_ORACLE_PYTHON="$PWD/.venv-oracles/bin/python"
 export EXSIM_REQUIRE_ORACLES=1
 EXSIM_BINARY="$PWD/.build/release/exsim" swift test "$@"
+# Coverage-guided fuzzing of the Wire decoders and sessions, release-built
+# with AddressSanitizer: about five minutes (docs/wire.md, "Fuzzing").
+# EXSIM_SKIP_FUZZ=1 leaves it out, for a quick local run.
+if [[ "${EXSIM_SKIP_FUZZ:-0}" != 1 ]]; then
+    bash scripts/fuzz.sh
+fi

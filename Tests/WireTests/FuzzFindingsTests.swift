@@ -1,0 +1,43 @@
+import Testing
+import Wire
+
+/// Inputs that broke a Wire decoder or session, each reduced to the bytes
+/// that matter. A finding that still traps runs in an exit test (a child
+/// process), inside `withKnownIssue`: the suite stays green while the bug is
+/// open and fails, asking for the wrapper to go, once it is fixed.
+@Suite struct FuzzFindingsTests {
+    /// A Login Accepted whose Sequence Number is 2^64 − 1, then one
+    /// Sequenced Data packet: the client computes the number after it, and
+    /// the addition overflows. A server's bytes must not be able to trap the
+    /// client; the answer is a protocol violation (close), not a crash.
+    static let loginAcceptedAtMaximumThenSequencedData: [UInt8] = [
+        0x00, 0x1F, 0x41,  // Packet Length 31, 'A' Login Accepted
+        0x46, 0x55, 0x5A, 0x5A, 0x53, 0x45, 0x53, 0x53, 0x20, 0x20,  // Session "FUZZSESS  "
+        0x31, 0x38, 0x34, 0x34, 0x36, 0x37, 0x34, 0x34, 0x30, 0x37,  // "18446744073709551615"
+        0x33, 0x37, 0x30, 0x39, 0x35, 0x35, 0x31, 0x36, 0x31, 0x35,
+        0x00, 0x02, 0x53, 0x58,  // Packet Length 2, 'S' Sequenced Data, payload "X"
+    ]
+
+    static func feedClient(_ stream: [UInt8]) {
+        var client = SoupBinTCPClientSession(configuration: .init(
+            username: SoupBinTCPUsername("P1")!, password: SoupBinTCPPassword("exsim")!))
+        var actions: [SoupBinTCPClientSession.Action] = []
+        client.connectionOpened(nowNs: 0, actions: &actions)
+        var decoder = SoupBinTCPFrameDecoder()
+        stream.withUnsafeBytes { bytes in
+            try? decoder.decode(bytes) { packet in
+                client.received(packet, nowNs: 1, actions: &actions)
+                return .continueDecoding
+            }
+        }
+        client.checkInvariants()
+    }
+
+    @Test func soupBinTCPClientSurvivesTheLargestLoginAcceptedSequenceNumber() async {
+        await withKnownIssue("SoupBinTCPClientSession overflows after Login Accepted 18446744073709551615") {
+            await #expect(processExitsWith: .success) {
+                FuzzFindingsTests.feedClient(FuzzFindingsTests.loginAcceptedAtMaximumThenSequencedData)
+            }
+        }
+    }
+}
