@@ -2,9 +2,7 @@ import Testing
 import Wire
 
 /// Inputs that broke a Wire decoder or session, each reduced to the bytes
-/// that matter. A finding that still traps runs in an exit test (a child
-/// process), inside `withKnownIssue`: the suite stays green while the bug is
-/// open and fails, asking for the wrapper to go, once it is fixed.
+/// that matter, kept so the fix stays fixed.
 @Suite struct FuzzFindingsTests {
     /// A Login Accepted whose Sequence Number is 2^64 − 1, then one
     /// Sequenced Data packet: the client computes the number after it, and
@@ -18,7 +16,7 @@ import Wire
         0x00, 0x02, 0x53, 0x58,  // Packet Length 2, 'S' Sequenced Data, payload "X"
     ]
 
-    static func feedClient(_ stream: [UInt8]) {
+    static func feedClient(_ stream: [UInt8]) -> [SoupBinTCPClientSession.Action] {
         var client = SoupBinTCPClientSession(configuration: .init(
             username: SoupBinTCPUsername("P1")!, password: SoupBinTCPPassword("exsim")!))
         var actions: [SoupBinTCPClientSession.Action] = []
@@ -31,13 +29,12 @@ import Wire
             }
         }
         client.checkInvariants()
+        return actions
     }
 
-    @Test func soupBinTCPClientSurvivesTheLargestLoginAcceptedSequenceNumber() async {
-        await withKnownIssue("SoupBinTCPClientSession overflows after Login Accepted 18446744073709551615") {
-            await #expect(processExitsWith: .success) {
-                FuzzFindingsTests.feedClient(FuzzFindingsTests.loginAcceptedAtMaximumThenSequencedData)
-            }
-        }
+    @Test func soupBinTCPClientClosesOnSequencedDataAfterTheLargestSequenceNumber() {
+        let actions = Self.feedClient(Self.loginAcceptedAtMaximumThenSequencedData)
+        #expect(actions.contains(.close(.protocolViolation(.sequenceNumberExhausted))), "\(actions)")
+        #expect(!actions.contains { if case .deliverSequencedData = $0 { return true } else { return false } })
     }
 }

@@ -149,6 +149,12 @@ public struct SoupBinTCPClientSession {
             }
         case (.active, .sequencedData):
             let sequenceNumber = nextExpectedSequenceNumber!
+            // A server that announced the last possible number cannot send
+            // another message: that is its violation, never our trap.
+            guard sequenceNumber < UInt64.max else {
+                close(.protocolViolation(.sequenceNumberExhausted), &actions)
+                return
+            }
             nextExpectedSequenceNumber = sequenceNumber + 1
             actions.append(.deliverSequencedData(sequenceNumber: sequenceNumber))
         case (.active, .serverHeartbeat):

@@ -7,6 +7,8 @@ public enum SoupBinTCPProtocolViolation: Equatable, Sendable {
     /// A well-formed packet this side never accepts in its current state
     /// (data before login, a second login, a server packet from a client).
     case unexpectedPacket(type: UInt8)
+    /// Sequenced Data beyond sequence number 2^64 − 1.
+    case sequenceNumberExhausted
 }
 
 /// A request the session cannot carry out in its current state; the caller's
