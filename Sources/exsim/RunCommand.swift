@@ -18,9 +18,13 @@ struct RunCommand: ParsableCommand {
             venue utilisation, trace digest, wall-clock speed) and writes \
             report.json, summary.md and one HdrHistogram percentile file per \
             latency path (order-to-ack.hgrm, ...; nanoseconds) into the output \
-            directory. The same \
-            scenario and seed always give the same trace digest. Exits 1 when \
-            --check finds a broken engine invariant.
+            directory. The same scenario and seed always give the same trace \
+            digest. Exits 1 when --check finds a broken engine invariant, 2 when \
+            the scenario cannot be read or the capture cannot be written.
+
+            Participants speak their flow's protocol to their venue (OUCH 4.2 \
+            over SoupBinTCP 3.0, FIX 4.2 or 4.4) and each venue publishes \
+            TotalView-ITCH 5.0 over MoldUDP64; docs/wire.md has the details.
             """
     )
 

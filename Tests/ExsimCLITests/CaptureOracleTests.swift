@@ -64,4 +64,12 @@ import Testing
         let itch = try #require(summary["itch"] as? [String: Int])
         for type in ["S", "R", "H", "A", "E", "D", "U", "Q"] { #expect((itch[type] ?? 0) > 0, "ITCH \(type)") }
     }
+
+    @Test func anUnwritableCaptureIsAClearErrorBeforeTheRun() throws {
+        let run = try ExsimProcess.run(["run", "Scenarios/two-venues.yaml", "--capture", "/nonexistent-directory/run.pcap",
+                                        "--out", FileManager.default.temporaryDirectory.appendingPathComponent("exsim-unwritable").path])
+        #expect(run.status == 2)
+        #expect(run.stderr.contains("cannot write the capture: /nonexistent-directory/run.pcap"), "\(run.stderr)")
+        #expect(run.stdout.isEmpty, "nothing ran")
+    }
 }
