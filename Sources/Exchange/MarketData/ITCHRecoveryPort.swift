@@ -27,8 +27,7 @@ public struct ITCHRecoveryPort {
 
     var state: State = .closed
     var decoder = SoupBinTCPFrameDecoder(maximumPacketLength: 1_024)
-    var lastSentNs: Int64 = 0
-    var lastReceivedNs: Int64 = 0
+    var liveness: SoupBinTCPLiveness
 
     public init(session: SoupBinTCPSessionName, username: SoupBinTCPUsername, password: SoupBinTCPPassword,
                 timers: SoupBinTCPTimers = .standard) {
@@ -36,6 +35,7 @@ public struct ITCHRecoveryPort {
         self.username = username
         self.password = password
         self.timers = timers
+        liveness = SoupBinTCPLiveness(timers: timers)
     }
 
     public var isLoggedIn: Bool {
@@ -52,8 +52,7 @@ public struct ITCHRecoveryPort {
     public mutating func connectionOpened(nowNs: Int64, output: inout ConnectionOutput) {
         state = .awaitingLogin(connectedAtNs: nowNs)
         decoder = SoupBinTCPFrameDecoder(maximumPacketLength: 1_024)
-        lastSentNs = nowNs
-        lastReceivedNs = nowNs
+        liveness.reset(nowNs: nowNs)
         output.timerAtNs = nowNs + timers.loginTimeoutNs
     }
 
@@ -62,7 +61,7 @@ public struct ITCHRecoveryPort {
         _ bytes: UnsafeRawBufferPointer, nowNs: Int64, store: MoldUDP64RetransmissionStore, output: inout ConnectionOutput
     ) {
         guard state != .closed else { return }
-        lastReceivedNs = nowNs
+        liveness.noteReceived(nowNs: nowNs)
         var packets: [(type: UInt8, payload: [UInt8])] = []
         do {
             try decoder.decode(bytes) { packet in
@@ -115,7 +114,7 @@ public struct ITCHRecoveryPort {
             let accepted = SoupBinTCPLoginAccepted(session: session, nextSequenceNumber: next)
             output.appendMessage(count: SoupBinTCPLoginAccepted.encodedByteCount) { accepted.encode(into: $0) }
             state = .active(nextSequenceNumber: next)
-            lastSentNs = nowNs
+            liveness.noteSent(nowNs: nowNs)
             catchUp(nowNs: nowNs, store: store, output: &output)
         case .active:
             switch SoupBinTCPPacketType(rawValue: type) {
@@ -145,7 +144,7 @@ public struct ITCHRecoveryPort {
             next += 1
             sent += 1
         }
-        if sent > 0 { lastSentNs = nowNs }
+        if sent > 0 { liveness.noteSent(nowNs: nowNs) }
         state = .active(nextSequenceNumber: next)
         armTimer(output: &output)
     }
@@ -161,15 +160,16 @@ public struct ITCHRecoveryPort {
                 output.timerAtNs = connectedAtNs + timers.loginTimeoutNs
             }
         case .active:
-            if nowNs >= lastReceivedNs + timers.idleTimeoutNs {
+            switch liveness.check(nowNs: nowNs) {
+            case .peerSilent:
                 close("client silent", output: &output)
                 return
-            }
-            if nowNs >= lastSentNs + timers.heartbeatIntervalNs {
+            case .heartbeat:
                 output.appendMessage(count: SoupBinTCP.headerByteCount) {
                     SoupBinTCP.encodeEmptyPacket(.serverHeartbeat, into: $0)
                 }
-                lastSentNs = nowNs
+            case .nothing:
+                break
             }
             armTimer(output: &output)
         }
@@ -183,7 +183,7 @@ public struct ITCHRecoveryPort {
     }
 
     mutating func armTimer(output: inout ConnectionOutput) {
-        output.timerAtNs = min(lastSentNs + timers.heartbeatIntervalNs, lastReceivedNs + timers.idleTimeoutNs)
+        output.timerAtNs = liveness.nextDeadlineNs
     }
 
     mutating func reject(_ code: SoupBinTCPLoginRejectCode, output: inout ConnectionOutput) {

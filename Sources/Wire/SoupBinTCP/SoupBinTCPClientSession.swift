@@ -76,8 +76,7 @@ public struct SoupBinTCPClientSession {
     public let configuration: Configuration
     private var state: ConnectionState = .disconnected
     private var armedTimerNs: Int64?
-    private var lastSentNs: Int64 = 0
-    private var lastReceivedNs: Int64 = 0
+    @usableFromInline var liveness: SoupBinTCPLiveness
     /// The session the server named in its last Login Accepted.
     public private(set) var session: SoupBinTCPSessionName?
     /// The sequence number the next Sequenced Data packet carries; nil before the first login.
@@ -85,6 +84,7 @@ public struct SoupBinTCPClientSession {
 
     public init(configuration: Configuration) {
         self.configuration = configuration
+        liveness = SoupBinTCPLiveness(timers: configuration.timers)
     }
 
     /// Whether the server accepted the login on the current connection.
@@ -101,8 +101,7 @@ public struct SoupBinTCPClientSession {
         state = .awaitingLoginResponse(sentAtNs: nowNs)
         armedTimerNs = nil
         actions.append(.send(.loginRequest(request)))
-        lastSentNs = nowNs
-        lastReceivedNs = nowNs
+        liveness.reset(nowNs: nowNs)
         arm(nowNs + configuration.timers.loginTimeoutNs, &actions)
     }
 
@@ -115,7 +114,7 @@ public struct SoupBinTCPClientSession {
     /// One packet from the server. Packets after a `close` action are ignored.
     public mutating func received(_ packet: SoupBinTCPPacketView, nowNs: Int64, actions: inout [Action]) {
         guard state != .disconnected else { return }
-        lastReceivedNs = nowNs
+        liveness.noteReceived(nowNs: nowNs)
         let type: SoupBinTCPPacketType
         do {
             type = try packet.validatedType()
@@ -138,8 +137,7 @@ public struct SoupBinTCPClientSession {
             session = accepted.session
             nextExpectedSequenceNumber = accepted.nextSequenceNumber
             actions.append(.loggedIn(accepted))
-            let timers = configuration.timers
-            arm(min(lastSentNs + timers.heartbeatIntervalNs, nowNs + timers.idleTimeoutNs), &actions)
+            arm(liveness.nextDeadlineNs, &actions)
         case (.awaitingLoginResponse, .loginRejected):
             do {
                 let rejected = try SoupBinTCPLoginRejected(decoding: packet.bytes)
@@ -187,15 +185,16 @@ public struct SoupBinTCPClientSession {
                 arm(sentAtNs + timers.loginTimeoutNs, &actions)
             }
         case .active:
-            if nowNs - lastReceivedNs >= timers.idleTimeoutNs {
+            switch liveness.check(nowNs: nowNs) {
+            case .peerSilent:
                 close(.serverSilent, &actions)
                 return
-            }
-            if nowNs - lastSentNs >= timers.heartbeatIntervalNs {
+            case .heartbeat:
                 actions.append(.send(.clientHeartbeat))
-                lastSentNs = nowNs
+            case .nothing:
+                break
             }
-            arm(min(lastSentNs + timers.heartbeatIntervalNs, lastReceivedNs + timers.idleTimeoutNs), &actions)
+            arm(liveness.nextDeadlineNs, &actions)
         }
     }
 
@@ -212,7 +211,7 @@ public struct SoupBinTCPClientSession {
     public mutating func logout(nowNs: Int64, actions: inout [Action]) {
         guard state != .disconnected else { return }
         actions.append(.send(.logoutRequest))
-        lastSentNs = nowNs
+        liveness.noteSent(nowNs: nowNs)
         close(.logoutRequested, &actions)
     }
 
@@ -247,7 +246,7 @@ public struct SoupBinTCPClientSession {
     }
 
     @usableFromInline
-    mutating func noteSent(nowNs: Int64) { lastSentNs = nowNs }
+    mutating func noteSent(nowNs: Int64) { liveness.noteSent(nowNs: nowNs) }
 
     private mutating func close(_ reason: CloseReason, _ actions: inout [Action]) {
         actions.append(.close(reason))

@@ -95,13 +95,13 @@ public struct SoupBinTCPServerSession {
     private var state: ConnectionState = .disconnected
     private var store: SoupBinTCPMessageStore
     private var armedTimerNs: Int64?
-    private var lastSentNs: Int64 = 0
-    private var lastReceivedNs: Int64 = 0
+    @usableFromInline var liveness: SoupBinTCPLiveness
     /// True once End of Session was sent: no more messages, no more logins.
     public private(set) var hasEnded = false
 
     public init(configuration: Configuration) {
         self.configuration = configuration
+        liveness = SoupBinTCPLiveness(timers: configuration.timers)
         store = SoupBinTCPMessageStore(
             firstSequenceNumber: configuration.firstSequenceNumber,
             messageLimit: configuration.storedMessageLimit,
@@ -121,8 +121,7 @@ public struct SoupBinTCPServerSession {
     public mutating func connectionOpened(nowNs: Int64, actions: inout [Action]) {
         precondition(state == .disconnected, "one connection at a time per session")
         state = .awaitingLogin(connectedAtNs: nowNs)
-        lastReceivedNs = nowNs
-        lastSentNs = nowNs
+        liveness.reset(nowNs: nowNs)
         armedTimerNs = nil
         arm(nowNs + configuration.timers.loginTimeoutNs, &actions)
     }
@@ -139,7 +138,7 @@ public struct SoupBinTCPServerSession {
         case .disconnected:
             return
         case .awaitingLogin:
-            lastReceivedNs = nowNs
+            liveness.noteReceived(nowNs: nowNs)
             guard packet.typeByte == SoupBinTCPPacketType.loginRequest.rawValue else {
                 close(.protocolViolation(.unexpectedPacket(type: packet.typeByte)), &actions)
                 return
@@ -154,7 +153,7 @@ public struct SoupBinTCPServerSession {
             }
             login(request, nowNs: nowNs, actions: &actions)
         case .active:
-            lastReceivedNs = nowNs
+            liveness.noteReceived(nowNs: nowNs)
             let type: SoupBinTCPPacketType
             do {
                 type = try packet.validatedType()
@@ -193,15 +192,16 @@ public struct SoupBinTCPServerSession {
                 arm(connectedAtNs + timers.loginTimeoutNs, &actions)
             }
         case .active:
-            if nowNs - lastReceivedNs >= timers.idleTimeoutNs {
+            switch liveness.check(nowNs: nowNs) {
+            case .peerSilent:
                 close(.clientSilent, &actions)
                 return
-            }
-            if nowNs - lastSentNs >= timers.heartbeatIntervalNs {
+            case .heartbeat:
                 actions.append(.send(.serverHeartbeat))
-                lastSentNs = nowNs
+            case .nothing:
+                break
             }
-            arm(min(lastSentNs + timers.heartbeatIntervalNs, lastReceivedNs + timers.idleTimeoutNs), &actions)
+            arm(liveness.nextDeadlineNs, &actions)
         }
     }
 
@@ -225,7 +225,7 @@ public struct SoupBinTCPServerSession {
         hasEnded = true
         guard state == .active else { return }
         actions.append(.send(.endOfSession))
-        lastSentNs = nowNs
+        liveness.noteSent(nowNs: nowNs)
         close(.endOfSession, &actions)
     }
 
@@ -273,7 +273,7 @@ public struct SoupBinTCPServerSession {
     }
 
     @usableFromInline
-    mutating func noteSent(nowNs: Int64) { lastSentNs = nowNs }
+    mutating func noteSent(nowNs: Int64) { liveness.noteSent(nowNs: nowNs) }
 
     @usableFromInline
     func storedMessageByteCount(_ sequenceNumber: UInt64) -> Int {
@@ -312,10 +312,8 @@ public struct SoupBinTCPServerSession {
             actions.append(.send(.sequencedData(sequenceNumber: replay)))
             replay += 1
         }
-        lastSentNs = nowNs
-        lastReceivedNs = nowNs
-        let timers = configuration.timers
-        arm(min(nowNs + timers.heartbeatIntervalNs, nowNs + timers.idleTimeoutNs), &actions)
+        liveness.reset(nowNs: nowNs)
+        arm(liveness.nextDeadlineNs, &actions)
     }
 
     private mutating func reject(_ code: SoupBinTCPLoginRejectCode, _ actions: inout [Action]) {
