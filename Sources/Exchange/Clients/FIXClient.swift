@@ -173,9 +173,7 @@ public struct FIXClient {
     /// Carries out `sessionOutput` (the messages first, as the session
     /// already numbered them) and empties it.
     mutating func carryOut(events: inout [OrderEntryClientEvent], output: inout ConnectionOutput) {
-        let firstByte = output.bytes.count
-        output.bytes.append(contentsOf: sessionOutput.bytes)
-        for start in sessionOutput.messageStarts { output.messageStarts.append(firstByte + start) }
+        output.appendMessages(sessionOutput.bytes, starts: sessionOutput.messageStarts)
         for action in sessionOutput.actions {
             switch action {
             case .send(let bytes):

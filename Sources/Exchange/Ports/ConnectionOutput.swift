@@ -44,6 +44,14 @@ public struct ConnectionOutput: Sendable {
         bytes.append(contentsOf: message)
     }
 
+    /// Appends whole messages written elsewhere: `messages` holds them back
+    /// to back, each starting at an offset in `starts`.
+    public mutating func appendMessages(_ messages: [UInt8], starts: [Int]) {
+        let firstByte = bytes.count
+        bytes.append(contentsOf: messages)
+        for start in starts { messageStarts.append(firstByte + start) }
+    }
+
     /// Empties the output, keeping its capacity.
     public mutating func removeAll() {
         bytes.removeAll(keepingCapacity: true)

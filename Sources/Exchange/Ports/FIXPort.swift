@@ -180,9 +180,7 @@ public struct FIXPort {
     /// Carries out `sessionOutput` (the messages first, as the session
     /// already numbered them) and empties it.
     mutating func carryOut(requests: inout [OrderEntryRequest], output: inout ConnectionOutput) {
-        let firstByte = output.bytes.count
-        output.bytes.append(contentsOf: sessionOutput.bytes)
-        for start in sessionOutput.messageStarts { output.messageStarts.append(firstByte + start) }
+        output.appendMessages(sessionOutput.bytes, starts: sessionOutput.messageStarts)
         for action in sessionOutput.actions {
             switch action {
             case .send(let bytes):
