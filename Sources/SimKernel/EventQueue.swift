@@ -1,113 +1,402 @@
 /// A priority queue of events ordered by (time, insertion sequence).
 ///
-/// Entries live inline in one contiguous binary heap, so scheduling an event
-/// allocates nothing beyond the array's amortised growth. Equal times are
-/// delivered in the order they were scheduled, never by address or hash.
+/// Every event has a 128-bit key: its time in the high 64 bits, then its
+/// insertion sequence, then the slot holding its payload. Sequences are
+/// unique, so one unsigned comparison of keys orders events by (time,
+/// sequence) and the slot bits never decide. Equal times are delivered in
+/// the order they were scheduled, never by address or hash.
 ///
-/// - Complexity: `push` and `popMin` are O(log n); `peekTime` is O(1).
+/// Keys are kept in three tiers by *bucket number*, time >> `shift`:
+///
+/// - `bottom`, a small heap, holds the current bucket (and anything scheduled
+///   at or before it), so it always holds the earliest event;
+/// - the *wheel*, `bucketCount` unsorted buckets, holds the next
+///   `bucketCount - 1` bucket numbers: scheduling into it is O(1), and when
+///   `bottom` runs dry the next occupied bucket is found in a bitmap and moved
+///   into `bottom` whole;
+/// - `far`, a heap, holds everything beyond the wheel; its entries move onto
+///   the wheel as the wheel's window passes over them.
+///
+/// The bucket width adapts: every `epochLength` deliveries the queue compares
+/// the mean gap between delivered times with the width and, when they have
+/// drifted apart by 4× or more, rebuilds with a width near twice the gap, so
+/// a bucket holds one or two events. The width changes only how fast events
+/// are found, never which comes first: every tier orders by the whole key.
+///
+/// Payloads wait in a side table of slots; a delivered event's slot serves
+/// the next push, so after warm-up nothing is allocated per event.
+///
+/// - Complexity: `push` is O(1) unless the event lands beyond the wheel
+///   (O(log n) then); `popMin` is amortised O(1) when the width fits the
+///   traffic and O(log n) at worst; `peekTime` is O(1).
 public struct EventQueue<Payload> {
     public struct Entry {
-        /// Time in the high 64 bits, insertion sequence in the low: one
-        /// unsigned comparison orders entries by (time, sequence), which the
-        /// compiler turns into a branch-free compare and select in the heap
-        /// loops, where the winning child is a coin toss a branch would mispredict.
-        @usableFromInline var key: UInt128
-        public var payload: Payload
-
-        @inlinable public var time: Nanoseconds { Nanoseconds(truncatingIfNeeded: UInt64(truncatingIfNeeded: key >> 64)) }
-        @inlinable public var sequence: UInt64 { UInt64(truncatingIfNeeded: key) }
+        public let time: Nanoseconds
+        public let payload: Payload
 
         @inlinable
-        init(time: Nanoseconds, sequence: UInt64, payload: Payload) {
-            precondition(time >= 0, "negative event time \(time)")
-            self.key = UInt128(UInt64(time)) << 64 | UInt128(sequence)
+        init(time: Nanoseconds, payload: Payload) {
+            self.time = time
             self.payload = payload
         }
     }
 
-    @usableFromInline var heap: ContiguousArray<Entry> = []
-    /// Starts at 1 so that 0 can mean "no event" to callers that track sequences.
-    @usableFromInline var sequenceCounter: UInt64 = 1
-    public var nextSequence: UInt64 { sequenceCounter }
+    /// Bits of a key's low word that hold the payload's slot.
+    @inlinable static var slotBits: UInt64 { 24 }
+    @inlinable static var slotMask: UInt64 { (1 << slotBits) - 1 }
+    /// Events that may be pending at once.
+    public static var maximumPending: Int { 1 << Int(slotBits) }
+    @inlinable static var bucketCount: UInt64 { 1 << 14 }
+    @inlinable static var epochLength: Int { 8_192 }
 
-    public init(reservingCapacity capacity: Int = 1024) {
-        heap.reserveCapacity(capacity)
+    /// One per pending event, indexed by the slot in its key: the payload,
+    /// and for an event on the wheel its key and the next slot in its bucket.
+    /// A free slot's `next` links it into the free list instead.
+    @usableFromInline
+    struct Slot {
+        @usableFromInline var key: UInt128
+        @usableFromInline var next: Int32
+        @usableFromInline var payload: Payload?
+
+        @inlinable
+        init(payload: Payload) {
+            self.key = 0
+            self.next = -1
+            self.payload = payload
+        }
     }
 
-    public var count: Int { heap.count }
-    public var isEmpty: Bool { heap.isEmpty }
-    public var peekTime: Nanoseconds? { heap.first?.time }
+    @usableFromInline var slots: ContiguousArray<Slot> = []
+    @usableFromInline var firstFreeSlot: Int32 = -1
 
-    /// Adds an event; returns its insertion sequence number.
+    // The wheel: lists through the slots, one per bucket, and a bitmap of
+    // the buckets that hold anything.
+    @usableFromInline var bucketHeads: ContiguousArray<Int32>
+    @usableFromInline var occupiedBuckets: ContiguousArray<UInt64>
+    @usableFromInline var wheelCount = 0
+
+    @usableFromInline var bottom = KeyHeap()
+    @usableFromInline var far = KeyHeap()
+    /// Bucket number of `bottom`: bottom holds numbers ≤ current, the wheel
+    /// holds current+1 ..< current+bucketCount, `far` holds the rest.
+    @usableFromInline var currentBucket: UInt64 = 0
+    @usableFromInline var shift: UInt64 = 7
+    @usableFromInline var pending = 0
+
+    @usableFromInline var epochDeliveries = 0
+    @usableFromInline var epochStartTime: Nanoseconds = 0
+
+    @usableFromInline var sequenceCounter: UInt64 = 0
+    /// When the sequence reaches this, pending keys are renumbered from zero
+    /// in their order (see `rebuild`). The 40 bits the key leaves it last for
+    /// 10^12 pushes; tests lower it to exercise the renumbering.
+    @usableFromInline var sequenceLimit: UInt64 = 1 << (64 - slotBits)
+
+    public init(reservingCapacity capacity: Int = 1024) {
+        slots.reserveCapacity(capacity)
+        bucketHeads = ContiguousArray(repeating: -1, count: Int(Self.bucketCount))
+        occupiedBuckets = ContiguousArray(repeating: 0, count: Int(Self.bucketCount) / 64)
+    }
+
+    public var count: Int { pending }
+    public var isEmpty: Bool { pending == 0 }
+    /// Time of the earliest event; `bottom` holds it whenever the queue is not empty.
+    @inlinable public var peekTime: Nanoseconds? { bottom.minimum.map(Self.time(of:)) }
+
     @inlinable
-    @discardableResult
-    public mutating func push(_ payload: Payload, at time: Nanoseconds) -> UInt64 {
-        let sequence = sequenceCounter
+    static func time(of key: UInt128) -> Nanoseconds {
+        Nanoseconds(truncatingIfNeeded: UInt64(truncatingIfNeeded: key >> 64))
+    }
+
+    @inlinable
+    static func slot(of key: UInt128) -> Int {
+        Int(truncatingIfNeeded: UInt64(truncatingIfNeeded: key) & slotMask)
+    }
+
+    @inlinable
+    func bucketNumber(of key: UInt128) -> UInt64 {
+        UInt64(truncatingIfNeeded: key >> 64) >> shift
+    }
+
+    /// Adds an event at `time`, after every event already queued at that time.
+    @inlinable
+    public mutating func push(_ payload: Payload, at time: Nanoseconds) {
+        precondition(time >= 0, "negative event time \(time)")
+        let slot: UInt64
+        if firstFreeSlot >= 0 {
+            slot = UInt64(firstFreeSlot)
+            firstFreeSlot = slots[Int(firstFreeSlot)].next
+            slots[Int(slot)].payload = payload
+        } else {
+            precondition(slots.count < Self.maximumPending, "more than \(Self.maximumPending) events pending")
+            slot = UInt64(slots.count)
+            slots.append(Slot(payload: payload))
+        }
+        if sequenceCounter >= sequenceLimit { rebuild(shift: shift, renumbering: true) }
+        let key = UInt128(UInt64(time)) << 64 | UInt128(sequenceCounter << Self.slotBits | slot)
         sequenceCounter &+= 1
-        heap.append(Entry(time: time, sequence: sequence, payload: payload))
-        siftUp(heap.count - 1)
-        return sequence
+        if pending == 0 { currentBucket = bucketNumber(of: key) }
+        pending &+= 1
+        place(key)
+    }
+
+    /// Puts a key in its tier. The caller keeps `pending` and `currentBucket`.
+    @inlinable
+    mutating func place(_ key: UInt128) {
+        let bucket = bucketNumber(of: key)
+        if bucket <= currentBucket {
+            bottom.push(key)
+        } else if bucket &- currentBucket < Self.bucketCount {
+            link(key, bucket: bucket)
+        } else {
+            far.push(key)
+        }
+    }
+
+    @inlinable
+    mutating func link(_ key: UInt128, bucket: UInt64) {
+        let index = Int(truncatingIfNeeded: bucket & (Self.bucketCount &- 1))
+        let slot = Self.slot(of: key)
+        slots[slot].key = key
+        slots[slot].next = bucketHeads[index]
+        bucketHeads[index] = Int32(truncatingIfNeeded: slot)
+        occupiedBuckets[index >> 6] |= 1 << UInt64(index & 63)
+        wheelCount &+= 1
     }
 
     /// Removes and returns the earliest event (lowest sequence among equal times).
-    ///
-    /// Floyd's bottom-up variant: the hole left at the root walks down to a
-    /// leaf taking the earlier child (one comparison per level), then the last
-    /// entry is placed there and sifted up, which rarely moves it far.
     @inlinable
     public mutating func popMin() -> Entry? {
-        guard !heap.isEmpty else { return nil }
-        let last = heap.removeLast()
-        if heap.isEmpty { return last }
-        return heap.withUnsafeMutableBufferPointer { buffer in
-            let earliest = buffer[0]
-            let count = buffer.count
+        guard let key = bottom.popMin() else { return nil }
+        pending &-= 1
+        if bottom.isEmpty && pending > 0 { refillBottom() }
+        let slot = Self.slot(of: key)
+        let payload = slots[slot].payload.take().unsafelyUnwrapped
+        slots[slot].next = firstFreeSlot
+        firstFreeSlot = Int32(truncatingIfNeeded: slot)
+        let time = Self.time(of: key)
+        epochDeliveries &+= 1
+        if epochDeliveries == Self.epochLength { endEpoch(at: time) }
+        return Entry(time: time, payload: payload)
+    }
+
+    /// Moves the next occupied bucket into `bottom` and lets the wheel's
+    /// window take in what it now covers of `far`.
+    @inlinable
+    mutating func refillBottom() {
+        if wheelCount == 0 {
+            currentBucket = bucketNumber(of: far.minimum.unsafelyUnwrapped)
+        } else {
+            currentBucket = nextOccupiedBucket()
+            drainBucket(currentBucket)
+        }
+        while let key = far.minimum {
+            let bucket = bucketNumber(of: key)
+            guard bucket &- currentBucket < Self.bucketCount else { break }
+            _ = far.popMin()
+            if bucket == currentBucket { bottom.push(key) } else { link(key, bucket: bucket) }
+        }
+    }
+
+    /// The bucket number of the first occupied bucket after `currentBucket`;
+    /// the wheel must not be empty.
+    @inlinable
+    func nextOccupiedBucket() -> UInt64 {
+        let mask = Self.bucketCount &- 1
+        let start = Int(truncatingIfNeeded: (currentBucket &+ 1) & mask)
+        let lastWord = occupiedBuckets.count &- 1
+        var word = start >> 6
+        var bits = occupiedBuckets[word] & (~0 << UInt64(start & 63))
+        while bits == 0 {
+            word = (word &+ 1) & lastWord
+            bits = occupiedBuckets[word]
+        }
+        let index = UInt64(word << 6 | bits.trailingZeroBitCount)
+        return currentBucket &+ ((index &- currentBucket) & mask)
+    }
+
+    @inlinable
+    mutating func drainBucket(_ bucket: UInt64) {
+        let index = Int(truncatingIfNeeded: bucket & (Self.bucketCount &- 1))
+        var slot = bucketHeads[index]
+        while slot >= 0 {
+            bottom.push(slots[Int(slot)].key)
+            wheelCount &-= 1
+            slot = slots[Int(slot)].next
+        }
+        bucketHeads[index] = -1
+        occupiedBuckets[index >> 6] &= ~(1 << UInt64(index & 63))
+    }
+
+    /// Compares the epoch's mean gap between deliveries with the bucket width
+    /// and rebuilds when they are 4× or more apart.
+    @usableFromInline
+    mutating func endEpoch(at time: Nanoseconds) {
+        let gap = UInt64(max(time - epochStartTime, 0)) / UInt64(Self.epochLength)
+        let target: UInt64 = gap == 0 ? 0 : UInt64(63 - (gap << 1).leadingZeroBitCount)
+        if target >= shift + 2 || target + 2 <= shift { rebuild(shift: min(target, 48), renumbering: false) }
+        epochDeliveries = 0
+        epochStartTime = time
+    }
+
+    /// Takes every pending key out and places it again under a new width; when
+    /// `renumbering`, first gives the keys the sequences 0, 1, 2, … in their
+    /// order, so the counter goes on without ever wrapping.
+    @usableFromInline
+    mutating func rebuild(shift newShift: UInt64, renumbering: Bool) {
+        var keys = bottom.keys
+        keys.append(contentsOf: far.keys)
+        for index in bucketHeads.indices {
+            var slot = bucketHeads[index]
+            while slot >= 0 {
+                keys.append(slots[Int(slot)].key)
+                slot = slots[Int(slot)].next
+            }
+            bucketHeads[index] = -1
+        }
+        for index in occupiedBuckets.indices { occupiedBuckets[index] = 0 }
+        wheelCount = 0
+        bottom = KeyHeap()
+        far = KeyHeap()
+        shift = newShift
+        if renumbering {
+            keys.sort()
+            for index in keys.indices {
+                let key = keys[index]
+                let low = UInt64(index) << Self.slotBits | (UInt64(truncatingIfNeeded: key) & Self.slotMask)
+                keys[index] = (key >> 64) << 64 | UInt128(low)
+            }
+            sequenceCounter = UInt64(keys.count)
+        }
+        guard let earliest = keys.min() else { return }
+        currentBucket = bucketNumber(of: earliest)
+        for key in keys { place(key) }
+    }
+
+    /// Checks every tier's rule, the counts and the slot table; O(n). For tests.
+    public func checkInvariants() -> Bool {
+        guard bottom.checkInvariants(), far.checkInvariants() else { return false }
+        guard pending == 0 || !bottom.isEmpty else { return false }
+        var live = bottom.keys + far.keys
+        guard bottom.keys.allSatisfy({ bucketNumber(of: $0) <= currentBucket }),
+              far.keys.allSatisfy({ bucketNumber(of: $0) &- currentBucket >= Self.bucketCount })
+        else { return false }
+        var linked = 0
+        for index in bucketHeads.indices {
+            let occupied = occupiedBuckets[index >> 6] & (1 << UInt64(index & 63)) != 0
+            guard occupied == (bucketHeads[index] >= 0) else { return false }
+            var slot = bucketHeads[index]
+            while slot >= 0 {
+                let key = slots[Int(slot)].key
+                let bucket = bucketNumber(of: key)
+                guard Self.slot(of: key) == Int(slot), bucket > currentBucket,
+                      bucket - currentBucket < Self.bucketCount,
+                      Int(bucket & (Self.bucketCount - 1)) == index
+                else { return false }
+                live.append(key)
+                linked += 1
+                slot = slots[Int(slot)].next
+            }
+        }
+        var free = 0
+        var slot = firstFreeSlot
+        while slot >= 0, free <= slots.count {
+            guard slots[Int(slot)].payload == nil else { return false }
+            free += 1
+            slot = slots[Int(slot)].next
+        }
+        let liveSlots = live.map(Self.slot(of:))
+        return linked == wheelCount
+            && live.count == pending
+            && Set(liveSlots).count == liveSlots.count
+            && liveSlots.allSatisfy { slots[$0].payload != nil }
+            && liveSlots.count + free == slots.count
+    }
+}
+
+/// A 4-ary min-heap of 128-bit keys. The four children of a node are 64
+/// contiguous bytes, so each level of a pop reads one or two cache lines
+/// where a binary heap would go twice as deep.
+@usableFromInline
+struct KeyHeap {
+    @usableFromInline var keys: ContiguousArray<UInt128> = []
+
+    @inlinable init() {}
+
+    @inlinable var isEmpty: Bool { keys.isEmpty }
+    @inlinable var minimum: UInt128? { keys.first }
+
+    @inlinable
+    mutating func push(_ key: UInt128) {
+        keys.append(key)
+        keys.withUnsafeMutableBufferPointer { heap in
+            Self.siftUp(key, from: heap.count &- 1, in: heap)
+        }
+    }
+
+    @inlinable
+    mutating func popMin() -> UInt128? {
+        guard let earliest = keys.first else { return nil }
+        let last = keys.removeLast()
+        if !keys.isEmpty { replaceRoot(with: last) }
+        return earliest
+    }
+
+    /// Floyd's bottom-up deletion: the hole left at the root walks down to a
+    /// leaf taking the earliest child (three comparisons per level, no test
+    /// against the moving key), then `last` goes there and sifts up, which
+    /// rarely moves it far because it came from the bottom.
+    @inlinable
+    mutating func replaceRoot(with last: UInt128) {
+        keys.withUnsafeMutableBufferPointer { heap in
+            let count = heap.count
             var hole = 0
             while true {
-                var child = 2 * hole + 1
-                if child >= count { break }
-                if child + 1 < count {
-                    child &+= (buffer[child + 1].key < buffer[child].key) ? 1 : 0
+                let first = 4 &* hole &+ 1
+                if first &+ 3 < count {
+                    // Index arithmetic on 0/1 comparison results, never a
+                    // select of keys: the winner among four is a coin toss,
+                    // and a branch on it would mispredict half the time.
+                    let left = first &+ Self.bit(heap[first &+ 1] < heap[first])
+                    let right = first &+ 2 &+ Self.bit(heap[first &+ 3] < heap[first &+ 2])
+                    let child = left &+ Self.bit(heap[right] < heap[left]) &* (right &- left)
+                    heap[hole] = heap[child]
+                    hole = child
+                } else {
+                    if first >= count { break }
+                    var child = first
+                    var index = first &+ 1
+                    while index < count {
+                        if heap[index] < heap[child] { child = index }
+                        index &+= 1
+                    }
+                    heap[hole] = heap[child]
+                    hole = child
+                    break
                 }
-                buffer[hole] = buffer[child]
-                hole = child
             }
-            while hole > 0 {
-                let parent = (hole - 1) >> 1
-                guard Self.precedes(last, buffer[parent]) else { break }
-                buffer[hole] = buffer[parent]
-                hole = parent
-            }
-            buffer[hole] = last
-            return earliest
+            Self.siftUp(last, from: hole, in: heap)
         }
+    }
+
+    @inlinable @inline(__always)
+    static func bit(_ condition: Bool) -> Int {
+        Int(truncatingIfNeeded: unsafeBitCast(condition, to: UInt8.self))
     }
 
     @inlinable
-    static func precedes(_ a: Entry, _ b: Entry) -> Bool {
-        a.key < b.key
+    static func siftUp(_ key: UInt128, from start: Int, in heap: UnsafeMutableBufferPointer<UInt128>) {
+        var hole = start
+        while hole > 0 {
+            let parent = (hole &- 1) >> 2
+            guard key < heap[parent] else { break }
+            heap[hole] = heap[parent]
+            hole = parent
+        }
+        heap[hole] = key
     }
 
-    @inlinable
-    mutating func siftUp(_ start: Int) {
-        heap.withUnsafeMutableBufferPointer { buffer in
-            var child = start
-            let moving = buffer[child]
-            while child > 0 {
-                let parent = (child - 1) >> 1
-                guard Self.precedes(moving, buffer[parent]) else { break }
-                buffer[child] = buffer[parent]
-                child = parent
-            }
-            buffer[child] = moving
-        }
-    }
-
-    /// Checks the heap property; O(n). For tests.
-    public func checkInvariants() -> Bool {
-        for index in 1..<max(heap.count, 1) where Self.precedes(heap[index], heap[(index - 1) >> 1]) {
-            return false
-        }
-        return true
+    func checkInvariants() -> Bool {
+        keys.indices.dropFirst().allSatisfy { keys[$0] >= keys[($0 - 1) >> 2] }
     }
 }

@@ -1,7 +1,7 @@
 /// A handle to a cancellable timer.
 public struct TimerHandle: Hashable, Sendable {
     @usableFromInline let slot: Int32
-    @usableFromInline let sequence: UInt64
+    @usableFromInline let generation: UInt64
 }
 
 /// The discrete-event kernel: a virtual nanosecond clock and the queue of
@@ -24,10 +24,13 @@ public struct Kernel<Event: TraceRecordable> {
     public var deliveredCount: UInt64 { delivered }
 
     @usableFromInline var queue: EventQueue<Scheduled>
-    /// Sequence number of the live timer in each slot; 0 when the slot is free
-    /// or its timer was cancelled (queue sequence numbers start at 1).
+    /// Generation of the live timer in each slot; 0 when the slot is free or
+    /// its timer was cancelled. A slot is freed only when its queue entry
+    /// comes out, so a nonzero slot at delivery means the timer is live, and
+    /// the generation tells a stale handle from the slot's current timer.
     @usableFromInline var timerSlots: ContiguousArray<UInt64> = []
     @usableFromInline var freeTimerSlots: ContiguousArray<Int32> = []
+    @usableFromInline var timerGeneration: UInt64 = 0
 
     @usableFromInline
     struct Scheduled {
@@ -73,15 +76,16 @@ public struct Kernel<Event: TraceRecordable> {
             slot = Int32(timerSlots.count)
             timerSlots.append(0)
         }
-        let sequence = queue.push(Scheduled(event: event, timerSlot: slot), at: time)
-        timerSlots[Int(slot)] = sequence
-        return TimerHandle(slot: slot, sequence: sequence)
+        timerGeneration &+= 1
+        queue.push(Scheduled(event: event, timerSlot: slot), at: time)
+        timerSlots[Int(slot)] = timerGeneration
+        return TimerHandle(slot: slot, generation: timerGeneration)
     }
 
     /// Cancels a timer; returns false if it already fired or was cancelled.
     @discardableResult
     public mutating func cancel(_ timer: TimerHandle) -> Bool {
-        guard timerSlots[Int(timer.slot)] == timer.sequence else { return false }
+        guard timerSlots[Int(timer.slot)] == timer.generation else { return false }
         timerSlots[Int(timer.slot)] = 0
         // The slot is freed when its queue entry comes out, so it is never reused early.
         return true
@@ -95,7 +99,7 @@ public struct Kernel<Event: TraceRecordable> {
             let entry = queue.popMin().unsafelyUnwrapped
             let slot = entry.payload.timerSlot
             if slot >= 0 {
-                let live = timerSlots[Int(slot)] == entry.sequence
+                let live = timerSlots[Int(slot)] != 0
                 releaseTimerSlot(slot)
                 if !live { continue }
             }

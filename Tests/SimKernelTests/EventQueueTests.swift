@@ -44,6 +44,110 @@ import Testing
     }
 }
 
+extension EventQueueTests {
+    /// The reference: events sorted by (time, sequence), kept sorted on insert.
+    private struct SortedReference {
+        var events: [(time: Nanoseconds, payload: Int)] = []
+
+        mutating func insert(_ payload: Int, at time: Nanoseconds) {
+            // After every event at the same time: the new one has the highest sequence.
+            var low = 0, high = events.count
+            while low < high {
+                let middle = (low + high) / 2
+                if events[middle].time <= time { low = middle + 1 } else { high = middle }
+            }
+            events.insert((time, payload), at: low)
+        }
+    }
+
+    private func expectSame(_ queue: inout EventQueue<Int>, _ reference: inout SortedReference) {
+        let expected = reference.events.removeFirst()
+        let popped = queue.popMin()
+        #expect(popped?.payload == expected.payload)
+        #expect(popped?.time == expected.time)
+    }
+
+    /// Times from nanoseconds to hours apart, with many exact ties: events
+    /// land in the bottom heap, on the wheel and beyond it, and the wheel's
+    /// width adapts (and rebuilds) as the gaps change scale.
+    @Test func matchesASortedReferenceAcrossTimeScales() {
+        var random = RandomStream(seed: 23)
+        var queue = EventQueue<Int>()
+        var reference = SortedReference()
+        var now: Nanoseconds = 0
+        var shifts = Set<UInt64>()
+        let scales: [UInt64] = [1, 40, 3_000, 1_000_000, 7, 1 << 40, 200]
+        for (phase, scale) in scales.enumerated() {
+            for step in 0..<12_000 {
+                let target = 2_000
+                let pushes = reference.events.isEmpty
+                    || random.nextBelow(UInt64(2 * target)) >= UInt64(reference.events.count)
+                if pushes {
+                    // Never before `now`, as the kernel guarantees; a tenth of
+                    // the events land far beyond the typical gap.
+                    let far = random.nextBelow(10) == 0 ? scale * 20_000 : 0
+                    let time = now + Nanoseconds(random.nextBelow(scale * 4 + 1) + far)
+                    queue.push(phase * 100_000 + step, at: time)
+                    reference.insert(phase * 100_000 + step, at: time)
+                } else {
+                    now = reference.events[0].time
+                    expectSame(&queue, &reference)
+                }
+                #expect(queue.count == reference.events.count)
+                #expect(queue.peekTime == reference.events.first?.time)
+                if step % 3_000 == 0 { #expect(queue.checkInvariants()) }
+            }
+            shifts.insert(queue.shift)
+        }
+        #expect(shifts.count >= 3, "the bucket width adapted to the scale of the gaps: \(shifts.sorted())")
+        while !reference.events.isEmpty { expectSame(&queue, &reference) }
+        #expect(queue.popMin() == nil)
+    }
+
+    /// After the queue has moved on to a later bucket, an event may still be
+    /// scheduled before it (the kernel peeks, finds nothing due, and the
+    /// driver schedules something sooner).
+    @Test func anEventBeforeTheCurrentBucketStillComesFirst() {
+        var queue = EventQueue<Int>()
+        queue.push(1, at: 0)
+        queue.push(2, at: 5_000_000)
+        queue.push(3, at: 9_000_000_000)
+        #expect(queue.popMin()?.payload == 1)
+        #expect(queue.peekTime == 5_000_000)
+        queue.push(4, at: 10)
+        queue.push(5, at: 4_999_999)
+        #expect(queue.checkInvariants())
+        let order = (0..<4).compactMap { _ in queue.popMin()?.payload }
+        #expect(order == [4, 5, 2, 3])
+        #expect(queue.isEmpty)
+    }
+
+    /// The sequence field of a key is 40 bits wide; when it runs out the
+    /// pending keys are renumbered in order. A lowered limit makes that
+    /// happen every few dozen pushes.
+    @Test func renumberingSequencesKeepsTheOrder() {
+        var random = RandomStream(seed: 5)
+        var queue = EventQueue<Int>()
+        queue.sequenceLimit = 50
+        var reference = SortedReference()
+        var now: Nanoseconds = 0
+        for step in 0..<20_000 {
+            let pending = reference.events.count
+            if pending < 10 || (pending < 40 && random.nextBelow(2) == 0) {
+                let time = now + Nanoseconds(random.nextBelow(4))
+                queue.push(step, at: time)
+                reference.insert(step, at: time)
+            } else {
+                now = reference.events[0].time
+                expectSame(&queue, &reference)
+            }
+            #expect(queue.sequenceCounter <= 50)
+            if step % 1_000 == 0 { #expect(queue.checkInvariants()) }
+        }
+        while !reference.events.isEmpty { expectSame(&queue, &reference) }
+    }
+}
+
 @Suite struct KernelTests {
     struct Ping: TraceRecordable, Equatable {
         var id: Int
