@@ -24,6 +24,15 @@ public struct MatchingEngine: Sendable {
 
     public var symbolCount: Int { books.count }
 
+    /// Makes room for the next `count` orders up front. The map from order
+    /// id to pool slot otherwise grows as ids are assigned, and each growth
+    /// copies the map and touches fresh pages on the hot path: a pause of
+    /// up to milliseconds once the map is large.
+    public mutating func reserveCapacity(orders count: Int) {
+        precondition(count >= 0, "negative capacity \(count)")
+        pool.reserveIDs(through: nextOrderID + UInt64(count))
+    }
+
     /// Sets the self-trade prevention mode of a participant (default `.none`).
     public mutating func setSelfTradePrevention(_ mode: SelfTradePrevention, for participant: ParticipantID) {
         let index = Int(participant.rawValue)

@@ -61,6 +61,13 @@ struct OrderPool: Sendable {
         freeSlots.append(slot)
     }
 
+    /// Extends the id map through `id`; unassigned ids map to no slot, as
+    /// ids beyond the map do.
+    mutating func reserveIDs(through id: UInt64) {
+        let needed = Int(id) + 1 - slotOfOrder.count
+        if needed > 0 { slotOfOrder.append(contentsOf: repeatElement(-1, count: needed)) }
+    }
+
     @inlinable
     func slot(of id: UInt64) -> Int32? {
         guard id < UInt64(slotOfOrder.count) else { return nil }

@@ -80,6 +80,8 @@ struct BenchEngineCommand: ParsableCommand {
         for rate in try parsedRates() {
             let result = workload.openLoop(rate: rate, durationNs: Int64(seconds * 1e9))
             print("  open loop @ \(formatRate(rate)): achieved \(formatRate(result.achievedRate)), latency from planned time: \(percentileLine(result.latency.summary))")
+            let floor = workload.platformFloor(rate: rate, durationNs: Int64(seconds * 1e9))
+            print("    platform floor (same loop, no instruction): \(percentileLine(floor.latency.summary))")
         }
         let maximum = workload.maximumThroughput(operations: operations)
         let rate = Double(maximum.operations) * 1e9 / Double(maximum.elapsedNs)

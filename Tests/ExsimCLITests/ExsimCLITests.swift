@@ -137,6 +137,7 @@ import Testing
         #expect(engine.status == 0, "\(engine.stderr)")
         #expect(engine.stdout.contains("inserts/s"))
         #expect(engine.stdout.contains("maximum throughput"))
+        #expect(engine.stdout.contains("platform floor"))
     }
 
     @Test func codecBenchRunsBriefly() throws {

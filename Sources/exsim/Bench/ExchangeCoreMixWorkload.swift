@@ -59,6 +59,17 @@ struct ExchangeCoreMixWorkload {
             submit(order)
         }
 
+        /// Sizes the engine's id map and the driver's own per-id arrays for
+        /// `count` more orders, as a venue sizes itself before the open, so
+        /// that growing them is not charged to the instructions measured.
+        mutating func reserveCapacity(orders count: Int) {
+            engine.reserveCapacity(orders: count)
+            position.append(contentsOf: repeatElement(-1, count: count))
+            owners.append(contentsOf: repeatElement(0, count: count))
+            sides.append(contentsOf: repeatElement(.buy, count: count))
+            live.reserveCapacity(max(live.count, target * 2))
+        }
+
         mutating func submit(_ order: NewOrder) {
             events.removeAll(keepingCapacity: true)
             let id = engine.submit(order, events: &events)
@@ -155,16 +166,31 @@ struct ExchangeCoreMixWorkload {
 
     func openLoop(rate: Double, durationNs: Int64) -> RateResult {
         var driver = makeDriver()
+        // Every instruction assigns at most one new order id.
+        driver.reserveCapacity(orders: Int(rate * Double(durationNs) / 1e9) + 1)
+        return Self.runOpenLoop(rate: rate, durationNs: durationNs, name: "open-loop @ \(rate)") { driver.step() }
+    }
+
+    /// The same open loop with no instruction in it: what the machine alone
+    /// adds between a planned time and its measurement (scheduler and
+    /// virtual-machine pauses, interrupts, the clock read). The engine's
+    /// tail cannot be told apart from this floor.
+    func platformFloor(rate: Double, durationNs: Int64) -> RateResult {
+        Self.runOpenLoop(rate: rate, durationNs: durationNs, name: "platform floor @ \(rate)") {}
+    }
+
+    @inline(__always)
+    static func runOpenLoop(rate: Double, durationNs: Int64, name: String, step: () -> Void) -> RateResult {
         let operations = Int(rate * Double(durationNs) / 1e9)
         let intervalNs = 1e9 / rate
-        var latency = LatencyRecorder(name: "open-loop @ \(rate)")
+        var latency = LatencyRecorder(name: name)
         let start = WallClock.nowNs() + 1_000_000
         while WallClock.nowNs() < start {}
         for index in 0..<operations {
             let planned = start + Int64((Double(index) * intervalNs).rounded())
             var now = WallClock.nowNs()
             while now < planned { now = WallClock.nowNs() }
-            driver.step()
+            step()
             latency.record(WallClock.nowNs() - planned)
         }
         let elapsed = WallClock.nowNs() - start
