@@ -81,6 +81,21 @@ import MatchingEngine
         #expect(venue.rejectReason == .unknownOrder)
     }
 
+    @Test func reservedOrderIDsAreUnknownUntilAssigned() {
+        var venue = Venue()
+        let first = venue.order(1, .buy, 100, at: 9_000)
+        venue.engine.reserveCapacity(orders: 1_000)
+        venue.cancel(OrderID(first.rawValue + 1), by: 1)
+        #expect(venue.rejectReason == .unknownOrder, "a reserved id names no order")
+        let second = venue.order(2, .sell, 100, at: 9_000)
+        #expect(second.rawValue == first.rawValue + 1)
+        #expect(venue.executions.count == 1)
+        let third = venue.order(1, .buy, 100, at: 8_900)
+        venue.cancel(third, by: 1)
+        #expect(venue.cancels.map(\.0) == [third])
+        #expect(venue.engine.checkInvariants().isEmpty)
+    }
+
     @Test func dayOrdersExpireAtTheCloseAndGoodTillCancelSurvives() {
         var venue = Venue()
         let day = venue.order(1, .buy, 100, at: 9_000, tif: .day)
