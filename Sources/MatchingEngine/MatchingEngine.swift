@@ -419,7 +419,7 @@ public struct MatchingEngine: Sendable {
         let remaining = bookSide.levels[index].quantity
         if bookSide.levels[index].count == 0 {
             precondition(remaining == 0, "empty level with quantity")
-            bookSide.removeLevel(at: index)
+            bookSide.levels.remove(at: index)
         }
         return remaining
     }
@@ -554,9 +554,6 @@ public struct MatchingEngine: Sendable {
                 violations.append("S\(symbolIndex): crossed book in continuous trading (bid \(bid.price) >= ask \(ask.price))")
             }
             for bookSide in [book.bids, book.asks] {
-                if bookSide.rankKeys != ContiguousArray(bookSide.levels.map { bookSide.rank($0.price) }) {
-                    violations.append("S\(symbolIndex) \(bookSide.side): search keys differ from the levels")
-                }
                 for (index, level) in bookSide.levels.enumerated() {
                     if index > 0, !bookSide.isBetter(level.price, than: bookSide.levels[index - 1].price) {
                         violations.append("S\(symbolIndex) \(bookSide.side): levels out of order at \(level.price)")
