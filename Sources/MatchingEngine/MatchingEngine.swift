@@ -30,7 +30,8 @@ public struct MatchingEngine: Sendable {
     /// up to milliseconds once the map is large.
     public mutating func reserveCapacity(orders count: Int) {
         precondition(count >= 0, "negative capacity \(count)")
-        pool.reserveIDs(through: nextOrderID + UInt64(count))
+        guard count > 0 else { return }
+        pool.reserveIDs(through: nextOrderID + UInt64(count) - 1)
     }
 
     /// Sets the self-trade prevention mode of a participant (default `.none`).

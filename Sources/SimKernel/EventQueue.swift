@@ -9,7 +9,8 @@
 /// Keys are kept in three tiers by *bucket number*, time >> `shift`:
 ///
 /// - `bottom`, a small heap, holds the current bucket (and anything scheduled
-///   at or before it), so it always holds the earliest event;
+///   at or before it), so whenever it holds anything it holds the earliest
+///   event; it is refilled when the next event is asked for;
 /// - the *wheel*, `bucketCount` unsorted buckets, holds the next
 ///   `bucketCount - 1` bucket numbers: scheduling into it is O(1), and when
 ///   `bottom` runs dry the next occupied bucket is found in a bitmap and moved
@@ -84,6 +85,7 @@ public struct EventQueue<Payload> {
     @usableFromInline var pending = 0
 
     @usableFromInline var epochDeliveries = 0
+    /// Time of the epoch's first delivery.
     @usableFromInline var epochStartTime: Nanoseconds = 0
 
     @usableFromInline var sequenceCounter: UInt64 = 0
@@ -100,8 +102,21 @@ public struct EventQueue<Payload> {
 
     public var count: Int { pending }
     public var isEmpty: Bool { pending == 0 }
-    /// Time of the earliest event; `bottom` holds it whenever the queue is not empty.
-    @inlinable public var peekTime: Nanoseconds? { bottom.minimum.map(Self.time(of:)) }
+    /// Time of the earliest event: in `bottom` when it holds anything, else
+    /// in the next occupied bucket, else first in `far`.
+    public var peekTime: Nanoseconds? {
+        if let earliest = bottom.minimum { return Self.time(of: earliest) }
+        guard pending > 0 else { return nil }
+        guard wheelCount > 0 else { return far.minimum.map(Self.time(of:)) }
+        let index = Int(truncatingIfNeeded: nextOccupiedBucket() & (Self.bucketCount &- 1))
+        var earliest = UInt128.max
+        var slot = bucketHeads[index]
+        while slot >= 0 {
+            earliest = min(earliest, slots[Int(slot)].key)
+            slot = slots[Int(slot)].next
+        }
+        return Self.time(of: earliest)
+    }
 
     @inlinable
     static func time(of key: UInt128) -> Nanoseconds {
@@ -167,9 +182,32 @@ public struct EventQueue<Payload> {
     /// Removes and returns the earliest event (lowest sequence among equal times).
     @inlinable
     public mutating func popMin() -> Entry? {
-        guard let key = bottom.popMin() else { return nil }
+        popMin(notAfter: .max)
+    }
+
+    /// Removes and returns the earliest event if it is due at or before
+    /// `limit`; nil, leaving the queue as it is, when none is.
+    ///
+    /// `bottom` is refilled here, when the next event is asked for, and only
+    /// from a bucket that starts by `limit`. Refilling as soon as `bottom`
+    /// ran dry would move the current bucket up to the next pending event,
+    /// however far away, before the event just delivered had scheduled its
+    /// successors; they would then all land in `bottom` and turn it into a
+    /// plain heap until time reached that far event.
+    @inlinable
+    public mutating func popMin(notAfter limit: Nanoseconds) -> Entry? {
+        if bottom.isEmpty {
+            guard pending > 0 else { return nil }
+            let next = wheelCount > 0 ? nextOccupiedBucket() : bucketNumber(of: far.minimum.unsafelyUnwrapped)
+            // The first time in bucket `next`; bucket numbers stay below 2^63 >> shift.
+            guard Nanoseconds(truncatingIfNeeded: next << shift) <= limit else { return nil }
+            refillBottom(from: next)
+        }
+        guard let earliest = bottom.minimum, Self.time(of: earliest) <= limit else { return nil }
+        let key = earliest
+        bottom.removeMinimum()
         pending &-= 1
-        if bottom.isEmpty && pending > 0 { refillBottom() }
+        if epochDeliveries == 0 { epochStartTime = Self.time(of: key) }
         let slot = Self.slot(of: key)
         let payload = slots[slot].payload.take().unsafelyUnwrapped
         slots[slot].next = firstFreeSlot
@@ -180,16 +218,13 @@ public struct EventQueue<Payload> {
         return Entry(time: time, payload: payload)
     }
 
-    /// Moves the next occupied bucket into `bottom` and lets the wheel's
-    /// window take in what it now covers of `far`.
+    /// Makes `bucket`, the next occupied one, current: moves it into the
+    /// empty `bottom` and lets the wheel's window take in what it now covers
+    /// of `far`.
     @inlinable
-    mutating func refillBottom() {
-        if wheelCount == 0 {
-            currentBucket = bucketNumber(of: far.minimum.unsafelyUnwrapped)
-        } else {
-            currentBucket = nextOccupiedBucket()
-            drainBucket(currentBucket)
-        }
+    mutating func refillBottom(from bucket: UInt64) {
+        currentBucket = bucket
+        if wheelCount > 0 { drainBucket(bucket) }
         while let key = far.minimum {
             let bucket = bucketNumber(of: key)
             guard bucket &- currentBucket < Self.bucketCount else { break }
@@ -236,7 +271,6 @@ public struct EventQueue<Payload> {
         let target: UInt64 = gap == 0 ? 0 : UInt64(63 - (gap << 1).leadingZeroBitCount)
         if target >= shift + 2 || target + 2 <= shift { rebuild(shift: min(target, 48), renumbering: false) }
         epochDeliveries = 0
-        epochStartTime = time
     }
 
     /// Takes every pending key out and places it again under a new width; when
@@ -276,10 +310,9 @@ public struct EventQueue<Payload> {
     /// Checks every tier's rule, the counts and the slot table; O(n). For tests.
     public func checkInvariants() -> Bool {
         guard bottom.checkInvariants(), far.checkInvariants() else { return false }
-        guard pending == 0 || !bottom.isEmpty else { return false }
         var live = bottom.keys + far.keys
         guard bottom.keys.allSatisfy({ bucketNumber(of: $0) <= currentBucket }),
-              far.keys.allSatisfy({ bucketNumber(of: $0) &- currentBucket >= Self.bucketCount })
+              far.keys.allSatisfy({ bucketNumber(of: $0) > currentBucket && bucketNumber(of: $0) - currentBucket >= Self.bucketCount })
         else { return false }
         var linked = 0
         for index in bucketHeads.indices {
@@ -337,9 +370,15 @@ struct KeyHeap {
     @inlinable
     mutating func popMin() -> UInt128? {
         guard let earliest = keys.first else { return nil }
+        removeMinimum()
+        return earliest
+    }
+
+    /// Removes the earliest key; the heap must not be empty.
+    @inlinable @inline(__always)
+    mutating func removeMinimum() {
         let last = keys.removeLast()
         if !keys.isEmpty { replaceRoot(with: last) }
-        return earliest
     }
 
     /// Floyd's bottom-up deletion: the hole left at the root walks down to a

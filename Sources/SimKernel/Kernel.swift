@@ -95,8 +95,7 @@ public struct Kernel<Event: TraceRecordable> {
     /// its time; nil when none is due (the clock then stays where it is).
     @inlinable
     public mutating func next(until limit: Nanoseconds = .max) -> Event? {
-        while let time = queue.peekTime, time <= limit {
-            let entry = queue.popMin().unsafelyUnwrapped
+        while let entry = queue.popMin(notAfter: limit) {
             let slot = entry.payload.timerSlot
             if slot >= 0 {
                 let live = timerSlots[Int(slot)] != 0

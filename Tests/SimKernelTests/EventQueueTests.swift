@@ -122,6 +122,49 @@ extension EventQueueTests {
         #expect(queue.isEmpty)
     }
 
+    /// Delivering the last near event must not move the current bucket up
+    /// to a far one (a timer an hour away): the events the delivery then
+    /// schedules belong on the wheel, not in the bottom heap.
+    @Test func aFarEventDoesNotPullTheWheelForward() {
+        var queue = EventQueue<Int>()
+        queue.push(0, at: 0)
+        queue.push(-1, at: 3_600_000_000_000)
+        #expect(queue.popMin()?.payload == 0)
+        for step in 1...1_000 { queue.push(step, at: Nanoseconds(step) * 1_000) }
+        #expect(queue.bottom.keys.isEmpty)
+        #expect(queue.wheelCount == 1_000)
+        #expect(queue.checkInvariants())
+        let order = (0..<1_001).compactMap { _ in queue.popMin()?.payload }
+        #expect(order == Array(1...1_000) + [-1])
+    }
+
+    @Test func popMinStopsAtTheLimit() {
+        var queue = EventQueue<Int>()
+        queue.push(1, at: 100)
+        queue.push(2, at: 200)
+        #expect(queue.popMin(notAfter: 150)?.payload == 1)
+        #expect(queue.popMin(notAfter: 150) == nil)
+        #expect(queue.count == 1)
+        #expect(queue.peekTime == 200)
+        queue.push(3, at: 120)
+        #expect(queue.peekTime == 120)
+        #expect(queue.popMin(notAfter: 150)?.payload == 3)
+        #expect(queue.popMin(notAfter: 199) == nil)
+        #expect(queue.popMin(notAfter: 200)?.payload == 2)
+        #expect(queue.isEmpty)
+    }
+
+    @Test func timesNearTheEndOfTheClock() {
+        var queue = EventQueue<Int>()
+        let times: [Nanoseconds] = [.max, 0, .max - 1, 1 << 62, .max, 1]
+        for (payload, time) in times.enumerated() { queue.push(payload, at: time) }
+        #expect(queue.checkInvariants())
+        var popped: [(Nanoseconds, Int)] = []
+        while let entry = queue.popMin() { popped.append((entry.time, entry.payload)) }
+        #expect(popped.map(\.0) == [0, 1, 1 << 62, .max - 1, .max, .max])
+        #expect(popped.map(\.1) == [1, 5, 3, 2, 0, 4])
+    }
+
     /// The sequence field of a key is 40 bits wide; when it runs out the
     /// pending keys are renumbered in order. A lowered limit makes that
     /// happen every few dozen pushes.
