@@ -10,7 +10,8 @@
 ///
 /// - `bottom`, a small heap, holds the current bucket (and anything scheduled
 ///   at or before it), so whenever it holds anything it holds the earliest
-///   event; it is refilled when the next event is asked for;
+///   event; it is refilled from the next occupied bucket at once when that
+///   bucket is close, else when the next event is asked for;
 /// - the *wheel*, `bucketCount` unsorted buckets, holds the next
 ///   `bucketCount - 1` bucket numbers: scheduling into it is O(1), and when
 ///   `bottom` runs dry the next occupied bucket is found in a bitmap and moved
@@ -18,18 +19,19 @@
 /// - `far`, a heap, holds everything beyond the wheel; its entries move onto
 ///   the wheel as the wheel's window passes over them.
 ///
-/// The bucket width adapts: every `epochLength` deliveries the queue compares
-/// the mean gap between delivered times with the width and, when they have
-/// drifted apart by 4× or more, rebuilds with a width near twice the gap, so
-/// a bucket holds one or two events. The width changes only how fast events
-/// are found, never which comes first: every tier orders by the whole key.
+/// The bucket width adapts every `epochLength` deliveries (see `endEpoch`):
+/// near twice the mean gap between delivered times, so a bucket holds one
+/// or two events, but wide enough that the wheel reaches most of what is
+/// scheduled. The width changes only how fast events are found, never
+/// which comes first: every tier orders by the whole key.
 ///
 /// Payloads wait in a side table of slots; a delivered event's slot serves
 /// the next push, so after warm-up nothing is allocated per event.
 ///
 /// - Complexity: `push` is O(1) unless the event lands beyond the wheel
 ///   (O(log n) then); `popMin` is amortised O(1) when the width fits the
-///   traffic and O(log n) at worst; `peekTime` is O(1).
+///   traffic and O(log n) at worst; `peekTime` is O(1) plus the length of a
+///   bucket.
 public struct EventQueue<Payload> {
     public struct Entry {
         public let time: Nanoseconds
@@ -87,6 +89,9 @@ public struct EventQueue<Payload> {
     @usableFromInline var epochDeliveries = 0
     /// Time of the epoch's first delivery.
     @usableFromInline var epochStartTime: Nanoseconds = 0
+    /// Pushes this epoch that landed beyond the wheel, and beyond a quarter of it.
+    @usableFromInline var epochFarPushes = 0
+    @usableFromInline var epochDistantPushes = 0
 
     @usableFromInline var sequenceCounter: UInt64 = 0
     /// When the sequence reaches this, pending keys are renumbered from zero
@@ -152,7 +157,19 @@ public struct EventQueue<Payload> {
         sequenceCounter &+= 1
         if pending == 0 { currentBucket = bucketNumber(of: key) }
         pending &+= 1
-        place(key)
+        let bucket = bucketNumber(of: key)
+        if bucket <= currentBucket {
+            bottom.push(key)
+        } else if bucket &- currentBucket < Self.bucketCount {
+            // Counted without a branch: in steady traffic about half the
+            // pushes land this far, and a branch would mispredict on them.
+            epochDistantPushes &+= KeyHeap.bit(bucket &- currentBucket >= Self.bucketCount >> 2)
+            link(key, bucket: bucket)
+        } else {
+            epochDistantPushes &+= 1
+            epochFarPushes &+= 1
+            far.push(key)
+        }
     }
 
     /// Puts a key in its tier. The caller keeps `pending` and `currentBucket`.
@@ -188,12 +205,13 @@ public struct EventQueue<Payload> {
     /// Removes and returns the earliest event if it is due at or before
     /// `limit`; nil, leaving the queue as it is, when none is.
     ///
-    /// `bottom` is refilled here, when the next event is asked for, and only
-    /// from a bucket that starts by `limit`. Refilling as soon as `bottom`
-    /// ran dry would move the current bucket up to the next pending event,
-    /// however far away, before the event just delivered had scheduled its
-    /// successors; they would then all land in `bottom` and turn it into a
-    /// plain heap until time reached that far event.
+    /// `bottom` is refilled from a distant bucket only here, when the next
+    /// event is asked for, and only from a bucket that starts by `limit`.
+    /// Refilling from it as soon as `bottom` ran dry would move the current
+    /// bucket up to that event, however far away, before the event just
+    /// delivered had scheduled its successors; they would then all land in
+    /// `bottom` and turn it into a plain heap until time reached that far
+    /// event.
     @inlinable
     public mutating func popMin(notAfter limit: Nanoseconds) -> Entry? {
         if bottom.isEmpty {
@@ -207,6 +225,14 @@ public struct EventQueue<Payload> {
         let key = earliest
         bottom.removeMinimum()
         pending &-= 1
+        if bottom.isEmpty, wheelCount > 0 {
+            // A bucket close ahead is moved in now rather than on the next
+            // call, so that reading it overlaps with the caller's handling
+            // of this event. Close means within one bitmap word: the events
+            // this one schedules before it are then few.
+            let next = nextOccupiedBucket()
+            if next &- currentBucket <= 64 { refillBottom(from: next) }
+        }
         if epochDeliveries == 0 { epochStartTime = Self.time(of: key) }
         let slot = Self.slot(of: key)
         let payload = slots[slot].payload.take().unsafelyUnwrapped
@@ -263,14 +289,35 @@ public struct EventQueue<Payload> {
         occupiedBuckets[index >> 6] &= ~(1 << UInt64(index & 63))
     }
 
-    /// Compares the epoch's mean gap between deliveries with the bucket width
-    /// and rebuilds when they are 4× or more apart.
+    /// Chooses the bucket width for the next epoch from this one's traffic:
+    ///
+    /// - about twice the mean gap between deliveries, so a bucket holds one
+    ///   or two events; moved only when 4× or more away, so it does not
+    ///   rebuild back and forth;
+    /// - but wide enough that the wheel reaches most of what is scheduled:
+    ///   when more than a quarter of the pushes went beyond the wheel, the
+    ///   width doubles, and it narrows only while few pushes went further
+    ///   than a quarter of the wheel (which a 4× narrower wheel would miss).
+    ///
+    /// With many events pending over a long span, a wheel sized by the gap
+    /// alone would send most of them through the far heap.
     @usableFromInline
     mutating func endEpoch(at time: Nanoseconds) {
         let gap = UInt64(max(time - epochStartTime, 0)) / UInt64(Self.epochLength)
-        let target: UInt64 = gap == 0 ? 0 : UInt64(63 - (gap << 1).leadingZeroBitCount)
-        if target >= shift + 2 || target + 2 <= shift { rebuild(shift: min(target, 48), renumbering: false) }
+        let gapTarget: UInt64 = gap == 0 ? 0 : UInt64(63 - (gap << 1).leadingZeroBitCount)
+        let quarter = UInt64(Self.epochLength) >> 2
+        var target = shift
+        if epochFarPushes > quarter {
+            target = shift + 1
+        } else if gapTarget >= shift + 2 {
+            target = gapTarget
+        } else if gapTarget + 2 <= shift, epochDistantPushes <= quarter >> 1 {
+            target = max(gapTarget, shift - 2)
+        }
+        if target != shift { rebuild(shift: min(target, 48), renumbering: false) }
         epochDeliveries = 0
+        epochFarPushes = 0
+        epochDistantPushes = 0
     }
 
     /// Takes every pending key out and places it again under a new width; when

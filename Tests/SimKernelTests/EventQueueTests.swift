@@ -138,6 +138,27 @@ extension EventQueueTests {
         #expect(order == Array(1...1_000) + [-1])
     }
 
+    /// Many events pending over a long span: a width sized by the gap alone
+    /// would leave half of them beyond the wheel, so the width grows until
+    /// the wheel reaches them.
+    @Test func theWheelWidensToReachWhatIsPending() {
+        var random = RandomStream(seed: 3)
+        var queue = EventQueue<Int>()
+        for index in 0..<40_000 { queue.push(index, at: Nanoseconds(random.nextBelow(4_000_000))) }
+        var last: Nanoseconds = 0
+        for step in 0..<(5 * 8_192) {
+            guard let entry = queue.popMin() else { Issue.record("queue ran dry"); return }
+            #expect(entry.time >= last)
+            last = entry.time
+            queue.push(step, at: entry.time + Nanoseconds(random.nextBelow(4_000_000)))
+        }
+        // The mean gap is 100 ns, for which the gap rule alone picks 128 ns
+        // buckets: a wheel of 2.1 ms over a span of 4 ms.
+        #expect(queue.shift >= 8, "width 2^\(queue.shift) ns")
+        #expect(queue.far.keys.count < 4_000, "\(queue.far.keys.count) of 40,000 beyond the wheel")
+        #expect(queue.checkInvariants())
+    }
+
     @Test func popMinStopsAtTheLimit() {
         var queue = EventQueue<Int>()
         queue.push(1, at: 100)
