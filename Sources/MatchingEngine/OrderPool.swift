@@ -2,12 +2,11 @@
 /// price level is an intrusive doubly linked FIFO with no allocation per order.
 @usableFromInline
 struct OrderRecord: Sendable {
+    // Stored with the one-byte fields together at the end: 80 bytes a
+    // record instead of 88, and a book of resting orders is mostly records.
     @usableFromInline var id: UInt64 = 0
     @usableFromInline var participant: UInt32 = 0
     @usableFromInline var symbol: Int32 = 0
-    @usableFromInline var side: Side = .buy
-    @usableFromInline var timeInForce: TimeInForce = .day
-    @usableFromInline var postOnly = false
     @usableFromInline var price: Int64 = 0
     @usableFromInline var open: Int64 = 0
     /// Accounting: every quantity ever entered is filled, cancelled or open.
@@ -18,6 +17,9 @@ struct OrderRecord: Sendable {
     @usableFromInline var priority: UInt64 = 0
     @usableFromInline var previous: Int32 = -1
     @usableFromInline var next: Int32 = -1
+    @usableFromInline var side: Side = .buy
+    @usableFromInline var timeInForce: TimeInForce = .day
+    @usableFromInline var postOnly = false
     @usableFromInline var resting = false
 
     @usableFromInline init() {}
