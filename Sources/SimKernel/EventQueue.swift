@@ -157,30 +157,29 @@ public struct EventQueue<Payload> {
         sequenceCounter &+= 1
         if pending == 0 { currentBucket = bucketNumber(of: key) }
         pending &+= 1
-        let bucket = bucketNumber(of: key)
-        if bucket <= currentBucket {
-            bottom.push(key)
-        } else if bucket &- currentBucket < Self.bucketCount {
-            // Counted without a branch: in steady traffic about half the
-            // pushes land this far, and a branch would mispredict on them.
-            epochDistantPushes &+= KeyHeap.bit(bucket &- currentBucket >= Self.bucketCount >> 2)
-            link(key, bucket: bucket)
-        } else {
-            epochDistantPushes &+= 1
-            epochFarPushes &+= 1
-            far.push(key)
-        }
+        place(key, countingForTheEpoch: true)
     }
 
     /// Puts a key in its tier. The caller keeps `pending` and `currentBucket`.
-    @inlinable
-    mutating func place(_ key: UInt128) {
+    /// A push counts where its key landed, for `endEpoch`; a rebuild does not.
+    /// Always inlined, so that the push path is compiled with `counting` known.
+    @inlinable @inline(__always)
+    mutating func place(_ key: UInt128, countingForTheEpoch counting: Bool = false) {
         let bucket = bucketNumber(of: key)
         if bucket <= currentBucket {
             bottom.push(key)
         } else if bucket &- currentBucket < Self.bucketCount {
+            if counting {
+                // Counted without a branch: in steady traffic about half the
+                // pushes land this far, and a branch would mispredict on them.
+                epochDistantPushes &+= KeyHeap.bit(bucket &- currentBucket >= Self.bucketCount >> 2)
+            }
             link(key, bucket: bucket)
         } else {
+            if counting {
+                epochDistantPushes &+= 1
+                epochFarPushes &+= 1
+            }
             far.push(key)
         }
     }
@@ -254,7 +253,7 @@ public struct EventQueue<Payload> {
         while let key = far.minimum {
             let bucket = bucketNumber(of: key)
             guard bucket &- currentBucket < Self.bucketCount else { break }
-            _ = far.popMin()
+            far.removeMinimum()
             if bucket == currentBucket { bottom.push(key) } else { link(key, bucket: bucket) }
         }
     }
@@ -412,13 +411,6 @@ struct KeyHeap {
         keys.withUnsafeMutableBufferPointer { heap in
             Self.siftUp(key, from: heap.count &- 1, in: heap)
         }
-    }
-
-    @inlinable
-    mutating func popMin() -> UInt128? {
-        guard let earliest = keys.first else { return nil }
-        removeMinimum()
-        return earliest
     }
 
     /// Removes the earliest key; the heap must not be empty.
