@@ -64,22 +64,21 @@ struct ExchangeCoreMixWorkload {
         /// that growing them is not charged to the instructions measured.
         mutating func reserveCapacity(orders count: Int) {
             engine.reserveCapacity(orders: count)
+            growPerOrderArrays(by: count)
+            live.reserveCapacity(max(live.count, target * 2))
+        }
+
+        mutating func growPerOrderArrays(by count: Int) {
             position.append(contentsOf: repeatElement(-1, count: count))
             owners.append(contentsOf: repeatElement(0, count: count))
             sides.append(contentsOf: repeatElement(.buy, count: count))
-            live.reserveCapacity(max(live.count, target * 2))
         }
 
         mutating func submit(_ order: NewOrder) {
             events.removeAll(keepingCapacity: true)
             let id = engine.submit(order, events: &events)
             let index = Int(id.rawValue)
-            if index >= position.count {
-                let grow = index - position.count + 1
-                position.append(contentsOf: repeatElement(-1, count: grow))
-                owners.append(contentsOf: repeatElement(0, count: grow))
-                sides.append(contentsOf: repeatElement(.buy, count: grow))
-            }
+            if index >= position.count { growPerOrderArrays(by: index - position.count + 1) }
             owners[index] = order.participant.rawValue
             sides[index] = order.side
             absorbEvents()
