@@ -24,20 +24,14 @@ import Testing
     @Test func matchesASortedReferenceUnderRandomInterleaving() {
         var random = RandomStream(seed: 11)
         var queue = EventQueue<Int>()
-        var reference: [(time: Nanoseconds, sequence: Int, payload: Int)] = []
-        var sequence = 0
+        var reference = SortedReference()
         for step in 0..<20_000 {
-            if random.nextBelow(3) != 0 || reference.isEmpty {
+            if random.nextBelow(3) != 0 || reference.events.isEmpty {
                 let time = Nanoseconds(random.nextBelow(500))
                 queue.push(step, at: time)
-                reference.append((time, sequence, step))
-                sequence += 1
+                reference.insert(step, at: time)
             } else {
-                reference.sort { ($0.time, $0.sequence) < ($1.time, $1.sequence) }
-                let expected = reference.removeFirst()
-                let popped = queue.popMin()
-                #expect(popped?.payload == expected.payload)
-                #expect(popped?.time == expected.time)
+                expectSame(&queue, &reference)
             }
             if step % 1_000 == 0 { #expect(queue.checkInvariants()) }
         }
