@@ -13,7 +13,7 @@ struct GateCommand: ParsableCommand {
             the baseline; a latency percentile regresses when it rises more than \
             --latency-rise above it and by more than --latency-floor. A path \
             missing from the report is a regression. Exit codes: 0 pass, \
-            1 regression, 2 unreadable input.
+            1 regression, 64 unreadable input or a bad option.
             """
     )
 
@@ -50,14 +50,14 @@ struct GateCommand: ParsableCommand {
         tolerances.requireDigestMatch = requireDigest
         guard let floor = ScenarioValues.duration(latencyFloor) else {
             printError("--latency-floor: '\(latencyFloor)' is not a duration like 500ns")
-            throw ExitCode(2)
+            throw ExsimExit.badInput
         }
         tolerances.latencyFloorNs = floor
         let baselineReport = try load(baseline)
         let currentReport = try load(report)
         let result = Gate.compare(baseline: baselineReport, current: currentReport, tolerances: tolerances)
         print(result.table(), terminator: "")
-        if !result.passed { throw ExitCode(1) }
+        if !result.passed { throw ExsimExit.checkFailed }
     }
 
     func load(_ path: String) throws -> RunReport {
@@ -65,7 +65,7 @@ struct GateCommand: ParsableCommand {
             return try RunReport.decode(from: try Data(contentsOf: URL(fileURLWithPath: path)))
         } catch {
             printError("\(path): \(error)")
-            throw ExitCode(2)
+            throw ExsimExit.badInput
         }
     }
 }

@@ -19,8 +19,9 @@ struct RunCommand: ParsableCommand {
             report.json, summary.md and one HdrHistogram percentile file per \
             latency path (order-to-ack.hgrm, ...; nanoseconds) into the output \
             directory. The same scenario and seed always give the same trace \
-            digest. Exits 1 when --check finds a broken engine invariant, 2 when \
-            the scenario cannot be read or the capture cannot be written.
+            digest. Exit codes: 0 success, 3 when --check finds a broken engine \
+            invariant, 64 when the scenario cannot be read or an output cannot \
+            be written.
 
             Participants speak their flow's protocol to their venue (OUCH 4.2 \
             over SoupBinTCP 3.0, FIX 4.2 or 4.4) and each venue publishes \
@@ -58,7 +59,7 @@ struct RunCommand: ParsableCommand {
             config = try ScenarioLoader.load(path: scenario)
         } catch {
             printError(error.description)
-            throw ExitCode(2)
+            throw ExsimExit.badInput
         }
         if let seed { config.seed = seed }
         log.info("loaded scenario", metadata: [
@@ -71,7 +72,7 @@ struct RunCommand: ParsableCommand {
             simulation = try Simulation(config: config, checkInvariants: check)
         } catch {
             printError("\(scenario): \(error.description)")
-            throw ExitCode(2)
+            throw ExsimExit.badInput
         }
         var captureWriter: CaptureWriter? = nil
         if let capture {
@@ -79,7 +80,7 @@ struct RunCommand: ParsableCommand {
                 captureWriter = try CaptureWriter(path: capture, epochOffsetNs: TradingDay.epochNs(0))
             } catch {
                 printError("cannot write the capture: \(error.description)")
-                throw ExitCode(2)
+                throw ExsimExit.badInput
             }
         }
         let started = WallClock.nowNs()
@@ -109,8 +110,8 @@ struct RunCommand: ParsableCommand {
             print(markdown, terminator: "")
             print("report: \((directoryName as NSString).appendingPathComponent("report.json"))")
         }
-        if !report.invariants.passed { throw ExitCode(1) }
-        if result.captureError != nil { throw ExitCode(2) }
+        if !report.invariants.passed { throw ExsimExit.invariantBroken }
+        if result.captureError != nil { throw ExsimExit.badInput }
     }
 }
 

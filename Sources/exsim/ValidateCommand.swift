@@ -7,7 +7,7 @@ struct ValidateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "validate",
         abstract: "Check scenario files without running them.",
-        discussion: "Errors name file:line:column and what was expected. Exits 1 if any file has a mistake."
+        discussion: "Errors name file:line:column and what was expected. Exits 64 if any file has a mistake."
     )
 
     @Argument(help: "Scenario files (YAML).")
@@ -28,6 +28,6 @@ struct ValidateCommand: ParsableCommand {
                 failed = true
             }
         }
-        if failed { throw ExitCode(1) }
+        if failed { throw ExsimExit.badInput }
     }
 }
