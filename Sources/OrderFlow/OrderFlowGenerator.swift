@@ -61,7 +61,13 @@ public struct OrderFlowGenerator: Sendable {
             mix.limit + mix.market + mix.immediateOrCancel + mix.cancel,
             mix.total
         )
-        midTicks = symbols.map { $0.referencePrice.rawValue / $0.tickSize }
+        for symbol in symbols {
+            precondition(symbol.largestPriceTicks >= 2 * (config.priceSpreadTicks + 1),
+                         "the quoting band does not fit below the largest price")
+        }
+        midTicks = symbols.map { symbol in
+            Self.clampedMid(symbol.referencePrice.rawValue / symbol.tickSize, symbol: symbol, spreadTicks: config.priceSpreadTicks)
+        }
         midSteppedAt = Array(repeating: 0, count: symbols.count)
         openOrders = Array(repeating: [], count: config.participants)
     }
@@ -146,10 +152,21 @@ public struct OrderFlowGenerator: Sendable {
         let steps = (now - midSteppedAt[symbolSlot]) / config.midStepIntervalNs
         if steps > 0, config.midWalkTicks > 0 {
             let move = random.nextStandardNormal() * config.midWalkTicks * Double(steps).squareRoot()
-            midTicks[symbolSlot] = max(config.priceSpreadTicks + 1, midTicks[symbolSlot] + Int64(move.rounded()))
+            // Bounded in floating point first: a wide walk over a long gap
+            // can step further than an Int64 holds.
+            let bound = Double(symbols[symbolSlot].largestPriceTicks)
+            let stepped = min(max(Double(midTicks[symbolSlot]) + move.rounded(), 0), bound)
+            midTicks[symbolSlot] = Self.clampedMid(Int64(stepped), symbol: symbols[symbolSlot], spreadTicks: config.priceSpreadTicks)
             midSteppedAt[symbolSlot] += steps * config.midStepIntervalNs
         }
         return midTicks[symbolSlot]
+    }
+
+    /// Keeps the mid where the whole quoting band, `spreadTicks` either side
+    /// and one tick more, lies between one tick and the largest price the
+    /// venue's wire formats carry.
+    static func clampedMid(_ ticks: Int64, symbol: FlowSymbol, spreadTicks: Int64) -> Int64 {
+        min(max(spreadTicks + 1, ticks), symbol.largestPriceTicks - spreadTicks - 1)
     }
 
     mutating func cancelOne(of participantSlot: Int, participant: ParticipantID) -> FlowInstruction {

@@ -1,4 +1,5 @@
-/// A mistake in a scenario file, located at file:line:column (1-based).
+/// A mistake in a scenario file, located at file:line:column (1-based); a
+/// file that cannot be opened at all has line 0 and is named alone.
 public struct ScenarioError: Error, CustomStringConvertible, Hashable, Sendable {
     public var file: String
     public var line: Int
@@ -12,7 +13,7 @@ public struct ScenarioError: Error, CustomStringConvertible, Hashable, Sendable 
         self.message = message
     }
 
-    public var description: String { "\(file):\(line):\(column): \(message)" }
+    public var description: String { line > 0 ? "\(file):\(line):\(column): \(message)" : "\(file): \(message)" }
 }
 
 /// Levenshtein distance, for "did you mean" suggestions.

@@ -7,8 +7,15 @@ import Yams
 /// The format is documented in docs/scenarios.md.
 public enum ScenarioLoader {
     public static func load(path: String) throws(ScenarioError) -> SimulationConfig {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw ScenarioError(file: path, line: 0, column: 0, message: "no such file")
+        }
+        guard !isDirectory.boolValue else {
+            throw ScenarioError(file: path, line: 0, column: 0, message: "is a directory, not a scenario file")
+        }
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw ScenarioError(file: path, line: 1, column: 1, message: "cannot read the file")
+            throw ScenarioError(file: path, line: 0, column: 0, message: "cannot read the file (permissions?)")
         }
         return try parse(yaml: String(decoding: data, as: UTF8.self), file: path)
     }
@@ -31,10 +38,29 @@ public enum ScenarioLoader {
         return try reader.scenario(root)
     }
 
+    /// The 1-based line and column (in Unicode scalars) of a byte offset.
+    static func lineAndColumn(ofByte offset: Int, in text: String) -> (line: Int, column: Int) {
+        let bytes = Array(text.utf8)
+        let end = min(max(offset, 0), bytes.count)
+        var line = 1
+        var lineStart = 0
+        for index in 0..<end where bytes[index] == UInt8(ascii: "\n") {
+            line += 1
+            lineStart = index + 1
+        }
+        let column = String(decoding: bytes[lineStart..<end], as: UTF8.self).unicodeScalars.count + 1
+        return (line, column)
+    }
+
     static func syntaxError(_ error: YamlError, file: String) -> ScenarioError {
         switch error {
         case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
             return ScenarioError(file: file, line: mark.line, column: mark.column, message: "YAML syntax error: \(problem)")
+        case .reader(let problem, let offset, let value, let yaml):
+            // The reader counts bytes; a person counts lines and characters.
+            let (line, column) = lineAndColumn(ofByte: offset ?? 0, in: yaml)
+            let character = value >= 0 ? String(format: " (U+%04X)", value) : ""
+            return ScenarioError(file: file, line: line, column: column, message: "YAML error: \(problem)\(character)")
         default:
             return ScenarioError(file: file, line: 1, column: 1, message: "YAML error: \(error)")
         }
@@ -79,10 +105,11 @@ struct ScenarioReader {
         return text
     }
 
-    func duration(_ node: Node, positive: Bool = true) throws(ScenarioError) -> Int64 {
+    func duration(_ node: Node, positive: Bool = true, atMost longestNs: Int64 = Int64.max, what: String = "") throws(ScenarioError) -> Int64 {
         let text = try scalar(node, ScenarioValues.durationHint)
         guard let value = ScenarioValues.duration(text) else { throw error(node, "'\(text)' is not \(ScenarioValues.durationHint)") }
         if positive, value <= 0 { throw error(node, "expected a duration greater than zero") }
+        if value > longestNs { throw error(node, "\(text) is too long; \(what) is at most \(formatDuration(longestNs))") }
         return value
     }
 
@@ -129,12 +156,14 @@ struct ScenarioReader {
         let name = try string(f["name"]!.value, "a scenario name")
         let seedText = try scalar(f["seed"]!.value, "a seed")
         guard let seed = UInt64(seedText) else { throw error(f["seed"]!.value, "'\(seedText)' is not a seed; expected an integer in 0...\(UInt64.max)") }
-        let durationNs = try duration(f["duration"]!.value)
+        let durationNs = try duration(f["duration"]!.value, atMost: SimulationLimits.longestDurationNs,
+                                      what: "a run (the simulated day opens at 09:30 and ends at midnight)")
 
         var latencyNs: Int64 = 0
         if let network = f["network"] {
             let n = try fields(network.value, allowed: ["one_way_latency"], required: ["one_way_latency"], what: "network")
-            latencyNs = try duration(n["one_way_latency"]!.value, positive: false)
+            latencyNs = try duration(n["one_way_latency"]!.value, positive: false, atMost: SimulationLimits.longestLatencyNs,
+                                     what: "a one-way latency")
         }
 
         var venues: [VenueConfig] = []
@@ -156,20 +185,35 @@ struct ScenarioReader {
             flows.append(flow)
         }
 
+        for (venue, node) in zip(venues, venueNodes) {
+            let load = SimulationLimits.offeredLoad(of: venue, flows: flows)
+            guard load < SimulationLimits.highestOfferedLoad else {
+                let serviceNode = (try? fields(node, allowed: Self.venueKeys, required: [], what: "a venue"))?["service_time"]?.value ?? node
+                let rate = SimulationLimits.offeredRate(of: venue, flows: flows)
+                throw error(serviceNode, String(
+                    format: "venue '%@' cannot keep up: it is sent up to %@ messages/s (instructions and a keepalive a second per participant) and each takes %@ on average, %.0f %% of its capacity; its queue would grow without bound (lower the rate, the participants or the service time, below 100 %%)",
+                    venue.name, formatRate(rate), formatDuration(Int64(SimulationLimits.meanServiceTimeNs(venue.serviceTime).rounded())), load * 100))
+            }
+        }
+
         var phaseEvents: [PhaseEventConfig] = []
         if let schedule = f["schedule"] {
             for node in try sequence(schedule.value, "a list of scheduled phase changes") {
-                phaseEvents.append(try phaseEvent(node, venues: venues))
+                phaseEvents.append(try phaseEvent(node, venues: venues, durationNs: durationNs))
             }
         }
         return SimulationConfig(name: name, seed: seed, durationNs: durationNs, oneWayLatencyNs: latencyNs,
                                 venues: venues, flows: flows, phaseEvents: phaseEvents)
     }
 
+    static let venueKeys = ["name", "service_time", "self_trade_prevention", "symbols", "order_entry"]
+
     func venue(_ node: Node) throws(ScenarioError) -> VenueConfig {
-        let f = try fields(node, allowed: ["name", "service_time", "self_trade_prevention", "symbols", "order_entry"],
-                           required: ["name", "service_time", "symbols"], what: "a venue")
+        let f = try fields(node, allowed: Self.venueKeys, required: ["name", "service_time", "symbols"], what: "a venue")
         let name = try string(f["name"]!.value, "a venue name")
+        guard SimulationLimits.isValidVenueName(name) else {
+            throw error(f["name"]!.value, "venue name \(name.debugDescription) must be 1 to \(SimulationLimits.longestVenueName) letters, digits, '-', '_' or '.' (it becomes a FIX CompID and a SoupBinTCP session name)")
+        }
         let serviceTime = try self.serviceTime(f["service_time"]!.value)
         var stp = SelfTradePrevention.none
         if let node = f["self_trade_prevention"] {
@@ -191,15 +235,22 @@ struct ScenarioReader {
         var symbols: [SymbolConfig] = []
         let list = try sequence(f["symbols"]!.value, "a list of symbols")
         guard !list.isEmpty else { throw error(f["symbols"]!.value, "expected at least one symbol") }
+        guard list.count <= SimulationLimits.mostSymbolsPerVenue else {
+            throw error(f["symbols"]!.value, "\(list.count) symbols; a venue has at most \(SimulationLimits.mostSymbolsPerVenue) (ITCH's Stock Locate is 16 bits)")
+        }
+        let largestPrice = VenueConfig(name: name, symbols: [], serviceTime: serviceTime, orderEntryProtocols: protocols).largestLimitPrice
         for symbolNode in list {
             let s = try fields(symbolNode, allowed: ["name", "tick", "reference_price"], required: ["name", "tick", "reference_price"], what: "a symbol")
             let symbolName = try string(s["name"]!.value, "a symbol name")
-            guard symbolName.count <= 8, symbolName.allSatisfy({ $0.isASCII && !$0.isWhitespace }) else {
-                throw error(s["name"]!.value, "symbol '\(symbolName)' must be 1 to 8 ASCII characters without spaces")
+            guard SimulationLimits.isValidSymbolName(symbolName) else {
+                throw error(s["name"]!.value, "symbol \(symbolName.debugDescription) must be 1 to 8 printable ASCII characters without spaces")
             }
             let tick = try price(s["tick"]!.value, "the tick size")
             let reference = try price(s["reference_price"]!.value, "the reference price")
             guard reference % tick == 0 else { throw error(s["reference_price"]!.value, "reference price is not a multiple of the tick size") }
+            guard reference <= largestPrice.rawValue else {
+                throw error(s["reference_price"]!.value, "reference price above \(formatPrice(largestPrice.rawValue)), the largest price \(protocols.contains(.ouch42) ? "OUCH 4.2" : "ITCH 5.0") can carry")
+            }
             if symbols.contains(where: { $0.name == symbolName }) { throw error(symbolNode, "duplicate symbol '\(symbolName)'") }
             symbols.append(SymbolConfig(name: symbolName, tickSize: tick, referencePrice: Price(reference)))
         }
@@ -220,16 +271,17 @@ struct ScenarioReader {
         for (key, entry) in d where key != "distribution" && !(allowedKeys[kind] ?? []).contains(key) {
             throw error(entry.key, "'\(key)' does not apply to a \(kind) service time; expected \((allowedKeys[kind] ?? []).joined(separator: ", "))")
         }
+        let longest = SimulationLimits.longestServiceTimeNs
         switch kind {
-        case "constant": return .constant(ns: try duration(try need("value"), positive: false))
-        case "exponential": return .exponential(meanNs: try duration(try need("mean")))
+        case "constant": return .constant(ns: try duration(try need("value"), positive: false, atMost: longest, what: "a service time"))
+        case "exponential": return .exponential(meanNs: try duration(try need("mean"), atMost: longest, what: "a service time's mean"))
         case "uniform":
-            let minNs = try duration(try need("min"), positive: false)
-            let maxNs = try duration(try need("max"), positive: false)
+            let minNs = try duration(try need("min"), positive: false, atMost: longest, what: "a service time")
+            let maxNs = try duration(try need("max"), positive: false, atMost: longest, what: "a service time")
             guard minNs <= maxNs else { throw error(try need("max"), "max is below min") }
             return .uniform(minNs: minNs, maxNs: maxNs)
         default:
-            return .logNormal(medianNs: try duration(try need("median")), sigma: try number(try need("sigma"), 0...5, "a shape sigma"))
+            return .logNormal(medianNs: try duration(try need("median"), atMost: longest, what: "a service time's median"), sigma: try number(try need("sigma"), 0...5, "a shape sigma"))
         }
     }
 
@@ -253,6 +305,9 @@ struct ScenarioReader {
         }
         let rateText = try scalar(f["rate"]!.value, ScenarioValues.rateHint)
         guard let rate = ScenarioValues.rate(rateText) else { throw error(f["rate"]!.value, "'\(rateText)' is not \(ScenarioValues.rateHint) (greater than zero)") }
+        guard rate <= SimulationLimits.highestRatePerSecond else {
+            throw error(f["rate"]!.value, "\(rateText) is too high; a flow sends at most 1000M/s (the mean gap between arrivals must be at least 1 ns)")
+        }
         let participants = try integer(f["participants"]!.value, 1...100_000, "a number of participants")
 
         let m = try fields(f["mix"]!.value, allowed: ["limit", "market", "ioc", "cancel", "replace"], required: [], what: "mix")
@@ -271,6 +326,13 @@ struct ScenarioReader {
             if let n = p["spread_ticks"] { config.priceSpreadTicks = try integer(n.value, 0...100_000, "a number of ticks") }
             if let n = p["walk_ticks"] { config.midWalkTicks = try number(n.value, 0...100_000, "ticks per step") }
             if let n = p["walk_interval"] { config.midStepIntervalNs = try duration(n.value) }
+            for symbol in venue.symbols where symbols.isEmpty || symbols.contains(symbol.name) {
+                let largestTicks = venue.largestLimitPrice.rawValue / symbol.tickSize
+                guard largestTicks >= 2 * (config.priceSpreadTicks + 1) else {
+                    throw error(p["spread_ticks"]?.value ?? priceNode.value,
+                                "a band of \(config.priceSpreadTicks) ticks either side of the mid does not fit below \(formatPrice(venue.largestLimitPrice.rawValue)), the largest price of \(symbol.name) (at most \(largestTicks / 2 - 1) ticks)")
+                }
+            }
         }
         if let quantityNode = f["quantity"] {
             let q = try fields(quantityNode.value, allowed: ["min", "max", "lot"], required: [], what: "quantity")
@@ -295,9 +357,12 @@ struct ScenarioReader {
         return config
     }
 
-    func phaseEvent(_ node: Node, venues: [VenueConfig]) throws(ScenarioError) -> PhaseEventConfig {
+    func phaseEvent(_ node: Node, venues: [VenueConfig], durationNs: Int64) throws(ScenarioError) -> PhaseEventConfig {
         let f = try fields(node, allowed: ["at", "venue", "symbol", "phase"], required: ["at", "venue", "symbol", "phase"], what: "a scheduled phase change")
         let at = try duration(f["at"]!.value, positive: false)
+        guard at <= durationNs else {
+            throw error(f["at"]!.value, "\(formatDuration(at)) is after the run's duration of \(formatDuration(durationNs)); a phase change must come within it")
+        }
         let venueName = try string(f["venue"]!.value, "a venue name")
         guard let venue = venues.first(where: { $0.name == venueName }) else {
             throw error(f["venue"]!.value, "unknown venue '\(venueName)'; expected one of: \(venues.map(\.name).joined(separator: ", "))")

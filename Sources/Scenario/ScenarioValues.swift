@@ -62,3 +62,29 @@ extension String {
         return String(text)
     }
 }
+
+/// "1500000000ns" → "1.5s", for messages: the largest unit that is whole or
+/// has a short fraction.
+func formatDuration(_ ns: Int64) -> String {
+    let units: [(String, Int64)] = [("s", 1_000_000_000), ("ms", 1_000_000), ("us", 1_000)]
+    for (suffix, scale) in units where ns >= scale {
+        let whole = ns / scale, fraction = ns % scale
+        if fraction == 0 { return "\(whole)\(suffix)" }
+        let text = String(Double(ns) / Double(scale))
+        if text.count <= 8 { return text + suffix }
+    }
+    return "\(ns)ns"
+}
+
+/// 2147483646 → "214748.3646", a price in the scenario's own notation.
+func formatPrice(_ units: Int64) -> String {
+    let fraction = String(units % 10_000)
+    return "\(units / 10_000)." + String(repeating: "0", count: 4 - fraction.count) + fraction
+}
+
+/// 1000000 → "1M", a rate in the scenario's own notation.
+func formatRate(_ perSecond: Double) -> String {
+    if perSecond >= 1e6, (perSecond / 1e6).rounded() == perSecond / 1e6 { return "\(Int64(perSecond / 1e6))M" }
+    if perSecond >= 1e3, (perSecond / 1e3).rounded() == perSecond / 1e3 { return "\(Int64(perSecond / 1e3))k" }
+    return perSecond.rounded() == perSecond ? String(Int64(perSecond)) : String(perSecond)
+}

@@ -11,12 +11,18 @@ struct ServiceTimeSampler {
         case .constant(let ns):
             sample = ns
         case .exponential(let meanNs):
-            sample = Nanoseconds(random.nextExponential(mean: Double(meanNs)).rounded())
+            sample = Self.whole(random.nextExponential(mean: Double(meanNs)))
         case .uniform(let minNs, let maxNs):
             sample = random.nextInt(in: minNs...maxNs)
         case .logNormal(let medianNs, let sigma):
-            sample = Nanoseconds(random.nextLogNormal(median: Double(medianNs), sigma: sigma).rounded())
+            sample = Self.whole(random.nextLogNormal(median: Double(medianNs), sigma: sigma))
         }
-        return max(0, sample)
+        return min(max(0, sample), SimulationLimits.longestServiceSampleNs)
+    }
+
+    /// Rounded to whole nanoseconds, cut at the longest sample before the
+    /// conversion, which would trap beyond Int64.
+    static func whole(_ ns: Double) -> Nanoseconds {
+        Nanoseconds(min(ns, Double(SimulationLimits.longestServiceSampleNs)).rounded())
     }
 }

@@ -36,6 +36,10 @@ public struct Simulation {
     /// Messages scheduled for delivery and not yet delivered.
     var inFlight = 0
     var dayEnded = false
+    /// The run stopped at its observation's event limit.
+    var cutShort = false
+    /// Messages still queued or in flight when the day had to end.
+    var unsettledAtClose = 0
     var phaseEventTargets: [(venue: Int32, symbol: SymbolIndex)]
 
     // Scratch reused across events.
@@ -64,11 +68,7 @@ public struct Simulation {
     static let closeCheckIntervalNs: Nanoseconds = 1_000
 
     public init(config: SimulationConfig, checkInvariants: Bool = false) throws(SimulationConfigError) {
-        guard config.durationNs > 0 else { throw SimulationConfigError(description: "duration must be positive") }
-        guard config.oneWayLatencyNs >= 0 else { throw SimulationConfigError(description: "latency must not be negative") }
-        guard !config.venues.isEmpty, config.venues.count < 250 else {
-            throw SimulationConfigError(description: "a run needs 1 to 249 venues")
-        }
+        if let problem = config.firstProblem { throw SimulationConfigError(description: problem) }
         self.config = config
         self.checkInvariants = checkInvariants
 
@@ -102,7 +102,8 @@ public struct Simulation {
                     throw SimulationConfigError(description: "flow '\(flow.name)' names unknown symbol '\(name)' of venue '\(venue.name)'")
                 }
                 let symbol = venue.symbols[symbolIndex]
-                symbols.append(FlowSymbol(index: SymbolIndex(Int32(symbolIndex)), tickSize: symbol.tickSize, referencePrice: symbol.referencePrice))
+                symbols.append(FlowSymbol(index: SymbolIndex(Int32(symbolIndex)), tickSize: symbol.tickSize, referencePrice: symbol.referencePrice,
+                                          largestPrice: venue.largestLimitPrice))
             }
             flows.append(OrderFlowGenerator(
                 config: flow, symbols: symbols, firstParticipant: nextParticipant,
@@ -183,7 +184,7 @@ public struct Simulation {
     /// message in flight has been delivered and the venues have closed their
     /// sessions. With `capture`, every message and feed packet is also
     /// written to it as seen at the venues' network interfaces.
-    public mutating func run(capture: CaptureWriter? = nil) -> SimulationResult {
+    public mutating func run(capture: CaptureWriter? = nil, observation: RunObservation = RunObservation()) -> SimulationResult {
         self.capture = capture
         capturedConnections = Array(repeating: nil, count: participants.count)
         for index in venues.indices {
@@ -208,7 +209,16 @@ public struct Simulation {
         }
         kernel.schedule(.closeCheck, at: config.durationNs)
 
+        let checkMask = RunObservation.interval - 1
+        let watched = observation.observe != nil || observation.eventLimit != nil
         while let event = kernel.next() {
+            if watched, kernel.deliveredCount & checkMask == 0 {
+                observation.observe?(progress())
+                if let limit = observation.eventLimit, kernel.deliveredCount >= limit {
+                    cutShort = true
+                    break
+                }
+            }
             switch event {
             case .flowArrival(let flow): handleFlowArrival(flow)
             case .toVenue(let participant, let message): handleArrivalAtVenue(participant, message)
@@ -232,6 +242,11 @@ public struct Simulation {
         }
         self.capture = nil
         return result()
+    }
+
+    func progress() -> RunProgress {
+        RunProgress(simulatedNs: kernel.now, eventsDelivered: kernel.deliveredCount, pendingEvents: kernel.pendingCount,
+                    venueQueueDepths: venues.map(\.queue.count))
     }
 
     // MARK: Participants
@@ -560,6 +575,9 @@ public struct Simulation {
     }
 
     mutating func handlePhaseChange(_ index: Int32) {
+        // Validation keeps phase changes within the duration, and the day
+        // cannot end before the duration; a closed feed takes no more.
+        guard !dayEnded else { return }
         let target = phaseEventTargets[Int(index)]
         let phase = config.phaseEvents[Int(index)].phase
         venues[Int(target.venue)].gateway.setPhase(phase, symbol: target.symbol, nowNs: kernel.now, outputs: &outputs)
@@ -571,9 +589,15 @@ public struct Simulation {
     /// venues end the day: sessions and feeds close, timers are disarmed.
     mutating func handleCloseCheck() {
         let settled = inFlight == 0 && venues.allSatisfy { !$0.busy && $0.queue.isEmpty }
-        guard settled else {
-            kernel.schedule(.closeCheck, after: Self.closeCheckIntervalNs)
+        let waitedNs = kernel.now - config.durationNs
+        guard settled || waitedNs >= SimulationLimits.longestDrainNs else {
+            // Every microsecond at first; a wait that drags on backs off, so
+            // a long drain costs thousands of checks, not millions.
+            kernel.schedule(.closeCheck, after: max(Self.closeCheckIntervalNs, waitedNs / 1_024))
             return
+        }
+        if !settled {
+            unsettledAtClose = inFlight + venues.reduce(0) { $0 + $1.queue.count }
         }
         dayEnded = true
         for index in participants.indices {
@@ -664,6 +688,8 @@ public struct Simulation {
                     name: $0.name, instructionsServed: $0.served, busyNs: $0.busyNs, maxQueueDepth: $0.maxQueueDepth,
                     utilisation: Double($0.busyNs) / Double(elapsed))
             },
+            cutShort: cutShort,
+            unsettledAtClose: unsettledAtClose,
             invariantsChecked: checkInvariants,
             invariantViolations: invariantViolations,
             captureError: captureError)

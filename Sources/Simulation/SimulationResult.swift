@@ -70,6 +70,11 @@ public struct SimulationResult: Sendable {
     public var instructionsServed: ThroughputCounter
     public var tradesPerSecond: ThroughputCounter
     public var venues: [VenueStatistics]
+    /// The run stopped at an event limit before the day ended.
+    public var cutShort: Bool
+    /// Messages still queued or in flight when the day ended without
+    /// settling, after `SimulationLimits.longestDrainNs` (normally 0).
+    public var unsettledAtClose: Int
     public var invariantsChecked: Bool
     public var invariantViolations: [String]
     /// Why writing the capture file failed, when it did (the run itself went on).

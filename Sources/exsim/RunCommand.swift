@@ -74,6 +74,16 @@ struct RunCommand: ParsableCommand {
             printError("\(scenario): \(error.description)")
             throw ExsimExit.badInput
         }
+        // Printed as the user gave it (relative stays relative). Checked
+        // before the run, so that a long run is never lost to a typo.
+        let directoryName = out ?? "out/\(config.name)"
+        let directory = URL(fileURLWithPath: directoryName)
+        do {
+            try prepareOutputDirectory(directory)
+        } catch {
+            printError("--out \(directoryName): \(error)")
+            throw ExsimExit.badInput
+        }
         var captureWriter: CaptureWriter? = nil
         if let capture {
             do {
@@ -83,18 +93,21 @@ struct RunCommand: ParsableCommand {
                 throw ExsimExit.badInput
             }
         }
+        let progressLine = RunProgressLine(
+            venueNames: config.venues.map(\.name), durationNs: config.durationNs,
+            showsLine: !quiet && RunProgressLine.standardErrorIsTerminal)
         let started = WallClock.nowNs()
-        let result = simulation.run(capture: captureWriter)
+        let result = simulation.run(capture: captureWriter, observation: RunObservation(observe: progressLine.observe))
         let elapsedSeconds = Double(WallClock.nowNs() - started) / 1e9
+        progressLine.clearLine()
 
+        if result.unsettledAtClose > 0 {
+            printError("the day ended \(formatNanoseconds(SimulationLimits.longestDrainNs)) after the flows stopped with \(result.unsettledAtClose) messages still queued or in flight", prefix: "warning")
+        }
         if let captureError = result.captureError {
             printError("the capture is incomplete: \(captureError)")
         }
         let report = RunReport(result: result, scenarioFile: scenario, elapsedSeconds: elapsedSeconds, captureFile: capture)
-        // Printed as the user gave it (relative stays relative).
-        let directoryName = out ?? "out/\(config.name)"
-        let directory = URL(fileURLWithPath: directoryName)
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         try report.jsonData().write(to: directory.appendingPathComponent("report.json"))
         let markdown = report.markdown()
         try Data(markdown.utf8).write(to: directory.appendingPathComponent("summary.md"))
@@ -115,6 +128,26 @@ struct RunCommand: ParsableCommand {
     }
 }
 
+/// Creates the output directory and proves it writable with a probe file.
+func prepareOutputDirectory(_ directory: URL) throws {
+    var isDirectory: ObjCBool = false
+    if FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), !isDirectory.boolValue {
+        throw OutputDirectoryError(description: "exists and is not a directory")
+    }
+    do {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let probe = directory.appendingPathComponent(".exsim-write-probe")
+        try Data().write(to: probe)
+        try FileManager.default.removeItem(at: probe)
+    } catch {
+        throw OutputDirectoryError(description: "cannot be written (\(error.localizedDescription))")
+    }
+}
+
+struct OutputDirectoryError: Error, CustomStringConvertible {
+    var description: String
+}
+
 /// "order→ack" → "order-to-ack.hgrm".
 func hgrmFileName(_ pathName: String) -> String {
     pathName.replacingOccurrences(of: "→", with: "-to-").replacingOccurrences(of: " ", with: "-") + ".hgrm"
@@ -128,8 +161,8 @@ func makeLogger(level: Logger.Level) -> Logger {
     return logger
 }
 
-func printError(_ message: String) {
-    FileHandle.standardError.write(Data("error: \(message)\n".utf8))
+func printError(_ message: String, prefix: String = "error") {
+    FileHandle.standardError.write(Data("\(prefix): \(message)\n".utf8))
 }
 
 extension RunReport {

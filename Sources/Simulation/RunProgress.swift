@@ -1,0 +1,32 @@
+import SimKernel
+
+/// Where a run stands, as its observer sees it every
+/// `RunObservation.interval` events: the driver decides what to show.
+/// Observing reads the run's state and changes nothing, so a run observed
+/// and a run left alone deliver the same events.
+public struct RunProgress: Sendable {
+    public var simulatedNs: Nanoseconds
+    public var eventsDelivered: UInt64
+    /// Events scheduled and not yet delivered.
+    public var pendingEvents: Int
+    /// Messages waiting at (or in service by) each venue, in scenario order.
+    public var venueQueueDepths: [Int]
+}
+
+/// How a driver watches and bounds a run.
+public struct RunObservation {
+    /// Events between two calls of `observe`: often enough for a terminal
+    /// to refresh, seldom enough to cost nothing.
+    public static let interval: UInt64 = 1 << 16
+
+    /// Stop after about this many events (to the next multiple of
+    /// `interval`); the result says the run was cut short. For tests and
+    /// fuzzers that must bound every run.
+    public var eventLimit: UInt64?
+    public var observe: ((RunProgress) -> Void)?
+
+    public init(eventLimit: UInt64? = nil, observe: ((RunProgress) -> Void)? = nil) {
+        self.eventLimit = eventLimit
+        self.observe = observe
+    }
+}

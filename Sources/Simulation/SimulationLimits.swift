@@ -1,0 +1,188 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Exchange
+import MatchingEngine
+import OrderFlow
+
+/// The bounds a run stays within, so that every configuration `exsim
+/// validate` accepts runs to completion: values a wire format cannot carry,
+/// times that would overflow the clock or the trading day, and load a venue
+/// cannot serve (docs/scenarios.md, "Limits").
+public enum SimulationLimits {
+    /// The simulated day opens at 09:30 and ITCH timestamps count
+    /// nanoseconds since midnight: 14 hours of flow still end before it.
+    public static let longestDurationNs: Int64 = 14 * 3_600 * 1_000_000_000
+    /// The one-way latency between a participant and a venue.
+    public static let longestLatencyNs: Int64 = 1_000_000_000
+    /// A service time's constant value, mean, median or maximum.
+    public static let longestServiceTimeNs: Int64 = 1_000_000_000
+    /// A single service-time draw is cut here, so that a heavy lognormal
+    /// tail cannot overflow the clock.
+    public static let longestServiceSampleNs: Int64 = 60 * 1_000_000_000
+    /// Above a billion instructions a second the mean gap between arrivals
+    /// is under a nanosecond, which integer time cannot express.
+    public static let highestRatePerSecond: Double = 1e9
+    /// A venue offered this much work or more never drains its queue: the
+    /// backlog, and the run's memory and wall time, grow without bound.
+    public static let highestOfferedLoad = 1.0
+    /// ITCH's Stock Locate is 16 bits and 0 is reserved.
+    public static let mostSymbolsPerVenue = 65_534
+    /// Venue names become FIX CompIDs, SoupBinTCP session names and report
+    /// keys: 1 to 16 letters, digits, '-', '_' or '.'.
+    public static let longestVenueName = 16
+
+    public static func isValidVenueName(_ name: String) -> Bool {
+        !name.isEmpty && name.utf8.count <= longestVenueName
+            && name.utf8.allSatisfy { $0.isASCIILetterOrDigit || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ".") }
+    }
+
+    /// Symbols travel as 8-byte alpha fields (ITCH, OUCH) and FIX values:
+    /// 1 to 8 printable ASCII characters, no space.
+    public static func isValidSymbolName(_ name: String) -> Bool {
+        !name.isEmpty && name.utf8.count <= 8 && name.utf8.allSatisfy { $0 > 0x20 && $0 < 0x7F }
+    }
+
+    /// The mean of a service-time model, in nanoseconds.
+    public static func meanServiceTimeNs(_ model: ServiceTimeModel) -> Double {
+        switch model {
+        case .constant(let ns): Double(ns)
+        case .exponential(let meanNs): Double(meanNs)
+        case .uniform(let minNs, let maxNs): (Double(minNs) + Double(maxNs)) / 2
+        case .logNormal(let medianNs, let sigma): Double(medianNs) * exp(sigma * sigma / 2)
+        }
+    }
+
+    /// An idle session sends at most one keepalive a second (SoupBinTCP's
+    /// client heartbeat; FIX's is rarer), and each takes the venue a
+    /// service time like any other message.
+    public static let sessionMessagesPerSecond = 1.0
+
+    /// Messages a second the venue is sent: its flows' instructions and, at
+    /// most, a keepalive a second from each of their participants.
+    public static func offeredRate(of venue: VenueConfig, flows: [FlowConfig]) -> Double {
+        flows.filter { $0.venue == venue.name }.reduce(0) {
+            $0 + $1.rateOrdersPerSecond + Double($1.participants) * sessionMessagesPerSecond
+        }
+    }
+
+    /// The fraction of its time a venue would spend serving what it is sent
+    /// (the utilisation of a single-server queue, ρ = λ·E[S]).
+    public static func offeredLoad(of venue: VenueConfig, flows: [FlowConfig]) -> Double {
+        offeredRate(of: venue, flows: flows) * meanServiceTimeNs(venue.serviceTime) / 1e9
+    }
+
+    /// The longest the day waits, after the flows stop, for what is still
+    /// queued or in flight. Within the limits above everything arrives
+    /// well before; keepalives over a slow link, which are always in
+    /// flight, would otherwise keep the day open for ever.
+    public static let longestDrainNs: Int64 = 10 * 1_000_000_000
+}
+
+extension VenueConfig {
+    /// The largest limit price this venue's protocols can carry.
+    public var largestLimitPrice: Price {
+        WirePriceLimits.largestLimitPrice(acceptsOUCH: orderEntryProtocols.contains(.ouch42))
+    }
+}
+
+extension UInt8 {
+    var isASCIILetterOrDigit: Bool {
+        (self >= 0x30 && self <= 0x39) || (self >= 0x41 && self <= 0x5A) || (self >= 0x61 && self <= 0x7A)
+    }
+}
+
+extension SimulationConfig {
+    /// The first way this configuration breaks `SimulationLimits`, or the
+    /// engine's and flows' own preconditions; nil when it can run. Scenario
+    /// files are checked key by key with file:line first; this catches
+    /// configurations built in code, so that they fail with an error and
+    /// never trap.
+    public var firstProblem: String? {
+        let limits = SimulationLimits.self
+        guard durationNs > 0, durationNs <= limits.longestDurationNs else {
+            return "duration must be in 1 ns ... \(limits.longestDurationNs) ns"
+        }
+        guard oneWayLatencyNs >= 0, oneWayLatencyNs <= limits.longestLatencyNs else {
+            return "latency must be in 0 ... \(limits.longestLatencyNs) ns"
+        }
+        guard !venues.isEmpty, venues.count < 250 else { return "a run needs 1 to 249 venues" }
+        for venue in venues {
+            guard limits.isValidVenueName(venue.name) else {
+                return "venue name '\(venue.name)' must be 1 to \(limits.longestVenueName) letters, digits, '-', '_' or '.'"
+            }
+            if let problem = venue.serviceTime.problem { return "venue '\(venue.name)': \(problem)" }
+            guard !venue.symbols.isEmpty, venue.symbols.count <= limits.mostSymbolsPerVenue else {
+                return "venue '\(venue.name)' needs 1 to \(limits.mostSymbolsPerVenue) symbols"
+            }
+            for symbol in venue.symbols {
+                guard limits.isValidSymbolName(symbol.name) else {
+                    return "venue '\(venue.name)': symbol '\(symbol.name)' must be 1 to 8 printable ASCII characters without spaces"
+                }
+                guard symbol.tickSize > 0, symbol.referencePrice.rawValue > 0,
+                      symbol.referencePrice.rawValue % symbol.tickSize == 0,
+                      symbol.referencePrice <= venue.largestLimitPrice else {
+                    return "venue '\(venue.name)': symbol '\(symbol.name)' needs a positive tick and a reference price that is a multiple of it, at most \(venue.largestLimitPrice.rawValue) price units"
+                }
+            }
+            let load = limits.offeredLoad(of: venue, flows: flows)
+            guard load < limits.highestOfferedLoad else {
+                return "venue '\(venue.name)' is offered \(load) of its capacity; below 1 is needed for its queue to drain"
+            }
+        }
+        for flow in flows {
+            guard let venue = venues.first(where: { $0.name == flow.venue }) else {
+                return "flow '\(flow.name)' names unknown venue '\(flow.venue)'"
+            }
+            if let problem = flow.problem(at: venue) { return "flow '\(flow.name)': \(problem)" }
+        }
+        for event in phaseEvents {
+            guard event.atNs >= 0, event.atNs <= durationNs else {
+                return "a phase change at \(event.atNs) ns falls outside the run's duration (0 ... \(durationNs) ns)"
+            }
+        }
+        return nil
+    }
+}
+
+extension ServiceTimeModel {
+    var problem: String? {
+        let longest = SimulationLimits.longestServiceTimeNs
+        switch self {
+        case .constant(let ns):
+            return (0...longest).contains(ns) ? nil : "a constant service time must be in 0 ... \(longest) ns"
+        case .exponential(let meanNs):
+            return (1...longest).contains(meanNs) ? nil : "an exponential mean must be in 1 ... \(longest) ns"
+        case .uniform(let minNs, let maxNs):
+            return minNs >= 0 && minNs <= maxNs && maxNs <= longest ? nil : "a uniform service time needs 0 ≤ min ≤ max ≤ \(longest) ns"
+        case .logNormal(let medianNs, let sigma):
+            return (1...longest).contains(medianNs) && sigma >= 0 && sigma <= 5 ? nil : "a lognormal needs a median in 1 ... \(longest) ns and sigma in 0 ... 5"
+        }
+    }
+}
+
+extension FlowConfig {
+    func problem(at venue: VenueConfig) -> String? {
+        guard rateOrdersPerSecond > 0, rateOrdersPerSecond <= SimulationLimits.highestRatePerSecond else {
+            return "the rate must be above 0 and at most \(Int64(SimulationLimits.highestRatePerSecond))/s"
+        }
+        guard participants > 0, mix.total > 0, mix.total.isFinite else { return "needs participants and a non-zero mix" }
+        guard lotSize > 0, minQuantity > 0, minQuantity <= maxQuantity, maxQuantity >= lotSize,
+              maxQuantity <= Int64(UInt32.max) else {
+            return "quantities need 1 ≤ lot ≤ max, min ≤ max ≤ \(UInt32.max)"
+        }
+        guard priceSpreadTicks >= 0, midWalkTicks >= 0, midWalkTicks.isFinite, midStepIntervalNs > 0,
+              maxOpenOrdersPerParticipant > 0 else {
+            return "spread, walk and open-order limits must be positive"
+        }
+        for symbol in venue.symbols where symbols.isEmpty || symbols.contains(symbol.name) {
+            let largestTicks = venue.largestLimitPrice.rawValue / symbol.tickSize
+            guard largestTicks >= 2 * (priceSpreadTicks + 1) else {
+                return "a band of \(priceSpreadTicks) ticks either side does not fit below the largest price of \(symbol.name)"
+            }
+        }
+        return nil
+    }
+}
