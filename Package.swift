@@ -15,6 +15,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "exsim", targets: ["exsim"]),
+        .executable(name: "exsim-scenario-fuzz", targets: ["ScenarioFuzzer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -74,6 +75,14 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // The scenario fuzzer (scripts/fuzz.sh scenario): scenario texts drawn
+        // across every key's range, validated and run briefly. The library is
+        // shared with the test suite's ScenarioFuzzTests.
+        .target(
+            name: "ScenarioFuzzing", dependencies: ["Scenario", "Simulation"], path: "Fuzz/ScenarioFuzzing",
+            swiftSettings: strict
+        ),
+        .executableTarget(name: "ScenarioFuzzer", dependencies: ["ScenarioFuzzing"], path: "Fuzz/ScenarioFuzzer", swiftSettings: strict),
         .testTarget(name: "SimKernelTests", dependencies: ["SimKernel"]),
         .testTarget(name: "MatchingEngineTests", dependencies: ["MatchingEngine", "SimKernel"]),
         .testTarget(name: "WireTests", dependencies: ["Wire"]),
@@ -82,7 +91,7 @@ let package = Package(
         .testTarget(name: "MeasureTests", dependencies: ["Measure"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Measure"]),
         .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "Simulation"]),
-        .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Scenario", "SimKernel"]),
+        .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Scenario", "SimKernel", "ScenarioFuzzing"]),
         .testTarget(name: "ExsimCLITests", dependencies: ["exsim"]),
     ]
 )

@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
-# Coverage-guided fuzzing of every Wire decoder and session with libFuzzer
-# (docs/wire.md, "Fuzzing"). Builds Fuzz/ with the Wire sources, optimized
-# and instrumented for coverage and AddressSanitizer, into .build-fuzz/;
-# runs each target for a fixed number of inputs from seeds the harness
-# generates; fails on the first crash or broken check and prints the input.
+# Coverage-guided fuzzing with libFuzzer: every Wire decoder and session
+# (docs/wire.md, "Fuzzing"), and the scenario loader and simulator
+# (docs/scenarios.md, "Limits"). Builds Fuzz/Wire with the Wire sources,
+# optimized and instrumented for coverage and AddressSanitizer, and the
+# scenario fuzzer (Fuzz/ScenarioFuzzer) with SwiftPM, into .build-fuzz/;
+# runs each target for a fixed number of inputs; prints each target's run
+# count; fails when a target crashes, reports anything (a sanitizer or a
+# broken check) or ends before its runs are done, and prints the input.
 #
 #   scripts/fuzz.sh                      every target, the CI budget
 #   scripts/fuzz.sh fix soup             only these targets
 #   FUZZ_SCALE=10 scripts/fuzz.sh ouch   ten times the inputs
 #   scripts/fuzz.sh --reproduce fix .build-fuzz/artifacts/fix/crash-<sha1>
+#   scripts/fuzz.sh --reproduce scenario .build-fuzz/artifacts/scenario/crash-<sha1>
 #
 # Environment: FUZZ_SCALE (multiplies every run count, default 1),
 # FUZZ_JOBS (targets fuzzed at once, default 2), FUZZ_KEEP_CORPUS=1 (start
@@ -18,18 +22,22 @@ cd "$(dirname "$0")/.."
 
 build=.build-fuzz
 binary="$build/wire-fuzz"
-all_targets=(itch ouch mold soup fix)
+scenario_build="$build/scenario"
+scenario_binary="$scenario_build/release/exsim-scenario-fuzz"
+all_targets=(itch ouch mold soup fix scenario)
 
 # Inputs per target, sized so that the whole run (build included) takes
-# about five minutes on two cores; the longest input each target gets; and
-# a time cap per target, so a loaded machine cannot stall CI.
-declare -A runs=([itch]=2500000 [ouch]=5000000 [mold]=1500000 [soup]=1200000 [fix]=300000)
-declare -A max_len=([itch]=512 [ouch]=128 [mold]=1024 [soup]=1024 [fix]=2048)
-time_cap_s=100
+# about eight minutes on two cores; the longest input each target gets; and
+# a time cap per target, well above what the runs take, so that a loaded
+# machine cannot stall CI. A target that hits the cap has not done its runs
+# and fails: the harness, or the code under it, has become slower.
+declare -A runs=([itch]=2500000 [ouch]=5000000 [mold]=1500000 [soup]=1200000 [fix]=300000 [scenario]=8000)
+declare -A max_len=([itch]=512 [ouch]=128 [mold]=1024 [soup]=1024 [fix]=2048 [scenario]=96)
+time_cap_s=240
 
 build_harness() {
     local sources stamp
-    sources=$(find Sources/Wire Fuzz -name '*.swift' | LC_ALL=C sort)
+    sources=$(find Sources/Wire Fuzz/Wire -name '*.swift' | LC_ALL=C sort)
     # Rebuild only when a source, this script or the compiler changed.
     stamp=$( { swiftc --version 2>&1; cat "$0"; for f in $sources; do echo "$f"; cat "$f"; done; } | sha256sum | cut -d' ' -f1)
     if [[ -x "$binary" && -f "$build/stamp" && "$(cat "$build/stamp")" == "$stamp" ]]; then
@@ -45,9 +53,23 @@ build_harness() {
     echo "fuzz: building the harness"
     # gold warns about every AddressSanitizer helper it cannot export; the warnings are harmless.
     # shellcheck disable=SC2046
-    swiftc "${flags[@]}" -module-name WireFuzz -I "$build" $(find Fuzz -name '*.swift' | LC_ALL=C sort) \
+    swiftc "${flags[@]}" -module-name WireFuzz -I "$build" $(find Fuzz/Wire -name '*.swift' | LC_ALL=C sort) \
         "$build/Wire.o" -o "$binary" 2> >(grep -v "ld.gold: warning: Cannot export local symbol" >&2)
     echo "$stamp" > "$build/stamp"
+}
+
+# The scenario fuzzer is the whole simulator, so SwiftPM builds it, with
+# coverage instrumentation (no AddressSanitizer: what it hunts is traps and
+# broken properties, and it runs whole simulations per input).
+build_scenario_harness() {
+    echo "fuzz: building the scenario fuzzer with coverage"
+    mkdir -p "$build"
+    if ! swift build -c release --product exsim-scenario-fuzz --scratch-path "$scenario_build" \
+        -Xswiftc -sanitize=fuzzer -Xswiftc -DEXSIM_LIBFUZZER >"$build/scenario-build.log" 2>&1; then
+        tail -40 "$build/scenario-build.log" >&2
+        echo "fuzz: the scenario fuzzer did not build" >&2
+        exit 1
+    fi
 }
 
 # The Swift runtime's backtracer would catch the crash before libFuzzer
@@ -56,6 +78,13 @@ export SWIFT_BACKTRACE=enable=no
 
 if [[ "${1:-}" == "--reproduce" ]]; then
     [[ $# -eq 3 ]] || { echo "usage: scripts/fuzz.sh --reproduce <target> <input>" >&2; exit 2; }
+    if [[ "$2" == scenario ]]; then
+        # The plain build replays an input and prints the scenario it makes.
+        swift build -c release --product exsim-scenario-fuzz >&2
+        .build/release/exsim-scenario-fuzz --print "$3"
+        .build/release/exsim-scenario-fuzz "$3" 2>&1 | swift demangle --simplified
+        exit "${PIPESTATUS[0]}"
+    fi
     build_harness
     WIRE_FUZZ_TARGET="$2" "$binary" "$3" 2>&1 | swift demangle --simplified
     exit "${PIPESTATUS[0]}"
@@ -68,7 +97,10 @@ for target in "${targets[@]}"; do
 done
 
 started=$SECONDS
-build_harness
+wire_targets=0
+for target in "${targets[@]}"; do [[ "$target" == scenario ]] || wire_targets=1; done
+[[ $wire_targets == 0 ]] || build_harness
+if [[ " ${targets[*]} " == *" scenario "* ]]; then build_scenario_harness; fi
 built=$SECONDS
 
 fuzz_one() {
@@ -81,10 +113,14 @@ fuzz_one() {
     local begin=$SECONDS
     # A fixed seed makes a run repeatable: same inputs, same order.
     local status=0
-    WIRE_FUZZ_TARGET=$target WIRE_FUZZ_SEED_DIR="$corpus" "$binary" "$corpus" \
+    local harness=("$binary") options=()
+    # The scenario fuzzer's input is a list of choices: long ones from the
+    # start, rather than libFuzzer's slow growth from a few bytes.
+    [[ "$target" != scenario ]] || { harness=("$scenario_binary"); options=(-len_control=0); }
+    WIRE_FUZZ_TARGET=$target WIRE_FUZZ_SEED_DIR="$corpus" "${harness[@]}" "$corpus" \
         -seed=1 -runs="$count" -max_len="${max_len[$target]}" -max_total_time=$(( time_cap_s * ${FUZZ_SCALE:-1} )) \
-        -timeout=10 -artifact_prefix="$artifacts/" -print_final_stats=1 >"$log" 2>&1 || status=$?
-    echo "$status $(( SECONDS - begin ))" > "$log.status"
+        -timeout=20 -artifact_prefix="$artifacts/" -print_final_stats=1 "${options[@]}" >"$log" 2>&1 || status=$?
+    echo "$status $(( SECONDS - begin )) $count" > "$log.status"
 }
 
 # FUZZ_JOBS targets at a time; each writes its own log.
@@ -97,10 +133,11 @@ done
 for pid in "${pids[@]}"; do wait "$pid" || true; done
 
 failed=0
-printf '%-5s %10s %9s %7s %7s %6s  %s\n' target runs exec/s cov ft time result
+rm -f "$build/logs/failed"
+printf '%-8s %10s %10s %9s %7s %7s %6s  %s\n' target runs of exec/s cov ft time result
 for target in "${targets[@]}"; do
     log="$build/logs/$target.log"
-    read -r status seconds < "$log.status"
+    read -r status seconds planned < "$log.status"
     executed=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo 0)
     rate=$(grep -o 'stat::average_exec_per_sec: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo 0)
     # The last status line libFuzzer printed carries the coverage it reached.
@@ -109,18 +146,22 @@ for target in "${targets[@]}"; do
     ft=$(grep -o 'ft: [0-9]*' <<<"$last" | grep -o '[0-9]*' || echo '?')
     result=ok
     if [[ "$status" != 0 ]]; then
-        result=FAILED
-        failed=1
+        result="FAILED (exit $status)"
+    elif (( executed < planned )); then
+        result="FAILED (ended after $executed of $planned runs)"
+    elif grep -q -E 'ERROR: |WARNING: |SUMMARY: |FUZZ CHECK FAILED|SCENARIO FUZZ FINDING|Fatal error|deadly signal' "$log"; then
+        result="FAILED (reported a problem)"
     fi
-    printf '%-5s %10s %9s %7s %7s %5ss  %s\n' "$target" "$executed" "$rate" "$cov" "$ft" "$seconds" "$result"
+    [[ "$result" == ok ]] || { failed=1; echo "$target" >> "$build/logs/failed"; }
+    printf '%-8s %10s %10s %9s %7s %7s %5ss  %s\n' "$target" "$executed" "$planned" "$rate" "$cov" "$ft" "$seconds" "$result"
 done
 echo "fuzz: build $(( built - started ))s, fuzzing $(( SECONDS - built ))s"
 
 if [[ $failed == 1 ]]; then
     for target in "${targets[@]}"; do
         log="$build/logs/$target.log"
+        grep -qx "$target" "$build/logs/failed" || continue
         read -r status _ < "$log.status"
-        [[ "$status" == 0 ]] && continue
         echo
         echo "=== $target failed (exit $status); the end of $log:"
         grep -v -E '^#[0-9]+' "$log" | tail -40 | swift demangle --simplified

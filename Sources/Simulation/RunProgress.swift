@@ -15,18 +15,22 @@ public struct RunProgress: Sendable {
 
 /// How a driver watches and bounds a run.
 public struct RunObservation {
-    /// Events between two calls of `observe`: often enough for a terminal
-    /// to refresh, seldom enough to cost nothing.
-    public static let interval: UInt64 = 1 << 16
+    /// Events between two calls of `observe` by default: often enough for
+    /// a terminal to refresh, seldom enough to cost nothing.
+    public static let defaultInterval: UInt64 = 1 << 16
 
     /// Stop after about this many events (to the next multiple of
     /// `interval`); the result says the run was cut short. For tests and
     /// fuzzers that must bound every run.
     public var eventLimit: UInt64?
+    /// Events between two observations, a power of two.
+    public var interval: UInt64
     public var observe: ((RunProgress) -> Void)?
 
-    public init(eventLimit: UInt64? = nil, observe: ((RunProgress) -> Void)? = nil) {
+    public init(eventLimit: UInt64? = nil, interval: UInt64 = defaultInterval, observe: ((RunProgress) -> Void)? = nil) {
+        precondition(interval > 0 && interval & (interval - 1) == 0, "the observation interval is a power of two")
         self.eventLimit = eventLimit
+        self.interval = interval
         self.observe = observe
     }
 }

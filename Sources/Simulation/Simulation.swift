@@ -209,7 +209,7 @@ public struct Simulation {
         }
         kernel.schedule(.closeCheck, at: config.durationNs)
 
-        let checkMask = RunObservation.interval - 1
+        let checkMask = observation.interval - 1
         let watched = observation.observe != nil || observation.eventLimit != nil
         while let event = kernel.next() {
             if watched, kernel.deliveredCount & checkMask == 0 {

@@ -42,7 +42,7 @@ import Testing
         #expect(PacketFraming.finishChecksum(PacketFraming.onesComplementSum(header, 0..<header.count)) == 0xB861)
     }
 
-    @Test(.enabled(if: tshark != nil || required, "tshark is not installed (run scripts/setup.sh)"))
+    @Test(.enabled(if: tshark != nil || required, "tshark is not installed: scripts/setup.sh installs it, and scripts/test.sh runs every oracle test"))
     func tsharkReadsCleanPacketsAndReassemblesTheStream() throws {
         let path = Self.temporaryPath("clean.pcap")
         defer { try? FileManager.default.removeItem(atPath: path) }

@@ -15,7 +15,7 @@ import Testing
     }
     static var required: Bool { ProcessInfo.processInfo.environment["EXSIM_REQUIRE_ORACLES"] == "1" }
 
-    @Test(.enabled(if: oraclePython != nil || required, "the oracles are not installed (run scripts/setup.sh)"))
+    @Test(.enabled(if: oraclePython != nil || required, "the oracles (tshark, itchfeed, simplefix) are not installed: scripts/setup.sh installs them, and scripts/test.sh runs every oracle test"))
     func twoVenueCaptureDissectsCleanlyAndAddsUp() throws {
         let directory = try ExsimProcess.temporaryDirectory("capture")
         defer { try? FileManager.default.removeItem(at: directory) }

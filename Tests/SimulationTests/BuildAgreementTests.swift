@@ -16,7 +16,7 @@ import Testing
         return path
     }
 
-    @Test(.enabled(if: releaseBinary != nil, "EXSIM_BINARY is not set (scripts/test.sh sets it)"))
+    @Test(.enabled(if: releaseBinary != nil, "EXSIM_BINARY is not set: scripts/test.sh points it at the release build"))
     func debugAndReleaseGiveOneDigestForTheQuickstart() throws {
         // The quickstart cut to 60 ms, its halt and reopening auction moved
         // to 30 ms and 40 ms, keeps a debug run to seconds.

@@ -11,7 +11,7 @@ import Testing
         .first { FileManager.default.isExecutableFile(atPath: $0) }
     static let port: UInt16 = 26477
     static var tsharkTrait: ConditionTrait {
-        .enabled(if: tshark != nil || Oracle.required, "tshark is not installed")
+        .enabled(if: tshark != nil || Oracle.required, "tshark is not installed: scripts/setup.sh installs it, and scripts/test.sh runs every oracle test")
     }
 
     /// A minimal classic pcap (microsecond timestamps, Ethernet link type)

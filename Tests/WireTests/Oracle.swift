@@ -24,7 +24,7 @@ enum Oracle {
     /// Enables a test when its oracle is installed, or when oracles are required
     /// (the test then fails on the missing oracle instead of skipping).
     static var pythonTrait: ConditionTrait {
-        .enabled(if: python != nil || required, "the Python oracles are not installed (run scripts/setup.sh)")
+        .enabled(if: python != nil || required, "the Python oracles (itchfeed, simplefix) are not installed: scripts/setup.sh installs them into .venv-oracles, and scripts/test.sh runs every oracle test")
     }
 
     static func script(_ name: String) -> String {

@@ -253,7 +253,7 @@ private let fields = [
         return url
     }
 
-    @Test(.enabled(if: tshark != nil || Oracle.required, "tshark is not installed"))
+    @Test(.enabled(if: tshark != nil || Oracle.required, "tshark is not installed: scripts/setup.sh installs it, and scripts/test.sh runs every oracle test"))
     func tsharkDecodesEverySoupBinTCPPacketAndOUCHMessage() throws {
         let tshark = try #require(Self.tshark)
         let packets = Self.session()
@@ -306,7 +306,7 @@ private let fields = [
     /// The same session with the byte stream cut across TCP segments at
     /// arbitrary points (several packets per segment, packets split over
     /// segments): tshark must reassemble exactly our packets.
-    @Test(.enabled(if: tshark != nil || Oracle.required, "tshark is not installed"))
+    @Test(.enabled(if: tshark != nil || Oracle.required, "tshark is not installed: scripts/setup.sh installs it, and scripts/test.sh runs every oracle test"))
     func tsharkReassemblesPacketsCutAcrossSegments() throws {
         let tshark = try #require(Self.tshark)
         let packets = Self.session()

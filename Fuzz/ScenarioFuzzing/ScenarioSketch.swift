@@ -1,0 +1,145 @@
+/// Writes scenario files from a stream of choices: every key of the format
+/// (docs/scenarios.md), each drawn from its typical values, its boundaries
+/// and the first values past them, so that the fuzzer reaches every limit
+/// `exsim validate` enforces and every value just inside it.
+///
+/// A choice stream that runs dry keeps choosing 0, the first and most
+/// ordinary value, so a short input still makes a whole scenario.
+public struct ScenarioSketch {
+    var choices: ChoiceStream
+
+    public init(_ choices: ChoiceStream) {
+        self.choices = choices
+    }
+
+    /// The scenario text, YAML as a person would write it.
+    public mutating func yaml() -> String {
+        var lines: [String] = []
+        lines.append("name: fuzz")
+        lines.append("seed: \(pick(["1", "42", "0", "18446744073709551615", "18446744073709551616", "-1"]))")
+        let duration = pick(["2ms", "1ms", "250us", "1ns", "1s", "50400s", "50400000000001ns", "0ns", "1.5ns"])
+        lines.append("duration: \(duration)")
+        if flip() {
+            lines.append("network:")
+            lines.append("  one_way_latency: \(pick(["5us", "0ns", "1ns", "1ms", "1s", "1000000001ns"]))")
+        }
+
+        let venueCount = 1 + choose(2)
+        var venueSymbols: [[String]] = []
+        lines.append("venues:")
+        for venue in 0..<venueCount {
+            let name = pick([venue == 0 ? "XSIM" : "XV\(venue)", "A-B_C.D", "ABCDEFGHIJKLMNOP", "ABCDEFGHIJKLMNOPQ", "X Y", "Xü", "\"X\\x01\""])
+            lines.append("  - name: \(name)")
+            lines.append("    service_time: \(serviceTime())")
+            if flip() {
+                lines.append("    self_trade_prevention: \(pick(["cancel_newest", "none", "cancel_oldest", "cancel_both", "decrement_and_cancel"]))")
+            }
+            if flip() {
+                lines.append("    order_entry: \(pick(["[ouch42]", "[fix42, fix44]", "[fix44]", "[ouch42, fix42, fix44]", "[]"]))")
+            }
+            lines.append("    symbols:")
+            var symbols: [String] = []
+            for index in 0..<(1 + choose(3)) {
+                let symbol = pick(["S\(index)", "ABCDEFGH", "A", "ABCDEFGHI", "\"A B\"", "\"A\\x01\"", "\"!~\""])
+                let tick = pick(["0.01", "0.0001", "1", "100", "214748.3646", "0"])
+                let reference = pick(["190.00", "1", "0.0001", "214748.3646", "214748.3647", "429496.7295", "429496.7296", "922337203685477.5807"])
+                lines.append("      - { name: \(symbol), tick: \(tick), reference_price: \(reference) }")
+                symbols.append(symbol)
+            }
+            venueSymbols.append(symbols)
+        }
+
+        // Usually one flow; sometimes none (a venue that only opens and
+        // closes), sometimes two.
+        let flowCount = [1, 0, 2][choose(3)]
+        lines.append(flowCount == 0 ? "flows: []" : "flows:")
+        for flow in 0..<flowCount {
+            let venue = choose(venueCount)
+            lines.append("  - name: f\(flow)")
+            lines.append("    venue: \(venue == 0 ? "XSIM" : "XV\(venue)")")
+            lines.append("    rate: \(pick(["100k/s", "1M/s", "1/s", "1k/s", "250k/s", "10M/s", "1000M/s", "1001M/s", "1000000M/s", "0/s"]))")
+            lines.append("    participants: \(pick(["4", "1", "64", "1000", "5000", "0", "100001"]))")
+            let weights = ["55", "0", "1", "1000000", "1000001"]
+            lines.append("    mix: { limit: \(pick(weights)), market: \(pick(weights)), ioc: \(pick(weights)), cancel: \(pick(weights)), replace: \(pick(weights)) }")
+            if flip() {
+                lines.append("    price: { spread_ticks: \(pick(["10", "0", "1", "100000", "100001"])), walk_ticks: \(pick(["1.0", "0", "100000", "1e9"])), walk_interval: \(pick(["1ms", "1ns", "50400s", "0ns"])) }")
+            }
+            if flip() {
+                let quantities = ["100", "1", "150", "1000", "1000000000", "1000000001"]
+                lines.append("    quantity: { min: \(pick(quantities)), max: \(pick(quantities)), lot: \(pick(quantities)) }")
+            }
+            if flip() { lines.append("    max_open_orders: \(pick(["256", "1", "1000000", "0"]))") }
+            if flip() { lines.append("    protocol: \(pick(["ouch42", "fix42", "fix44", "ouch"]))") }
+            if flip(), let symbols = venueSymbols.indices.contains(venue) ? venueSymbols[venue] : nil {
+                lines.append("    symbols: [\(symbols[choose(symbols.count)])]")
+            }
+        }
+
+        let entries = choose(4)
+        if entries > 0 {
+            lines.append("schedule:")
+            for _ in 0..<entries {
+                let at = pick(["0ns", duration, "1ns", "1us", "100us", "1s", "50400s"])
+                let symbols = venueSymbols[0]
+                lines.append("  - { at: \(at), venue: XSIM, symbol: \(symbols[choose(symbols.count)]), phase: \(pick(["halted", "continuous", "closed"])) }")
+            }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    mutating func serviceTime() -> String {
+        switch choose(4) {
+        case 0: "{ distribution: exponential, mean: \(pick(["450ns", "1ns", "10us", "1s", "1000000001ns", "0ns"])) }"
+        case 1: "{ distribution: constant, value: \(pick(["450ns", "0ns", "1ns", "1ms", "1s", "2s"])) }"
+        case 2: "{ distribution: uniform, min: \(pick(["0ns", "100ns", "1s"])), max: \(pick(["1us", "0ns", "1s", "2s"])) }"
+        default: "{ distribution: lognormal, median: \(pick(["400ns", "1ns", "1s"])), sigma: \(pick(["0.5", "0", "5", "5.1"])) }"
+        }
+    }
+
+    mutating func choose(_ count: Int) -> Int { choices.next(below: count) }
+    mutating func pick(_ options: [String]) -> String { options[choose(options.count)] }
+    /// False more often than true: optional keys are usually left out.
+    mutating func flip() -> Bool { choose(3) == 2 }
+}
+
+/// Where a sketch's decisions come from: the fuzzer's input bytes, or a
+/// seeded generator for the test suite. Once the bytes run out every
+/// choice is 0.
+public struct ChoiceStream {
+    enum Source {
+        case bytes([UInt8], offset: Int)
+        /// `boldness`: one draw in 2^boldness leaves the ordinary value.
+        case seeded(state: UInt64, boldness: UInt64)
+    }
+    var source: Source
+
+    public init(bytes: UnsafeRawBufferPointer) { source = .bytes(Array(bytes), offset: 0) }
+
+    /// Seeded choices for the test suite. A scenario has some thirty keys;
+    /// if each strayed often, nearly every scenario would break some rule
+    /// and few would run, so seeds differ in how far they stray: from one
+    /// key in two to one in sixteen.
+    public init(seed: UInt64) { source = .seeded(state: seed, boldness: 1 + seed % 4) }
+
+    /// A choice in 0..<count. Values early in a list are the likelier ones:
+    /// the ordinary value first, the boundaries after it.
+    public mutating func next(below count: Int) -> Int {
+        precondition(count > 0)
+        switch source {
+        case .bytes(let bytes, let offset):
+            guard offset < bytes.count else { return 0 }
+            source = .bytes(bytes, offset: offset + 1)
+            return Int(bytes[offset]) % count
+        case .seeded(var state, let boldness):
+            // SplitMix64 (Steele, Lea, Flood 2014).
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            z ^= z >> 31
+            source = .seeded(state: state, boldness: boldness)
+            let strays = z & ((1 << boldness) - 1) == 0
+            return strays ? Int((z >> 8) % UInt64(count)) : 0
+        }
+    }
+}

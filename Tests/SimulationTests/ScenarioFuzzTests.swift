@@ -1,0 +1,42 @@
+import Foundation
+import ScenarioFuzzing
+import Testing
+
+/// The scenario fuzzer's properties over a fixed set of generated scenarios,
+/// in the test suite: each is validated and, if accepted, run briefly with
+/// invariant checks. A trap fails the run; a broken property is recorded.
+/// scripts/fuzz.sh scenario explores further, guided by coverage.
+@Suite struct ScenarioFuzzTests {
+    /// EXSIM_SCENARIO_FUZZ_CASES=N runs N scenarios instead, for a deeper look.
+    static let cases: UInt64 = ProcessInfo.processInfo.environment["EXSIM_SCENARIO_FUZZ_CASES"].flatMap(UInt64.init) ?? 400
+
+    @Test func everyAcceptedScenarioRunsCleanly() {
+        var rejected = 0
+        var endedDay = 0
+        var cutShort = 0
+        for seed in 0..<Self.cases {
+            var sketch = ScenarioSketch(ChoiceStream(seed: seed))
+            let yaml = sketch.yaml()
+            do {
+                switch try ScenarioFuzzCase.check(yaml: yaml) {
+                case .rejected: rejected += 1
+                case .ran(let ended): if ended { endedDay += 1 } else { cutShort += 1 }
+                }
+            } catch {
+                Issue.record("seed \(seed): \(error.description)\n\(yaml)")
+            }
+        }
+        print("scenario fuzz: \(Self.cases) scenarios, \(rejected) rejected, \(endedDay) ran to the end of the day, \(cutShort) stopped at the event limit")
+        // The generator must reach both sides of validation, and runs that
+        // end their day as well as runs the event limit stops.
+        #expect(rejected > 0 && rejected < Int(Self.cases), "rejected \(rejected) of \(Self.cases)")
+        #expect(endedDay > 0, "no generated run ended its day")
+        #expect(cutShort > 0, "no generated run reached the event limit")
+    }
+
+    @Test func aChoiceStreamThatRunsDryMakesTheOrdinaryScenario() throws {
+        var sketch = ScenarioSketch(ChoiceStream(bytes: UnsafeRawBufferPointer(start: nil, count: 0)))
+        let outcome = try ScenarioFuzzCase.check(yaml: sketch.yaml())
+        #expect(outcome == .ran(endedDay: true), "\(outcome)")
+    }
+}
