@@ -30,6 +30,11 @@ public struct GateTolerances: Hashable, Sendable {
     public var figureDropFractions: [String: Double] = [:]
     /// How repeats of one figure become one value.
     public var statistic: Statistic = .median
+    /// The i-th baseline repeat and the i-th candidate repeat ran together
+    /// (side by side): with `median`, the change of a measured figure is the
+    /// median of the pairs' ratios rather than the ratio of the medians, so
+    /// that a load that comes and goes between rounds cancels out.
+    public var paired = false
     /// Compare measured figures; false shows them without gating them
     /// (a baseline from another machine).
     public var compareSpeed = true
@@ -204,7 +209,9 @@ public enum Gate {
             result.notes.append("the baseline was measured on \(baseMachines.sorted().joined(separator: "; ")), the candidate on \(candidateMachines.sorted().joined(separator: "; ")): measured figures compare machines as well as builds")
         }
         if tolerances.compareSpeed, baselines.count > 1 || candidates.count > 1 {
-            result.notes.append("measured figures: the \(tolerances.statistic.rawValue) of each side's repeats")
+            result.notes.append(tolerances.paired && tolerances.statistic == .median
+                ? "measured figures: the median of each side's repeats; change and verdict: the median of the ratios of repeats run together"
+                : "measured figures: the \(tolerances.statistic.rawValue) of each side's repeats")
         }
         if !tolerances.compareSpeed {
             result.notes.append("measured figures shown, not gated (--behaviour-only)")
@@ -293,24 +300,31 @@ public enum Gate {
         let b = statistic(baseValues, figure.better, tolerances.statistic)
         let c = statistic(candidateValues, figure.better, tolerances.statistic)
         let drop = tolerances.threshold(forFigure: figure.name)
+        // Candidate over baseline: of the statistics, or the median of the pairs' ratios.
+        let pairs = zip(baseValues, candidateValues).filter { $0.0 > 0 }
+        let isPaired = tolerances.paired && tolerances.statistic == .median && baseValues.count == candidateValues.count
+            && pairs.count == baseValues.count && !pairs.isEmpty
+        let ratio = isPaired ? statistic(pairs.map { $0.1 / $0.0 }, figure.better, .median) : (b > 0 ? c / b : 1)
         let limit: Double
         let regressed: Bool
         let improved: Bool
         switch figure.better {
         case .higher:
             limit = b * (1 - drop)
-            regressed = c < limit
-            improved = c > b
+            regressed = ratio < 1 - drop
+            improved = ratio > 1
         case .lower:
             limit = b / (1 - drop)
-            regressed = c > limit
-            improved = c < b
+            regressed = ratio > 1 / (1 - drop)
+            improved = ratio < 1
         }
         let samples = baseValues.count > 1 || candidateValues.count > 1 ? "\(baseValues.count)/\(candidateValues.count)" : ""
         return GateRow(
             subject: subject, metric: figure.name, baseline: format(b, unit: figure.unit), current: format(c, unit: figure.unit),
-            change: b > 0 ? c / b - 1 : nil,
-            limit: tolerances.compareSpeed ? "\(figure.better == .higher ? "≥" : "≤") \(format(limit, unit: figure.unit))" : "not gated",
+            change: b > 0 ? ratio - 1 : nil,
+            limit: !tolerances.compareSpeed ? "not gated"
+                : isPaired ? String(format: "change %@ %+.1f %% (pairs)", figure.better == .higher ? "≥" : "≤", figure.better == .higher ? -drop * 100 : (1 / (1 - drop) - 1) * 100)
+                : "\(figure.better == .higher ? "≥" : "≤") \(format(limit, unit: figure.unit))",
             verdict: !tolerances.compareSpeed ? .info : regressed ? .regressed : (improved ? .improved : .ok),
             samples: samples)
     }

@@ -61,7 +61,8 @@ struct GateCommand: ParsableCommand {
     }
 
     func run() throws {
-        let tolerances = try thresholds.tolerances()
+        var tolerances = try thresholds.tolerances()
+        tolerances.paired = sideBySide.isRequested && tolerances.statistic == .median
         let baselines: [ReportFile]
         let candidates: [ReportFile]
         if sideBySide.isRequested {

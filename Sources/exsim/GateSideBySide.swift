@@ -18,7 +18,7 @@ struct GateSideBySideOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Side by side: benches both binaries run, comma-separated (\(Self.benchArguments.map(\.name).joined(separator: ","))).", valueName: "names"))
     var bench: String?
 
-    @Option(help: "Side by side: rounds; each runs the baseline, then the candidate, on every scenario and bench.")
+    @Option(help: "Side by side: rounds; each runs both builds on every scenario and bench, back to back.")
     var `repeat`: Int = 5
 
     @Option(help: ArgumentHelp("Side by side: where the reports go (default: a new temporary directory).", valueName: "dir"))
@@ -58,8 +58,9 @@ struct GateSideBySideOptions: ParsableArguments {
         guard (1...100).contains(`repeat`) else { throw ValidationError("--repeat must be in 1...100") }
     }
 
-    /// Runs every round: baseline then candidate, each scenario and bench
-    /// (A B A B …), and reads back what each wrote.
+    /// Runs every round, each scenario and bench on both builds, and reads
+    /// back what each wrote; the i-th report of one side pairs with the
+    /// i-th of the other.
     func measure() throws -> (baselines: [ReportFile], candidates: [ReportFile]) {
         let directory: URL
         if let workDir {
@@ -76,16 +77,24 @@ struct GateSideBySideOptions: ParsableArguments {
         let sides = [("baseline", baselineBin!), ("candidate", candidateBin!)]
         var reports: [[ReportFile]] = [[], []]
         for round in 1...`repeat` {
-            for (index, (side, binary)) in sides.enumerated() {
-                for file in scenario {
-                    let name = URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
+            // Each scenario and bench runs on both builds back to back, the
+            // order swapped every round (A B, B A, A B, ...): a load that
+            // comes and goes weighs on both sides of a pair alike.
+            let order = round % 2 == 1 ? [0, 1] : [1, 0]
+            for file in scenario {
+                let name = URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
+                for index in order {
+                    let (side, binary) = sides[index]
                     let out = directory.appendingPathComponent("\(side)-\(name)-\(round)")
                     try execute(binary, side: side, ["run", file, "--quiet", "--out", out.path], what: name, round: round)
                     reports[index].append(try load(out.appendingPathComponent("report.json").path, side: side))
                 }
-                for name in benches {
+            }
+            for name in benches {
+                let arguments = Self.benchArguments.first { $0.name == name }!.arguments
+                for index in order {
+                    let (side, binary) = sides[index]
                     let json = directory.appendingPathComponent("\(side)-bench-\(name)-\(round).json")
-                    let arguments = Self.benchArguments.first { $0.name == name }!.arguments
                     try execute(binary, side: side, ["bench", name] + arguments + ["--json", json.path], what: "bench \(name)", round: round)
                     reports[index].append(try load(json.path, side: side))
                 }

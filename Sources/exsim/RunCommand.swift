@@ -85,6 +85,7 @@ struct RunCommand: ParsableCommand {
         }
         let started = WallClock.nowNs()
         let result = simulation.run(capture: captureWriter)
+        InjectedDelay.afterRun(elapsedNs: WallClock.nowNs() - started)
         let elapsedSeconds = Double(WallClock.nowNs() - started) / 1e9
 
         if let captureError = result.captureError {

@@ -309,3 +309,21 @@ func benchReport(_ figures: [String: Double], parameters: [String: String] = ["e
         }
     }
 }
+
+@Suite struct PairedGateTests {
+    /// Load that rises between rounds slows both builds of a round alike:
+    /// compared pair by pair, an unchanged build passes and a slower one fails.
+    @Test func pairedRepeatsCancelALoadThatComesAndGoes() throws {
+        let load = [1.0, 0.7, 1.0, 0.6, 0.9]
+        let base = load.map { ReportFile.bench(benchReport(["eventsPerSecond": 100 * $0])) }
+        let same = [1.0, 0.68, 1.02, 0.61, 0.9].map { ReportFile.bench(benchReport(["eventsPerSecond": 100 * $0])) }
+        // Unpaired, the medians differ by chance ordering; paired, every ratio is about 1.
+        var tolerances = GateTolerances()
+        tolerances.paired = true
+        #expect(try Gate.compare(baselines: base, candidates: same, tolerances: tolerances).passed)
+        let slower = load.map { ReportFile.bench(benchReport(["eventsPerSecond": 80 * $0])) }
+        let result = try Gate.compare(baselines: base, candidates: slower, tolerances: tolerances)
+        #expect(!result.passed)
+        #expect(abs((result.rows[0].change ?? 0) + 0.2) < 1e-9, "every pair is 20 % slower")
+    }
+}
