@@ -151,10 +151,8 @@ public struct GateResult: Hashable, Sendable {
 /// Compares candidate reports with baseline reports.
 public enum Gate {
     /// One baseline report against one candidate report.
-    public static func compare(baseline: RunReport, current: RunReport, tolerances: GateTolerances) -> GateResult {
-        // Two well-formed run reports of one scenario: nothing to refuse.
-        (try? compare(baselines: [.run(baseline)], candidates: [.run(current)], tolerances: tolerances))
-            ?? GateResult(rows: [])
+    public static func compare(baseline: RunReport, current: RunReport, tolerances: GateTolerances) throws(GateInputError) -> GateResult {
+        try compare(baselines: [.run(baseline)], candidates: [.run(current)], tolerances: tolerances)
     }
 
     /// Groups the reports by what they measured (a scenario and seed, or a

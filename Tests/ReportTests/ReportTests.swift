@@ -110,52 +110,52 @@ func sampleReport(throughput: Double = 1_000_000, p99: Int64 = 10_000, digest: S
 }
 
 @Suite struct GateTests {
-    @Test func identicalReportsPass() {
-        let result = Gate.compare(baseline: sampleReport(), current: sampleReport(), tolerances: GateTolerances())
+    @Test func identicalReportsPass() throws {
+        let result = try Gate.compare(baseline: sampleReport(), current: sampleReport(), tolerances: GateTolerances())
         #expect(result.passed)
         #expect(result.table().contains("PASS"))
     }
 
-    @Test func throughputDropBeyondToleranceFails() {
-        let result = Gate.compare(baseline: sampleReport(), current: sampleReport(throughput: 850_000), tolerances: GateTolerances())
+    @Test func throughputDropBeyondToleranceFails() throws {
+        let result = try Gate.compare(baseline: sampleReport(), current: sampleReport(throughput: 850_000), tolerances: GateTolerances())
         #expect(!result.passed)
         #expect(result.rows.first { $0.metric == "instructionsPerSecond (simulated)" }?.verdict == .regressed)
         #expect(result.table().contains("FAIL"))
     }
 
-    @Test func throughputDropWithinToleranceAndImprovementsPass() {
-        #expect(Gate.compare(baseline: sampleReport(), current: sampleReport(throughput: 950_000), tolerances: GateTolerances()).passed)
-        let better = Gate.compare(baseline: sampleReport(), current: sampleReport(throughput: 1_200_000, p99: 9_000), tolerances: GateTolerances())
+    @Test func throughputDropWithinToleranceAndImprovementsPass() throws {
+        #expect(try Gate.compare(baseline: sampleReport(), current: sampleReport(throughput: 950_000), tolerances: GateTolerances()).passed)
+        let better = try Gate.compare(baseline: sampleReport(), current: sampleReport(throughput: 1_200_000, p99: 9_000), tolerances: GateTolerances())
         #expect(better.passed)
         #expect(better.rows.first { $0.metric == "order-to-ack p99" }?.verdict == .improved)
     }
 
-    @Test func latencyRiseBeyondToleranceFails() {
-        let result = Gate.compare(baseline: sampleReport(), current: sampleReport(p99: 13_000), tolerances: GateTolerances())
+    @Test func latencyRiseBeyondToleranceFails() throws {
+        let result = try Gate.compare(baseline: sampleReport(), current: sampleReport(p99: 13_000), tolerances: GateTolerances())
         #expect(!result.passed)
         #expect(result.rows.first { $0.metric == "order-to-ack p99" }?.verdict == .regressed)
     }
 
-    @Test func latencyRiseUnderTheFloorPasses() {
+    @Test func latencyRiseUnderTheFloorPasses() throws {
         var tolerances = GateTolerances()
         tolerances.latencyFloorNs = 5_000
-        #expect(Gate.compare(baseline: sampleReport(), current: sampleReport(p99: 13_000), tolerances: tolerances).passed)
+        #expect(try Gate.compare(baseline: sampleReport(), current: sampleReport(p99: 13_000), tolerances: tolerances).passed)
     }
 
-    @Test func missingPathFails() {
+    @Test func missingPathFails() throws {
         var current = sampleReport()
         current.latencies = []
-        let result = Gate.compare(baseline: sampleReport(), current: current, tolerances: GateTolerances())
+        let result = try Gate.compare(baseline: sampleReport(), current: current, tolerances: GateTolerances())
         #expect(!result.passed)
         #expect(result.rows.contains { $0.verdict == .missing })
     }
 
-    @Test func digestMismatchFailsOnlyWhenRequired() {
+    @Test func digestMismatchFailsOnlyWhenRequired() throws {
         let other = sampleReport(digest: String(repeating: "b", count: 32))
-        #expect(Gate.compare(baseline: sampleReport(), current: other, tolerances: GateTolerances()).passed)
+        #expect(try Gate.compare(baseline: sampleReport(), current: other, tolerances: GateTolerances()).passed)
         var strict = GateTolerances()
         strict.requireDigestMatch = true
-        #expect(!Gate.compare(baseline: sampleReport(), current: other, tolerances: strict).passed)
+        #expect(try !Gate.compare(baseline: sampleReport(), current: other, tolerances: strict).passed)
     }
 }
 
