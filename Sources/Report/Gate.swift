@@ -182,6 +182,9 @@ public enum Gate {
                 result.rows += try compareRuns(baseRuns, candidateRuns, tolerances)
                 figureNames.formUnion(baseRuns[0].measuredFigures.map(\.name))
             case (.bench(let b), .bench(let c)):
+                guard b.build == c.build else {
+                    throw GateInputError("bench \(b.bench): the baseline is a \(b.build) build, the candidate a \(c.build) build; compare release builds")
+                }
                 guard b.parameters == c.parameters else {
                     throw GateInputError("bench \(b.bench): the baseline ran with \(describe(b.parameters)), the candidate with \(describe(c.parameters)); compare like with like")
                 }

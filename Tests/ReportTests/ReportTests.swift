@@ -247,6 +247,14 @@ func benchReport(_ figures: [String: Double], parameters: [String: String] = ["e
         }
     }
 
+    @Test func aDebugBuildIsNotComparedWithARelease() {
+        var debug = benchReport(["a": 1])
+        debug.build = "debug"
+        #expect(throws: GateInputError.self) {
+            try Gate.compare(baselines: [.bench(benchReport(["a": 1]))], candidates: [.bench(debug)], tolerances: GateTolerances())
+        }
+    }
+
     @Test func repeatsWithDifferentDigestsFail() throws {
         let other = sampleReport(digest: String(repeating: "b", count: 32))
         let result = try Gate.compare(baselines: [.run(sampleReport())], candidates: [.run(sampleReport()), .run(other)],
