@@ -1,17 +1,21 @@
 #!/usr/bin/env bash
 # Proves that `exsim gate` sees a slowdown: builds a second exsim with a
-# busy-wait compiled in (-DEXSIM_INJECT_DELAY: the quickstart run takes 1.5 ×
+# busy-wait compiled in (-DEXSIM_INJECT_DELAY: the quickstart run takes twice
 # as long, every gateway message 2 µs longer) into .build-slow, then gates
 # side by side, on this machine:
 #   1. the release build against itself: must pass (exit 0);
 #   2. the release build against the slowed build: must fail (exit 1), with
 #      a table naming the figures that regressed.
-# About a three-minute second build and three minutes of runs on 2 cores.
-# EXSIM_SELFTEST_REPEAT sets the rounds (default 3).
+# Both use a 25 % limit: the script runs on whatever else the CI machine is
+# doing (on a loaded two-core machine the same build's pairs differed by up
+# to 12 %), and the slowed build loses 40-50 %. The 15 % default and a build
+# 20 % slower are covered by the tests (Tests/ReportTests, Tests/ExsimCLITests).
+# About a three-minute second build and five minutes of runs on 2 cores.
+# EXSIM_SELFTEST_REPEAT sets the rounds (default 5).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-repeat="${EXSIM_SELFTEST_REPEAT:-3}"
+repeat="${EXSIM_SELFTEST_REPEAT:-5}"
 swift build -c release --product exsim
 swift build -c release --product exsim --scratch-path .build-slow -Xswiftc -DEXSIM_INJECT_DELAY
 baseline=.build/release/exsim
@@ -22,7 +26,7 @@ trap 'rm -rf "$work"' EXIT
 gate() {
     "$baseline" gate --baseline-bin "$baseline" --candidate-bin "$1" \
         --scenario Scenarios/quickstart.yaml --bench gateway --repeat "$repeat" \
-        --require-digest --work-dir "$work/$2"
+        --require-digest --speed-drop 0.25 --work-dir "$work/$2"
 }
 
 echo "== gate-selftest 1/2: the release build against itself (must pass)"

@@ -13,7 +13,7 @@ export EXSIM_ORACLE_PYTHON="$PWD/.venv-oracles/bin/python"
 export EXSIM_REQUIRE_ORACLES=1
 EXSIM_BINARY="$PWD/.build/release/exsim" swift test "$@"
 # The gate must see a slowdown: a second release build with an injected
-# delay (.build-slow, about three minutes) and a side-by-side gate that must
+# delay (.build-slow, about three minutes, then five of runs) and a side-by-side gate that must
 # pass the release build against itself and fail it against the slowed one
 # (docs/reports.md, "Proof that the gate fails"). EXSIM_SKIP_GATE_SELFTEST=1
 # leaves it out.

@@ -12,12 +12,12 @@ enum InjectedDelay {
         #endif
     }
 
-    /// After a simulated run that took `elapsedNs`, busy-waits half as long
-    /// again, inside the run's timed span: the run looks 1.5 × slower.
+    /// After a simulated run that took `elapsedNs`, busy-waits as long
+    /// again, inside the run's timed span: the run looks twice as slow.
     @inline(__always)
     static func afterRun(elapsedNs: Int64) {
         #if EXSIM_INJECT_DELAY
-        spin(ns: elapsedNs / 2)
+        spin(ns: elapsedNs)
         #endif
     }
 
