@@ -12,6 +12,14 @@ swift build -c release --product exsim
 export EXSIM_ORACLE_PYTHON="$PWD/.venv-oracles/bin/python"
 export EXSIM_REQUIRE_ORACLES=1
 EXSIM_BINARY="$PWD/.build/release/exsim" swift test "$@"
+# The gate must see a slowdown: a second release build with an injected
+# delay (.build-slow, about three minutes, then five of runs) and a side-by-side gate that must
+# pass the release build against itself and fail it against the slowed one
+# (docs/reports.md, "Proof that the gate fails"). EXSIM_SKIP_GATE_SELFTEST=1
+# leaves it out.
+if [[ "${EXSIM_SKIP_GATE_SELFTEST:-0}" != 1 ]]; then
+    bash scripts/gate-selftest.sh
+fi
 # Coverage-guided fuzzing of the Wire decoders and sessions, release-built
 # with AddressSanitizer: about five minutes (docs/wire.md, "Fuzzing").
 # EXSIM_SKIP_FUZZ=1 leaves it out, for a quick local run.

@@ -28,3 +28,10 @@ public func formatBytes<T: BinaryInteger>(_ count: T) -> String {
     if value < 1e9 { return String(format: "%.2f MB", value / 1e6) }
     return String(format: "%.2f GB", value / 1e9)
 }
+
+/// "0.151×", "12.3×", "1234×".
+public func formatRatio(_ ratio: Double) -> String {
+    if ratio >= 100 { return String(format: "%.0f×", ratio) }
+    if ratio >= 10 { return String(format: "%.1f×", ratio) }
+    return String(format: "%.3g×", ratio)
+}

@@ -2,37 +2,42 @@ import Foundation
 import Measure
 
 extension RunReport {
-    /// A compact summary for terminals and CI logs.
+    /// A compact summary for terminals and CI logs. Every count appears under
+    /// its report.json key, with the same value.
     public func markdown() -> String {
         var lines: [String] = []
         lines.append("## exsim run: \(scenario)")
         lines.append("")
-        lines.append("seed \(seed) · simulated \(formatNanoseconds(simulatedDurationNs)) · trace digest `\(traceDigest)`")
+        lines.append("seed \(seed) · simulated \(formatNanoseconds(simulatedDurationNs)) of flow, run ended at \(formatNanoseconds(simulatedEndNs)) · trace digest `\(traceDigest)`")
         lines.append("")
-        lines.append("| orders | cancels | replaces | accepted | rejected | trades | unsolicited cancels | events |")
-        lines.append("|---:|---:|---:|---:|---:|---:|---:|---:|")
-        lines.append("| \(counts.ordersSent) | \(counts.cancelsSent) | \(counts.replacesSent) | \(counts.ordersAccepted) | \(counts.ordersRejected + counts.instructionsRejected) | \(counts.trades) | \(counts.cancelled) | \(counts.eventsDelivered) |")
+        let countColumns: [(String, UInt64)] = [
+            ("ordersSent", counts.ordersSent), ("cancelsSent", counts.cancelsSent), ("replacesSent", counts.replacesSent),
+            ("instructionsNotSent", counts.instructionsNotSent), ("ordersAccepted", counts.ordersAccepted),
+            ("ordersRejected", counts.ordersRejected), ("instructionsRejected", counts.instructionsRejected),
+            ("trades", counts.trades), ("cancelled", counts.cancelled), ("eventsDelivered", counts.eventsDelivered),
+        ]
+        lines.append("| " + countColumns.map(\.0).joined(separator: " | ") + " |")
+        lines.append("|" + String(repeating: "---:|", count: countColumns.count))
+        lines.append("| " + countColumns.map { String($0.1) }.joined(separator: " | ") + " |")
         lines.append("")
-        lines.append("throughput: \(formatRate(throughput.ordersPerSecond)) instructions, \(formatRate(throughput.tradesPerSecond)) trades (simulated time)")
-        if let wire {
-            let protocols = wire.participantsByProtocol.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
-            lines.append("")
-            lines.append("wire: \(wire.messagesToVenues) messages (\(formatBytes(wire.bytesToVenues))) to venues, \(wire.messagesFromVenues) (\(formatBytes(wire.bytesFromVenues))) back; participants: \(protocols)")
-            lines.append("market data: \(wire.feedMessages) ITCH 5.0 messages in \(wire.feedPackets) MoldUDP64 packets (\(formatBytes(wire.feedBytes)))")
-            if let captureFile = wire.captureFile { lines.append("capture: \(captureFile)") }
-        }
+        lines.append("throughput (simulated, over the flows' \(formatNanoseconds(simulatedDurationNs))): \(formatRate(throughput.instructionsPerSecond)) instructions sent, \(formatRate(throughput.tradesPerSecond)) trades")
+        let protocols = wire.participantsByProtocol.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
+        lines.append("")
+        lines.append("wire: \(wire.messagesToVenues) messagesToVenues (\(formatBytes(wire.bytesToVenues))), \(wire.messagesFromVenues) messagesFromVenues (\(formatBytes(wire.bytesFromVenues))); participants: \(protocols)")
+        lines.append("market data: \(wire.feedMessages) feedMessages (ITCH 5.0) in \(wire.feedPackets) feedPackets (MoldUDP64, \(formatBytes(wire.feedBytes)))")
+        if let captureFile = wire.captureFile { lines.append("capture: \(captureFile)") }
         lines.append("")
         lines.append("| path | count | p50 | p90 | p99 | p99.9 | p99.99 | max |")
         lines.append("|---|---:|---:|---:|---:|---:|---:|---:|")
         for latency in latencies {
             let cells = [latency.p50Ns, latency.p90Ns, latency.p99Ns, latency.p999Ns, latency.p9999Ns, latency.maxNs].map { formatNanoseconds($0) }
-            lines.append("| \(latency.name) | \(latency.count) | " + cells.joined(separator: " | ") + " |")
+            lines.append("| \(LatencyPathName.display(latency.name)) | \(latency.count) | " + cells.joined(separator: " | ") + " |")
         }
         lines.append("")
-        lines.append("| venue | served | utilisation | max queue |")
+        lines.append("| venue | messagesServed | utilisation | maxQueueDepth |")
         lines.append("|---|---:|---:|---:|")
         for venue in venues {
-            lines.append("| \(venue.name) | \(venue.instructionsServed) | \(String(format: "%.1f %%", venue.utilisation * 100)) | \(venue.maxQueueDepth) |")
+            lines.append("| \(venue.name) | \(venue.messagesServed) | \(String(format: "%.1f %%", venue.utilisation * 100)) | \(venue.maxQueueDepth) |")
         }
         lines.append("")
         if !invariants.checked {
@@ -43,7 +48,7 @@ extension RunReport {
             lines.append("invariants: \(invariants.violations.count) VIOLATED")
             lines.append(contentsOf: invariants.violations.prefix(10).map { "- \($0)" })
         }
-        lines.append("wall clock: \(String(format: "%.2f", wallClock.elapsedSeconds)) s, \(formatRate(wallClock.eventsPerSecond)) events")
+        lines.append("wall clock: \(String(format: "%.2f", wallClock.elapsedSeconds)) s, \(formatRate(wallClock.eventsPerWallSecond)) events, \(formatRatio(wallClock.simulatedSecondsPerWallSecond)) simulated per wall second")
         lines.append("machine: \(machine.description)")
         return lines.joined(separator: "\n") + "\n"
     }

@@ -2,44 +2,61 @@ import Foundation
 import Measure
 
 /// The versioned result of one `exsim run`, written as report.json.
+///
+/// Two kinds of figure live here, and the gate treats them differently
+/// (docs/reports.md): what happened in the *simulated* world (counts,
+/// simulated throughput, simulated latencies, the trace digest) is fixed by
+/// the scenario, the seed and exsim's behaviour, and is the same on every
+/// run; what was *measured* on the wall clock (`wallClock`) is how fast this
+/// build simulated it on this machine, and varies from run to run.
 public struct RunReport: Codable, Hashable, Sendable {
-    public static let currentSchemaVersion = 1
-
     public var schemaVersion: Int
+    /// Always "run"; a bench report says "bench" (`ReportFile`).
+    public var kind: String
     public var exsimVersion: String
     public var scenario: String
     public var scenarioFile: String?
     public var seed: UInt64
     public var traceDigest: String
+    /// Simulated time during which the flows sent instructions: from 0 until
+    /// the scenario's duration, where every flow stops.
     public var simulatedDurationNs: Int64
+    /// Simulated time of the run's last event: the flows have stopped, every
+    /// message in flight has arrived and the venues have closed their sessions.
+    public var simulatedEndNs: Int64
     public var counts: RunCounts
     public var throughput: Throughput
     public var latencies: [LatencySummary]
     public var venues: [VenueSummary]
     public var invariants: InvariantResult
-    /// What crossed the simulated network; absent in reports from before
-    /// participants spoke wire protocols.
-    public var wire: WireSummary?
-    /// The only part that differs between identical runs.
+    public var wire: WireSummary
+    /// Measured: the only part that differs between identical runs.
     public var wallClock: WallClockSummary
     public var machine: MachineInfo
 
     public init(
         exsimVersion: String, scenario: String, scenarioFile: String?, seed: UInt64, traceDigest: String,
-        simulatedDurationNs: Int64, counts: RunCounts, throughput: Throughput, latencies: [LatencySummary],
-        venues: [VenueSummary], invariants: InvariantResult, wire: WireSummary? = nil,
+        simulatedDurationNs: Int64, simulatedEndNs: Int64, counts: RunCounts, throughput: Throughput,
+        latencies: [LatencySummary], venues: [VenueSummary], invariants: InvariantResult, wire: WireSummary,
         wallClock: WallClockSummary, machine: MachineInfo
     ) {
-        self.schemaVersion = Self.currentSchemaVersion
+        self.schemaVersion = ReportSchema.currentVersion
+        self.kind = ReportKind.run.rawValue
         self.exsimVersion = exsimVersion
         self.scenario = scenario
         self.scenarioFile = scenarioFile
         self.seed = seed
         self.traceDigest = traceDigest
         self.simulatedDurationNs = simulatedDurationNs
+        self.simulatedEndNs = simulatedEndNs
         self.counts = counts
         self.throughput = throughput
-        self.latencies = latencies
+        // Path names in the file are ASCII ("order-to-ack"), as on the command line.
+        self.latencies = latencies.map { summary in
+            var summary = summary
+            summary.name = LatencyPathName.ascii(summary.name)
+            return summary
+        }
         self.venues = venues
         self.invariants = invariants
         self.wire = wire
@@ -49,33 +66,89 @@ public struct RunReport: Codable, Hashable, Sendable {
 
     /// Pretty JSON with sorted keys, so equal reports are equal bytes.
     public func jsonData() throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return try encoder.encode(self)
+        try ReportSchema.encoder().encode(self)
     }
 
-    public static func decode(from data: Data) throws -> RunReport {
-        struct Version: Decodable { var schemaVersion: Int }
-        let version = try JSONDecoder().decode(Version.self, from: data)
-        guard version.schemaVersion == currentSchemaVersion else {
-            throw ReportError.unsupportedSchema(found: version.schemaVersion, supported: currentSchemaVersion)
+    /// Decodes a run report, refusing other schema versions and bench reports.
+    public static func decode(from data: Data) throws(ReportError) -> RunReport {
+        switch try ReportFile.decode(from: data) {
+        case .run(let report): return report
+        case .bench: throw ReportError.wrongKind(found: ReportKind.bench.rawValue, expected: ReportKind.run.rawValue)
         }
-        return try JSONDecoder().decode(RunReport.self, from: data)
     }
 
+    /// The latency path by its ASCII name ("order-to-ack"); the arrow form is accepted too.
     public func latency(named path: String) -> LatencySummary? {
-        latencies.first { $0.name == path }
+        let name = LatencyPathName.ascii(path)
+        return latencies.first { $0.name == name }
     }
 }
 
-public enum ReportError: Error, CustomStringConvertible, Equatable {
-    case unsupportedSchema(found: Int, supported: Int)
+/// Every count of a run. The printed summary shows each one under this name.
+public struct RunCounts: Codable, Hashable, Sendable {
+    /// New orders the flows sent.
+    public var ordersSent: UInt64
+    public var cancelsSent: UInt64
+    public var replacesSent: UInt64
+    /// Instructions the flows generated but did not send: cancels and
+    /// replaces of orders the participant no longer knew as open, and
+    /// instructions dropped while its session was not logged in.
+    public var instructionsNotSent: UInt64
+    /// New orders the venues accepted; with `ordersRejected`, every new order sent.
+    public var ordersAccepted: UInt64
+    /// New orders the venues rejected.
+    public var ordersRejected: UInt64
+    /// Cancels and replaces the venues rejected (typically: the order had already gone).
+    public var instructionsRejected: UInt64
+    public var trades: UInt64
+    /// Unsolicited cancels: IOC and market remainders, self-trade prevention, end of day.
+    public var cancelled: UInt64
+    /// Events the simulation kernel delivered.
+    public var eventsDelivered: UInt64
 
-    public var description: String {
-        switch self {
-        case .unsupportedSchema(let found, let supported):
-            "report schemaVersion \(found) is not supported (this exsim reads \(supported))"
-        }
+    public init(ordersSent: UInt64, cancelsSent: UInt64, replacesSent: UInt64, instructionsNotSent: UInt64,
+                ordersAccepted: UInt64, ordersRejected: UInt64, instructionsRejected: UInt64, trades: UInt64,
+                cancelled: UInt64, eventsDelivered: UInt64) {
+        self.ordersSent = ordersSent
+        self.cancelsSent = cancelsSent
+        self.replacesSent = replacesSent
+        self.instructionsNotSent = instructionsNotSent
+        self.ordersAccepted = ordersAccepted
+        self.ordersRejected = ordersRejected
+        self.instructionsRejected = instructionsRejected
+        self.trades = trades
+        self.cancelled = cancelled
+        self.eventsDelivered = eventsDelivered
+    }
+
+    /// Orders, cancels and replaces sent.
+    public var instructionsSent: UInt64 { ordersSent + cancelsSent + replacesSent }
+}
+
+/// Rates in simulated time, over the time the flows ran (`simulatedDurationNs`).
+public struct Throughput: Codable, Hashable, Sendable {
+    /// Orders, cancels and replaces the flows sent, per simulated second of flow.
+    public var instructionsPerSecond: Double
+    /// Trades per simulated second of flow.
+    public var tradesPerSecond: Double
+    /// Messages the venues served (instructions and session messages such as
+    /// logins), counted per whole simulated second from 0; the last second may
+    /// be partial, and may hold what was still queued when the flows stopped.
+    public var messagesServedPerSimulatedSecond: [UInt64]
+
+    public init(instructionsPerSecond: Double, tradesPerSecond: Double, messagesServedPerSimulatedSecond: [UInt64]) {
+        self.instructionsPerSecond = instructionsPerSecond
+        self.tradesPerSecond = tradesPerSecond
+        self.messagesServedPerSimulatedSecond = messagesServedPerSimulatedSecond
+    }
+
+    /// The rates of `counts` over the flows' simulated time.
+    public init(counts: RunCounts, simulatedDurationNs: Int64, messagesServedPerSimulatedSecond: [UInt64]) {
+        let seconds = Double(simulatedDurationNs) / 1e9
+        self.init(
+            instructionsPerSecond: seconds > 0 ? Double(counts.instructionsSent) / seconds : 0,
+            tradesPerSecond: seconds > 0 ? Double(counts.trades) / seconds : 0,
+            messagesServedPerSimulatedSecond: messagesServedPerSimulatedSecond)
     }
 }
 
@@ -109,55 +182,19 @@ public struct WireSummary: Codable, Hashable, Sendable {
     }
 }
 
-public struct RunCounts: Codable, Hashable, Sendable {
-    public var ordersSent: UInt64
-    public var cancelsSent: UInt64
-    public var replacesSent: UInt64
-    public var ordersAccepted: UInt64
-    public var ordersRejected: UInt64
-    public var instructionsRejected: UInt64
-    public var trades: UInt64
-    public var cancelled: UInt64
-    public var eventsDelivered: UInt64
-
-    public init(ordersSent: UInt64, cancelsSent: UInt64, replacesSent: UInt64, ordersAccepted: UInt64, ordersRejected: UInt64,
-                instructionsRejected: UInt64, trades: UInt64, cancelled: UInt64, eventsDelivered: UInt64) {
-        self.ordersSent = ordersSent
-        self.cancelsSent = cancelsSent
-        self.replacesSent = replacesSent
-        self.ordersAccepted = ordersAccepted
-        self.ordersRejected = ordersRejected
-        self.instructionsRejected = instructionsRejected
-        self.trades = trades
-        self.cancelled = cancelled
-        self.eventsDelivered = eventsDelivered
-    }
-}
-
-public struct Throughput: Codable, Hashable, Sendable {
-    /// Instructions (orders, cancels, replaces) served by venues per simulated second.
-    public var ordersPerSecond: Double
-    public var tradesPerSecond: Double
-    public var ordersPerSimulatedSecond: [UInt64]
-
-    public init(ordersPerSecond: Double, tradesPerSecond: Double, ordersPerSimulatedSecond: [UInt64]) {
-        self.ordersPerSecond = ordersPerSecond
-        self.tradesPerSecond = tradesPerSecond
-        self.ordersPerSimulatedSecond = ordersPerSimulatedSecond
-    }
-}
-
 public struct VenueSummary: Codable, Hashable, Sendable {
     public var name: String
+    /// Fraction of the run's simulated time (to `simulatedEndNs`) the venue was serving.
     public var utilisation: Double
     public var maxQueueDepth: Int
-    public var instructionsServed: UInt64
+    /// Messages the venue served: instructions and session messages (logins).
+    public var messagesServed: UInt64
 
-    public init(name: String, utilisation: Double, maxQueueDepth: Int, instructionsServed: UInt64) {
+    public init(name: String, utilisation: Double, maxQueueDepth: Int, messagesServed: UInt64) {
         self.name = name
         self.utilisation = utilisation
         self.maxQueueDepth = maxQueueDepth
-        self.instructionsServed = instructionsServed
+        self.messagesServed = messagesServed
     }
 }
 
@@ -172,12 +209,40 @@ public struct InvariantResult: Codable, Hashable, Sendable {
     }
 }
 
+/// How fast this build simulated the run on this machine: measured, so it
+/// varies between identical runs. The gate compares these for speed.
 public struct WallClockSummary: Codable, Hashable, Sendable {
+    /// Wall-clock seconds the simulation took (not loading or writing files).
     public var elapsedSeconds: Double
-    public var eventsPerSecond: Double
+    /// `eventsDelivered` per wall-clock second.
+    public var eventsPerWallSecond: Double
+    /// Simulated seconds (to `simulatedEndNs`) per wall-clock second: above 1
+    /// the simulation runs faster than real time.
+    public var simulatedSecondsPerWallSecond: Double
 
-    public init(elapsedSeconds: Double, eventsPerSecond: Double) {
+    public init(elapsedSeconds: Double, eventsPerWallSecond: Double, simulatedSecondsPerWallSecond: Double) {
         self.elapsedSeconds = elapsedSeconds
-        self.eventsPerSecond = eventsPerSecond
+        self.eventsPerWallSecond = eventsPerWallSecond
+        self.simulatedSecondsPerWallSecond = simulatedSecondsPerWallSecond
+    }
+
+    /// The figures of a run that delivered `events` and reached `simulatedEndNs` in `elapsedSeconds`.
+    public init(elapsedSeconds: Double, events: UInt64, simulatedEndNs: Int64) {
+        self.init(
+            elapsedSeconds: elapsedSeconds,
+            eventsPerWallSecond: elapsedSeconds > 0 ? Double(events) / elapsedSeconds : 0,
+            simulatedSecondsPerWallSecond: elapsedSeconds > 0 ? Double(simulatedEndNs) / 1e9 / elapsedSeconds : 0)
+    }
+}
+
+/// Latency paths are named in ASCII in files and on the command line
+/// ("order-to-ack") and with an arrow in printed tables ("order→ack").
+public enum LatencyPathName {
+    public static func ascii(_ name: String) -> String {
+        name.replacingOccurrences(of: "→", with: "-to-").replacingOccurrences(of: " ", with: "-")
+    }
+
+    public static func display(_ name: String) -> String {
+        name.replacingOccurrences(of: "-to-", with: "→")
     }
 }

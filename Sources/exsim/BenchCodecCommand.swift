@@ -54,6 +54,8 @@ struct BenchCodecCommand: ParsableCommand {
     @Option(help: "Seed of the message generators.")
     var seed: UInt64 = 1
 
+    @OptionGroup var output: BenchJSONOption
+
     /// Distinct messages generated per protocol; loops cycle through them.
     static let itchPoolCount = 1 << 20
     static let ouchPoolCount = 1 << 18
@@ -63,23 +65,28 @@ struct BenchCodecCommand: ParsableCommand {
         if let messages, messages <= 0 { throw ValidationError("--messages must be positive") }
     }
 
-    func run() {
+    func run() throws {
         printBenchHeader("codec")
-        if `protocol` == .itch || `protocol` == .all { runITCH(requested: messages ?? 30_000_000) }
-        if `protocol` == .ouch || `protocol` == .all { runOUCH(requested: messages ?? 20_000_000) }
+        let figures = BenchFigures()
+        if `protocol` == .itch || `protocol` == .all { runITCH(requested: messages ?? 30_000_000, figures) }
+        if `protocol` == .ouch || `protocol` == .all { runOUCH(requested: messages ?? 20_000_000, figures) }
         if `protocol` == .fix || `protocol` == .all {
             let versions: [FIXVersion] = switch fixVersion {
             case .fix42: [.fix42]
             case .fix44: [.fix44]
             case .both: [.fix42, .fix44]
             }
-            for version in versions { runFIX(requested: messages ?? 500_000, version: version) }
+            for version in versions { runFIX(requested: messages ?? 500_000, version: version, figures) }
         }
+        try output.write(bench: "codec", parameters: [
+            "protocol": `protocol`.rawValue, "messages": messages.map(String.init) ?? "default",
+            "fix-version": fixVersion.rawValue, "seed": "\(seed)",
+        ], figures: figures)
     }
 
     // MARK: - ITCH
 
-    func runITCH(requested: Int) {
+    func runITCH(requested: Int, _ figures: BenchFigures) {
         let workload = CodecITCHWorkload(poolCount: min(requested, Self.itchPoolCount), seed: seed)
         let feed = workload.makeFeed()
         let pool = feed.messages.count
@@ -97,6 +104,7 @@ struct BenchCodecCommand: ParsableCommand {
         print("  decode MoldUDP64 → ITCHPacketReader → typed view (kind) → fields: \(moldDecode.figures)")
         print("    checksum \(hex(decoded.0.digest)) \(decoded.0 == expected && decoded.failures == 0 ? "matches the generator" : "DIFFERS from the generator (\(decoded.failures) failures)")")
         print("    target ≥ 100M/s on one core: \(moldDecode.messagesPerSecond >= 100e6 ? "met" : "not met")")
+        figures.rate("itchDecodeMoldUDP64", moldDecode.messagesPerSecond)
 
         var yardstick = (ITCHChecksum(), failures: 0)
         _ = CodecITCHWorkload.lengthOfType.count // built before the clock starts
@@ -111,6 +119,7 @@ struct BenchCodecCommand: ParsableCommand {
             streamed = CodecITCHWorkload.decodeBlockStream(feed, passes: passes)
         }
         print("  decode BinaryFILE blocks (ITCHBlockStreamReader) → typed fields: \(streamDecode.figures)")
+        figures.rate("itchDecodeBlockStream", streamDecode.messagesPerSecond)
         print("    checksum \(hex(streamed.0.digest)) \(streamed.0 == expected && streamed.failures == 0 ? "matches the generator" : "DIFFERS from the generator (\(streamed.failures) failures)")")
 
         let out = UnsafeMutableRawBufferPointer.allocate(byteCount: feed.datagrams.count, alignment: 64)
@@ -123,6 +132,7 @@ struct BenchCodecCommand: ParsableCommand {
         let encodedMatches = written == feed.blockStream.count * passes
             && feed.blockStream.withUnsafeBytes { memcmp($0.baseAddress!, out.baseAddress!, $0.count) == 0 }
         print("  encode ITCHMessage values → blocks (encodeBlock): \(encode.figures)")
+        figures.rate("itchEncodeBlocks", encode.messagesPerSecond)
         print("    bytes \(encodedMatches ? "identical to the generated stream" : "DIFFER from the generated stream")")
 
         var packetEnds: [Int] = []
@@ -134,12 +144,13 @@ struct BenchCodecCommand: ParsableCommand {
         let builtMatches = built == feed.datagrams.count && packetEnds == feed.packetEnds
             && feed.datagrams.withUnsafeBytes { memcmp($0.baseAddress!, out.baseAddress!, $0.count) == 0 }
         print("  build MoldUDP64 packets (MoldUDP64PacketBuilder.append, ≤ 1,400 B): \(build.figures)")
+        figures.rate("itchBuildMoldUDP64", build.messagesPerSecond)
         print("    \(formatCount(packetEnds.count)) packets per pass, \(builtMatches ? "identical to the generated datagrams" : "DIFFERENT from the generated datagrams")")
     }
 
     // MARK: - OUCH
 
-    func runOUCH(requested: Int) {
+    func runOUCH(requested: Int, _ figures: BenchFigures) {
         let workload = CodecOUCHWorkload(poolCount: min(requested, Self.ouchPoolCount), seed: seed)
         let pool = workload.makePool()
         let count = pool.enterOrders.count
@@ -157,6 +168,7 @@ struct BenchCodecCommand: ParsableCommand {
             written = CodecOUCHWorkload.encodeEnterOrders(pool.enterOrders, into: out, passes: passes)
         }
         print("  encode Enter Order into an Unsequenced Data packet: \(encodeIn.figures)")
+        figures.rate("ouchEncodeEnterOrder", encodeIn.messagesPerSecond)
         print("    bytes \(written == pool.inboundStream.count * passes && same(pool.inboundStream, out) ? "identical to the generated stream" : "DIFFER from the generated stream")")
 
         // Warm-up passes size the decoders' buffers, so the timed loops show
@@ -168,12 +180,14 @@ struct BenchCodecCommand: ParsableCommand {
             tally = CodecOUCHWorkload.decodeInbound(pool.inboundStream, passes: passes, depth: .message, decoder: &inboundDecoder)
         }
         print("  decode SoupBinTCP frames → OUCHInboundMessage (Enter Order): \(decodeIn.figures)")
+        figures.rate("ouchDecodeEnterOrder", decodeIn.messagesPerSecond)
         print("    \(checksumLine(tally.checksum, expected: pool.expectedInbound &* UInt64(passes), messages: tally.messages, timed: timed, failures: tally.failures))")
 
         let encodeOut = measureCodecLoop(messages: timed, bytes: pool.outboundStream.count * passes) {
             written = CodecOUCHWorkload.encodeOutbound(pool.outbound, into: out, passes: passes)
         }
         print("  encode Accepted / Executed into Sequenced Data packets: \(encodeOut.figures)")
+        figures.rate("ouchEncodeOutbound", encodeOut.messagesPerSecond)
         print("    bytes \(written == pool.outboundStream.count * passes && same(pool.outboundStream, out) ? "identical to the generated stream" : "DIFFER from the generated stream")")
 
         tally = CodecOUCHWorkload.decodeOutbound(pool.outboundStream, passes: 1, depth: .message, decoder: &outboundDecoder)
@@ -181,18 +195,20 @@ struct BenchCodecCommand: ParsableCommand {
             tally = CodecOUCHWorkload.decodeOutbound(pool.outboundStream, passes: passes, depth: .message, decoder: &outboundDecoder)
         }
         print("  decode SoupBinTCP frames → OUCHOutboundMessage (Accepted / Executed): \(decodeOut.figures)")
+        figures.rate("ouchDecodeOutbound", decodeOut.messagesPerSecond)
         print("    \(checksumLine(tally.checksum, expected: pool.expectedOutbound &* UInt64(passes), messages: tally.messages, timed: timed, failures: tally.failures))")
 
         let framing = measureCodecLoop(messages: timed, bytes: pool.outboundStream.count * passes) {
             tally = CodecOUCHWorkload.decodeOutbound(pool.outboundStream, passes: passes, depth: .framing, decoder: &outboundDecoder)
         }
         print("  SoupBinTCPFrameDecoder alone over the outbound stream: \(framing.figures)")
+        figures.rate("soupBinTCPFraming", framing.messagesPerSecond)
         print("    \(formatCount(tally.messages)) packets, \(tally.failures) failures")
     }
 
     // MARK: - FIX
 
-    func runFIX(requested: Int, version: FIXVersion) {
+    func runFIX(requested: Int, version: FIXVersion, _ figures: BenchFigures) {
         let workload = CodecFIXWorkload(poolCount: min(requested, Self.fixPoolCount), seed: seed, version: version)
         let pool = workload.makePool()
         let count = pool.orders.count
@@ -208,21 +224,24 @@ struct BenchCodecCommand: ParsableCommand {
             encoded = CodecFIXWorkload.encode(pool.orders, version: version, passes: passes, writer: &writer)
         }
         print("  encode NewOrderSingle (FIXMessageWriter, BodyLength + CheckSum): \(encodeOrders.figures)")
+        let prefix = version == .fix42 ? "fix42" : "fix44"
+        figures.rate("\(prefix)EncodeNewOrderSingle", encodeOrders.messagesPerSecond)
         let encodeReports = measureCodecLoop(messages: timed, bytes: pool.reportStream.count * passes) {
             encoded = CodecFIXWorkload.encode(pool.reports, version: version, passes: passes, writer: &writer)
         }
         print("  encode ExecutionReport: \(encodeReports.figures)")
+        figures.rate("\(prefix)EncodeExecutionReport", encodeReports.messagesPerSecond)
         blackHole(encoded)
 
         decodeFIX(pool.orderStream, as: FIXNewOrderSingle.self, name: "NewOrderSingle", version: version, passes: passes,
-                  timed: timed, expected: pool.expectedOrders, fold: CodecFIXWorkload.fold)
+                  timed: timed, expected: pool.expectedOrders, fold: CodecFIXWorkload.fold, figure: "\(prefix)DecodeNewOrderSingle", figures)
         decodeFIX(pool.reportStream, as: FIXExecutionReport.self, name: "ExecutionReport", version: version, passes: passes,
-                  timed: timed, expected: pool.expectedReports, fold: CodecFIXWorkload.fold)
+                  timed: timed, expected: pool.expectedReports, fold: CodecFIXWorkload.fold, figure: "\(prefix)DecodeExecutionReport", figures)
     }
 
     func decodeFIX<Message: FIXApplicationMessageCoding>(
         _ stream: [UInt8], as type: Message.Type, name: String, version: FIXVersion, passes: Int, timed: Int,
-        expected: UInt64, fold: (Message) -> UInt64
+        expected: UInt64, fold: (Message) -> UInt64, figure: String, _ figures: BenchFigures
     ) {
         var stages: [CodecMeasurement] = []
         var framer = FIXFramer()
@@ -240,6 +259,7 @@ struct BenchCodecCommand: ParsableCommand {
         let parseNs = max(0, stages[1].nanosecondsPerMessage - frameNs)
         let decodeNs = max(0, whole.nanosecondsPerMessage - stages[1].nanosecondsPerMessage)
         print("  frame + parse + decode \(name) (FIXFramer, FIXParser, init(decoding:)): \(whole.figures)")
+        figures.rate(figure, whole.messagesPerSecond)
         print(String(format: "    per message: framing %.1f ns, + parsing %.1f ns, + typed decode %.1f ns; framing alone %@, parsing %@",
                      frameNs, parseNs, decodeNs, stages[0].allocationText, stages[1].allocationText))
         print("    \(checksumLine(tally.checksum, expected: expected &* UInt64(passes), messages: tally.messages, timed: timed, failures: tally.failures))")

@@ -46,6 +46,8 @@ struct BenchEngineCommand: ParsableCommand {
     @Option(help: "Seed of the workload's generator.")
     var seed: UInt64 = 1
 
+    @OptionGroup var output: BenchJSONOption
+
     func validate() throws {
         guard orders > 0, operations > 0 else { throw ValidationError("--orders and --operations must be positive") }
         guard seconds > 0, seconds <= 600 else { throw ValidationError("--seconds must be in (0, 600]") }
@@ -63,18 +65,24 @@ struct BenchEngineCommand: ParsableCommand {
 
     func run() throws {
         printBenchHeader("engine")
-        if workload == .crossingInserts || workload == .all { runCrossingInserts() }
-        if workload == .exchangeCoreMix || workload == .all { try runExchangeCoreMix() }
+        let figures = BenchFigures()
+        if workload == .crossingInserts || workload == .all { runCrossingInserts(figures) }
+        if workload == .exchangeCoreMix || workload == .all { try runExchangeCoreMix(figures) }
+        try output.write(bench: "engine", parameters: [
+            "workload": workload.rawValue, "orders": "\(orders)", "rates": rates, "seconds": "\(seconds)",
+            "operations": "\(operations)", "seed": "\(seed)",
+        ], figures: figures)
     }
 
-    func runCrossingInserts() {
+    func runCrossingInserts(_ figures: BenchFigures) {
         print("\nworkload: crossing-inserts (Liquibook pt_order_book), \(orders) orders, seed \(seed)")
         let result = CrossingInsertsWorkload(orderCount: orders, seed: seed).run()
         print("  inserts/s: \(formatRate(result.insertsPerSecond)) (\(result.orderCount) inserts in \(formatNanoseconds(result.elapsedNs)), \(result.trades) trades)")
         print("  per-insert latency (timed pass): \(percentileLine(result.latency.summary))")
+        figures.rate("crossingInsertsPerSecond", result.insertsPerSecond, unit: "inserts/s")
     }
 
-    func runExchangeCoreMix() throws {
+    func runExchangeCoreMix(_ figures: BenchFigures) throws {
         let workload = ExchangeCoreMixWorkload(seed: seed)
         print("\nworkload: exchange-core-mix (9% GTC, 3% IOC, 6% cancel, 82% move; ~1,000 resting orders over ~750 levels), seed \(seed)")
         for rate in try parsedRates() {
@@ -86,6 +94,7 @@ struct BenchEngineCommand: ParsableCommand {
         let maximum = workload.maximumThroughput(operations: operations)
         let rate = Double(maximum.operations) * 1e9 / Double(maximum.elapsedNs)
         print("  maximum throughput: \(formatRate(rate)) (\(maximum.operations) instructions in \(formatNanoseconds(maximum.elapsedNs)))")
+        figures.rate("exchangeCoreMixMaximumPerSecond", rate, unit: "instructions/s")
     }
 }
 

@@ -22,16 +22,21 @@ struct BenchKernelCommand: ParsableCommand {
     @Option(help: "Seed of the delays.")
     var seed: UInt64 = 1
 
+    @OptionGroup var output: BenchJSONOption
+
     func validate() throws {
         guard events > 0, pending > 0 else { throw ValidationError("--events and --pending must be positive") }
     }
 
-    func run() {
+    func run() throws {
         printBenchHeader("kernel")
         print("\nworkload: hold model, \(pending) pending events, \(events) deliveries, seed \(seed)")
         let result = KernelWorkload(pendingEvents: pending, deliveries: events, seed: seed).run()
         let rate = Double(result.deliveries) * 1e9 / Double(result.elapsedNs)
         print("  events/s (each scheduled and delivered): \(formatRate(rate)) (\(result.deliveries) in \(formatNanoseconds(result.elapsedNs)))")
         print("  trace digest: \(result.digest)")
+        let figures = BenchFigures()
+        figures.rate("eventsPerSecond", rate, unit: "events/s")
+        try output.write(bench: "kernel", parameters: ["events": "\(events)", "pending": "\(pending)", "seed": "\(seed)"], figures: figures)
     }
 }

@@ -98,6 +98,7 @@ struct RunCommand: ParsableCommand {
             showsLine: !quiet && RunProgressLine.standardErrorIsTerminal)
         let started = WallClock.nowNs()
         let result = simulation.run(capture: captureWriter, observation: RunObservation(observe: progressLine.observe))
+        InjectedDelay.afterRun(elapsedNs: WallClock.nowNs() - started)
         let elapsedSeconds = Double(WallClock.nowNs() - started) / 1e9
         progressLine.clearLine()
 
@@ -167,27 +168,32 @@ func printError(_ message: String, prefix: String = "error") {
 
 extension RunReport {
     init(result: SimulationResult, scenarioFile: String?, elapsedSeconds: Double, captureFile: String? = nil) {
-        let counts = result.counts
-        let duration = result.config.durationNs
+        let counts = RunCounts(
+            ordersSent: result.counts.ordersSent, cancelsSent: result.counts.cancelsSent,
+            replacesSent: result.counts.replacesSent, instructionsNotSent: result.counts.instructionsNotSent,
+            ordersAccepted: result.counts.ordersAccepted, ordersRejected: result.counts.ordersRejected,
+            instructionsRejected: result.counts.instructionsRejected, trades: result.counts.trades,
+            cancelled: result.counts.cancelled, eventsDelivered: result.eventsDelivered)
+        // Every flow sends from 0 until the configured duration and stops there
+        // (Simulation.run); what venues still serve after it is in the counts,
+        // not in the time.
+        let flowDurationNs = result.config.durationNs
+        let simulatedEndNs = max(result.endTimeNs, flowDurationNs)
         self.init(
             exsimVersion: Exsim.version,
             scenario: result.config.name,
             scenarioFile: scenarioFile,
             seed: result.config.seed,
             traceDigest: result.traceDigest,
-            simulatedDurationNs: duration,
-            counts: RunCounts(
-                ordersSent: counts.ordersSent, cancelsSent: counts.cancelsSent, replacesSent: counts.replacesSent,
-                ordersAccepted: counts.ordersAccepted, ordersRejected: counts.ordersRejected,
-                instructionsRejected: counts.instructionsRejected, trades: counts.trades, cancelled: counts.cancelled,
-                eventsDelivered: result.eventsDelivered),
+            simulatedDurationNs: flowDurationNs,
+            simulatedEndNs: simulatedEndNs,
+            counts: counts,
             throughput: Throughput(
-                ordersPerSecond: result.instructionsServed.rate(overNs: duration),
-                tradesPerSecond: result.tradesPerSecond.rate(overNs: duration),
-                ordersPerSimulatedSecond: result.instructionsServed.perSecond),
+                counts: counts, simulatedDurationNs: flowDurationNs,
+                messagesServedPerSimulatedSecond: result.instructionsServed.perSecond),
             latencies: [result.orderToAck.summary, result.orderToFill.summary, result.cancelToAck.summary],
             venues: result.venues.map {
-                VenueSummary(name: $0.name, utilisation: $0.utilisation, maxQueueDepth: $0.maxQueueDepth, instructionsServed: $0.instructionsServed)
+                VenueSummary(name: $0.name, utilisation: $0.utilisation, maxQueueDepth: $0.maxQueueDepth, messagesServed: $0.instructionsServed)
             },
             invariants: InvariantResult(checked: result.invariantsChecked, violations: result.invariantViolations),
             wire: WireSummary(
@@ -197,9 +203,7 @@ extension RunReport {
                 participantsByProtocol: Dictionary(
                     result.config.flows.map { ($0.orderEntryProtocol.rawValue, $0.participants) }, uniquingKeysWith: +),
                 captureFile: captureFile),
-            wallClock: WallClockSummary(
-                elapsedSeconds: elapsedSeconds,
-                eventsPerSecond: elapsedSeconds > 0 ? Double(result.eventsDelivered) / elapsedSeconds : 0),
+            wallClock: WallClockSummary(elapsedSeconds: elapsedSeconds, events: result.eventsDelivered, simulatedEndNs: simulatedEndNs),
             machine: MachineInfo.current())
     }
 }
