@@ -13,14 +13,19 @@ final class MessageStore {
     /// Slots holding bytes not yet delivered.
     var liveCount: Int { buffers.count - free.count }
 
-    /// Stores a copy of `bytes`; returns its slot.
-    func store(_ bytes: ArraySlice<UInt8>) -> Int32 {
-        if let slot = free.popLast() {
-            buffers[Int(slot)].append(contentsOf: bytes)
-            return slot
+    /// Fills a new slot in place and returns it: `body` gets the slot's
+    /// buffer, empty but with the capacity it kept, and swaps a filled
+    /// buffer in, so bytes in flight are never copied.
+    func fill(_ body: (inout [UInt8]) -> Void) -> Int32 {
+        let slot: Int32
+        if let free = free.popLast() {
+            slot = free
+        } else {
+            buffers.append([])
+            slot = Int32(buffers.count - 1)
         }
-        buffers.append(Array(bytes))
-        return Int32(buffers.count - 1)
+        body(&buffers[Int(slot)])
+        return slot
     }
 
     func withBytes<Result>(_ slot: Int32, _ body: (UnsafeRawBufferPointer) throws -> Result) rethrows -> Result {

@@ -435,7 +435,7 @@ public struct Simulation {
         if !clientOutput.bytes.isEmpty, participants[p].connected {
             wire.messagesToVenues += UInt64(clientOutput.messageCount)
             wire.bytesToVenues += UInt64(clientOutput.bytes.count)
-            let slot = messages.store(clientOutput.bytes[...])
+            let slot = messages.fill { swap(&$0, &clientOutput.bytes) }
             inFlight += 1
             kernel.schedule(.toVenue(participant: participant, message: slot), after: config.oneWayLatencyNs)
         }
@@ -504,21 +504,23 @@ public struct Simulation {
         for connection in outputs.touched {
             let participant = venues[v].participantOfConnection[Int(connection)]
             let p = Int(participant)
-            let output = outputs.connections[Int(connection)]
-            if !output.bytes.isEmpty, participants[p].connected {
-                wire.messagesFromVenues += UInt64(output.messageCount)
-                wire.bytesFromVenues += UInt64(output.bytes.count)
+            // Fields are read one by one: a copy of the whole output would
+            // share its byte buffer and force a copy when the bytes are taken.
+            let byteCount = outputs.connections[Int(connection)].bytes.count
+            if byteCount > 0, participants[p].connected {
+                wire.messagesFromVenues += UInt64(outputs.connections[Int(connection)].messageCount)
+                wire.bytesFromVenues += UInt64(byteCount)
                 if capture != nil {
-                    output.bytes.withUnsafeBytes { bytes in captureTCP(p, fromClient: false, bytes) }
+                    outputs.connections[Int(connection)].bytes.withUnsafeBytes { bytes in captureTCP(p, fromClient: false, bytes) }
                 }
-                let slot = messages.store(output.bytes[...])
+                let slot = messages.fill { outputs.exchangeBytes(of: connection, with: &$0) }
                 inFlight += 1
                 kernel.schedule(.toParticipant(participant: participant, message: slot), after: config.oneWayLatencyNs)
             }
-            if let atNs = output.timerAtNs, !dayEnded {
+            if let atNs = outputs.connections[Int(connection)].timerAtNs, !dayEnded {
                 participants[p].portTimer.arm(atNs: atNs, event: .portTimer(participant: participant), kernel: &kernel)
             }
-            if output.closeReason != nil, let capture, var captured = capturedConnections[p] {
+            if outputs.connections[Int(connection)].closeReason != nil, let capture, var captured = capturedConnections[p] {
                 do {
                     try capture.closeTCP(&captured, atNs: now, byClient: false)
                 } catch {

@@ -43,9 +43,9 @@ public struct OUCHClient {
     var session: SoupBinTCPClientSession
     var framer = SoupBinTCPFrameDecoder(maximumPacketLength: OUCHClient.maximumServerPacketLength)
     /// Orders sent and not done, by current token.
-    var orders: [ClientOrderID: TrackedOrder] = [:]
+    var orders = OpenAddressingMap<ClientOrderID, TrackedOrder>()
     /// Replacement token → the token of the order it replaces, until answered.
-    var pendingReplacements: [ClientOrderID: ClientOrderID] = [:]
+    var pendingReplacements = OpenAddressingMap<ClientOrderID, ClientOrderID>()
     var packetActions: [SoupBinTCPClientSession.Action] = []
     var sendActions: [SoupBinTCPClientSession.Action] = []
 
@@ -159,7 +159,7 @@ public struct OUCHClient {
     public func checkInvariants() {
         session.checkInvariants()
         framer.checkInvariants()
-        for (_, order) in orders { precondition(order.openQuantity >= 0 && order.executedQuantity >= 0) }
+        orders.forEach { _, order in precondition(order.openQuantity >= 0 && order.executedQuantity >= 0) }
     }
 
     // MARK: Inbound
@@ -252,8 +252,11 @@ public struct OUCHClient {
             // A replace whose replacement token names a live order is refused
             // on the existing token: forget exactly those (a rule that does
             // not depend on the dictionary's order).
-            if pendingReplacements.contains(where: { $0.value == id && orders[$0.key]?.isLive == true }) {
-                pendingReplacements = pendingReplacements.filter { !($0.value == id && orders[$0.key]?.isLive == true) }
+            if !pendingReplacements.isEmpty {
+                let orders = orders
+                pendingReplacements.removeAll { replacement, existing in
+                    existing == id && orders[replacement]?.isLive == true
+                }
             }
             events.append(.cancelRejected(id))
         case .systemEvent, .executedWithReferencePrice, .brokenTrade, .tradeCorrection, .priceCorrection,

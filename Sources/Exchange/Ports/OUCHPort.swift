@@ -123,7 +123,7 @@ public struct OUCHPort {
     var session: SoupBinTCPServerSession
     var framer = SoupBinTCPFrameDecoder(maximumPacketLength: OUCHPort.maximumClientPacketLength)
     /// Orders entered through this port and not yet done, by current token.
-    var orders: [ClientOrderID: OrderEcho] = [:]
+    var orders = OpenAddressingMap<ClientOrderID, OrderEcho>()
     var pendingCancels: [PendingCancel] = []
     /// Reused action lists: one for packets from the client, one for sends.
     var packetActions: [SoupBinTCPServerSession.Action] = []
@@ -269,7 +269,8 @@ public struct OUCHPort {
         session.checkInvariants()
         framer.checkInvariants()
         precondition(pendingCancels.count <= Self.maximumPendingCancels, "pending cancels exceed their bound")
-        for (id, _) in orders { precondition(id.fitsOUCHToken, "tracked order id wider than a token") }
+        orders.checkInvariants()
+        orders.forEach { id, _ in precondition(id.fitsOUCHToken, "tracked order id wider than a token") }
     }
 
     // MARK: Inbound
