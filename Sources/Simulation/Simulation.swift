@@ -32,7 +32,7 @@ public struct Simulation {
     var participants: [SimulatedParticipant]
     var ouchClients: [OUCHClient] = []
     var fixClients: [FIXClient] = []
-    let messages = MessageStore()
+    var messages = MessageStore()
     /// Messages scheduled for delivery and not yet delivered.
     var inFlight = 0
     var dayEnded = false
@@ -321,16 +321,17 @@ public struct Simulation {
 
     mutating func handleArrivalAtParticipant(_ participant: Int32, _ message: Int32) {
         inFlight -= 1
-        kernel.recordInTrace(messages.fingerprint(message))
+        let delivered = messages.take(message)
+        kernel.recordInTrace(MessageStore.fingerprint(delivered))
         let p = Int(participant)
         clientEvents.removeAll(keepingCapacity: true)
-        messages.withBytes(message) { bytes in
+        delivered.withUnsafeBytes { bytes in
             switch participants[p].client {
             case .ouch(let index): ouchClients[index].received(bytes, nowNs: kernel.now, events: &clientEvents, output: &clientOutput)
             case .fix(let index): fixClients[index].received(bytes, nowNs: kernel.now, events: &clientEvents, output: &clientOutput)
             }
         }
-        messages.release(message)
+        messages.release(message, returning: delivered)
         for event in clientEvents { handle(event, participant: participant) }
         carryOutClient(participant)
     }
@@ -435,7 +436,7 @@ public struct Simulation {
         if !clientOutput.bytes.isEmpty, participants[p].connected {
             wire.messagesToVenues += UInt64(clientOutput.messageCount)
             wire.bytesToVenues += UInt64(clientOutput.bytes.count)
-            let slot = messages.fill { swap(&$0, &clientOutput.bytes) }
+            let slot = messages.store(swapping: &clientOutput.bytes)
             inFlight += 1
             kernel.schedule(.toVenue(participant: participant, message: slot), after: config.oneWayLatencyNs)
         }
@@ -459,7 +460,9 @@ public struct Simulation {
             return
         }
         if capture != nil {
-            messages.withBytes(message) { bytes in captureTCP(p, fromClient: true, bytes) }
+            let bytes = messages.take(message)
+            bytes.withUnsafeBytes { captureTCP(p, fromClient: true, $0) }
+            messages.put(bytes, in: message)
         }
         venues[venue].queue.append(.init(participant: participant, message: message))
         venues[venue].maxQueueDepth = max(venues[venue].maxQueueDepth, venues[venue].queue.count)
@@ -483,12 +486,13 @@ public struct Simulation {
         instructionsServed.record(atNs: now)
 
         let trades = venues[v].gateway.statistics.trades
-        kernel.recordInTrace(messages.fingerprint(inbound.message))
+        let delivered = messages.take(inbound.message)
+        kernel.recordInTrace(MessageStore.fingerprint(delivered))
         let connection = participants[Int(inbound.participant)].connection
-        messages.withBytes(inbound.message) { bytes in
+        delivered.withUnsafeBytes { bytes in
             venues[v].gateway.received(bytes, on: connection, nowNs: now, outputs: &outputs)
         }
-        messages.release(inbound.message)
+        messages.release(inbound.message, returning: delivered)
         for _ in trades..<venues[v].gateway.statistics.trades { tradesPerSecond.record(atNs: now) }
         carryOut(venue: venueIndex)
 
@@ -513,7 +517,10 @@ public struct Simulation {
                 if capture != nil {
                     outputs.connections[Int(connection)].bytes.withUnsafeBytes { bytes in captureTCP(p, fromClient: false, bytes) }
                 }
-                let slot = messages.fill { outputs.exchangeBytes(of: connection, with: &$0) }
+                let slot = messages.allocate()
+                var bytes = messages.take(slot)
+                outputs.exchangeBytes(of: connection, with: &bytes)
+                messages.put(bytes, in: slot)
                 inFlight += 1
                 kernel.schedule(.toParticipant(participant: participant, message: slot), after: config.oneWayLatencyNs)
             }
