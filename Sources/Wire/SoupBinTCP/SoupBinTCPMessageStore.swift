@@ -55,6 +55,11 @@ public struct SoupBinTCPMessageStore {
             // one. They are added in doubling batches: one slot at a time
             // cost a zero-fill call per message while a session warmed up.
             let slotCount = min(messageLimit, max(slotLengths.count * 2, Self.firstSlotBatch))
+            if slotLengths.isEmpty {
+                // Address space for every slot at once, so the batches never
+                // move what is stored; pages are touched only as slots fill.
+                slotBytes.reserveCapacity(messageLimit * maximumMessageByteCount)
+            }
             slotLengths.append(contentsOf: repeatElement(0, count: slotCount - slotLengths.count))
             slotBytes.append(contentsOf: repeatElement(0, count: slotCount * maximumMessageByteCount - slotBytes.count))
         }
