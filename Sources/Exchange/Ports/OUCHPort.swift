@@ -435,18 +435,24 @@ public struct OUCHPort {
         sendSequenced(.cancelReject(OUCHCancelReject(timestampNs: timestamp(nowNs), token: token)), nowNs: nowNs, output: &output)
     }
 
+    /// Encodes the message once, behind room for its SoupBinTCP header: the
+    /// session stores the payload, and the framed packet goes straight to
+    /// the output when a client is logged in.
     mutating func sendSequenced(_ message: OUCHOutboundMessage, nowNs: Int64, output: inout ConnectionOutput) {
-        withUnsafeTemporaryAllocation(byteCount: OUCHReplaced.length, alignment: 8) { buffer in
-            let length = message.encode(into: buffer)
+        let header = SoupBinTCP.headerByteCount
+        withUnsafeTemporaryAllocation(byteCount: header + OUCHReplaced.length, alignment: 8) { buffer in
+            let length = message.encode(into: UnsafeMutableRawBufferPointer(rebasing: buffer[header...]))
             do throws(SoupBinTCPSessionError) {
-                try session.sendSequencedData(UnsafeRawBufferPointer(rebasing: buffer[0..<length]), nowNs: nowNs,
-                                              actions: &sendActions)
+                let payload = UnsafeRawBufferPointer(rebasing: buffer[header..<header + length])
+                if try session.recordSequencedData(payload, nowNs: nowNs) {
+                    SoupBinTCP.encodeDataHeader(.sequencedData, payloadByteCount: length, into: buffer)
+                    output.appendMessage(UnsafeRawBufferPointer(rebasing: buffer[0..<header + length]))
+                }
             } catch {
                 // After End of Session the account takes no more messages; a
                 // report that races the close has no one to go to.
             }
         }
-        emitSendActions(output: &output)
     }
 
     /// Carries out the session's actions for a call other than a packet

@@ -219,6 +219,20 @@ public struct SoupBinTCPServerSession {
         }
     }
 
+    /// As `sendSequencedData`, for a caller that frames the packet itself:
+    /// instead of a `.send` action, returns true when the message must go
+    /// out now as Sequenced Data (a client is logged in). Saves a port the
+    /// round trip through the action list and the store for every report.
+    @inlinable
+    public mutating func recordSequencedData(
+        _ message: UnsafeRawBufferPointer, nowNs: Int64
+    ) throws(SoupBinTCPSessionError) -> Bool {
+        _ = try storeSequencedData(message)
+        guard isLoggedIn else { return false }
+        noteSent(nowNs: nowNs)
+        return true
+    }
+
     /// Sends End of Session, if a client is logged in, and ends the session:
     /// later logins get Login Rejected 'S'.
     public mutating func endSession(nowNs: Int64, actions: inout [Action]) {
