@@ -37,14 +37,15 @@ struct MessageStore {
     }
 
     /// Puts a buffer taken out with `take` back into its slot.
-    mutating func put(_ bytes: [UInt8], in slot: Int32) {
+    mutating func put(_ bytes: consuming [UInt8], in slot: Int32) {
         buffers[Int(slot)] = bytes
     }
 
     /// Frees a slot whose buffer was taken out, giving the buffer back
     /// emptied so its capacity serves the next message.
-    mutating func release(_ slot: Int32, returning bytes: [UInt8]) {
-        var bytes = bytes
+    mutating func release(_ slot: Int32, returning bytes: consuming [UInt8]) {
+        // Consumed, so the buffer is unique here and empties in place; a
+        // borrowed copy would make removeAll allocate a fresh buffer.
         bytes.removeAll(keepingCapacity: true)
         buffers[Int(slot)] = bytes
         free.append(slot)

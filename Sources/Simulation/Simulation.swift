@@ -331,7 +331,7 @@ public struct Simulation {
             case .fix(let index): fixClients[index].received(bytes, nowNs: kernel.now, events: &clientEvents, output: &clientOutput)
             }
         }
-        messages.release(message, returning: delivered)
+        messages.release(message, returning: consume delivered)
         for event in clientEvents { handle(event, participant: participant) }
         carryOutClient(participant)
     }
@@ -462,7 +462,7 @@ public struct Simulation {
         if capture != nil {
             let bytes = messages.take(message)
             bytes.withUnsafeBytes { captureTCP(p, fromClient: true, $0) }
-            messages.put(bytes, in: message)
+            messages.put(consume bytes, in: message)
         }
         venues[venue].queue.append(.init(participant: participant, message: message))
         venues[venue].maxQueueDepth = max(venues[venue].maxQueueDepth, venues[venue].queue.count)
@@ -492,7 +492,7 @@ public struct Simulation {
         delivered.withUnsafeBytes { bytes in
             venues[v].gateway.received(bytes, on: connection, nowNs: now, outputs: &outputs)
         }
-        messages.release(inbound.message, returning: delivered)
+        messages.release(inbound.message, returning: consume delivered)
         for _ in trades..<venues[v].gateway.statistics.trades { tradesPerSecond.record(atNs: now) }
         carryOut(venue: venueIndex)
 
@@ -520,7 +520,7 @@ public struct Simulation {
                 let slot = messages.allocate()
                 var bytes = messages.take(slot)
                 outputs.exchangeBytes(of: connection, with: &bytes)
-                messages.put(bytes, in: slot)
+                messages.put(consume bytes, in: slot)
                 inFlight += 1
                 kernel.schedule(.toParticipant(participant: participant, message: slot), after: config.oneWayLatencyNs)
             }
