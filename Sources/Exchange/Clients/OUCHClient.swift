@@ -167,24 +167,15 @@ public struct OUCHClient {
     mutating func handle(
         _ packet: SoupBinTCPPacketView, nowNs: Int64, events: inout [OrderEntryClientEvent], output: inout ConnectionOutput
     ) -> Bool {
+        if session.receivedSequencedData(packet, nowNs: nowNs) != nil {
+            return deliver(packet, nowNs: nowNs, events: &events, output: &output)
+        }
         session.received(packet, nowNs: nowNs, actions: &packetActions)
         var open = true
         for action in packetActions {
             switch action {
             case .deliverSequencedData:
-                do throws(WireDecodingError) {
-                    apply(try OUCHOutboundMessage(decoding: packet.payload), events: &events)
-                } catch {
-                    let reason = "protocol violation: malformed OUCH 4.2 message: \(error)"
-                    session.logout(nowNs: nowNs, actions: &sendActions)
-                    for action in sendActions {
-                        if case .send = action { apply(action, events: &events, output: &output) }
-                    }
-                    sendActions.removeAll(keepingCapacity: true)
-                    output.closeReason = reason
-                    events.append(.disconnected(reason: reason))
-                    open = false
-                }
+                if !deliver(packet, nowNs: nowNs, events: &events, output: &output) { open = false }
             case .close:
                 open = false
                 apply(action, events: &events, output: &output)
@@ -194,6 +185,26 @@ public struct OUCHClient {
         }
         packetActions.removeAll(keepingCapacity: true)
         return open
+    }
+
+    /// One Sequenced Data payload; false if it was malformed and the client logged out.
+    mutating func deliver(
+        _ packet: SoupBinTCPPacketView, nowNs: Int64, events: inout [OrderEntryClientEvent], output: inout ConnectionOutput
+    ) -> Bool {
+        do throws(WireDecodingError) {
+            apply(try OUCHOutboundMessage(decoding: packet.payload), events: &events)
+            return true
+        } catch {
+            let reason = "protocol violation: malformed OUCH 4.2 message: \(error)"
+            session.logout(nowNs: nowNs, actions: &sendActions)
+            for action in sendActions {
+                if case .send = action { apply(action, events: &events, output: &output) }
+            }
+            sendActions.removeAll(keepingCapacity: true)
+            output.closeReason = reason
+            events.append(.disconnected(reason: reason))
+            return false
+        }
     }
 
     mutating func apply(_ message: OUCHOutboundMessage, events: inout [OrderEntryClientEvent]) {

@@ -279,6 +279,9 @@ public struct OUCHPort {
     mutating func handle(
         _ packet: SoupBinTCPPacketView, nowNs: Int64, requests: inout [OrderEntryRequest], output: inout ConnectionOutput
     ) -> Bool {
+        if session.receivedUnsequencedData(packet, nowNs: nowNs) {
+            return decodeInbound(packet.payload, nowNs: nowNs, requests: &requests, output: &output)
+        }
         session.received(packet, nowNs: nowNs, actions: &packetActions)
         var open = true
         for action in packetActions {

@@ -111,6 +111,19 @@ public struct SoupBinTCPClientSession {
         armedTimerNs = nil
     }
 
+    /// The common case of `received` without an action list: Sequenced
+    /// Data on a logged-in session is taken and its sequence number returned,
+    /// exactly as a `.deliverSequencedData` action would carry it. For any
+    /// other packet or state nothing changes and the result is nil: the
+    /// caller hands the packet to `received`.
+    public mutating func receivedSequencedData(_ packet: SoupBinTCPPacketView, nowNs: Int64) -> UInt64? {
+        guard state == .active, packet.typeByte == SoupBinTCPPacketType.sequencedData.rawValue,
+              let sequenceNumber = nextExpectedSequenceNumber, sequenceNumber < UInt64.max else { return nil }
+        liveness.noteReceived(nowNs: nowNs)
+        nextExpectedSequenceNumber = sequenceNumber + 1
+        return sequenceNumber
+    }
+
     /// One packet from the server. Packets after a `close` action are ignored.
     public mutating func received(_ packet: SoupBinTCPPacketView, nowNs: Int64, actions: inout [Action]) {
         guard state != .disconnected else { return }

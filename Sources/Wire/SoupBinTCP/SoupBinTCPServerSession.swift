@@ -132,6 +132,17 @@ public struct SoupBinTCPServerSession {
         armedTimerNs = nil
     }
 
+    /// The common case of `received` without an action list: Unsequenced
+    /// Data on a logged-in session is taken and true returned, as a
+    /// `.deliverUnsequencedData` action would say. For any other packet or
+    /// state nothing changes and the result is false: the caller hands the
+    /// packet to `received`.
+    public mutating func receivedUnsequencedData(_ packet: SoupBinTCPPacketView, nowNs: Int64) -> Bool {
+        guard state == .active, packet.typeByte == SoupBinTCPPacketType.unsequencedData.rawValue else { return false }
+        liveness.noteReceived(nowNs: nowNs)
+        return true
+    }
+
     /// One packet from the client. Packets after a `close` action are ignored.
     public mutating func received(_ packet: SoupBinTCPPacketView, nowNs: Int64, actions: inout [Action]) {
         switch state {
