@@ -54,8 +54,9 @@ public struct ConnectionOutput: Sendable {
 
     /// Empties the output, keeping its capacity.
     public mutating func removeAll() {
-        bytes.removeAll(keepingCapacity: true)
-        messageStarts.removeAll(keepingCapacity: true)
+        // Drivers often took the bytes already; skip the no-op removals.
+        if !bytes.isEmpty { bytes.removeAll(keepingCapacity: true) }
+        if !messageStarts.isEmpty { messageStarts.removeAll(keepingCapacity: true) }
         timerAtNs = nil
         closeReason = nil
     }
