@@ -212,12 +212,14 @@ public struct OUCHClient {
         case .accepted(let accepted):
             guard let id = ClientOrderID(ouchToken: accepted.token) else { return }
             let open = accepted.orderState == 0x44 ? 0 : Int64(accepted.shares) // D: dead on arrival
-            var order = orders[id] ?? TrackedOrder(
-                openQuantity: 0, executedQuantity: 0, timeInForce: accepted.timeInForce, display: accepted.display,
-                minimumQuantity: accepted.minimumQuantity, isLive: false)
-            order.openQuantity = open
-            order.isLive = open > 0
-            orders[id] = open > 0 ? order : nil
+            orders.modifyValue(forKey: id) { entry in
+                var order = entry ?? TrackedOrder(
+                    openQuantity: 0, executedQuantity: 0, timeInForce: accepted.timeInForce, display: accepted.display,
+                    minimumQuantity: accepted.minimumQuantity, isLive: false)
+                order.openQuantity = open
+                order.isLive = open > 0
+                entry = open > 0 ? order : nil
+            }
             events.append(.accepted(id, order: OrderID(accepted.orderReferenceNumber), openQuantity: Quantity(open)))
         case .executed(let executed):
             guard let id = ClientOrderID(ouchToken: executed.token) else { return }
@@ -279,11 +281,13 @@ public struct OUCHClient {
 
     /// Takes `quantity` off an order's open quantity; returns what is left.
     mutating func reduce(_ id: ClientOrderID, by quantity: Int64, executed: Bool) -> Int64 {
-        guard var order = orders[id] else { return 0 }
-        order.openQuantity = max(0, order.openQuantity - quantity)
-        if executed { order.executedQuantity += quantity }
-        orders[id] = order.openQuantity > 0 ? order : nil
-        return order.openQuantity
+        orders.modifyValue(forKey: id) { entry in
+            guard var order = entry else { return 0 }
+            order.openQuantity = max(0, order.openQuantity - quantity)
+            if executed { order.executedQuantity += quantity }
+            entry = order.openQuantity > 0 ? order : nil
+            return order.openQuantity
+        }
     }
 
     /// Carries out session actions and empties the list.

@@ -116,6 +116,33 @@ public struct OpenAddressingMap<Key: OpenAddressingKey, Value> {
         return true
     }
 
+    /// Lets `body` read and change the value under `key` (nil: absent) with
+    /// one probe: a value set to nil is removed, a new one inserted.
+    @inlinable
+    public mutating func modifyValue<Result>(forKey key: Key, _ body: (inout Value?) -> Result) -> Result {
+        let hash = key.probeHash
+        var (index, found) = slot(of: key, hash: hash)
+        var value: Value? = found ? entries[index].unsafelyUnwrapped.value : nil
+        let result = body(&value)
+        switch (found, value) {
+        case (true, .some(let newValue)):
+            entries[index] = (key, newValue)
+        case (true, .none):
+            remove(at: index)
+        case (false, .some(let newValue)):
+            if (storedCount + 1) * 4 > tags.count * 3 {
+                grow()
+                index = slot(of: key, hash: hash).index
+            }
+            tags[index] = Self.tag(hash)
+            entries[index] = (key, newValue)
+            storedCount += 1
+        case (false, .none):
+            break
+        }
+        return result
+    }
+
     /// Removes `key`; returns its value, if it was present.
     @inlinable
     @discardableResult

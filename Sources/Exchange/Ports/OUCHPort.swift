@@ -188,9 +188,12 @@ public struct OUCHPort {
         let timestampNs = timestamp(nowNs)
         switch report {
         case .accepted(let state):
-            var echo = orders[state.clientID] ?? Self.defaultEcho(state)
-            echo.isLive = !state.isDone
-            orders[state.clientID] = state.isDone ? nil : echo
+            let echo = orders.modifyValue(forKey: state.clientID) { entry in
+                var echo = entry ?? Self.defaultEcho(state)
+                echo.isLive = !state.isDone
+                entry = state.isDone ? nil : echo
+                return echo
+            }
             sendSequenced(.accepted(OUCHAccepted(
                 timestampNs: timestampNs, token: state.clientID.ouchToken, side: echo.side,
                 shares: UInt32(clamping: state.orderQuantity.rawValue), stock: directory.name(of: state.symbol),
