@@ -59,7 +59,10 @@ public struct Simulation {
     /// Venue messages between two full invariant checks when checking is on.
     static let invariantCheckInterval: UInt64 = 50_000
     /// Sequenced messages each simulated SoupBinTCP session keeps for replay.
-    static let replayStoreMessages = 16_384
+    /// Only a login reads the store, and simulated clients log in once, at
+    /// the start; every report is copied in, though, and 16,384 slots per
+    /// session (128 MiB over 64 sessions) made each copy a cache miss.
+    static let replayStoreMessages = 2_048
     /// How often the end of the day checks whether everything has settled.
     static let closeCheckIntervalNs: Nanoseconds = 1_000
 
