@@ -16,9 +16,10 @@ public struct OrderEntryDesk {
 
     struct SessionBook {
         var participant: ParticipantID
-        /// Every client id used today, with the order it names while that
-        /// order is open under it (`notOpen` otherwise): one table answers
-        /// both "already used?" and "which open order?".
+        /// Every client id used today, with the order it last named
+        /// (`notOpen` if none, or once a replace moved the order to another
+        /// id); that order is open while `orders` holds it. One table
+        /// answers both "already used?" and "which open order?".
         var clientIDs = OpenAddressingMap<ClientOrderID, OrderID>()
     }
 
@@ -224,8 +225,10 @@ public struct OrderEntryDesk {
     /// Keeps an order's record while it is open and forgets it when done.
     mutating func store(_ record: OrderRecord, id: OrderID) {
         if record.state.isDone {
+            // The client id keeps naming the finished order: `orders` no
+            // longer holds it, which is what makes it not open, and leaving
+            // the entry spares a lookup in the day's largest table.
             orders[id] = nil
-            sessions[Int(record.session)].clientIDs[record.state.clientID] = Self.notOpen
         } else {
             orders[id] = record
         }
