@@ -212,8 +212,9 @@ public struct SoupBinTCPClientSession {
     }
 
     /// Sends one Unsequenced Data packet (an OUCH inbound message, say):
-    /// appends `.send(.unsequencedData)`, which the caller writes.
-    @inlinable
+    /// appends `.send(.unsequencedData)`, which the caller writes. Not
+    /// `@inlinable`: inlined into a client, the check of the private state
+    /// went through a copy of the whole session per message.
     public mutating func sendUnsequencedData(nowNs: Int64, actions: inout [Action]) throws(SoupBinTCPSessionError) {
         guard isLoggedIn else { throw .notLoggedIn }
         actions.append(.send(.unsequencedData))

@@ -219,7 +219,6 @@ public struct SoupBinTCPServerSession {
     /// Stores `message` under the next sequence number and, if a client is
     /// logged in, sends it as Sequenced Data.
     /// - Complexity: O(message size).
-    @inlinable
     public mutating func sendSequencedData(
         _ message: UnsafeRawBufferPointer, nowNs: Int64, actions: inout [Action]
     ) throws(SoupBinTCPSessionError) {
@@ -234,7 +233,9 @@ public struct SoupBinTCPServerSession {
     /// instead of a `.send` action, returns true when the message must go
     /// out now as Sequenced Data (a client is logged in). Saves a port the
     /// round trip through the action list and the store for every report.
-    @inlinable
+    /// Not `@inlinable`, nor `sendSequencedData`: inlined into a port, the
+    /// check of the private state went through a copy of the whole session
+    /// (over 200 bytes) per message.
     public mutating func recordSequencedData(
         _ message: UnsafeRawBufferPointer, nowNs: Int64
     ) throws(SoupBinTCPSessionError) -> Bool {
