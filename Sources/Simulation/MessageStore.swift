@@ -11,6 +11,8 @@ struct MessageStore {
 
     init() {}
 
+    static let minimumBufferCapacity = 512
+
     /// Slots holding bytes not yet delivered.
     var liveCount: Int { buffers.count - free.count }
 
@@ -47,6 +49,9 @@ struct MessageStore {
         // Consumed, so the buffer is unique here and empties in place; a
         // borrowed copy would make removeAll allocate a fresh buffer.
         bytes.removeAll(keepingCapacity: true)
+        // Buffers circulate between clients' and venues' outputs: one sized
+        // for a lone request would grow, copy by copy, under a venue's burst.
+        if bytes.capacity < Self.minimumBufferCapacity { bytes.reserveCapacity(Self.minimumBufferCapacity) }
         buffers[Int(slot)] = bytes
         free.append(slot)
     }
