@@ -2,37 +2,69 @@
 /// so that a steady flow of messages allocates nothing once warm: a slot's
 /// buffer keeps its capacity when released and is refilled in place.
 ///
-/// A class, so that reading a slot while the simulation mutates its other
-/// state never copies the store (a struct copy would be copied on write).
-final class MessageStore {
-    private var buffers: ContiguousArray<[UInt8]> = []
-    private var free: ContiguousArray<Int32> = []
+/// A value type with move-in, move-out access: a driver takes a slot's
+/// buffer out while it delivers the bytes and hands it back emptied, so
+/// neither a copy nor a class's dynamic exclusivity check happens per message.
+struct MessageStore {
+    private var buffers: [[UInt8]] = []
+    private var free: [Int32] = []
 
     init() {}
+
+    static let minimumBufferCapacity = 512
 
     /// Slots holding bytes not yet delivered.
     var liveCount: Int { buffers.count - free.count }
 
-    /// Stores a copy of `bytes`; returns its slot.
-    func store(_ bytes: ArraySlice<UInt8>) -> Int32 {
-        if let slot = free.popLast() {
-            buffers[Int(slot)].append(contentsOf: bytes)
-            return slot
-        }
-        buffers.append(Array(bytes))
+    /// Fills a free slot by swapping: `bytes` goes into the slot and gets
+    /// back the slot's empty buffer, which kept its capacity.
+    mutating func store(swapping bytes: inout [UInt8]) -> Int32 {
+        let slot = allocate()
+        swap(&buffers[Int(slot)], &bytes)
+        return slot
+    }
+
+    /// A free slot, whose buffer is empty.
+    mutating func allocate() -> Int32 {
+        if let slot = free.popLast() { return slot }
+        buffers.append([])
         return Int32(buffers.count - 1)
     }
 
-    func withBytes<Result>(_ slot: Int32, _ body: (UnsafeRawBufferPointer) throws -> Result) rethrows -> Result {
-        try buffers[Int(slot)].withUnsafeBytes(body)
+    /// Moves a slot's buffer out; `put` or `release` gives it back.
+    mutating func take(_ slot: Int32) -> [UInt8] {
+        var bytes: [UInt8] = []
+        swap(&buffers[Int(slot)], &bytes)
+        return bytes
     }
 
-    func count(_ slot: Int32) -> Int { buffers[Int(slot)].count }
+    /// Puts a buffer taken out with `take` back into its slot.
+    mutating func put(_ bytes: consuming [UInt8], in slot: Int32) {
+        buffers[Int(slot)] = bytes
+    }
 
-    /// A 64-bit fingerprint of a slot's bytes, for the trace digest: two runs
-    /// that put different bytes on the wire get different digests.
-    func fingerprint(_ slot: Int32) -> UInt64 {
-        buffers[Int(slot)].withUnsafeBytes { bytes in
+    /// Frees a slot whose buffer was taken out, giving the buffer back
+    /// emptied so its capacity serves the next message.
+    mutating func release(_ slot: Int32, returning bytes: consuming [UInt8]) {
+        // Consumed, so the buffer is unique here and empties in place; a
+        // borrowed copy would make removeAll allocate a fresh buffer.
+        bytes.removeAll(keepingCapacity: true)
+        // Buffers circulate between clients' and venues' outputs: one sized
+        // for a lone request would grow, copy by copy, under a venue's burst.
+        if bytes.capacity < Self.minimumBufferCapacity { bytes.reserveCapacity(Self.minimumBufferCapacity) }
+        buffers[Int(slot)] = bytes
+        free.append(slot)
+    }
+
+    /// Frees a slot without looking at its bytes.
+    mutating func release(_ slot: Int32) {
+        release(slot, returning: take(slot))
+    }
+
+    /// A 64-bit fingerprint of a message's bytes, for the trace digest: two
+    /// runs that put different bytes on the wire get different digests.
+    static func fingerprint(_ message: [UInt8]) -> UInt64 {
+        message.withUnsafeBytes { bytes in
             var hash: UInt64 = 0xCBF2_9CE4_8422_2325 ^ UInt64(bytes.count)
             var offset = 0
             while offset + 8 <= bytes.count {
@@ -46,10 +78,5 @@ final class MessageStore {
             }
             return hash
         }
-    }
-
-    func release(_ slot: Int32) {
-        buffers[Int(slot)].removeAll(keepingCapacity: true)
-        free.append(slot)
     }
 }

@@ -29,14 +29,14 @@ struct SimulatedParticipant {
 
     var nextClientOrderNumber: UInt64 = 1
     /// Open orders, both ways.
-    var clientIDOfOrder: [OrderID: ClientOrderID] = [:]
-    var orderOfClientID: [ClientOrderID: OrderID] = [:]
+    var clientIDOfOrder = OpenAddressingMap<OrderID, ClientOrderID>()
+    var orderOfClientID = OpenAddressingMap<ClientOrderID, OrderID>()
     /// New orders sent and not yet answered.
-    var pendingNew: [ClientOrderID: (sentAtNs: Nanoseconds, order: NewOrder)] = [:]
+    var pendingNew = OpenAddressingMap<ClientOrderID, (sentAtNs: Nanoseconds, order: NewOrder)>()
     /// Cancels sent, by the target order's client id.
-    var pendingCancel: [ClientOrderID: Nanoseconds] = [:]
+    var pendingCancel = OpenAddressingMap<ClientOrderID, Nanoseconds>()
     /// Replaces sent, by the replacement id.
-    var pendingReplace: [ClientOrderID: (sentAtNs: Nanoseconds, previous: ClientOrderID)] = [:]
+    var pendingReplace = OpenAddressingMap<ClientOrderID, (sentAtNs: Nanoseconds, previous: ClientOrderID)>()
     /// New orders acknowledged at `acknowledgedAtNs`: fills that arrive at the
     /// same instant came from the same venue event, so they are the order's
     /// fills on arrival.

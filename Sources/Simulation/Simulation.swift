@@ -32,7 +32,7 @@ public struct Simulation {
     var participants: [SimulatedParticipant]
     var ouchClients: [OUCHClient] = []
     var fixClients: [FIXClient] = []
-    let messages = MessageStore()
+    var messages = MessageStore()
     /// Messages scheduled for delivery and not yet delivered.
     var inFlight = 0
     var dayEnded = false
@@ -63,7 +63,10 @@ public struct Simulation {
     /// Venue messages between two full invariant checks when checking is on.
     static let invariantCheckInterval: UInt64 = 50_000
     /// Sequenced messages each simulated SoupBinTCP session keeps for replay.
-    static let replayStoreMessages = 16_384
+    /// Only a login reads the store, and simulated clients log in once, at
+    /// the start; every report is copied in, though, and 16,384 slots per
+    /// session (128 MiB over 64 sessions) made each copy a cache miss.
+    static let replayStoreMessages = 2_048
     /// How often the end of the day checks whether everything has settled.
     static let closeCheckIntervalNs: Nanoseconds = 1_000
 
@@ -336,16 +339,17 @@ public struct Simulation {
 
     mutating func handleArrivalAtParticipant(_ participant: Int32, _ message: Int32) {
         inFlight -= 1
-        kernel.recordInTrace(messages.fingerprint(message))
+        let delivered = messages.take(message)
+        kernel.recordInTrace(MessageStore.fingerprint(delivered))
         let p = Int(participant)
         clientEvents.removeAll(keepingCapacity: true)
-        messages.withBytes(message) { bytes in
+        delivered.withUnsafeBytes { bytes in
             switch participants[p].client {
             case .ouch(let index): ouchClients[index].received(bytes, nowNs: kernel.now, events: &clientEvents, output: &clientOutput)
             case .fix(let index): fixClients[index].received(bytes, nowNs: kernel.now, events: &clientEvents, output: &clientOutput)
             }
         }
-        messages.release(message)
+        messages.release(message, returning: consume delivered)
         for event in clientEvents { handle(event, participant: participant) }
         carryOutClient(participant)
     }
@@ -450,7 +454,7 @@ public struct Simulation {
         if !clientOutput.bytes.isEmpty, participants[p].connected {
             wire.messagesToVenues += UInt64(clientOutput.messageCount)
             wire.bytesToVenues += UInt64(clientOutput.bytes.count)
-            let slot = messages.store(clientOutput.bytes[...])
+            let slot = messages.store(swapping: &clientOutput.bytes)
             inFlight += 1
             kernel.schedule(.toVenue(participant: participant, message: slot), after: config.oneWayLatencyNs)
         }
@@ -474,7 +478,9 @@ public struct Simulation {
             return
         }
         if capture != nil {
-            messages.withBytes(message) { bytes in captureTCP(p, fromClient: true, bytes) }
+            let bytes = messages.take(message)
+            bytes.withUnsafeBytes { captureTCP(p, fromClient: true, $0) }
+            messages.put(consume bytes, in: message)
         }
         venues[venue].queue.append(.init(participant: participant, message: message))
         venues[venue].maxQueueDepth = max(venues[venue].maxQueueDepth, venues[venue].queue.count)
@@ -498,12 +504,13 @@ public struct Simulation {
         instructionsServed.record(atNs: now)
 
         let trades = venues[v].gateway.statistics.trades
-        kernel.recordInTrace(messages.fingerprint(inbound.message))
+        let delivered = messages.take(inbound.message)
+        kernel.recordInTrace(MessageStore.fingerprint(delivered))
         let connection = participants[Int(inbound.participant)].connection
-        messages.withBytes(inbound.message) { bytes in
+        delivered.withUnsafeBytes { bytes in
             venues[v].gateway.received(bytes, on: connection, nowNs: now, outputs: &outputs)
         }
-        messages.release(inbound.message)
+        messages.release(inbound.message, returning: consume delivered)
         for _ in trades..<venues[v].gateway.statistics.trades { tradesPerSecond.record(atNs: now) }
         carryOut(venue: venueIndex)
 
@@ -519,21 +526,26 @@ public struct Simulation {
         for connection in outputs.touched {
             let participant = venues[v].participantOfConnection[Int(connection)]
             let p = Int(participant)
-            let output = outputs.connections[Int(connection)]
-            if !output.bytes.isEmpty, participants[p].connected {
-                wire.messagesFromVenues += UInt64(output.messageCount)
-                wire.bytesFromVenues += UInt64(output.bytes.count)
+            // Fields are read one by one: a copy of the whole output would
+            // share its byte buffer and force a copy when the bytes are taken.
+            let byteCount = outputs.connections[Int(connection)].bytes.count
+            if byteCount > 0, participants[p].connected {
+                wire.messagesFromVenues += UInt64(outputs.connections[Int(connection)].messageCount)
+                wire.bytesFromVenues += UInt64(byteCount)
                 if capture != nil {
-                    output.bytes.withUnsafeBytes { bytes in captureTCP(p, fromClient: false, bytes) }
+                    outputs.connections[Int(connection)].bytes.withUnsafeBytes { bytes in captureTCP(p, fromClient: false, bytes) }
                 }
-                let slot = messages.store(output.bytes[...])
+                let slot = messages.allocate()
+                var bytes = messages.take(slot)
+                outputs.exchangeBytes(of: connection, with: &bytes)
+                messages.put(consume bytes, in: slot)
                 inFlight += 1
                 kernel.schedule(.toParticipant(participant: participant, message: slot), after: config.oneWayLatencyNs)
             }
-            if let atNs = output.timerAtNs, !dayEnded {
+            if let atNs = outputs.connections[Int(connection)].timerAtNs, !dayEnded {
                 participants[p].portTimer.arm(atNs: atNs, event: .portTimer(participant: participant), kernel: &kernel)
             }
-            if output.closeReason != nil, let capture, var captured = capturedConnections[p] {
+            if outputs.connections[Int(connection)].closeReason != nil, let capture, var captured = capturedConnections[p] {
                 do {
                     try capture.closeTCP(&captured, atNs: now, byClient: false)
                 } catch {

@@ -43,9 +43,9 @@ public struct OUCHClient {
     var session: SoupBinTCPClientSession
     var framer = SoupBinTCPFrameDecoder(maximumPacketLength: OUCHClient.maximumServerPacketLength)
     /// Orders sent and not done, by current token.
-    var orders: [ClientOrderID: TrackedOrder] = [:]
+    var orders = OpenAddressingMap<ClientOrderID, TrackedOrder>()
     /// Replacement token → the token of the order it replaces, until answered.
-    var pendingReplacements: [ClientOrderID: ClientOrderID] = [:]
+    var pendingReplacements = OpenAddressingMap<ClientOrderID, ClientOrderID>()
     var packetActions: [SoupBinTCPClientSession.Action] = []
     var sendActions: [SoupBinTCPClientSession.Action] = []
 
@@ -159,7 +159,7 @@ public struct OUCHClient {
     public func checkInvariants() {
         session.checkInvariants()
         framer.checkInvariants()
-        for (_, order) in orders { precondition(order.openQuantity >= 0 && order.executedQuantity >= 0) }
+        orders.forEach { _, order in precondition(order.openQuantity >= 0 && order.executedQuantity >= 0) }
     }
 
     // MARK: Inbound
@@ -167,24 +167,15 @@ public struct OUCHClient {
     mutating func handle(
         _ packet: SoupBinTCPPacketView, nowNs: Int64, events: inout [OrderEntryClientEvent], output: inout ConnectionOutput
     ) -> Bool {
+        if session.receivedSequencedData(packet, nowNs: nowNs) != nil {
+            return deliver(packet, nowNs: nowNs, events: &events, output: &output)
+        }
         session.received(packet, nowNs: nowNs, actions: &packetActions)
         var open = true
         for action in packetActions {
             switch action {
             case .deliverSequencedData:
-                do throws(WireDecodingError) {
-                    apply(try OUCHOutboundMessage(decoding: packet.payload), events: &events)
-                } catch {
-                    let reason = "protocol violation: malformed OUCH 4.2 message: \(error)"
-                    session.logout(nowNs: nowNs, actions: &sendActions)
-                    for action in sendActions {
-                        if case .send = action { apply(action, events: &events, output: &output) }
-                    }
-                    sendActions.removeAll(keepingCapacity: true)
-                    output.closeReason = reason
-                    events.append(.disconnected(reason: reason))
-                    open = false
-                }
+                if !deliver(packet, nowNs: nowNs, events: &events, output: &output) { open = false }
             case .close:
                 open = false
                 apply(action, events: &events, output: &output)
@@ -196,17 +187,39 @@ public struct OUCHClient {
         return open
     }
 
+    /// One Sequenced Data payload; false if it was malformed and the client logged out.
+    mutating func deliver(
+        _ packet: SoupBinTCPPacketView, nowNs: Int64, events: inout [OrderEntryClientEvent], output: inout ConnectionOutput
+    ) -> Bool {
+        do throws(WireDecodingError) {
+            apply(try OUCHOutboundMessage(decoding: packet.payload), events: &events)
+            return true
+        } catch {
+            let reason = "protocol violation: malformed OUCH 4.2 message: \(error)"
+            session.logout(nowNs: nowNs, actions: &sendActions)
+            for action in sendActions {
+                if case .send = action { apply(action, events: &events, output: &output) }
+            }
+            sendActions.removeAll(keepingCapacity: true)
+            output.closeReason = reason
+            events.append(.disconnected(reason: reason))
+            return false
+        }
+    }
+
     mutating func apply(_ message: OUCHOutboundMessage, events: inout [OrderEntryClientEvent]) {
         switch message {
         case .accepted(let accepted):
             guard let id = ClientOrderID(ouchToken: accepted.token) else { return }
             let open = accepted.orderState == 0x44 ? 0 : Int64(accepted.shares) // D: dead on arrival
-            var order = orders[id] ?? TrackedOrder(
-                openQuantity: 0, executedQuantity: 0, timeInForce: accepted.timeInForce, display: accepted.display,
-                minimumQuantity: accepted.minimumQuantity, isLive: false)
-            order.openQuantity = open
-            order.isLive = open > 0
-            orders[id] = open > 0 ? order : nil
+            orders.modifyValue(forKey: id) { entry in
+                var order = entry ?? TrackedOrder(
+                    openQuantity: 0, executedQuantity: 0, timeInForce: accepted.timeInForce, display: accepted.display,
+                    minimumQuantity: accepted.minimumQuantity, isLive: false)
+                order.openQuantity = open
+                order.isLive = open > 0
+                entry = open > 0 ? order : nil
+            }
             events.append(.accepted(id, order: OrderID(accepted.orderReferenceNumber), openQuantity: Quantity(open)))
         case .executed(let executed):
             guard let id = ClientOrderID(ouchToken: executed.token) else { return }
@@ -252,8 +265,11 @@ public struct OUCHClient {
             // A replace whose replacement token names a live order is refused
             // on the existing token: forget exactly those (a rule that does
             // not depend on the dictionary's order).
-            if pendingReplacements.contains(where: { $0.value == id && orders[$0.key]?.isLive == true }) {
-                pendingReplacements = pendingReplacements.filter { !($0.value == id && orders[$0.key]?.isLive == true) }
+            if !pendingReplacements.isEmpty {
+                let orders = orders
+                pendingReplacements.removeAll { replacement, existing in
+                    existing == id && orders[replacement]?.isLive == true
+                }
             }
             events.append(.cancelRejected(id))
         case .systemEvent, .executedWithReferencePrice, .brokenTrade, .tradeCorrection, .priceCorrection,
@@ -265,11 +281,13 @@ public struct OUCHClient {
 
     /// Takes `quantity` off an order's open quantity; returns what is left.
     mutating func reduce(_ id: ClientOrderID, by quantity: Int64, executed: Bool) -> Int64 {
-        guard var order = orders[id] else { return 0 }
-        order.openQuantity = max(0, order.openQuantity - quantity)
-        if executed { order.executedQuantity += quantity }
-        orders[id] = order.openQuantity > 0 ? order : nil
-        return order.openQuantity
+        orders.modifyValue(forKey: id) { entry in
+            guard var order = entry else { return 0 }
+            order.openQuantity = max(0, order.openQuantity - quantity)
+            if executed { order.executedQuantity += quantity }
+            entry = order.openQuantity > 0 ? order : nil
+            return order.openQuantity
+        }
     }
 
     /// Carries out session actions and empties the list.

@@ -17,11 +17,21 @@ public struct GatewayOutputs: Sendable {
 
     /// Empties everything, keeping capacity.
     public mutating func removeAll() {
+        // Called after every gateway input: an empty list is left alone, as
+        // even a no-op removeAll checks uniqueness and walks a replace path.
         for index in touched { connections[Int(index)].removeAll() }
-        touched.removeAll(keepingCapacity: true)
-        feedPackets.removeAll(keepingCapacity: true)
-        feedRetransmissions.removeAll(keepingCapacity: true)
+        if !touched.isEmpty { touched.removeAll(keepingCapacity: true) }
+        if !feedPackets.isEmpty { feedPackets.removeAll(keepingCapacity: true) }
+        if !feedRetransmissions.isEmpty { feedRetransmissions.removeAll(keepingCapacity: true) }
         feedTimerAtNs = nil
+    }
+
+    /// Swaps a connection's bytes with `buffer`: a driver that keeps the
+    /// bytes while they travel takes them without copying, and hands back an
+    /// emptied buffer whose capacity the next output reuses.
+    public mutating func exchangeBytes(of connection: Int32, with buffer: inout [UInt8]) {
+        swap(&connections[Int(connection)].bytes, &buffer)
+        if !connections[Int(connection)].bytes.isEmpty { connections[Int(connection)].bytes.removeAll(keepingCapacity: true) }
     }
 
     mutating func ensureCapacity(connections count: Int) {

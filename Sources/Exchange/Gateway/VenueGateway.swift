@@ -69,6 +69,7 @@ public struct VenueGateway {
     var engineEvents: [EngineEvent] = []
     var reports: [OrderEntryDesk.AddressedReport] = []
     var updates: [BookFeedUpdate] = []
+    var feedActions: [ITCHFeedPublisher.Action] = []
 
     /// What the venue has done since it started.
     public private(set) var statistics = Statistics()
@@ -289,8 +290,10 @@ public struct VenueGateway {
         updates.removeAll(keepingCapacity: true)
         translator.translate(engineEvents, engine: engine, into: &updates)
         if !updates.isEmpty {
-            outputs.absorb(feed.publish(updates, nowNs: nowNs))
-            outputs.absorb(feed.flush(nowNs: nowNs))
+            feedActions.removeAll(keepingCapacity: true)
+            feed.publish(updates, nowNs: nowNs, into: &feedActions)
+            feed.flush(nowNs: nowNs, into: &feedActions)
+            outputs.absorb(feedActions)
             if !recoveryConnections.isEmpty { feedAdvanced(nowNs: nowNs, outputs: &outputs) }
         }
     }

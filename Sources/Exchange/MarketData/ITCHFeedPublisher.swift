@@ -61,50 +61,59 @@ public struct ITCHFeedPublisher {
     /// packet; call `flush` when the instruction is done so that they leave
     /// together, as one venue event does on a real feed.
     public mutating func publish(_ updates: [BookFeedUpdate], from first: Int = 0, nowNs: Int64) -> [Action] {
-        let time = timestamp(nowNs)
         var actions: [Action] = []
+        publish(updates, from: first, nowNs: nowNs, into: &actions)
+        return actions
+    }
+
+    /// As `publish(_:from:nowNs:)`, appending to `actions`, so a gateway
+    /// reuses one list instead of allocating one per instruction.
+    public mutating func publish(_ updates: [BookFeedUpdate], from first: Int = 0, nowNs: Int64, into actions: inout [Action]) {
+        let time = timestamp(nowNs)
         for update in updates[first...] {
             switch update {
             case .add(let reference, let symbol, let side, let price, let quantity):
-                actions += emit(ITCHAddOrder(
+                emit(ITCHAddOrder(
                     stockLocate: locate(symbol), trackingNumber: 0, timestampNs: time, orderReferenceNumber: reference,
                     side: side == .buy ? .buy : .sell, shares: shares(quantity), stock: symbols[Int(symbol.rawValue)],
-                    price: price4(price)), nowNs)
+                    price: price4(price)), nowNs, into: &actions)
             case .executed(let reference, let symbol, let quantity, let matchID):
-                actions += emit(ITCHOrderExecuted(
+                emit(ITCHOrderExecuted(
                     stockLocate: locate(symbol), trackingNumber: 0, timestampNs: time, orderReferenceNumber: reference,
-                    executedShares: shares(quantity), matchNumber: matchID), nowNs)
+                    executedShares: shares(quantity), matchNumber: matchID), nowNs, into: &actions)
             case .executedWithPrice(let reference, let symbol, let quantity, let matchID, let price):
                 // Not printable: the auction prints once, as the cross trade.
-                actions += emit(ITCHOrderExecutedWithPrice(
+                emit(ITCHOrderExecutedWithPrice(
                     stockLocate: locate(symbol), trackingNumber: 0, timestampNs: time, orderReferenceNumber: reference,
                     executedShares: shares(quantity), matchNumber: matchID, printable: UInt8(ascii: "N"),
-                    executionPrice: price4(price)), nowNs)
+                    executionPrice: price4(price)), nowNs, into: &actions)
             case .cancel(let reference, let symbol, let quantity):
-                actions += emit(ITCHOrderCancel(
+                emit(ITCHOrderCancel(
                     stockLocate: locate(symbol), trackingNumber: 0, timestampNs: time, orderReferenceNumber: reference,
-                    cancelledShares: shares(quantity)), nowNs)
+                    cancelledShares: shares(quantity)), nowNs, into: &actions)
             case .delete(let reference, let symbol):
-                actions += emit(ITCHOrderDelete(stockLocate: locate(symbol), trackingNumber: 0, timestampNs: time,
-                                                orderReferenceNumber: reference), nowNs)
+                emit(ITCHOrderDelete(stockLocate: locate(symbol), trackingNumber: 0, timestampNs: time,
+                                     orderReferenceNumber: reference), nowNs, into: &actions)
             case .replace(let original, let symbol, let new, let price, let quantity):
-                actions += emit(ITCHOrderReplace(
+                emit(ITCHOrderReplace(
                     stockLocate: locate(symbol), trackingNumber: 0, timestampNs: time, originalOrderReferenceNumber: original,
-                    newOrderReferenceNumber: new, shares: shares(quantity), price: price4(price)), nowNs)
+                    newOrderReferenceNumber: new, shares: shares(quantity), price: price4(price)), nowNs, into: &actions)
             case .tradingState(let symbol, let phase):
-                actions += emit(tradingAction(symbol: Int(symbol.rawValue), phase: phase, time: time), nowNs)
+                emit(tradingAction(symbol: Int(symbol.rawValue), phase: phase, time: time), nowNs, into: &actions)
             case .crossTrade(let symbol, let quantity, let price, let matchID):
-                actions += emit(ITCHCrossTrade(
+                emit(ITCHCrossTrade(
                     stockLocate: locate(symbol), trackingNumber: 0, timestampNs: time,
                     shares: UInt64(quantity.rawValue), stock: symbols[Int(symbol.rawValue)], crossPrice: price4(price),
-                    matchNumber: matchID, crossType: .haltOrIPO), nowNs)
+                    matchNumber: matchID, crossType: .haltOrIPO), nowNs, into: &actions)
             }
         }
-        return actions
     }
 
     /// Sends the open packet, if any.
     public mutating func flush(nowNs: Int64) -> [Action] { publisher.flush(nowNs: nowNs) }
+
+    /// As `flush(nowNs:)`, appending to `actions`.
+    public mutating func flush(nowNs: Int64, into actions: inout [Action]) { publisher.flush(nowNs: nowNs, into: &actions) }
 
     public mutating func heartbeatTimerFired(nowNs: Int64) -> [Action] { publisher.heartbeatTimerFired(nowNs: nowNs) }
 
@@ -123,6 +132,11 @@ public struct ITCHFeedPublisher {
     mutating func emit<Message: ITCHEncodable>(_ message: Message, _ nowNs: Int64) -> [Action] {
         messageCount += 1
         return publisher.publish(message, nowNs: nowNs)
+    }
+
+    mutating func emit<Message: ITCHEncodable>(_ message: Message, _ nowNs: Int64, into actions: inout [Action]) {
+        messageCount += 1
+        publisher.publish(message, nowNs: nowNs, into: &actions)
     }
 
     func timestamp(_ nowNs: Int64) -> UInt64 {

@@ -27,6 +27,17 @@ public struct ClientOrderID: Hashable, Sendable, CustomStringConvertible {
         length = UInt8(bytes.count)
     }
 
+    /// From words in the layout `init(bytes:)` gives them: bytes in memory
+    /// order, zero past `length`. For conversions that work on whole words.
+    @inlinable
+    init(word0: UInt64, word1: UInt64, word2: UInt64, length: UInt8) {
+        precondition(length >= 1 && Int(length) <= Self.maximumLength)
+        self.word0 = word0
+        self.word1 = word1
+        self.word2 = word2
+        self.length = length
+    }
+
     public init?(_ text: some StringProtocol) {
         let bytes = Array(text.utf8)
         guard let id = bytes.withUnsafeBytes({ ClientOrderID(bytes: $0) }) else { return nil }

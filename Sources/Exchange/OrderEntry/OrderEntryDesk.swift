@@ -16,16 +16,20 @@ public struct OrderEntryDesk {
 
     struct SessionBook {
         var participant: ParticipantID
-        /// Open orders by their current client id.
-        var open: [ClientOrderID: OrderID] = [:]
-        /// Every client id used today, open or done.
-        var used: Set<ClientOrderID> = []
+        /// Every client id used today, with the order it last named
+        /// (`notOpen` if none, or once a replace moved the order to another
+        /// id); that order is open while `orders` holds it. One table
+        /// answers both "already used?" and "which open order?".
+        var clientIDs = OpenAddressingMap<ClientOrderID, OrderID>()
     }
 
     struct OrderRecord {
         var session: Int32
         var state: OrderState
     }
+
+    /// Engines number orders from 1, so 0 never names one.
+    static let notOpen = OrderID(0)
 
     var sessions: [SessionBook] = []
     var orders = OrderIDTable<OrderRecord>()
@@ -43,7 +47,7 @@ public struct OrderEntryDesk {
 
     /// The order a session knows as `clientID`, while it is open.
     public func openOrder(session: Int32, clientID: ClientOrderID) -> OrderState? {
-        guard let id = sessions[Int(session)].open[clientID] else { return nil }
+        guard let id = sessions[Int(session)].clientIDs[clientID], id != Self.notOpen else { return nil }
         return orders[id]?.state
     }
 
@@ -57,7 +61,7 @@ public struct OrderEntryDesk {
         let firstEvent = events.count
         switch request {
         case .new(let new):
-            guard sessions[Int(session)].used.insert(new.clientID).inserted else {
+            guard sessions[Int(session)].clientIDs.insertIfAbsent(new.clientID, value: Self.notOpen) else {
                 reports.append(AddressedReport(session: session, report: .rejected(new, order: nil, reason: .duplicateClientID)))
                 return
             }
@@ -77,7 +81,7 @@ public struct OrderEntryDesk {
                     target: target, requestID: requestID, isReplace: false, state: nil, reason: .unknownClientID)))
                 return
             }
-            if let requestID, !sessions[Int(session)].used.insert(requestID).inserted {
+            if let requestID, !sessions[Int(session)].clientIDs.insertIfAbsent(requestID, value: Self.notOpen) {
                 reports.append(AddressedReport(session: session, report: .cancelRejected(
                     target: target, requestID: requestID, isReplace: false, state: state, reason: .duplicateClientID)))
                 return
@@ -101,7 +105,7 @@ public struct OrderEntryDesk {
                     target: target, requestID: replacementID, isReplace: true, state: nil, reason: .unknownClientID)))
                 return
             }
-            guard sessions[Int(session)].used.insert(replacementID).inserted else {
+            guard sessions[Int(session)].clientIDs.insertIfAbsent(replacementID, value: Self.notOpen) else {
                 reports.append(AddressedReport(session: session, report: .cancelRejected(
                     target: target, requestID: replacementID, isReplace: true, state: state, reason: .duplicateClientID)))
                 return
@@ -129,7 +133,7 @@ public struct OrderEntryDesk {
     }
 
     func ownedOpenOrder(session: Int32, clientID: ClientOrderID) -> (OrderID, OrderState)? {
-        guard let id = sessions[Int(session)].open[clientID], let record = orders[id] else { return nil }
+        guard let id = sessions[Int(session)].clientIDs[clientID], id != Self.notOpen, let record = orders[id] else { return nil }
         return (id, record.state)
     }
 
@@ -145,7 +149,7 @@ public struct OrderEntryDesk {
                     timeInForce: request.timeInForce, price: price, orderQuantity: quantity, openQuantity: quantity,
                     executedQuantity: .zero, executedNotional: 0, postOnly: request.postOnly)
                 orders[id] = OrderRecord(session: session, state: state)
-                sessions[Int(session)].open[request.clientID] = id
+                sessions[Int(session)].clientIDs[request.clientID] = id
                 reports.append(AddressedReport(session: session, report: .accepted(state)))
 
             case .rejected(let id, _, let reason):
@@ -190,8 +194,8 @@ public struct OrderEntryDesk {
                 record.state.price = price
                 record.state.openQuantity = quantity
                 record.state.orderQuantity = Quantity(record.state.executedQuantity.rawValue + quantity.rawValue)
-                sessions[Int(session)].open[previous] = nil
-                sessions[Int(session)].open[replacementID] = id
+                sessions[Int(session)].clientIDs[previous] = Self.notOpen
+                sessions[Int(session)].clientIDs[replacementID] = id
                 reports.append(AddressedReport(session: session, report: .replaced(record.state, previousClientID: previous)))
                 store(record, id: id)
 
@@ -221,8 +225,10 @@ public struct OrderEntryDesk {
     /// Keeps an order's record while it is open and forgets it when done.
     mutating func store(_ record: OrderRecord, id: OrderID) {
         if record.state.isDone {
+            // The client id keeps naming the finished order: `orders` no
+            // longer holds it, which is what makes it not open, and leaving
+            // the entry spares a lookup in the day's largest table.
             orders[id] = nil
-            sessions[Int(record.session)].open[record.state.clientID] = nil
         } else {
             orders[id] = record
         }

@@ -16,6 +16,9 @@ public struct ConnectionOutput: Sendable {
 
     public init() {}
 
+    /// The smallest buffer worth allocating: a few protocol messages.
+    static let minimumByteCapacity = 256
+
     public var isEmpty: Bool { bytes.isEmpty && timerAtNs == nil && closeReason == nil }
     public var messageCount: Int { messageStarts.count }
 
@@ -28,7 +31,11 @@ public struct ConnectionOutput: Sendable {
     public mutating func appendMessage(count: Int, _ write: (UnsafeMutableRawBufferPointer) -> Int) {
         let start = bytes.count
         // Encoded into scratch, then copied in once: no zero-filling first.
-        bytes.reserveCapacity(start + count)
+        // Capacity grows by doubling: reserving the exact size would
+        // reallocate, and copy everything, for each message of a burst.
+        if bytes.capacity < start + count {
+            bytes.reserveCapacity(max(start + count, 2 * bytes.capacity, Self.minimumByteCapacity))
+        }
         let written = withUnsafeTemporaryAllocation(byteCount: count, alignment: 8) { scratch in
             let written = write(scratch)
             bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: scratch[0..<min(written, count)]))
@@ -54,8 +61,9 @@ public struct ConnectionOutput: Sendable {
 
     /// Empties the output, keeping its capacity.
     public mutating func removeAll() {
-        bytes.removeAll(keepingCapacity: true)
-        messageStarts.removeAll(keepingCapacity: true)
+        // Drivers often took the bytes already; skip the no-op removals.
+        if !bytes.isEmpty { bytes.removeAll(keepingCapacity: true) }
+        if !messageStarts.isEmpty { messageStarts.removeAll(keepingCapacity: true) }
         timerAtNs = nil
         closeReason = nil
     }

@@ -123,7 +123,7 @@ public struct OUCHPort {
     var session: SoupBinTCPServerSession
     var framer = SoupBinTCPFrameDecoder(maximumPacketLength: OUCHPort.maximumClientPacketLength)
     /// Orders entered through this port and not yet done, by current token.
-    var orders: [ClientOrderID: OrderEcho] = [:]
+    var orders = OpenAddressingMap<ClientOrderID, OrderEcho>()
     var pendingCancels: [PendingCancel] = []
     /// Reused action lists: one for packets from the client, one for sends.
     var packetActions: [SoupBinTCPServerSession.Action] = []
@@ -188,9 +188,12 @@ public struct OUCHPort {
         let timestampNs = timestamp(nowNs)
         switch report {
         case .accepted(let state):
-            var echo = orders[state.clientID] ?? Self.defaultEcho(state)
-            echo.isLive = !state.isDone
-            orders[state.clientID] = state.isDone ? nil : echo
+            let echo = orders.modifyValue(forKey: state.clientID) { entry in
+                var echo = entry ?? Self.defaultEcho(state)
+                echo.isLive = !state.isDone
+                entry = state.isDone ? nil : echo
+                return echo
+            }
             sendSequenced(.accepted(OUCHAccepted(
                 timestampNs: timestampNs, token: state.clientID.ouchToken, side: echo.side,
                 shares: UInt32(clamping: state.orderQuantity.rawValue), stock: directory.name(of: state.symbol),
@@ -269,7 +272,8 @@ public struct OUCHPort {
         session.checkInvariants()
         framer.checkInvariants()
         precondition(pendingCancels.count <= Self.maximumPendingCancels, "pending cancels exceed their bound")
-        for (id, _) in orders { precondition(id.fitsOUCHToken, "tracked order id wider than a token") }
+        orders.checkInvariants()
+        orders.forEach { id, _ in precondition(id.fitsOUCHToken, "tracked order id wider than a token") }
     }
 
     // MARK: Inbound
@@ -278,6 +282,9 @@ public struct OUCHPort {
     mutating func handle(
         _ packet: SoupBinTCPPacketView, nowNs: Int64, requests: inout [OrderEntryRequest], output: inout ConnectionOutput
     ) -> Bool {
+        if session.receivedUnsequencedData(packet, nowNs: nowNs) {
+            return decodeInbound(packet.payload, nowNs: nowNs, requests: &requests, output: &output)
+        }
         session.received(packet, nowNs: nowNs, actions: &packetActions)
         var open = true
         for action in packetActions {
@@ -434,18 +441,24 @@ public struct OUCHPort {
         sendSequenced(.cancelReject(OUCHCancelReject(timestampNs: timestamp(nowNs), token: token)), nowNs: nowNs, output: &output)
     }
 
+    /// Encodes the message once, behind room for its SoupBinTCP header: the
+    /// session stores the payload, and the framed packet goes straight to
+    /// the output when a client is logged in.
     mutating func sendSequenced(_ message: OUCHOutboundMessage, nowNs: Int64, output: inout ConnectionOutput) {
-        withUnsafeTemporaryAllocation(byteCount: OUCHReplaced.length, alignment: 8) { buffer in
-            let length = message.encode(into: buffer)
+        let header = SoupBinTCP.headerByteCount
+        withUnsafeTemporaryAllocation(byteCount: header + OUCHReplaced.length, alignment: 8) { buffer in
+            let length = message.encode(into: UnsafeMutableRawBufferPointer(rebasing: buffer[header...]))
             do throws(SoupBinTCPSessionError) {
-                try session.sendSequencedData(UnsafeRawBufferPointer(rebasing: buffer[0..<length]), nowNs: nowNs,
-                                              actions: &sendActions)
+                let payload = UnsafeRawBufferPointer(rebasing: buffer[header..<header + length])
+                if try session.recordSequencedData(payload, nowNs: nowNs) {
+                    SoupBinTCP.encodeDataHeader(.sequencedData, payloadByteCount: length, into: buffer)
+                    output.appendMessage(UnsafeRawBufferPointer(rebasing: buffer[0..<header + length]))
+                }
             } catch {
                 // After End of Session the account takes no more messages; a
                 // report that races the close has no one to go to.
             }
         }
-        emitSendActions(output: &output)
     }
 
     /// Carries out the session's actions for a call other than a packet

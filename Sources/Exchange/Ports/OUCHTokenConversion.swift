@@ -3,21 +3,27 @@ import Wire
 
 // An OUCH token is 14 space-padded bytes; a ClientOrderID holds the bytes
 // without the padding, so that a token and the FIX-style id a simulator
-// writes ("B17") name the same order. Both directions copy through a stack
-// buffer: no String, no heap.
+// writes ("B17") name the same order. Both directions work on the 8-byte
+// words directly: the token's fields are big-endian reads of its bytes, the
+// id's words little-endian ones, so a byte swap lines them up.
 
 extension ClientOrderID {
+    static let spaces: UInt64 = 0x2020_2020_2020_2020
+
     /// The token's bytes with trailing spaces removed; nil for an all-space token.
     init?(ouchToken token: OUCHToken) {
-        var storage: (UInt64, UInt64) = (0, 0)
-        let id: ClientOrderID? = withUnsafeMutableBytes(of: &storage) { buffer in
-            token.write(to: buffer, at: 0)
-            var length = OUCHToken.byteCount
-            while length > 0 && buffer[length - 1] == 0x20 { length -= 1 }
-            return ClientOrderID(bytes: UnsafeRawBufferPointer(rebasing: buffer[0..<length]))
+        let low = token.head.byteSwapped
+        let high = UInt64(token.middle.byteSwapped) | UInt64(token.tail.byteSwapped) << 32
+        // Bytes 8...13 in `high`, then 0...7 in `low`: drop trailing spaces.
+        var length = OUCHToken.byteCount
+        while length > 8 && (high >> UInt64(8 * (length - 9))) & 0xFF == 0x20 { length -= 1 }
+        if length == 8 {
+            while length > 0 && (low >> UInt64(8 * (length - 1))) & 0xFF == 0x20 { length -= 1 }
         }
-        guard let id else { return nil }
-        self = id
+        guard length > 0 else { return nil }
+        self.init(word0: length >= 8 ? low : low & ((1 << UInt64(8 * length)) - 1),
+                  word1: length <= 8 ? 0 : high & ((1 << UInt64(8 * (length - 8))) - 1),
+                  word2: 0, length: UInt8(length))
     }
 
     /// Whether the id fits in an OUCH token.
@@ -26,11 +32,19 @@ extension ClientOrderID {
     /// The id padded with spaces to 14 bytes. Precondition: it fits.
     var ouchToken: OUCHToken {
         precondition(fitsOUCHToken, "client order id \(self) is longer than an OUCH token's 14 bytes")
-        var storage: (UInt64, UInt64) = (0x2020_2020_2020_2020, 0x2020_2020_2020_2020)
-        return withUnsafeMutableBytes(of: &storage) { buffer in
-            withBytes { id in buffer.copyMemory(from: id) }
-            return OUCHToken(readingFrom: UnsafeRawBufferPointer(buffer), at: 0)
+        let length = Int(self.length)
+        var low = word0
+        var high = word1
+        if length < 8 {
+            let kept: UInt64 = (1 << UInt64(8 * length)) - 1
+            low = (low & kept) | (Self.spaces & ~kept)
+            high = Self.spaces
+        } else {
+            let kept: UInt64 = (1 << UInt64(8 * (length - 8))) - 1
+            high = (high & kept) | (Self.spaces & ~kept)
         }
+        return OUCHToken(head: low.byteSwapped, middle: UInt32(truncatingIfNeeded: high).byteSwapped,
+                         tail: UInt16(truncatingIfNeeded: high >> 32).byteSwapped)
     }
 }
 

@@ -19,7 +19,17 @@ public struct SymbolDirectory: Sendable {
         self.init(names: symbols.map { Alpha8($0.name) ?? .blank })
     }
 
-    public func index(of name: Alpha8) -> SymbolIndex? { indexByName[name] }
+    /// Venues list a handful of symbols: up to `linearSearchLimit` of them,
+    /// comparing 8-byte words in order beats hashing the name per order.
+    public func index(of name: Alpha8) -> SymbolIndex? {
+        if names.count <= Self.linearSearchLimit {
+            for position in names.indices where names[position] == name { return SymbolIndex(Int32(position)) }
+            return nil
+        }
+        return indexByName[name]
+    }
+
+    static let linearSearchLimit = 16
 
     public func name(of symbol: SymbolIndex) -> Alpha8 { names[Int(symbol.rawValue)] }
 }

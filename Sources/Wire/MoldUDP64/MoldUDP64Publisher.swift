@@ -105,8 +105,16 @@ public struct MoldUDP64Publisher {
     ///   at most `maximumMessageBytes` long.
     @inlinable
     public mutating func publish<Message: ITCHEncodable>(_ message: Message, nowNs: Int64) -> [Action] {
-        let length = message.encodedLength
         var actions: [Action] = []
+        publish(message, nowNs: nowNs, into: &actions)
+        return actions
+    }
+
+    /// As `publish(_:nowNs:)`, appending the action (if any) to `actions`,
+    /// so a caller publishing many messages reuses one list.
+    @inlinable
+    public mutating func publish<Message: ITCHEncodable>(_ message: Message, nowNs: Int64, into actions: inout [Action]) {
+        let length = message.encodedLength
         prepareToAppend(messageLength: length, nowNs: nowNs, actions: &actions)
         packet.withUnsafeMutableBytes { storage in
             let block = UnsafeMutableRawBufferPointer(rebasing: storage[packetByteCount..<packetByteCount + 2 + length])
@@ -115,7 +123,6 @@ public struct MoldUDP64Publisher {
         }
         packetByteCount += messageBlockLengthPrefixBytes + length
         packetMessageCount += 1
-        return actions
     }
 
     /// As `publish(_:nowNs:)`, for a message already in bytes.
@@ -143,6 +150,11 @@ public struct MoldUDP64Publisher {
     /// Sends the open packet now, if it holds any message.
     public mutating func flush(nowNs: Int64) -> [Action] {
         packetMessageCount == 0 ? [] : [.send(takePacket(nowNs: nowNs))]
+    }
+
+    /// As `flush(nowNs:)`, appending to `actions`.
+    public mutating func flush(nowNs: Int64, into actions: inout [Action]) {
+        if packetMessageCount > 0 { actions.append(.send(takePacket(nowNs: nowNs))) }
     }
 
     /// The heartbeat deadline passed: send what is pending, or a heartbeat

@@ -111,6 +111,19 @@ public struct SoupBinTCPClientSession {
         armedTimerNs = nil
     }
 
+    /// The common case of `received` without an action list: Sequenced
+    /// Data on a logged-in session is taken and its sequence number returned,
+    /// exactly as a `.deliverSequencedData` action would carry it. For any
+    /// other packet or state nothing changes and the result is nil: the
+    /// caller hands the packet to `received`.
+    public mutating func receivedSequencedData(_ packet: SoupBinTCPPacketView, nowNs: Int64) -> UInt64? {
+        guard state == .active, packet.typeByte == SoupBinTCPPacketType.sequencedData.rawValue,
+              let sequenceNumber = nextExpectedSequenceNumber, sequenceNumber < UInt64.max else { return nil }
+        liveness.noteReceived(nowNs: nowNs)
+        nextExpectedSequenceNumber = sequenceNumber + 1
+        return sequenceNumber
+    }
+
     /// One packet from the server. Packets after a `close` action are ignored.
     public mutating func received(_ packet: SoupBinTCPPacketView, nowNs: Int64, actions: inout [Action]) {
         guard state != .disconnected else { return }
@@ -199,8 +212,9 @@ public struct SoupBinTCPClientSession {
     }
 
     /// Sends one Unsequenced Data packet (an OUCH inbound message, say):
-    /// appends `.send(.unsequencedData)`, which the caller writes.
-    @inlinable
+    /// appends `.send(.unsequencedData)`, which the caller writes. Not
+    /// `@inlinable`: inlined into a client, the check of the private state
+    /// went through a copy of the whole session per message.
     public mutating func sendUnsequencedData(nowNs: Int64, actions: inout [Action]) throws(SoupBinTCPSessionError) {
         guard isLoggedIn else { throw .notLoggedIn }
         actions.append(.send(.unsequencedData))

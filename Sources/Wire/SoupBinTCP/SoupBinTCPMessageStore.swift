@@ -15,6 +15,9 @@ public struct SoupBinTCPMessageStore {
     /// Sequence number the next stored message gets.
     public private(set) var nextSequenceNumber: UInt64
 
+    /// Slots added when the first message arrives.
+    static let firstSlotBatch = 64
+
     /// The first sequence number ever stored; slot 0 holds it.
     @usableFromInline let baseSequenceNumber: UInt64
     @usableFromInline var slotBytes: [UInt8] = []
@@ -48,9 +51,17 @@ public struct SoupBinTCPMessageStore {
         let sequenceNumber = nextSequenceNumber
         let slot = Int((sequenceNumber - baseSequenceNumber) % UInt64(messageLimit))
         if slot >= slotLengths.count {
-            // Slots fill in order the first time round, so `slot` is the next one.
-            slotLengths.append(0)
-            slotBytes.append(contentsOf: repeatElement(0, count: maximumMessageByteCount))
+            // Slots fill in order the first time round, so `slot` is the next
+            // one. They are added in doubling batches: one slot at a time
+            // cost a zero-fill call per message while a session warmed up.
+            let slotCount = min(messageLimit, max(slotLengths.count * 2, Self.firstSlotBatch))
+            if slotLengths.isEmpty {
+                // Address space for every slot at once, so the batches never
+                // move what is stored; pages are touched only as slots fill.
+                slotBytes.reserveCapacity(messageLimit * maximumMessageByteCount)
+            }
+            slotLengths.append(contentsOf: repeatElement(0, count: slotCount - slotLengths.count))
+            slotBytes.append(contentsOf: repeatElement(0, count: slotCount * maximumMessageByteCount - slotBytes.count))
         }
         slotLengths[slot] = Int32(message.count)
         if !message.isEmpty {

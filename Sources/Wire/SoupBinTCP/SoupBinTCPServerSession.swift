@@ -132,6 +132,17 @@ public struct SoupBinTCPServerSession {
         armedTimerNs = nil
     }
 
+    /// The common case of `received` without an action list: Unsequenced
+    /// Data on a logged-in session is taken and true returned, as a
+    /// `.deliverUnsequencedData` action would say. For any other packet or
+    /// state nothing changes and the result is false: the caller hands the
+    /// packet to `received`.
+    public mutating func receivedUnsequencedData(_ packet: SoupBinTCPPacketView, nowNs: Int64) -> Bool {
+        guard state == .active, packet.typeByte == SoupBinTCPPacketType.unsequencedData.rawValue else { return false }
+        liveness.noteReceived(nowNs: nowNs)
+        return true
+    }
+
     /// One packet from the client. Packets after a `close` action are ignored.
     public mutating func received(_ packet: SoupBinTCPPacketView, nowNs: Int64, actions: inout [Action]) {
         switch state {
@@ -208,7 +219,6 @@ public struct SoupBinTCPServerSession {
     /// Stores `message` under the next sequence number and, if a client is
     /// logged in, sends it as Sequenced Data.
     /// - Complexity: O(message size).
-    @inlinable
     public mutating func sendSequencedData(
         _ message: UnsafeRawBufferPointer, nowNs: Int64, actions: inout [Action]
     ) throws(SoupBinTCPSessionError) {
@@ -217,6 +227,22 @@ public struct SoupBinTCPServerSession {
             actions.append(.send(.sequencedData(sequenceNumber: sequenceNumber)))
             noteSent(nowNs: nowNs)
         }
+    }
+
+    /// As `sendSequencedData`, for a caller that frames the packet itself:
+    /// instead of a `.send` action, returns true when the message must go
+    /// out now as Sequenced Data (a client is logged in). Saves a port the
+    /// round trip through the action list and the store for every report.
+    /// Not `@inlinable`, nor `sendSequencedData`: inlined into a port, the
+    /// check of the private state went through a copy of the whole session
+    /// (over 200 bytes) per message.
+    public mutating func recordSequencedData(
+        _ message: UnsafeRawBufferPointer, nowNs: Int64
+    ) throws(SoupBinTCPSessionError) -> Bool {
+        _ = try storeSequencedData(message)
+        guard isLoggedIn else { return false }
+        noteSent(nowNs: nowNs)
+        return true
     }
 
     /// Sends End of Session, if a client is logged in, and ends the session:

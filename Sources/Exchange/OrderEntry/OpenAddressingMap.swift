@@ -1,0 +1,249 @@
+import MatchingEngine
+
+/// A key an `OpenAddressingMap` can hold: equality plus a well-mixed 64-bit
+/// hash that does not depend on the process (no per-process seed), so a
+/// map's layout is the same in every run.
+public protocol OpenAddressingKey: Equatable {
+    /// Bits spread over the whole word: the map uses the low bits for the
+    /// home slot and the high bits as a tag.
+    var probeHash: UInt64 { get }
+}
+
+/// A hash map with linear probing in flat arrays, for the identifiers an
+/// order carries on its way through a gateway and a client (client order
+/// ids, engine order ids). Swift's `Dictionary` seeds and runs SipHash on
+/// every lookup; here a lookup is one multiply-mix, then a scan of 4-byte
+/// tags that touches a key only when its tag matches.
+///
+/// Removal shifts the following entries back (no tombstones), so probe
+/// sequences stay short under churn. The load stays at most 3/4.
+///
+/// Iteration (`forEach`) follows slot order: the same in every run, but
+/// unrelated to insertion order; callers must not let it reach output.
+///
+/// - Complexity: expected O(1) per lookup, insert and removal.
+public struct OpenAddressingMap<Key: OpenAddressingKey, Value> {
+    /// 0 marks an empty slot; otherwise the key's high hash bits with the low bit set.
+    @usableFromInline var tags: ContiguousArray<UInt32>
+    @usableFromInline var entries: ContiguousArray<(key: Key, value: Value)?>
+    /// Capacity - 1; the capacity is a power of two.
+    @usableFromInline var mask: Int
+    @usableFromInline var storedCount = 0
+
+    /// A map that holds `minimumCapacity` entries before it grows.
+    @inlinable
+    public init(minimumCapacity: Int = 8) {
+        var capacity = 8
+        while capacity * 3 < max(minimumCapacity, 1) * 4 { capacity *= 2 }
+        tags = ContiguousArray(repeating: 0, count: capacity)
+        entries = ContiguousArray(repeating: nil, count: capacity)
+        mask = capacity - 1
+    }
+
+    /// Entries held.
+    @inlinable public var count: Int { storedCount }
+    @inlinable public var isEmpty: Bool { storedCount == 0 }
+
+    @inlinable
+    static func tag(_ hash: UInt64) -> UInt32 { UInt32(truncatingIfNeeded: hash >> 32) | 1 }
+
+    /// The slot holding `key`, or the empty slot where it would go.
+    @inlinable
+    func slot(of key: Key, hash: UInt64) -> (index: Int, found: Bool) {
+        let tag = Self.tag(hash)
+        var index = Int(truncatingIfNeeded: hash) & mask
+        while true {
+            let slotTag = tags[index]
+            if slotTag == 0 { return (index, false) }
+            if slotTag == tag, entries[index].unsafelyUnwrapped.key == key { return (index, true) }
+            index = (index + 1) & mask
+        }
+    }
+
+    @inlinable
+    public subscript(key: Key) -> Value? {
+        get {
+            let (index, found) = slot(of: key, hash: key.probeHash)
+            return found ? entries[index].unsafelyUnwrapped.value : nil
+        }
+        set {
+            if let newValue {
+                updateValue(newValue, forKey: key)
+            } else {
+                removeValue(forKey: key)
+            }
+        }
+    }
+
+    @inlinable
+    public func contains(_ key: Key) -> Bool { slot(of: key, hash: key.probeHash).found }
+
+    /// Stores `value` under `key`; returns the value it replaced, if any.
+    @inlinable
+    @discardableResult
+    public mutating func updateValue(_ value: Value, forKey key: Key) -> Value? {
+        let hash = key.probeHash
+        var (index, found) = slot(of: key, hash: hash)
+        if found {
+            let old = entries[index].unsafelyUnwrapped.value
+            entries[index] = (key, value)
+            return old
+        }
+        if (storedCount + 1) * 4 > tags.count * 3 {
+            grow()
+            index = slot(of: key, hash: hash).index
+        }
+        tags[index] = Self.tag(hash)
+        entries[index] = (key, value)
+        storedCount += 1
+        return nil
+    }
+
+    /// Stores `value` under `key` unless the key is present; returns
+    /// whether it was stored (a set's `insert`).
+    @inlinable
+    public mutating func insertIfAbsent(_ key: Key, value: Value) -> Bool {
+        let hash = key.probeHash
+        var (index, found) = slot(of: key, hash: hash)
+        if found { return false }
+        if (storedCount + 1) * 4 > tags.count * 3 {
+            grow()
+            index = slot(of: key, hash: hash).index
+        }
+        tags[index] = Self.tag(hash)
+        entries[index] = (key, value)
+        storedCount += 1
+        return true
+    }
+
+    /// Lets `body` read and change the value under `key` (nil: absent) with
+    /// one probe: a value set to nil is removed, a new one inserted.
+    @inlinable
+    public mutating func modifyValue<Result>(forKey key: Key, _ body: (inout Value?) -> Result) -> Result {
+        let hash = key.probeHash
+        var (index, found) = slot(of: key, hash: hash)
+        var value: Value? = found ? entries[index].unsafelyUnwrapped.value : nil
+        let result = body(&value)
+        switch (found, value) {
+        case (true, .some(let newValue)):
+            entries[index] = (key, newValue)
+        case (true, .none):
+            remove(at: index)
+        case (false, .some(let newValue)):
+            if (storedCount + 1) * 4 > tags.count * 3 {
+                grow()
+                index = slot(of: key, hash: hash).index
+            }
+            tags[index] = Self.tag(hash)
+            entries[index] = (key, newValue)
+            storedCount += 1
+        case (false, .none):
+            break
+        }
+        return result
+    }
+
+    /// Removes `key`; returns its value, if it was present.
+    @inlinable
+    @discardableResult
+    public mutating func removeValue(forKey key: Key) -> Value? {
+        let (index, found) = slot(of: key, hash: key.probeHash)
+        guard found else { return nil }
+        let old = entries[index].unsafelyUnwrapped.value
+        remove(at: index)
+        return old
+    }
+
+    /// Empties slot `hole` and shifts back the entries after it whose home
+    /// slot is not between the hole and themselves, so every entry stays
+    /// reachable from its home slot without crossing an empty slot.
+    @inlinable
+    mutating func remove(at index: Int) {
+        var hole = index
+        var next = (hole + 1) & mask
+        while tags[next] != 0 {
+            let home = Int(truncatingIfNeeded: entries[next].unsafelyUnwrapped.key.probeHash) & mask
+            // Distance from home to `next` versus from the hole to `next`, cyclically.
+            if (next &- home) & mask >= (next &- hole) & mask {
+                tags[hole] = tags[next]
+                entries[hole] = entries[next]
+                hole = next
+            }
+            next = (next + 1) & mask
+        }
+        tags[hole] = 0
+        entries[hole] = nil
+        storedCount -= 1
+    }
+
+    @usableFromInline
+    mutating func grow() {
+        let oldEntries = entries
+        let capacity = tags.count * 2
+        tags = ContiguousArray(repeating: 0, count: capacity)
+        entries = ContiguousArray(repeating: nil, count: capacity)
+        mask = capacity - 1
+        for entry in oldEntries {
+            guard let entry else { continue }
+            let hash = entry.key.probeHash
+            let index = slot(of: entry.key, hash: hash).index
+            tags[index] = Self.tag(hash)
+            entries[index] = entry
+        }
+    }
+
+    /// Calls `body` on every entry, in slot order (see the type's notes).
+    @inlinable
+    public func forEach(_ body: (Key, Value) throws -> Void) rethrows {
+        for entry in entries {
+            if let entry { try body(entry.key, entry.value) }
+        }
+    }
+
+    /// Removes the entries `shouldBeRemoved` picks. O(capacity).
+    @inlinable
+    public mutating func removeAll(where shouldBeRemoved: (Key, Value) -> Bool) {
+        var doomed: [Key] = []
+        forEach { key, value in if shouldBeRemoved(key, value) { doomed.append(key) } }
+        for key in doomed { removeValue(forKey: key) }
+    }
+
+    /// Traps if an entry is unreachable from its home slot or the count is off.
+    public func checkInvariants() {
+        var live = 0
+        for index in 0..<tags.count where tags[index] != 0 {
+            live += 1
+            guard let entry = entries[index] else { preconditionFailure("tagged slot \(index) without an entry") }
+            precondition(tags[index] == Self.tag(entry.key.probeHash), "slot \(index) has a stale tag")
+            precondition(slot(of: entry.key, hash: entry.key.probeHash) == (index, true), "entry at \(index) unreachable")
+        }
+        precondition(live == storedCount, "count \(storedCount) but \(live) entries")
+        precondition(storedCount * 4 <= tags.count * 3, "load above 3/4")
+    }
+}
+
+extension OpenAddressingMap: Sendable where Key: Sendable, Value: Sendable {}
+
+/// MurmurHash3's 64-bit finalizer: every input bit moves every output bit.
+@inlinable
+func mixBits(_ value: UInt64) -> UInt64 {
+    var h = value
+    h ^= h >> 33
+    h &*= 0xFF51_AFD7_ED55_8CCD
+    h ^= h >> 33
+    h &*= 0xC4CE_B9FE_1A85_EC53
+    h ^= h >> 33
+    return h
+}
+
+extension ClientOrderID: OpenAddressingKey {
+    @inlinable
+    public var probeHash: UInt64 {
+        mixBits(word0 ^ (word1 &* 0x9E37_79B9_7F4A_7C15) ^ (word2 &* 0xC2B2_AE3D_27D4_EB4F) ^ UInt64(length) << 59)
+    }
+}
+
+extension OrderID: OpenAddressingKey {
+    @inlinable
+    public var probeHash: UInt64 { mixBits(rawValue) }
+}
