@@ -35,9 +35,8 @@ public struct OrderFlowGenerator: Sendable {
 
     /// Open orders of each participant (index = participant - firstParticipant).
     var openOrders: [[OpenOrder]]
-    /// Where each open order sits in `openOrders`. Only looked up, never
-    /// iterated, so hash order cannot reach the run.
-    var openOrderLocation: [OrderID: (participant: Int32, position: Int32)] = [:]
+    /// Where each open order sits in `openOrders`.
+    var openOrderLocation = OpenOrderLocations()
 
     public private(set) var instructionsGenerated: UInt64 = 0
 
@@ -199,7 +198,7 @@ public struct OrderFlowGenerator: Sendable {
         let participantSlot = Int32(participant.rawValue - firstParticipant)
         let order = OpenOrder(id: id, symbolSlot: Int32(symbolSlot), side: side,
                               priceTicks: price.rawValue / symbols[symbolSlot].tickSize, quantity: quantity.rawValue)
-        openOrderLocation[id] = (participantSlot, Int32(openOrders[Int(participantSlot)].count))
+        openOrderLocation[id] = .init(participant: participantSlot, position: Int32(openOrders[Int(participantSlot)].count))
         openOrders[Int(participantSlot)].append(order)
     }
 
@@ -216,14 +215,15 @@ public struct OrderFlowGenerator: Sendable {
     }
 
     mutating func removeOpenOrder(_ id: OrderID) {
-        guard let location = openOrderLocation.removeValue(forKey: id) else { return }
+        guard let location = openOrderLocation[id] else { return }
+        openOrderLocation[id] = nil
         let participant = Int(location.participant)
         let position = Int(location.position)
         let last = openOrders[participant].count - 1
         if position != last {
             let moved = openOrders[participant][last]
             openOrders[participant][position] = moved
-            openOrderLocation[moved.id] = (location.participant, location.position)
+            openOrderLocation[moved.id] = location
         }
         openOrders[participant].removeLast()
     }
