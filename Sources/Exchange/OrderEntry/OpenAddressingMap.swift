@@ -83,19 +83,13 @@ public struct OpenAddressingMap<Key: OpenAddressingKey, Value> {
     @discardableResult
     public mutating func updateValue(_ value: Value, forKey key: Key) -> Value? {
         let hash = key.probeHash
-        var (index, found) = slot(of: key, hash: hash)
+        let (index, found) = slot(of: key, hash: hash)
         if found {
             let old = entries[index].unsafelyUnwrapped.value
             entries[index] = (key, value)
             return old
         }
-        if (storedCount + 1) * 4 > tags.count * 3 {
-            grow()
-            index = slot(of: key, hash: hash).index
-        }
-        tags[index] = Self.tag(hash)
-        entries[index] = (key, value)
-        storedCount += 1
+        storeNew(key, value, hash: hash, at: index)
         return nil
     }
 
@@ -104,8 +98,17 @@ public struct OpenAddressingMap<Key: OpenAddressingKey, Value> {
     @inlinable
     public mutating func insertIfAbsent(_ key: Key, value: Value) -> Bool {
         let hash = key.probeHash
-        var (index, found) = slot(of: key, hash: hash)
+        let (index, found) = slot(of: key, hash: hash)
         if found { return false }
+        storeNew(key, value, hash: hash, at: index)
+        return true
+    }
+
+    /// Stores a key known to be absent in the free slot `index` its probe
+    /// ended at, growing first (and probing again) past a load of 3/4.
+    @inlinable @inline(__always)
+    mutating func storeNew(_ key: Key, _ value: Value, hash: UInt64, at index: Int) {
+        var index = index
         if (storedCount + 1) * 4 > tags.count * 3 {
             grow()
             index = slot(of: key, hash: hash).index
@@ -113,7 +116,6 @@ public struct OpenAddressingMap<Key: OpenAddressingKey, Value> {
         tags[index] = Self.tag(hash)
         entries[index] = (key, value)
         storedCount += 1
-        return true
     }
 
     /// Lets `body` read and change the value under `key` (nil: absent) with
@@ -121,7 +123,7 @@ public struct OpenAddressingMap<Key: OpenAddressingKey, Value> {
     @inlinable
     public mutating func modifyValue<Result>(forKey key: Key, _ body: (inout Value?) -> Result) -> Result {
         let hash = key.probeHash
-        var (index, found) = slot(of: key, hash: hash)
+        let (index, found) = slot(of: key, hash: hash)
         var value: Value? = found ? entries[index].unsafelyUnwrapped.value : nil
         let result = body(&value)
         switch (found, value) {
@@ -130,13 +132,7 @@ public struct OpenAddressingMap<Key: OpenAddressingKey, Value> {
         case (true, .none):
             remove(at: index)
         case (false, .some(let newValue)):
-            if (storedCount + 1) * 4 > tags.count * 3 {
-                grow()
-                index = slot(of: key, hash: hash).index
-            }
-            tags[index] = Self.tag(hash)
-            entries[index] = (key, newValue)
-            storedCount += 1
+            storeNew(key, newValue, hash: hash, at: index)
         case (false, .none):
             break
         }
