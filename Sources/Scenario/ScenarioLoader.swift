@@ -326,12 +326,16 @@ struct ScenarioReader {
             if let n = p["spread_ticks"] { config.priceSpreadTicks = try integer(n.value, 0...100_000, "a number of ticks") }
             if let n = p["walk_ticks"] { config.midWalkTicks = try number(n.value, 0...100_000, "ticks per step") }
             if let n = p["walk_interval"] { config.midStepIntervalNs = try duration(n.value) }
-            for symbol in venue.symbols where symbols.isEmpty || symbols.contains(symbol.name) {
-                let largestTicks = venue.largestLimitPrice.rawValue / symbol.tickSize
-                guard largestTicks >= 2 * (config.priceSpreadTicks + 1) else {
-                    throw error(p["spread_ticks"]?.value ?? priceNode.value,
-                                "a band of \(config.priceSpreadTicks) ticks either side of the mid does not fit below \(formatPrice(venue.largestLimitPrice.rawValue)), the largest price of \(symbol.name) (at most \(largestTicks / 2 - 1) ticks)")
-                }
+        }
+        // The default band (10 ticks) must fit too, so this holds with or
+        // without a `price` key.
+        for symbol in venue.symbols where symbols.isEmpty || symbols.contains(symbol.name) {
+            let largestTicks = venue.largestLimitPrice.rawValue / symbol.tickSize
+            guard largestTicks >= 2 * (config.priceSpreadTicks + 1) else {
+                let place = f["price"].map { priceNode in
+                    ((try? fields(priceNode.value, allowed: ["spread_ticks", "walk_ticks", "walk_interval"], required: [], what: "price"))?["spread_ticks"]?.value) ?? priceNode.value
+                } ?? node
+                throw error(place, "a band of \(config.priceSpreadTicks) ticks either side of the mid does not fit below \(formatPrice(venue.largestLimitPrice.rawValue)), the largest price of \(symbol.name) (at most \(max(0, largestTicks / 2 - 1)) ticks; a larger tick leaves fewer)")
             }
         }
         if let quantityNode = f["quantity"] {

@@ -36,6 +36,9 @@ import Simulation
         Case(old: "    mix: { limit: 1 }", new: "    mix: { limit: 1 }\n    price: { spread_ticks: 100000 }", line: 17, says: "does not fit below",
              tick: "100.00"),
         Case(old: "name: AAA", new: "name: \"A\\x01\"", line: 10, says: "printable ASCII"),
+        // Without a `price` key the default band of 10 ticks must fit: found
+        // by the scenario fuzzer (a tick as large as the largest price).
+        Case(old: "  - name: f\n", new: "  - name: f\n", line: 12, says: "does not fit below", tick: "214748.3646"),
     ]
 
     @Test(arguments: cases) func isRefusedAtItsLine(_ limit: Case) throws {
