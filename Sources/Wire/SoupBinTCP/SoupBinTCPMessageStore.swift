@@ -15,8 +15,8 @@ public struct SoupBinTCPMessageStore {
     /// Sequence number the next stored message gets.
     public private(set) var nextSequenceNumber: UInt64
 
-    /// Slots added when the first message arrives.
-    static let firstSlotBatch = 64
+    /// Slots added when the first message arrives; each later batch doubles.
+    static let firstSlotBatch = 4
 
     /// The first sequence number ever stored; slot 0 holds it.
     @usableFromInline let baseSequenceNumber: UInt64
@@ -54,12 +54,10 @@ public struct SoupBinTCPMessageStore {
             // Slots fill in order the first time round, so `slot` is the next
             // one. They are added in doubling batches: one slot at a time
             // cost a zero-fill call per message while a session warmed up.
+            // A session that stores little (most simulated sessions store
+            // only the end of day) stays small: with many sessions, slots
+            // reserved or zeroed ahead cost memory that is never used.
             let slotCount = min(messageLimit, max(slotLengths.count * 2, Self.firstSlotBatch))
-            if slotLengths.isEmpty {
-                // Address space for every slot at once, so the batches never
-                // move what is stored; pages are touched only as slots fill.
-                slotBytes.reserveCapacity(messageLimit * maximumMessageByteCount)
-            }
             slotLengths.append(contentsOf: repeatElement(0, count: slotCount - slotLengths.count))
             slotBytes.append(contentsOf: repeatElement(0, count: slotCount * maximumMessageByteCount - slotBytes.count))
         }
