@@ -33,6 +33,18 @@ import Testing
         #expect(seen == reference)
     }
 
+    @Test func aNewMapAllocatesNothingUntilItsFirstInsert() {
+        var map = OpenAddressingMap<OrderID, Int>()
+        #expect(map.tags.count == 1 && map.entries.isEmpty, "one shared empty slot")
+        #expect(map[OrderID(7)] == nil && !map.contains(OrderID(7)) && map.removeValue(forKey: OrderID(7)) == nil)
+        #expect(map.modifyValue(forKey: OrderID(7)) { value in value == nil } && map.isEmpty)
+        for id in 1...100 { map[OrderID(UInt64(id))] = id }
+        #expect(map.count == 100 && map[OrderID(42)] == 42 && map.tags.count >= 128)
+        // A map asked for capacity gets its table at once.
+        let sized = OpenAddressingMap<OrderID, Int>(minimumCapacity: 100)
+        #expect(sized.tags.count >= 128 && sized.isEmpty)
+    }
+
     @Test func removeAllWhereKeepsTheRest() {
         var map = OpenAddressingMap<OrderID, Int>()
         for id in 1...1_000 { map[OrderID(UInt64(id))] = id }

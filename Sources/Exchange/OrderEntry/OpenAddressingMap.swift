@@ -22,6 +22,9 @@ public protocol OpenAddressingKey: Equatable {
 /// unrelated to insertion order; callers must not let it reach output.
 ///
 /// - Complexity: expected O(1) per lookup, insert and removal.
+/// The tags of every map that has not stored anything yet: one empty slot.
+@usableFromInline let openAddressingEmptyTags: ContiguousArray<UInt32> = [0]
+
 public struct OpenAddressingMap<Key: OpenAddressingKey, Value> {
     /// 0 marks an empty slot; otherwise the key's high hash bits with the low bit set.
     @usableFromInline var tags: ContiguousArray<UInt32>
@@ -30,11 +33,23 @@ public struct OpenAddressingMap<Key: OpenAddressingKey, Value> {
     @usableFromInline var mask: Int
     @usableFromInline var storedCount = 0
 
-    /// A map that holds `minimumCapacity` entries before it grows.
+    /// A map that holds `minimumCapacity` entries before it grows. With no
+    /// capacity asked for, it allocates nothing until the first insert:
+    /// every session of a venue holds several maps, and most simulated
+    /// participants use few entries, so a hundred thousand sessions must not
+    /// each pay for tables up front.
     @inlinable
-    public init(minimumCapacity: Int = 8) {
+    public init(minimumCapacity: Int = 0) {
+        guard minimumCapacity > 0 else {
+            // One shared empty slot: a lookup reads tag 0 and stops there,
+            // and the first insert grows to a table of its own.
+            tags = openAddressingEmptyTags
+            entries = []
+            mask = 0
+            return
+        }
         var capacity = 8
-        while capacity * 3 < max(minimumCapacity, 1) * 4 { capacity *= 2 }
+        while capacity * 3 < minimumCapacity * 4 { capacity *= 2 }
         tags = ContiguousArray(repeating: 0, count: capacity)
         entries = ContiguousArray(repeating: nil, count: capacity)
         mask = capacity - 1
@@ -175,7 +190,7 @@ public struct OpenAddressingMap<Key: OpenAddressingKey, Value> {
     @usableFromInline
     mutating func grow() {
         let oldEntries = entries
-        let capacity = tags.count * 2
+        let capacity = max(8, tags.count * 2)
         tags = ContiguousArray(repeating: 0, count: capacity)
         entries = ContiguousArray(repeating: nil, count: capacity)
         mask = capacity - 1
