@@ -1,15 +1,17 @@
 import MatchingEngine
 
-/// An instruction a simulated participant sends to a venue.
+/// An instruction a simulated participant sends to a venue. A cancel or a
+/// replace names the order by the venue's id and by the participant's own
+/// reference for it, given to the flow in `orderOpened`.
 public enum FlowInstruction: Hashable, Sendable {
     case new(NewOrder)
-    case cancel(OrderID, participant: ParticipantID, symbol: SymbolIndex)
-    case replace(OrderID, participant: ParticipantID, symbol: SymbolIndex, price: Price, quantity: Quantity)
+    case cancel(OrderID, reference: UInt64, participant: ParticipantID, symbol: SymbolIndex)
+    case replace(OrderID, reference: UInt64, participant: ParticipantID, symbol: SymbolIndex, price: Price, quantity: Quantity)
 
     public var participant: ParticipantID {
         switch self {
         case .new(let order): order.participant
-        case .cancel(_, let participant, _), .replace(_, let participant, _, _, _): participant
+        case .cancel(_, _, let participant, _), .replace(_, _, let participant, _, _, _): participant
         }
     }
 }

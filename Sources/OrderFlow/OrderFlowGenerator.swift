@@ -27,6 +27,8 @@ public struct OrderFlowGenerator: Sendable {
 
     struct OpenOrder: Hashable, Sendable {
         var id: OrderID
+        /// The participant's own reference for the order.
+        var reference: UInt64
         var symbolSlot: Int32
         var side: Side
         var priceTicks: Int64
@@ -174,7 +176,7 @@ public struct OrderFlowGenerator: Sendable {
         // The participant forgets the order as it sends the cancel, so it never
         // cancels or replaces it twice.
         removeOpenOrder(order.id)
-        return .cancel(order.id, participant: participant, symbol: symbols[Int(order.symbolSlot)].index)
+        return .cancel(order.id, reference: order.reference, participant: participant, symbol: symbols[Int(order.symbolSlot)].index)
     }
 
     mutating func replaceOne(of participantSlot: Int, participant: ParticipantID, now: Nanoseconds) -> FlowInstruction {
@@ -188,15 +190,18 @@ public struct OrderFlowGenerator: Sendable {
         }
         order.priceTicks = max(1, priceTicks)
         openOrders[participantSlot][position] = order
-        return .replace(order.id, participant: participant, symbol: symbol.index,
+        return .replace(order.id, reference: order.reference, participant: participant, symbol: symbol.index,
                         price: Price(order.priceTicks * symbol.tickSize), quantity: Quantity(order.quantity))
     }
 
-    /// The venue acknowledged a resting order of this flow.
-    public mutating func orderOpened(_ id: OrderID, participant: ParticipantID, symbol: SymbolIndex, side: Side, price: Price, quantity: Quantity) {
+    /// The venue acknowledged a resting order of this flow; `reference` is
+    /// the participant's own for it, handed back with each cancel or replace.
+    public mutating func orderOpened(
+        _ id: OrderID, reference: UInt64, participant: ParticipantID, symbol: SymbolIndex, side: Side, price: Price, quantity: Quantity
+    ) {
         guard let symbolSlot = symbols.firstIndex(where: { $0.index == symbol }) else { return }
         let participantSlot = Int32(participant.rawValue - firstParticipant)
-        let order = OpenOrder(id: id, symbolSlot: Int32(symbolSlot), side: side,
+        let order = OpenOrder(id: id, reference: reference, symbolSlot: Int32(symbolSlot), side: side,
                               priceTicks: price.rawValue / symbols[symbolSlot].tickSize, quantity: quantity.rawValue)
         openOrderLocation[id] = .init(participant: participantSlot, position: Int32(openOrders[Int(participantSlot)].count))
         openOrders[Int(participantSlot)].append(order)
@@ -207,6 +212,13 @@ public struct OrderFlowGenerator: Sendable {
         guard quantity.rawValue > 0 else { return orderClosed(id) }
         guard let location = openOrderLocation[id] else { return }
         openOrders[Int(location.participant)][Int(location.position)].quantity = quantity.rawValue
+    }
+
+    /// The participant now knows the order by another reference (a replace
+    /// took effect); unknown ids are ignored.
+    public mutating func orderReferenceChanged(_ id: OrderID, to reference: UInt64) {
+        guard let location = openOrderLocation[id] else { return }
+        openOrders[Int(location.participant)][Int(location.position)].reference = reference
     }
 
     /// The order left the book (filled, cancelled); unknown ids are ignored.

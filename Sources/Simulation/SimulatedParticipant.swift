@@ -28,15 +28,12 @@ struct SimulatedParticipant {
     static let waitingLimit = 4_096
 
     var nextClientOrderNumber: UInt64 = 1
-    /// Open orders, both ways.
-    var clientIDOfOrder = OpenAddressingMap<OrderID, ClientOrderID>()
-    var orderOfClientID = OpenAddressingMap<ClientOrderID, OrderID>()
-    /// New orders sent and not yet answered.
-    var pendingNew = OpenAddressingMap<ClientOrderID, (sentAtNs: Nanoseconds, order: NewOrder)>()
-    /// Cancels sent, by the target order's client id.
-    var pendingCancel = OpenAddressingMap<ClientOrderID, Nanoseconds>()
-    /// Replaces sent, by the replacement id.
-    var pendingReplace = OpenAddressingMap<ClientOrderID, (sentAtNs: Nanoseconds, previous: ClientOrderID)>()
+    /// What each client order id awaits, and the order it names while it
+    /// rests, by the id's number.
+    var orders = ClientOrderTable()
+    /// The bytes every client order id of this participant starts with:
+    /// the participant number in base 36, then "-".
+    let clientIDPrefix: [UInt8]
     /// New orders acknowledged at `acknowledgedAtNs`: fills that arrive at the
     /// same instant came from the same venue event, so they are the order's
     /// fills on arrival.
@@ -50,34 +47,60 @@ struct SimulatedParticipant {
         self.venue = venue
         self.connection = connection
         self.client = client
+        clientIDPrefix = Array((String(id.rawValue, radix: 36, uppercase: true) + "-").utf8)
     }
 
-    /// The next client order id: the participant number and a counter in
-    /// base 36 ("C-9IX"), at most 14 bytes so that an OUCH token holds it.
-    mutating func takeClientOrderID() -> ClientOrderID {
+    /// The next client order id and its number: the participant number and
+    /// the counter in base 36 ("C-9IX"), at most 14 bytes so that an OUCH
+    /// token holds it.
+    mutating func takeClientOrderID() -> (id: ClientOrderID, number: UInt64) {
         let number = nextClientOrderNumber
         nextClientOrderNumber += 1
+        return (clientOrderID(number), number)
+    }
+
+    /// The client order id that carries `number`.
+    func clientOrderID(_ number: UInt64) -> ClientOrderID {
         var storage: (UInt64, UInt64, UInt64) = (0, 0, 0)
         return withUnsafeMutableBytes(of: &storage) { buffer in
-            var length = 0
-            func appendBase36(_ value: UInt64) {
-                var divisor: UInt64 = 1
-                while divisor <= value / 36 { divisor *= 36 }
-                var rest = value
-                while divisor > 0 {
-                    let digit = UInt8(rest / divisor)
-                    buffer[length] = digit < 10 ? UInt8(ascii: "0") + digit : UInt8(ascii: "A") + digit - 10
-                    rest %= divisor
-                    divisor /= 36
-                    length += 1
-                }
+            var length = clientIDPrefix.count
+            clientIDPrefix.withUnsafeBytes { buffer.copyMemory(from: $0) }
+            var divisor: UInt64 = 1
+            while divisor <= number / 36 { divisor *= 36 }
+            var rest = number
+            while divisor > 0 {
+                let digit = UInt8(rest / divisor)
+                buffer[length] = digit < 10 ? UInt8(ascii: "0") + digit : UInt8(ascii: "A") + digit - 10
+                rest %= divisor
+                divisor /= 36
+                length += 1
             }
-            appendBase36(UInt64(id.rawValue))
-            buffer[length] = UInt8(ascii: "-")
-            length += 1
-            appendBase36(number)
             precondition(length <= 14, "client order id too long for an OUCH token")
             return ClientOrderID(bytes: UnsafeRawBufferPointer(rebasing: buffer[0..<length]))!
+        }
+    }
+
+    /// The number in a client order id this participant issued; nil for any
+    /// other id, so an id from elsewhere can never alias one of ours.
+    func number(of id: ClientOrderID) -> UInt64? {
+        id.withBytes { bytes -> UInt64? in
+            let prefixLength = clientIDPrefix.count
+            guard bytes.count > prefixLength, bytes.count - prefixLength <= 12 else { return nil }
+            for index in 0..<prefixLength where bytes[index] != clientIDPrefix[index] { return nil }
+            var number: UInt64 = 0
+            for index in prefixLength..<bytes.count {
+                let byte = bytes[index]
+                let digit: UInt8
+                switch byte {
+                case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
+                case UInt8(ascii: "A")...UInt8(ascii: "Z"): digit = byte - UInt8(ascii: "A") + 10
+                default: return nil
+                }
+                number = number * 36 + UInt64(digit)
+            }
+            // Leading zeros never appear in an id we made.
+            guard number > 0, number < nextClientOrderNumber, bytes[prefixLength] != UInt8(ascii: "0") else { return nil }
+            return number
         }
     }
 
@@ -95,9 +118,8 @@ struct SimulatedParticipant {
         return acknowledgedNow.first { $0.clientID == clientID }?.sentAtNs
     }
 
-    mutating func forget(_ clientID: ClientOrderID) {
-        if let order = orderOfClientID.removeValue(forKey: clientID) {
-            clientIDOfOrder[order] = nil
-        }
+    /// The id no longer names a resting order.
+    mutating func forget(_ number: UInt64) {
+        orders.update(number) { $0.order = nil }
     }
 }

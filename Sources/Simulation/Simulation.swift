@@ -302,33 +302,36 @@ public struct Simulation {
             kernel.recordInTrace(UInt64(order.side.rawValue) << 48 | UInt64(order.type.rawValue) << 40 | UInt64(order.timeInForce.rawValue) << 32 | UInt64(UInt32(bitPattern: order.symbol.rawValue)))
             kernel.recordInTrace(UInt64(bitPattern: order.price.rawValue))
             kernel.recordInTrace(UInt64(bitPattern: order.quantity.rawValue) << 32 | UInt64(order.participant.rawValue))
-            let clientID = participants[p].takeClientOrderID()
-            participants[p].pendingNew[clientID] = (now, order)
+            let (clientID, number) = participants[p].takeClientOrderID()
+            participants[p].orders.update(number) {
+                $0.pendingNew = .init(sentAtNs: now, symbol: order.symbol, side: order.side, type: order.type,
+                                      timeInForce: order.timeInForce, price: order.price)
+            }
             counts.ordersSent += 1
             request = .new(NewOrderRequest(
                 clientID: clientID, symbol: order.symbol, side: order.side, type: order.type,
                 timeInForce: order.timeInForce, price: order.price, quantity: order.quantity, postOnly: order.postOnly))
-        case .cancel(let id, _, _):
+        case .cancel(let id, let reference, _, _):
             kernel.recordInTrace(1 << 63 | id.rawValue)
-            guard let clientID = participants[p].clientIDOfOrder[id] else {
+            guard participants[p].orders.order(reference) == id else {
                 counts.instructionsNotSent += 1
                 return
             }
-            participants[p].pendingCancel[clientID] = now
+            participants[p].orders.update(reference) { $0.pendingCancelSentAtNs = now }
             counts.cancelsSent += 1
-            request = .cancel(target: clientID, requestID: nil, newOpenQuantity: .zero)
-        case .replace(let id, _, _, let price, let quantity):
+            request = .cancel(target: participants[p].clientOrderID(reference), requestID: nil, newOpenQuantity: .zero)
+        case .replace(let id, let reference, _, _, let price, let quantity):
             kernel.recordInTrace(1 << 62 | id.rawValue)
             kernel.recordInTrace(UInt64(bitPattern: price.rawValue) ^ UInt64(bitPattern: quantity.rawValue) << 40)
-            guard let clientID = participants[p].clientIDOfOrder[id] else {
+            guard participants[p].orders.order(reference) == id else {
                 counts.instructionsNotSent += 1
                 return
             }
-            let replacement = participants[p].takeClientOrderID()
-            participants[p].pendingReplace[replacement] = (now, clientID)
+            let (replacement, number) = participants[p].takeClientOrderID()
+            participants[p].orders.update(number) { $0.pendingReplace = (now, reference) }
             counts.replacesSent += 1
-            request = .replace(target: clientID, replacementID: replacement, price: price, quantity: quantity,
-                               quantityIncludesExecuted: false)
+            request = .replace(target: participants[p].clientOrderID(reference), replacementID: replacement,
+                               price: price, quantity: quantity, quantityIncludesExecuted: false)
         }
         switch participants[p].client {
         case .ouch(let index): ouchClients[index].send(request, nowNs: now, output: &clientOutput)
@@ -366,23 +369,39 @@ public struct Simulation {
             for instruction in waiting { send(instruction, from: participant) }
 
         case .accepted(let clientID, let order, let open):
-            guard let pending = participants[p].pendingNew.removeValue(forKey: clientID) else { return }
+            // One update: an id left with nothing pending may have its page
+            // recycled at once, so it cannot be given the order afterwards.
+            guard let number = participants[p].number(of: clientID),
+                  let pending = participants[p].orders.update(number, { state -> ClientOrderState.PendingNew? in
+                      guard let pending = state.pendingNew else { return nil }
+                      state.pendingNew = nil
+                      if open.rawValue > 0, pending.type == .limit,
+                         pending.timeInForce == .day || pending.timeInForce == .goodTillCancel {
+                          state.order = order
+                      }
+                      return pending
+                  })
+            else { return }
             orderToAck.record(now - pending.sentAtNs)
             counts.ordersAccepted += 1
             participants[p].noteAcknowledged(clientID, sentAtNs: pending.sentAtNs, nowNs: now)
-            let new = pending.order
-            if open.rawValue > 0, new.type == .limit, new.timeInForce == .day || new.timeInForce == .goodTillCancel {
-                participants[p].clientIDOfOrder[order] = clientID
-                participants[p].orderOfClientID[clientID] = order
-                flows[flow].orderOpened(order, participant: new.participant, symbol: new.symbol, side: new.side,
-                                        price: new.price, quantity: open)
+            if open.rawValue > 0, pending.type == .limit, pending.timeInForce == .day || pending.timeInForce == .goodTillCancel {
+                flows[flow].orderOpened(order, reference: number, participant: participants[p].id, symbol: pending.symbol,
+                                        side: pending.side, price: pending.price, quantity: open)
             }
 
         case .rejected(let clientID):
-            if let pending = participants[p].pendingNew.removeValue(forKey: clientID) {
+            guard let number = participants[p].number(of: clientID) else { return }
+            let (pendingNew, pendingReplace) = participants[p].orders.update(number) { state in
+                defer {
+                    if state.pendingNew != nil { state.pendingNew = nil } else { state.pendingReplace = nil }
+                }
+                return (state.pendingNew, state.pendingReplace)
+            }
+            if let pending = pendingNew {
                 orderToAck.record(now - pending.sentAtNs)
                 counts.ordersRejected += 1
-            } else if let replace = participants[p].pendingReplace.removeValue(forKey: clientID) {
+            } else if let replace = pendingReplace {
                 replaceRefused(replace.previous, participant: participant)
             }
 
@@ -390,34 +409,55 @@ public struct Simulation {
             if let sentAtNs = participants[p].sentAtIfJustAcknowledged(clientID, nowNs: now) {
                 orderToFill.record(now - sentAtNs)
             }
-            if let order = participants[p].orderOfClientID[clientID] {
+            if let number = participants[p].number(of: clientID), let order = participants[p].orders.order(number) {
                 flows[flow].orderOpenQuantityChanged(order, to: open)
-                if open.rawValue == 0 { participants[p].forget(clientID) }
+                if open.rawValue == 0 { participants[p].forget(number) }
             }
 
         case .cancelled(let clientID, let open):
-            if let sentAtNs = participants[p].pendingCancel.removeValue(forKey: clientID) {
+            let number = participants[p].number(of: clientID)
+            let cancelSentAtNs = number.flatMap { number in
+                participants[p].orders.update(number) { state in
+                    defer { state.pendingCancelSentAtNs = nil }
+                    return state.pendingCancelSentAtNs
+                }
+            }
+            if let sentAtNs = cancelSentAtNs {
                 cancelToAck.record(now - sentAtNs)
             } else {
                 counts.cancelled += 1
             }
-            if let order = participants[p].orderOfClientID[clientID] {
+            if let number, let order = participants[p].orders.order(number) {
                 flows[flow].orderOpenQuantityChanged(order, to: open)
-                if open.rawValue == 0 { participants[p].forget(clientID) }
+                if open.rawValue == 0 { participants[p].forget(number) }
             }
 
         case .replaced(let clientID, let previous, _):
-            participants[p].pendingReplace[clientID] = nil
-            if let order = participants[p].orderOfClientID.removeValue(forKey: previous) {
-                participants[p].orderOfClientID[clientID] = order
-                participants[p].clientIDOfOrder[order] = clientID
+            guard let number = participants[p].number(of: clientID) else { return }
+            let order = participants[p].number(of: previous).flatMap { previousNumber in
+                participants[p].orders.update(previousNumber) { state in
+                    defer { state.order = nil }
+                    return state.order
+                }
             }
+            participants[p].orders.update(number) { state in
+                state.pendingReplace = nil
+                if let order { state.order = order }
+            }
+            if let order { flows[flow].orderReferenceChanged(order, to: number) }
 
         case .cancelRejected(let clientID):
-            if let sentAtNs = participants[p].pendingCancel.removeValue(forKey: clientID) {
+            guard let number = participants[p].number(of: clientID) else { return }
+            let (cancelSentAtNs, pendingReplace) = participants[p].orders.update(number) { state in
+                defer {
+                    if state.pendingCancelSentAtNs != nil { state.pendingCancelSentAtNs = nil } else { state.pendingReplace = nil }
+                }
+                return (state.pendingCancelSentAtNs, state.pendingReplace)
+            }
+            if let sentAtNs = cancelSentAtNs {
                 cancelToAck.record(now - sentAtNs)
                 counts.instructionsRejected += 1
-            } else if let replace = participants[p].pendingReplace.removeValue(forKey: clientID) {
+            } else if let replace = pendingReplace {
                 replaceRefused(replace.previous, participant: participant)
             }
 
@@ -428,10 +468,10 @@ public struct Simulation {
 
     /// A refused replace usually means the order had already left the book;
     /// the flow stops counting on it.
-    mutating func replaceRefused(_ previous: ClientOrderID, participant: Int32) {
+    mutating func replaceRefused(_ previous: UInt64, participant: Int32) {
         let p = Int(participant)
         counts.instructionsRejected += 1
-        if let order = participants[p].orderOfClientID[previous] {
+        if let order = participants[p].orders.order(previous) {
             flows[Int(participants[p].flow)].orderClosed(order)
             participants[p].forget(previous)
         }

@@ -85,7 +85,9 @@ public struct OUCHClient {
         } catch {
             preconditionFailure("an OUCH request needs a logged-in session: \(error)")
         }
-        sendActions.removeAll(keepingCapacity: true)
+        // Usually nothing to drop; emptying an array of enums with payloads
+        // runs the runtime's destroy even when there is nothing to destroy.
+        if !sendActions.isEmpty { sendActions.removeAll(keepingCapacity: true) }
         let message: OUCHInboundMessage
         switch request {
         case .new(let new):
@@ -97,11 +99,9 @@ public struct OUCHClient {
                 timeInForce: OUCHConvention.timeInForce(new.timeInForce), firm: .blank,
                 display: new.postOnly ? 0x50 : 0x59, capacity: 0x41, intermarketSweepEligibility: 0x4E,
                 minimumQuantity: isFillOrKill ? shares : 0, crossType: 0x4E, customerType: 0x20)
-            if orders[new.clientID] == nil {
-                orders[new.clientID] = TrackedOrder(
-                    openQuantity: 0, executedQuantity: 0, timeInForce: enter.timeInForce, display: enter.display,
-                    minimumQuantity: enter.minimumQuantity, isLive: false)
-            }
+            _ = orders.insertIfAbsent(new.clientID, value: TrackedOrder(
+                openQuantity: 0, executedQuantity: 0, timeInForce: enter.timeInForce, display: enter.display,
+                minimumQuantity: enter.minimumQuantity, isLive: false))
             message = .enterOrder(enter)
         case .cancel(let target, _, let newOpenQuantity):
             message = .cancelOrder(OUCHCancelOrder(token: target.ouchToken, shares: Self.shares(newOpenQuantity)))
@@ -183,7 +183,7 @@ public struct OUCHClient {
                 apply(action, events: &events, output: &output)
             }
         }
-        packetActions.removeAll(keepingCapacity: true)
+        if !packetActions.isEmpty { packetActions.removeAll(keepingCapacity: true) }
         return open
     }
 
