@@ -8,7 +8,10 @@ public struct TraceDigest: Hashable, Sendable {
     @usableFromInline var laneA: UInt64 = 0x9E37_79B9_7F4A_7C15
     @usableFromInline var laneB: UInt64 = 0xC2B2_AE3D_27D4_EB4F
     /// Words absorbed so far.
-    public private(set) var wordCount: UInt64 = 0
+    public var wordCount: UInt64 { absorbedWords }
+    /// Inlinable storage for `wordCount`: every event absorbs two words or
+    /// more, and a call into this module for each would cost more than the round.
+    @usableFromInline var absorbedWords: UInt64 = 0
 
     public init() {}
 
@@ -16,15 +19,13 @@ public struct TraceDigest: Hashable, Sendable {
     public mutating func absorb(_ word: UInt64) {
         laneA = Self.round(laneA, word, prime: 0x9E37_79B1_85EB_CA87)
         laneB = Self.round(laneB, word ^ 0x27D4_EB2F_1656_67C5, prime: 0xC2B2_AE3D_27D4_EB4F)
-        incrementWordCount()
+        absorbedWords &+= 1
     }
 
     @inlinable public mutating func absorb(_ value: Int64) { absorb(UInt64(bitPattern: value)) }
     @inlinable public mutating func absorb(_ value: Int) { absorb(UInt64(bitPattern: Int64(value))) }
     @inlinable public mutating func absorb(_ value: UInt32) { absorb(UInt64(value)) }
     @inlinable public mutating func absorb(_ value: UInt8) { absorb(UInt64(value)) }
-
-    @usableFromInline mutating func incrementWordCount() { wordCount &+= 1 }
 
     @inlinable
     static func round(_ accumulator: UInt64, _ input: UInt64, prime: UInt64) -> UInt64 {
@@ -46,8 +47,8 @@ public struct TraceDigest: Hashable, Sendable {
 
     /// The digest as 32 lowercase hex digits.
     public var hex: String {
-        let a = Self.avalanche(laneA ^ wordCount)
-        let b = Self.avalanche(laneB ^ (wordCount &* 0x9E37_79B9_7F4A_7C15))
+        let a = Self.avalanche(laneA ^ absorbedWords)
+        let b = Self.avalanche(laneB ^ (absorbedWords &* 0x9E37_79B9_7F4A_7C15))
         return Self.hex16(a) + Self.hex16(b)
     }
 
