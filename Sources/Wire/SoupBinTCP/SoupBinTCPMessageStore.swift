@@ -87,10 +87,21 @@ public struct SoupBinTCPMessageStore {
             oldestSequenceNumber += 1
             oldestSlot = oldestSlot + 1 == messageLimit ? 0 : oldestSlot + 1
         }
-        let held = byteCount
-        if held + message.count > ring.count { growRing(toHold: held + message.count) }
         let start = endPosition
-        if !message.isEmpty { write(message, at: start) }
+        let held = Int(truncatingIfNeeded: start &- oldestPosition)
+        if held &+ message.count > ring.count { growRing(toHold: held + message.count) }
+        if let source = message.baseAddress {
+            let offset = Int(truncatingIfNeeded: start) & byteMask
+            ring.withUnsafeMutableBytes { storage in
+                // One copy unless the message wraps past the ring's end.
+                let base = storage.baseAddress.unsafelyUnwrapped
+                let firstPart = min(message.count, storage.count &- offset)
+                (base + offset).copyMemory(from: source, byteCount: firstPart)
+                if firstPart < message.count {
+                    base.copyMemory(from: source + firstPart, byteCount: message.count &- firstPart)
+                }
+            }
+        }
         if nextSlot == starts.count {
             starts.append(start)
         } else {
