@@ -435,6 +435,22 @@ private func outboundMessage(_ index: Int) -> [UInt8] {
         #expect(inRange.deliveredToClient.map(\.message) == (6..<10).map(outboundMessage))
     }
 
+    @Test func loginReplaysFromARequestedNumberAfterTheStoreWrapped() {
+        var configuration = serverConfiguration
+        configuration.storedMessageLimit = 7
+        var wiring = Wiring(server: configuration, client: clientConfiguration(sequence: 20))
+        // Messages of every outbound size, so that the byte ring wraps mid-message.
+        for index in 0..<25 { wiring.serverSends(outboundMessage(index)) }
+        #expect(wiring.server.oldestStoredSequenceNumber == 19)
+        wiring.server.checkInvariants()
+        wiring.connect()
+        #expect(wiring.logins.map(\.nextSequenceNumber) == [20])
+        #expect(wiring.deliveredToClient.map(\.sequenceNumber) == Array(20...25))
+        #expect(wiring.deliveredToClient.map(\.message) == (19..<25).map(outboundMessage))
+        wiring.serverSends(outboundMessage(25))
+        #expect(wiring.deliveredToClient.last?.sequenceNumber == 26)
+    }
+
     @Test func endOfSessionClosesAndRefusesLaterLogins() {
         var wiring = Wiring(server: serverConfiguration, client: clientConfiguration())
         wiring.connect()

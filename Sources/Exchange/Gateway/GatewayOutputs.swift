@@ -1,3 +1,5 @@
+import Wire
+
 /// Everything one gateway input asks the driver to do: bytes and timers per
 /// order-entry connection, and market-data packets to multicast.
 public struct GatewayOutputs: Sendable {
@@ -7,7 +9,7 @@ public struct GatewayOutputs: Sendable {
     /// order a driver must carry them out in, to stay deterministic.
     public internal(set) var touched: [Int32] = []
     /// MoldUDP64 packets for the venue's feed, in order.
-    public internal(set) var feedPackets: [[UInt8]] = []
+    public internal(set) var feedPackets = FeedPacketList()
     /// Answers to MoldUDP64 re-requests, to send back to the requester.
     public internal(set) var feedRetransmissions: [[UInt8]] = []
     /// Call `feedTimerFired` at this time, replacing the armed feed timer.
@@ -20,8 +22,8 @@ public struct GatewayOutputs: Sendable {
         // Called after every gateway input: an empty list is left alone, as
         // even a no-op removeAll checks uniqueness and walks a replace path.
         for index in touched { connections[Int(index)].removeAll() }
-        if !touched.isEmpty { touched.removeAll(keepingCapacity: true) }
-        if !feedPackets.isEmpty { feedPackets.removeAll(keepingCapacity: true) }
+        touched.removeAllReusingCapacity()
+        feedPackets.removeAll()
         if !feedRetransmissions.isEmpty { feedRetransmissions.removeAll(keepingCapacity: true) }
         feedTimerAtNs = nil
     }
@@ -49,9 +51,14 @@ public struct GatewayOutputs: Sendable {
     mutating func absorb(_ actions: [ITCHFeedPublisher.Action]) {
         for action in actions {
             switch action {
-            case .send(let packet): feedPackets.append(packet)
+            case .send(let packet): packet.withUnsafeBytes { feedPackets.append($0) }
             case .armHeartbeatTimer(let atNs): feedTimerAtNs = atNs
             }
         }
     }
+}
+
+extension GatewayOutputs: MoldUDP64PacketSink {
+    /// A packet from the venue's feed publisher, written in place.
+    public mutating func send(packet: UnsafeRawBufferPointer) { feedPackets.append(packet) }
 }

@@ -69,7 +69,6 @@ public struct VenueGateway {
     var engineEvents: [EngineEvent] = []
     var reports: [OrderEntryDesk.AddressedReport] = []
     var updates: [BookFeedUpdate] = []
-    var feedActions: [ITCHFeedPublisher.Action] = []
 
     /// What the venue has done since it started.
     public private(set) var statistics = Statistics()
@@ -91,6 +90,12 @@ public struct VenueGateway {
         feed = ITCHFeedPublisher(symbols: directory.names, session: configuration.feedSession,
                                  startOfDayOffsetNs: configuration.startOfDayOffsetNs)
         feedRequestServer = MoldUDP64RequestServer(session: configuration.feedSession)
+        // An empty array shares the runtime's empty buffer, which is never
+        // uniquely referenced: every in-place access to a port list with no
+        // ports yet (a venue without FIX connections) copied it per report.
+        ouchPorts.reserveCapacity(1)
+        fixPorts.reserveCapacity(1)
+        recoveryPorts.reserveCapacity(1)
     }
 
     public var connectionCount: Int { slots.count }
@@ -150,7 +155,7 @@ public struct VenueGateway {
     /// Opens the market: every symbol continuous, and the feed's start of day.
     public mutating func open(nowNs: Int64, outputs: inout GatewayOutputs) {
         outputs.ensureCapacity(connections: slots.count)
-        engineEvents.removeAll(keepingCapacity: true)
+        engineEvents.removeAllReusingCapacity()
         for index in 0..<configuration.symbols.count {
             engine.setPhase(.continuous, symbol: SymbolIndex(Int32(index)), events: &engineEvents)
         }
@@ -175,7 +180,7 @@ public struct VenueGateway {
         _ bytes: UnsafeRawBufferPointer, on connection: Int32, nowNs: Int64, outputs: inout GatewayOutputs
     ) {
         outputs.ensureCapacity(connections: slots.count)
-        requests.removeAll(keepingCapacity: true)
+        requests.removeAllReusingCapacity()
         guard !closed[Int(connection)] else { return }
         outputs.withOutput(of: connection) { output in
             switch slots[Int(connection)] {
@@ -187,8 +192,8 @@ public struct VenueGateway {
         }
         let session = sessionOfConnection[Int(connection)]
         for request in requests {
-            engineEvents.removeAll(keepingCapacity: true)
-            reports.removeAll(keepingCapacity: true)
+            engineEvents.removeAllReusingCapacity()
+            reports.removeAllReusingCapacity()
             desk.handle(request, from: session, engine: &engine, events: &engineEvents, reports: &reports)
             statistics.requests += 1
             settle(nowNs: nowNs, outputs: &outputs)
@@ -216,8 +221,8 @@ public struct VenueGateway {
     /// Moves a symbol to another phase (halt, reopen with an auction, close).
     public mutating func setPhase(_ phase: TradingPhase, symbol: SymbolIndex, nowNs: Int64, outputs: inout GatewayOutputs) {
         outputs.ensureCapacity(connections: slots.count)
-        engineEvents.removeAll(keepingCapacity: true)
-        reports.removeAll(keepingCapacity: true)
+        engineEvents.removeAllReusingCapacity()
+        reports.removeAllReusingCapacity()
         engine.setPhase(phase, symbol: symbol, events: &engineEvents)
         desk.absorbUnsolicited(engineEvents, reports: &reports)
         settle(nowNs: nowNs, outputs: &outputs)
@@ -287,13 +292,12 @@ public struct VenueGateway {
                 }
             }
         }
-        updates.removeAll(keepingCapacity: true)
+        updates.removeAllReusingCapacity()
         translator.translate(engineEvents, engine: engine, into: &updates)
         if !updates.isEmpty {
-            feedActions.removeAll(keepingCapacity: true)
-            feed.publish(updates, nowNs: nowNs, into: &feedActions)
-            feed.flush(nowNs: nowNs, into: &feedActions)
-            outputs.absorb(feedActions)
+            // Packets go straight into the outputs' reused buffers.
+            feed.publish(updates, nowNs: nowNs, sendingTo: &outputs)
+            feed.flush(nowNs: nowNs, sendingTo: &outputs)
             if !recoveryConnections.isEmpty { feedAdvanced(nowNs: nowNs, outputs: &outputs) }
         }
     }

@@ -51,17 +51,23 @@ public struct BookFeedTranslator {
 
             case .executed(let execution):
                 // Only resting orders are on the feed; in an auction both sides are.
-                for (id, remaining) in [(execution.resting, execution.restingRemaining),
-                                        (execution.aggressor, execution.aggressorRemaining)] {
-                    guard var order = resting[id] else { continue }
-                    if order.price == execution.price {
-                        updates.append(.executed(reference: order.reference, symbol: order.symbol, quantity: execution.quantity, matchID: execution.matchID))
-                    } else {
-                        updates.append(.executedWithPrice(reference: order.reference, symbol: order.symbol, quantity: execution.quantity,
-                                                          matchID: execution.matchID, price: execution.price))
+                // Two sides, unrolled: a list of pairs was an array allocated per execution.
+                for side in 0..<2 {
+                    let (id, remaining) = side == 0 ? (execution.resting, execution.restingRemaining)
+                        : (execution.aggressor, execution.aggressorRemaining)
+                    let wasResting: Void? = resting.modify(id) { order in
+                        if order.price == execution.price {
+                            updates.append(.executed(reference: order.reference, symbol: order.symbol, quantity: execution.quantity,
+                                                     matchID: execution.matchID))
+                        } else {
+                            updates.append(.executedWithPrice(reference: order.reference, symbol: order.symbol,
+                                                              quantity: execution.quantity, matchID: execution.matchID,
+                                                              price: execution.price))
+                        }
+                        order.openQuantity = remaining
                     }
-                    order.openQuantity = remaining
-                    resting[id] = remaining.rawValue == 0 ? nil : order
+                    guard wasResting != nil else { continue }
+                    if remaining.rawValue == 0 { resting.remove(id) }
                     if execution.aggressor != id { continue }
                     // Both sides were resting: an auction cross.
                     if let current = auction {
@@ -72,24 +78,27 @@ public struct BookFeedTranslator {
                 }
 
             case .cancelled(let id, _, let quantity, let remaining, _):
-                guard var order = resting[id] else { continue }
-                if remaining.rawValue == 0 {
-                    updates.append(.delete(reference: order.reference, symbol: order.symbol))
-                    resting[id] = nil
-                } else {
-                    updates.append(.cancel(reference: order.reference, symbol: order.symbol, quantity: quantity))
-                    order.openQuantity = remaining
-                    resting[id] = order
+                let wasResting: Void? = resting.modify(id) { order in
+                    if remaining.rawValue == 0 {
+                        updates.append(.delete(reference: order.reference, symbol: order.symbol))
+                    } else {
+                        updates.append(.cancel(reference: order.reference, symbol: order.symbol, quantity: quantity))
+                        order.openQuantity = remaining
+                    }
                 }
+                if wasResting != nil, remaining.rawValue == 0 { resting.remove(id) }
 
             case .replaced(let id, _, let price, let quantity, let keptPriority):
-                guard var order = resting[id] else { continue }
-                if keptPriority {
-                    updates.append(.cancel(reference: order.reference, symbol: order.symbol, quantity: Quantity(order.openQuantity.rawValue - quantity.rawValue)))
-                    order.openQuantity = quantity
-                    resting[id] = order
-                } else {
-                    resting[id] = nil
+                guard let order = resting.modify(id, { order in
+                    if keptPriority {
+                        updates.append(.cancel(reference: order.reference, symbol: order.symbol,
+                                               quantity: Quantity(order.openQuantity.rawValue - quantity.rawValue)))
+                        order.openQuantity = quantity
+                    }
+                    return order
+                }) else { continue }
+                if !keptPriority {
+                    resting.remove(id)
                     pending.append(.replaced(id, previous: order, price: price))
                 }
 
@@ -118,7 +127,7 @@ public struct BookFeedTranslator {
                 }
             }
         }
-        pending.removeAll(keepingCapacity: true)
+        pending.removeAllReusingCapacity()
     }
 
     mutating func takeReference() -> UInt64 {

@@ -69,6 +69,17 @@ public struct ITCHFeedPublisher {
     /// As `publish(_:from:nowNs:)`, appending to `actions`, so a gateway
     /// reuses one list instead of allocating one per instruction.
     public mutating func publish(_ updates: [BookFeedUpdate], from first: Int = 0, nowNs: Int64, into actions: inout [Action]) {
+        var sink = ActionSink()
+        swap(&sink.actions, &actions)
+        publish(updates, from: first, nowNs: nowNs, sendingTo: &sink)
+        swap(&sink.actions, &actions)
+    }
+
+    /// As `publish(_:from:nowNs:)`, handing any packet that fills up to
+    /// `sink`: a gateway passes its outputs, which reuse their packet buffers.
+    public mutating func publish<Sink: MoldUDP64PacketSink>(
+        _ updates: [BookFeedUpdate], from first: Int = 0, nowNs: Int64, sendingTo actions: inout Sink
+    ) {
         let time = timestamp(nowNs)
         for update in updates[first...] {
             switch update {
@@ -115,6 +126,11 @@ public struct ITCHFeedPublisher {
     /// As `flush(nowNs:)`, appending to `actions`.
     public mutating func flush(nowNs: Int64, into actions: inout [Action]) { publisher.flush(nowNs: nowNs, into: &actions) }
 
+    /// As `flush(nowNs:)`, handing the packet to `sink`.
+    public mutating func flush<Sink: MoldUDP64PacketSink>(nowNs: Int64, sendingTo sink: inout Sink) {
+        publisher.flush(nowNs: nowNs, sendingTo: &sink)
+    }
+
     public mutating func heartbeatTimerFired(nowNs: Int64) -> [Action] { publisher.heartbeatTimerFired(nowNs: nowNs) }
 
     /// End of market and system hours, end of messages, then MoldUDP64's end of session.
@@ -134,9 +150,15 @@ public struct ITCHFeedPublisher {
         return publisher.publish(message, nowNs: nowNs)
     }
 
-    mutating func emit<Message: ITCHEncodable>(_ message: Message, _ nowNs: Int64, into actions: inout [Action]) {
+    mutating func emit<Message: ITCHEncodable, Sink: MoldUDP64PacketSink>(_ message: Message, _ nowNs: Int64, into sink: inout Sink) {
         messageCount += 1
-        publisher.publish(message, nowNs: nowNs, into: &actions)
+        publisher.publish(message, nowNs: nowNs, sendingTo: &sink)
+    }
+
+    /// Collects packets as `.send` actions, for the action-returning calls.
+    struct ActionSink: MoldUDP64PacketSink {
+        var actions: [Action] = []
+        mutating func send(packet: UnsafeRawBufferPointer) { actions.append(.send(Array(packet))) }
     }
 
     func timestamp(_ nowNs: Int64) -> UInt64 {

@@ -175,29 +175,34 @@ public struct OrderEntryDesk {
                                 liquidity: auction ? .auction : .added, reports: &reports)
 
             case .cancelled(let id, _, let quantity, let remaining, let reason):
-                guard var record = orders[id] else { continue }
-                record.state.openQuantity = remaining
                 var requestID: ClientOrderID? = nil
                 if reason == .requested, case .cancel(_, let cancelID, let target, _) = context, target == id {
                     requestID = cancelID
                 }
-                reports.append(AddressedReport(session: record.session, report: .cancelled(
-                    record.state, decrement: quantity, reason: reason, requestID: requestID)))
-                store(record, id: id)
+                let isDone = orders.modify(id) { record in
+                    record.state.openQuantity = remaining
+                    reports.append(AddressedReport(session: record.session, report: .cancelled(
+                        record.state, decrement: quantity, reason: reason, requestID: requestID)))
+                    return record.state.isDone
+                }
+                if isDone == true { forget(id) }
 
             case .replaced(let id, _, let price, let quantity, _):
-                guard case .replace(let previous, let replacementID, let target, let session) = context, target == id,
-                      var record = orders[id] else {
+                guard case .replace(let previous, let replacementID, let target, let session) = context, target == id else {
                     preconditionFailure("replaced \(id) outside its own request")
                 }
-                record.state.clientID = replacementID
-                record.state.price = price
-                record.state.openQuantity = quantity
-                record.state.orderQuantity = Quantity(record.state.executedQuantity.rawValue + quantity.rawValue)
+                let isDone = orders.modify(id) { record in
+                    record.state.clientID = replacementID
+                    record.state.price = price
+                    record.state.openQuantity = quantity
+                    record.state.orderQuantity = Quantity(record.state.executedQuantity.rawValue + quantity.rawValue)
+                    reports.append(AddressedReport(session: session, report: .replaced(record.state, previousClientID: previous)))
+                    return record.state.isDone
+                }
+                guard let isDone else { preconditionFailure("replaced \(id), which is not open") }
                 sessions[Int(session)].clientIDs[previous] = Self.notOpen
                 sessions[Int(session)].clientIDs[replacementID] = id
-                reports.append(AddressedReport(session: session, report: .replaced(record.state, previousClientID: previous)))
-                store(record, id: id)
+                if isDone { forget(id) }
 
             case .bookChanged, .phaseChanged:
                 continue
@@ -208,29 +213,24 @@ public struct OrderEntryDesk {
     mutating func reportExecution(
         _ id: OrderID, remaining: Quantity, execution: Execution, liquidity: Liquidity, reports: inout [AddressedReport]
     ) {
-        guard var record = orders[id] else { return }
-        record.state.openQuantity = remaining
-        record.state.executedQuantity.rawValue += execution.quantity.rawValue
-        // Saturates rather than traps: ports bound price and quantity, but the
-        // desk must not be the thing a hostile order brings down.
-        let (notional, overflow) = execution.quantity.rawValue.multipliedReportingOverflow(by: execution.price.rawValue)
-        let (sum, sumOverflow) = record.state.executedNotional.addingReportingOverflow(notional)
-        record.state.executedNotional = overflow || sumOverflow ? .max : sum
-        reports.append(AddressedReport(session: record.session, report: .executed(
-            record.state, quantity: execution.quantity, price: execution.price, matchID: execution.matchID,
-            liquidity: liquidity)))
-        store(record, id: id)
+        let isDone = orders.modify(id) { record in
+            record.state.openQuantity = remaining
+            record.state.executedQuantity.rawValue += execution.quantity.rawValue
+            // Saturates rather than traps: ports bound price and quantity, but the
+            // desk must not be the thing a hostile order brings down.
+            let (notional, overflow) = execution.quantity.rawValue.multipliedReportingOverflow(by: execution.price.rawValue)
+            let (sum, sumOverflow) = record.state.executedNotional.addingReportingOverflow(notional)
+            record.state.executedNotional = overflow || sumOverflow ? .max : sum
+            reports.append(AddressedReport(session: record.session, report: .executed(
+                record.state, quantity: execution.quantity, price: execution.price, matchID: execution.matchID,
+                liquidity: liquidity)))
+            return record.state.isDone
+        }
+        if isDone == true { forget(id) }
     }
 
-    /// Keeps an order's record while it is open and forgets it when done.
-    mutating func store(_ record: OrderRecord, id: OrderID) {
-        if record.state.isDone {
-            // The client id keeps naming the finished order: `orders` no
-            // longer holds it, which is what makes it not open, and leaving
-            // the entry spares a lookup in the day's largest table.
-            orders[id] = nil
-        } else {
-            orders[id] = record
-        }
-    }
+    /// Forgets a finished order's record. The client id keeps naming the
+    /// order: `orders` no longer holds it, which is what makes it not open,
+    /// and leaving the entry spares a lookup in the day's largest table.
+    mutating func forget(_ id: OrderID) { orders.remove(id) }
 }

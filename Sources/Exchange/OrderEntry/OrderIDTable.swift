@@ -10,10 +10,41 @@ struct OrderIDTable<Value> {
     private var values: ContiguousArray<Value?> = []
     private var freeSlots: ContiguousArray<Int32> = []
 
+    /// The index's first size: a few pages of ids.
+    static var firstIndexCount: Int { 1_024 }
+
     init() {}
 
     /// Live entries.
     var count: Int { values.count - freeSlots.count }
+
+    /// The pool slot of `id`, or -1 when absent.
+    @inline(__always)
+    func slot(of id: OrderID) -> Int {
+        let index = Int(truncatingIfNeeded: id.rawValue)
+        guard index >= 0, index < slotOfID.count else { return -1 }
+        return Int(slotOfID[index])
+    }
+
+    /// Lets `body` change the value of `id` in place and returns its
+    /// result, or nil when `id` is absent. One index read, and no copy of
+    /// the value out and back as a get and a set would make.
+    @inline(__always)
+    mutating func modify<Result>(_ id: OrderID, _ body: (inout Value) -> Result) -> Result? {
+        let slot = slot(of: id)
+        guard slot >= 0 else { return nil }
+        return body(&values[slot]!)
+    }
+
+    /// Removes `id`'s value, if any.
+    mutating func remove(_ id: OrderID) {
+        let index = Int(truncatingIfNeeded: id.rawValue)
+        let slot = slot(of: id)
+        guard slot >= 0 else { return }
+        values[slot] = nil
+        freeSlots.append(Int32(slot))
+        slotOfID[index] = -1
+    }
 
     subscript(id: OrderID) -> Value? {
         get {
@@ -27,7 +58,10 @@ struct OrderIDTable<Value> {
             precondition(index >= 0 && id.rawValue < UInt64(Int32.max), "order id \(id) out of range")
             if index >= slotOfID.count {
                 guard newValue != nil else { return }
-                slotOfID.append(contentsOf: repeatElement(-1, count: index - slotOfID.count + 1))
+                // Ids arrive one above the last: growing the index by
+                // doubling keeps that append off every insert.
+                let newCount = Swift.max(index + 1, 2 * slotOfID.count, Self.firstIndexCount)
+                slotOfID.append(contentsOf: repeatElement(-1, count: newCount - slotOfID.count))
             }
             let slot = slotOfID[index]
             switch (slot >= 0, newValue) {

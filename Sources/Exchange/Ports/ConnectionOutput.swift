@@ -63,7 +63,7 @@ public struct ConnectionOutput: Sendable {
     public mutating func removeAll() {
         // Drivers often took the bytes already; skip the no-op removals.
         if !bytes.isEmpty { bytes.removeAll(keepingCapacity: true) }
-        if !messageStarts.isEmpty { messageStarts.removeAll(keepingCapacity: true) }
+        messageStarts.removeAllReusingCapacity()
         timerAtNs = nil
         closeReason = nil
     }

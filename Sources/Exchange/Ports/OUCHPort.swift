@@ -374,14 +374,12 @@ public struct OUCHPort {
             return
         }
         let isMarket = order.price == OUCHConvention.marketPrice
-        if orders[id] == nil {
-            // A token already tracked is a duplicate: the desk refuses it, and
-            // the original's echo must survive.
-            orders[id] = OrderEcho(
-                side: order.side, timeInForce: order.timeInForce, firm: order.firm, display: order.display,
-                capacity: order.capacity, intermarketSweepEligibility: order.intermarketSweepEligibility,
-                minimumQuantity: order.minimumQuantity, crossType: order.crossType, isLive: false)
-        }
+        // A token already tracked is a duplicate: the desk refuses it, and
+        // the original's echo must survive.
+        _ = orders.insertIfAbsent(id, value: OrderEcho(
+            side: order.side, timeInForce: order.timeInForce, firm: order.firm, display: order.display,
+            capacity: order.capacity, intermarketSweepEligibility: order.intermarketSweepEligibility,
+            minimumQuantity: order.minimumQuantity, crossType: order.crossType, isLive: false))
         requests.append(.new(NewOrderRequest(
             clientID: id, symbol: symbol, side: OUCHConvention.side(order.side), type: isMarket ? .market : .limit,
             timeInForce: isFillOrKill ? .fillOrKill : isImmediate ? .immediateOrCancel : .day,

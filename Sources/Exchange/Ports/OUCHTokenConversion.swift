@@ -14,13 +14,19 @@ extension ClientOrderID {
     init?(ouchToken token: OUCHToken) {
         let low = token.head.byteSwapped
         let high = UInt64(token.middle.byteSwapped) | UInt64(token.tail.byteSwapped) << 32
-        // Bytes 8...13 in `high`, then 0...7 in `low`: drop trailing spaces.
-        var length = OUCHToken.byteCount
-        while length > 8 && (high >> UInt64(8 * (length - 9))) & 0xFF == 0x20 { length -= 1 }
-        if length == 8 {
-            while length > 0 && (low >> UInt64(8 * (length - 1))) & 0xFF == 0x20 { length -= 1 }
+        // Bytes 8...13 in `high`, then 0...7 in `low`, first byte lowest.
+        // XORed with spaces, the trailing spaces are the zero bytes at the
+        // top: one leading-zero count finds the length instead of a loop
+        // over up to 14 bytes.
+        let length: Int
+        let highWithoutSpaces = high ^ (Self.spaces >> 16)
+        if highWithoutSpaces != 0 {
+            length = 8 + (64 - highWithoutSpaces.leadingZeroBitCount + 7) / 8
+        } else {
+            let lowWithoutSpaces = low ^ Self.spaces
+            guard lowWithoutSpaces != 0 else { return nil }
+            length = (64 - lowWithoutSpaces.leadingZeroBitCount + 7) / 8
         }
-        guard length > 0 else { return nil }
         self.init(word0: length >= 8 ? low : low & ((1 << UInt64(8 * length)) - 1),
                   word1: length <= 8 ? 0 : high & ((1 << UInt64(8 * (length - 8))) - 1),
                   word2: 0, length: UInt8(length))

@@ -1,6 +1,24 @@
 // The downstream side of a MoldUDP64 session, sans I/O: messages and time in,
 // packets to multicast and timer deadlines out.
 
+/// Where a publisher's finished downstream packets go: a gateway's output,
+/// which copies them into buffers it reuses, or a list of actions.
+public protocol MoldUDP64PacketSink {
+    /// One finished downstream packet; `packet` is valid only during the call.
+    mutating func send(packet: UnsafeRawBufferPointer)
+}
+
+/// Collects packets as `.send` actions, for the action-returning calls.
+@usableFromInline
+struct MoldUDP64ActionSink: MoldUDP64PacketSink {
+    @usableFromInline var actions: [MoldUDP64Publisher.Action] = []
+
+    @inlinable init() {}
+
+    @inlinable
+    mutating func send(packet: UnsafeRawBufferPointer) { actions.append(.send(Array(packet))) }
+}
+
 /// Assigns sequence numbers, packs messages into downstream packets, keeps
 /// them for re-requests, and sends heartbeats and the end of session.
 ///
@@ -114,8 +132,22 @@ public struct MoldUDP64Publisher {
     /// so a caller publishing many messages reuses one list.
     @inlinable
     public mutating func publish<Message: ITCHEncodable>(_ message: Message, nowNs: Int64, into actions: inout [Action]) {
+        var sink = MoldUDP64ActionSink()
+        swap(&sink.actions, &actions)
+        publish(message, nowNs: nowNs, sendingTo: &sink)
+        swap(&sink.actions, &actions)
+    }
+
+    /// As `publish(_:nowNs:)`, handing the previous packet (if this message
+    /// did not fit in it) to `sink`: the message is encoded in place in the
+    /// open packet, and a packet is copied once, by the sink.
+    /// - Complexity: O(message size).
+    @inlinable
+    public mutating func publish<Message: ITCHEncodable, Sink: MoldUDP64PacketSink>(
+        _ message: Message, nowNs: Int64, sendingTo sink: inout Sink
+    ) {
         let length = message.encodedLength
-        prepareToAppend(messageLength: length, nowNs: nowNs, actions: &actions)
+        prepareToAppend(messageLength: length, nowNs: nowNs, sink: &sink)
         packet.withUnsafeMutableBytes { storage in
             let block = UnsafeMutableRawBufferPointer(rebasing: storage[packetByteCount..<packetByteCount + 2 + length])
             _ = message.encodeBlock(into: block)
@@ -128,33 +160,44 @@ public struct MoldUDP64Publisher {
     /// As `publish(_:nowNs:)`, for a message already in bytes.
     @inlinable
     public mutating func publish(bytes message: UnsafeRawBufferPointer, nowNs: Int64) -> [Action] {
-        var actions: [Action] = []
-        prepareToAppend(messageLength: message.count, nowNs: nowNs, actions: &actions)
+        var sink = MoldUDP64ActionSink()
+        prepareToAppend(messageLength: message.count, nowNs: nowNs, sink: &sink)
         packet.withUnsafeMutableBytes { storage in
             packetByteCount += storage.writeMessageBlock(message, at: packetByteCount)
         }
         _store.append(message)
         packetMessageCount += 1
-        return actions
+        return sink.actions
     }
 
     @inlinable
-    mutating func prepareToAppend(messageLength: Int, nowNs: Int64, actions: inout [Action]) {
+    mutating func prepareToAppend<Sink: MoldUDP64PacketSink>(messageLength: Int, nowNs: Int64, sink: inout Sink) {
         guard case .publishing = state else { preconditionFailure("publish needs a started, open session") }
         precondition(messageLength <= configuration.maximumMessageBytes, "the message is longer than maximumMessageBytes")
         let fits = packetMessageCount < MoldUDP64Header.maximumMessageCount
             && packet.count - packetByteCount >= messageBlockLengthPrefixBytes + messageLength
-        if !fits { actions.append(.send(takePacket(nowNs: nowNs))) }
+        if !fits { sendPacket(nowNs: nowNs, to: &sink) }
     }
 
     /// Sends the open packet now, if it holds any message.
     public mutating func flush(nowNs: Int64) -> [Action] {
-        packetMessageCount == 0 ? [] : [.send(takePacket(nowNs: nowNs))]
+        var sink = MoldUDP64ActionSink()
+        flush(nowNs: nowNs, sendingTo: &sink)
+        return sink.actions
     }
 
     /// As `flush(nowNs:)`, appending to `actions`.
     public mutating func flush(nowNs: Int64, into actions: inout [Action]) {
-        if packetMessageCount > 0 { actions.append(.send(takePacket(nowNs: nowNs))) }
+        var sink = MoldUDP64ActionSink()
+        swap(&sink.actions, &actions)
+        flush(nowNs: nowNs, sendingTo: &sink)
+        swap(&sink.actions, &actions)
+    }
+
+    /// As `flush(nowNs:)`, handing the packet to `sink`.
+    @inlinable
+    public mutating func flush<Sink: MoldUDP64PacketSink>(nowNs: Int64, sendingTo sink: inout Sink) {
+        if packetMessageCount > 0 { sendPacket(nowNs: nowNs, to: &sink) }
     }
 
     /// The heartbeat deadline passed: send what is pending, or a heartbeat
@@ -171,14 +214,14 @@ public struct MoldUDP64Publisher {
                 ? [.send(packet), .armHeartbeatTimer(atNs: nowNs + interval)]
                 : [.send(packet)]
         case .publishing:
-            var actions: [Action] = []
+            var sink = MoldUDP64ActionSink()
             if packetMessageCount > 0 {
-                actions.append(.send(takePacket(nowNs: nowNs)))
+                sendPacket(nowNs: nowNs, to: &sink)
             } else if nowNs - lastSendNs >= interval {
-                actions.append(.send(countOnlyPacket(MoldUDP64Header.heartbeatCount, nowNs: nowNs)))
+                sink.actions.append(.send(countOnlyPacket(MoldUDP64Header.heartbeatCount, nowNs: nowNs)))
             }
-            actions.append(.armHeartbeatTimer(atNs: max(lastSendNs + interval, nowNs + 1)))
-            return actions
+            sink.actions.append(.armHeartbeatTimer(atNs: max(lastSendNs + interval, nowNs + 1)))
+            return sink.actions
         }
     }
 
@@ -198,19 +241,23 @@ public struct MoldUDP64Publisher {
         return actions
     }
 
-    @usableFromInline
-    mutating func takePacket(nowNs: Int64) -> [UInt8] {
+    /// Closes the open packet: writes its header in place and hands the
+    /// packet's bytes to `sink`.
+    @inlinable
+    mutating func sendPacket<Sink: MoldUDP64PacketSink>(nowNs: Int64, to sink: inout Sink) {
         precondition(packetMessageCount > 0, "no packet is open")
         let firstSequenceNumber = store.nextSequenceNumber - UInt64(packetMessageCount)
         let header = MoldUDP64Header(
             session: configuration.session, sequenceNumber: firstSequenceNumber, messageCount: UInt16(packetMessageCount)
         )
-        packet.withUnsafeMutableBytes { _ = header.encode(into: $0) }
-        let bytes = Array(packet[0..<packetByteCount])
+        let byteCount = packetByteCount
+        packet.withUnsafeMutableBytes { storage in
+            _ = header.encode(into: storage)
+            sink.send(packet: UnsafeRawBufferPointer(rebasing: storage[0..<byteCount]))
+        }
         packetByteCount = MoldUDP64Header.length
         packetMessageCount = 0
         lastSendNs = nowNs
-        return bytes
     }
 
     mutating func countOnlyPacket(_ messageCount: UInt16, nowNs: Int64) -> [UInt8] {
