@@ -65,15 +65,23 @@ struct SimulatedParticipant {
         return withUnsafeMutableBytes(of: &storage) { buffer in
             var length = clientIDPrefix.count
             clientIDPrefix.withUnsafeBytes { buffer.copyMemory(from: $0) }
-            var divisor: UInt64 = 1
-            while divisor <= number / 36 { divisor *= 36 }
+            // Digits come out least significant first, by division by the
+            // constant 36 (a multiply, where a running divisor would cost a
+            // hardware division per digit), and are then reversed in place.
+            let first = length
             var rest = number
-            while divisor > 0 {
-                let digit = UInt8(rest / divisor)
+            repeat {
+                let digit = UInt8(truncatingIfNeeded: rest % 36)
                 buffer[length] = digit < 10 ? UInt8(ascii: "0") + digit : UInt8(ascii: "A") + digit - 10
-                rest %= divisor
-                divisor /= 36
+                rest /= 36
                 length += 1
+            } while rest > 0
+            var low = first
+            var high = length - 1
+            while low < high {
+                buffer.swapAt(low, high)
+                low += 1
+                high -= 1
             }
             precondition(length <= 14, "client order id too long for an OUCH token")
             return ClientOrderID(bytes: UnsafeRawBufferPointer(rebasing: buffer[0..<length]))!
