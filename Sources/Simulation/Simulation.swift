@@ -345,9 +345,7 @@ public struct Simulation {
         let delivered = messages.take(message)
         kernel.recordInTrace(MessageStore.fingerprint(delivered))
         let p = Int(participant)
-        // Emptied by popping: removeAll goes through the generic
-        // replaceSubrange, which costs more than the one or two events here.
-        while clientEvents.popLast() != nil {}
+        clientEvents.removeAll(keepingCapacity: true)
         delivered.withUnsafeBytes { bytes in
             switch participants[p].client {
             case .ouch(let index): ouchClients[index].received(bytes, nowNs: kernel.now, events: &clientEvents, output: &clientOutput)
