@@ -18,7 +18,7 @@
 // | ExecutionReport 5 Replaced                 | .replaced(ClOrdID, previous: OrigClOrdID, LeavesQty)   |
 // | ExecutionReport 8 Rejected                 | .rejected(ClOrdID)                                     |
 // | OrderCancelReject 434=1 / 434=2            | .cancelRejected(OrigClOrdID) / (ClOrdID, the replacement)|
-// | disconnect                                 | .disconnected(reason)                                  |
+// | disconnect                                 | .disconnected (reason in output.closeReason)          |
 //
 // FIX names the order in a cancel by Symbol, Side and OrderQty besides
 // OrigClOrdID, and a replace's OrderQty counts what has executed, so the
@@ -188,7 +188,7 @@ public struct FIXClient {
             case .disconnect(let reason):
                 let text = "FIX session: \(reason)"
                 output.closeReason = text
-                events.append(.disconnected(reason: text))
+                events.append(.disconnected)
             }
         }
         sessionOutput.removeAll()

@@ -202,7 +202,7 @@ public struct OUCHClient {
             }
             sendActions.removeAll(keepingCapacity: true)
             output.closeReason = reason
-            events.append(.disconnected(reason: reason))
+            events.append(.disconnected)
             return false
         }
     }
@@ -311,7 +311,7 @@ public struct OUCHClient {
         case .close(let reason):
             let description = "SoupBinTCP: \(reason)"
             output.closeReason = description
-            events.append(.disconnected(reason: description))
+            events.append(.disconnected)
         case .deliverSequencedData:
             preconditionFailure("a delivery is handled with its packet")
         }

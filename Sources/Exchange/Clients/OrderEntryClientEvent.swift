@@ -18,6 +18,8 @@ public enum OrderEntryClientEvent: Hashable, Sendable {
     case replaced(ClientOrderID, previous: ClientOrderID, openQuantity: Quantity)
     /// A cancel or replace of the order known as this id was refused.
     case cancelRejected(ClientOrderID)
-    /// The session ended; the reason is for logs.
-    case disconnected(reason: String)
+    /// The session ended; the reason, for logs, is the client output's
+    /// `closeReason`. No payload keeps the event plain data, so that lists
+    /// of events copy and empty without reference counting.
+    case disconnected
 }
