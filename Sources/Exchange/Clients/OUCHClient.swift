@@ -81,13 +81,10 @@ public struct OUCHClient {
     /// Encodes a request as an OUCH inbound message in Unsequenced Data. Precondition: logged in.
     public mutating func send(_ request: OrderEntryRequest, nowNs: Int64, output: inout ConnectionOutput) {
         do throws(SoupBinTCPSessionError) {
-            try session.sendUnsequencedData(nowNs: nowNs, actions: &sendActions)
+            try session.noteUnsequencedDataSent(nowNs: nowNs)
         } catch {
             preconditionFailure("an OUCH request needs a logged-in session: \(error)")
         }
-        // Usually nothing to drop; emptying an array of enums with payloads
-        // runs the runtime's destroy even when there is nothing to destroy.
-        if !sendActions.isEmpty { sendActions.removeAll(keepingCapacity: true) }
         let message: OUCHInboundMessage
         switch request {
         case .new(let new):

@@ -221,6 +221,13 @@ public struct SoupBinTCPClientSession {
         noteSent(nowNs: nowNs)
     }
 
+    /// The same as `sendUnsequencedData` for a caller that frames and writes
+    /// the packet itself: no action to append and then discard, per message.
+    public mutating func noteUnsequencedDataSent(nowNs: Int64) throws(SoupBinTCPSessionError) {
+        guard isLoggedIn else { throw .notLoggedIn }
+        noteSent(nowNs: nowNs)
+    }
+
     /// Sends Logout Request and closes.
     public mutating func logout(nowNs: Int64, actions: inout [Action]) {
         guard state != .disconnected else { return }
