@@ -6,7 +6,7 @@
 /// (event order, auction tie-breaks, reduce and FOK semantics) are in
 /// docs/engine.md.
 public struct MatchingEngine: Sendable {
-    @usableFromInline var books: [OrderBook]
+    @usableFromInline var books: BookTable
     @usableFromInline var pool = OrderPool()
     @usableFromInline var selfTradeModes: ContiguousArray<SelfTradePrevention> = []
     @usableFromInline var nextOrderID: UInt64 = 1
@@ -19,7 +19,7 @@ public struct MatchingEngine: Sendable {
 
     public init(symbols: [SymbolConfig]) {
         precondition(!symbols.isEmpty, "an engine needs at least one symbol")
-        books = symbols.map(OrderBook.init(config:))
+        books = BookTable(symbols: symbols)
     }
 
     public var symbolCount: Int { books.count }
@@ -47,18 +47,15 @@ public struct MatchingEngine: Sendable {
         Int(participant) < selfTradeModes.count ? selfTradeModes[Int(participant)] : .none
     }
 
-    /// Copy on write by hand for the pool and the levels, which live in
-    /// manually managed storage (see `OrderPool`). They are cloned together
-    /// whenever the pool is shared, so a pool that is not shared means that
-    /// no level storage is either: one check per instruction covers all.
-    /// Every public mutating method calls this before it writes.
+    /// Copy on write by hand for the pool and the books, which live in
+    /// manually managed storage (see `OrderPool` and `BookTable`). They are
+    /// cloned together whenever the pool is shared, so a pool that is not
+    /// shared means that the books are not either: one check per instruction
+    /// covers both. Every public mutating method calls this before it writes.
     mutating func makeStorageUnique() {
         guard _slowPath(!pool.isUnique()) else { return }
         pool.makeUnique()
-        for index in books.indices {
-            books[index].bids.levels = books[index].bids.levels.clone()
-            books[index].asks.levels = books[index].asks.levels.clone()
-        }
+        books = books.clone()
     }
 
     // MARK: Instructions
@@ -75,7 +72,7 @@ public struct MatchingEngine: Sendable {
             return id
         }
         let phase = books[symbol].phase
-        if let reason = Self.validate(order, phase: phase, tickSize: books[symbol].config.tickSize) {
+        if let reason = Self.validate(order, phase: phase, tickSize: books[symbol].tickSize) {
             events.append(.rejected(id, symbol: order.symbol, reason: reason))
             return id
         }
@@ -116,6 +113,7 @@ public struct MatchingEngine: Sendable {
 
     /// Scalars, not the book: passing a projection of `self` into a method of
     /// `self` made the compiler copy the whole engine on every submit.
+    @inline(__always)
     static func validate(_ order: NewOrder, phase: TradingPhase, tickSize: Int64) -> RejectReason? {
         if phase == .closed { return .marketClosed }
         if order.quantity.rawValue <= 0 { return .invalidQuantity }
@@ -190,7 +188,7 @@ public struct MatchingEngine: Sendable {
         let symbolIndex = SymbolIndex(record.symbol)
         if quantity.rawValue <= 0 { events.append(.rejected(id, symbol: symbolIndex, reason: .invalidQuantity)); return }
         if price.rawValue <= 0 { events.append(.rejected(id, symbol: symbolIndex, reason: .invalidPrice)); return }
-        if price.rawValue % books[symbol].config.tickSize != 0 { events.append(.rejected(id, symbol: symbolIndex, reason: .priceNotOnTick)); return }
+        if price.rawValue % books[symbol].tickSize != 0 { events.append(.rejected(id, symbol: symbolIndex, reason: .priceNotOnTick)); return }
         if price.rawValue == record.price, quantity.rawValue == record.open {
             events.append(.rejected(id, symbol: symbolIndex, reason: .replaceWouldNotChange))
             return
@@ -245,8 +243,8 @@ public struct MatchingEngine: Sendable {
     // MARK: Queries
 
     public func phase(of symbol: SymbolIndex) -> TradingPhase { books[Int(symbol.rawValue)].phase }
-    public func bestBid(_ symbol: SymbolIndex) -> Price? { books[Int(symbol.rawValue)].bids.best.map { Price($0.price) } }
-    public func bestAsk(_ symbol: SymbolIndex) -> Price? { books[Int(symbol.rawValue)].asks.best.map { Price($0.price) } }
+    public func bestBid(_ symbol: SymbolIndex) -> Price? { books.side(.buy, of: Int(symbol.rawValue)).pointee.best.map { Price($0.price) } }
+    public func bestAsk(_ symbol: SymbolIndex) -> Price? { books.side(.sell, of: Int(symbol.rawValue)).pointee.best.map { Price($0.price) } }
 
     /// Open (resting) quantity of an order, nil once it has left the book.
     public func openQuantity(of id: OrderID) -> Quantity? {
@@ -259,7 +257,7 @@ public struct MatchingEngine: Sendable {
     // MARK: Matching
 
     func wouldTrade(symbol: Int, side: Side, limit: Int64) -> Bool {
-        let bestPrice = side == .buy ? books[symbol].asks.best?.price : books[symbol].bids.best?.price
+        let bestPrice = books.side(side.opposite, of: symbol).pointee.best?.price
         guard let bestPrice else { return false }
         return side == .buy ? bestPrice <= limit : bestPrice >= limit
     }
@@ -269,10 +267,10 @@ public struct MatchingEngine: Sendable {
     /// except under cancel-oldest, where they would be removed and are skipped.
     func canFillCompletely(symbol: Int, participant: UInt32, side: Side, limit: Int64, quantity: Int64) -> Bool {
         let mode = selfTradeMode(participant)
-        let opposite = side == .buy ? books[symbol].asks : books[symbol].bids
+        let opposite = books.side(side.opposite, of: symbol).pointee
         var needed = quantity
-        for levelIndex in (0..<opposite.levels.count).reversed() {
-            let level = opposite.levels[levelIndex]
+        for levelIndex in (0..<opposite.count).reversed() {
+            let level = opposite[levelIndex]
             if side == .buy ? level.price > limit : level.price < limit { break }
             var slot = level.head
             while slot >= 0 {
@@ -296,13 +294,13 @@ public struct MatchingEngine: Sendable {
         let side = pool[slot].side
         let participant = pool[slot].participant
         let mode = selfTradeMode(participant)
-        let opposite = side == .buy ? books[symbol].asks.levels : books[symbol].bids.levels
+        let opposite = books.side(side.opposite, of: symbol)
         var lastTradePrice: Int64? = nil
-        while pool[slot].open > 0, opposite.count > 0 {
-            let best = opposite.count - 1
-            let price = opposite[best].price
+        while pool[slot].open > 0, opposite.pointee.count > 0 {
+            let best = opposite.pointee.count - 1
+            let price = opposite.pointee[best].price
             if side == .buy ? price > limit : price < limit { break }
-            let restingSlot = opposite[best].head
+            let restingSlot = opposite.pointee[best].head
             if mode != .none, pool[restingSlot].participant == participant {
                 if preventSelfTrade(mode: mode, incoming: slot, resting: restingSlot, events: &events) { break }
                 continue
@@ -367,10 +365,10 @@ public struct MatchingEngine: Sendable {
     /// `index` of `levels` (the side opposite the aggressor), at `price`.
     /// Does not set the book's last price: the caller does, once.
     mutating func execute(
-        aggressor: Int32, resting: Int32, level index: Int, of levels: LevelStorage, price: Int64, aggressorSide: Side,
+        aggressor: Int32, resting: Int32, level index: Int, of levels: UnsafeMutablePointer<BookSide>, price: Int64, aggressorSide: Side,
         events: inout [EngineEvent]
     ) {
-        precondition(levels[index].head == resting, "an execution must take the head of its level (time priority)")
+        precondition(levels.pointee[index].head == resting, "an execution must take the head of its level (time priority)")
         let quantity = min(pool[aggressor].open, pool[resting].open)
         pool[aggressor].open -= quantity
         pool[aggressor].filled += quantity
@@ -384,14 +382,14 @@ public struct MatchingEngine: Sendable {
             aggressorRemaining: Quantity(pool[aggressor].open), resting: OrderID(pool[resting].id),
             restingParticipant: ParticipantID(pool[resting].participant), restingRemaining: Quantity(restingOpen))))
         nextMatchID += 1
-        let levelPrice = levels[index].price
+        let levelPrice = levels.pointee[index].price
         let levelQuantity: Int64
         if restingOpen == 0 {
             levelQuantity = unlink(slot: resting, level: index, of: levels, removed: quantity)
             finish(slot: resting)
         } else {
-            levels[index].quantity -= quantity
-            levelQuantity = levels[index].quantity
+            levels.pointee[index].quantity -= quantity
+            levelQuantity = levels.pointee[index].quantity
         }
         events.append(.bookChanged(symbol: symbol, side: aggressorSide.opposite, price: Price(levelPrice), levelQuantity: Quantity(levelQuantity)))
     }
@@ -403,18 +401,17 @@ public struct MatchingEngine: Sendable {
         let symbol = Int(pool[slot].symbol)
         let side = pool[slot].side
         let price = pool[slot].price
-        let bookSide = side == .buy ? books[symbol].bids : books[symbol].asks
-        let index = bookSide.levelIndex(creating: price)
-        let levels = bookSide.levels
-        let tail = levels[index].tail
+        let levels = books.side(side, of: symbol)
+        let index = levels.pointee.levelIndex(creating: price)
+        let tail = levels.pointee[index].tail
         pool[slot].previous = tail
         pool[slot].next = -1
         pool[slot].resting = true
-        if tail >= 0 { pool[tail].next = slot } else { levels[index].head = slot }
-        levels[index].tail = slot
-        levels[index].quantity += pool[slot].open
-        levels[index].count += 1
-        events.append(.bookChanged(symbol: SymbolIndex(Int32(symbol)), side: side, price: Price(price), levelQuantity: Quantity(levels[index].quantity)))
+        if tail >= 0 { pool[tail].next = slot } else { levels.pointee[index].head = slot }
+        levels.pointee[index].tail = slot
+        levels.pointee[index].quantity += pool[slot].open
+        levels.pointee[index].count += 1
+        events.append(.bookChanged(symbol: SymbolIndex(Int32(symbol)), side: side, price: Price(price), levelQuantity: Quantity(levels.pointee[index].quantity)))
     }
 
     /// Takes a resting order out of its level (no-op for one not resting).
@@ -424,40 +421,40 @@ public struct MatchingEngine: Sendable {
         let symbol = Int(pool[slot].symbol)
         let side = pool[slot].side
         let price = pool[slot].price
-        let bookSide = side == .buy ? books[symbol].bids : books[symbol].asks
-        let (index, found) = bookSide.search(price)
+        let levels = books.side(side, of: symbol)
+        let (index, found) = levels.pointee.search(price)
         precondition(found, "resting order's level is missing")
-        let remaining = unlink(slot: slot, level: index, of: bookSide.levels, removed: pool[slot].open + quantityAlreadyRemoved)
+        let remaining = unlink(slot: slot, level: index, of: levels, removed: pool[slot].open + quantityAlreadyRemoved)
         events.append(.bookChanged(symbol: SymbolIndex(Int32(symbol)), side: side, price: Price(price), levelQuantity: Quantity(remaining)))
     }
 
     /// Takes the resting order in `slot` out of level `index` of `levels`,
     /// with `removed` of the level's quantity; drops the level once empty.
     /// Returns the level's remaining quantity.
-    mutating func unlink(slot: Int32, level index: Int, of levels: LevelStorage, removed: Int64) -> Int64 {
+    mutating func unlink(slot: Int32, level index: Int, of levels: UnsafeMutablePointer<BookSide>, removed: Int64) -> Int64 {
         let previous = pool[slot].previous
         let next = pool[slot].next
-        if previous >= 0 { pool[previous].next = next } else { levels[index].head = next }
-        if next >= 0 { pool[next].previous = previous } else { levels[index].tail = previous }
+        if previous >= 0 { pool[previous].next = next } else { levels.pointee[index].head = next }
+        if next >= 0 { pool[next].previous = previous } else { levels.pointee[index].tail = previous }
         pool[slot].previous = -1
         pool[slot].next = -1
         pool[slot].resting = false
-        levels[index].quantity -= removed
-        levels[index].count -= 1
-        let remaining = levels[index].quantity
-        if levels[index].count == 0 {
+        levels.pointee[index].quantity -= removed
+        levels.pointee[index].count -= 1
+        let remaining = levels.pointee[index].quantity
+        if levels.pointee[index].count == 0 {
             precondition(remaining == 0, "empty level with quantity")
-            levels.remove(at: index)
+            levels.pointee.remove(at: index)
         }
         return remaining
     }
 
     mutating func adjustLevel(symbol: Int, side: Side, price: Int64, by delta: Int64, events: inout [EngineEvent]) {
-        let bookSide = side == .buy ? books[symbol].bids : books[symbol].asks
-        let (index, found) = bookSide.search(price)
+        let levels = books.side(side, of: symbol)
+        let (index, found) = levels.pointee.search(price)
         precondition(found, "level missing")
-        bookSide.levels[index].quantity += delta
-        let quantity = bookSide.levels[index].quantity
+        levels.pointee[index].quantity += delta
+        let quantity = levels.pointee[index].quantity
         events.append(.bookChanged(symbol: SymbolIndex(Int32(symbol)), side: side, price: Price(price), levelQuantity: Quantity(quantity)))
     }
 
@@ -497,7 +494,7 @@ public struct MatchingEngine: Sendable {
 
     mutating func cancelDayOrders(symbol: Int, events: inout [EngineEvent]) {
         var daySlots: [Int32] = []
-        for bookSide in [books[symbol].bids, books[symbol].asks] {
+        for bookSide in [books.side(.buy, of: symbol).pointee, books.side(.sell, of: symbol).pointee] {
             for level in bookSide.allLevels.reversed() {
                 var slot = level.head
                 while slot >= 0 {
@@ -519,9 +516,11 @@ public struct MatchingEngine: Sendable {
     /// nothing can execute.
     func auctionPrice(symbol: Int) -> Int64? {
         let book = books[symbol]
-        guard let bestBid = book.bids.best, let bestAsk = book.asks.best, bestBid.price >= bestAsk.price else { return nil }
-        let bids = book.bids.allLevels
-        let asks = book.asks.allLevels
+        let bidSide = books.side(.buy, of: symbol).pointee
+        let askSide = books.side(.sell, of: symbol).pointee
+        guard let bestBid = bidSide.best, let bestAsk = askSide.best, bestBid.price >= bestAsk.price else { return nil }
+        let bids = bidSide.allLevels
+        let asks = askSide.allLevels
         var candidates = bids.map(\.price) + asks.map(\.price)
         candidates.sort()
         var best: (price: Int64, volume: Int64, surplus: Int64, distance: Int64)? = nil
@@ -546,7 +545,7 @@ public struct MatchingEngine: Sendable {
 
     mutating func runAuction(symbol: Int, events: inout [EngineEvent]) {
         guard let price = auctionPrice(symbol: symbol) else { return }
-        while let bid = books[symbol].bids.best, let ask = books[symbol].asks.best, bid.price >= price, ask.price <= price {
+        while let bid = books.side(.buy, of: symbol).pointee.best, let ask = books.side(.sell, of: symbol).pointee.best, bid.price >= price, ask.price <= price {
             auctionExecute(bid: bid.head, ask: ask.head, price: price, events: &events)
             books[symbol].lastPrice = price
         }
@@ -555,8 +554,8 @@ public struct MatchingEngine: Sendable {
     /// Auction execution: both orders rest, so the buyer is unlinked too when filled.
     mutating func auctionExecute(bid bidSlot: Int32, ask askSlot: Int32, price: Int64, events: inout [EngineEvent]) {
         let quantity = min(pool[bidSlot].open, pool[askSlot].open)
-        let asks = books[symbol(of: askSlot)].asks.levels
-        execute(aggressor: bidSlot, resting: askSlot, level: asks.count - 1, of: asks, price: price, aggressorSide: .buy, events: &events)
+        let asks = books.side(.sell, of: symbol(of: askSlot))
+        execute(aggressor: bidSlot, resting: askSlot, level: asks.pointee.count - 1, of: asks, price: price, aggressorSide: .buy, events: &events)
         if pool[bidSlot].open == 0 {
             unlink(slot: bidSlot, events: &events, quantityAlreadyRemoved: quantity)
             finish(slot: bidSlot)
@@ -575,11 +574,13 @@ public struct MatchingEngine: Sendable {
         var violations: [String] = []
         var restingSlots = 0
         var liveEntered: Int64 = 0, liveFilled: Int64 = 0, liveCancelled: Int64 = 0
-        for (symbolIndex, book) in books.enumerated() {
-            if book.phase == .continuous, let bid = book.bids.best, let ask = book.asks.best, bid.price >= ask.price {
+        for symbolIndex in 0..<books.count {
+            let bids = books.side(.buy, of: symbolIndex).pointee
+            let asks = books.side(.sell, of: symbolIndex).pointee
+            if books[symbolIndex].phase == .continuous, let bid = bids.best, let ask = asks.best, bid.price >= ask.price {
                 violations.append("S\(symbolIndex): crossed book in continuous trading (bid \(bid.price) >= ask \(ask.price))")
             }
-            for bookSide in [book.bids, book.asks] {
+            for bookSide in [bids, asks] {
                 let levels = bookSide.allLevels
                 for (index, level) in levels.enumerated() {
                     if index > 0, !bookSide.isBetter(level.price, than: levels[index - 1].price) {

@@ -16,22 +16,51 @@ struct PriceLevel: Sendable {
 /// binary search (prices in a book are effectively random, so a branch per
 /// step would mispredict half the time).
 ///
-/// The levels live in a `LevelStorage`, which the engine copies by hand on
-/// write (see `OrderPool`): a `BookSide` read out of the engine's books
-/// shares it, and writes through it go to the engine's own levels.
+/// A plain value over manually managed memory: the engine's `BookTable`
+/// owns the memory and copies it on write (see `OrderPool`), and the engine
+/// reaches a side through a pointer into the table, so that a level access
+/// neither retains a buffer nor checks that it is unique.
 @usableFromInline
-struct BookSide: Sendable {
+struct BookSide {
     @usableFromInline let side: Side
-    @usableFromInline var levels: LevelStorage
+    @usableFromInline var base: UnsafeMutablePointer<PriceLevel>
+    @usableFromInline var count = 0
+    @usableFromInline var capacity: Int
+
+    static let initialCapacity = 16
 
     init(side: Side) {
         self.side = side
-        levels = LevelStorage()
+        capacity = Self.initialCapacity
+        base = .allocate(capacity: capacity)
     }
+
+    /// The same levels in memory of its own (the copy-on-write step).
+    func clone() -> BookSide {
+        var copy = self
+        copy.base = .allocate(capacity: capacity)
+        copy.base.initialize(from: base, count: count)
+        return copy
+    }
+
+    /// Levels are trivial values: nothing to deinitialize.
+    func deallocate() { base.deallocate() }
 
     /// True when `a` is a better price than `b` for this side.
     func isBetter(_ a: Int64, than b: Int64) -> Bool {
         side == .buy ? a > b : a < b
+    }
+
+    /// The level at `index`, read and written in place.
+    subscript(index: Int) -> PriceLevel {
+        unsafeAddress {
+            precondition(UInt(bitPattern: index) < UInt(bitPattern: count), "level index \(index) out of range")
+            return UnsafePointer(base + index)
+        }
+        nonmutating unsafeMutableAddress {
+            precondition(UInt(bitPattern: index) < UInt(bitPattern: count), "level index \(index) out of range")
+            return base + index
+        }
     }
 
     /// Index of the level at `price`, or where it would be inserted.
@@ -41,9 +70,7 @@ struct BookSide: Sendable {
         // price, an ask's the negated price (x ^ m - m negates when m = -1).
         let orientation: Int64 = side == .buy ? 0 : -1
         let key = (price ^ orientation) &- orientation
-        let count = levels.count
         guard count > 0 else { return (0, false) }
-        let base = levels.base
         // Branch-free lower bound: the window [start, start + length)
         // always holds the first rank ≥ `key`, or its end does. The step
         // is masked with the sign of a difference rather than written
@@ -63,61 +90,21 @@ struct BookSide: Sendable {
     }
 
     /// Index of the level at `price`, inserting an empty one if there is none.
-    func levelIndex(creating price: Int64) -> Int {
+    mutating func levelIndex(creating price: Int64) -> Int {
         precondition(price > 0, "a resting price must be positive (the search relies on one sign per side)")
         let (index, found) = search(price)
-        if !found { levels.insert(PriceLevel(price: price), at: index) }
+        if !found { insert(PriceLevel(price: price), at: index) }
         return index
     }
 
-    var best: PriceLevel? { levels.count > 0 ? levels[levels.count - 1] : nil }
+    var best: PriceLevel? { count > 0 ? base[count - 1] : nil }
 
     /// The levels as an array, best last: for the cold paths (auction,
     /// invariant checks).
-    var allLevels: [PriceLevel] { Array(UnsafeBufferPointer(start: levels.base, count: levels.count)) }
-}
-
-/// A side's levels in manually managed memory: writes to a level do not
-/// check for a shared buffer each time as an array's do; the engine makes
-/// the storage unique once per instruction instead.
-@usableFromInline
-final class LevelStorage: @unchecked Sendable {
-    @exclusivity(unchecked) var base: UnsafeMutablePointer<PriceLevel>
-    @exclusivity(unchecked) var count = 0
-    @exclusivity(unchecked) var capacity: Int
-
-    static let initialCapacity = 16
-
-    init() {
-        capacity = Self.initialCapacity
-        base = .allocate(capacity: capacity)
-    }
-
-    private init(copying other: LevelStorage) {
-        capacity = other.capacity
-        base = .allocate(capacity: capacity)
-        base.initialize(from: other.base, count: other.count)
-        count = other.count
-    }
-
-    deinit { base.deallocate() }
-
-    func clone() -> LevelStorage { LevelStorage(copying: self) }
-
-    /// The level at `index`, read and written in place.
-    subscript(index: Int) -> PriceLevel {
-        unsafeAddress {
-            precondition(UInt(bitPattern: index) < UInt(bitPattern: count), "level index \(index) out of range")
-            return UnsafePointer(base + index)
-        }
-        unsafeMutableAddress {
-            precondition(UInt(bitPattern: index) < UInt(bitPattern: count), "level index \(index) out of range")
-            return base + index
-        }
-    }
+    var allLevels: [PriceLevel] { Array(UnsafeBufferPointer(start: base, count: count)) }
 
     /// - Complexity: O(levels after `index`).
-    func insert(_ level: PriceLevel, at index: Int) {
+    mutating func insert(_ level: PriceLevel, at index: Int) {
         precondition(index >= 0 && index <= count, "level insert at \(index) of \(count)")
         if count == capacity {
             let grown = UnsafeMutablePointer<PriceLevel>.allocate(capacity: capacity * 2)
@@ -132,7 +119,7 @@ final class LevelStorage: @unchecked Sendable {
     }
 
     /// - Complexity: O(levels after `index`); O(1) for the best level.
-    func remove(at index: Int) {
+    mutating func remove(at index: Int) {
         precondition(index >= 0 && index < count, "level remove at \(index) of \(count)")
         (base + index).moveInitialize(from: base + index + 1, count: count - index - 1)
         count -= 1
