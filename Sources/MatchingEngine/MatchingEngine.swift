@@ -99,10 +99,8 @@ public struct MatchingEngine: Sendable {
         record.postOnly = order.postOnly
         record.price = isMarket ? 0 : order.price.rawValue
         record.open = order.quantity.rawValue
-        record.entered = order.quantity.rawValue
-        record.priority = nextPriority
+        let slot = pool.allocate(record, OrderBookkeeping(entered: order.quantity.rawValue, priority: nextPriority))
         nextPriority += 1
-        let slot = pool.allocate(record)
 
         if phase == .continuous {
             match(slot: slot, limit: limit, events: &events)
@@ -208,13 +206,13 @@ public struct MatchingEngine: Sendable {
         }
         unlink(slot: slot, events: &events)
         if quantity.rawValue > record.open {
-            pool[slot].entered += quantity.rawValue - record.open
+            pool[bookkeeping: slot].entered += quantity.rawValue - record.open
         } else {
             pool[slot].cancelled += record.open - quantity.rawValue
         }
         pool[slot].open = quantity.rawValue
         pool[slot].price = price.rawValue
-        pool[slot].priority = nextPriority
+        pool[bookkeeping: slot].priority = nextPriority
         nextPriority += 1
         events.append(.replaced(id, symbol: symbolIndex, price: price, quantity: quantity, keptPriority: false))
         if continuous { match(slot: slot, limit: price.rawValue, events: &events) }
@@ -468,7 +466,7 @@ public struct MatchingEngine: Sendable {
     }
 
     mutating func finish(slot: Int32) {
-        let entered = pool[slot].entered
+        let entered = pool[bookkeeping: slot].entered
         let filled = pool[slot].filled
         let cancelled = pool[slot].cancelled
         precondition(pool[slot].open == 0, "finishing an order with open quantity")
@@ -597,10 +595,11 @@ public struct MatchingEngine: Sendable {
                         if record.price != level.price || record.side != bookSide.side || record.symbol != Int32(symbolIndex) {
                             violations.append("order \(record.id): on the wrong level")
                         }
-                        if record.priority <= lastPriority { violations.append("order \(record.id): FIFO out of time priority") }
+                        let priority = pool[bookkeeping: slot].priority
+                        if priority <= lastPriority { violations.append("order \(record.id): FIFO out of time priority") }
                         if record.open <= 0 { violations.append("order \(record.id): resting with no open quantity") }
                         if pool.slot(of: record.id) != slot { violations.append("order \(record.id): id map does not point at it") }
-                        lastPriority = record.priority
+                        lastPriority = priority
                         sum += record.open
                         count += 1
                         previous = slot
@@ -618,12 +617,13 @@ public struct MatchingEngine: Sendable {
         var liveSlots = 0
         for slot in 0..<Int32(pool.slotCount) where pool.slot(of: pool[slot].id) == slot && pool[slot].id != 0 {
             let record = pool[slot]
+            let entered = pool[bookkeeping: slot].entered
             liveSlots += 1
-            if record.entered != record.filled + record.cancelled + record.open {
-                violations.append("order \(record.id): entered \(record.entered) ≠ filled \(record.filled) + cancelled \(record.cancelled) + resting \(record.open)")
+            if entered != record.filled + record.cancelled + record.open {
+                violations.append("order \(record.id): entered \(entered) ≠ filled \(record.filled) + cancelled \(record.cancelled) + resting \(record.open)")
             }
             if !record.resting { violations.append("order \(record.id): live but not resting") }
-            liveEntered += record.entered
+            liveEntered += entered
             liveFilled += record.filled
             liveCancelled += record.cancelled
         }

@@ -2,19 +2,18 @@
 /// price level is an intrusive doubly linked FIFO with no allocation per order.
 @usableFromInline
 struct OrderRecord: Sendable {
-    // Stored with the one-byte fields together at the end: 80 bytes a
-    // record instead of 88, and a book of resting orders is mostly records.
+    // 64 bytes, one cache line (the pool aligns records to 64): matching
+    // reads the head order of a level, usually long out of cache, and a
+    // record across two lines cost two misses. What only the end of an
+    // order or the invariant check reads lives apart, in `OrderBookkeeping`.
     @usableFromInline var id: UInt64 = 0
-    @usableFromInline var participant: UInt32 = 0
-    @usableFromInline var symbol: Int32 = 0
     @usableFromInline var price: Int64 = 0
     @usableFromInline var open: Int64 = 0
     /// Accounting: every quantity ever entered is filled, cancelled or open.
-    @usableFromInline var entered: Int64 = 0
     @usableFromInline var filled: Int64 = 0
     @usableFromInline var cancelled: Int64 = 0
-    /// Time priority: lower is earlier; renewed when priority is lost.
-    @usableFromInline var priority: UInt64 = 0
+    @usableFromInline var participant: UInt32 = 0
+    @usableFromInline var symbol: Int32 = 0
     /// On a level: the neighbours. On the free list: `next` is the next free slot.
     @usableFromInline var previous: Int32 = -1
     @usableFromInline var next: Int32 = -1
@@ -24,6 +23,15 @@ struct OrderRecord: Sendable {
     @usableFromInline var resting = false
 
     @usableFromInline init() {}
+}
+
+/// The part of an order that matching does not read, in a parallel array.
+@usableFromInline
+struct OrderBookkeeping: Sendable {
+    /// All quantity ever entered: filled + cancelled + open.
+    @usableFromInline var entered: Int64
+    /// Time priority: lower is earlier; renewed when priority is lost.
+    @usableFromInline var priority: UInt64
 }
 
 /// Orders stored contiguously, slots reused through an intrusive free list,
@@ -65,8 +73,21 @@ struct OrderPool: Sendable {
         }
     }
 
+    /// An order's bookkeeping, read and written in place.
+    subscript(bookkeeping slot: Int32) -> OrderBookkeeping {
+        unsafeAddress {
+            precondition(UInt32(bitPattern: slot) < UInt32(truncatingIfNeeded: storage.recordCount), "slot \(slot) out of the pool")
+            return UnsafePointer(storage.bookkeeping + Int(slot))
+        }
+        nonmutating unsafeMutableAddress {
+            precondition(UInt32(bitPattern: slot) < UInt32(truncatingIfNeeded: storage.recordCount), "slot \(slot) out of the pool")
+            return storage.bookkeeping + Int(slot)
+        }
+    }
+
     /// Stores `record` in a free slot and maps its id to it.
-    mutating func allocate(_ record: OrderRecord) -> Int32 {
+    @inline(__always)
+    mutating func allocate(_ record: OrderRecord, _ bookkeeping: OrderBookkeeping) -> Int32 {
         let storage = storage
         let slot: Int32
         if storage.freeHead >= 0 {
@@ -79,6 +100,7 @@ struct OrderPool: Sendable {
             storage.recordCount += 1
         }
         storage.records[Int(slot)] = record
+        storage.bookkeeping[Int(slot)] = bookkeeping
         let id = Int(record.id)
         if id >= storage.idCapacity { storage.growIDs(through: id) }
         storage.slotOfOrder[id] = slot
@@ -117,6 +139,8 @@ struct OrderPool: Sendable {
 @usableFromInline
 final class OrderPoolStorage: @unchecked Sendable {
     @exclusivity(unchecked) var records: UnsafeMutablePointer<OrderRecord>
+    /// Parallel to `records`, same capacity.
+    @exclusivity(unchecked) var bookkeeping: UnsafeMutablePointer<OrderBookkeeping>
     @exclusivity(unchecked) var recordCapacity: Int
     @exclusivity(unchecked) var recordCount = 0
     /// Head of the free list threaded through `OrderRecord.next`; -1: empty.
@@ -128,9 +152,19 @@ final class OrderPoolStorage: @unchecked Sendable {
     static let initialRecordCapacity = 64
     static let initialIDCapacity = 64
 
+    /// Records start on a cache line, so that each fills exactly one.
+    static let recordAlignment = 64
+
+    static func allocateRecords(capacity: Int) -> UnsafeMutablePointer<OrderRecord> {
+        UnsafeMutableRawPointer.allocate(byteCount: capacity * MemoryLayout<OrderRecord>.stride, alignment: recordAlignment)
+            .bindMemory(to: OrderRecord.self, capacity: capacity)
+    }
+
     init() {
+        precondition(MemoryLayout<OrderRecord>.stride == Self.recordAlignment, "an order record must fill one cache line")
         recordCapacity = Self.initialRecordCapacity
-        records = .allocate(capacity: recordCapacity)
+        records = Self.allocateRecords(capacity: recordCapacity)
+        bookkeeping = .allocate(capacity: recordCapacity)
         idCapacity = Self.initialIDCapacity
         slotOfOrder = .allocate(capacity: idCapacity)
         slotOfOrder.initialize(repeating: -1, count: idCapacity)
@@ -138,8 +172,10 @@ final class OrderPoolStorage: @unchecked Sendable {
 
     private init(copying other: OrderPoolStorage) {
         recordCapacity = other.recordCapacity
-        records = .allocate(capacity: recordCapacity)
+        records = Self.allocateRecords(capacity: recordCapacity)
         records.initialize(from: other.records, count: other.recordCount)
+        bookkeeping = .allocate(capacity: recordCapacity)
+        bookkeeping.initialize(from: other.bookkeeping, count: other.recordCount)
         recordCount = other.recordCount
         freeHead = other.freeHead
         idCapacity = other.idCapacity
@@ -150,6 +186,7 @@ final class OrderPoolStorage: @unchecked Sendable {
     deinit {
         // Records and slots are trivial values: nothing to deinitialize.
         records.deallocate()
+        bookkeeping.deallocate()
         slotOfOrder.deallocate()
     }
 
@@ -157,10 +194,14 @@ final class OrderPoolStorage: @unchecked Sendable {
 
     func growRecords() {
         let capacity = recordCapacity * 2
-        let grown = UnsafeMutablePointer<OrderRecord>.allocate(capacity: capacity)
+        let grown = Self.allocateRecords(capacity: capacity)
         grown.moveInitialize(from: records, count: recordCount)
         records.deallocate()
         records = grown
+        let grownBookkeeping = UnsafeMutablePointer<OrderBookkeeping>.allocate(capacity: capacity)
+        grownBookkeeping.moveInitialize(from: bookkeeping, count: recordCount)
+        bookkeeping.deallocate()
+        bookkeeping = grownBookkeeping
         recordCapacity = capacity
     }
 
