@@ -130,6 +130,7 @@ public struct MatchingEngine: Sendable {
 
     /// After matching: rest a limit remainder, cancel an IOC/FOK/market one,
     /// or free a fully filled order.
+    @inline(__always)
     mutating func settleAfterMatching(slot: Int32, isMarket: Bool, events: inout [EngineEvent]) {
         let open = pool[slot].open
         let timeInForce = pool[slot].timeInForce
@@ -395,6 +396,7 @@ public struct MatchingEngine: Sendable {
     // MARK: Book maintenance
 
     /// Appends an order to the tail of its level.
+    @inline(__always)
     mutating func rest(slot: Int32, events: inout [EngineEvent]) {
         let symbol = Int(pool[slot].symbol)
         let side = pool[slot].side
@@ -429,6 +431,7 @@ public struct MatchingEngine: Sendable {
     /// Takes the resting order in `slot` out of level `index` of `levels`,
     /// with `removed` of the level's quantity; drops the level once empty.
     /// Returns the level's remaining quantity.
+    @inline(__always)
     mutating func unlink(slot: Int32, level index: Int, of levels: UnsafeMutablePointer<BookSide>, removed: Int64) -> Int64 {
         let previous = pool[slot].previous
         let next = pool[slot].next
@@ -465,6 +468,7 @@ public struct MatchingEngine: Sendable {
         if remaining == 0 { finish(slot: slot) }
     }
 
+    @inline(__always)
     mutating func finish(slot: Int32) {
         let entered = pool[bookkeeping: slot].entered
         let filled = pool[slot].filled

@@ -108,6 +108,7 @@ struct OrderPool: Sendable {
     }
 
     /// Returns `slot` to the free list and unmaps its id.
+    @inline(__always)
     mutating func free(_ slot: Int32) {
         let storage = storage
         let id = Int(self[slot].id)

@@ -65,6 +65,7 @@ struct BookSide {
 
     /// Index of the level at `price`, or where it would be inserted.
     /// - Complexity: O(log levels).
+    @inline(__always)
     func search(_ price: Int64) -> (index: Int, found: Bool) {
         // Orient prices so that both sides ascend: a bid's rank is its
         // price, an ask's the negated price (x ^ m - m negates when m = -1).
@@ -90,6 +91,7 @@ struct BookSide {
     }
 
     /// Index of the level at `price`, inserting an empty one if there is none.
+    @inline(__always)
     mutating func levelIndex(creating price: Int64) -> Int {
         precondition(price > 0, "a resting price must be positive (the search relies on one sign per side)")
         let (index, found) = search(price)
