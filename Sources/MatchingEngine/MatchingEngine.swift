@@ -24,10 +24,9 @@ public struct MatchingEngine: Sendable {
 
     public var symbolCount: Int { books.count }
 
-    /// Makes room for the next `count` orders up front. The map from order
-    /// id to pool slot otherwise grows as ids are assigned, and each growth
-    /// copies the map and touches fresh pages on the hot path: a pause of
-    /// up to milliseconds once the map is large.
+    /// Makes room for the next `count` orders' ids up front. The map from
+    /// order id to pool slot otherwise grows a page at a time as ids are
+    /// assigned, allocating and touching fresh memory on the hot path.
     public mutating func reserveCapacity(orders count: Int) {
         precondition(count >= 0, "negative capacity \(count)")
         guard count > 0 else { return }

@@ -34,8 +34,8 @@ struct OrderBookkeeping: Sendable {
     @usableFromInline var priority: UInt64
 }
 
-/// Orders stored contiguously, slots reused through an intrusive free list,
-/// plus a dense map from engine-assigned order id to slot. Engine ids are
+/// Orders stored in pages of contiguous records, slots reused through an
+/// intrusive free list, plus a dense map from engine-assigned order id to slot. Engine ids are
 /// handed out from 1 without gaps, so the map is a plain array indexed by id.
 ///
 /// The records live in manually managed memory rather than a
@@ -65,11 +65,11 @@ struct OrderPool: Sendable {
             // Memory safety: a slot comes from a level link or the id map,
             // both kept in step by the engine; a wrong one must trap.
             precondition(UInt32(bitPattern: slot) < UInt32(truncatingIfNeeded: storage.recordCount), "slot \(slot) out of the pool")
-            return UnsafePointer(storage.records + Int(slot))
+            return UnsafePointer(storage.records.address(Int(slot)))
         }
         nonmutating unsafeMutableAddress {
             precondition(UInt32(bitPattern: slot) < UInt32(truncatingIfNeeded: storage.recordCount), "slot \(slot) out of the pool")
-            return storage.records + Int(slot)
+            return storage.records.address(Int(slot))
         }
     }
 
@@ -77,11 +77,11 @@ struct OrderPool: Sendable {
     subscript(bookkeeping slot: Int32) -> OrderBookkeeping {
         unsafeAddress {
             precondition(UInt32(bitPattern: slot) < UInt32(truncatingIfNeeded: storage.recordCount), "slot \(slot) out of the pool")
-            return UnsafePointer(storage.bookkeeping + Int(slot))
+            return UnsafePointer(storage.bookkeeping.address(Int(slot)))
         }
         nonmutating unsafeMutableAddress {
             precondition(UInt32(bitPattern: slot) < UInt32(truncatingIfNeeded: storage.recordCount), "slot \(slot) out of the pool")
-            return storage.bookkeeping + Int(slot)
+            return storage.bookkeeping.address(Int(slot))
         }
     }
 
@@ -92,18 +92,21 @@ struct OrderPool: Sendable {
         let slot: Int32
         if storage.freeHead >= 0 {
             slot = storage.freeHead
-            storage.freeHead = storage.records[Int(slot)].next
+            storage.freeHead = storage.records.address(Int(slot)).pointee.next
         } else {
-            if storage.recordCount == storage.recordCapacity { storage.growRecords() }
+            if storage.recordCount == storage.records.capacity {
+                storage.records.addPage()
+                storage.bookkeeping.addPage()
+            }
             precondition(storage.recordCount < Int(Int32.max), "order pool full")
             slot = Int32(truncatingIfNeeded: storage.recordCount)
             storage.recordCount += 1
         }
-        storage.records[Int(slot)] = record
-        storage.bookkeeping[Int(slot)] = bookkeeping
+        storage.records.address(Int(slot)).pointee = record
+        storage.bookkeeping.address(Int(slot)).pointee = bookkeeping
         let id = Int(record.id)
-        if id >= storage.idCapacity { storage.growIDs(through: id) }
-        storage.slotOfOrder[id] = slot
+        if id >= storage.slotOfOrder.capacity { storage.growIDs(through: id) }
+        storage.slotOfOrder.address(id).pointee = slot
         return slot
     }
 
@@ -112,10 +115,11 @@ struct OrderPool: Sendable {
     mutating func free(_ slot: Int32) {
         let storage = storage
         let id = Int(self[slot].id)
-        precondition(id < storage.idCapacity && storage.slotOfOrder[id] == slot, "order pool map out of step")
-        storage.slotOfOrder[id] = -1
-        storage.records[Int(slot)].resting = false
-        storage.records[Int(slot)].next = storage.freeHead
+        precondition(id < storage.slotOfOrder.capacity && storage.slotOfOrder.address(id).pointee == slot, "order pool map out of step")
+        storage.slotOfOrder.address(id).pointee = -1
+        let record = storage.records.address(Int(slot))
+        record.pointee.resting = false
+        record.pointee.next = storage.freeHead
         storage.freeHead = slot
     }
 
@@ -123,12 +127,12 @@ struct OrderPool: Sendable {
     /// ids beyond the map do.
     mutating func reserveIDs(through id: UInt64) {
         precondition(id < UInt64(Int.max), "order id \(id) beyond any map")
-        if Int(id) >= storage.idCapacity { storage.growIDs(through: Int(id), exactly: true) }
+        storage.growIDs(through: Int(id))
     }
 
     func slot(of id: UInt64) -> Int32? {
-        guard id < UInt64(storage.idCapacity) else { return nil }
-        let slot = storage.slotOfOrder[Int(id)]
+        guard id < UInt64(storage.slotOfOrder.capacity) else { return nil }
+        let slot = storage.slotOfOrder.address(Int(id)).pointee
         return slot >= 0 ? slot : nil
     }
 }
@@ -139,53 +143,32 @@ struct OrderPool: Sendable {
 /// switched off.
 @usableFromInline
 final class OrderPoolStorage: @unchecked Sendable {
-    @exclusivity(unchecked) var records: UnsafeMutablePointer<OrderRecord>
-    /// Parallel to `records`, same capacity.
-    @exclusivity(unchecked) var bookkeeping: UnsafeMutablePointer<OrderBookkeeping>
-    @exclusivity(unchecked) var recordCapacity: Int
+    @exclusivity(unchecked) var records: PagedArray<OrderRecord>
+    /// Parallel to `records`, same pages.
+    @exclusivity(unchecked) var bookkeeping: PagedArray<OrderBookkeeping>
     @exclusivity(unchecked) var recordCount = 0
     /// Head of the free list threaded through `OrderRecord.next`; -1: empty.
     @exclusivity(unchecked) var freeHead: Int32 = -1
     /// Slot of each order id (index = id); -1 when the order is not in the pool.
-    @exclusivity(unchecked) var slotOfOrder: UnsafeMutablePointer<Int32>
-    @exclusivity(unchecked) var idCapacity: Int
-
-    static let initialRecordCapacity = 64
-    static let initialIDCapacity = 64
-
-    /// Records start on a cache line, so that each fills exactly one.
-    static let recordAlignment = 64
-
-    static func allocateRecords(capacity: Int) -> UnsafeMutablePointer<OrderRecord> {
-        UnsafeMutableRawPointer.allocate(byteCount: capacity * MemoryLayout<OrderRecord>.stride, alignment: recordAlignment)
-            .bindMemory(to: OrderRecord.self, capacity: capacity)
-    }
+    @exclusivity(unchecked) var slotOfOrder: PagedArray<Int32>
 
     init() {
-        precondition(MemoryLayout<OrderRecord>.stride == Self.recordAlignment, "an order record must fill one cache line")
-        recordCapacity = Self.initialRecordCapacity
-        records = Self.allocateRecords(capacity: recordCapacity)
-        bookkeeping = .allocate(capacity: recordCapacity)
-        idCapacity = Self.initialIDCapacity
-        slotOfOrder = .allocate(capacity: idCapacity)
-        slotOfOrder.initialize(repeating: -1, count: idCapacity)
+        // Records start on a cache line, so that each fills exactly one.
+        precondition(MemoryLayout<OrderRecord>.stride == 64, "an order record must fill one cache line")
+        records = PagedArray(alignment: 64)
+        bookkeeping = PagedArray(alignment: MemoryLayout<OrderBookkeeping>.alignment)
+        slotOfOrder = PagedArray(alignment: MemoryLayout<Int32>.alignment)
     }
 
     private init(copying other: OrderPoolStorage) {
-        recordCapacity = other.recordCapacity
-        records = Self.allocateRecords(capacity: recordCapacity)
-        records.initialize(from: other.records, count: other.recordCount)
-        bookkeeping = .allocate(capacity: recordCapacity)
-        bookkeeping.initialize(from: other.bookkeeping, count: other.recordCount)
+        records = other.records.clone(count: other.recordCount)
+        bookkeeping = other.bookkeeping.clone(count: other.recordCount)
         recordCount = other.recordCount
         freeHead = other.freeHead
-        idCapacity = other.idCapacity
-        slotOfOrder = .allocate(capacity: idCapacity)
-        slotOfOrder.initialize(from: other.slotOfOrder, count: idCapacity)
+        slotOfOrder = other.slotOfOrder.clone(count: other.slotOfOrder.capacity)
     }
 
     deinit {
-        // Records and slots are trivial values: nothing to deinitialize.
         records.deallocate()
         bookkeeping.deallocate()
         slotOfOrder.deallocate()
@@ -193,28 +176,79 @@ final class OrderPoolStorage: @unchecked Sendable {
 
     func clone() -> OrderPoolStorage { OrderPoolStorage(copying: self) }
 
-    func growRecords() {
-        let capacity = recordCapacity * 2
-        let grown = Self.allocateRecords(capacity: capacity)
-        grown.moveInitialize(from: records, count: recordCount)
-        records.deallocate()
-        records = grown
-        let grownBookkeeping = UnsafeMutablePointer<OrderBookkeeping>.allocate(capacity: capacity)
-        grownBookkeeping.moveInitialize(from: bookkeeping, count: recordCount)
-        bookkeeping.deallocate()
-        bookkeeping = grownBookkeeping
-        recordCapacity = capacity
+    /// Makes `id` a valid index of the id map; new entries map to no slot.
+    func growIDs(through id: Int) {
+        while id >= slotOfOrder.capacity {
+            let page = slotOfOrder.addPage()
+            page.initialize(repeating: -1, count: PagedArray<Int32>.pageSize)
+        }
+    }
+}
+
+/// Elements in pages of a fixed size: growing adds a page and copies
+/// nothing, so a pool that grows to millions of orders neither copies its
+/// records nor holds them twice while it grows (doubling an array did both,
+/// and the fresh pages' faults came on top). Elements are trivial values;
+/// the owner tracks which are initialized.
+///
+/// - Complexity: element address O(1) (two dependent loads); adding a page
+///   O(1) amortised.
+@usableFromInline
+struct PagedArray<Element> {
+    static var pageShift: Int { 12 }
+    static var pageSize: Int { 1 << pageShift }
+
+    @usableFromInline var pages: UnsafeMutablePointer<UnsafeMutablePointer<Element>>
+    @usableFromInline var pageCount = 0
+    var tableCapacity = 8
+    let alignment: Int
+
+    init(alignment: Int) {
+        precondition(_isPOD(Element.self), "paged elements are never deinitialized, so they must be trivial")
+        self.alignment = max(alignment, MemoryLayout<Element>.alignment)
+        pages = .allocate(capacity: tableCapacity)
     }
 
-    /// Makes `id` a valid index: doubling (amortised O(1) per new id), or
-    /// exactly through `id` when reserving ahead.
-    func growIDs(through id: Int, exactly: Bool = false) {
-        let capacity = exactly ? id + 1 : max(id + 1, idCapacity * 2)
-        let grown = UnsafeMutablePointer<Int32>.allocate(capacity: capacity)
-        grown.moveInitialize(from: slotOfOrder, count: idCapacity)
-        (grown + idCapacity).initialize(repeating: -1, count: capacity - idCapacity)
-        slotOfOrder.deallocate()
-        slotOfOrder = grown
-        idCapacity = capacity
+    /// Elements that have a place (whole pages).
+    var capacity: Int { pageCount &<< Self.pageShift }
+
+    /// The address of element `index`; the caller checks `index` < capacity.
+    @inline(__always)
+    func address(_ index: Int) -> UnsafeMutablePointer<Element> {
+        pages[index &>> Self.pageShift] + (index & (Self.pageSize &- 1))
+    }
+
+    /// Adds one page (uninitialized) and returns it.
+    @discardableResult
+    mutating func addPage() -> UnsafeMutablePointer<Element> {
+        if pageCount == tableCapacity {
+            let grown = UnsafeMutablePointer<UnsafeMutablePointer<Element>>.allocate(capacity: tableCapacity * 2)
+            grown.moveInitialize(from: pages, count: pageCount)
+            pages.deallocate()
+            pages = grown
+            tableCapacity *= 2
+        }
+        let page = UnsafeMutableRawPointer.allocate(byteCount: Self.pageSize * MemoryLayout<Element>.stride, alignment: alignment)
+            .bindMemory(to: Element.self, capacity: Self.pageSize)
+        (pages + pageCount).initialize(to: page)
+        pageCount += 1
+        return page
+    }
+
+    /// A copy with pages of its own, holding the first `count` elements.
+    func clone(count: Int) -> PagedArray {
+        var copy = PagedArray(alignment: alignment)
+        for pageIndex in 0..<pageCount {
+            let page = copy.addPage()
+            let copied = min(Self.pageSize, max(0, count - pageIndex * Self.pageSize))
+            page.initialize(from: pages[pageIndex], count: copied)
+        }
+        return copy
+    }
+
+    /// Elements are trivial: nothing to deinitialize.
+    func deallocate() {
+        for pageIndex in 0..<pageCount { pages[pageIndex].deallocate() }
+        pages.deallocate()
     }
 }

@@ -39,4 +39,26 @@ import MatchingEngine
         #expect(snapshot.checkInvariants().isEmpty)
         #expect(venue.engine.checkInvariants().isEmpty)
     }
+
+    /// More resting orders than one page of the pool holds (pages of 4,096).
+    @Test func aBookSpanningManyPoolPagesCopiesAndEmptiesCleanly() {
+        var venue = Venue()
+        var ids: [OrderID] = []
+        for index in 0..<10_000 {
+            ids.append(venue.order(UInt32(1 + index % 3), index % 2 == 0 ? .buy : .sell, 100,
+                                   at: index % 2 == 0 ? 9_000 - Int64(index % 40) * 100 : 11_000 + Int64(index % 40) * 100))
+        }
+        #expect(venue.engine.checkInvariants().isEmpty)
+        let snapshot = venue.engine
+        for (index, id) in ids.enumerated() { venue.cancel(id, by: UInt32(1 + index % 3)) }
+        #expect(venue.engine.bestBid(SymbolIndex(0)) == nil)
+        #expect(venue.engine.bestAsk(SymbolIndex(0)) == nil)
+        #expect(venue.engine.checkInvariants().isEmpty)
+        #expect(snapshot.openQuantity(of: ids[9_999]) == Quantity(100))
+        #expect(snapshot.bestBid(SymbolIndex(0)) == Price(9_000))
+        #expect(snapshot.checkInvariants().isEmpty)
+        // Freed slots are reused before new pages are added.
+        for index in 0..<10_000 { venue.order(4, .buy, 100, at: 8_000 - Int64(index % 40) * 100) }
+        #expect(venue.engine.checkInvariants().isEmpty)
+    }
 }
