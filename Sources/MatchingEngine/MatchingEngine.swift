@@ -288,13 +288,15 @@ public struct MatchingEngine: Sendable {
     /// Matches the incoming order in `slot` against the opposite side while
     /// prices cross `limit`, applying self-trade prevention.
     mutating func match(slot: Int32, limit: Int64, events: inout [EngineEvent]) {
-        let symbol = Int(pool[slot].symbol)
-        let side = pool[slot].side
-        let participant = pool[slot].participant
+        // Pool pages never move, so the record's address holds for the loop.
+        let incoming = pool.record(slot)
+        let symbol = Int(incoming.pointee.symbol)
+        let side = incoming.pointee.side
+        let participant = incoming.pointee.participant
         let mode = selfTradeMode(participant)
         let opposite = books.side(side.opposite, of: symbol)
         var lastTradePrice: Int64? = nil
-        while pool[slot].open > 0, opposite.pointee.count > 0 {
+        while incoming.pointee.open > 0, opposite.pointee.count > 0 {
             let best = opposite.pointee.count - 1
             let price = opposite.pointee[best].price
             if side == .buy ? price > limit : price < limit { break }
@@ -367,18 +369,21 @@ public struct MatchingEngine: Sendable {
         events: inout [EngineEvent]
     ) {
         precondition(levels.pointee[index].head == resting, "an execution must take the head of its level (time priority)")
-        let quantity = min(pool[aggressor].open, pool[resting].open)
-        pool[aggressor].open -= quantity
-        pool[aggressor].filled += quantity
-        pool[resting].open -= quantity
-        pool[resting].filled += quantity
-        let restingOpen = pool[resting].open
-        let symbol = SymbolIndex(pool[resting].symbol)
+        let incoming = pool.record(aggressor)
+        let head = pool.record(resting)
+        let quantity = min(incoming.pointee.open, head.pointee.open)
+        let aggressorOpen = incoming.pointee.open - quantity
+        let restingOpen = head.pointee.open - quantity
+        incoming.pointee.open = aggressorOpen
+        incoming.pointee.filled += quantity
+        head.pointee.open = restingOpen
+        head.pointee.filled += quantity
+        let symbol = SymbolIndex(head.pointee.symbol)
         events.append(.executed(Execution(
             matchID: nextMatchID, symbol: symbol, price: Price(price), quantity: Quantity(quantity),
-            aggressorSide: aggressorSide, aggressor: OrderID(pool[aggressor].id), aggressorParticipant: ParticipantID(pool[aggressor].participant),
-            aggressorRemaining: Quantity(pool[aggressor].open), resting: OrderID(pool[resting].id),
-            restingParticipant: ParticipantID(pool[resting].participant), restingRemaining: Quantity(restingOpen))))
+            aggressorSide: aggressorSide, aggressor: OrderID(incoming.pointee.id), aggressorParticipant: ParticipantID(incoming.pointee.participant),
+            aggressorRemaining: Quantity(aggressorOpen), resting: OrderID(head.pointee.id),
+            restingParticipant: ParticipantID(head.pointee.participant), restingRemaining: Quantity(restingOpen))))
         nextMatchID += 1
         let levelPrice = levels.pointee[index].price
         let levelQuantity: Int64
@@ -397,18 +402,19 @@ public struct MatchingEngine: Sendable {
     /// Appends an order to the tail of its level.
     @inline(__always)
     mutating func rest(slot: Int32, events: inout [EngineEvent]) {
-        let symbol = Int(pool[slot].symbol)
-        let side = pool[slot].side
-        let price = pool[slot].price
+        let record = pool.record(slot)
+        let symbol = Int(record.pointee.symbol)
+        let side = record.pointee.side
+        let price = record.pointee.price
         let levels = books.side(side, of: symbol)
         let index = levels.pointee.levelIndex(creating: price)
         let tail = levels.pointee[index].tail
-        pool[slot].previous = tail
-        pool[slot].next = -1
-        pool[slot].resting = true
-        if tail >= 0 { pool[tail].next = slot } else { levels.pointee[index].head = slot }
+        record.pointee.previous = tail
+        record.pointee.next = -1
+        record.pointee.resting = true
+        if tail >= 0 { pool.record(tail).pointee.next = slot } else { levels.pointee[index].head = slot }
         levels.pointee[index].tail = slot
-        levels.pointee[index].quantity += pool[slot].open
+        levels.pointee[index].quantity += record.pointee.open
         levels.pointee[index].count += 1
         events.append(.bookChanged(symbol: SymbolIndex(Int32(symbol)), side: side, price: Price(price), levelQuantity: Quantity(levels.pointee[index].quantity)))
     }
@@ -432,13 +438,14 @@ public struct MatchingEngine: Sendable {
     /// Returns the level's remaining quantity.
     @inline(__always)
     mutating func unlink(slot: Int32, level index: Int, of levels: UnsafeMutablePointer<BookSide>, removed: Int64) -> Int64 {
-        let previous = pool[slot].previous
-        let next = pool[slot].next
-        if previous >= 0 { pool[previous].next = next } else { levels.pointee[index].head = next }
-        if next >= 0 { pool[next].previous = previous } else { levels.pointee[index].tail = previous }
-        pool[slot].previous = -1
-        pool[slot].next = -1
-        pool[slot].resting = false
+        let record = pool.record(slot)
+        let previous = record.pointee.previous
+        let next = record.pointee.next
+        if previous >= 0 { pool.record(previous).pointee.next = next } else { levels.pointee[index].head = next }
+        if next >= 0 { pool.record(next).pointee.previous = previous } else { levels.pointee[index].tail = previous }
+        record.pointee.previous = -1
+        record.pointee.next = -1
+        record.pointee.resting = false
         levels.pointee[index].quantity -= removed
         levels.pointee[index].count -= 1
         let remaining = levels.pointee[index].quantity
@@ -469,11 +476,12 @@ public struct MatchingEngine: Sendable {
 
     @inline(__always)
     mutating func finish(slot: Int32) {
+        let record = pool.record(slot)
         let entered = pool[bookkeeping: slot].entered
-        let filled = pool[slot].filled
-        let cancelled = pool[slot].cancelled
-        precondition(pool[slot].open == 0, "finishing an order with open quantity")
-        precondition(entered == filled + cancelled, "order \(pool[slot].id) accounting broken")
+        let filled = record.pointee.filled
+        let cancelled = record.pointee.cancelled
+        precondition(record.pointee.open == 0, "finishing an order with open quantity")
+        precondition(entered == filled + cancelled, "order \(record.pointee.id) accounting broken")
         finishedEntered += entered
         finishedFilled += filled
         finishedCancelled += cancelled

@@ -73,6 +73,16 @@ struct OrderPool: Sendable {
         }
     }
 
+    /// The address of the record in `slot`, for a function that reads and
+    /// writes several of its fields: one range check and one address
+    /// computation instead of one per field (the compiler cannot share them
+    /// across the stores in between).
+    @inline(__always)
+    func record(_ slot: Int32) -> UnsafeMutablePointer<OrderRecord> {
+        precondition(UInt32(bitPattern: slot) < UInt32(truncatingIfNeeded: storage.recordCount), "slot \(slot) out of the pool")
+        return storage.records.address(Int(slot))
+    }
+
     /// An order's bookkeeping, read and written in place.
     subscript(bookkeeping slot: Int32) -> OrderBookkeeping {
         unsafeAddress {
