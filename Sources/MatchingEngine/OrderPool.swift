@@ -35,13 +35,15 @@ struct OrderBookkeeping: Sendable {
 }
 
 /// Orders stored in pages of contiguous records, slots reused through an
-/// intrusive free list, plus a dense map from engine-assigned order id to slot. Engine ids are
-/// handed out from 1 without gaps, so the map is a plain array indexed by id.
+/// intrusive free list, plus a dense map from engine-assigned order id to
+/// slot. Engine ids are handed out from 1 without gaps, so the map is an
+/// array indexed by id (paged like the records) and needs no hashing.
 ///
 /// The records live in manually managed memory rather than a
 /// `ContiguousArray`: an array checks that its buffer is unique on every
 /// write, and a submit writes records a dozen times. The owner calls
-/// `isUnique`/`clone()` once per instruction instead (copy on write by hand).
+/// `isUnique`/`makeUnique()` once per instruction instead (copy on write by
+/// hand).
 ///
 /// - Complexity: allocate, free and lookup by id are O(1).
 @usableFromInline
