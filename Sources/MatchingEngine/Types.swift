@@ -163,18 +163,21 @@ public enum CancelReason: UInt8, Sendable, CaseIterable {
 /// One match between an incoming (aggressor) and a resting order, identified
 /// by a match number unique within the engine; both sides share it.
 public struct Execution: Hashable, Sendable {
+    // Stored eight-byte fields first, then the four-byte ones, then the side:
+    // 69 bytes instead of 88 with padding, which makes every `EngineEvent`
+    // (the largest case sets its size) 72 bytes instead of 88.
     public var matchID: UInt64
-    public var symbol: SymbolIndex
     public var price: Price
     public var quantity: Quantity
-    /// The side of the aggressor (for auction executions: the buy side).
-    public var aggressorSide: Side
     public var aggressor: OrderID
-    public var aggressorParticipant: ParticipantID
     public var aggressorRemaining: Quantity
     public var resting: OrderID
-    public var restingParticipant: ParticipantID
     public var restingRemaining: Quantity
+    public var symbol: SymbolIndex
+    public var aggressorParticipant: ParticipantID
+    public var restingParticipant: ParticipantID
+    /// The side of the aggressor (for auction executions: the buy side).
+    public var aggressorSide: Side
 
     public init(
         matchID: UInt64, symbol: SymbolIndex, price: Price, quantity: Quantity, aggressorSide: Side,
