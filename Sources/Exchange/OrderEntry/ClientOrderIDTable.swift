@@ -113,18 +113,30 @@ struct ClientOrderIDTable {
                              length: UInt8(truncatingIfNeeded: entry.tag & 0xFF))
     }
 
+    /// Doubles the table. Entries move by their words' hash, without
+    /// rebuilding ids, and without bounds checks: every slot is below `capacity`.
     private mutating func grow() {
-        let old = entries
-        let capacity = Swift.max(8, old.count * 2)
-        entries = ContiguousArray(repeating: Entry(), count: capacity)
-        mask = capacity - 1
-        for entry in old where entry.tag != 0 {
-            let id = ClientOrderID(word0: entry.word0, word1: entry.word1, word2: entry.word2,
-                                   length: UInt8(truncatingIfNeeded: entry.tag & 0xFF))
-            var slot = Int(truncatingIfNeeded: id.probeHash) & mask
-            while entries[slot].tag != 0 { slot = (slot + 1) & mask }
-            entries[slot] = entry
+        let capacity = Swift.max(8, entries.count * 2)
+        let mask = capacity - 1
+        var grown = ContiguousArray(repeating: Entry(), count: capacity)
+        grown.withUnsafeMutableBufferPointer { grown in
+            entries.withUnsafeBufferPointer { old in
+                for entry in old where entry.tag != 0 {
+                    var slot = Int(truncatingIfNeeded: Self.hash(entry)) & mask
+                    while grown[slot].tag != 0 { slot = (slot + 1) & mask }
+                    grown[slot] = entry
+                }
+            }
         }
+        entries = grown
+        self.mask = mask
+    }
+
+    /// `ClientOrderID.probeHash` of the id an entry holds.
+    @inline(__always)
+    static func hash(_ entry: Entry) -> UInt64 {
+        mixBits(entry.word0 ^ (entry.word1 &* 0x9E37_79B9_7F4A_7C15) ^ (entry.word2 &* 0xC2B2_AE3D_27D4_EB4F)
+            ^ UInt64(entry.tag & 0xFF) << 59)
     }
 
     /// Traps if an id is unreachable from its home slot, a tag is stale, or the count is off.
@@ -134,6 +146,7 @@ struct ClientOrderIDTable {
             live += 1
             let id = clientID(at: slot)
             precondition(entries[slot].tag == Self.tag(id, hash: id.probeHash), "slot \(slot) has a stale tag")
+            precondition(Self.hash(entries[slot]) == id.probeHash, "entry hash differs from the id's")
             precondition(probe(id, hash: id.probeHash) == (slot, true), "id at \(slot) unreachable")
         }
         precondition(live == count, "count \(count) but \(live) ids")
