@@ -51,7 +51,7 @@ import Wire
             clientID: clientID("TOKEN-0000001"), order: OrderID(0x0102_0304_0506_0708), symbol: SymbolIndex(1), side: .sell,
             type: .limit, timeInForce: .day, price: 4_001_200, orderQuantity: 250, openQuantity: 250,
             executedQuantity: 0, executedNotional: 0, postOnly: false)
-        venue.ports[0].send(.accepted(state), nowNs: 5, output: &output)
+        venue.ports[0].send(.accepted(state), nowNs: 5, desk: venue.desk, deskSession: venue.sessions[0], output: &output)
         #expect(output.messageCount == 1)
         let timestamp: [UInt8] = [0x00, 0x00, 0x1F, 0x1A, 0xCE, 0xD9, 0xF0, 0x05] // 34,200,000,000,005
         let expected: [UInt8] = [0x00, 67, 0x53, 0x41] + timestamp + Array("TOKEN-0000001 ".utf8) + [0x53]
@@ -330,7 +330,8 @@ import Wire
         // Reports after the end go nowhere, without a trap.
         var late = ConnectionOutput()
         let state = venue.desk.openOrder(session: venue.sessions[0], clientID: clientID("R1"))!
-        venue.ports[0].send(.cancelled(state, decrement: 100, reason: .endOfDay, requestID: nil), nowNs: venue.nowNs, output: &late)
+        venue.ports[0].send(.cancelled(state, decrement: 100, reason: .endOfDay, requestID: nil), nowNs: venue.nowNs,
+                            desk: venue.desk, deskSession: venue.sessions[0], output: &late)
         #expect(late.isEmpty)
     }
 

@@ -120,7 +120,8 @@ struct OUCHTestVenue {
         var portOutput = ConnectionOutput()
         for chunk in chunks(output.bytes) {
             output.bytes[chunk].withUnsafeBytes { bytes in
-                ports[index].received(bytes, nowNs: nowNs, requests: &requests, output: &portOutput)
+                ports[index].received(bytes, nowNs: nowNs, desk: desk, session: sessions[index], requests: &requests,
+                                      output: &portOutput)
             }
             if portOutput.closeReason != nil { break }
         }
@@ -139,7 +140,7 @@ struct OUCHTestVenue {
         for addressed in reports {
             let index = Int(addressed.session)
             var output = ConnectionOutput()
-            ports[index].send(addressed.report, nowNs: nowNs, output: &output)
+            ports[index].send(addressed.report, nowNs: nowNs, desk: desk, deskSession: addressed.session, output: &output)
             deliverToClient(index, output)
         }
     }
@@ -241,6 +242,7 @@ struct OUCHTestVenue {
     /// The desk, the engine, the ports and the clients agree.
     func checkConsistency(_ comment: Comment? = nil) {
         #expect(engine.checkInvariants().isEmpty, comment)
+        desk.checkInvariants()
         for index in 0..<2 {
             ports[index].checkInvariants()
             clients[index].checkInvariants()

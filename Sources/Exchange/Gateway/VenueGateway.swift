@@ -182,15 +182,17 @@ public struct VenueGateway {
         outputs.ensureCapacity(connections: slots.count)
         requests.removeAllReusingCapacity()
         guard !closed[Int(connection)] else { return }
+        let session = sessionOfConnection[Int(connection)]
         outputs.withOutput(of: connection) { output in
             switch slots[Int(connection)] {
-            case .ouch(let index): ouchPorts[index].received(bytes, nowNs: nowNs, requests: &requests, output: &output)
+            case .ouch(let index):
+                ouchPorts[index].received(bytes, nowNs: nowNs, desk: desk, session: session, requests: &requests,
+                                          output: &output)
             case .recovery(let index):
                 recoveryPorts[index].received(bytes, nowNs: nowNs, store: feed.publisher.store, output: &output)
             case .fix(let index): fixPorts[index].received(bytes, nowNs: nowNs, requests: &requests, output: &output)
             }
         }
-        let session = sessionOfConnection[Int(connection)]
         for request in requests {
             engineEvents.removeAllReusingCapacity()
             reports.removeAllReusingCapacity()
@@ -286,7 +288,9 @@ public struct VenueGateway {
             let connection = connectionOfSession[Int(addressed.session)]
             outputs.withOutput(of: connection) { output in
                 switch slots[Int(connection)] {
-                case .ouch(let index): ouchPorts[index].send(addressed.report, nowNs: nowNs, output: &output)
+                case .ouch(let index):
+                    ouchPorts[index].send(addressed.report, nowNs: nowNs, desk: desk, deskSession: addressed.session,
+                                          output: &output)
                 case .recovery: preconditionFailure("a report addressed to a recovery connection")
                 case .fix(let index): fixPorts[index].send(addressed.report, nowNs: nowNs, output: &output)
                 }

@@ -16,20 +16,17 @@ public struct OrderEntryDesk {
 
     struct SessionBook {
         var participant: ParticipantID
-        /// Every client id used today, with the order it last named
-        /// (`notOpen` if none, or once a replace moved the order to another
-        /// id); that order is open while `orders` holds it. One table
-        /// answers both "already used?" and "which open order?".
-        var clientIDs = OpenAddressingMap<ClientOrderID, OrderID>()
+        /// Every client id used today, with the order it last named (none,
+        /// or none once a replace moved the order to another id); that order
+        /// is open while `orders` holds it. One table answers both "already
+        /// used?" and "which open order?", and a request looks its id up once.
+        var clientIDs = ClientOrderIDTable()
     }
 
     struct OrderRecord {
         var session: Int32
         var state: OrderState
     }
-
-    /// Engines number orders from 1, so 0 never names one.
-    static let notOpen = OrderID(0)
 
     var sessions: [SessionBook] = []
     var orders = OrderIDTable<OrderRecord>()
@@ -43,12 +40,21 @@ public struct OrderEntryDesk {
     }
 
     public var sessionCount: Int { sessions.count }
+
+    /// Traps if a session's table of client ids is inconsistent. O(ids used today).
+    public func checkInvariants() {
+        for book in sessions { book.clientIDs.checkInvariants() }
+        for (id, record) in orders {
+            let clientIDs = sessions[Int(record.session)].clientIDs
+            precondition(clientIDs.find(record.state.clientID).flatMap { clientIDs.order(at: $0) } == id,
+                         "open order \(id) not named by its client id")
+        }
+    }
     public var openOrderCount: Int { orders.count }
 
     /// The order a session knows as `clientID`, while it is open.
     public func openOrder(session: Int32, clientID: ClientOrderID) -> OrderState? {
-        guard let id = sessions[Int(session)].clientIDs[clientID], id != Self.notOpen else { return nil }
-        return orders[id]?.state
+        ownedOpenOrder(session: session, clientID: clientID)?.state
     }
 
     /// Carries out one request. The engine's events are appended to `events`
@@ -61,7 +67,8 @@ public struct OrderEntryDesk {
         let firstEvent = events.count
         switch request {
         case .new(let new):
-            guard sessions[Int(session)].clientIDs.insertIfAbsent(new.clientID, value: Self.notOpen) else {
+            let (slot, inserted) = sessions[Int(session)].clientIDs.insert(new.clientID)
+            guard inserted else {
                 reports.append(AddressedReport(session: session, report: .rejected(new, order: nil, reason: .duplicateClientID)))
                 return
             }
@@ -73,15 +80,15 @@ public struct OrderEntryDesk {
                 symbol: new.symbol, participant: sessions[Int(session)].participant, side: new.side, type: new.type,
                 timeInForce: new.timeInForce, price: new.price, quantity: new.quantity, postOnly: new.postOnly)
             let id = engine.submit(order, events: &events)
-            route(events, from: firstEvent, context: .new(new, id, session), reports: &reports)
+            route(events, from: firstEvent, context: .new(new, id, session, slot: slot), reports: &reports)
 
         case .cancel(let target, let requestID, let newOpen):
-            guard let (id, state) = ownedOpenOrder(session: session, clientID: target) else {
+            guard let (id, state, _) = ownedOpenOrder(session: session, clientID: target) else {
                 reports.append(AddressedReport(session: session, report: .cancelRejected(
                     target: target, requestID: requestID, isReplace: false, state: nil, reason: .unknownClientID)))
                 return
             }
-            if let requestID, !sessions[Int(session)].clientIDs.insertIfAbsent(requestID, value: Self.notOpen) {
+            if let requestID, !sessions[Int(session)].clientIDs.insert(requestID).inserted {
                 reports.append(AddressedReport(session: session, report: .cancelRejected(
                     target: target, requestID: requestID, isReplace: false, state: state, reason: .duplicateClientID)))
                 return
@@ -100,20 +107,26 @@ public struct OrderEntryDesk {
             route(events, from: firstEvent, context: .cancel(target, requestID, id, session), reports: &reports)
 
         case .replace(let target, let replacementID, let price, let quantity, let includesExecuted):
-            guard let (id, state) = ownedOpenOrder(session: session, clientID: target) else {
+            guard let (id, state, foundSlot) = ownedOpenOrder(session: session, clientID: target) else {
                 reports.append(AddressedReport(session: session, report: .cancelRejected(
                     target: target, requestID: replacementID, isReplace: true, state: nil, reason: .unknownClientID)))
                 return
             }
-            guard sessions[Int(session)].clientIDs.insertIfAbsent(replacementID, value: Self.notOpen) else {
+            let capacity = sessions[Int(session)].clientIDs.capacity
+            let (replacementSlot, inserted) = sessions[Int(session)].clientIDs.insert(replacementID)
+            guard inserted else {
                 reports.append(AddressedReport(session: session, report: .cancelRejected(
                     target: target, requestID: replacementID, isReplace: true, state: state, reason: .duplicateClientID)))
                 return
             }
+            // Slots move only when the table grows.
+            let targetSlot = sessions[Int(session)].clientIDs.capacity == capacity ? foundSlot
+                : sessions[Int(session)].clientIDs.find(target)!
             let open = includesExecuted ? quantity.rawValue - state.executedQuantity.rawValue : quantity.rawValue
             engine.replace(id, price: price, quantity: Quantity(open), participant: sessions[Int(session)].participant,
                            events: &events)
-            route(events, from: firstEvent, context: .replace(target, replacementID, id, session), reports: &reports)
+            route(events, from: firstEvent, context: .replace(
+                target, replacementID, id, session, targetSlot: targetSlot, replacementSlot: replacementSlot), reports: &reports)
         }
     }
 
@@ -125,41 +138,46 @@ public struct OrderEntryDesk {
 
     // MARK: Routing
 
+    /// The request being carried out. Slots are in the session's
+    /// `clientIDs`, which takes no insert while the request's events are
+    /// routed, so they stay valid.
     enum Context {
         case none
-        case new(NewOrderRequest, OrderID, Int32)
+        case new(NewOrderRequest, OrderID, Int32, slot: Int)
         case cancel(ClientOrderID, ClientOrderID?, OrderID, Int32)
-        case replace(ClientOrderID, ClientOrderID, OrderID, Int32)
+        case replace(ClientOrderID, ClientOrderID, OrderID, Int32, targetSlot: Int, replacementSlot: Int)
     }
 
-    func ownedOpenOrder(session: Int32, clientID: ClientOrderID) -> (OrderID, OrderState)? {
-        guard let id = sessions[Int(session)].clientIDs[clientID], id != Self.notOpen, let record = orders[id] else { return nil }
-        return (id, record.state)
+    /// The open order a session knows as `clientID`, and the id's slot.
+    func ownedOpenOrder(session: Int32, clientID: ClientOrderID) -> (id: OrderID, state: OrderState, slot: Int)? {
+        let clientIDs = sessions[Int(session)].clientIDs
+        guard let slot = clientIDs.find(clientID), let id = clientIDs.order(at: slot), let record = orders[id] else { return nil }
+        return (id, record.state, slot)
     }
 
     mutating func route(_ events: [EngineEvent], from firstEvent: Int, context: Context, reports: inout [AddressedReport]) {
         for event in events[firstEvent...] {
             switch event {
             case .accepted(let id, let symbol, _, let side, let price, let quantity):
-                guard case .new(let request, let newID, let session) = context, newID == id else {
+                guard case .new(let request, let newID, let session, let slot) = context, newID == id else {
                     preconditionFailure("accepted \(id) outside its own request")
                 }
                 let state = OrderState(
                     clientID: request.clientID, order: id, symbol: symbol, side: side, type: request.type,
                     timeInForce: request.timeInForce, price: price, orderQuantity: quantity, openQuantity: quantity,
-                    executedQuantity: .zero, executedNotional: 0, postOnly: request.postOnly)
+                    executedQuantity: .zero, executedNotional: 0, postOnly: request.postOnly, echo: request.echo)
                 orders[id] = OrderRecord(session: session, state: state)
-                sessions[Int(session)].clientIDs[request.clientID] = id
+                sessions[Int(session)].clientIDs.setOrder(id, at: slot)
                 reports.append(AddressedReport(session: session, report: .accepted(state)))
 
             case .rejected(let id, _, let reason):
                 switch context {
-                case .new(let request, _, let session):
+                case .new(let request, _, let session, _):
                     reports.append(AddressedReport(session: session, report: .rejected(request, order: id, reason: .engine(reason))))
                 case .cancel(let target, let requestID, _, let session):
                     reports.append(AddressedReport(session: session, report: .cancelRejected(
                         target: target, requestID: requestID, isReplace: false, state: orders[id]?.state, reason: .engine(reason))))
-                case .replace(let target, let replacementID, _, let session):
+                case .replace(let target, let replacementID, _, let session, _, _):
                     reports.append(AddressedReport(session: session, report: .cancelRejected(
                         target: target, requestID: replacementID, isReplace: true, state: orders[id]?.state, reason: .engine(reason))))
                 case .none:
@@ -188,7 +206,8 @@ public struct OrderEntryDesk {
                 if isDone == true { forget(id) }
 
             case .replaced(let id, _, let price, let quantity, _):
-                guard case .replace(let previous, let replacementID, let target, let session) = context, target == id else {
+                guard case .replace(let previous, let replacementID, let target, let session, let previousSlot, let replacementSlot)
+                        = context, target == id else {
                     preconditionFailure("replaced \(id) outside its own request")
                 }
                 let isDone = orders.modify(id) { record in
@@ -200,8 +219,8 @@ public struct OrderEntryDesk {
                     return record.state.isDone
                 }
                 guard let isDone else { preconditionFailure("replaced \(id), which is not open") }
-                sessions[Int(session)].clientIDs[previous] = Self.notOpen
-                sessions[Int(session)].clientIDs[replacementID] = id
+                sessions[Int(session)].clientIDs.setOrder(nil, at: previousSlot)
+                sessions[Int(session)].clientIDs.setOrder(id, at: replacementSlot)
                 if isDone { forget(id) }
 
             case .bookChanged, .phaseChanged:

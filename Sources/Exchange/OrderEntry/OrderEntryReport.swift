@@ -43,6 +43,8 @@ public struct OrderState: Hashable, Sendable {
     /// Sum of price × quantity over executions, for the average price.
     public var executedNotional: Int64
     public var postOnly: Bool
+    /// The entering request's `echo`, for the port.
+    public var echo = OrderEntryEcho()
 
     public var isDone: Bool { openQuantity.rawValue == 0 }
 }

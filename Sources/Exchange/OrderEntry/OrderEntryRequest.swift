@@ -23,10 +23,13 @@ public struct NewOrderRequest: Hashable, Sendable {
     public var price: Price
     public var quantity: Quantity
     public var postOnly: Bool
+    /// What the entering port wants echoed in later reports.
+    public var echo: OrderEntryEcho
 
     public init(
         clientID: ClientOrderID, symbol: SymbolIndex, side: Side, type: OrderType = .limit,
-        timeInForce: TimeInForce = .day, price: Price, quantity: Quantity, postOnly: Bool = false
+        timeInForce: TimeInForce = .day, price: Price, quantity: Quantity, postOnly: Bool = false,
+        echo: OrderEntryEcho = OrderEntryEcho()
     ) {
         self.clientID = clientID
         self.symbol = symbol
@@ -36,5 +39,21 @@ public struct NewOrderRequest: Hashable, Sendable {
         self.price = price
         self.quantity = quantity
         self.postOnly = postOnly
+        self.echo = echo
+    }
+}
+
+/// Fields of an entering message that its port echoes back in later reports
+/// and the desk does not interpret (OUCH's firm, display, capacity, ...).
+/// They travel with the order, in its request and then its `OrderState`, so
+/// that no port keeps a table of orders of its own. All zero: nothing to echo.
+public struct OrderEntryEcho: Hashable, Sendable {
+    public var word0: UInt64
+    public var word1: UInt64
+
+    @inlinable
+    public init(word0: UInt64 = 0, word1: UInt64 = 0) {
+        self.word0 = word0
+        self.word1 = word1
     }
 }

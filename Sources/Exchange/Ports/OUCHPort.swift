@@ -9,7 +9,11 @@ import Wire
 /// The gateway hands every request `received` returns to
 /// `OrderEntryDesk.handle`, in order, and every report the desk addresses to
 /// this session to `send`, in order; the port relies on that to pair a
-/// cancel's answer with the Cancel or Modify that asked for it.
+/// cancel's answer with the Cancel or Modify that asked for it. The port
+/// keeps no table of orders: the fields an Accepted or Replaced echoes travel
+/// with the order (`OrderEntryEcho`), and whether a token names a live order
+/// is the desk's to answer (`OrderEntryDesk.openOrder`), or, for an Enter
+/// Order not yet handed over, the pending requests'.
 ///
 /// ## Inbound OUCH → requests
 ///
@@ -98,7 +102,8 @@ public struct OUCHPort {
     public static let maximumPendingCancels = 65_536
 
     /// The fields an Accepted or Replaced echoes back from the Enter Order.
-    struct OrderEcho {
+    /// Cross Type is not kept: only `N` gets past the port.
+    struct OrderEcho: Equatable {
         var side: OUCHSide
         var timeInForce: OUCHTimeInForce
         var firm: Alpha4
@@ -106,9 +111,37 @@ public struct OUCHPort {
         var capacity: UInt8
         var intermarketSweepEligibility: UInt8
         var minimumQuantity: UInt32
-        var crossType: UInt8
-        /// Accepted and not done; false while the Enter Order awaits its answer.
-        var isLive: Bool
+        var crossType: UInt8 { 0x4E }
+
+        init(side: OUCHSide, timeInForce: OUCHTimeInForce, firm: Alpha4, display: UInt8, capacity: UInt8,
+             intermarketSweepEligibility: UInt8, minimumQuantity: UInt32) {
+            self.side = side
+            self.timeInForce = timeInForce
+            self.firm = firm
+            self.display = display
+            self.capacity = capacity
+            self.intermarketSweepEligibility = intermarketSweepEligibility
+            self.minimumQuantity = minimumQuantity
+        }
+
+        /// nil for an echo no OUCH port packed (all zero: no side byte).
+        init?(packed: OrderEntryEcho) {
+            guard let side = OUCHSide(rawValue: UInt8(truncatingIfNeeded: packed.word1 >> 32)) else { return nil }
+            self.side = side
+            timeInForce = OUCHTimeInForce(rawValue: UInt32(truncatingIfNeeded: packed.word0))
+            firm = Alpha4(rawValue: UInt32(truncatingIfNeeded: packed.word0 >> 32))
+            minimumQuantity = UInt32(truncatingIfNeeded: packed.word1)
+            display = UInt8(truncatingIfNeeded: packed.word1 >> 40)
+            capacity = UInt8(truncatingIfNeeded: packed.word1 >> 48)
+            intermarketSweepEligibility = UInt8(truncatingIfNeeded: packed.word1 >> 56)
+        }
+
+        var packed: OrderEntryEcho {
+            OrderEntryEcho(
+                word0: UInt64(timeInForce.rawValue) | UInt64(firm.rawValue) << 32,
+                word1: UInt64(minimumQuantity) | UInt64(side.rawValue) << 32 | UInt64(display) << 40
+                    | UInt64(capacity) << 48 | UInt64(intermarketSweepEligibility) << 56)
+        }
     }
 
     /// A Cancel Order or Modify Order handed to the desk, awaiting its report.
@@ -122,8 +155,6 @@ public struct OUCHPort {
     public let startOfDayOffsetNs: Int64
     var session: SoupBinTCPServerSession
     var framer = SoupBinTCPFrameDecoder(maximumPacketLength: OUCHPort.maximumClientPacketLength)
-    /// Orders entered through this port and not yet done, by current token.
-    var orders = OpenAddressingMap<ClientOrderID, OrderEcho>()
     var pendingCancels: [PendingCancel] = []
     /// Reused action lists: one for packets from the client, one for sends.
     var packetActions: [SoupBinTCPServerSession.Action] = []
@@ -143,9 +174,6 @@ public struct OUCHPort {
     /// Whether a client is logged in on the current connection.
     public var isLoggedIn: Bool { session.isLoggedIn }
 
-    /// Orders entered through this port that are live or awaiting their answer.
-    public var trackedOrderCount: Int { orders.count }
-
     // MARK: Connection
 
     /// A client connected: the port waits for its Login Request.
@@ -164,9 +192,13 @@ public struct OUCHPort {
     }
 
     /// Bytes from the client in any chunking. Requests decoded from OUCH messages are appended in order.
+    /// `desk` is the desk this port's orders go to, as desk session
+    /// `deskSession`; `requests` must hold exactly the requests not yet
+    /// handed to it (entered tokens awaiting their answer count as tracked).
     /// - Complexity: O(bytes), plus O(1) per message.
     public mutating func received(
-        _ bytes: UnsafeRawBufferPointer, nowNs: Int64, requests: inout [OrderEntryRequest], output: inout ConnectionOutput
+        _ bytes: UnsafeRawBufferPointer, nowNs: Int64, desk: OrderEntryDesk, session deskSession: Int32,
+        requests: inout [OrderEntryRequest], output: inout ConnectionOutput
     ) {
         // The packet handler mutates the port, so the framer steps out of it while it runs.
         var framer = self.framer
@@ -174,7 +206,8 @@ public struct OUCHPort {
         defer { self.framer = framer }
         do throws(SoupBinTCPFramingError) {
             try framer.decode(bytes) { packet in
-                handle(packet, nowNs: nowNs, requests: &requests, output: &output) ? .continueDecoding : .stopDecoding
+                handle(packet, nowNs: nowNs, desk: desk, deskSession: deskSession, requests: &requests, output: &output)
+                    ? .continueDecoding : .stopDecoding
             }
         } catch {
             session.framingFailed(error, actions: &sendActions)
@@ -182,18 +215,17 @@ public struct OUCHPort {
         }
     }
 
-    /// Encodes one desk report addressed to this session as OUCH outbound Sequenced Data.
+    /// Encodes one desk report addressed to this session as OUCH outbound
+    /// Sequenced Data. `desk` is the desk that made it, which this port's
+    /// orders reach as desk session `deskSession`.
     /// - Complexity: O(1) amortized.
-    public mutating func send(_ report: OrderEntryReport, nowNs: Int64, output: inout ConnectionOutput) {
+    public mutating func send(
+        _ report: OrderEntryReport, nowNs: Int64, desk: OrderEntryDesk, deskSession: Int32, output: inout ConnectionOutput
+    ) {
         let timestampNs = timestamp(nowNs)
         switch report {
         case .accepted(let state):
-            let echo = orders.modifyValue(forKey: state.clientID) { entry in
-                var echo = entry ?? Self.defaultEcho(state)
-                echo.isLive = !state.isDone
-                entry = state.isDone ? nil : echo
-                return echo
-            }
+            let echo = Self.echo(of: state)
             sendSequenced(.accepted(OUCHAccepted(
                 timestampNs: timestampNs, token: state.clientID.ouchToken, side: echo.side,
                 shares: UInt32(clamping: state.orderQuantity.rawValue), stock: directory.name(of: state.symbol),
@@ -204,10 +236,12 @@ public struct OUCHPort {
                 orderState: Self.orderState(state), bboWeightIndicator: 0x20)), nowNs: nowNs, output: &output)
 
         case .rejected(let request, _, let reason):
-            rejectEntered(request.clientID, reason: Self.rejectCode(reason), nowNs: nowNs, output: &output)
+            // Never a Rejected naming a live order's token (see the type's notes).
+            if desk.openOrder(session: deskSession, clientID: request.clientID) == nil {
+                reject(request.clientID.ouchToken, reason: Self.rejectCode(reason), nowNs: nowNs, output: &output)
+            }
 
         case .executed(let state, let quantity, let price, let matchID, let liquidity):
-            if state.isDone { orders[state.clientID] = nil }
             sendSequenced(.executed(OUCHExecuted(
                 timestampNs: timestampNs, token: state.clientID.ouchToken, executedShares: UInt32(clamping: quantity.rawValue),
                 executionPrice: UInt32(clamping: price.rawValue), liquidityFlag: Self.liquidityFlag(liquidity),
@@ -215,7 +249,6 @@ public struct OUCHPort {
 
         case .cancelled(let state, let decrement, let reason, _):
             let modifySide = reason == .requested ? takePendingCancel(state.clientID)?.modifySide : nil
-            if state.isDone { orders[state.clientID] = nil }
             if let modifySide {
                 sendSequenced(.orderModified(OUCHOrderModified(
                     timestampNs: timestampNs, token: state.clientID.ouchToken, side: modifySide,
@@ -228,9 +261,7 @@ public struct OUCHPort {
             }
 
         case .replaced(let state, let previous):
-            var echo = orders.removeValue(forKey: previous) ?? Self.defaultEcho(state)
-            echo.isLive = !state.isDone
-            orders[state.clientID] = state.isDone ? nil : echo
+            let echo = Self.echo(of: state)
             sendSequenced(.replaced(OUCHReplaced(
                 timestampNs: timestampNs, replacementToken: state.clientID.ouchToken, side: echo.side,
                 shares: UInt32(clamping: state.openQuantity.rawValue), stock: directory.name(of: state.symbol),
@@ -243,7 +274,8 @@ public struct OUCHPort {
 
         case .cancelRejected(let target, let requestID, let isReplace, _, let reason):
             if isReplace, let replacement = requestID {
-                rejectReplace(existing: target.ouchToken, replacement: replacement.ouchToken, replacementID: replacement,
+                rejectReplace(existing: target.ouchToken, replacement: replacement.ouchToken,
+                              replacementIsLive: desk.openOrder(session: deskSession, clientID: replacement) != nil,
                               reason: Self.rejectCode(reason), nowNs: nowNs, output: &output)
             } else {
                 if !isReplace { _ = takePendingCancel(target) }
@@ -272,25 +304,26 @@ public struct OUCHPort {
         session.checkInvariants()
         framer.checkInvariants()
         precondition(pendingCancels.count <= Self.maximumPendingCancels, "pending cancels exceed their bound")
-        orders.checkInvariants()
-        orders.forEach { id, _ in precondition(id.fitsOUCHToken, "tracked order id wider than a token") }
     }
 
     // MARK: Inbound
 
     /// One SoupBinTCP packet; false once the connection is closing.
     mutating func handle(
-        _ packet: SoupBinTCPPacketView, nowNs: Int64, requests: inout [OrderEntryRequest], output: inout ConnectionOutput
+        _ packet: SoupBinTCPPacketView, nowNs: Int64, desk: OrderEntryDesk, deskSession: Int32,
+        requests: inout [OrderEntryRequest], output: inout ConnectionOutput
     ) -> Bool {
         if session.receivedUnsequencedData(packet, nowNs: nowNs) {
-            return decodeInbound(packet.payload, nowNs: nowNs, requests: &requests, output: &output)
+            return decodeInbound(packet.payload, nowNs: nowNs, desk: desk, deskSession: deskSession, requests: &requests,
+                                 output: &output)
         }
         session.received(packet, nowNs: nowNs, actions: &packetActions)
         var open = true
         for action in packetActions {
             switch action {
             case .deliverUnsequencedData:
-                if !decodeInbound(packet.payload, nowNs: nowNs, requests: &requests, output: &output) { open = false }
+                if !decodeInbound(packet.payload, nowNs: nowNs, desk: desk, deskSession: deskSession, requests: &requests,
+                                  output: &output) { open = false }
             case .close:
                 open = false
                 apply(action, output: &output)
@@ -304,7 +337,8 @@ public struct OUCHPort {
 
     /// One OUCH inbound message; false if it was malformed and the connection is closing.
     mutating func decodeInbound(
-        _ payload: UnsafeRawBufferPointer, nowNs: Int64, requests: inout [OrderEntryRequest], output: inout ConnectionOutput
+        _ payload: UnsafeRawBufferPointer, nowNs: Int64, desk: OrderEntryDesk, deskSession: Int32,
+        requests: inout [OrderEntryRequest], output: inout ConnectionOutput
     ) -> Bool {
         let message: OUCHInboundMessage
         do throws(WireDecodingError) {
@@ -315,7 +349,8 @@ public struct OUCHPort {
             return false
         }
         switch message {
-        case .enterOrder(let order): enter(order, nowNs: nowNs, requests: &requests, output: &output)
+        case .enterOrder(let order):
+            enter(order, nowNs: nowNs, desk: desk, deskSession: deskSession, requests: &requests, output: &output)
         case .cancelOrder(let cancel):
             guard let target = ClientOrderID(ouchToken: cancel.token) else {
                 cancelReject(cancel.token, nowNs: nowNs, output: &output)
@@ -332,15 +367,17 @@ public struct OUCHPort {
             guard let replacement, replace.price != OUCHConvention.marketPrice, replace.shares <= Self.maximumShares else {
                 let reason = replacement == nil ? Self.otherRejectCode
                     : replace.shares > Self.maximumShares ? Self.sharesCode : Self.invalidPriceCode
-                rejectReplace(existing: replace.existingToken, replacement: replace.replacementToken, replacementID: replacement,
-                              reason: reason, nowNs: nowNs, output: &output)
+                let replacementIsLive = replacement.map { desk.openOrder(session: deskSession, clientID: $0) != nil } ?? false
+                rejectReplace(existing: replace.existingToken, replacement: replace.replacementToken,
+                              replacementIsLive: replacementIsLive, reason: reason, nowNs: nowNs, output: &output)
                 return true
             }
             requests.append(.replace(target: target, replacementID: replacement, price: Price(Int64(replace.price)),
                                      quantity: Quantity(Int64(replace.shares)), quantityIncludesExecuted: false))
         case .modifyOrder(let modify):
             guard let target = ClientOrderID(ouchToken: modify.token),
-                  orders[target].map({ $0.side == modify.side }) ?? true else {
+                  trackedEcho(target, desk: desk, deskSession: deskSession, requests: requests)
+                    .map({ $0.side == modify.side }) ?? true else {
                 cancelReject(modify.token, nowNs: nowNs, output: &output)
                 return true
             }
@@ -350,41 +387,62 @@ public struct OUCHPort {
         return true
     }
 
-    mutating func enter(_ order: OUCHEnterOrder, nowNs: Int64, requests: inout [OrderEntryRequest], output: inout ConnectionOutput) {
+    mutating func enter(
+        _ order: OUCHEnterOrder, nowNs: Int64, desk: OrderEntryDesk, deskSession: Int32,
+        requests: inout [OrderEntryRequest], output: inout ConnectionOutput
+    ) {
         guard let id = ClientOrderID(ouchToken: order.token) else {
-            rejectBeforeDesk(order.token, id: nil, reason: Self.otherRejectCode, nowNs: nowNs, output: &output)
+            reject(order.token, reason: Self.otherRejectCode, nowNs: nowNs, output: &output)
             return
         }
-        guard let symbol = directory.index(of: order.stock) else {
-            rejectBeforeDesk(order.token, id: id, reason: 0x53, nowNs: nowNs, output: &output) // S: invalid stock
-            return
+        let refusal: UInt8
+        if let symbol = directory.index(of: order.stock) {
+            let isImmediate = order.timeInForce == .immediateOrCancel
+            let isFillOrKill = isImmediate && order.minimumQuantity == order.shares && order.shares > 0
+            if order.crossType != 0x4E { // N: continuous trading
+                refusal = 0x52 // R: not allowed in this cross
+            } else if order.shares > Self.maximumShares {
+                refusal = Self.sharesCode
+            } else if order.minimumQuantity != 0 && !isFillOrKill {
+                refusal = 0x4E // N: invalid minimum quantity
+            } else {
+                let isMarket = order.price == OUCHConvention.marketPrice
+                // A duplicate token goes to the desk too, which refuses it.
+                let echo = OrderEcho(
+                    side: order.side, timeInForce: order.timeInForce, firm: order.firm, display: order.display,
+                    capacity: order.capacity, intermarketSweepEligibility: order.intermarketSweepEligibility,
+                    minimumQuantity: order.minimumQuantity)
+                requests.append(.new(NewOrderRequest(
+                    clientID: id, symbol: symbol, side: OUCHConvention.side(order.side), type: isMarket ? .market : .limit,
+                    timeInForce: isFillOrKill ? .fillOrKill : isImmediate ? .immediateOrCancel : .day,
+                    price: isMarket ? Price(0) : Price(Int64(order.price)), quantity: Quantity(Int64(order.shares)),
+                    postOnly: order.display == 0x50, echo: echo.packed))) // P: post-only
+                return
+            }
+        } else {
+            refusal = 0x53 // S: invalid stock
         }
-        guard order.crossType == 0x4E else { // N: continuous trading
-            rejectBeforeDesk(order.token, id: id, reason: 0x52, nowNs: nowNs, output: &output) // R: not allowed in this cross
-            return
+        // Refused before the desk: silent when the token is tracked, live
+        // or entered and awaiting its answer, as a duplicate would be.
+        if trackedEcho(id, desk: desk, deskSession: deskSession, requests: requests) == nil {
+            reject(order.token, reason: refusal, nowNs: nowNs, output: &output)
         }
-        guard order.shares <= Self.maximumShares else {
-            rejectBeforeDesk(order.token, id: id, reason: Self.sharesCode, nowNs: nowNs, output: &output)
-            return
+    }
+
+    /// The echo of the order `id` names, if it is tracked: open at the desk,
+    /// or entered in a request not yet handed to the desk (the first such).
+    /// O(pending requests) for the latter; only refusals and Modify ask.
+    func trackedEcho(
+        _ id: ClientOrderID, desk: OrderEntryDesk, deskSession: Int32, requests: [OrderEntryRequest]
+    ) -> OrderEcho? {
+        if let state = desk.openOrder(session: deskSession, clientID: id) { return Self.echo(of: state) }
+        for request in requests {
+            if case .new(let new) = request, new.clientID == id {
+                return OrderEcho(packed: new.echo) ?? Self.defaultEcho(side: new.side, timeInForce: new.timeInForce,
+                                                                           quantity: new.quantity, postOnly: new.postOnly)
+            }
         }
-        let isImmediate = order.timeInForce == .immediateOrCancel
-        let isFillOrKill = isImmediate && order.minimumQuantity == order.shares && order.shares > 0
-        guard order.minimumQuantity == 0 || isFillOrKill else {
-            rejectBeforeDesk(order.token, id: id, reason: 0x4E, nowNs: nowNs, output: &output) // N: invalid minimum quantity
-            return
-        }
-        let isMarket = order.price == OUCHConvention.marketPrice
-        // A token already tracked is a duplicate: the desk refuses it, and
-        // the original's echo must survive.
-        _ = orders.insertIfAbsent(id, value: OrderEcho(
-            side: order.side, timeInForce: order.timeInForce, firm: order.firm, display: order.display,
-            capacity: order.capacity, intermarketSweepEligibility: order.intermarketSweepEligibility,
-            minimumQuantity: order.minimumQuantity, crossType: order.crossType, isLive: false))
-        requests.append(.new(NewOrderRequest(
-            clientID: id, symbol: symbol, side: OUCHConvention.side(order.side), type: isMarket ? .market : .limit,
-            timeInForce: isFillOrKill ? .fillOrKill : isImmediate ? .immediateOrCancel : .day,
-            price: isMarket ? Price(0) : Price(Int64(order.price)), quantity: Quantity(Int64(order.shares)),
-            postOnly: order.display == 0x50))) // P: post-only
+        return nil
     }
 
     mutating func notePendingCancel(_ pending: PendingCancel) {
@@ -400,30 +458,13 @@ public struct OUCHPort {
 
     // MARK: Outbound
 
-    /// Rejected `J` for a new order the desk refused, unless its token names
-    /// a live order (see the type's notes).
-    mutating func rejectEntered(_ id: ClientOrderID, reason: UInt8, nowNs: Int64, output: inout ConnectionOutput) {
-        if let echo = orders[id] {
-            if echo.isLive { return }
-            orders[id] = nil
-        }
-        reject(id.ouchToken, reason: reason, nowNs: nowNs, output: &output)
-    }
-
-    /// Rejected `J` for an Enter Order refused before the desk, unless its
-    /// token is already tracked: live, or entered and awaiting its answer.
-    mutating func rejectBeforeDesk(_ token: OUCHToken, id: ClientOrderID?, reason: UInt8, nowNs: Int64, output: inout ConnectionOutput) {
-        if let id, orders[id] != nil { return }
-        reject(token, reason: reason, nowNs: nowNs, output: &output)
-    }
-
     /// A failed replace: Rejected `J` on the replacement token, or Cancel
     /// Reject `I` on the existing one when the replacement token is live.
     mutating func rejectReplace(
-        existing: OUCHToken, replacement: OUCHToken, replacementID: ClientOrderID?, reason: UInt8,
+        existing: OUCHToken, replacement: OUCHToken, replacementIsLive: Bool, reason: UInt8,
         nowNs: Int64, output: inout ConnectionOutput
     ) {
-        if let replacementID, orders[replacementID]?.isLive == true {
+        if replacementIsLive {
             cancelReject(existing, nowNs: nowNs, output: &output)
         } else {
             reject(replacement, reason: reason, nowNs: nowNs, output: &output)
@@ -520,13 +561,18 @@ public struct OUCHPort {
 
     static func orderState(_ state: OrderState) -> UInt8 { state.isDone ? 0x44 : 0x4C } // D dead, L live
 
-    /// The echo for an order this port did not see entered (it cannot
-    /// happen through the desk; kept so a report never traps).
-    static func defaultEcho(_ state: OrderState) -> OrderEcho {
+    /// The echo an OUCH port packed into the order, or the default one.
+    static func echo(of state: OrderState) -> OrderEcho {
+        OrderEcho(packed: state.echo) ?? defaultEcho(side: state.side, timeInForce: state.timeInForce,
+                                                     quantity: state.orderQuantity, postOnly: state.postOnly)
+    }
+
+    /// The echo for an order no OUCH port entered (it cannot happen through
+    /// the desk; kept so a report never traps).
+    static func defaultEcho(side: Side, timeInForce: TimeInForce, quantity: Quantity, postOnly: Bool) -> OrderEcho {
         OrderEcho(
-            side: OUCHConvention.ouchSide(state.side), timeInForce: OUCHConvention.timeInForce(state.timeInForce),
-            firm: .blank, display: state.postOnly ? 0x50 : 0x59, capacity: 0x41, intermarketSweepEligibility: 0x4E,
-            minimumQuantity: state.timeInForce == .fillOrKill ? UInt32(clamping: state.orderQuantity.rawValue) : 0,
-            crossType: 0x4E, isLive: false)
+            side: OUCHConvention.ouchSide(side), timeInForce: OUCHConvention.timeInForce(timeInForce),
+            firm: .blank, display: postOnly ? 0x50 : 0x59, capacity: 0x41, intermarketSweepEligibility: 0x4E,
+            minimumQuantity: timeInForce == .fillOrKill ? UInt32(clamping: quantity.rawValue) : 0)
     }
 }
