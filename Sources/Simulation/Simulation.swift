@@ -342,17 +342,15 @@ public struct Simulation {
 
     mutating func handleArrivalAtParticipant(_ participant: Int32, _ message: Int32) {
         inFlight -= 1
-        let delivered = messages.take(message)
-        kernel.recordInTrace(MessageStore.fingerprint(delivered))
+        let bytes = messages.bytes(of: message)
+        kernel.recordInTrace(MessageStore.fingerprint(bytes))
         let p = Int(participant)
         clientEvents.removeAll(keepingCapacity: true)
-        delivered.withUnsafeBytes { bytes in
-            switch participants[p].client {
-            case .ouch(let index): ouchClients[index].received(bytes, nowNs: kernel.now, events: &clientEvents, output: &clientOutput)
-            case .fix(let index): fixClients[index].received(bytes, nowNs: kernel.now, events: &clientEvents, output: &clientOutput)
-            }
+        switch participants[p].client {
+        case .ouch(let index): ouchClients[index].received(bytes, nowNs: kernel.now, events: &clientEvents, output: &clientOutput)
+        case .fix(let index): fixClients[index].received(bytes, nowNs: kernel.now, events: &clientEvents, output: &clientOutput)
         }
-        messages.release(message, returning: consume delivered)
+        messages.release(message)
         for event in clientEvents { handle(event, participant: participant) }
         carryOutClient(participant)
     }
@@ -494,7 +492,7 @@ public struct Simulation {
         if !clientOutput.bytes.isEmpty, participants[p].connected {
             wire.messagesToVenues += UInt64(clientOutput.messageCount)
             wire.bytesToVenues += UInt64(clientOutput.bytes.count)
-            let slot = messages.store(swapping: &clientOutput.bytes)
+            let slot = clientOutput.bytes.withUnsafeBytes { messages.store($0) }
             inFlight += 1
             kernel.schedule(.toVenue(participant: participant, message: slot), after: config.oneWayLatencyNs)
         }
@@ -518,9 +516,7 @@ public struct Simulation {
             return
         }
         if capture != nil {
-            let bytes = messages.take(message)
-            bytes.withUnsafeBytes { captureTCP(p, fromClient: true, $0) }
-            messages.put(consume bytes, in: message)
+            captureTCP(p, fromClient: true, messages.bytes(of: message))
         }
         venues[venue].queue.append(.init(participant: participant, message: message))
         venues[venue].maxQueueDepth = max(venues[venue].maxQueueDepth, venues[venue].queue.count)
@@ -544,13 +540,11 @@ public struct Simulation {
         instructionsServed.record(atNs: now)
 
         let trades = venues[v].gateway.statistics.trades
-        let delivered = messages.take(inbound.message)
-        kernel.recordInTrace(MessageStore.fingerprint(delivered))
+        let bytes = messages.bytes(of: inbound.message)
+        kernel.recordInTrace(MessageStore.fingerprint(bytes))
         let connection = participants[Int(inbound.participant)].connection
-        delivered.withUnsafeBytes { bytes in
-            venues[v].gateway.received(bytes, on: connection, nowNs: now, outputs: &outputs)
-        }
-        messages.release(inbound.message, returning: consume delivered)
+        venues[v].gateway.received(bytes, on: connection, nowNs: now, outputs: &outputs)
+        messages.release(inbound.message)
         for _ in trades..<venues[v].gateway.statistics.trades { tradesPerSecond.record(atNs: now) }
         carryOut(venue: venueIndex)
 
@@ -566,8 +560,8 @@ public struct Simulation {
         for connection in outputs.touched {
             let participant = venues[v].participantOfConnection[Int(connection)]
             let p = Int(participant)
-            // Fields are read one by one: a copy of the whole output would
-            // share its byte buffer and force a copy when the bytes are taken.
+            // Fields are read one by one: a copy of the whole output costs
+            // retains and releases for nothing.
             let byteCount = outputs.connections[Int(connection)].bytes.count
             if byteCount > 0, participants[p].connected {
                 wire.messagesFromVenues += UInt64(outputs.connections[Int(connection)].messageCount)
@@ -575,10 +569,7 @@ public struct Simulation {
                 if capture != nil {
                     outputs.connections[Int(connection)].bytes.withUnsafeBytes { bytes in captureTCP(p, fromClient: false, bytes) }
                 }
-                let slot = messages.allocate()
-                var bytes = messages.take(slot)
-                outputs.exchangeBytes(of: connection, with: &bytes)
-                messages.put(consume bytes, in: slot)
+                let slot = outputs.connections[Int(connection)].bytes.withUnsafeBytes { messages.store($0) }
                 inFlight += 1
                 kernel.schedule(.toParticipant(participant: participant, message: slot), after: config.oneWayLatencyNs)
             }

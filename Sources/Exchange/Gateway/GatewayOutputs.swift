@@ -28,14 +28,6 @@ public struct GatewayOutputs: Sendable {
         feedTimerAtNs = nil
     }
 
-    /// Swaps a connection's bytes with `buffer`: a driver that keeps the
-    /// bytes while they travel takes them without copying, and hands back an
-    /// emptied buffer whose capacity the next output reuses.
-    public mutating func exchangeBytes(of connection: Int32, with buffer: inout [UInt8]) {
-        swap(&connections[Int(connection)].bytes, &buffer)
-        if !connections[Int(connection)].bytes.isEmpty { connections[Int(connection)].bytes.removeAll(keepingCapacity: true) }
-    }
-
     mutating func ensureCapacity(connections count: Int) {
         while connections.count < count { connections.append(ConnectionOutput()) }
     }
