@@ -28,6 +28,14 @@
 /// Payloads wait in a side table of slots; a delivered event's slot serves
 /// the next push, so after warm-up nothing is allocated per event.
 ///
+/// Beside the tiers, an *in-order lane* (`pushInOrder`) takes events whose
+/// times never decrease, such as every message over a link of fixed
+/// latency: they are appended to a ring and delivered from its front, with
+/// no bucket, heap or slot. Their keys come from the same sequence, and
+/// `popMin` takes whichever of the lane's front and the tiers' earliest key
+/// is lower, so the order of delivery is the same as if they had been
+/// pushed like any other.
+///
 /// - Complexity: `push` is O(1) unless the event lands beyond the wheel
 ///   (O(log n) then); `popMin` is amortised O(1) when the width fits the
 ///   traffic and O(log n) at worst; `peekTime` is O(1) plus the length of a
@@ -47,8 +55,10 @@ public struct EventQueue<Payload> {
     /// Bits of a key's low word that hold the payload's slot.
     @inlinable static var slotBits: UInt64 { 24 }
     @inlinable static var slotMask: UInt64 { (1 << slotBits) - 1 }
-    /// Events that may be pending at once.
-    public static var maximumPending: Int { 1 << Int(slotBits) }
+    /// Events that may be pending at once in the tiers (the last slot
+    /// number marks keys of the in-order lane).
+    public static var maximumPending: Int { (1 << Int(slotBits)) - 1 }
+    @inlinable static var laneSlot: UInt64 { slotMask }
     @inlinable static var bucketCount: UInt64 { 1 << 14 }
     @inlinable static var epochLength: Int { 8_192 }
 
@@ -93,6 +103,8 @@ public struct EventQueue<Payload> {
     @usableFromInline var epochFarPushes = 0
     @usableFromInline var epochDistantPushes = 0
 
+    @usableFromInline var lane = InOrderLane<Payload>()
+
     @usableFromInline var sequenceCounter: UInt64 = 0
     /// When the sequence reaches this, pending keys are renumbered from zero
     /// in their order (see `rebuild`). The 40 bits the key leaves it last for
@@ -105,11 +117,20 @@ public struct EventQueue<Payload> {
         occupiedBuckets = ContiguousArray(repeating: 0, count: Int(Self.bucketCount) / 64)
     }
 
-    public var count: Int { pending }
-    public var isEmpty: Bool { pending == 0 }
-    /// Time of the earliest event: in `bottom` when it holds anything, else
-    /// in the next occupied bucket, else first in `far`.
+    public var count: Int { pending + lane.count }
+    public var isEmpty: Bool { pending == 0 && lane.count == 0 }
+    /// Time of the earliest event: the lane's front or the tiers' earliest,
+    /// whichever is sooner.
     public var peekTime: Nanoseconds? {
+        switch (tiersPeekTime, lane.first.map(Self.time(of:))) {
+        case (let tiers?, let lane?): min(tiers, lane)
+        case (let tiers, let lane): tiers ?? lane
+        }
+    }
+
+    /// Time of the tiers' earliest event: in `bottom` when it holds
+    /// anything, else in the next occupied bucket, else first in `far`.
+    var tiersPeekTime: Nanoseconds? {
         if let earliest = bottom.minimum { return Self.time(of: earliest) }
         guard pending > 0 else { return nil }
         guard wheelCount > 0 else { return far.minimum.map(Self.time(of:)) }
@@ -158,6 +179,19 @@ public struct EventQueue<Payload> {
         if pending == 0 { currentBucket = bucketNumber(of: key) }
         pending &+= 1
         place(key, countingForTheEpoch: true)
+    }
+
+    /// Adds an event at `time` to the in-order lane, after every event
+    /// already queued at that time. `time` must not be before the time of
+    /// the lane's last event: a fixed delay after a clock that never goes
+    /// back keeps to that.
+    @inlinable
+    public mutating func pushInOrder(_ payload: Payload, at time: Nanoseconds) {
+        precondition(time >= 0, "negative event time \(time)")
+        precondition(lane.last.map { Self.time(of: $0) <= time } ?? true, "in-order event before the lane's last")
+        if sequenceCounter >= sequenceLimit { rebuild(shift: shift, renumbering: true) }
+        lane.append(UInt128(UInt64(time)) << 64 | UInt128(sequenceCounter << Self.slotBits | Self.laneSlot), payload)
+        sequenceCounter &+= 1
     }
 
     /// Puts a key in its tier. The caller keeps `pending` and `currentBucket`.
@@ -213,14 +247,19 @@ public struct EventQueue<Payload> {
     /// event.
     @inlinable
     public mutating func popMin(notAfter limit: Nanoseconds) -> Entry? {
+        // The lane's front is a bound like `limit`: a bucket that starts
+        // after it cannot hold anything earlier, so it is not moved in yet.
+        let laneKey = lane.first ?? .max
         if bottom.isEmpty {
-            guard pending > 0 else { return nil }
+            guard pending > 0 else { return popLane(laneKey, notAfter: limit) }
             let next = wheelCount > 0 ? nextOccupiedBucket() : bucketNumber(of: far.minimum.unsafelyUnwrapped)
             // The first time in bucket `next`; bucket numbers stay below 2^63 >> shift.
-            guard Nanoseconds(truncatingIfNeeded: next << shift) <= limit else { return nil }
+            let start = Nanoseconds(truncatingIfNeeded: next << shift)
+            guard start <= limit, UInt128(UInt64(start)) << 64 <= laneKey else { return popLane(laneKey, notAfter: limit) }
             refillBottom(from: next)
         }
-        guard let earliest = bottom.minimum, Self.time(of: earliest) <= limit else { return nil }
+        guard let earliest = bottom.minimum, earliest < laneKey else { return popLane(laneKey, notAfter: limit) }
+        guard Self.time(of: earliest) <= limit else { return nil }
         let key = earliest
         bottom.removeMinimum()
         pending &-= 1
@@ -241,6 +280,14 @@ public struct EventQueue<Payload> {
         epochDeliveries &+= 1
         if epochDeliveries == Self.epochLength { endEpoch(at: time) }
         return Entry(time: time, payload: payload)
+    }
+
+    /// Delivers the lane's front, whose key is `key` (`.max` when the lane is
+    /// empty), if it is due by `limit`.
+    @inlinable
+    mutating func popLane(_ key: UInt128, notAfter limit: Nanoseconds) -> Entry? {
+        guard key != .max, Self.time(of: key) <= limit else { return nil }
+        return Entry(time: Self.time(of: key), payload: lane.removeFirst())
     }
 
     /// Makes `bucket`, the next occupied one, current: moves it into the
@@ -340,13 +387,20 @@ public struct EventQueue<Payload> {
         far = KeyHeap()
         shift = newShift
         if renumbering {
+            // The lane's keys are renumbered with the others and written
+            // back in place: sorting keeps the lane's own order.
+            keys.append(contentsOf: lane.keysInOrder)
             keys.sort()
+            var laneKeys: [UInt128] = []
             for index in keys.indices {
                 let key = keys[index]
-                let low = UInt64(index) << Self.slotBits | (UInt64(truncatingIfNeeded: key) & Self.slotMask)
-                keys[index] = (key >> 64) << 64 | UInt128(low)
+                let slot = UInt64(truncatingIfNeeded: key) & Self.slotMask
+                keys[index] = (key >> 64) << 64 | UInt128(UInt64(index) << Self.slotBits | slot)
+                if slot == Self.laneSlot { laneKeys.append(keys[index]) }
             }
             sequenceCounter = UInt64(keys.count)
+            lane.replaceKeys(with: laneKeys)
+            keys.removeAll { UInt64(truncatingIfNeeded: $0) & Self.slotMask == Self.laneSlot }
         }
         guard let earliest = keys.min() else { return }
         currentBucket = bucketNumber(of: earliest)
@@ -385,6 +439,10 @@ public struct EventQueue<Payload> {
             slot = slots[Int(slot)].next
         }
         let liveSlots = live.map(Self.slot(of:))
+        let laneKeys = lane.keysInOrder
+        guard zip(laneKeys, laneKeys.dropFirst()).allSatisfy({ $0 < $1 }),
+              laneKeys.allSatisfy({ UInt64(truncatingIfNeeded: $0) & Self.slotMask == Self.laneSlot })
+        else { return false }
         return linked == wheelCount
             && live.count == pending
             && Set(liveSlots).count == liveSlots.count
@@ -476,5 +534,65 @@ struct KeyHeap {
 
     func checkInvariants() -> Bool {
         keys.indices.dropFirst().allSatisfy { keys[$0] >= keys[($0 - 1) >> 2] }
+    }
+}
+
+/// A ring of events in the order of their keys, for `EventQueue`'s
+/// in-order lane: append at the back, deliver from the front.
+@usableFromInline
+struct InOrderLane<Payload> {
+    @usableFromInline var keys: ContiguousArray<UInt128> = []
+    @usableFromInline var payloads: ContiguousArray<Payload?> = []
+    @usableFromInline var head = 0
+    @usableFromInline var count = 0
+
+    @inlinable init() {}
+
+    @inlinable var first: UInt128? { count > 0 ? keys[head] : nil }
+    @inlinable var last: UInt128? { count > 0 ? keys[(head &+ count &- 1) & (keys.count &- 1)] : nil }
+
+    @inlinable
+    mutating func append(_ key: UInt128, _ payload: Payload) {
+        if count == keys.count { grow() }
+        let index = (head &+ count) & (keys.count &- 1)
+        keys[index] = key
+        payloads[index] = payload
+        count &+= 1
+    }
+
+    /// The front's payload, removed; the lane must not be empty.
+    @inlinable
+    mutating func removeFirst() -> Payload {
+        let payload = payloads[head].take().unsafelyUnwrapped
+        head = (head &+ 1) & (keys.count &- 1)
+        count &-= 1
+        return payload
+    }
+
+    /// Doubles the ring (a power of two, so an index wraps with a mask),
+    /// unrolling it to start at 0.
+    @usableFromInline
+    mutating func grow() {
+        let capacity = max(64, keys.count * 2)
+        var newKeys = ContiguousArray<UInt128>(repeating: 0, count: capacity)
+        var newPayloads = ContiguousArray<Payload?>(repeating: nil, count: capacity)
+        for offset in 0..<count {
+            let index = (head + offset) & (keys.count - 1)
+            newKeys[offset] = keys[index]
+            newPayloads[offset] = payloads[index].take()
+        }
+        keys = newKeys
+        payloads = newPayloads
+        head = 0
+    }
+
+    var keysInOrder: [UInt128] {
+        (0..<count).map { keys[(head + $0) & (keys.count - 1)] }
+    }
+
+    /// New keys for the events, front to back, in the same order.
+    mutating func replaceKeys(with newKeys: [UInt128]) {
+        precondition(newKeys.count == count, "a lane renumbered with \(newKeys.count) keys for \(count) events")
+        for (offset, key) in newKeys.enumerated() { keys[(head + offset) & (keys.count - 1)] = key }
     }
 }

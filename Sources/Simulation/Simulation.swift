@@ -190,6 +190,8 @@ public struct Simulation {
     public mutating func run(capture: CaptureWriter? = nil, observation: RunObservation = RunObservation()) -> SimulationResult {
         self.capture = capture
         capturedConnections = Array(repeating: nil, count: participants.count)
+        // Every message crosses the network after the same latency.
+        kernel.deliverInOrder(afterDelay: config.oneWayLatencyNs)
         for index in venues.indices {
             venues[index].gateway.open(nowNs: 0, outputs: &outputs)
             carryOut(venue: Int32(index))
