@@ -91,7 +91,7 @@ let package = Package(
         .testTarget(name: "MeasureTests", dependencies: ["Measure"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Measure"]),
         .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "Simulation"]),
-        .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Scenario", "SimKernel", "OrderFlow", "ScenarioFuzzing"]),
+        .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Scenario", "SimKernel", "OrderFlow", "ScenarioFuzzing", "Exchange", "Wire"]),
         .testTarget(name: "ExsimCLITests", dependencies: ["exsim"]),
     ]
 )

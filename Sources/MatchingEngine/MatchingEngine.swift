@@ -252,6 +252,16 @@ public struct MatchingEngine: Sendable {
     /// The price of the last trade of a symbol (its reference price before any).
     public func lastPrice(_ symbol: SymbolIndex) -> Price { Price(books[Int(symbol.rawValue)].lastPrice) }
 
+    /// One side of a symbol's book, best price first: each level's price,
+    /// open quantity and number of orders. O(levels); for checks and
+    /// snapshots, not the hot path.
+    public func depth(of symbol: SymbolIndex, side: Side) -> [BookLevelSummary] {
+        // `allLevels` runs from the worst price to the best.
+        books.side(side, of: Int(symbol.rawValue)).pointee.allLevels.reversed().map {
+            BookLevelSummary(price: Price($0.price), quantity: Quantity($0.quantity), orders: Int($0.count))
+        }
+    }
+
     // MARK: Matching
 
     func wouldTrade(symbol: Int, side: Side, limit: Int64) -> Bool {

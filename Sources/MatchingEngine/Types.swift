@@ -24,6 +24,21 @@ public struct Quantity: Hashable, Comparable, Sendable, ExpressibleByIntegerLite
     public var description: String { String(rawValue) }
 }
 
+/// One price level of a book side: what a depth-of-book view shows.
+public struct BookLevelSummary: Hashable, Sendable, CustomStringConvertible {
+    public var price: Price
+    public var quantity: Quantity
+    public var orders: Int
+
+    public init(price: Price, quantity: Quantity, orders: Int) {
+        self.price = price
+        self.quantity = quantity
+        self.orders = orders
+    }
+
+    public var description: String { "\(quantity)@\(price) (\(orders))" }
+}
+
 /// An order identifier assigned by the engine, unique within one engine and
 /// increasing in submission order (it doubles as the ITCH order reference).
 public struct OrderID: Hashable, Comparable, Sendable, CustomStringConvertible {

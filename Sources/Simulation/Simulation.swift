@@ -47,6 +47,11 @@ public struct Simulation {
     var clientOutput = ConnectionOutput()
     var clientEvents: [OrderEntryClientEvent] = []
 
+    /// With invariant checks on, one client-side feed handler per venue
+    /// rebuilds its books from the ITCH packets it multicasts, and every
+    /// check compares them with the venue's own.
+    var feedHandlers: [ITCHFeedHandler] = []
+
     var capture: CaptureWriter? = nil
     var capturedConnections: [CapturedTCPConnection?] = []
     var captureError: String? = nil
@@ -132,6 +137,7 @@ public struct Simulation {
             }
         }
         self.venues = venues
+        if checkInvariants { feedHandlers = venues.map { _ in ITCHFeedHandler() } }
         self.flows = flows
         self.participants = participants
         self.ouchClients = ouchClients
@@ -590,6 +596,10 @@ public struct Simulation {
         for packet in outputs.feedPackets {
             wire.feedPackets += 1
             wire.feedBytes += UInt64(packet.count)
+            if !feedHandlers.isEmpty {
+                // Nothing is lost on the way, so the receiver asks for nothing.
+                _ = packet.withUnsafeBytes { feedHandlers[v].received($0, nowNs: now) }
+            }
             if let capture {
                 do {
                     try capture.udp(atNs: now, from: Self.venueHost(venueIndex), port: Self.feedSourcePort,
@@ -657,8 +667,16 @@ public struct Simulation {
     }
 
     mutating func runInvariantCheck() {
-        for venue in venues {
-            for violation in venue.gateway.checkInvariants() where invariantViolations.count < 100 {
+        for (index, venue) in venues.enumerated() {
+            var violations = venue.gateway.checkInvariants()
+            if index < feedHandlers.count {
+                violations += venue.gateway.feedBookDifferences(feedHandlers[index].book)
+                let receiver = feedHandlers[index].receiver
+                if receiver.hasGap || receiver.statistics.messagesLost > 0 {
+                    violations.append("feed: a gap in the venue's own multicast (\(receiver.statistics.messagesLost) messages lost)")
+                }
+            }
+            for violation in violations where invariantViolations.count < 100 {
                 invariantViolations.append("\(venue.name) at \(kernel.now) ns: \(violation)")
             }
         }

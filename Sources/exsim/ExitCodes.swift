@@ -7,7 +7,8 @@ enum ExsimExit {
     static let success = ExitCode(0)
     /// The gate saw a regression, or a scenario's assertion failed.
     static let checkFailed = ExitCode(1)
-    /// The run broke an engine invariant (`--check`): a bug in exsim.
+    /// The run broke an engine invariant, or a venue's feed rebuilt a book
+    /// that differs from its own (`--check`): a bug in exsim.
     static let invariantBroken = ExitCode(3)
     /// Bad input or usage: an unreadable or invalid scenario, report or
     /// option, an unwritable output. The code ArgumentParser itself uses for

@@ -1,4 +1,6 @@
+import Exchange
 import Testing
+import Wire
 @testable import Simulation
 
 /// A small world: one venue, two symbols, one flow, a halt and a reopening.
@@ -97,5 +99,39 @@ func run(_ config: SimulationConfig, check: Bool = true) throws -> SimulationRes
         var config = smallConfig()
         config.flows[0].venue = "NOPE"
         #expect(throws: SimulationConfigError.self) { try Simulation(config: config) }
+    }
+}
+
+/// The books a client rebuilds from the venue's ITCH feed equal the venue's
+/// own at every invariant check, and a difference is reported.
+@Suite struct FeedBookInvariantTests {
+    @Test func theFeedRebuildsTheVenuesBooks() throws {
+        var simulation = try Simulation(config: smallConfig(), checkInvariants: true)
+        let result = simulation.run()
+        #expect(result.invariantViolations.isEmpty, "\(result.invariantViolations.prefix(3))")
+        #expect(simulation.feedHandlers.count == 1)
+        #expect(simulation.feedHandlers[0].book.messagesApplied > 1_000)
+        #expect(simulation.feedHandlers[0].receiver.statistics.messagesDelivered == simulation.feedHandlers[0].book.messagesApplied)
+    }
+
+    @Test func aBookThatDriftsFromTheVenuesIsAViolation() throws {
+        var config = smallConfig()
+        config.durationNs = 10_000_000
+        config.phaseEvents = []
+        var simulation = try Simulation(config: config, checkInvariants: true)
+        _ = simulation.run()
+        simulation.invariantViolations = []
+        // One order the venue never had, as a corrupted feed would show it.
+        let add = ITCHMessage.addOrder(ITCHAddOrder(
+            stockLocate: 1, trackingNumber: 0, timestampNs: 1, orderReferenceNumber: 1 << 40, side: .sell,
+            shares: 100, stock: Alpha8("AAA")!, price: 2_000_000))
+        var bytes = [UInt8](repeating: 0, count: add.encodedLength)
+        _ = bytes.withUnsafeMutableBytes { add.encode(into: $0) }
+        var book = simulation.feedHandlers[0].book
+        bytes.withUnsafeBytes { book.deliver(sequenceNumber: 1, message: $0) }
+        let differences = simulation.venues[0].gateway.feedBookDifferences(book)
+        #expect(differences.count == 1)
+        #expect(differences.first?.contains("AAA sell: the feed's book differs") == true, "\(differences)")
+        #expect(simulation.venues[0].gateway.feedBookDifferences(simulation.feedHandlers[0].book).isEmpty)
     }
 }

@@ -269,6 +269,30 @@ public struct VenueGateway {
     /// Checks the engine's invariants; empty when all hold.
     public func checkInvariants() -> [String] { engine.checkInvariants() }
 
+    /// Where a book rebuilt from this venue's feed differs from the venue's
+    /// own books, level by level (empty when they agree), with the problems
+    /// the rebuilt book met on the way. Both are whole only after the feed's
+    /// packets up to now have been applied.
+    public func feedBookDifferences(_ book: ITCHBookBuilder) -> [String] {
+        var differences = book.problems.map { "feed: \($0)" }
+        if book.problemCount > book.problems.count {
+            differences.append("feed: \(book.problemCount - book.problems.count) more problems")
+        }
+        for index in configuration.symbols.indices {
+            let symbol = SymbolIndex(Int32(index))
+            for side in [Side.buy, .sell] {
+                let venue = engine.depth(of: symbol, side: side)
+                let rebuilt = book.depth(stockLocate: feed.locate(symbol), side: side)
+                guard venue != rebuilt else { continue }
+                let first = zip(venue, rebuilt).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? min(venue.count, rebuilt.count)
+                func level(_ levels: [BookLevelSummary]) -> String { first < levels.count ? levels[first].description : "none" }
+                differences.append("\(configuration.symbols[index].name) \(side): the feed's book differs at level \(first + 1): "
+                    + "venue \(level(venue)), feed \(level(rebuilt)) (\(venue.count) and \(rebuilt.count) levels)")
+            }
+        }
+        return differences
+    }
+
     /// Sends the reports of one engine call to their sessions and the book
     /// changes to the feed, then flushes the feed so that one venue event
     /// leaves as one burst of packets.

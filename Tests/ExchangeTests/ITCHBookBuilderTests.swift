@@ -1,0 +1,72 @@
+import MatchingEngine
+import Testing
+import Wire
+@testable import Exchange
+
+@Suite struct ITCHBookBuilderTests {
+    static let stock = Alpha8("AAPL")!
+
+    static func deliver(_ messages: [ITCHMessage], to book: inout ITCHBookBuilder) {
+        for (index, message) in messages.enumerated() {
+            var bytes = [UInt8](repeating: 0, count: message.encodedLength)
+            _ = bytes.withUnsafeMutableBytes { message.encode(into: $0) }
+            bytes.withUnsafeBytes { book.deliver(sequenceNumber: UInt64(index + 1), message: $0) }
+        }
+    }
+
+    static func add(_ reference: UInt64, _ side: ITCHSide, _ shares: UInt32, at price: UInt32, locate: UInt16 = 1) -> ITCHMessage {
+        .addOrder(ITCHAddOrder(stockLocate: locate, trackingNumber: 0, timestampNs: 1, orderReferenceNumber: reference,
+                               side: side, shares: shares, stock: stock, price: price))
+    }
+
+    /// Every message that moves an order, applied as a feed handler would:
+    /// the levels come out best first, summed per price.
+    @Test func buildsLevelsFromOrderByOrderMessages() {
+        var book = ITCHBookBuilder()
+        Self.deliver([
+            Self.add(1, .buy, 100, at: 1_000_000),
+            Self.add(2, .buy, 300, at: 1_000_000),
+            Self.add(3, .buy, 50, at: 1_000_100),
+            Self.add(4, .sell, 200, at: 1_000_300),
+            Self.add(5, .sell, 70, at: 1_000_200, locate: 2),
+            .orderExecuted(ITCHOrderExecuted(stockLocate: 1, trackingNumber: 0, timestampNs: 2,
+                                             orderReferenceNumber: 2, executedShares: 100, matchNumber: 1)),
+            .orderExecutedWithPrice(ITCHOrderExecutedWithPrice(stockLocate: 1, trackingNumber: 0, timestampNs: 2,
+                                                               orderReferenceNumber: 3, executedShares: 50, matchNumber: 2,
+                                                               printable: UInt8(ascii: "Y"), executionPrice: 1_000_100)),
+            .orderCancel(ITCHOrderCancel(stockLocate: 1, trackingNumber: 0, timestampNs: 3, orderReferenceNumber: 4, cancelledShares: 20)),
+            .orderReplace(ITCHOrderReplace(stockLocate: 1, trackingNumber: 0, timestampNs: 4, originalOrderReferenceNumber: 1,
+                                           newOrderReferenceNumber: 6, shares: 400, price: 999_900)),
+            .orderDelete(ITCHOrderDelete(stockLocate: 2, trackingNumber: 0, timestampNs: 5, orderReferenceNumber: 5)),
+        ], to: &book)
+        #expect(book.problems.isEmpty, "\(book.problems)")
+        #expect(book.messagesApplied == 10)
+        #expect(book.orderCount == 3)
+        #expect(book.depth(stockLocate: 1, side: .buy) == [
+            BookLevelSummary(price: 1_000_000, quantity: 200, orders: 1),
+            BookLevelSummary(price: 999_900, quantity: 400, orders: 1),
+        ])
+        #expect(book.depth(stockLocate: 1, side: .sell) == [BookLevelSummary(price: 1_000_300, quantity: 180, orders: 1)])
+        #expect(book.depth(stockLocate: 2, side: .sell).isEmpty)
+    }
+
+    /// A feed that contradicts itself is described, never trusted blindly,
+    /// and never stops the handler.
+    @Test func contradictionsAreCountedAndDescribed() {
+        var book = ITCHBookBuilder()
+        Self.deliver([
+            Self.add(1, .buy, 100, at: 1_000_000),
+            Self.add(1, .sell, 100, at: 1_000_100),
+            .orderExecuted(ITCHOrderExecuted(stockLocate: 1, trackingNumber: 0, timestampNs: 2,
+                                             orderReferenceNumber: 1, executedShares: 150, matchNumber: 1)),
+            .orderDelete(ITCHOrderDelete(stockLocate: 1, trackingNumber: 0, timestampNs: 3, orderReferenceNumber: 9)),
+        ], to: &book)
+        [UInt8](repeating: 0x7A, count: 5).withUnsafeBytes { book.deliver(sequenceNumber: 5, message: $0) }
+        #expect(book.problemCount == 4)
+        #expect(book.problems[0].contains("already on the book"))
+        #expect(book.problems[1].contains("150 shares executed of order 1, which has 100"))
+        #expect(book.problems[2].contains("unknown order 9"))
+        #expect(book.problems[3].contains("not ITCH 5.0"))
+        #expect(book.orderCount == 0, "an over-executed order leaves the book")
+    }
+}
