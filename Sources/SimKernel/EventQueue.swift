@@ -247,19 +247,41 @@ public struct EventQueue<Payload> {
     /// event.
     @inlinable
     public mutating func popMin(notAfter limit: Nanoseconds) -> Entry? {
+        // A queue whose lane is idle pays one test for it.
+        if lane.count != 0 { return popMerging(notAfter: limit) }
+        return popTiers(notAfter: limit)
+    }
+
+    /// `popMin` with events in the lane: the lower of the lane's front and
+    /// the tiers' earliest key.
+    @inlinable @inline(never)
+    mutating func popMerging(notAfter limit: Nanoseconds) -> Entry? {
         // The lane's front is a bound like `limit`: a bucket that starts
         // after it cannot hold anything earlier, so it is not moved in yet.
-        let laneKey = lane.first ?? .max
-        if bottom.isEmpty {
-            guard pending > 0 else { return popLane(laneKey, notAfter: limit) }
-            let next = wheelCount > 0 ? nextOccupiedBucket() : bucketNumber(of: far.minimum.unsafelyUnwrapped)
+        let laneKey = lane.front
+        if bottom.isEmpty, pending > 0 {
+            let next = wheelCount > 0 ? Self.nextOccupiedBucket(after: currentBucket, in: occupiedBuckets)
+                : bucketNumber(of: far.minimum.unsafelyUnwrapped)
             // The first time in bucket `next`; bucket numbers stay below 2^63 >> shift.
             let start = Nanoseconds(truncatingIfNeeded: next << shift)
-            guard start <= limit, UInt128(UInt64(start)) << 64 <= laneKey else { return popLane(laneKey, notAfter: limit) }
+            if start <= limit, UInt128(UInt64(start)) << 64 <= laneKey { refillBottom(from: next) }
+        }
+        if let earliest = bottom.minimum, earliest < laneKey { return popTiers(notAfter: limit) }
+        return popLane(laneKey, notAfter: limit)
+    }
+
+    /// `popMin` from the tiers alone.
+    @inlinable @inline(__always)
+    mutating func popTiers(notAfter limit: Nanoseconds) -> Entry? {
+        if bottom.isEmpty {
+            guard pending > 0 else { return nil }
+            let next = wheelCount > 0 ? Self.nextOccupiedBucket(after: currentBucket, in: occupiedBuckets)
+                : bucketNumber(of: far.minimum.unsafelyUnwrapped)
+            // The first time in bucket `next`; bucket numbers stay below 2^63 >> shift.
+            guard Nanoseconds(truncatingIfNeeded: next << shift) <= limit else { return nil }
             refillBottom(from: next)
         }
-        guard let earliest = bottom.minimum, earliest < laneKey else { return popLane(laneKey, notAfter: limit) }
-        guard Self.time(of: earliest) <= limit else { return nil }
+        guard let earliest = bottom.minimum, Self.time(of: earliest) <= limit else { return nil }
         let key = earliest
         bottom.removeMinimum()
         pending &-= 1
@@ -268,7 +290,7 @@ public struct EventQueue<Payload> {
             // call, so that reading it overlaps with the caller's handling
             // of this event. Close means within one bitmap word: the events
             // this one schedules before it are then few.
-            let next = nextOccupiedBucket()
+            let next = Self.nextOccupiedBucket(after: currentBucket, in: occupiedBuckets)
             if next &- currentBucket <= 64 { refillBottom(from: next) }
         }
         if epochDeliveries == 0 { epochStartTime = Self.time(of: key) }
@@ -309,6 +331,13 @@ public struct EventQueue<Payload> {
     /// the wheel must not be empty.
     @inlinable
     func nextOccupiedBucket() -> UInt64 {
+        Self.nextOccupiedBucket(after: currentBucket, in: occupiedBuckets)
+    }
+
+    /// Static, and given only the bitmap: a method on the whole queue, when
+    /// not inlined, was handed a copy of it (176 bytes) on every refill.
+    @inlinable
+    static func nextOccupiedBucket(after currentBucket: UInt64, in occupiedBuckets: ContiguousArray<UInt64>) -> UInt64 {
         let mask = Self.bucketCount &- 1
         let start = Int(truncatingIfNeeded: (currentBucket &+ 1) & mask)
         let lastWord = occupiedBuckets.count &- 1
@@ -545,10 +574,14 @@ struct InOrderLane<Payload> {
     @usableFromInline var payloads: ContiguousArray<Payload?> = []
     @usableFromInline var head = 0
     @usableFromInline var count = 0
+    /// The front's key, `.max` when the lane is empty: kept beside the ring
+    /// so that `popMin` compares against it with no array access when the
+    /// lane is not in use.
+    @usableFromInline var front: UInt128 = .max
 
     @inlinable init() {}
 
-    @inlinable var first: UInt128? { count > 0 ? keys[head] : nil }
+    @inlinable var first: UInt128? { count > 0 ? front : nil }
     @inlinable var last: UInt128? { count > 0 ? keys[(head &+ count &- 1) & (keys.count &- 1)] : nil }
 
     @inlinable
@@ -557,6 +590,7 @@ struct InOrderLane<Payload> {
         let index = (head &+ count) & (keys.count &- 1)
         keys[index] = key
         payloads[index] = payload
+        if count == 0 { front = key }
         count &+= 1
     }
 
@@ -566,6 +600,7 @@ struct InOrderLane<Payload> {
         let payload = payloads[head].take().unsafelyUnwrapped
         head = (head &+ 1) & (keys.count &- 1)
         count &-= 1
+        front = count > 0 ? keys[head] : .max
         return payload
     }
 
@@ -594,5 +629,6 @@ struct InOrderLane<Payload> {
     mutating func replaceKeys(with newKeys: [UInt128]) {
         precondition(newKeys.count == count, "a lane renumbered with \(newKeys.count) keys for \(count) events")
         for (offset, key) in newKeys.enumerated() { keys[(head + offset) & (keys.count - 1)] = key }
+        front = newKeys.first ?? .max
     }
 }
