@@ -40,24 +40,24 @@ struct ServeCommand: ParsableCommand {
 
     @Option(help: ArgumentHelp(
         "A listening port: VENUE.ouch=PORT or VENUE.fix=PORT (repeatable), or a bare PORT when the scenario has one order-entry socket.",
-        discussion: "Port 0, the default, lets the system choose a free port."))
+        discussion: "Port 0, the default, lets the system choose a free port.", valueName: "venue.protocol=port"))
     var port: [String] = []
 
     @Option(help: ArgumentHelp(
         "Send the ITCH feed to HOST:PORT by UDP (every venue), or VENUE=HOST:PORT (repeatable).",
-        discussion: "Without it, no feed is sent."))
+        discussion: "Without it, no feed is sent.", valueName: "host:port"))
     var feedTo: [String] = []
 
-    @Option(help: "Accounts per venue: P1 to P<N>.")
+    @Option(help: ArgumentHelp("Accounts per venue: P1 to P<N>.", valueName: "n"))
     var accounts = 8
 
-    @Option(help: "Write the venues' addresses, ports and accounts to this JSON file once they listen.")
+    @Option(help: ArgumentHelp("Write the venues' addresses, ports and accounts to this JSON file once they listen.", valueName: "file"))
     var portsFile: String?
 
-    @Option(help: "Stop by itself after this long (e.g. 30s, 500ms); without it, run until SIGINT or SIGTERM.")
+    @Option(help: ArgumentHelp("Stop by itself after this long (e.g. 30s, 500ms); without it, run until SIGINT or SIGTERM.", valueName: "duration"))
     var duration: String?
 
-    @Option(help: "Directory for serve-report.json (default: out/<scenario name>).")
+    @Option(help: ArgumentHelp("Directory for serve-report.json (default: out/<scenario name>).", valueName: "dir"))
     var out: String?
 
     func run() throws {

@@ -72,6 +72,47 @@ import Wire
         #expect(try client.readPacket() == nil, "then the server closes")
     }
 
+    @Test func theFeedSendsMoldUDP64DatagramsWithTheRestingOrder() throws {
+        let receiver = try LoopbackUDPReceiver()
+        var venue = Self.venue()
+        venue.feedDestination = LiveAddress(host: "127.0.0.1", port: receiver.port)
+        let server = try LiveServer.start(venues: [venue], host: "127.0.0.1")
+        defer { _ = server.shutdown() }
+        #expect(server.endpoints.first?.feedDestination == "127.0.0.1:\(receiver.port)")
+        let port = try #require(server.endpoints.first?.ouchPort)
+        let client = try LoopbackSoupBinTCPClient(port: port)
+        #expect(try client.login(username: "P1", password: "exsim")?.type == UInt8(ascii: "A"))
+        try client.enterOrder(token: "B1", side: "B", shares: 300, stock: "AAPL", price: Self.price)
+        #expect(try client.readOUCH().first == UInt8(ascii: "A"))
+
+        // MoldUDP64: Session 10, Sequence 8, Count 2, then u16-length blocks.
+        // ITCH 5.0 Add Order 'A' (36 bytes): Shares at 20, Stock at 24, Price at 32.
+        var expectedSequence: UInt64?
+        var addOrder: [UInt8]?
+        for _ in 0..<64 where addOrder == nil {
+            let datagram = try receiver.receive()
+            try #require(datagram.count >= 20)
+            #expect(Array(datagram[0..<10]) == Array("LIVE000001".utf8), "the venue's MoldUDP64 session")
+            let sequence = datagram[10..<18].reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+            let count = Int(datagram[18]) << 8 | Int(datagram[19])
+            if let expectedSequence { #expect(sequence == expectedSequence, "no gap between packets") }
+            var offset = 20
+            for _ in 0..<(count == 0xFFFF ? 0 : count) {
+                let length = Int(datagram[offset]) << 8 | Int(datagram[offset + 1])
+                let message = Array(datagram[(offset + 2)..<(offset + 2 + length)])
+                if message.first == UInt8(ascii: "A") { addOrder = message }
+                offset += 2 + length
+            }
+            #expect(offset == datagram.count, "the blocks fill the datagram")
+            expectedSequence = sequence + UInt64(count == 0xFFFF ? 0 : count)
+        }
+        let message = try #require(addOrder, "an ITCH Add Order for the resting buy")
+        #expect(message.count == 36)
+        #expect(LoopbackSoupBinTCPClient.uint32(message[20..<24]) == 300)
+        #expect(Array(message[24..<32]) == LoopbackSoupBinTCPClient.alpha("AAPL", 8))
+        #expect(LoopbackSoupBinTCPClient.uint32(message[32..<36]) == Self.price)
+    }
+
     @Test func aPortInUseIsAClearError() throws {
         let first = try LiveServer.start(venues: [Self.venue()], host: "127.0.0.1")
         defer { _ = first.shutdown() }
