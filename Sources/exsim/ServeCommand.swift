@@ -101,7 +101,10 @@ struct ServeCommand: ParsableCommand {
             server = try LiveServer.start(venues: plan.venues, host: host)
         } catch {
             printError(error.description)
-            throw ExsimExit.addressUnavailable
+            switch error {
+            case .addressInUse, .cannotBind: throw ExsimExit.addressUnavailable
+            case .badFeedDestination: throw ExsimExit.badInput
+            }
         }
         let started = DispatchTime.now().uptimeNanoseconds
         for venue in server.endpoints { printEndpoints(venue) }
