@@ -1,60 +1,26 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
-/// A blocking SoupBinTCP client on a plain loopback socket, written from
-/// the SoupBinTCP 3.00 and OUCH 4.2 layouts rather than with exsim's
-/// codecs. Every read gives up after `readTimeoutSeconds`, so a test that
-/// waits for an answer that never comes fails instead of hanging.
+/// A SoupBinTCP client written from the SoupBinTCP 3.00 and OUCH 4.2
+/// layouts rather than with exsim's codecs.
 final class LoopbackSoupBinTCPClient {
-    struct Failure: Error, CustomStringConvertible {
-        var description: String
-    }
-
-    static let readTimeoutSeconds = 10
-    let socketDescriptor: Int32
+    typealias Failure = LoopbackTCPSocket.Failure
+    let connection: LoopbackTCPSocket
     var received: [UInt8] = []
 
     init(port: Int) throws {
-        socketDescriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard socketDescriptor >= 0 else { throw Failure(description: "socket() failed: errno \(errno)") }
-        var timeout = timeval(tv_sec: Self.readTimeoutSeconds, tv_usec: 0)
-        setsockopt(socketDescriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = UInt16(port).bigEndian
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let status = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(socketDescriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
-        }
-        guard status == 0 else {
-            close(socketDescriptor)
-            throw Failure(description: "connect to 127.0.0.1:\(port) failed: errno \(errno)")
-        }
+        connection = try LoopbackTCPSocket(port: port)
     }
-
-    deinit { close(socketDescriptor) }
 
     func sendPacket(type: Character, payload: [UInt8] = []) throws {
         let length = UInt16(1 + payload.count)
-        let packet = [UInt8(length >> 8), UInt8(length & 0xFF), UInt8(ascii: type.unicodeScalars.first!)] + payload
-        let sent = packet.withUnsafeBytes { send(socketDescriptor, $0.baseAddress, $0.count, 0) }
-        guard sent == packet.count else { throw Failure(description: "send failed: errno \(errno)") }
+        try connection.write([UInt8(length >> 8), UInt8(length & 0xFF), UInt8(ascii: type.unicodeScalars.first!)] + payload)
     }
 
     /// The next packet (type and payload) other than a Server Heartbeat; nil when the server closed.
     func readPacket() throws -> (type: UInt8, payload: [UInt8])? {
         while true {
             while received.count < 2 || received.count < 2 + (Int(received[0]) << 8 | Int(received[1])) {
-                var chunk = [UInt8](repeating: 0, count: 4_096)
-                let count = chunk.withUnsafeMutableBytes { recv(socketDescriptor, $0.baseAddress, $0.count, 0) }
-                if count == 0 { return nil }
-                guard count > 0 else { throw Failure(description: "no answer within \(Self.readTimeoutSeconds) s (errno \(errno))") }
-                received += chunk[0..<count]
+                let chunk = try connection.receive()
+                if chunk.isEmpty { return nil }
+                received += chunk
             }
             let length = Int(received[0]) << 8 | Int(received[1])
             let packet = Array(received[2..<(2 + length)])

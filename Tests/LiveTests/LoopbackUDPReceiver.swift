@@ -26,7 +26,7 @@ final class LoopbackUDPReceiver {
         }
         guard bound else {
             close(descriptor)
-            throw LoopbackSoupBinTCPClient.Failure(description: "could not bind a loopback UDP port: errno \(errno)")
+            throw LoopbackTCPSocket.Failure(description: "could not bind a loopback UDP port: errno \(errno)")
         }
         self.descriptor = descriptor
         port = Int(UInt16(bigEndian: address.sin_port))
@@ -39,7 +39,7 @@ final class LoopbackUDPReceiver {
         var datagram = [UInt8](repeating: 0, count: 65_536)
         let count = datagram.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
         guard count >= 0 else {
-            throw LoopbackSoupBinTCPClient.Failure(description: "no datagram within \(Self.readTimeoutSeconds) s (errno \(errno))")
+            throw LoopbackTCPSocket.Failure(description: "no datagram within \(Self.readTimeoutSeconds) s (errno \(errno))")
         }
         return Array(datagram[0..<count])
     }
