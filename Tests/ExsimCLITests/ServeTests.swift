@@ -131,6 +131,17 @@ import Glibc
         #expect(run.stderr.contains("address already in use: 127.0.0.1:\(listener.port)"), "\(run.stderr)")
     }
 
+    @Test func durationStopsTheServerByItselfWithAReport() throws {
+        let directory = try ExsimProcess.temporaryDirectory("serve-duration")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let run = try ExsimProcess.run(["serve", "Scenarios/quickstart.yaml", "--duration", "200ms", "--out", directory.path])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("XSIM ouch42 127.0.0.1:"))
+        let report = try #require(try JSONSerialization.jsonObject(
+            with: Data(contentsOf: directory.appendingPathComponent("serve-report.json"))) as? [String: Any])
+        #expect((report["venues"] as? [[String: Any]])?.first?["name"] as? String == "XSIM")
+    }
+
     @Test func aPortOptionNamingNoVenueIsBadInput() throws {
         let run = try ExsimProcess.run(["serve", "Scenarios/two-venues.yaml", "--port", "NOWHERE.ouch=1", "--duration", "1s"])
         #expect(run.status == 64)
