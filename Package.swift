@@ -23,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         // Virtual time, event queue, seeded random streams, trace digest. Imports nothing.
@@ -55,6 +56,17 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Live mode: the venue gateways on real sockets (SwiftNIO), driven by
+        // the wall clock instead of the kernel.
+        .target(
+            name: "Live",
+            dependencies: [
+                "Exchange", "Measure",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
         // YAML scenario files, validation with file:line:column errors, wiring.
         .target(
             name: "Scenario",
@@ -69,7 +81,7 @@ let package = Package(
             name: "exsim",
             dependencies: [
                 "Scenario", "Simulation", "SimKernel", "MatchingEngine", "OrderFlow", "Measure", "Report",
-                "Exchange", "Wire", "Capture",
+                "Exchange", "Wire", "Capture", "Live",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -93,5 +105,13 @@ let package = Package(
         .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "Simulation"]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Scenario", "SimKernel", "OrderFlow", "ScenarioFuzzing", "Exchange", "Wire"]),
         .testTarget(name: "ExsimCLITests", dependencies: ["exsim"]),
+        .testTarget(
+            name: "LiveTests",
+            dependencies: [
+                "Live", "Exchange", "MatchingEngine", "Wire",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
     ]
 )

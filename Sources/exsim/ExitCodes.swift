@@ -14,4 +14,7 @@ enum ExsimExit {
     /// option, an unwritable output. The code ArgumentParser itself uses for
     /// a validation error (EX_USAGE), so that every usage mistake shares it.
     static let badInput = ExitCode.validationFailure
+    /// `exsim serve` could not listen: the address is already in use, or
+    /// cannot be bound (EX_UNAVAILABLE).
+    static let addressUnavailable = ExitCode(69)
 }

@@ -16,16 +16,21 @@ public struct VenueGateway {
         public var feedSession: MoldUDP64SessionID
         /// Added to the driver's clock for wire timestamps (nanoseconds since midnight).
         public var startOfDayOffsetNs: Int64
+        /// UNIX-epoch nanoseconds of the trading day's midnight, for FIX
+        /// SendingTime: the simulator's fixed date, or today when live.
+        public var sessionDateEpochNs: Int64
 
         public init(
             name: String, symbols: [SymbolConfig], selfTradePrevention: SelfTradePrevention = .none,
-            feedSession: MoldUDP64SessionID, startOfDayOffsetNs: Int64 = TradingDay.marketOpenNs
+            feedSession: MoldUDP64SessionID, startOfDayOffsetNs: Int64 = TradingDay.marketOpenNs,
+            sessionDateEpochNs: Int64 = TradingDay.sessionDateEpochNs
         ) {
             self.name = name
             self.symbols = symbols
             self.selfTradePrevention = selfTradePrevention
             self.feedSession = feedSession
             self.startOfDayOffsetNs = startOfDayOffsetNs
+            self.sessionDateEpochNs = sessionDateEpochNs
         }
     }
 
@@ -116,7 +121,8 @@ public struct VenueGateway {
         case .fix(let session):
             slots.append(.fix(fixPorts.count))
             fixPorts.append(FIXPort(directory: directory, session: session,
-                                    startOfDayOffsetNs: configuration.startOfDayOffsetNs))
+                                    startOfDayOffsetNs: configuration.startOfDayOffsetNs,
+                                    sessionDateEpochNs: configuration.sessionDateEpochNs))
         }
         let session = desk.addSession(participant: participant)
         if configuration.selfTradePrevention != .none {

@@ -125,8 +125,8 @@ struct FIXSessionClock {
     /// UNIX-epoch nanoseconds of driver time 0.
     let epochOfDriverZeroNs: Int64
 
-    init(startOfDayOffsetNs: Int64) {
-        epochOfDriverZeroNs = TradingDay.epochNs(0, startOfDayOffsetNs: startOfDayOffsetNs)
+    init(startOfDayOffsetNs: Int64, sessionDateEpochNs: Int64 = TradingDay.sessionDateEpochNs) {
+        epochOfDriverZeroNs = sessionDateEpochNs + startOfDayOffsetNs
     }
 
     func sessionNs(_ driverNs: Int64) -> Int64 { epochOfDriverZeroNs &+ driverNs }

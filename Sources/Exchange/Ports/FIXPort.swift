@@ -107,12 +107,13 @@ public struct FIXPort {
     /// - Precondition: an acceptor configuration with 4 price decimals (the
     ///   engine's prices are 1/10,000 units).
     public init(directory: SymbolDirectory, session configuration: FIXSessionConfiguration,
-                startOfDayOffsetNs: Int64 = TradingDay.marketOpenNs) {
+                startOfDayOffsetNs: Int64 = TradingDay.marketOpenNs,
+                sessionDateEpochNs: Int64 = TradingDay.sessionDateEpochNs) {
         precondition(configuration.role == .acceptor, "a port is the acceptor")
         precondition(configuration.priceDecimals == 4, "engine prices have 4 implied decimals")
         self.directory = directory
         symbolNames = directory.names.map { FIXString($0) }
-        clock = FIXSessionClock(startOfDayOffsetNs: startOfDayOffsetNs)
+        clock = FIXSessionClock(startOfDayOffsetNs: startOfDayOffsetNs, sessionDateEpochNs: sessionDateEpochNs)
         session = FIXSession(configuration: configuration)
     }
 

@@ -1,0 +1,207 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import NIOCore
+import NIOPosix
+
+/// Why `exsim serve` could not start.
+public enum LiveStartError: Error, CustomStringConvertible, Equatable {
+    /// Another socket already listens on the address.
+    case addressInUse(LiveAddress)
+    /// The address could not be bound or resolved for another reason.
+    case cannotBind(LiveAddress, reason: String)
+    case badFeedDestination(LiveAddress, reason: String)
+
+    public var description: String {
+        switch self {
+        case .addressInUse(let address): "address already in use: \(address) (another process listens there; choose another port, or 0 for any free port)"
+        case .cannotBind(let address, let reason): "cannot listen on \(address): \(reason)"
+        case .badFeedDestination(let address, let reason): "cannot send the feed to \(address): \(reason)"
+        }
+    }
+}
+
+/// The sockets a started venue listens and sends on.
+public struct LiveVenueEndpoints: Codable, Hashable, Sendable {
+    public var name: String
+    public var host: String
+    /// OUCH 4.2 over SoupBinTCP (TCP).
+    public var ouchPort: Int?
+    /// FIX acceptor (TCP).
+    public var fixPort: Int?
+    public var fixVersions: [String]
+    /// The UDP port the ITCH / MoldUDP64 feed is sent from, and where to.
+    public var feedSourcePort: Int?
+    public var feedDestination: String?
+    /// The FIX CompID and SoupBinTCP session name of the venue.
+    public var venueCompID: String
+    /// Accounts: OUCH usernames and FIX SenderCompIDs, and their password.
+    public var accounts: [String]
+    public var password: String
+}
+
+/// Every venue of a scenario on real sockets, one event loop per venue.
+/// Start with `start`, stop with `shutdown`: the venues end their day
+/// (SoupBinTCP End of Session, FIX Logout), connections close, and each
+/// venue's report comes back.
+public final class LiveServer: Sendable {
+    struct RunningVenue: Sendable {
+        let venue: NIOLoopBound<LiveVenue>
+        let loop: any EventLoop
+        let listeners: [any Channel]
+        let feedChannel: (any Channel)?
+    }
+
+    let group: MultiThreadedEventLoopGroup
+    let running: [RunningVenue]
+    public let endpoints: [LiveVenueEndpoints]
+    public let clock: LiveClock
+
+    /// How long a shutdown waits for clients to answer the end of day
+    /// (a FIX Logout reply) before it closes their connections itself.
+    public static let drainTimeoutNs: Int64 = 5_000_000_000
+
+    init(group: MultiThreadedEventLoopGroup, running: [RunningVenue], endpoints: [LiveVenueEndpoints], clock: LiveClock) {
+        self.group = group
+        self.running = running
+        self.endpoints = endpoints
+        self.clock = clock
+    }
+
+    /// Binds every venue's sockets on `host` and opens its market.
+    /// - Throws: `LiveStartError`, after releasing whatever was bound.
+    public static func start(venues: [LiveVenueConfiguration], host: String) throws(LiveStartError) -> LiveServer {
+        let clock = LiveClock.startingNow()
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, venues.count))
+        var running: [RunningVenue] = []
+        var endpoints: [LiveVenueEndpoints] = []
+        do {
+            for configuration in venues {
+                let loop = group.next()
+                let started = try startVenue(configuration, on: loop, host: host, clock: clock)
+                running.append(started.running)
+                endpoints.append(started.endpoints)
+            }
+        } catch {
+            for venue in running {
+                for channel in venue.listeners { try? channel.close().wait() }
+                try? venue.feedChannel?.close().wait()
+            }
+            try? group.syncShutdownGracefully()
+            throw error
+        }
+        return LiveServer(group: group, running: running, endpoints: endpoints, clock: clock)
+    }
+
+    static func startVenue(_ configuration: LiveVenueConfiguration, on loop: any EventLoop, host: String, clock: LiveClock)
+        throws(LiveStartError) -> (running: RunningVenue, endpoints: LiveVenueEndpoints)
+    {
+        let venue: NIOLoopBound<LiveVenue>
+        do {
+            venue = try loop.submit { NIOLoopBound(LiveVenue(configuration: configuration, loop: loop, clock: clock), eventLoop: loop) }.wait()
+        } catch {
+            preconditionFailure("the venue's loop refused work at start: \(error)")
+        }
+        var listeners: [any Channel] = []
+        var feedChannel: (any Channel)?
+        func releaseAll() {
+            for channel in listeners { try? channel.close().wait() }
+            try? feedChannel?.close().wait()
+        }
+        var endpoints = LiveVenueEndpoints(
+            name: configuration.name, host: host, fixVersions: configuration.fixVersions.map { $0.beginString.description },
+            venueCompID: configuration.name,
+            accounts: (0..<configuration.accounts.count).map { configuration.accounts.name($0) },
+            password: configuration.accounts.password)
+        do throws(LiveStartError) {
+            if let port = configuration.ouchPort {
+                let channel = try listen(venue, .ouch42, host: host, port: port, loop: loop)
+                listeners.append(channel)
+                endpoints.ouchPort = channel.localAddress?.port
+            }
+            if let port = configuration.fixPort {
+                let channel = try listen(venue, .fix(configuration.fixVersions), host: host, port: port, loop: loop)
+                listeners.append(channel)
+                endpoints.fixPort = channel.localAddress?.port
+            }
+            if let destination = configuration.feedDestination {
+                let sender = try feedSender(to: destination, host: host, loop: loop)
+                feedChannel = sender.channel
+                endpoints.feedSourcePort = sender.channel.localAddress?.port
+                endpoints.feedDestination = destination.description
+                try? loop.submit { venue.value.feed = sender }.wait()
+            }
+        } catch {
+            releaseAll()
+            throw error
+        }
+        try? loop.submit { venue.value.open() }.wait()
+        return (RunningVenue(venue: venue, loop: loop, listeners: listeners, feedChannel: feedChannel), endpoints)
+    }
+
+    static func listen(_ venue: NIOLoopBound<LiveVenue>, _ listener: LoginRouter.Listener, host: String, port: Int,
+                       loop: any EventLoop) throws(LiveStartError) -> any Channel {
+        let address = LiveAddress(host: host, port: port)
+        let bootstrap = ServerBootstrap(group: loop)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(VenueConnectionHandler(venue: venue.value, listener: listener))
+                }
+            }
+        do {
+            return try bootstrap.bind(host: host, port: port).wait()
+        } catch let error as IOError where error.errnoCode == EADDRINUSE {
+            throw .addressInUse(address)
+        } catch {
+            throw .cannotBind(address, reason: "\(error)")
+        }
+    }
+
+    static func feedSender(to destination: LiveAddress, host: String, loop: any EventLoop) throws(LiveStartError) -> LiveFeedSender {
+        let address: SocketAddress
+        do {
+            address = try SocketAddress.makeAddressResolvingHost(destination.host, port: destination.port)
+        } catch {
+            throw .badFeedDestination(destination, reason: "\(error)")
+        }
+        do {
+            let channel = try DatagramBootstrap(group: loop).bind(host: host, port: 0).wait()
+            return LiveFeedSender(channel: channel, destination: address)
+        } catch {
+            throw .cannotBind(LiveAddress(host: host, port: 0), reason: "\(error)")
+        }
+    }
+
+    /// Ends every venue's day, waits (at most `drainTimeoutNs`) for the
+    /// clients to go, closes the sockets and the event loops, and returns
+    /// what each venue did.
+    public func shutdown() -> [LiveVenueReport] {
+        for venue in running {
+            for channel in venue.listeners { try? channel.close().wait() }
+        }
+        let drained = running.map { venue in
+            venue.loop.flatSubmit { venue.venue.value.endOfDay() }
+        }
+        let deadline = NIODeadline.now() + .nanoseconds(Self.drainTimeoutNs)
+        for (index, future) in drained.enumerated() {
+            // Whichever comes first, the last connection closing or the deadline.
+            let loop = running[index].loop
+            let settled = loop.makePromise(of: Void.self)
+            future.whenComplete { _ in settled.succeed(()) }
+            let timeout = loop.scheduleTask(deadline: deadline) { settled.succeed(()) }
+            try? settled.futureResult.wait()
+            timeout.cancel()
+        }
+        var reports: [LiveVenueReport] = []
+        for venue in running {
+            if let report = try? venue.loop.submit({ venue.venue.value.finish() }).wait() { reports.append(report) }
+            try? venue.feedChannel?.close().wait()
+        }
+        try? group.syncShutdownGracefully()
+        return reports
+    }
+}

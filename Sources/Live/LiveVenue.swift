@@ -1,0 +1,218 @@
+import Exchange
+import Measure
+import NIOCore
+
+/// A venue on real sockets: the same `VenueGateway` the simulator drives,
+/// driven here by channel events and the wall clock. It lives on one event
+/// loop, with every connection of the venue, and is touched only there, so
+/// decode, match and encode need no lock and no hop.
+///
+/// The venue carries out `GatewayOutputs` as the simulator's kernel does:
+/// bytes to the connection, one timer per connection, close when told,
+/// packets to the feed. It decides nothing the gateway did not.
+final class LiveVenue {
+    let configuration: LiveVenueConfiguration
+    let loop: any EventLoop
+    let clock: LiveClock
+    var gateway: VenueGateway
+    var outputs = GatewayOutputs()
+    /// The channel of each gateway connection; nil once it closed.
+    var channels: [(any Channel)?] = []
+    var timers: [Scheduled<Void>?] = []
+    var isFIXConnection: [Bool] = []
+    /// Connections written to since the last flush.
+    var unflushed: [Int32] = []
+    var feed: LiveFeedSender?
+    var feedTimer: Scheduled<Void>?
+    var report: LiveVenueReport
+    var gatewayTime = LatencyRecorder(name: "gateway")
+    /// Channels accepted and not yet closed, bound to a connection or not.
+    var openChannels: [ObjectIdentifier: any Channel] = [:]
+    var dayEnded = false
+
+    init(configuration: LiveVenueConfiguration, loop: any EventLoop, clock: LiveClock) {
+        var gatewayConfiguration = configuration.gateway
+        gatewayConfiguration.startOfDayOffsetNs = clock.startOfDayOffsetNs
+        gatewayConfiguration.sessionDateEpochNs = clock.sessionDateEpochNs
+        self.configuration = configuration
+        self.loop = loop
+        self.clock = clock
+        gateway = VenueGateway(configuration: gatewayConfiguration)
+        report = LiveVenueReport(name: configuration.name)
+    }
+
+    /// Opens the market: every symbol continuous, the feed's start of day.
+    func open() {
+        loop.preconditionInEventLoop()
+        gateway.open(nowNs: clock.nowNs, outputs: &outputs)
+        carryOut()
+    }
+
+    // MARK: Connections
+
+    func accepted(_ channel: any Channel) {
+        openChannels[ObjectIdentifier(channel)] = channel
+        report.connectionsAccepted += 1
+    }
+
+    /// Gives the channel its own gateway connection on the routed account's port.
+    func bind(_ channel: any Channel, route: LoginRouter.Route) -> Int32 {
+        loop.preconditionInEventLoop()
+        let accounts = configuration.accounts
+        let kind: VenueGateway.PortKind
+        if let version = route.fixVersion {
+            kind = accounts.fixPort(route.account, version: version, venue: configuration.name)
+        } else {
+            kind = accounts.ouchPort(route.account, venue: configuration.name)
+        }
+        let connection = gateway.addConnection(kind, participant: accounts.participant(route.account))
+        precondition(Int(connection) == channels.count, "gateway connections are numbered in order")
+        channels.append(channel)
+        timers.append(nil)
+        isFIXConnection.append(route.fixVersion != nil)
+        if route.recognised { report.loginsRouted += 1 }
+        gateway.connectionOpened(connection, nowNs: clock.nowNs, outputs: &outputs)
+        carryOut()
+        return connection
+    }
+
+    /// Bytes from a connection; what the gateway answers is written, and
+    /// flushed at the end of the read (`flush`).
+    func received(_ buffer: ByteBuffer, on connection: Int32) {
+        report.bytesIn += UInt64(buffer.readableBytes)
+        let startNs = clock.nowNs
+        buffer.withUnsafeReadableBytes { bytes in
+            gateway.received(bytes, on: connection, nowNs: startNs, outputs: &outputs)
+        }
+        gatewayTime.record(clock.nowNs - startNs)
+        carryOut(flushNow: false)
+    }
+
+    /// Flushes every connection written to since the last flush: once per
+    /// read burst, not per message.
+    func flush() {
+        for connection in unflushed { channels[Int(connection)]?.flush() }
+        unflushed.removeAll(keepingCapacity: true)
+    }
+
+    func closed(_ channel: any Channel, connection: Int32?) {
+        openChannels[ObjectIdentifier(channel)] = nil
+        report.connectionsClosed += 1
+        guard let connection else { return }
+        channels[Int(connection)] = nil
+        timers[Int(connection)]?.cancel()
+        timers[Int(connection)] = nil
+    }
+
+    // MARK: Timers
+
+    func timerFired(_ connection: Int32) {
+        timers[Int(connection)] = nil
+        guard channels[Int(connection)] != nil else { return }
+        gateway.timerFired(connection, nowNs: clock.nowNs, outputs: &outputs)
+        carryOut()
+    }
+
+    func feedTimerFired() {
+        feedTimer = nil
+        gateway.feedTimerFired(nowNs: clock.nowNs, outputs: &outputs)
+        carryOut()
+    }
+
+    // MARK: End of day
+
+    /// Ends the day: OUCH sessions get End of Session, FIX sessions a
+    /// Logout, the feed its End of Session. The future completes when
+    /// every connection has closed.
+    func endOfDay() -> EventLoopFuture<Void> {
+        loop.preconditionInEventLoop()
+        if !dayEnded {
+            dayEnded = true
+            gateway.endOfDay(nowNs: clock.nowNs, outputs: &outputs)
+            carryOut()
+        }
+        return EventLoopFuture.andAllComplete(openChannels.values.map(\.closeFuture), on: loop)
+    }
+
+    /// Closes whatever is still open (a client that did not answer a Logout),
+    /// stops the timers, and returns the report.
+    func finish() -> LiveVenueReport {
+        loop.preconditionInEventLoop()
+        for channel in openChannels.values { channel.close(promise: nil) }
+        for timer in timers { timer?.cancel() }
+        feedTimer?.cancel()
+        feedTimer = nil
+        var report = report
+        let statistics = gateway.statistics
+        report.requests = statistics.requests
+        report.trades = statistics.trades
+        report.executedQuantity = statistics.executedQuantity
+        report.feedMessages = gateway.feedMessageCount
+        report.gatewayTime = gatewayTime.count > 0 ? gatewayTime.summary : nil
+        return report
+    }
+
+    // MARK: Carrying out the gateway's outputs
+
+    /// Writes what the gateway asked for, in the order it asked.
+    func carryOut(flushNow: Bool = true) {
+        for connection in outputs.touched {
+            let index = Int(connection)
+            let output = outputs.connections[index]
+            guard let channel = channels[index] else { continue }
+            if !output.bytes.isEmpty {
+                report.bytesOut += UInt64(output.bytes.count)
+                report.messagesOut += UInt64(output.messageCount)
+                tally(output, fix: isFIXConnection[index])
+            }
+            if output.closeReason != nil {
+                // Close after the bytes are written: a Login Rejected or an
+                // End of Session must reach the client.
+                channels[index] = nil
+                timers[index]?.cancel()
+                timers[index] = nil
+                channel.writeAndFlush(channel.allocator.buffer(bytes: output.bytes)).whenComplete { _ in
+                    channel.close(promise: nil)
+                }
+                continue
+            }
+            if !output.bytes.isEmpty {
+                channel.write(channel.allocator.buffer(bytes: output.bytes), promise: nil)
+                if flushNow { channel.flush() } else { unflushed.append(connection) }
+            }
+            // Timers stay armed after the end of day: a FIX Logout waits for
+            // its reply on one.
+            if let atNs = output.timerAtNs { arm(connection, atNs: atNs) }
+        }
+        if let feed {
+            for packet in outputs.feedPackets {
+                report.feedPackets += 1
+                report.feedBytes += UInt64(packet.count)
+                feed.send(packet)
+            }
+        }
+        if let atNs = outputs.feedTimerAtNs, !dayEnded {
+            feedTimer?.cancel()
+            feedTimer = scheduled(atNs: atNs) { $0.feedTimerFired() }
+        }
+        outputs.removeAll()
+    }
+
+    func arm(_ connection: Int32, atNs: Int64) {
+        timers[Int(connection)]?.cancel()
+        timers[Int(connection)] = scheduled(atNs: atNs) { $0.timerFired(connection) }
+    }
+
+    func scheduled(atNs: Int64, _ body: @escaping (LiveVenue) -> Void) -> Scheduled<Void> {
+        let venue = NIOLoopBound(self, eventLoop: loop)
+        let action = NIOLoopBound(body, eventLoop: loop)
+        return loop.scheduleTask(deadline: clock.deadline(atNs: atNs)) { action.value(venue.value) }
+    }
+
+    func tally(_ output: ConnectionOutput, fix: Bool) {
+        for message in 0..<output.messageCount {
+            let bytes = output.bytes[output.messageRange(message)]
+            if fix { report.answers.countFIXMessage(bytes) } else { report.answers.countSoupBinTCPPacket(bytes) }
+        }
+    }
+}

@@ -1,0 +1,51 @@
+import Exchange
+import Wire
+
+/// One venue to serve: its gateway, the accounts it accepts, and where its
+/// sockets go. Port 0 asks the system for a free port.
+public struct LiveVenueConfiguration: Sendable {
+    /// The gateway's settings; the server replaces the day offset with its clock's.
+    public var gateway: VenueGateway.Configuration
+    public var accounts: LiveAccounts
+    /// The OUCH 4.2 over SoupBinTCP socket's port, nil if the venue takes no OUCH.
+    public var ouchPort: Int?
+    /// The FIX acceptor socket's port, nil if the venue takes no FIX.
+    public var fixPort: Int?
+    /// The FIX versions the venue accepts on `fixPort`.
+    public var fixVersions: [FIXVersion]
+    /// Where the ITCH 5.0 / MoldUDP64 feed is sent (unicast); nil: not sent.
+    public var feedDestination: LiveAddress?
+
+    public init(gateway: VenueGateway.Configuration, accounts: LiveAccounts, ouchPort: Int?, fixPort: Int?,
+                fixVersions: [FIXVersion], feedDestination: LiveAddress?) {
+        precondition(fixPort == nil || !fixVersions.isEmpty, "a FIX socket needs a FIX version")
+        self.gateway = gateway
+        self.accounts = accounts
+        self.ouchPort = ouchPort
+        self.fixPort = fixPort
+        self.fixVersions = fixVersions
+        self.feedDestination = feedDestination
+    }
+
+    public var name: String { gateway.name }
+}
+
+/// A host and port, as given on the command line.
+public struct LiveAddress: Sendable, Hashable, CustomStringConvertible {
+    public var host: String
+    public var port: Int
+
+    public init(host: String, port: Int) {
+        self.host = host
+        self.port = port
+    }
+
+    /// `HOST:PORT`, the host an IPv4 address or name.
+    public init?(parsing text: String) {
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
+              (1...65_535).contains(port), colon != text.startIndex else { return nil }
+        self.init(host: String(text[..<colon]), port: port)
+    }
+
+    public var description: String { "\(host):\(port)" }
+}

@@ -1,0 +1,46 @@
+import Exchange
+import Measure
+
+/// What one live venue did between start and shutdown: the `exsim serve`
+/// report's entry for it.
+public struct LiveVenueReport: Codable, Hashable, Sendable {
+    public var name: String
+    /// TCP connections accepted on the venue's order-entry sockets.
+    public var connectionsAccepted: UInt64 = 0
+    /// Connections whose first message named one of the venue's accounts.
+    public var loginsRouted: UInt64 = 0
+    /// Connections that ended, by either side.
+    public var connectionsClosed: UInt64 = 0
+    public var bytesIn: UInt64 = 0
+    public var bytesOut: UInt64 = 0
+    /// Whole protocol messages the venue wrote (SoupBinTCP packets, FIX messages).
+    public var messagesOut: UInt64 = 0
+    /// Requests the gateway carried out (new orders, cancels, replaces).
+    public var requests: UInt64 = 0
+    public var trades: UInt64 = 0
+    public var executedQuantity: Int64 = 0
+    public var answers = OrderEntryTally()
+    public var feedPackets: UInt64 = 0
+    public var feedBytes: UInt64 = 0
+    public var feedMessages: UInt64 = 0
+    /// Time inside the gateway per read: bytes received → replies ready to write.
+    public var gatewayTime: LatencySummary?
+
+    public init(name: String) { self.name = name }
+}
+
+/// The report `exsim serve` writes at shutdown.
+public struct LiveServeReport: Codable, Hashable, Sendable {
+    /// Bumped when a field changes meaning or goes away.
+    public static let currentSchemaVersion = 1
+    public var schemaVersion = LiveServeReport.currentSchemaVersion
+    public var scenario: String?
+    public var elapsedSeconds: Double
+    public var venues: [LiveVenueReport]
+
+    public init(scenario: String?, elapsedSeconds: Double, venues: [LiveVenueReport]) {
+        self.scenario = scenario
+        self.elapsedSeconds = elapsedSeconds
+        self.venues = venues
+    }
+}

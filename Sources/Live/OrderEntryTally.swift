@@ -1,0 +1,60 @@
+/// Counts of what a venue answered on order entry, read off the messages
+/// its ports wrote (OUCH 4.2 in SoupBinTCP Sequenced Data; FIX
+/// ExecutionReports by ExecType). Measurement only: nothing is decided here.
+public struct OrderEntryTally: Codable, Hashable, Sendable {
+    /// Orders acknowledged: OUCH Accepted, FIX ExecType 0 (New).
+    public var accepted: UInt64 = 0
+    /// OUCH Rejected, FIX ExecType 8.
+    public var rejected: UInt64 = 0
+    /// Fills: OUCH Executed, FIX ExecType 1, 2 (4.2) or F (4.4).
+    public var executions: UInt64 = 0
+    /// OUCH Canceled, FIX ExecType 4.
+    public var canceled: UInt64 = 0
+    /// OUCH Replaced, FIX ExecType 5.
+    public var replaced: UInt64 = 0
+
+    public init() {}
+
+    /// One whole SoupBinTCP packet written by an OUCH port.
+    mutating func countSoupBinTCPPacket(_ packet: ArraySlice<UInt8>) {
+        // SoupBinTCP 3.00: u16 length, type; Sequenced Data ('S') carries the OUCH message.
+        guard packet.count >= 4, packet[packet.startIndex + 2] == UInt8(ascii: "S") else { return }
+        switch packet[packet.startIndex + 3] {
+        case UInt8(ascii: "A"): accepted += 1
+        case UInt8(ascii: "J"): rejected += 1
+        case UInt8(ascii: "E"), UInt8(ascii: "G"): executions += 1
+        case UInt8(ascii: "C"): canceled += 1
+        case UInt8(ascii: "U"): replaced += 1
+        default: break
+        }
+    }
+
+    /// One whole FIX message written by a FIX port.
+    mutating func countFIXMessage(_ message: ArraySlice<UInt8>) {
+        guard Self.value(of: "35", in: message)?.elementsEqual([UInt8(ascii: "8")]) == true,
+              let execType = Self.value(of: "150", in: message)?.first else { return }
+        switch execType {
+        case UInt8(ascii: "0"): accepted += 1
+        case UInt8(ascii: "8"): rejected += 1
+        case UInt8(ascii: "1"), UInt8(ascii: "2"), UInt8(ascii: "F"): executions += 1
+        case UInt8(ascii: "4"): canceled += 1
+        case UInt8(ascii: "5"): replaced += 1
+        default: break
+        }
+    }
+
+    /// The value of the first field `tag` after the BeginString.
+    static func value(of tag: String, in message: ArraySlice<UInt8>) -> ArraySlice<UInt8>? {
+        let pattern = [0x01] + Array(tag.utf8) + [UInt8(ascii: "=")]
+        var index = message.startIndex
+        while index + pattern.count <= message.endIndex {
+            if message[index..<(index + pattern.count)].elementsEqual(pattern) {
+                let start = index + pattern.count
+                let end = message[start...].firstIndex(of: 0x01) ?? message.endIndex
+                return message[start..<end]
+            }
+            index += 1
+        }
+        return nil
+    }
+}

@@ -1,0 +1,73 @@
+import NIOCore
+import Wire
+
+/// The channel end of one order-entry connection: received bytes go to the
+/// venue's gateway, and the venue writes what the gateway answers. Until
+/// the first message names an account (`LoginRouter`), bytes are held;
+/// after that the handler only relays.
+final class VenueConnectionHandler: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+
+    let venue: LiveVenue
+    let listener: LoginRouter.Listener
+    /// The gateway connection, once the login picked the account's port.
+    var connection: Int32?
+    var firstBytes: ByteBuffer?
+    var loginDeadline: Scheduled<Void>?
+
+    /// How long a connection may take to send its first message: the
+    /// SoupBinTCP login timeout, which the port applies once bound.
+    static let loginTimeoutNs = SoupBinTCPTimers.standard.loginTimeoutNs
+
+    init(venue: LiveVenue, listener: LoginRouter.Listener) {
+        self.venue = venue
+        self.listener = listener
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        venue.accepted(context.channel)
+        let channel = context.channel
+        loginDeadline = context.eventLoop.scheduleTask(in: .nanoseconds(Self.loginTimeoutNs)) {
+            channel.close(promise: nil)
+        }
+        context.fireChannelActive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let bytes = unwrapInboundIn(data)
+        if let connection {
+            venue.received(bytes, on: connection)
+            return
+        }
+        var pending = firstBytes ?? context.channel.allocator.buffer(capacity: bytes.readableBytes)
+        pending.writeImmutableBuffer(bytes)
+        let route = pending.withUnsafeReadableBytes { LoginRouter.route($0, listener: listener, accounts: venue.configuration.accounts) }
+        guard let route else {
+            firstBytes = pending
+            return
+        }
+        firstBytes = nil
+        loginDeadline?.cancel()
+        loginDeadline = nil
+        let connection = venue.bind(context.channel, route: route)
+        self.connection = connection
+        venue.received(pending, on: connection)
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        venue.flush()
+        context.fireChannelReadComplete()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        loginDeadline?.cancel()
+        venue.closed(context.channel, connection: connection)
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        // A reset by the peer or a failed write ends the connection; the
+        // venue goes on serving the others.
+        context.close(promise: nil)
+    }
+}

@@ -1,0 +1,198 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import Live
+import Measure
+import Report
+import Scenario
+import Simulation
+
+/// `exsim serve`: the scenario's venues on real sockets of this machine.
+struct ServeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve a scenario's venues on real sockets, for a real execution stack to connect to.",
+        discussion: """
+            Each venue listens on TCP for the order entry its scenario's \
+            order_entry allows: OUCH 4.2 over SoupBinTCP 3.0, and FIX 4.2/4.4 \
+            (one socket for both versions). With --feed-to, its TotalView-ITCH \
+            5.0 feed goes out as MoldUDP64 datagrams to that address. Ports \
+            are chosen by the system unless given; they are printed and, with \
+            --ports-file, written as JSON.
+
+            Accounts: P1 ... P<--accounts>, password exsim. OUCH: the Login \
+            Request's username is the account. FIX: SenderCompID is the \
+            account, TargetCompID the venue's name, Password (554) exsim.
+
+            Runs until SIGINT or SIGTERM (or --duration), then ends the day \
+            (SoupBinTCP End of Session, FIX Logout), waits up to 5 s for \
+            clients to go, and writes serve-report.json into the output \
+            directory. Exit codes: 0 success, 64 bad input, 69 an address \
+            is already in use or cannot be bound.
+            """
+    )
+
+    @Argument(help: "The scenario file (YAML): its venues, symbols and order-entry protocols.")
+    var scenario: String
+
+    @Option(help: "The address every socket binds to.")
+    var host = "127.0.0.1"
+
+    @Option(help: ArgumentHelp(
+        "A listening port: VENUE.ouch=PORT or VENUE.fix=PORT (repeatable), or a bare PORT when the scenario has one order-entry socket.",
+        discussion: "Port 0, the default, lets the system choose a free port.", valueName: "venue.protocol=port"))
+    var port: [String] = []
+
+    @Option(help: ArgumentHelp(
+        "Send the ITCH feed to HOST:PORT by UDP (every venue), or VENUE=HOST:PORT (repeatable).",
+        discussion: "Without it, no feed is sent.", valueName: "host:port"))
+    var feedTo: [String] = []
+
+    @Option(help: ArgumentHelp("Accounts per venue: P1 to P<N>.", valueName: "n"))
+    var accounts = 8
+
+    @Option(help: ArgumentHelp("Write the venues' addresses, ports and accounts to this JSON file once they listen.", valueName: "file"))
+    var portsFile: String?
+
+    @Option(help: ArgumentHelp("Stop by itself after this long (e.g. 30s, 500ms); without it, run until SIGINT or SIGTERM.", valueName: "duration"))
+    var duration: String?
+
+    @Option(help: ArgumentHelp("Directory for serve-report.json (default: out/<scenario name>).", valueName: "dir"))
+    var out: String?
+
+    func run() throws {
+        let config: SimulationConfig
+        do {
+            config = try ScenarioLoader.load(path: scenario)
+        } catch {
+            printError(error.description)
+            throw ExsimExit.badInput
+        }
+        guard (1...LiveAccounts.maximumCount).contains(accounts) else {
+            printError("--accounts \(accounts): expected 1 to \(LiveAccounts.maximumCount)")
+            throw ExsimExit.badInput
+        }
+        var durationNs: Int64?
+        if let duration {
+            guard let parsed = ScenarioValues.duration(duration), parsed > 0 else {
+                printError("--duration \(duration): expected a duration like 500ms or 30s")
+                throw ExsimExit.badInput
+            }
+            durationNs = parsed
+        }
+        let plan: ServeListenPlan
+        do {
+            plan = try ServeListenPlan(venues: config.venues, accounts: LiveAccounts(count: accounts), ports: port, feedTo: feedTo)
+        } catch {
+            printError(error.description)
+            throw ExsimExit.badInput
+        }
+        let directoryName = out ?? "out/\(config.name)"
+        do {
+            try prepareOutputDirectory(URL(fileURLWithPath: directoryName))
+        } catch {
+            printError("--out \(directoryName): \(error)")
+            throw ExsimExit.badInput
+        }
+
+        let stop = ServeStopSignal()
+        let server: LiveServer
+        do {
+            server = try LiveServer.start(venues: plan.venues, host: host)
+        } catch {
+            printError(error.description)
+            switch error {
+            case .addressInUse, .cannotBind: throw ExsimExit.addressUnavailable
+            case .badFeedDestination: throw ExsimExit.badInput
+            }
+        }
+        let started = DispatchTime.now().uptimeNanoseconds
+        for venue in server.endpoints { printEndpoints(venue) }
+        if let portsFile {
+            do {
+                try writePortsFile(server.endpoints, to: portsFile)
+            } catch {
+                printError("--ports-file \(portsFile): \(error.localizedDescription)")
+                _ = server.shutdown()
+                throw ExsimExit.badInput
+            }
+        }
+        print(durationNs.map { "serving for \(formatNanoseconds($0)); SIGINT or SIGTERM stops sooner" }
+              ?? "serving; SIGINT or SIGTERM stops")
+        fflush(nil)  // the ports reach a pipe reader before serving starts
+
+        stop.wait(timeoutNs: durationNs)
+        let reports = server.shutdown()
+        let elapsedSeconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+        let report = LiveServeReport(scenario: scenario, elapsedSeconds: elapsedSeconds, venues: reports)
+        let reportPath = (directoryName as NSString).appendingPathComponent("serve-report.json")
+        do {
+            try encodeJSON(report).write(to: URL(fileURLWithPath: reportPath))
+        } catch {
+            printError("cannot write \(reportPath): \(error.localizedDescription)")
+            throw ExsimExit.badInput
+        }
+        for venue in reports {
+            print("\(venue.name): \(venue.connectionsAccepted) connection(s), \(venue.requests) request(s), "
+                  + "\(venue.answers.accepted) accepted, \(venue.answers.rejected) rejected, \(venue.trades) trade(s), "
+                  + "\(venue.bytesIn) bytes in, \(venue.bytesOut) bytes out")
+        }
+        print("report: \(reportPath)")
+    }
+
+    func printEndpoints(_ venue: LiveVenueEndpoints) {
+        if let port = venue.ouchPort { print("\(venue.name) ouch42 \(venue.host):\(port)") }
+        if let port = venue.fixPort { print("\(venue.name) fix (\(venue.fixVersions.joined(separator: ", "))) \(venue.host):\(port)") }
+        if let port = venue.feedSourcePort, let destination = venue.feedDestination {
+            print("\(venue.name) itch feed from \(venue.host):\(port) to \(destination)")
+        }
+    }
+
+    /// Written whole and renamed into place, so a script that polls for the
+    /// file never reads half of it.
+    func writePortsFile(_ endpoints: [LiveVenueEndpoints], to path: String) throws {
+        try encodeJSON(ServePortsFile(venues: endpoints)).write(to: URL(fileURLWithPath: path), options: .atomic)
+    }
+
+    func encodeJSON(_ value: some Encodable) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        return try encoder.encode(value)
+    }
+}
+
+/// The `--ports-file` document.
+struct ServePortsFile: Codable {
+    var venues: [LiveVenueEndpoints]
+}
+
+/// SIGINT and SIGTERM, turned from process signals into a wait the
+/// command's thread can block on.
+final class ServeStopSignal {
+    let stopped = DispatchSemaphore(value: 0)
+    let sources: [any DispatchSourceSignal]
+
+    init() {
+        var sources: [any DispatchSourceSignal] = []
+        for signalNumber in [SIGINT, SIGTERM] {
+            // Ignored as signals so that the dispatch source, not the default
+            // action (exit at once), sees them.
+            signal(signalNumber, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
+            let stopped = stopped
+            source.setEventHandler { stopped.signal() }
+            source.resume()
+            sources.append(source)
+        }
+        self.sources = sources
+    }
+
+    /// Returns at the first signal, or after `timeoutNs` if given.
+    func wait(timeoutNs: Int64?) {
+        if let timeoutNs {
+            _ = stopped.wait(timeout: .now() + .nanoseconds(Int(timeoutNs)))
+        } else {
+            stopped.wait()
+        }
+    }
+}
