@@ -54,13 +54,7 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         let log = makeLogger(level: logLevel)
-        var config: SimulationConfig
-        do {
-            config = try ScenarioLoader.load(path: scenario)
-        } catch {
-            printError(error.description)
-            throw ExsimExit.badInput
-        }
+        var config = try loadScenario(scenario)
         if let seed { config.seed = seed }
         log.info("loaded scenario", metadata: [
             "file": "\(scenario)", "name": "\(config.name)", "seed": "\(config.seed)",
@@ -160,6 +154,17 @@ func makeLogger(level: Logger.Level) -> Logger {
     var logger = Logger(label: "exsim") { StreamLogHandler.standardError(label: $0) }
     logger.logLevel = level
     return logger
+}
+
+/// A scenario file, loaded and validated; a mistake is printed (file:line)
+/// and ends the command with the bad-input code.
+func loadScenario(_ path: String) throws -> SimulationConfig {
+    do {
+        return try ScenarioLoader.load(path: path)
+    } catch {
+        printError(error.description)
+        throw ExsimExit.badInput
+    }
 }
 
 func printError(_ message: String, prefix: String = "error") {

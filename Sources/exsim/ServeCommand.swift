@@ -61,13 +61,7 @@ struct ServeCommand: ParsableCommand {
     var out: String?
 
     func run() throws {
-        let config: SimulationConfig
-        do {
-            config = try ScenarioLoader.load(path: scenario)
-        } catch {
-            printError(error.description)
-            throw ExsimExit.badInput
-        }
+        let config = try loadScenario(scenario)
         guard (1...LiveAccounts.maximumCount).contains(accounts) else {
             printError("--accounts \(accounts): expected 1 to \(LiveAccounts.maximumCount)")
             throw ExsimExit.badInput
