@@ -1,11 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// SplitMix64 (Steele, Lea, Flood 2014): used only to expand seeds.
 public struct SplitMix64: RandomNumberGenerator, Sendable {
     @usableFromInline var state: UInt64
@@ -103,10 +95,12 @@ public struct RandomStream: RandomNumberGenerator, Sendable {
         return range.lowerBound &+ Int64(bitPattern: nextBelow(span))
     }
 
-    /// An exponentially distributed value with the given mean.
+    /// An exponentially distributed value with the given mean. The
+    /// distributions use `PortableMath`, not the platform's libm, so that a
+    /// seed gives the same samples on every machine.
     @inlinable
     public mutating func nextExponential(mean: Double) -> Double {
-        -mean * log(1 - nextUnitInterval())
+        -mean * PortableMath.log(1 - nextUnitInterval())
     }
 
     /// A standard normal value (Box–Muller; one of the pair is discarded so
@@ -115,12 +109,12 @@ public struct RandomStream: RandomNumberGenerator, Sendable {
     public mutating func nextStandardNormal() -> Double {
         let u1 = 1 - nextUnitInterval()
         let u2 = nextUnitInterval()
-        return (-2 * log(u1)).squareRoot() * cos(2 * Double.pi * u2)
+        return (-2 * PortableMath.log(u1)).squareRoot() * PortableMath.cosine(turns: u2)
     }
 
     /// A log-normal value with the given median and shape.
     @inlinable
     public mutating func nextLogNormal(median: Double, sigma: Double) -> Double {
-        median * exp(sigma * nextStandardNormal())
+        median * PortableMath.exp(sigma * nextStandardNormal())
     }
 }

@@ -1,11 +1,7 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Exchange
 import MatchingEngine
 import OrderFlow
+import SimKernel
 
 /// The bounds a run stays within, so that every configuration `exsim
 /// validate` accepts runs to completion: values a wire format cannot carry,
@@ -51,7 +47,7 @@ public enum SimulationLimits {
         case .constant(let ns): Double(ns)
         case .exponential(let meanNs): Double(meanNs)
         case .uniform(let minNs, let maxNs): (Double(minNs) + Double(maxNs)) / 2
-        case .logNormal(let medianNs, let sigma): Double(medianNs) * exp(sigma * sigma / 2)
+        case .logNormal(let medianNs, let sigma): Double(medianNs) * PortableMath.exp(sigma * sigma / 2)
         }
     }
 

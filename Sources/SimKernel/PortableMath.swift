@@ -1,0 +1,134 @@
+/// Logarithm, exponential and cosine computed with nothing but IEEE 754
+/// addition, subtraction, multiplication, division and exact scaling by
+/// powers of two, in a fixed order: each of those is correctly rounded, so
+/// every platform gets the same bits from the same input. The platform's
+/// libm promises no such thing (its `log`, `exp` and `cos` may differ in the
+/// last bit between versions and systems), and one differing bit in a
+/// sampled delay changes a run's trace digest.
+///
+/// Accurate to a few units in the last place over the ranges the random
+/// streams use; determinism, not the last bit of accuracy, is the point.
+/// Swift does not contract `a * b + c` into a fused multiply-add unless
+/// asked, so the expressions below evaluate as written.
+public enum PortableMath {
+    // ln 2 split so that k * ln2Hi is exact for |k| < 2^11.
+    static let ln2Hi = 6.931_471_803_691_238_164_90e-01
+    static let ln2Lo = 1.908_214_929_270_587_700_02e-10
+    static let sqrtHalf = 0.707_106_781_186_547_524_4
+
+    /// The natural logarithm; nan for negative or nan input, -infinity at 0.
+    public static func log(_ x: Double) -> Double {
+        guard x > 0, x.isFinite else {
+            if x == 0 { return -.infinity }
+            return x == .infinity ? .infinity : .nan
+        }
+        // x = m * 2^e with m in [sqrt(1/2), sqrt(2)): both exact.
+        var m = x
+        var e = 0
+        if !m.isNormal {
+            m *= 0x1p54
+            e -= 54
+        }
+        e += Int(m.exponent)
+        m = Double(sign: .plus, exponent: 0, significand: m.significand)
+        if m >= 2 * sqrtHalf {
+            m *= 0.5
+            e += 1
+        }
+        // log(m) = 2 atanh(s), s = (m - 1) / (m + 1), |s| <= 0.1716.
+        let s = (m - 1) / (m + 1)
+        let s2 = s * s
+        var series = 1.0 / 25.0
+        var k = 23.0
+        while k >= 3 {
+            series = series * s2 + 1 / k
+            k -= 2
+        }
+        let logM = 2 * s * (series * s2 + 1)
+        return (Double(e) * ln2Lo + logM) + Double(e) * ln2Hi
+    }
+
+    /// e^x; +infinity above about 709.78, 0 below about -745.13.
+    public static func exp(_ x: Double) -> Double {
+        guard x.isFinite else { return x.isNaN ? .nan : (x > 0 ? .infinity : 0) }
+        if x > 709.782_712_893_384 { return .infinity }
+        if x < -745.133_219_101_941_1 { return 0 }
+        // x = k ln2 + r, |r| <= ln2 / 2 (and a little).
+        let k = (x / (ln2Hi + ln2Lo)).rounded()
+        let r = (x - k * ln2Hi) - k * ln2Lo
+        // Taylor series of e^r to degree 17, by Horner.
+        var sum = 1.0
+        var n = 17.0
+        while n >= 1 {
+            sum = sum * r / n + 1
+            n -= 1
+        }
+        return scaled(sum, byPowerOfTwo: Int(k))
+    }
+
+    /// cos(2π turns): the angle is given in turns so that the reduction to
+    /// an octant is exact, where a reduction of a radian angle by π is not.
+    public static func cosine(turns: Double) -> Double {
+        guard turns.isFinite else { return .nan }
+        // Quadrant and the fraction within it: multiplying by 4 and taking
+        // the whole part are exact.
+        var quarter = (turns - turns.rounded(.down)) * 4
+        let quadrant = Int(quarter.rounded(.down)) & 3
+        quarter -= quarter.rounded(.down)
+        // cos(quadrant·π/2 + a), a = quarter·π/2 in [0, π/2).
+        let (c, s): (Double, Double)
+        if quarter <= 0.5 {
+            let a = quarter * (Double.pi / 2)
+            (c, s) = (cosSeries(a), sinSeries(a))
+        } else {
+            let a = (1 - quarter) * (Double.pi / 2)
+            (c, s) = (sinSeries(a), cosSeries(a))
+        }
+        switch quadrant {
+        case 0: return c
+        case 1: return -s
+        case 2: return -c
+        default: return s
+        }
+    }
+
+    /// sin(a) for |a| <= π/4, Taylor to degree 21.
+    static func sinSeries(_ a: Double) -> Double {
+        let a2 = a * a
+        var sum = 1.0
+        var n = 21.0
+        while n >= 3 {
+            sum = 1 - sum * a2 / (n * (n - 1))
+            n -= 2
+        }
+        return a * sum
+    }
+
+    /// cos(a) for |a| <= π/4, Taylor to degree 22.
+    static func cosSeries(_ a: Double) -> Double {
+        let a2 = a * a
+        var sum = 1.0
+        var n = 22.0
+        while n >= 2 {
+            sum = 1 - sum * a2 / (n * (n - 1))
+            n -= 2
+        }
+        return sum
+    }
+
+    /// `value` × 2^power, exact unless the result leaves the normal range.
+    static func scaled(_ value: Double, byPowerOfTwo power: Int) -> Double {
+        var result = value
+        var remaining = power
+        // Steps of at most 2^1000 keep every factor finite and normal.
+        while remaining > 1000 {
+            result *= 0x1p1000
+            remaining -= 1000
+        }
+        while remaining < -1000 {
+            result *= 0x1p-1000
+            remaining += 1000
+        }
+        return result * Double(sign: .plus, exponent: remaining, significand: 1)
+    }
+}
