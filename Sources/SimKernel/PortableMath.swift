@@ -15,6 +15,10 @@ public enum PortableMath {
     static let ln2Hi = 6.931_471_803_691_238_164_90e-01
     static let ln2Lo = 1.908_214_929_270_587_700_02e-10
     static let sqrtHalf = 0.707_106_781_186_547_524_4
+    /// 1/1, 1/2, … 1/25, each correctly rounded: the series multiply by
+    /// these rather than divide, which keeps a division's latency off every
+    /// step of a chain.
+    static let reciprocals: [Double] = (0...25).map { $0 == 0 ? 0 : 1 / Double($0) }
 
     /// The natural logarithm; nan for negative or nan input, -infinity at 0.
     public static func log(_ x: Double) -> Double {
@@ -22,15 +26,16 @@ public enum PortableMath {
             if x == 0 { return -.infinity }
             return x == .infinity ? .infinity : .nan
         }
-        // x = m * 2^e with m in [sqrt(1/2), sqrt(2)): both exact.
-        var m = x
+        // x = m * 2^e with m in [sqrt(1/2), sqrt(2)): both exact, taken
+        // from the bits.
+        var bits = x.bitPattern
         var e = 0
-        if !m.isNormal {
-            m *= 0x1p54
-            e -= 54
+        if bits >> 52 == 0 {
+            bits = (x * 0x1p54).bitPattern
+            e = -54
         }
-        e += Int(m.exponent)
-        m = Double(sign: .plus, exponent: 0, significand: m.significand)
+        e += Int(bits >> 52) - 1023
+        var m = Double(bitPattern: bits & 0x000F_FFFF_FFFF_FFFF | 0x3FF0_0000_0000_0000)
         if m >= 2 * sqrtHalf {
             m *= 0.5
             e += 1
@@ -38,12 +43,20 @@ public enum PortableMath {
         // log(m) = 2 atanh(s), s = (m - 1) / (m + 1), |s| <= 0.1716.
         let s = (m - 1) / (m + 1)
         let s2 = s * s
-        var series = 1.0 / 25.0
-        var k = 23.0
-        while k >= 3 {
-            series = series * s2 + 1 / k
-            k -= 2
-        }
+        // Written out: every sample of a delay takes this path. The
+        // quotients are constants, folded with correct rounding.
+        var series = 1.0 / 25
+        series = series * s2 + 1.0 / 23
+        series = series * s2 + 1.0 / 21
+        series = series * s2 + 1.0 / 19
+        series = series * s2 + 1.0 / 17
+        series = series * s2 + 1.0 / 15
+        series = series * s2 + 1.0 / 13
+        series = series * s2 + 1.0 / 11
+        series = series * s2 + 1.0 / 9
+        series = series * s2 + 1.0 / 7
+        series = series * s2 + 1.0 / 5
+        series = series * s2 + 1.0 / 3
         let logM = 2 * s * (series * s2 + 1)
         return (Double(e) * ln2Lo + logM) + Double(e) * ln2Hi
     }
@@ -58,9 +71,9 @@ public enum PortableMath {
         let r = (x - k * ln2Hi) - k * ln2Lo
         // Taylor series of e^r to degree 17, by Horner.
         var sum = 1.0
-        var n = 17.0
+        var n = 17
         while n >= 1 {
-            sum = sum * r / n + 1
+            sum = sum * r * reciprocals[n] + 1
             n -= 1
         }
         return scaled(sum, byPowerOfTwo: Int(k))
@@ -96,9 +109,9 @@ public enum PortableMath {
     static func sinSeries(_ a: Double) -> Double {
         let a2 = a * a
         var sum = 1.0
-        var n = 21.0
+        var n = 21
         while n >= 3 {
-            sum = 1 - sum * a2 / (n * (n - 1))
+            sum = 1 - sum * a2 * reciprocals[n] * reciprocals[n - 1]
             n -= 2
         }
         return a * sum
@@ -108,9 +121,9 @@ public enum PortableMath {
     static func cosSeries(_ a: Double) -> Double {
         let a2 = a * a
         var sum = 1.0
-        var n = 22.0
+        var n = 22
         while n >= 2 {
-            sum = 1 - sum * a2 / (n * (n - 1))
+            sum = 1 - sum * a2 * reciprocals[n] * reciprocals[n - 1]
             n -= 2
         }
         return sum
