@@ -15,8 +15,8 @@ public enum PortableMath {
     static let ln2Hi = 6.931_471_803_691_238_164_90e-01
     static let ln2Lo = 1.908_214_929_270_587_700_02e-10
     static let sqrtHalf = 0.707_106_781_186_547_524_4
-    /// 1/1, 1/2, … 1/25, each correctly rounded: the series multiply by
-    /// these rather than divide, which keeps a division's latency off every
+    /// 1/1, 1/2, … 1/25, each correctly rounded: the exponential's and the
+    /// cosine's series multiply by these rather than divide, which keeps a division's latency off every
     /// step of a chain.
     static let reciprocals: [Double] = (0...25).map { $0 == 0 ? 0 : 1 / Double($0) }
 
@@ -106,22 +106,17 @@ public enum PortableMath {
     }
 
     /// sin(a) for |a| <= π/4, Taylor to degree 21.
-    static func sinSeries(_ a: Double) -> Double {
-        let a2 = a * a
-        var sum = 1.0
-        var n = 21
-        while n >= 3 {
-            sum = 1 - sum * a2 * reciprocals[n] * reciprocals[n - 1]
-            n -= 2
-        }
-        return a * sum
-    }
+    static func sinSeries(_ a: Double) -> Double { a * alternatingSeries(a * a, topDegree: 21) }
 
     /// cos(a) for |a| <= π/4, Taylor to degree 22.
-    static func cosSeries(_ a: Double) -> Double {
-        let a2 = a * a
+    static func cosSeries(_ a: Double) -> Double { alternatingSeries(a * a, topDegree: 22) }
+
+    /// 1 − a²/(2·3)(1 − a²/(4·5)(…)) for sine's odd degrees, and the same
+    /// from 1·2 for cosine's even ones: the two series differ only in where
+    /// they stop, evaluated innermost first.
+    static func alternatingSeries(_ a2: Double, topDegree: Int) -> Double {
         var sum = 1.0
-        var n = 22
+        var n = topDegree
         while n >= 2 {
             sum = 1 - sum * a2 * reciprocals[n] * reciprocals[n - 1]
             n -= 2

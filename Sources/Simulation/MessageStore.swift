@@ -31,9 +31,6 @@ struct MessageStore {
 
     init() {}
 
-    /// Slots holding bytes not yet delivered.
-    var liveCount: Int { slots.count - free.count }
-
     /// Copies a message into a free slot and returns the slot.
     mutating func store(_ bytes: UnsafeRawBufferPointer) -> Int32 {
         if !isKnownUniquelyReferenced(&memory) { copyMemory() }
