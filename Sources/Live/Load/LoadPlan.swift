@@ -51,11 +51,14 @@ public struct LoadPlan: Sendable {
         return Int((Double(durationNs) / spacingNs).rounded(.up)) + 1
     }
 
-    /// Order `index` of a connection: sides alternate, offset by connection,
-    /// so that consecutive orders across connections cross at the reference
-    /// price and fill, and the book stays small.
+    /// Order `index` of a connection, at the reference price. Connections
+    /// pair up as a buyer and a seller (different accounts, so a venue's
+    /// self-trade prevention leaves their crosses alone) and fill each other
+    /// at the same pace, which keeps the book small; an odd last connection,
+    /// or a lone one, alternates sides.
     func order(index: Int, connection: Int) -> (side: Side, price: Price) {
-        let side: Side = (index + connection) % 2 == 0 ? .buy : .sell
-        return (side, symbol.referencePrice)
+        let alternates = connection == connections - 1 && connections % 2 == 1
+        let buys = alternates ? index % 2 == 0 : connection % 2 == 0
+        return (buys ? .buy : .sell, symbol.referencePrice)
     }
 }
