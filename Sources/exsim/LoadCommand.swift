@@ -77,7 +77,13 @@ struct LoadCommand: ParsableCommand {
     var out = "out/load"
 
     func run() throws {
-        let plan = try makePlan()
+        let plan: LoadPlan
+        do {
+            plan = try makePlan()
+        } catch let error as ValidationError {
+            printError(error.message)
+            throw ExsimExit.badInput
+        }
         let directory = URL(fileURLWithPath: out)
         do {
             try prepareOutputDirectory(directory)
@@ -132,6 +138,10 @@ struct LoadCommand: ParsableCommand {
         guard let perSecond = LoadRateText.parse(rate) else {
             throw ValidationError("--rate \(rate): expected orders per second like 100k/s, 1M/s or 2500")
         }
+        // Each planned order has a row of times (18 bytes) allocated at start.
+        guard ping || perSecond * Double(durationNs) / 1e9 <= Self.maximumPlannedOrders else {
+            throw ValidationError("--rate \(rate) for --duration \(duration): more than \(Int(Self.maximumPlannedOrders)) orders; shorten the run")
+        }
         guard (1...LiveAccounts.maximumCount).contains(connections) else {
             throw ValidationError("--connections \(connections): expected 1 to \(LiveAccounts.maximumCount)")
         }
@@ -164,6 +174,9 @@ struct LoadCommand: ParsableCommand {
         parameters[ping ? "--ping" : "--rate"] = ping ? "true" : rate
         return parameters
     }
+
+    /// The most orders one run plans (about 1.8 GB of time tables).
+    static let maximumPlannedOrders = 100_000_000.0
 
     static var build: String {
         #if DEBUG

@@ -68,6 +68,13 @@ import Testing
         #expect(run.stderr.contains("cannot connect to 127.0.0.1:\(port)"), "\(run.stderr)")
     }
 
+    @Test func aRunPlanningMoreOrdersThanItsTablesHoldIsBadInput() throws {
+        let run = try ExsimProcess.run(["load", "--port", "1", "--symbol", "AAPL", "--price", "1900000",
+                                        "--rate", "100M/s", "--duration", "10s"])
+        #expect(run.status == 64)
+        #expect(run.stderr.contains("--rate 100M/s for --duration 10s"), "\(run.stderr)")
+    }
+
     @Test func helpNamesTheProtocolTheAccountsAndTheExitCodes() throws {
         let help = try ExsimProcess.run(["load", "--help"])
         #expect(help.status == 0)
