@@ -40,6 +40,21 @@ public struct LiveVenueEndpoints: Codable, Hashable, Sendable {
     /// Accounts: OUCH usernames and FIX SenderCompIDs, and their password.
     public var accounts: [String]
     public var password: String
+    /// What the venue trades, so that a client (`exsim load`) can price its orders.
+    public var symbols: [LiveSymbol]
+}
+
+/// A symbol as the ports file gives it: prices in the venue's integer units.
+public struct LiveSymbol: Codable, Hashable, Sendable {
+    public var name: String
+    public var tickSize: Int64
+    public var referencePrice: Int64
+
+    public init(name: String, tickSize: Int64, referencePrice: Int64) {
+        self.name = name
+        self.tickSize = tickSize
+        self.referencePrice = referencePrice
+    }
 }
 
 /// Every venue of a scenario on real sockets, one event loop per venue.
@@ -114,7 +129,10 @@ public final class LiveServer: Sendable {
             name: configuration.name, host: host, fixVersions: configuration.fixVersions.map { $0.beginString.description },
             venueCompID: configuration.name,
             accounts: (0..<configuration.accounts.count).map { configuration.accounts.name($0) },
-            password: configuration.accounts.password)
+            password: configuration.accounts.password,
+            symbols: configuration.gateway.symbols.map {
+                LiveSymbol(name: $0.name, tickSize: $0.tickSize, referencePrice: $0.referencePrice.rawValue)
+            })
         do throws(LiveStartError) {
             if let port = configuration.ouchPort {
                 let channel = try listen(venue, .ouch42, host: host, port: port, loop: loop)

@@ -5,7 +5,8 @@ import ArgumentParser
 enum ExsimExit {
     /// Everything ran and every check passed.
     static let success = ExitCode(0)
-    /// The gate saw a regression, or a scenario's assertion failed.
+    /// The gate saw a regression, or a scenario's assertion failed, or
+    /// `exsim load` left orders unanswered (or the venue closed on it).
     static let checkFailed = ExitCode(1)
     /// The run broke an engine invariant, or a venue's feed rebuilt a book
     /// that differs from its own (`--check`): a bug in exsim.
@@ -17,4 +18,7 @@ enum ExsimExit {
     /// `exsim serve` could not listen: the address is already in use, or
     /// cannot be bound (EX_UNAVAILABLE).
     static let addressUnavailable = ExitCode(69)
+    /// `exsim load` could not reach the venue, or the venue refused a
+    /// login: the same code, for the same "the other end is not there".
+    static let venueUnavailable = addressUnavailable
 }

@@ -1,0 +1,162 @@
+import Exchange
+import MatchingEngine
+import Measure
+import NIOCore
+import Wire
+
+/// One connection of the load client: its OUCH client, the times of its
+/// orders, and what the venue answered. Lives on the load loop; the
+/// channel handler and the pacing timer call it there.
+final class LoadConnection {
+    let index: Int
+    let plan: LoadPlan
+    var client: OUCHClient
+    var channel: (any Channel)?
+    var output = ConnectionOutput()
+    var events: [OrderEntryClientEvent] = []
+    var times: LoadOrderTimes
+    var loggedIn = false
+    var closed = false
+
+    /// Orders sent; the next order's number.
+    var sent = 0
+    var accepted = 0
+    var rejected = 0
+    var executedOrders = 0
+    var executions = 0
+    var firstPlannedNs: Int64 = 0
+    var lastSentNs: Int64 = 0
+    var heartbeat: Scheduled<Void>?
+
+    var ackFromPlanned = LatencyRecorder(name: LoadLatencyPath.ackFromPlanned)
+    var ackFromSend = LatencyRecorder(name: LoadLatencyPath.ackFromSend)
+    var fillFromPlanned = LatencyRecorder(name: LoadLatencyPath.fillFromPlanned)
+    var fillFromSend = LatencyRecorder(name: LoadLatencyPath.fillFromSend)
+
+    init(index: Int, plan: LoadPlan) {
+        self.index = index
+        self.plan = plan
+        let account = "P\(index + 1)"
+        client = OUCHClient(
+            directory: SymbolDirectory(symbols: [plan.symbol]),
+            session: .init(username: SoupBinTCPUsername(account)!, password: SoupBinTCPPassword(plan.password)!,
+                           requestedSequenceNumber: 0))
+        times = LoadOrderTimes(capacity: plan.ordersPerConnection)
+        output.bytes.reserveCapacity(64 * 1_024)
+        output.messageStarts.reserveCapacity(1_024)
+        events.reserveCapacity(1_024)
+    }
+
+    var answered: Int { accepted + rejected }
+    var isIdle: Bool { answered == sent }
+
+    /// The planned send time of order `number` (open loop).
+    func plannedNs(_ number: Int) -> Int64 {
+        firstPlannedNs + Int64((Double(number) * plan.spacingNs).rounded())
+    }
+
+    /// Appends every order whose planned time has passed and lies before
+    /// `endNs`; returns the planned time of the next one, nil once past the end.
+    func appendDueOrders(nowNs: Int64, endNs: Int64) -> Int64? {
+        while true {
+            let planned = plannedNs(sent)
+            guard planned < endNs else { return nil }
+            guard planned <= nowNs else { return planned }
+            appendOrder(plannedNs: planned, nowNs: nowNs)
+        }
+    }
+
+    /// Appends the next order planned now (`--ping`).
+    func appendOrder(plannedNs: Int64, nowNs: Int64) {
+        let number = sent
+        times.reserve(number)
+        times.plannedNs[number] = plannedNs
+        times.sentNs[number] = nowNs
+        let order = plan.order(index: number, connection: index)
+        client.send(.new(NewOrderRequest(clientID: LoadToken.id(number), symbol: SymbolIndex(0), side: order.side,
+                                         price: order.price, quantity: Quantity(plan.quantity))),
+                    nowNs: nowNs, output: &output)
+        sent += 1
+        lastSentNs = nowNs
+    }
+
+    /// Venue bytes: answers matched to their orders' times.
+    func received(_ buffer: ByteBuffer, nowNs: Int64) {
+        buffer.withUnsafeReadableBytes { client.received($0, nowNs: nowNs, events: &events, output: &output) }
+        for event in events { apply(event, nowNs: nowNs) }
+        events.removeAll(keepingCapacity: true)
+    }
+
+    func apply(_ event: OrderEntryClientEvent, nowNs: Int64) {
+        switch event {
+        case .loggedIn:
+            loggedIn = true
+        case .accepted(let id, _, _):
+            guard let number = answer(id) else { return }
+            accepted += 1
+            ackFromPlanned.record(nowNs - times.plannedNs[number])
+            ackFromSend.record(nowNs - times.sentNs[number])
+        case .rejected(let id):
+            guard answer(id) != nil else { return }
+            rejected += 1
+        case .executed(let id, _, _, _):
+            executions += 1
+            guard let number = LoadToken.number(id), number < sent, !times.filled[number] else { return }
+            times.filled[number] = true
+            executedOrders += 1
+            fillFromPlanned.record(nowNs - times.plannedNs[number])
+            fillFromSend.record(nowNs - times.sentNs[number])
+        case .disconnected:
+            closed = true
+        case .cancelled, .replaced, .cancelRejected:
+            break
+        }
+    }
+
+    /// Marks an order answered; nil for an unknown token or a second answer.
+    func answer(_ id: ClientOrderID) -> Int? {
+        guard let number = LoadToken.number(id), number < sent, times.answer[number] == LoadOrderTimes.unanswered else {
+            return nil
+        }
+        times.answer[number] = LoadOrderTimes.answered
+        return number
+    }
+
+    /// Writes what the client produced, in one buffer and one flush, and
+    /// keeps its heartbeat timer armed.
+    func flush(clock: LiveClock) {
+        if let atNs = output.timerAtNs, let channel {
+            heartbeat?.cancel()
+            let connection = NIOLoopBound(self, eventLoop: channel.eventLoop)
+            heartbeat = channel.eventLoop.scheduleTask(deadline: clock.deadline(atNs: atNs)) {
+                connection.value.client.timerFired(nowNs: clock.nowNs, output: &connection.value.output)
+                connection.value.flush(clock: clock)
+            }
+        }
+        let close = output.closeReason != nil
+        if !output.bytes.isEmpty, let channel {
+            var buffer = channel.allocator.buffer(capacity: output.bytes.count)
+            buffer.writeBytes(output.bytes)
+            channel.writeAndFlush(buffer, promise: nil)
+        }
+        output.removeAll()
+        if close {
+            closed = true
+            channel?.close(promise: nil)
+        }
+    }
+
+    func stopTimers() {
+        heartbeat?.cancel()
+        heartbeat = nil
+    }
+}
+
+/// The latency histograms of a load run, by name (also the .hgrm file names).
+public enum LoadLatencyPath {
+    public static let ackFromPlanned = "order_ack_from_planned"
+    public static let ackFromSend = "order_ack_from_send"
+    public static let fillFromPlanned = "order_fill_from_planned"
+    public static let fillFromSend = "order_fill_from_send"
+    public static let all = [ackFromPlanned, ackFromSend, fillFromPlanned, fillFromSend]
+}

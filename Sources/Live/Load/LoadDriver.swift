@@ -1,0 +1,195 @@
+import Measure
+import NIOCore
+
+/// Every connection of a load run on one event loop, and the pacing turn
+/// that sends them their due orders. All its methods run on that loop.
+final class LoadDriver {
+    let plan: LoadPlan
+    let clock: LiveClock
+    let loop: any EventLoop
+    var connections: [LoadConnection]
+    let loggedIn: EventLoopPromise<Void>
+    let finished: EventLoopPromise<Void>
+    var startNs: Int64 = 0
+    var endNs: Int64 = 0
+    var loginSettled = false
+    var sending = false
+    var isFinished = false
+    var failure: String?
+    var turn: Scheduled<Void>?
+    var drainDeadline: Scheduled<Void>?
+
+    init(plan: LoadPlan, clock: LiveClock, loop: any EventLoop) {
+        self.plan = plan
+        self.clock = clock
+        self.loop = loop
+        connections = (0..<plan.connections).map { LoadConnection(index: $0, plan: plan) }
+        loggedIn = loop.makePromise()
+        finished = loop.makePromise()
+    }
+
+    /// Self, for closures the loop runs later.
+    var bound: NIOLoopBound<LoadDriver> { NIOLoopBound(self, eventLoop: loop) }
+
+    // MARK: Channel events
+
+    func opened(_ connection: Int, channel: any Channel) {
+        let load = connections[connection]
+        load.channel = channel
+        load.client.connectionOpened(nowNs: clock.nowNs, output: &load.output)
+        load.flush(clock: clock)
+    }
+
+    func received(_ buffer: ByteBuffer, on connection: Int) {
+        let load = connections[connection]
+        let wasLoggedIn = load.loggedIn
+        load.received(buffer, nowNs: clock.nowNs)
+        if case .ping = plan.pacing, sending, load.isIdle {
+            let now = clock.nowNs
+            if now < endNs { load.appendOrder(plannedNs: now, nowNs: now) } else { stopSending(load) }
+        }
+        load.flush(clock: clock)
+        if !wasLoggedIn && load.loggedIn && connections.allSatisfy(\.loggedIn) { settleLogin(nil) }
+        if !sending && !isFinished && startNs > 0 { finishIfAnswered() }
+    }
+
+    func closed(_ connection: Int) {
+        let load = connections[connection]
+        load.closed = true
+        load.stopTimers()
+        guard !isFinished else { return }
+        if !load.loggedIn { settleLogin(.loginRefused(account: "P\(connection + 1)")) }
+        finish(failure: "the venue closed connection P\(connection + 1) before the run ended")
+    }
+
+    /// The run ends before it started: every promise is settled.
+    func abandon(_ error: LoadError) {
+        settleLogin(error)
+        finish(failure: error.description)
+    }
+
+    /// The first account still waiting for Login Accepted is refused.
+    func loginTimedOut() {
+        let waiting = connections.firstIndex { !$0.loggedIn } ?? 0
+        settleLogin(.loginRefused(account: "P\(waiting + 1)"))
+    }
+
+    /// Completes `loggedIn` once: nil when every connection is logged in.
+    func settleLogin(_ error: LoadError?) {
+        guard !loginSettled else { return }
+        loginSettled = true
+        if let error { loggedIn.fail(error) } else { loggedIn.succeed(()) }
+    }
+
+    // MARK: Pacing
+
+    /// Starts sending: order 0 of connection c is planned at start + c × spacing / connections.
+    func start() {
+        startNs = clock.nowNs
+        endNs = startNs + plan.durationNs
+        sending = true
+        let offset = plan.spacingNs / Double(plan.connections)
+        for load in connections {
+            load.firstPlannedNs = startNs + Int64((Double(load.index) * offset).rounded())
+        }
+        let driver = bound
+        drainDeadline = loop.scheduleTask(deadline: clock.deadline(atNs: endNs + plan.drainTimeoutNs)) {
+            driver.value.finish(failure: nil)
+        }
+        switch plan.pacing {
+        case .openLoop:
+            sendDueOrders()
+        case .ping:
+            // One order in flight over all connections: ping uses the first.
+            let load = connections[0]
+            load.appendOrder(plannedNs: startNs, nowNs: startNs)
+            load.flush(clock: clock)
+        }
+    }
+
+    /// One turn: every connection's due orders in one write each, then the
+    /// next turn at the earliest planned time (at once if it has passed).
+    func sendDueOrders() {
+        guard sending else { return }
+        let now = clock.nowNs
+        var next: Int64?
+        for load in connections where !load.closed {
+            if let planned = load.appendDueOrders(nowNs: now, endNs: endNs) { next = min(next ?? planned, planned) }
+            load.flush(clock: clock)
+        }
+        guard let next else {
+            sending = false
+            finishIfAnswered()
+            return
+        }
+        let driver = bound
+        if next <= clock.nowNs {
+            loop.execute { driver.value.sendDueOrders() }
+        } else {
+            turn = loop.scheduleTask(deadline: clock.deadline(atNs: next)) { driver.value.sendDueOrders() }
+        }
+    }
+
+    func stopSending(_ load: LoadConnection) {
+        sending = false
+        finishIfAnswered()
+    }
+
+    func finishIfAnswered() {
+        if connections.allSatisfy(\.isIdle) { finish(failure: nil) }
+    }
+
+    func finish(failure: String?) {
+        guard !isFinished else { return }
+        isFinished = true
+        sending = false
+        self.failure = failure
+        turn?.cancel()
+        drainDeadline?.cancel()
+        finished.succeed(())
+    }
+
+    /// Logout Request on every connection, then close.
+    func logOut() -> EventLoopFuture<Void> {
+        var closes: [EventLoopFuture<Void>] = []
+        for load in connections {
+            load.stopTimers()
+            guard let channel = load.channel else { continue }
+            if !load.closed {
+                load.client.logout(nowNs: clock.nowNs, output: &load.output)
+                load.output.closeReason = nil
+                load.flush(clock: clock)
+                load.stopTimers()
+                channel.close(promise: nil)
+            }
+            closes.append(channel.closeFuture)
+        }
+        return EventLoopFuture.andAllComplete(closes, on: loop)
+    }
+
+    func result() -> LoadResult {
+        var result = LoadResult()
+        var recorders = LoadLatencyPath.all.map { LatencyRecorder(name: $0) }
+        var firstNs = Int64.max
+        var lastNs: Int64 = 0
+        for load in connections {
+            result.sent += load.sent
+            result.accepted += load.accepted
+            result.rejected += load.rejected
+            result.executedOrders += load.executedOrders
+            result.executions += load.executions
+            recorders[0].merge(load.ackFromPlanned)
+            recorders[1].merge(load.ackFromSend)
+            recorders[2].merge(load.fillFromPlanned)
+            recorders[3].merge(load.fillFromSend)
+            if load.sent > 0 {
+                firstNs = min(firstNs, load.times.sentNs[0])
+                lastNs = max(lastNs, load.lastSentNs)
+            }
+        }
+        result.sendingSeconds = firstNs < lastNs ? Double(lastNs - firstNs) / 1e9 : 0
+        result.latencies = recorders
+        result.failure = failure
+        return result
+    }
+}

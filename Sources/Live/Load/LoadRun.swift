@@ -1,0 +1,124 @@
+import NIOCore
+import NIOPosix
+import Measure
+
+/// Why a load run could not be carried out.
+public enum LoadError: Error, CustomStringConvertible, Equatable {
+    /// No venue answered the connection (refused, unresolvable, timed out).
+    case unreachable(host: String, port: Int, reason: String)
+    /// The venue did not accept an account's login.
+    case loginRefused(account: String)
+
+    public var description: String {
+        switch self {
+        case .unreachable(let host, let port, let reason): "cannot connect to \(host):\(port): \(reason)"
+        case .loginRefused(let account): "the venue did not accept the login of \(account) (password, account count?)"
+        }
+    }
+}
+
+/// What a load run did.
+public struct LoadResult: Sendable {
+    public var sent = 0
+    public var accepted = 0
+    public var rejected = 0
+    /// Orders with at least one execution, and execution messages.
+    public var executedOrders = 0
+    public var executions = 0
+    /// From the first send to the last.
+    public var sendingSeconds = 0.0
+    /// In `LoadLatencyPath.all` order.
+    public var latencies: [LatencyRecorder] = []
+    /// Why the run ended early, if it did (a connection closed).
+    public var failure: String?
+
+    public var answered: Int { accepted + rejected }
+    public var unanswered: Int { sent - answered }
+    public var achievedRatePerSecond: Double { sendingSeconds > 0 ? Double(max(0, sent - 1)) / sendingSeconds : 0 }
+}
+
+/// The load client: connects, logs in every account, sends the plan's
+/// orders on one event loop, waits for the answers (at most the drain
+/// timeout), logs out and returns what happened.
+public enum LoadRun {
+    public static let loginTimeoutNs: Int64 = 5_000_000_000
+
+    public static func run(_ plan: LoadPlan) throws(LoadError) -> LoadResult {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        defer { try? group.syncShutdownGracefully() }
+        let loop = group.next()
+        let clock = LiveClock.startingNow()
+        let driver: NIOLoopBound<LoadDriver>
+        do {
+            driver = try loop.submit { NIOLoopBound(LoadDriver(plan: plan, clock: clock, loop: loop), eventLoop: loop) }.wait()
+        } catch {
+            preconditionFailure("the load loop refused work at start: \(error)")
+        }
+        var channels: [any Channel] = []
+        for index in 0..<plan.connections {
+            let bootstrap = ClientBootstrap(group: loop)
+                .channelOption(.socketOption(.tcp_nodelay), value: 1)
+                .connectTimeout(.seconds(5))
+                .channelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandler(LoadChannelHandler(driver: driver.value, connection: index))
+                    }
+                }
+            do {
+                channels.append(try bootstrap.connect(host: plan.host, port: plan.port).wait())
+            } catch {
+                for channel in channels { try? channel.close().wait() }
+                let unreachable = LoadError.unreachable(host: plan.host, port: plan.port, reason: "\(error)")
+                try? loop.submit { driver.value.abandon(unreachable) }.wait()
+                throw unreachable
+            }
+        }
+        let closeAll = { for channel in channels { try? channel.close().wait() } }
+        let loginTimeout = loop.scheduleTask(in: .nanoseconds(loginTimeoutNs)) { driver.value.loginTimedOut() }
+        do {
+            try loop.submit { driver.value.loggedIn.futureResult }.wait().wait()
+        } catch {
+            let refused = (error as? LoadError) ?? .loginRefused(account: "P1")
+            loginTimeout.cancel()
+            try? loop.submit { driver.value.abandon(refused) }.wait()
+            closeAll()
+            throw refused
+        }
+        loginTimeout.cancel()
+        try? loop.submit { driver.value.start() }.wait()
+        try? loop.submit { driver.value.finished.futureResult }.wait().wait()
+        try? loop.flatSubmit { driver.value.logOut() }.wait()
+        return (try? loop.submit { driver.value.result() }.wait()) ?? LoadResult()
+    }
+}
+
+/// The channel end of one load connection.
+final class LoadChannelHandler: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+
+    let driver: LoadDriver
+    let connection: Int
+
+    init(driver: LoadDriver, connection: Int) {
+        self.driver = driver
+        self.connection = connection
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        driver.opened(connection, channel: context.channel)
+        context.fireChannelActive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        driver.received(unwrapInboundIn(data), on: connection)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        driver.closed(connection)
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        context.close(promise: nil)
+    }
+}

@@ -1,0 +1,188 @@
+import ArgumentParser
+import Foundation
+import Live
+import Measure
+import Report
+import Scenario
+
+/// `exsim load`: an open-loop OUCH load client for `exsim serve` or any
+/// venue speaking OUCH 4.2 over SoupBinTCP.
+struct LoadCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "load",
+        abstract: "Send orders to a venue at a planned rate and measure order→ack and order→fill latency.",
+        discussion: """
+            Speaks OUCH 4.2 over SoupBinTCP 3.0 (FIX is not supported yet). \
+            Connections log in as P1 ... P<--connections>, password exsim, \
+            the accounts exsim serve creates.
+
+            Open loop (the default): every order has a planned send time from \
+            --rate, evenly spaced per connection, connections offset. Latency \
+            is measured from the planned time (free of coordinated omission, \
+            as wrk2 does) and from the actual send; both are reported. Orders \
+            alternate buy and sell at the symbol's reference price, so most \
+            cross and fill. --ping instead sends one order at a time on one \
+            connection: the next goes when the previous is answered, which \
+            measures the bare round trip.
+
+            Writes load-report.json (a versioned bench report exsim gate \
+            reads) and one .hgrm file per latency path into --out. Exit \
+            codes: 0 every order sent was answered; 1 orders stayed \
+            unanswered after the drain timeout, or the venue closed a \
+            connection; 64 bad input; 69 the venue cannot be reached or \
+            refused a login.
+            """
+    )
+
+    @Option(help: ArgumentHelp("The JSON file exsim serve --ports-file wrote: the venue's address, port and symbols.", valueName: "file"))
+    var portsFile: String?
+
+    @Option(help: ArgumentHelp("The venue in the ports file (default: the first that serves OUCH).", valueName: "name"))
+    var venue: String?
+
+    @Option(help: "The venue's address, without a ports file.")
+    var host = "127.0.0.1"
+
+    @Option(help: "The venue's OUCH port, without a ports file.")
+    var port: Int?
+
+    @Option(help: ArgumentHelp("The symbol to trade (default: the venue's first in the ports file).", valueName: "name"))
+    var symbol: String?
+
+    @Option(help: ArgumentHelp("The price orders are sent at, in the venue's integer units (default: the symbol's reference price).", valueName: "price"))
+    var price: Int64?
+
+    @Option(help: ArgumentHelp("The tick of --price, needed without a ports file.", valueName: "units"))
+    var tick: Int64 = 1
+
+    @Option(help: ArgumentHelp("Orders per second over all connections: 100k/s, 1M/s, 2500.", valueName: "rate"))
+    var rate = "100k/s"
+
+    @Option(help: ArgumentHelp("How long to send (e.g. 10s, 500ms).", valueName: "duration"))
+    var duration = "10s"
+
+    @Option(help: ArgumentHelp("Connections, each logged in as its own account P1 ... P<n>.", valueName: "n"))
+    var connections = 1
+
+    @Option(help: ArgumentHelp("Shares per order.", valueName: "shares"))
+    var quantity: Int64 = 100
+
+    @Flag(help: "One order at a time on one connection: the pure round trip.")
+    var ping = false
+
+    @Option(help: ArgumentHelp("How long to wait for the last answers after sending stops.", valueName: "duration"))
+    var drainTimeout = "5s"
+
+    @Option(help: ArgumentHelp("Directory for load-report.json and the .hgrm files.", valueName: "dir"))
+    var out = "out/load"
+
+    func run() throws {
+        let plan: LoadPlan
+        do {
+            plan = try makePlan()
+        } catch let error as ValidationError {
+            printError(error.message)
+            throw ExsimExit.badInput
+        }
+        let directory = URL(fileURLWithPath: out)
+        do {
+            try prepareOutputDirectory(directory)
+        } catch {
+            printError("--out \(out): \(error)")
+            throw ExsimExit.badInput
+        }
+        print("load: \(plan.host):\(plan.port) OUCH 4.2, \(plan.symbol.name) at \(plan.symbol.referencePrice.rawValue), "
+              + (ping ? "ping" : "open loop at \(formatRate(LoadRateText.parse(rate) ?? 0))")
+              + " for \(formatNanoseconds(plan.durationNs)), \(plan.connections) connection(s)")
+        fflush(nil)
+        let result: LoadResult
+        do {
+            result = try LoadRun.run(plan)
+        } catch {
+            printError(error.description)
+            throw ExsimExit.venueUnavailable
+        }
+        let summary = LoadSummary(result: result)
+        summary.print()
+        let report = BenchReport(exsimVersion: Exsim.version, bench: "load", parameters: parameters(plan), build: Self.build,
+                                 figures: summary.figures, machine: MachineInfo.current())
+        let reportFile = directory.appendingPathComponent("load-report.json")
+        do {
+            try report.jsonData().write(to: reportFile)
+            for recorder in result.latencies where recorder.count > 0 {
+                try Data(recorder.percentileDistribution().utf8)
+                    .write(to: directory.appendingPathComponent(hgrmFileName(recorder.name)))
+            }
+        } catch {
+            printError("cannot write into \(out): \(error.localizedDescription)")
+            throw ExsimExit.badInput
+        }
+        print("report: \(reportFile.path)")
+        if let failure = result.failure {
+            printError(failure)
+            throw ExsimExit.checkFailed
+        }
+        if result.unanswered > 0 {
+            printError("\(result.unanswered) order(s) unanswered after the drain timeout (\(drainTimeout))")
+            throw ExsimExit.checkFailed
+        }
+    }
+
+    func makePlan() throws -> LoadPlan {
+        guard let durationNs = ScenarioValues.duration(duration), durationNs > 0 else {
+            throw ValidationError("--duration \(duration): expected a duration like 500ms or 10s")
+        }
+        guard let drainNs = ScenarioValues.duration(drainTimeout), drainNs > 0 else {
+            throw ValidationError("--drain-timeout \(drainTimeout): expected a duration like 500ms or 5s")
+        }
+        guard let perSecond = LoadRateText.parse(rate) else {
+            throw ValidationError("--rate \(rate): expected orders per second like 100k/s, 1M/s or 2500")
+        }
+        // Each planned order has a row of times (18 bytes) allocated at start.
+        guard ping || perSecond * Double(durationNs) / 1e9 <= Self.maximumPlannedOrders else {
+            throw ValidationError("--rate \(rate) for --duration \(duration): more than \(Int(Self.maximumPlannedOrders)) orders; shorten the run")
+        }
+        guard (1...LiveAccounts.maximumCount).contains(connections) else {
+            throw ValidationError("--connections \(connections): expected 1 to \(LiveAccounts.maximumCount)")
+        }
+        guard quantity > 0 && quantity <= 1_000_000 else { throw ValidationError("--quantity \(quantity): expected 1 to 1000000") }
+        let target: LoadTarget
+        if let portsFile {
+            guard port == nil else { throw ValidationError("give --ports-file or --host/--port, not both") }
+            do {
+                target = try LoadTarget.fromPortsFile(portsFile, venue: venue, symbolName: symbol, price: price)
+            } catch {
+                printError(error.description)
+                throw ExsimExit.badInput
+            }
+        } else {
+            guard let port, (1...65_535).contains(port) else { throw ValidationError("give --ports-file, or --port (1 to 65535)") }
+            guard let symbol, let price else { throw ValidationError("without --ports-file, give --symbol and --price") }
+            guard symbol.utf8.count <= 8, tick > 0, price > 0, price % tick == 0 else {
+                throw ValidationError("--symbol up to 8 characters, --price a positive multiple of --tick")
+            }
+            target = LoadTarget(host: host, port: port, venue: "", symbol: .init(name: symbol, tickSize: tick, referencePrice: .init(price)))
+        }
+        return LoadPlan(host: target.host, port: target.port, pacing: ping ? .ping : .openLoop(ratePerSecond: perSecond),
+                        durationNs: durationNs, connections: ping ? 1 : connections, symbol: target.symbol,
+                        quantity: quantity, drainTimeoutNs: drainNs)
+    }
+
+    func parameters(_ plan: LoadPlan) -> [String: String] {
+        var parameters = ["--duration": duration, "--connections": "\(plan.connections)", "host": "\(plan.host):\(plan.port)",
+                          "--symbol": plan.symbol.name, "protocol": "ouch42"]
+        parameters[ping ? "--ping" : "--rate"] = ping ? "true" : rate
+        return parameters
+    }
+
+    /// The most orders one run plans (about 1.8 GB of time tables).
+    static let maximumPlannedOrders = 100_000_000.0
+
+    static var build: String {
+        #if DEBUG
+        "debug"
+        #else
+        "release"
+        #endif
+    }
+}

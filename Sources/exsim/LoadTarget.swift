@@ -1,0 +1,57 @@
+import Foundation
+import Live
+import MatchingEngine
+
+/// Where `exsim load` connects and what it trades: from the ports file
+/// `exsim serve` wrote, or from --host/--port with --symbol and --price.
+struct LoadTarget {
+    var host: String
+    var port: Int
+    var venue: String
+    var symbol: SymbolConfig
+
+    struct Problem: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    /// The named venue (or the first with OUCH), its first symbol unless `symbolName` is given.
+    static func fromPortsFile(_ path: String, venue name: String?, symbolName: String?, price: Int64?) throws(Problem) -> LoadTarget {
+        let file: ServePortsFile
+        do {
+            file = try JSONDecoder().decode(ServePortsFile.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
+        } catch {
+            throw Problem(description: "--ports-file \(path): cannot be read as the ports file exsim serve writes (\(error.localizedDescription))")
+        }
+        let candidates = file.venues.filter { $0.ouchPort != nil && (name == nil || $0.name == name) }
+        guard let venue = candidates.first, let port = venue.ouchPort else {
+            let known = file.venues.filter { $0.ouchPort != nil }.map(\.name).joined(separator: ", ")
+            throw Problem(description: name.map { "--venue \($0): no venue of that name serves OUCH (venues with OUCH: \(known))" }
+                          ?? "--ports-file \(path): no venue serves OUCH 4.2")
+        }
+        let symbols = venue.symbols
+        guard let symbol = symbolName.map({ wanted in symbols.first { $0.name == wanted } }) ?? symbols.first else {
+            throw Problem(description: "--symbol \(symbolName ?? ""): \(venue.name) trades \(symbols.map(\.name).joined(separator: ", "))")
+        }
+        let reference = price ?? symbol.referencePrice
+        guard reference > 0, reference % symbol.tickSize == 0 else {
+            throw Problem(description: "--price \(reference): not a positive multiple of \(symbol.name)'s tick \(symbol.tickSize)")
+        }
+        return LoadTarget(host: venue.host, port: port, venue: venue.name,
+                          symbol: SymbolConfig(name: symbol.name, tickSize: symbol.tickSize, referencePrice: Price(reference)))
+    }
+}
+
+/// "100k/s", "1M/s", "2500/s", "20000": orders per second.
+enum LoadRateText {
+    static func parse(_ text: String) -> Double? {
+        var body = Substring(text)
+        if body.hasSuffix("/s") { body = body.dropLast(2) }
+        var scale = 1.0
+        if let last = body.last, let multiplier = ["k": 1e3, "K": 1e3, "M": 1e6, "m": 1e6][last] {
+            scale = multiplier
+            body = body.dropLast()
+        }
+        guard let value = Double(body), value > 0, value.isFinite else { return nil }
+        return value * scale
+    }
+}

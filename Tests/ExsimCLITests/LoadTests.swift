@@ -1,0 +1,85 @@
+import Foundation
+import Testing
+
+/// `exsim load` against a running `exsim serve`, both the built binary.
+@Suite(.serialized) struct LoadTests {
+    /// The figures of a load report, by name.
+    static func figures(in directory: URL) throws -> [String: Double] {
+        let report = try #require(try JSONSerialization.jsonObject(
+            with: Data(contentsOf: directory.appendingPathComponent("load-report.json"))) as? [String: Any])
+        #expect(report["schemaVersion"] as? Int == 2)
+        #expect(report["kind"] as? String == "bench")
+        #expect(report["bench"] as? String == "load")
+        let figures = try #require(report["figures"] as? [[String: Any]])
+        return Dictionary(uniqueKeysWithValues: figures.compactMap { figure in
+            (figure["name"] as? String).flatMap { name in (figure["value"] as? Double).map { (name, $0) } }
+        })
+    }
+
+    @Test func anOpenLoopRunIsAnsweredInFullAndTheVenueCountsTheSameOrders() throws {
+        let serve = try ServeTests.ServeProcess(["Scenarios/quickstart.yaml"])
+        try serve.waitForPorts()
+        let out = serve.directory.appendingPathComponent("load")
+        let run = try ExsimProcess.run(["load", "--ports-file", serve.portsFile.path, "--rate", "20k/s", "--duration", "1s",
+                                        "--connections", "2", "--out", out.path])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("order→ack from planned: p50"), "\(run.stdout)")
+
+        let figures = try Self.figures(in: out)
+        #expect(figures["ordersSent"] == 20_000, "20k/s for 1 s")
+        #expect(figures["ordersUnanswered"] == 0)
+        #expect((figures["ordersAccepted"] ?? 0) + (figures["ordersRejected"] ?? 0) == figures["ordersSent"])
+        #expect((figures["ordersExecuted"] ?? 0) > 0, "buyer and seller cross")
+        #expect(figures["orderAckFromPlannedP99Ns"] != nil && figures["orderAckFromSendP50Ns"] != nil)
+        for path in ["order_ack_from_planned", "order_ack_from_send", "order_fill_from_planned", "order_fill_from_send"] {
+            #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("\(path).hgrm").path), "\(path).hgrm")
+        }
+
+        #expect(try serve.terminate() == 0, "\(serve.standardError)")
+        let report = try #require(try JSONSerialization.jsonObject(
+            with: Data(contentsOf: serve.outDirectory.appendingPathComponent("serve-report.json"))) as? [String: Any])
+        let venue = try #require((report["venues"] as? [[String: Any]])?.first)
+        #expect((venue["requests"] as? Int).map(Double.init) == figures["ordersSent"], "the venue saw every order")
+        #expect(((venue["answers"] as? [String: Int])?["accepted"]).map(Double.init) == figures["ordersAccepted"])
+    }
+
+    @Test func pingAnswersEveryOrderOneAtATime() throws {
+        let serve = try ServeTests.ServeProcess(["Scenarios/quickstart.yaml"])
+        try serve.waitForPorts()
+        let out = serve.directory.appendingPathComponent("ping")
+        let run = try ExsimProcess.run(["load", "--ports-file", serve.portsFile.path, "--ping", "--duration", "300ms", "--out", out.path])
+        #expect(run.status == 0, "\(run.stderr)")
+        let figures = try Self.figures(in: out)
+        #expect((figures["ordersSent"] ?? 0) > 0)
+        #expect(figures["ordersUnanswered"] == 0)
+        #expect(figures["orderAckFromSendP50Ns"] != nil)
+        #expect(try serve.terminate() == 0)
+    }
+
+    @Test func aPortWithNoVenueIsItsOwnExitCodeWithAClearMessage() throws {
+        var listener: LoopbackListener? = try LoopbackListener()
+        let port = try #require(listener?.port)
+        listener = nil  // closed: nothing listens there now
+        let out = try ExsimProcess.temporaryDirectory("load-unreachable")
+        defer { try? FileManager.default.removeItem(at: out) }
+        let run = try ExsimProcess.run(["load", "--port", "\(port)", "--symbol", "AAPL", "--price", "1900000",
+                                        "--duration", "1s", "--out", out.path])
+        #expect(run.status == 69, "\(run.stderr)")
+        #expect(run.stderr.contains("cannot connect to 127.0.0.1:\(port)"), "\(run.stderr)")
+    }
+
+    @Test func aRunPlanningMoreOrdersThanItsTablesHoldIsBadInput() throws {
+        let run = try ExsimProcess.run(["load", "--port", "1", "--symbol", "AAPL", "--price", "1900000",
+                                        "--rate", "100M/s", "--duration", "10s"])
+        #expect(run.status == 64)
+        #expect(run.stderr.contains("--rate 100M/s for --duration 10s"), "\(run.stderr)")
+    }
+
+    @Test func helpNamesTheProtocolTheAccountsAndTheExitCodes() throws {
+        let help = try ExsimProcess.run(["load", "--help"])
+        #expect(help.status == 0)
+        for text in ["--ports-file", "--rate", "--ping", "--connections", "OUCH 4.2", "FIX is not supported", "P1", "69"] {
+            #expect(help.stdout.contains(text), "load --help mentions \(text)")
+        }
+    }
+}
