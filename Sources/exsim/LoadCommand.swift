@@ -25,11 +25,20 @@ struct LoadCommand: ParsableCommand {
             connection: the next goes when the previous is answered, which \
             measures the bare round trip.
 
+            --find-max --slo 'p99<1ms' searches for capacity: open-loop \
+            trials of --duration each, starting at --rate, doubling until a \
+            trial breaks the objective (or --max-rate holds), then bisecting \
+            to within 5 %. A trial holds when every order is answered, the \
+            client sends within a tenth of the planned rate, and the \
+            percentile of order→ack from the planned send time is under the \
+            bound. The report is the best trial's, with findMaxRate added.
+
             Writes load-report.json (a versioned bench report exsim gate \
             reads) and one .hgrm file per latency path into --out. Exit \
             codes: 0 every order sent was answered; 1 orders stayed \
             unanswered after the drain timeout, or the venue closed a \
-            connection; 64 bad input; 69 the venue cannot be reached or \
+            connection, or with --find-max no rate held the objective; 64 bad \
+            input; 69 the venue cannot be reached or \
             refused a login.
             """
     )
@@ -70,6 +79,15 @@ struct LoadCommand: ParsableCommand {
     @Flag(help: "One order at a time on one connection: the pure round trip.")
     var ping = false
 
+    @Flag(help: "Search for the highest rate that holds --slo (capacity search).")
+    var findMax = false
+
+    @Option(help: ArgumentHelp("The objective --find-max holds: p99<1ms, p99.9<500us, max<5ms (order→ack from the planned send).", valueName: "objective"))
+    var slo: String?
+
+    @Option(help: ArgumentHelp("The highest rate --find-max tries.", valueName: "rate"))
+    var maxRate = "4M/s"
+
     @Option(help: ArgumentHelp("How long to wait for the last answers after sending stops.", valueName: "duration"))
     var drainTimeout = "5s"
 
@@ -77,9 +95,9 @@ struct LoadCommand: ParsableCommand {
     var out = "out/load"
 
     func run() throws {
-        let plan: LoadPlan
+        let plans: (load: LoadPlan, search: CapacitySearchPlan?)
         do {
-            plan = try makePlan()
+            plans = try makePlan()
         } catch let error as ValidationError {
             printError(error.message)
             throw ExsimExit.badInput
@@ -91,6 +109,11 @@ struct LoadCommand: ParsableCommand {
             printError("--out \(out): \(error)")
             throw ExsimExit.badInput
         }
+        if let search = plans.search {
+            try findMaximum(plans.load, search: search, directory: directory)
+            return
+        }
+        let plan = plans.load
         print("load: \(plan.host):\(plan.port) OUCH 4.2, \(plan.symbol.name) at \(plan.symbol.referencePrice.rawValue), "
               + (ping ? "ping" : "open loop at \(formatRate(LoadRateText.parse(rate) ?? 0))")
               + " for \(formatNanoseconds(plan.durationNs)), \(plan.connections) connection(s)")
@@ -104,8 +127,21 @@ struct LoadCommand: ParsableCommand {
         }
         let summary = LoadSummary(result: result)
         summary.print()
-        let report = BenchReport(exsimVersion: Exsim.version, bench: "load", parameters: parameters(plan), build: Self.build,
-                                 figures: summary.figures, machine: MachineInfo.current())
+        try writeReport(of: result, figures: summary.figures, parameters: parameters(plan), into: directory)
+        if let failure = result.failure {
+            printError(failure)
+            throw ExsimExit.checkFailed
+        }
+        if result.unanswered > 0 {
+            printError("\(result.unanswered) order(s) unanswered after the drain timeout (\(drainTimeout))")
+            throw ExsimExit.checkFailed
+        }
+    }
+
+    /// load-report.json and one .hgrm per latency path of `result`.
+    func writeReport(of result: LoadResult, figures: [MeasuredFigure], parameters: [String: String], into directory: URL) throws {
+        let report = BenchReport(exsimVersion: Exsim.version, bench: "load", parameters: parameters, build: Self.build,
+                                 figures: figures, machine: MachineInfo.current())
         let reportFile = directory.appendingPathComponent("load-report.json")
         do {
             try report.jsonData().write(to: reportFile)
@@ -118,17 +154,9 @@ struct LoadCommand: ParsableCommand {
             throw ExsimExit.badInput
         }
         print("report: \(reportFile.path)")
-        if let failure = result.failure {
-            printError(failure)
-            throw ExsimExit.checkFailed
-        }
-        if result.unanswered > 0 {
-            printError("\(result.unanswered) order(s) unanswered after the drain timeout (\(drainTimeout))")
-            throw ExsimExit.checkFailed
-        }
     }
 
-    func makePlan() throws -> LoadPlan {
+    func makePlan() throws -> (load: LoadPlan, search: CapacitySearchPlan?) {
         guard let durationNs = ScenarioValues.duration(duration), durationNs > 0 else {
             throw ValidationError("--duration \(duration): expected a duration like 500ms or 10s")
         }
@@ -138,9 +166,25 @@ struct LoadCommand: ParsableCommand {
         guard let perSecond = LoadRateText.parse(rate) else {
             throw ValidationError("--rate \(rate): expected orders per second like 100k/s, 1M/s or 2500")
         }
+        var search: CapacitySearchPlan?
+        if findMax {
+            guard !ping else { throw ValidationError("--find-max searches open-loop rates; it does not combine with --ping") }
+            guard let slo else { throw ValidationError("--find-max needs --slo, such as --slo 'p99<1ms'") }
+            guard let objective = LoadObjective.parse(slo, duration: ScenarioValues.duration) else {
+                throw ValidationError("--slo \(slo): expected a percentile and a bound like p99<1ms, p99.9<500us or max<5ms")
+            }
+            guard let ceiling = LoadRateText.parse(maxRate), ceiling >= perSecond else {
+                throw ValidationError("--max-rate \(maxRate): expected a rate like 4M/s, no lower than --rate \(rate)")
+            }
+            search = CapacitySearchPlan(objective: objective, firstRate: perSecond, ceiling: ceiling)
+        } else if slo != nil {
+            throw ValidationError("--slo is the objective of --find-max; add --find-max")
+        }
         // Each planned order has a row of times (18 bytes) allocated at start.
-        guard ping || perSecond * Double(durationNs) / 1e9 <= Self.maximumPlannedOrders else {
-            throw ValidationError("--rate \(rate) for --duration \(duration): more than \(Int(Self.maximumPlannedOrders)) orders; shorten the run")
+        let highestRate = search?.ceiling ?? perSecond
+        guard ping || highestRate * Double(durationNs) / 1e9 <= Self.maximumPlannedOrders else {
+            let option = search == nil ? "--rate \(rate)" : "--max-rate \(maxRate)"
+            throw ValidationError("\(option) for --duration \(duration): more than \(Int(Self.maximumPlannedOrders)) orders; shorten the run")
         }
         guard (1...LiveAccounts.maximumCount).contains(connections) else {
             throw ValidationError("--connections \(connections): expected 1 to \(LiveAccounts.maximumCount)")
@@ -163,9 +207,10 @@ struct LoadCommand: ParsableCommand {
             }
             target = LoadTarget(host: host, port: port, venue: "", symbol: .init(name: symbol, tickSize: tick, referencePrice: .init(price)))
         }
-        return LoadPlan(host: target.host, port: target.port, pacing: ping ? .ping : .openLoop(ratePerSecond: perSecond),
-                        durationNs: durationNs, connections: ping ? 1 : connections, symbol: target.symbol,
-                        quantity: quantity, drainTimeoutNs: drainNs)
+        let load = LoadPlan(host: target.host, port: target.port, pacing: ping ? .ping : .openLoop(ratePerSecond: perSecond),
+                            durationNs: durationNs, connections: ping ? 1 : connections, symbol: target.symbol,
+                            quantity: quantity, drainTimeoutNs: drainNs)
+        return (load, search)
     }
 
     func parameters(_ plan: LoadPlan) -> [String: String] {

@@ -56,6 +56,42 @@ import Testing
         #expect(try serve.terminate() == 0)
     }
 
+    @Test func findMaxReportsTheHighestRateThatHoldsTheObjective() throws {
+        let serve = try ServeTests.ServeProcess(["Scenarios/quickstart.yaml"])
+        try serve.waitForPorts()
+        let out = serve.directory.appendingPathComponent("find-max")
+        let run = try ExsimProcess.run(["load", "--ports-file", serve.portsFile.path, "--find-max", "--slo", "p99<10s",
+                                        "--rate", "1000/s", "--max-rate", "4000/s", "--duration", "200ms", "--out", out.path])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("trial 3: 4.0k/s planned"), "\(run.stdout)")
+        #expect(run.stdout.contains("highest rate holding p99<10s: 4.0k/s (the --max-rate ceiling"), "\(run.stdout)")
+        let figures = try Self.figures(in: out)
+        #expect(figures["findMaxRate"] == 4_000)
+        #expect(figures["findMaxTrials"] == 3)
+        #expect(figures["ordersSent"] == 800, "the best trial's figures: 4000/s for 200 ms")
+
+        let impossible = serve.directory.appendingPathComponent("impossible")
+        let broken = try ExsimProcess.run(["load", "--ports-file", serve.portsFile.path, "--find-max", "--slo", "p50<1ns",
+                                           "--rate", "400/s", "--duration", "100ms", "--out", impossible.path])
+        #expect(broken.status == 1, "\(broken.stdout)")
+        #expect(broken.stdout.contains("trial 3: 100/s planned"), "400, 200, then the floor: \(broken.stdout)")
+        #expect(broken.stderr.contains("no rate held p50<1ns"), "\(broken.stderr)")
+        #expect(try Self.figures(in: impossible)["findMaxRate"] == 0)
+        #expect(try serve.terminate() == 0, "\(serve.standardError)")
+    }
+
+    @Test func findMaxNeedsAWellFormedObjective() throws {
+        let common = ["load", "--port", "1", "--symbol", "AAPL", "--price", "1900000"]
+        let missing = try ExsimProcess.run(common + ["--find-max"])
+        #expect(missing.status == 64 && missing.stderr.contains("--find-max needs --slo"), "\(missing.stderr)")
+        let malformed = try ExsimProcess.run(common + ["--find-max", "--slo", "p42"])
+        #expect(malformed.status == 64 && malformed.stderr.contains("--slo p42: expected"), "\(malformed.stderr)")
+        let alone = try ExsimProcess.run(common + ["--slo", "p99<1ms"])
+        #expect(alone.status == 64 && alone.stderr.contains("add --find-max"), "\(alone.stderr)")
+        let withPing = try ExsimProcess.run(common + ["--find-max", "--slo", "p99<1ms", "--ping"])
+        #expect(withPing.status == 64, "\(withPing.stderr)")
+    }
+
     @Test func aPortWithNoVenueIsItsOwnExitCodeWithAClearMessage() throws {
         var listener: LoopbackListener? = try LoopbackListener()
         let port = try #require(listener?.port)
@@ -78,7 +114,7 @@ import Testing
     @Test func helpNamesTheProtocolTheAccountsAndTheExitCodes() throws {
         let help = try ExsimProcess.run(["load", "--help"])
         #expect(help.status == 0)
-        for text in ["--ports-file", "--rate", "--ping", "--connections", "OUCH 4.2", "FIX is not supported", "P1", "69"] {
+        for text in ["--ports-file", "--rate", "--ping", "--find-max", "--slo", "--connections", "OUCH 4.2", "FIX is not supported", "P1", "69"] {
             #expect(help.stdout.contains(text), "load --help mentions \(text)")
         }
     }

@@ -32,6 +32,8 @@ public struct LoadResult: Sendable {
     /// Why the run ended early, if it did (a connection closed).
     public var failure: String?
 
+    public init() {}
+
     public var answered: Int { accepted + rejected }
     public var unanswered: Int { sent - answered }
     public var achievedRatePerSecond: Double { sendingSeconds > 0 ? Double(max(0, sent - 1)) / sendingSeconds : 0 }
