@@ -17,7 +17,9 @@ struct LoadCommand: ParsableCommand {
             the accounts exsim serve creates.
 
             Open loop (the default): every order has a planned send time from \
-            --rate, evenly spaced per connection, connections offset. Latency \
+            --rate, evenly spaced per connection, connections offset \
+            (--arrivals poisson: exponential gaps of the same mean, seeded by \
+            --seed). Latency \
             is measured from the planned time (free of coordinated omission, \
             as wrk2 does) and from the actual send; both are reported. Orders \
             alternate buy and sell at the symbol's reference price, so most \
@@ -66,6 +68,12 @@ struct LoadCommand: ParsableCommand {
 
     @Option(help: ArgumentHelp("Orders per second over all connections: 100k/s, 1M/s, 2500.", valueName: "rate"))
     var rate = "100k/s"
+
+    @Option(help: ArgumentHelp("Open-loop send times: constant (evenly spaced) or poisson (exponential gaps, same mean rate).", valueName: "kind"))
+    var arrivals: ArrivalKind = .constant
+
+    @Option(help: "The seed of --arrivals poisson: the same seed plans the same send times.")
+    var seed: UInt64 = 1
 
     @Option(help: ArgumentHelp("How long to send (e.g. 10s, 500ms).", valueName: "duration"))
     var duration = "10s"
@@ -209,7 +217,8 @@ struct LoadCommand: ParsableCommand {
         }
         let load = LoadPlan(host: target.host, port: target.port, pacing: ping ? .ping : .openLoop(ratePerSecond: perSecond),
                             durationNs: durationNs, connections: ping ? 1 : connections, symbol: target.symbol,
-                            quantity: quantity, drainTimeoutNs: drainNs)
+                            quantity: quantity, drainTimeoutNs: drainNs,
+                            arrivals: arrivals == .poisson ? .poisson(seed: seed) : .constant)
         return (load, search)
     }
 
@@ -217,7 +226,15 @@ struct LoadCommand: ParsableCommand {
         var parameters = ["--duration": duration, "--connections": "\(plan.connections)", "host": "\(plan.host):\(plan.port)",
                           "--symbol": plan.symbol.name, "protocol": "ouch42"]
         parameters[ping ? "--ping" : "--rate"] = ping ? "true" : rate
+        if !ping {
+            parameters["--arrivals"] = arrivals.rawValue
+            if arrivals == .poisson { parameters["--seed"] = "\(seed)" }
+        }
         return parameters
+    }
+
+    enum ArrivalKind: String, ExpressibleByArgument, CaseIterable {
+        case constant, poisson
     }
 
     /// The most orders one run plans (about 1.8 GB of time tables).

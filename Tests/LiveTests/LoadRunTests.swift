@@ -1,5 +1,5 @@
 import Exchange
-import Live
+@testable import Live
 import MatchingEngine
 import Testing
 
@@ -74,5 +74,59 @@ import Testing
             _ = try LoadRun.run(Self.plan(port: port, pacing: .openLoop(ratePerSecond: 1_000), durationNs: 10_000_000,
                                           connections: 3))
         }
+    }
+}
+
+@Suite struct LoadScheduleTests {
+    static func gaps(_ arrivals: LoadArrivals, count: Int, spacingNs: Double = 50_000, connection: Int = 0) -> [Int64] {
+        var schedule = LoadSchedule(firstNs: 1_000, spacingNs: spacingNs, arrivals: arrivals, connection: connection)
+        var gaps: [Int64] = []
+        for _ in 0..<count {
+            let before = schedule.nextNs
+            schedule.advance()
+            gaps.append(schedule.nextNs - before)
+        }
+        return gaps
+    }
+
+    @Test func constantArrivalsAreEvenlySpacedWithoutDrift() {
+        var schedule = LoadSchedule(firstNs: 7, spacingNs: 1e9 / 3, arrivals: .constant, connection: 0)
+        for _ in 0..<3_000 { schedule.advance() }
+        #expect(schedule.nextNs == 7 + 1_000_000_000_000, "3,000 gaps of a third of a second")
+        #expect(Set(Self.gaps(.constant, count: 100)) == [50_000])
+    }
+
+    @Test func poissonGapsAreExponentialWithTheSameMeanAndRepeatForASeed() {
+        let gaps = Self.gaps(.poisson(seed: 42), count: 200_000)
+        let mean = Double(gaps.reduce(0, +)) / Double(gaps.count)
+        let variance = gaps.reduce(0.0) { $0 + (Double($1) - mean) * (Double($1) - mean) } / Double(gaps.count)
+        // Mean within 1 % of the spacing (the standard error is 0.22 %), and the
+        // coefficient of variation of an exponential distribution is 1.
+        #expect(abs(mean / 50_000 - 1) < 0.01, "mean gap \(mean)")
+        #expect(abs(variance.squareRoot() / mean - 1) < 0.02, "coefficient of variation")
+        // P(gap > mean) = 1/e for an exponential distribution.
+        let above = Double(gaps.filter { Double($0) > mean }.count) / Double(gaps.count)
+        #expect(abs(above - 0.3679) < 0.01, "share above the mean \(above)")
+        #expect(gaps.allSatisfy { $0 >= 0 })
+
+        #expect(Self.gaps(.poisson(seed: 42), count: 1_000) == Array(gaps.prefix(1_000)), "same seed, same times")
+        #expect(Self.gaps(.poisson(seed: 43), count: 1_000) != Array(gaps.prefix(1_000)))
+        #expect(Self.gaps(.poisson(seed: 42), count: 1_000, connection: 1) != Array(gaps.prefix(1_000)),
+                "each connection its own stream")
+    }
+
+    @Test func aPoissonRunSendsAboutTheRateAndHasEveryOrderAnswered() throws {
+        let server = try LiveServer.start(venues: [LiveOUCHSessionTests.venue()], host: "127.0.0.1")
+        let port = try #require(server.endpoints.first?.ouchPort)
+        var plan = LoadRunTests.plan(port: port, pacing: .openLoop(ratePerSecond: 20_000), durationNs: 500_000_000,
+                                     connections: 2)
+        plan.arrivals = .poisson(seed: 7)
+        let result = try LoadRun.run(plan)
+        _ = server.shutdown()
+        #expect(result.failure == nil)
+        // 10,000 expected; a Poisson count's standard deviation is 100.
+        #expect(abs(result.sent - 10_000) < 600, "\(result.sent) sent")
+        #expect(result.sent != 10_000, "not the constant schedule")
+        #expect(result.unanswered == 0)
     }
 }

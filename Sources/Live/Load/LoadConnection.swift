@@ -24,7 +24,8 @@ final class LoadConnection {
     var rejected = 0
     var executedOrders = 0
     var executions = 0
-    var firstPlannedNs: Int64 = 0
+    /// Set when sending starts.
+    var schedule: LoadSchedule?
     var lastSentNs: Int64 = 0
     var heartbeat: Scheduled<Void>?
 
@@ -50,19 +51,17 @@ final class LoadConnection {
     var answered: Int { accepted + rejected }
     var isIdle: Bool { answered == sent }
 
-    /// The planned send time of order `number` (open loop).
-    func plannedNs(_ number: Int) -> Int64 {
-        firstPlannedNs + Int64((Double(number) * plan.spacingNs).rounded())
-    }
-
     /// Appends every order whose planned time has passed and lies before
     /// `endNs`; returns the planned time of the next one, nil once past the end.
     func appendDueOrders(nowNs: Int64, endNs: Int64) -> Int64? {
+        guard var schedule else { preconditionFailure("sending has not started") }
+        defer { self.schedule = schedule }
         while true {
-            let planned = plannedNs(sent)
+            let planned = schedule.nextNs
             guard planned < endNs else { return nil }
             guard planned <= nowNs else { return planned }
             appendOrder(plannedNs: planned, nowNs: nowNs)
+            schedule.advance()
         }
     }
 

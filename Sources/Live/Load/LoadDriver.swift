@@ -90,7 +90,10 @@ final class LoadDriver {
         sending = true
         let offset = plan.spacingNs / Double(plan.connections)
         for load in connections {
-            load.firstPlannedNs = startNs + Int64((Double(load.index) * offset).rounded())
+            if plan.spacingNs > 0 {
+                load.schedule = LoadSchedule(firstNs: startNs + Int64((Double(load.index) * offset).rounded()),
+                                             spacingNs: plan.spacingNs, arrivals: plan.arrivals, connection: load.index)
+            }
         }
         let driver = bound
         drainDeadline = loop.scheduleTask(deadline: clock.deadline(atNs: endNs + plan.drainTimeoutNs)) {

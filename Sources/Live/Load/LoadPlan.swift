@@ -12,6 +12,8 @@ public struct LoadPlan: Sendable {
         case ping
     }
 
+    /// Open loop: evenly spaced or Poisson send times.
+    public var arrivals: LoadArrivals
     public var host: String
     public var port: Int
     public var pacing: Pacing
@@ -25,7 +27,8 @@ public struct LoadPlan: Sendable {
     public var drainTimeoutNs: Int64
 
     public init(host: String, port: Int, pacing: Pacing, durationNs: Int64, connections: Int, password: String = "exsim",
-                symbol: SymbolConfig, quantity: Int64 = 100, drainTimeoutNs: Int64 = 5_000_000_000) {
+                symbol: SymbolConfig, quantity: Int64 = 100, drainTimeoutNs: Int64 = 5_000_000_000,
+                arrivals: LoadArrivals = .constant) {
         precondition(connections >= 1 && durationNs > 0 && quantity > 0)
         self.host = host
         self.port = port
@@ -36,6 +39,7 @@ public struct LoadPlan: Sendable {
         self.symbol = symbol
         self.quantity = quantity
         self.drainTimeoutNs = drainTimeoutNs
+        self.arrivals = arrivals
     }
 
     /// The gap between two planned sends on one connection; connections are
@@ -45,10 +49,14 @@ public struct LoadPlan: Sendable {
         return 1e9 * Double(connections) / rate
     }
 
-    /// Orders one connection plans over the duration (the size of its table).
+    /// Orders one connection plans over the duration (the size of its
+    /// table). Poisson arrivals vary around the mean; the table holds six
+    /// standard deviations more and grows in the rare run that needs it.
     var ordersPerConnection: Int {
         guard case .openLoop = pacing else { return 1 << 16 }
-        return Int((Double(durationNs) / spacingNs).rounded(.up)) + 1
+        let mean = (Double(durationNs) / spacingNs).rounded(.up)
+        let margin = arrivals == .constant ? 0 : 6 * mean.squareRoot() + 16
+        return Int(mean + margin) + 1
     }
 
     /// Order `index` of a connection, at the reference price. Connections
