@@ -149,6 +149,8 @@ final class LiveVenue {
         report.executedQuantity = statistics.executedQuantity
         report.feedMessages = gateway.feedMessageCount
         report.gatewayTime = gatewayTime.count > 0 ? gatewayTime.summary : nil
+        report.engineEventDigest = gateway.engineEventDigest?.description
+        report.engineEvents = gateway.engineEventDigest.map { $0.eventCount }
         return report
     }
 

@@ -25,6 +25,10 @@ public struct LiveVenueReport: Codable, Hashable, Sendable {
     public var feedMessages: UInt64 = 0
     /// Time inside the gateway per read: bytes received → replies ready to write.
     public var gatewayTime: LatencySummary?
+    /// The digest of every engine event (`exsim serve --engine-digest`),
+    /// comparable with `exsim run --engine-digest`'s for the same requests.
+    public var engineEventDigest: String?
+    public var engineEvents: UInt64?
 
     public init(name: String) { self.name = name }
 }

@@ -189,12 +189,19 @@ public struct VenueSummary: Codable, Hashable, Sendable {
     public var maxQueueDepth: Int
     /// Messages the venue served: instructions and session messages (logins).
     public var messagesServed: UInt64
+    /// With `--engine-digest`: the digest of the venue's engine events (no
+    /// times), equal to `exsim serve --engine-digest`'s for the same requests.
+    public var engineEventDigest: String?
+    public var engineEvents: UInt64?
 
-    public init(name: String, utilisation: Double, maxQueueDepth: Int, messagesServed: UInt64) {
+    public init(name: String, utilisation: Double, maxQueueDepth: Int, messagesServed: UInt64,
+                engineEventDigest: String? = nil, engineEvents: UInt64? = nil) {
         self.name = name
         self.utilisation = utilisation
         self.maxQueueDepth = maxQueueDepth
         self.messagesServed = messagesServed
+        self.engineEventDigest = engineEventDigest
+        self.engineEvents = engineEvents
     }
 }
 

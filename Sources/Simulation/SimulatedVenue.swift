@@ -29,11 +29,11 @@ struct SimulatedVenue {
     var maxQueueDepth = 0
     var served: UInt64 = 0
 
-    init(config: VenueConfig, index: Int, random: RandomStream) {
+    init(config: VenueConfig, index: Int, digestsEngineEvents: Bool = false, random: RandomStream) {
         name = config.name
         gateway = VenueGateway(configuration: .init(
             name: config.name, symbols: config.symbols, selfTradePrevention: config.selfTradePrevention,
-            feedSession: SimulatedVenue.feedSession(venue: index)))
+            feedSession: SimulatedVenue.feedSession(venue: index), digestsEngineEvents: digestsEngineEvents))
         serviceTime = ServiceTimeSampler(model: config.serviceTime, random: random)
     }
 

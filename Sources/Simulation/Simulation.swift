@@ -75,7 +75,10 @@ public struct Simulation {
     /// How often the end of the day checks whether everything has settled.
     static let closeCheckIntervalNs: Nanoseconds = 1_000
 
-    public init(config: SimulationConfig, checkInvariants: Bool = false) throws(SimulationConfigError) {
+    /// `digestsEngineEvents`: each venue folds its engine events into a
+    /// digest (VenueStatistics.engineEventDigest), to compare with a served venue.
+    public init(config: SimulationConfig, checkInvariants: Bool = false, digestsEngineEvents: Bool = false)
+        throws(SimulationConfigError) {
         if let problem = config.firstProblem { throw SimulationConfigError(description: problem) }
         self.config = config
         self.checkInvariants = checkInvariants
@@ -86,7 +89,7 @@ public struct Simulation {
                 throw SimulationConfigError(description: "venue '\(venue.name)': symbols must be 1 to 8 ASCII characters")
             }
             venues.append(SimulatedVenue(
-                config: venue, index: index,
+                config: venue, index: index, digestsEngineEvents: digestsEngineEvents,
                 random: RandomStream(scenarioSeed: config.seed, component: "venue.\(venue.name).service")))
         }
 
@@ -749,7 +752,9 @@ public struct Simulation {
             venues: venues.map {
                 VenueStatistics(
                     name: $0.name, instructionsServed: $0.served, busyNs: $0.busyNs, maxQueueDepth: $0.maxQueueDepth,
-                    utilisation: Double($0.busyNs) / Double(elapsed))
+                    utilisation: Double($0.busyNs) / Double(elapsed),
+                    engineEventDigest: $0.gateway.engineEventDigest?.description,
+                    engineEvents: $0.gateway.engineEventDigest.map { $0.eventCount })
             },
             cutShort: cutShort,
             unsettledAtClose: unsettledAtClose,

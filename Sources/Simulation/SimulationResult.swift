@@ -48,6 +48,9 @@ public struct VenueStatistics: Hashable, Sendable {
     public var maxQueueDepth: Int
     /// Fraction of the run's elapsed simulated time the venue was serving.
     public var utilisation: Double
+    /// With `digestsEngineEvents`: the digest of the venue's engine events and their count.
+    public var engineEventDigest: String?
+    public var engineEvents: UInt64?
 }
 
 /// The outcome of a simulated run: counts, latency distributions,

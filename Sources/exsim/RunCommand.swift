@@ -41,6 +41,9 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Check the matching engine's invariants during and after the run.")
     var check = false
 
+    @Flag(help: "Fold every venue's engine events into a digest, printed and reported: the same as exsim serve --engine-digest's for the same ordered requests.")
+    var engineDigest = false
+
     @Flag(help: "Print only the digest and where the report went.")
     var quiet = false
 
@@ -63,7 +66,7 @@ struct RunCommand: ParsableCommand {
 
         var simulation: Simulation
         do {
-            simulation = try Simulation(config: config, checkInvariants: check)
+            simulation = try Simulation(config: config, checkInvariants: check, digestsEngineEvents: engineDigest)
         } catch {
             printError("\(scenario): \(error.description)")
             throw ExsimExit.badInput
@@ -116,6 +119,10 @@ struct RunCommand: ParsableCommand {
             print("trace digest \(report.traceDigest); report in \(directoryName)")
         } else {
             print(markdown, terminator: "")
+            for venue in result.venues {
+                guard let digest = venue.engineEventDigest else { continue }
+                print("\(venue.name) engine digest: \(digest) (\(venue.engineEvents ?? 0) engine events)")
+            }
             print("report: \((directoryName as NSString).appendingPathComponent("report.json"))")
         }
         if !report.invariants.passed { throw ExsimExit.invariantBroken }
@@ -198,7 +205,8 @@ extension RunReport {
                 messagesServedPerSimulatedSecond: result.instructionsServed.perSecond),
             latencies: [result.orderToAck.summary, result.orderToFill.summary, result.cancelToAck.summary],
             venues: result.venues.map {
-                VenueSummary(name: $0.name, utilisation: $0.utilisation, maxQueueDepth: $0.maxQueueDepth, messagesServed: $0.instructionsServed)
+                VenueSummary(name: $0.name, utilisation: $0.utilisation, maxQueueDepth: $0.maxQueueDepth, messagesServed: $0.instructionsServed,
+                             engineEventDigest: $0.engineEventDigest, engineEvents: $0.engineEvents)
             },
             invariants: InvariantResult(checked: result.invariantsChecked, violations: result.invariantViolations),
             wire: WireSummary(

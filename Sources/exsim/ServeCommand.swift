@@ -60,6 +60,9 @@ struct ServeCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Directory for serve-report.json (default: out/<scenario name>).", valueName: "dir"))
     var out: String?
 
+    @Flag(help: "Fold every engine event into a digest per venue, printed and reported: the same as exsim run --engine-digest's for the same ordered requests.")
+    var engineDigest = false
+
     func run() throws {
         let config = try loadScenario(scenario)
         guard (1...LiveAccounts.maximumCount).contains(accounts) else {
@@ -74,13 +77,14 @@ struct ServeCommand: ParsableCommand {
             }
             durationNs = parsed
         }
-        let plan: ServeListenPlan
+        var plan: ServeListenPlan
         do {
             plan = try ServeListenPlan(venues: config.venues, accounts: LiveAccounts(count: accounts), ports: port, feedTo: feedTo)
         } catch {
             printError(error.description)
             throw ExsimExit.badInput
         }
+        for index in plan.venues.indices { plan.venues[index].gateway.digestsEngineEvents = engineDigest }
         let directoryName = out ?? "out/\(config.name)"
         do {
             try prepareOutputDirectory(URL(fileURLWithPath: directoryName))
@@ -130,6 +134,9 @@ struct ServeCommand: ParsableCommand {
             print("\(venue.name): \(venue.connectionsAccepted) connection(s), \(venue.requests) request(s), "
                   + "\(venue.answers.accepted) accepted, \(venue.answers.rejected) rejected, \(venue.trades) trade(s), "
                   + "\(venue.bytesIn) bytes in, \(venue.bytesOut) bytes out")
+            if let digest = venue.engineEventDigest {
+                print("\(venue.name) engine digest: \(digest) (\(venue.engineEvents ?? 0) engine events)")
+            }
         }
         print("report: \(reportPath)")
     }

@@ -208,3 +208,37 @@ import Wire
         #expect(harness.outputs.feedRetransmissions.isEmpty)
     }
 }
+
+@Suite struct EngineEventDigestTests {
+    static let execution = Execution(
+        matchID: 1, symbol: SymbolIndex(0), price: Price(100), quantity: Quantity(10), aggressorSide: .buy,
+        aggressor: OrderID(2), aggressorParticipant: ParticipantID(1), aggressorRemaining: Quantity(0),
+        resting: OrderID(1), restingParticipant: ParticipantID(2), restingRemaining: Quantity(5))
+
+    static func digest(_ events: [EngineEvent]) -> EngineEventDigest {
+        var digest = EngineEventDigest()
+        for event in events { digest.fold(event) }
+        return digest
+    }
+
+    @Test func everyFieldAndTheOrderOfEventsChangeTheDigest() {
+        let accepted = EngineEvent.accepted(OrderID(1), symbol: SymbolIndex(0), participant: ParticipantID(1), side: .buy,
+                                            price: Price(100), quantity: Quantity(10))
+        let base = Self.digest([accepted, .executed(Self.execution)])
+        #expect(base.eventCount == 2)
+        #expect(base.description.count == 16)
+        #expect(Self.digest([accepted, .executed(Self.execution)]) == base, "a pure function of the events")
+        #expect(Self.digest([.executed(Self.execution), accepted]) != base, "order matters")
+        var changed = Self.execution
+        changed.restingRemaining = Quantity(6)
+        #expect(Self.digest([accepted, .executed(changed)]) != base)
+        changed = Self.execution
+        changed.restingParticipant = ParticipantID(3)
+        #expect(Self.digest([accepted, .executed(changed)]) != base)
+        let sell = EngineEvent.accepted(OrderID(1), symbol: SymbolIndex(0), participant: ParticipantID(1), side: .sell,
+                                        price: Price(100), quantity: Quantity(10))
+        #expect(Self.digest([sell, .executed(Self.execution)]) != base)
+        #expect(Self.digest([.cancelled(OrderID(1), symbol: SymbolIndex(0), quantity: Quantity(1), remaining: Quantity(0), reason: .requested)])
+                != Self.digest([.cancelled(OrderID(1), symbol: SymbolIndex(0), quantity: Quantity(0), remaining: Quantity(1), reason: .requested)]))
+    }
+}

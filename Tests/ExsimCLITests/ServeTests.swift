@@ -77,18 +77,26 @@ import Glibc
     }
 
     /// Runs scripts/oracles/`name` with the oracle Python, as CaptureOracleTests finds it.
-    static func runOracle(_ name: String, _ arguments: [String]) throws -> (status: Int32, standardError: String) {
+    static func runOracle(_ name: String, _ arguments: [String]) throws
+        -> (status: Int32, standardError: String, standardOutput: String) {
         let python = try #require(CaptureOracleTests.oraclePython, "EXSIM_REQUIRE_ORACLES=1 but the oracle Python is missing")
         let process = Process()
         process.executableURL = URL(fileURLWithPath: python)
         process.arguments = [ExsimProcess.packageRoot.appendingPathComponent("scripts/oracles/\(name)").path] + arguments
-        let standardError = Pipe()
-        process.standardError = standardError
-        process.standardOutput = FileHandle.nullDevice
+        // Files, not pipes: neither stream can block the script on a full pipe.
+        let directory = try ExsimProcess.temporaryDirectory("oracle")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let outputFile = directory.appendingPathComponent("stdout")
+        let errorFile = directory.appendingPathComponent("stderr")
+        _ = FileManager.default.createFile(atPath: outputFile.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errorFile.path, contents: nil)
+        process.standardOutput = try FileHandle(forWritingTo: outputFile)
+        process.standardError = try FileHandle(forWritingTo: errorFile)
         try process.run()
-        let errorData = standardError.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: errorData, as: UTF8.self))
+        return (process.terminationStatus,
+                (try? String(contentsOf: errorFile, encoding: .utf8)) ?? "",
+                (try? String(contentsOf: outputFile, encoding: .utf8)) ?? "")
     }
 
     @Test(.enabled(if: CaptureOracleTests.oraclePython != nil || CaptureOracleTests.required,

@@ -19,11 +19,14 @@ public struct VenueGateway {
         /// UNIX-epoch nanoseconds of the trading day's midnight, for FIX
         /// SendingTime: the simulator's fixed date, or today when live.
         public var sessionDateEpochNs: Int64
+        /// Fold every engine event into `engineEventDigest` (off by default:
+        /// it costs a few instructions per event on the hot path).
+        public var digestsEngineEvents: Bool
 
         public init(
             name: String, symbols: [SymbolConfig], selfTradePrevention: SelfTradePrevention = .none,
             feedSession: MoldUDP64SessionID, startOfDayOffsetNs: Int64 = TradingDay.marketOpenNs,
-            sessionDateEpochNs: Int64 = TradingDay.sessionDateEpochNs
+            sessionDateEpochNs: Int64 = TradingDay.sessionDateEpochNs, digestsEngineEvents: Bool = false
         ) {
             self.name = name
             self.symbols = symbols
@@ -31,6 +34,7 @@ public struct VenueGateway {
             self.feedSession = feedSession
             self.startOfDayOffsetNs = startOfDayOffsetNs
             self.sessionDateEpochNs = sessionDateEpochNs
+            self.digestsEngineEvents = digestsEngineEvents
         }
     }
 
@@ -77,6 +81,9 @@ public struct VenueGateway {
 
     /// What the venue has done since it started.
     public private(set) var statistics = Statistics()
+    /// Every engine event of the requests and phase changes carried out,
+    /// when the configuration asks for it; nil otherwise.
+    public private(set) var engineEventDigest: EngineEventDigest?
 
     public struct Statistics: Hashable, Sendable {
         /// Requests carried out (new orders, cancels, replaces).
@@ -90,6 +97,7 @@ public struct VenueGateway {
 
     public init(configuration: Configuration) {
         self.configuration = configuration
+        if configuration.digestsEngineEvents { engineEventDigest = EngineEventDigest() }
         directory = SymbolDirectory(symbols: configuration.symbols)
         engine = MatchingEngine(symbols: configuration.symbols)
         feed = ITCHFeedPublisher(symbols: directory.names, session: configuration.feedSession,
@@ -304,6 +312,9 @@ public struct VenueGateway {
     /// leaves as one burst of packets.
     mutating func settle(nowNs: Int64, outputs: inout GatewayOutputs) {
         statistics.engineEvents += UInt64(engineEvents.count)
+        if engineEventDigest != nil {
+            for event in engineEvents { engineEventDigest!.fold(event) }
+        }
         for event in engineEvents {
             switch event {
             case .executed(let execution):
