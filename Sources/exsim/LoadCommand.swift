@@ -4,17 +4,20 @@ import Live
 import Measure
 import Report
 import Scenario
+import Wire
 
-/// `exsim load`: an open-loop OUCH load client for `exsim serve` or any
-/// venue speaking OUCH 4.2 over SoupBinTCP.
+/// `exsim load`: an open-loop load client for `exsim serve` or any
+/// venue speaking OUCH 4.2 over SoupBinTCP or FIX 4.2 / 4.4.
 struct LoadCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "load",
         abstract: "Send orders to a venue at a planned rate and measure order→ack and order→fill latency.",
         discussion: """
-            Speaks OUCH 4.2 over SoupBinTCP 3.0 (FIX is not supported yet). \
-            Connections log in as P1 ... P<--connections>, password exsim, \
-            the accounts exsim serve creates.
+            Speaks OUCH 4.2 over SoupBinTCP 3.0, or FIX 4.2 / 4.4 as an \
+            initiator (--protocol fix42|fix44). Connections log in as P1 ... \
+            P<--connections> (base 36 after P9: PA, PB, ...), password exsim, \
+            the accounts exsim serve creates; a FIX connection's \
+            SenderCompID is its account and TargetCompID the venue's CompID.
 
             Open loop (the default): every order has a planned send time from \
             --rate, evenly spaced per connection, connections offset \
@@ -48,7 +51,10 @@ struct LoadCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The JSON file exsim serve --ports-file wrote: the venue's address, port and symbols.", valueName: "file"))
     var portsFile: String?
 
-    @Option(help: ArgumentHelp("The venue in the ports file (default: the first that serves OUCH).", valueName: "name"))
+    @Option(name: .customLong("protocol"), help: ArgumentHelp("Order entry: ouch42, fix42 or fix44.", valueName: "protocol"))
+    var orderEntry: OrderEntryProtocol = .ouch42
+
+    @Option(help: ArgumentHelp("The venue in the ports file (default: the first that serves --protocol); without a ports file, a FIX venue's CompID.", valueName: "name"))
     var venue: String?
 
     @Option(help: "The venue's address, without a ports file.")
@@ -122,7 +128,7 @@ struct LoadCommand: ParsableCommand {
             return
         }
         let plan = plans.load
-        print("load: \(plan.host):\(plan.port) OUCH 4.2, \(plan.symbol.name) at \(plan.symbol.referencePrice.rawValue), "
+        print("load: \(plan.host):\(plan.port) \(orderEntry.label), \(plan.symbol.name) at \(plan.symbol.referencePrice.rawValue), "
               + (ping ? "ping" : "open loop at \(formatRate(LoadRateText.parse(rate) ?? 0))")
               + " for \(formatNanoseconds(plan.durationNs)), \(plan.connections) connection(s)")
         fflush(nil)
@@ -202,7 +208,8 @@ struct LoadCommand: ParsableCommand {
         if let portsFile {
             guard port == nil else { throw ValidationError("give --ports-file or --host/--port, not both") }
             do {
-                target = try LoadTarget.fromPortsFile(portsFile, venue: venue, symbolName: symbol, price: price)
+                target = try LoadTarget.fromPortsFile(portsFile, venue: venue, symbolName: symbol, price: price,
+                                                      protocol: orderEntry)
             } catch {
                 printError(error.description)
                 throw ExsimExit.badInput
@@ -213,24 +220,51 @@ struct LoadCommand: ParsableCommand {
             guard symbol.utf8.count <= 8, tick > 0, price > 0, price % tick == 0 else {
                 throw ValidationError("--symbol up to 8 characters, --price a positive multiple of --tick")
             }
-            target = LoadTarget(host: host, port: port, venue: "", symbol: .init(name: symbol, tickSize: tick, referencePrice: .init(price)))
+            if orderEntry != .ouch42 {
+                guard let venue, !venue.isEmpty, venue.utf8.count <= 32 else {
+                    throw ValidationError("--protocol \(orderEntry.rawValue) without --ports-file needs --venue, the venue's FIX CompID")
+                }
+            }
+            target = LoadTarget(host: host, port: port, venue: venue ?? "", symbol: .init(name: symbol, tickSize: tick, referencePrice: .init(price)),
+                                venueCompID: venue ?? "")
         }
         let load = LoadPlan(host: target.host, port: target.port, pacing: ping ? .ping : .openLoop(ratePerSecond: perSecond),
                             durationNs: durationNs, connections: ping ? 1 : connections, symbol: target.symbol,
                             quantity: quantity, drainTimeoutNs: drainNs,
-                            arrivals: arrivals == .poisson ? .poisson(seed: seed) : .constant)
+                            arrivals: arrivals == .poisson ? .poisson(seed: seed) : .constant,
+                            orderEntry: orderEntry.fixVersion.map { .fix($0, venueCompID: target.venueCompID) } ?? .ouch42)
         return (load, search)
     }
 
     func parameters(_ plan: LoadPlan) -> [String: String] {
         var parameters = ["--duration": duration, "--connections": "\(plan.connections)", "host": "\(plan.host):\(plan.port)",
-                          "--symbol": plan.symbol.name, "protocol": "ouch42"]
+                          "--symbol": plan.symbol.name, "protocol": orderEntry.rawValue]
         parameters[ping ? "--ping" : "--rate"] = ping ? "true" : rate
         if !ping {
             parameters["--arrivals"] = arrivals.rawValue
             if arrivals == .poisson { parameters["--seed"] = "\(seed)" }
         }
         return parameters
+    }
+
+    enum OrderEntryProtocol: String, ExpressibleByArgument, CaseIterable {
+        case ouch42, fix42, fix44
+
+        var fixVersion: FIXVersion? {
+            switch self {
+            case .ouch42: nil
+            case .fix42: .fix42
+            case .fix44: .fix44
+            }
+        }
+
+        var label: String {
+            switch self {
+            case .ouch42: "OUCH 4.2"
+            case .fix42: "FIX 4.2"
+            case .fix44: "FIX 4.4"
+            }
+        }
     }
 
     enum ArrivalKind: String, ExpressibleByArgument, CaseIterable {

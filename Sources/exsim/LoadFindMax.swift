@@ -14,7 +14,7 @@ extension LoadCommand {
     /// highest rate that held the objective, with that trial's figures.
     func findMaximum(_ base: LoadPlan, search plan: CapacitySearchPlan, directory: URL) throws {
         var search = CapacitySearch(firstRate: plan.firstRate, ceiling: plan.ceiling)
-        print("load: \(base.host):\(base.port) OUCH 4.2, \(base.symbol.name) at \(base.symbol.referencePrice.rawValue), "
+        print("load: \(base.host):\(base.port) \(orderEntry.label), \(base.symbol.name) at \(base.symbol.referencePrice.rawValue), "
               + "finding the highest rate that holds \(plan.objective) (order→ack from planned), "
               + "trials of \(formatNanoseconds(base.durationNs)), \(base.connections) connection(s)")
         fflush(nil)

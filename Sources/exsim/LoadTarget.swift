@@ -9,24 +9,33 @@ struct LoadTarget {
     var port: Int
     var venue: String
     var symbol: SymbolConfig
+    /// The venue's FIX CompID (from the ports file, or --venue).
+    var venueCompID: String = ""
 
     struct Problem: Error, CustomStringConvertible {
         var description: String
     }
 
-    /// The named venue (or the first with OUCH), its first symbol unless `symbolName` is given.
-    static func fromPortsFile(_ path: String, venue name: String?, symbolName: String?, price: Int64?) throws(Problem) -> LoadTarget {
+    /// The named venue (or the first serving the protocol), its first symbol unless `symbolName` is given.
+    static func fromPortsFile(_ path: String, venue name: String?, symbolName: String?, price: Int64?,
+                              protocol orderEntry: LoadCommand.OrderEntryProtocol = .ouch42) throws(Problem) -> LoadTarget {
         let file: ServePortsFile
         do {
             file = try JSONDecoder().decode(ServePortsFile.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
         } catch {
             throw Problem(description: "--ports-file \(path): cannot be read as the ports file exsim serve writes (\(error.localizedDescription))")
         }
-        let candidates = file.venues.filter { $0.ouchPort != nil && (name == nil || $0.name == name) }
-        guard let venue = candidates.first, let port = venue.ouchPort else {
-            let known = file.venues.filter { $0.ouchPort != nil }.map(\.name).joined(separator: ", ")
-            throw Problem(description: name.map { "--venue \($0): no venue of that name serves OUCH (venues with OUCH: \(known))" }
-                          ?? "--ports-file \(path): no venue serves OUCH 4.2")
+        func port(of venue: LiveVenueEndpoints) -> Int? {
+            switch orderEntry {
+            case .ouch42: venue.ouchPort
+            case .fix42, .fix44: venue.fixVersions.contains(orderEntry.fixVersion!.beginString.description) ? venue.fixPort : nil
+            }
+        }
+        let candidates = file.venues.filter { port(of: $0) != nil && (name == nil || $0.name == name) }
+        guard let venue = candidates.first, let port = port(of: venue) else {
+            let known = file.venues.filter { port(of: $0) != nil }.map(\.name).joined(separator: ", ")
+            throw Problem(description: name.map { "--venue \($0): no venue of that name serves \(orderEntry.label) (venues with it: \(known))" }
+                          ?? "--ports-file \(path): no venue serves \(orderEntry.label)")
         }
         let symbols = venue.symbols
         guard let symbol = symbolName.map({ wanted in symbols.first { $0.name == wanted } }) ?? symbols.first else {
@@ -37,7 +46,8 @@ struct LoadTarget {
             throw Problem(description: "--price \(reference): not a positive multiple of \(symbol.name)'s tick \(symbol.tickSize)")
         }
         return LoadTarget(host: venue.host, port: port, venue: venue.name,
-                          symbol: SymbolConfig(name: symbol.name, tickSize: symbol.tickSize, referencePrice: Price(reference)))
+                          symbol: SymbolConfig(name: symbol.name, tickSize: symbol.tickSize, referencePrice: Price(reference)),
+                          venueCompID: venue.venueCompID)
     }
 }
 

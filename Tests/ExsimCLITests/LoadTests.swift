@@ -43,6 +43,27 @@ import Testing
         #expect(((venue["answers"] as? [String: Int])?["accepted"]).map(Double.init) == figures["ordersAccepted"])
     }
 
+    @Test func fixLoadTradesWithTheServedFIXVenue() throws {
+        let serve = try ServeTests.ServeProcess(["Scenarios/two-venues.yaml"])
+        try serve.waitForPorts()
+        for (version, label) in [("fix42", "FIX 4.2"), ("fix44", "FIX 4.4")] {
+            let out = serve.directory.appendingPathComponent(version)
+            let run = try ExsimProcess.run(["load", "--ports-file", serve.portsFile.path, "--protocol", version, "--rate", "5k/s",
+                                            "--duration", "400ms", "--connections", "2", "--out", out.path])
+            #expect(run.status == 0, "\(run.stderr)")
+            #expect(run.stdout.contains("\(label), AAPL at"), "the FIX venue is chosen: \(run.stdout)")
+            let figures = try Self.figures(in: out)
+            #expect(figures["ordersSent"] == 2_000)
+            #expect(figures["ordersUnanswered"] == 0)
+            #expect((figures["ordersExecuted"] ?? 0) > 0)
+        }
+        let noFIX = try ExsimProcess.run(["load", "--ports-file", serve.portsFile.path, "--protocol", "fix44", "--venue", "XOUCH",
+                                          "--duration", "100ms"])
+        #expect(noFIX.status == 64)
+        #expect(noFIX.stderr.contains("--venue XOUCH: no venue of that name serves FIX 4.4"), "\(noFIX.stderr)")
+        #expect(try serve.terminate() == 0, "\(serve.standardError)")
+    }
+
     @Test func pingAnswersEveryOrderOneAtATime() throws {
         let serve = try ServeTests.ServeProcess(["Scenarios/quickstart.yaml"])
         try serve.waitForPorts()
@@ -114,7 +135,7 @@ import Testing
     @Test func helpNamesTheProtocolTheAccountsAndTheExitCodes() throws {
         let help = try ExsimProcess.run(["load", "--help"])
         #expect(help.status == 0)
-        for text in ["--ports-file", "--rate", "--ping", "--find-max", "--slo", "--connections", "OUCH 4.2", "FIX is not supported", "P1", "69"] {
+        for text in ["--ports-file", "--rate", "--ping", "--find-max", "--slo", "--connections", "--protocol", "OUCH 4.2", "FIX 4.2 / 4.4", "P1", "69"] {
             #expect(help.stdout.contains(text), "load --help mentions \(text)")
         }
     }

@@ -1,6 +1,7 @@
 import Exchange
 @testable import Live
 import MatchingEngine
+import Wire
 import Testing
 
 /// The load client against a venue served in-process on loopback.
@@ -40,6 +41,28 @@ import Testing
         #expect(report.requests == UInt64(result.sent))
         #expect(report.answers.accepted == UInt64(result.accepted))
         #expect(report.connectionsAccepted == 2)
+    }
+
+    @Test(arguments: [FIXVersion.fix42, .fix44])
+    func aFIXRunHasEveryOrderAcknowledgedByExecutionReports(version: FIXVersion) throws {
+        var venue = LiveFIXSessionTests.venue()
+        venue.accounts = LiveAccounts(count: 11)
+        let server = try LiveServer.start(venues: [venue], host: "127.0.0.1")
+        let port = try #require(server.endpoints.first?.fixPort)
+        // Eleven connections: accounts P1 ... P9, PA, PB, named as the venue names them.
+        var plan = LoadPlan(host: "127.0.0.1", port: port, pacing: .openLoop(ratePerSecond: 11_000), durationNs: 200_000_000,
+                            connections: 11, symbol: SymbolConfig(name: "MSFT", tickSize: 100, referencePrice: Price(4_100_000)))
+        plan.orderEntry = .fix(version, venueCompID: "XLIVE")
+        let result = try LoadRun.run(plan)
+        let report = try #require(server.shutdown().first)
+        #expect(result.failure == nil)
+        #expect(result.sent == 2_200)
+        #expect(result.unanswered == 0)
+        #expect(result.rejected == 0)
+        #expect(result.executedOrders > 0, "buyers and sellers cross")
+        #expect(report.requests == UInt64(result.sent))
+        #expect(report.answers.accepted == UInt64(result.accepted), "ExecType 0 counted by the venue")
+        #expect(report.connectionsAccepted == 11)
     }
 
     @Test func pingSendsOneOrderAtATimeAndEveryOneIsAnswered() throws {

@@ -62,13 +62,16 @@ public struct FIXClient {
     var nextCancelNumber: UInt64 = 1
 
     /// - Precondition: an initiator configuration with 4 price decimals.
+    /// `sessionDateEpochNs`: the date SendingTime carries (the simulator's
+    /// fixed date, or today when live, as the venue's gateway has it).
     public init(directory: SymbolDirectory, session configuration: FIXSessionConfiguration,
-                startOfDayOffsetNs: Int64 = TradingDay.marketOpenNs) {
+                startOfDayOffsetNs: Int64 = TradingDay.marketOpenNs,
+                sessionDateEpochNs: Int64 = TradingDay.sessionDateEpochNs) {
         precondition(configuration.role == .initiator, "a client is the initiator")
         precondition(configuration.priceDecimals == 4, "engine prices have 4 implied decimals")
         self.directory = directory
         symbolNames = directory.names.map { FIXString($0) }
-        clock = FIXSessionClock(startOfDayOffsetNs: startOfDayOffsetNs)
+        clock = FIXSessionClock(startOfDayOffsetNs: startOfDayOffsetNs, sessionDateEpochNs: sessionDateEpochNs)
         session = FIXSession(configuration: configuration)
     }
 

@@ -10,7 +10,10 @@ import Wire
 final class LoadConnection {
     let index: Int
     let plan: LoadPlan
-    var client: OUCHClient
+    /// One of the two, by the plan's protocol; optionals so that each is
+    /// mutated in place (an enum payload would be copied out per message).
+    var ouch: OUCHClient?
+    var fix: FIXClient?
     var channel: (any Channel)?
     var output = ConnectionOutput()
     var events: [OrderEntryClientEvent] = []
@@ -34,14 +37,25 @@ final class LoadConnection {
     var fillFromPlanned = LatencyRecorder(name: LoadLatencyPath.fillFromPlanned)
     var fillFromSend = LatencyRecorder(name: LoadLatencyPath.fillFromSend)
 
-    init(index: Int, plan: LoadPlan) {
+    init(index: Int, plan: LoadPlan, clock: LiveClock) {
         self.index = index
         self.plan = plan
-        let account = "P\(index + 1)"
-        client = OUCHClient(
-            directory: SymbolDirectory(symbols: [plan.symbol]),
-            session: .init(username: SoupBinTCPUsername(account)!, password: SoupBinTCPPassword(plan.password)!,
-                           requestedSequenceNumber: 0))
+        // Accounts are named as exsim serve names them (LiveAccounts).
+        let account = "P" + String(index + 1, radix: 36, uppercase: true)
+        let directory = SymbolDirectory(symbols: [plan.symbol])
+        switch plan.orderEntry {
+        case .ouch42:
+            ouch = OUCHClient(
+                directory: directory,
+                session: .init(username: SoupBinTCPUsername(account)!, password: SoupBinTCPPassword(plan.password)!,
+                               requestedSequenceNumber: 0))
+        case .fix(let version, let venueCompID):
+            fix = FIXClient(
+                directory: directory,
+                session: FIXSessionConfiguration(role: .initiator, version: version, senderCompID: FIXString(account)!,
+                                                 targetCompID: FIXString(venueCompID)!, password: FIXString(plan.password)),
+                startOfDayOffsetNs: clock.startOfDayOffsetNs, sessionDateEpochNs: clock.sessionDateEpochNs)
+        }
         times = LoadOrderTimes(capacity: plan.ordersPerConnection)
         output.bytes.reserveCapacity(64 * 1_024)
         output.messageStarts.reserveCapacity(1_024)
@@ -72,16 +86,27 @@ final class LoadConnection {
         times.plannedNs[number] = plannedNs
         times.sentNs[number] = nowNs
         let order = plan.order(index: number, connection: index)
-        client.send(.new(NewOrderRequest(clientID: LoadToken.id(number), symbol: SymbolIndex(0), side: order.side,
-                                         price: order.price, quantity: Quantity(plan.quantity))),
-                    nowNs: nowNs, output: &output)
+        let request = OrderEntryRequest.new(NewOrderRequest(
+            clientID: LoadToken.id(number), symbol: SymbolIndex(0), side: order.side, price: order.price,
+            quantity: Quantity(plan.quantity)))
+        if ouch != nil {
+            ouch!.send(request, nowNs: nowNs, output: &output)
+        } else {
+            fix!.send(request, nowNs: nowNs, output: &output)
+        }
         sent += 1
         lastSentNs = nowNs
     }
 
     /// Venue bytes: answers matched to their orders' times.
     func received(_ buffer: ByteBuffer, nowNs: Int64) {
-        buffer.withUnsafeReadableBytes { client.received($0, nowNs: nowNs, events: &events, output: &output) }
+        buffer.withUnsafeReadableBytes { bytes in
+            if ouch != nil {
+                ouch!.received(bytes, nowNs: nowNs, events: &events, output: &output)
+            } else {
+                fix!.received(bytes, nowNs: nowNs, events: &events, output: &output)
+            }
+        }
         for event in events { apply(event, nowNs: nowNs) }
         events.removeAll(keepingCapacity: true)
     }
@@ -128,7 +153,7 @@ final class LoadConnection {
             heartbeat?.cancel()
             let connection = NIOLoopBound(self, eventLoop: channel.eventLoop)
             heartbeat = channel.eventLoop.scheduleTask(deadline: clock.deadline(atNs: atNs)) {
-                connection.value.client.timerFired(nowNs: clock.nowNs, output: &connection.value.output)
+                connection.value.timerFired(nowNs: clock.nowNs)
                 connection.value.flush(clock: clock)
             }
         }
@@ -143,6 +168,18 @@ final class LoadConnection {
             closed = true
             channel?.close(promise: nil)
         }
+    }
+
+    func connectionOpened(nowNs: Int64) {
+        if ouch != nil { ouch!.connectionOpened(nowNs: nowNs, output: &output) } else { fix!.connectionOpened(nowNs: nowNs, output: &output) }
+    }
+
+    func timerFired(nowNs: Int64) {
+        if ouch != nil { ouch!.timerFired(nowNs: nowNs, output: &output) } else { fix!.timerFired(nowNs: nowNs, output: &output) }
+    }
+
+    func logout(nowNs: Int64) {
+        if ouch != nil { ouch!.logout(nowNs: nowNs, output: &output) } else { fix!.logout(nowNs: nowNs, output: &output) }
     }
 
     func stopTimers() {

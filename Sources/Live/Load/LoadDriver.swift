@@ -23,7 +23,7 @@ final class LoadDriver {
         self.plan = plan
         self.clock = clock
         self.loop = loop
-        connections = (0..<plan.connections).map { LoadConnection(index: $0, plan: plan) }
+        connections = (0..<plan.connections).map { LoadConnection(index: $0, plan: plan, clock: clock) }
         loggedIn = loop.makePromise()
         finished = loop.makePromise()
     }
@@ -36,7 +36,7 @@ final class LoadDriver {
     func opened(_ connection: Int, channel: any Channel) {
         let load = connections[connection]
         load.channel = channel
-        load.client.connectionOpened(nowNs: clock.nowNs, output: &load.output)
+        load.connectionOpened(nowNs: clock.nowNs)
         load.flush(clock: clock)
     }
 
@@ -159,7 +159,7 @@ final class LoadDriver {
             load.stopTimers()
             guard let channel = load.channel else { continue }
             if !load.closed {
-                load.client.logout(nowNs: clock.nowNs, output: &load.output)
+                load.logout(nowNs: clock.nowNs)
                 load.output.closeReason = nil
                 load.flush(clock: clock)
                 load.stopTimers()

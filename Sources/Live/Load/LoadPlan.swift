@@ -1,4 +1,5 @@
 import MatchingEngine
+import Wire
 
 /// What `exsim load` sends: where, how fast, for how long, and which orders.
 public struct LoadPlan: Sendable {
@@ -12,6 +13,15 @@ public struct LoadPlan: Sendable {
         case ping
     }
 
+    /// The protocol orders go in.
+    public enum OrderEntry: Sendable, Equatable {
+        /// OUCH 4.2 over SoupBinTCP 3.0.
+        case ouch42
+        /// FIX 4.2 or 4.4 as an initiator towards the venue's CompID.
+        case fix(FIXVersion, venueCompID: String)
+    }
+
+    public var orderEntry: OrderEntry
     /// Open loop: evenly spaced or Poisson send times.
     public var arrivals: LoadArrivals
     public var host: String
@@ -28,7 +38,7 @@ public struct LoadPlan: Sendable {
 
     public init(host: String, port: Int, pacing: Pacing, durationNs: Int64, connections: Int, password: String = "exsim",
                 symbol: SymbolConfig, quantity: Int64 = 100, drainTimeoutNs: Int64 = 5_000_000_000,
-                arrivals: LoadArrivals = .constant) {
+                arrivals: LoadArrivals = .constant, orderEntry: OrderEntry = .ouch42) {
         precondition(connections >= 1 && durationNs > 0 && quantity > 0)
         self.host = host
         self.port = port
@@ -40,6 +50,7 @@ public struct LoadPlan: Sendable {
         self.quantity = quantity
         self.drainTimeoutNs = drainTimeoutNs
         self.arrivals = arrivals
+        self.orderEntry = orderEntry
     }
 
     /// The gap between two planned sends on one connection; connections are
