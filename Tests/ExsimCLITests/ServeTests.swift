@@ -100,6 +100,17 @@ import Glibc
     }
 
     @Test(.enabled(if: CaptureOracleTests.oraclePython != nil || CaptureOracleTests.required,
+                   "the oracle Python (itchfeed) is not installed: scripts/setup.sh installs it, and scripts/test.sh runs every oracle test"))
+    func itchfeedDecodesTheServedFeedReceivedOverUDP() throws {
+        // The script starts serve itself, with --feed-to the UDP socket it bound.
+        let feed = try Self.runOracle("live_itch_feed.py", [ExsimProcess.binary.path,
+                                                            ExsimProcess.packageRoot.appendingPathComponent("Scenarios/two-venues.yaml").path,
+                                                            "XOUCH", "AAPL", "1900000"])
+        #expect(feed.status == 0, "\(feed.standardError)")
+        #expect(feed.standardOutput.contains("\"session\": \"SIM0000002\""), "\(feed.standardOutput)")
+    }
+
+    @Test(.enabled(if: CaptureOracleTests.oraclePython != nil || CaptureOracleTests.required,
                    "the oracle Python (simplefix) is not installed: scripts/setup.sh installs it, and scripts/test.sh runs every oracle test"))
     func clientsWeDidNotWriteTradeOverOUCHAndFIXAndSIGTERMWritesTheReport() throws {
         let serve = try ServeProcess(["Scenarios/two-venues.yaml", "--accounts", "4"])

@@ -1,0 +1,142 @@
+#!/usr/bin/env python3
+"""Receive the ITCH 5.0 feed of a running `exsim serve` over UDP and decode
+it with the PyPI `itchfeed` package (an ITCH 5.0 parser exsim did not
+write), while two OUCH accounts trade.
+
+Binds a UDP socket on loopback, starts `exsim serve SCENARIO --feed-to`
+that socket (the binary and scenario are arguments), logs in P1 and P2
+over OUCH 4.2 / SoupBinTCP, rests a buy and fills it with a sell, then
+stops serve with SIGTERM. Every datagram must be a MoldUDP64 packet of the
+venue's session with contiguous sequence numbers; its message blocks are
+decoded by itchfeed and must hold: System Event start of messages ('O'),
+a Stock Directory for the symbol, the Add Order of the resting buy (side,
+shares, stock, price), the Order Executed that fills it (shares, match
+number), and after SIGTERM the end of messages ('C'). Prints one JSON line;
+exits 1 naming the first thing that differed.
+
+  live_itch_feed.py EXSIM_BINARY SCENARIO VENUE SYMBOL PRICE
+"""
+import io
+import json
+import os
+import signal
+import socket
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+
+os.environ.setdefault("ITCH_NO_CPP", "1")
+from itch.parser import MessageParser  # noqa: E402
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import live_ouch_session as ouch  # noqa: E402
+
+TIMEOUT_S = 20.0
+
+
+def fail(message, serve=None):
+    if serve is not None and serve.poll() is None:
+        serve.kill()
+    print(f"live_itch_feed: {message}", file=sys.stderr)
+    sys.exit(1)
+
+
+def main():
+    if len(sys.argv) != 6:
+        fail("usage: live_itch_feed.py EXSIM_BINARY SCENARIO VENUE SYMBOL PRICE")
+    binary, scenario, venue_name, symbol, price_text = sys.argv[1:]
+    price = int(price_text)
+    feed = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    feed.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4 << 20)
+    feed.bind(("127.0.0.1", 0))
+    feed.settimeout(0.2)
+    work = tempfile.mkdtemp(prefix="exsim-itch-feed-")
+    ports_file = os.path.join(work, "ports.json")
+    serve = subprocess.Popen(
+        [binary, "serve", scenario, "--feed-to", f"{venue_name}=127.0.0.1:{feed.getsockname()[1]}",
+         "--ports-file", ports_file, "--out", os.path.join(work, "out"), "--duration", "60s"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + TIMEOUT_S
+    while not os.path.exists(ports_file):
+        if serve.poll() is not None or time.monotonic() > deadline:
+            fail(f"serve did not start: {serve.stderr.read().decode() if serve.stderr else ''}", serve)
+        time.sleep(0.05)
+    venue = next(v for v in json.load(open(ports_file))["venues"] if v["name"] == venue_name)
+
+    datagrams = []
+
+    def drain(seconds):
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            try:
+                datagrams.append(feed.recv(65536))
+            except socket.timeout:
+                pass
+
+    buyer = ouch.SoupClient(venue["host"], venue["ouchPort"])
+    buyer.login("P1", venue["password"])
+    seller = ouch.SoupClient(venue["host"], venue["ouchPort"])
+    seller.login("P2", venue["password"])
+    buyer.enter_order("ITCHBUY1", b"B", 300, symbol, price)
+    buyer.read_ouch(b"A")
+    seller.enter_order("ITCHSELL1", b"S", 300, symbol, price)
+    seller.read_ouch(b"A")
+    buyer.read_ouch(b"E")
+    drain(0.5)
+    buyer.logout()
+    seller.logout()
+    serve.send_signal(signal.SIGTERM)
+    drain(1.0)
+    if serve.wait(timeout=TIMEOUT_S) != 0:
+        fail(f"serve exited {serve.returncode}: {serve.stderr.read().decode()}")
+
+    # MoldUDP64: Session (10), Sequence Number (u64), Message Count (u16), then u16-length message blocks.
+    expected_sequence = None
+    session = None
+    blocks = bytearray()
+    message_count = 0
+    for datagram in datagrams:
+        if len(datagram) < 20:
+            fail(f"a datagram of {len(datagram)} bytes is shorter than a MoldUDP64 header")
+        this_session = datagram[:10]
+        sequence, count = struct.unpack(">QH", datagram[10:20])
+        if session is None:
+            session = this_session
+        elif this_session != session:
+            fail(f"session changed from {session!r} to {this_session!r}")
+        if count == 0 or count == 0xFFFF:
+            continue  # heartbeat or end of session: no messages
+        if expected_sequence is not None and sequence != expected_sequence:
+            fail(f"sequence {sequence} where {expected_sequence} was next (a gap on loopback)")
+        expected_sequence = sequence + count
+        blocks.extend(datagram[20:])
+        message_count += count
+    messages = list(MessageParser().parse_file(io.BytesIO(bytes(blocks))))
+    if len(messages) != message_count:
+        fail(f"itchfeed decoded {len(messages)} messages where the MoldUDP64 headers count {message_count}")
+
+    def of_type(kind):
+        return [m for m in messages if m.message_type == kind]
+
+    events = [m.event_code for m in of_type(b"S")]
+    if b"O" not in events or b"C" not in events:
+        fail(f"System Events {events!r}: expected start (O) and end (C) of messages")
+    directory = [m for m in of_type(b"R") if m.stock.decode().strip() == symbol]
+    if not directory:
+        fail(f"no Stock Directory for {symbol}")
+    locate = directory[0].stock_locate
+    adds = [m for m in of_type(b"A") if m.stock_locate == locate and m.buy_sell_indicator == b"B"
+            and m.shares == 300 and m.price == price and m.stock.decode().strip() == symbol]
+    if len(adds) != 1:
+        fail(f"expected one Add Order for the buy of 300 {symbol} @ {price}, found {len(adds)}")
+    executed = [m for m in of_type(b"E") if m.order_reference_number == adds[0].order_reference_number]
+    if len(executed) != 1 or executed[0].executed_shares != 300:
+        fail(f"expected the Order Executed of 300 for order {adds[0].order_reference_number}, found {executed!r}")
+    print(json.dumps({"datagrams": len(datagrams), "messages": len(messages), "session": session.decode(),
+                      "types": sorted({m.message_type.decode() for m in messages})}, sort_keys=True))
+
+
+if __name__ == "__main__":
+    main()

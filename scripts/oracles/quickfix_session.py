@@ -1,0 +1,287 @@
+#!/usr/bin/env python3
+"""A real FIX engine against a running `exsim serve`: QuickFIX (PyPI
+`quickfix`, the C++ engine's Python binding) as the initiator of two
+sessions, accounts P1 and P2, with its own session layer, message store,
+sequence numbers and (when its package carries the specification) data
+dictionary validation of everything exsim sends.
+
+Steps, each checked:
+  1. both sessions log on (ResetOnLogon=Y, Password 554 in the Logon);
+  2. P1 enters a buy (NewOrderSingle) → ExecutionReport New;
+  3. P1 replaces it (OrderCancelReplaceRequest, new price and quantity) →
+     ExecutionReport Replaced;
+  4. P2 sells into it → both sides get fills at the resting price;
+  5. P1 enters another buy and cancels it (OrderCancelRequest) →
+     ExecutionReport Canceled;
+  6. a gap from the client: P1's next outgoing sequence number jumps by 5
+     before a NewOrderSingle; exsim must ask for the missing ones
+     (ResendRequest), QuickFIX fills the gap (SequenceReset-GapFill), and
+     the order is still answered (New);
+  7. a gap towards the client: P2's expected incoming number is set 3
+     lower... no: higher, so exsim's next message looks "too low"? — see
+     below: QuickFIX is told to expect a number 3 higher is unsafe, so
+     instead P2 requests a resend of its last messages itself
+     (ResendRequest 2..0); exsim answers with the resent messages
+     (PossDupFlag=Y) or a SequenceReset-GapFill, and the session stays up;
+  8. both log out cleanly (Logout answered, onLogout called).
+
+Prints one JSON line with what happened; exits 1 naming the first step
+that failed.
+
+  quickfix_session.py PORTS_FILE VENUE BEGIN_STRING SYMBOL PRICE
+"""
+import json
+import os
+import sys
+import tempfile
+import threading
+import time
+
+import quickfix as fix
+
+TIMEOUT_S = 15.0
+
+
+def fail(message):
+    print(f"quickfix_session: {message}", file=sys.stderr)
+    sys.stderr.flush()
+    os._exit(1)
+
+
+class Recorder(fix.Application):
+    """Collects what each session receives, for the steps to wait on."""
+
+    def __init__(self, password):
+        super().__init__()
+        self.password = password
+        self.lock = threading.Condition()
+        self.logged_on = set()
+        self.logged_out = set()
+        self.reports = {}   # sender CompID → [dict of fields]
+        self.admin = {}     # sender CompID → [msg types received]
+        self.rejects = []
+
+    def onCreate(self, session_id):
+        pass
+
+    def onLogon(self, session_id):
+        with self.lock:
+            self.logged_on.add(session_id.getSenderCompID().getString())
+            self.lock.notify_all()
+
+    def onLogout(self, session_id):
+        with self.lock:
+            self.logged_out.add(session_id.getSenderCompID().getString())
+            self.lock.notify_all()
+
+    def toAdmin(self, message, session_id):
+        msg_type = fix.MsgType()
+        message.getHeader().getField(msg_type)
+        if msg_type.getValue() == fix.MsgType_Logon:
+            message.setField(fix.Password(self.password))
+
+    def fromAdmin(self, message, session_id):
+        msg_type = fix.MsgType()
+        message.getHeader().getField(msg_type)
+        with self.lock:
+            sender = session_id.getSenderCompID().getString()
+            self.admin.setdefault(sender, []).append(msg_type.getValue())
+            if msg_type.getValue() == "3":
+                self.rejects.append(message.toString().replace("\x01", "|"))
+            self.lock.notify_all()
+
+    def toApp(self, message, session_id):
+        pass
+
+    def fromApp(self, message, session_id):
+        msg_type = fix.MsgType()
+        message.getHeader().getField(msg_type)
+        fields = {}
+        for tag in (11, 41, 37, 39, 150, 151, 14, 31, 32, 44, 38, 54):
+            if message.isSetField(tag):
+                fields[tag] = message.getField(tag)
+        header = message.getHeader()
+        if header.isSetField(43):
+            fields[43] = header.getField(43)
+        fields[35] = msg_type.getValue()
+        with self.lock:
+            self.reports.setdefault(session_id.getSenderCompID().getString(), []).append(fields)
+            self.lock.notify_all()
+
+    def wait_for(self, what, predicate):
+        deadline = time.time() + TIMEOUT_S
+        with self.lock:
+            while not predicate():
+                remaining = deadline - time.time()
+                if remaining <= 0:
+                    fail(f"timed out waiting for {what}; reports {self.reports}; admin {self.admin}")
+                self.lock.wait(remaining)
+
+    def report(self, account, predicate, what):
+        found = []
+
+        def check():
+            for report in self.reports.get(account, []):
+                if report.get(35) == "8" and predicate(report):
+                    found.append(report)
+                    return True
+            return False
+
+        self.wait_for(what, check)
+        return found[0]
+
+
+def main():
+    if len(sys.argv) != 6:
+        fail("usage: quickfix_session.py PORTS_FILE VENUE BEGIN_STRING SYMBOL PRICE")
+    ports_file, venue_name, begin_string, symbol, price = sys.argv[1:]
+    venues = json.load(open(ports_file))["venues"]
+    venue = next((v for v in venues if v["name"] == venue_name), None)
+    if venue is None or venue.get("fixPort") is None:
+        fail(f"no FIX venue named {venue_name} in {ports_file}")
+    fix44 = begin_string == "FIX.4.4"
+
+    work = tempfile.mkdtemp(prefix="exsim-quickfix-")
+    spec_dir = os.path.join(os.path.dirname(fix.__file__), "spec") if hasattr(fix, "__file__") else ""
+    spec = os.path.join(spec_dir, begin_string.replace(".", "") + ".xml")
+    validating = os.path.exists(spec)
+    sessions = ""
+    for account in ("P1", "P2"):
+        sessions += f"""
+[SESSION]
+BeginString={begin_string}
+SenderCompID={account}
+TargetCompID={venue['venueCompID']}
+"""
+    settings_text = f"""[DEFAULT]
+ConnectionType=initiator
+SocketConnectHost={venue['host']}
+SocketConnectPort={venue['fixPort']}
+HeartBtInt=30
+ReconnectInterval=1
+StartTime=00:00:00
+EndTime=00:00:00
+ResetOnLogon=Y
+FileStorePath={work}/store
+FileLogPath={work}/log
+UseDataDictionary={'Y' if validating else 'N'}
+{'DataDictionary=' + spec if validating else ''}
+ValidateUserDefinedFields=N
+AllowUnknownMsgFields=Y
+{sessions}"""
+    settings_file = os.path.join(work, "settings.cfg")
+    with open(settings_file, "w") as file:
+        file.write(settings_text)
+
+    app = Recorder(venue["password"])
+    settings = fix.SessionSettings(settings_file)
+    initiator = fix.SocketInitiator(app, fix.FileStoreFactory(settings), settings, fix.FileLogFactory(settings))
+    initiator.start()
+
+    def session_id(account):
+        return fix.SessionID(begin_string, account, venue["venueCompID"])
+
+    def send(account, message):
+        if not fix.Session.sendToTarget(message, session_id(account)):
+            fail(f"QuickFIX refused to send for {account}")
+
+    def header(message, msg_type):
+        message.getHeader().setField(fix.BeginString(begin_string))
+        message.getHeader().setField(fix.MsgType(msg_type))
+        return message
+
+    def new_order(cl_ord_id, side, quantity, limit):
+        message = header(fix.Message(), "D")
+        message.setField(fix.ClOrdID(cl_ord_id))
+        message.setField(fix.HandlInst("1"))
+        message.setField(fix.Symbol(symbol))
+        message.setField(fix.Side(side))
+        message.setField(fix.TransactTime())
+        message.setField(fix.OrderQty(quantity))
+        message.setField(fix.OrdType(fix.OrdType_LIMIT))
+        message.setField(fix.Price(limit))
+        message.setField(fix.TimeInForce(fix.TimeInForce_DAY))
+        return message
+
+    app.wait_for("both logons", lambda: app.logged_on >= {"P1", "P2"})
+    base = float(price)
+    step = 1.0
+
+    # 2. New.
+    send("P1", new_order("B1", fix.Side_BUY, 100, base - step))
+    app.report("P1", lambda r: r.get(11) == "B1" and r.get(150) == "0", "New for B1")
+
+    # 3. Replace: a new price and quantity.
+    replace = header(fix.Message(), "G")
+    replace.setField(fix.OrigClOrdID("B1"))
+    replace.setField(fix.ClOrdID("B1R"))
+    replace.setField(fix.HandlInst("1"))
+    replace.setField(fix.Symbol(symbol))
+    replace.setField(fix.Side(fix.Side_BUY))
+    replace.setField(fix.TransactTime())
+    replace.setField(fix.OrderQty(200))
+    replace.setField(fix.OrdType(fix.OrdType_LIMIT))
+    replace.setField(fix.Price(base))
+    send("P1", replace)
+    app.report("P1", lambda r: r.get(11) == "B1R" and r.get(150) == "5", "Replaced for B1R")
+
+    # 4. P2 sells into it: fills on both sides at the resting price.
+    send("P2", new_order("S1", fix.Side_SELL, 200, base - 5 * step))
+    filled = "F" if fix44 else "2"
+    buy_fill = app.report("P1", lambda r: r.get(11) == "B1R" and r.get(150) == filled, "the buyer's fill")
+    sell_fill = app.report("P2", lambda r: r.get(11) == "S1" and r.get(150) == filled, "the seller's fill")
+    for fill in (buy_fill, sell_fill):
+        if abs(float(fill.get(31, "0")) - base) > 1e-9 or float(fill.get(32, "0")) != 200:
+            fail(f"fill not at the resting price {base} for 200: {fill}")
+
+    # 5. Cancel.
+    send("P1", new_order("B2", fix.Side_BUY, 100, base - 2 * step))
+    app.report("P1", lambda r: r.get(11) == "B2" and r.get(150) == "0", "New for B2")
+    cancel = header(fix.Message(), "F")
+    cancel.setField(fix.OrigClOrdID("B2"))
+    cancel.setField(fix.ClOrdID("B2C"))
+    cancel.setField(fix.Symbol(symbol))
+    cancel.setField(fix.Side(fix.Side_BUY))
+    cancel.setField(fix.TransactTime())
+    cancel.setField(fix.OrderQty(100))
+    send("P1", cancel)
+    app.report("P1", lambda r: r.get(11) == "B2C" and r.get(150) == "4", "Canceled for B2C")
+
+    # 6. A gap from the client: exsim asks for a resend, QuickFIX gap-fills.
+    p1 = fix.Session.lookupSession(session_id("P1"))
+    p1.setNextSenderMsgSeqNum(p1.getExpectedSenderNum() + 5)
+    send("P1", new_order("B3", fix.Side_BUY, 100, base - 3 * step))
+    app.wait_for("exsim's ResendRequest for the gap", lambda: "2" in app.admin.get("P1", []))
+    app.report("P1", lambda r: r.get(11) == "B3" and r.get(150) == "0", "New for B3 after the gap")
+
+    # 7. The client asks exsim for a resend of everything so far.
+    resend = header(fix.Message(), "2")
+    resend.setField(fix.BeginSeqNo(1))
+    resend.setField(fix.EndSeqNo(0))
+    before = len(app.admin.get("P2", [])) + len(app.reports.get("P2", []))
+    send("P2", resend)
+    app.wait_for("exsim's answer to a ResendRequest (resent reports or SequenceReset)",
+                 lambda: "4" in app.admin.get("P2", [])
+                 or any(r.get(43) == "Y" for r in app.reports.get("P2", [])))
+    send("P2", new_order("S2", fix.Side_SELL, 100, base + 10 * step))
+    app.report("P2", lambda r: r.get(11) == "S2" and r.get(150) == "0", "New for S2 after the resend")
+
+    # 8. Logout.
+    for account in ("P1", "P2"):
+        fix.Session.lookupSession(session_id(account)).logout("done")
+    app.wait_for("both logouts", lambda: app.logged_out >= {"P1", "P2"})
+    initiator.stop()
+    if app.rejects:
+        fail(f"QuickFIX rejected exsim's messages: {app.rejects}")
+    print(json.dumps({
+        "beginString": begin_string,
+        "validatedWithDataDictionary": validating,
+        "reports": {account: len(app.reports.get(account, [])) for account in ("P1", "P2")},
+        "admin": {account: sorted(set(app.admin.get(account, []))) for account in ("P1", "P2")},
+    }, sort_keys=True))
+    sys.stdout.flush()
+    os._exit(0)
+
+
+if __name__ == "__main__":
+    main()
