@@ -6,9 +6,21 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/setup.sh
+# QuickFIX builds from source once per machine (scripts/setup-quickfix.sh,
+# about six minutes on two cores), beside the release build.
+quickfix_log="$(mktemp)"
+bash scripts/setup-quickfix.sh > "$quickfix_log.home" 2> "$quickfix_log" &
+quickfix_pid=$!
 swift build -c release --product exsim
+if wait "$quickfix_pid"; then
+    export EXSIM_QUICKFIX_HOME="$(tail -n 1 "$quickfix_log.home")"
+else
+    echo "test: scripts/setup-quickfix.sh failed; the QuickFIX interop test will fail:" >&2
+    cat "$quickfix_log" >&2
+fi
+rm -f "$quickfix_log" "$quickfix_log.home"
 # The oracle tests run independent decoders (itchfeed, simplefix, tshark)
-# over our bytes; here they must run, not skip.
+# over our bytes, and QuickFIX against exsim serve; here they must run, not skip.
 export EXSIM_ORACLE_PYTHON="$PWD/.venv-oracles/bin/python"
 export EXSIM_REQUIRE_ORACLES=1
 EXSIM_BINARY="$PWD/.build/release/exsim" swift test "$@"

@@ -77,10 +77,11 @@ import Glibc
     }
 
     /// Runs scripts/oracles/`name` with the oracle Python, as CaptureOracleTests finds it.
-    static func runOracle(_ name: String, _ arguments: [String]) throws
+    static func runOracle(_ name: String, _ arguments: [String], python: String? = nil, environment: [String: String] = [:]) throws
         -> (status: Int32, standardError: String, standardOutput: String) {
-        let python = try #require(CaptureOracleTests.oraclePython, "EXSIM_REQUIRE_ORACLES=1 but the oracle Python is missing")
+        let python = try python ?? #require(CaptureOracleTests.oraclePython, "EXSIM_REQUIRE_ORACLES=1 but the oracle Python is missing")
         let process = Process()
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         process.executableURL = URL(fileURLWithPath: python)
         process.arguments = [ExsimProcess.packageRoot.appendingPathComponent("scripts/oracles/\(name)").path] + arguments
         // Files, not pipes: neither stream can block the script on a full pipe.
@@ -97,6 +98,31 @@ import Glibc
         return (process.terminationStatus,
                 (try? String(contentsOf: errorFile, encoding: .utf8)) ?? "",
                 (try? String(contentsOf: outputFile, encoding: .utf8)) ?? "")
+    }
+
+    /// QuickFIX's folder (scripts/setup-quickfix.sh): its Python and its data dictionaries.
+    static var quickfixHome: String? { ProcessInfo.processInfo.environment["EXSIM_QUICKFIX_HOME"] }
+
+    @Test(.enabled(if: quickfixHome != nil || CaptureOracleTests.required,
+                   "QuickFIX is not built: scripts/setup-quickfix.sh builds it once per machine, and scripts/test.sh runs this test"))
+    func quickFIXTradesReplacesCancelsAndSurvivesSequenceGapsOverFIX42And44() throws {
+        let home = try #require(Self.quickfixHome, "EXSIM_REQUIRE_ORACLES=1 but EXSIM_QUICKFIX_HOME is not set (scripts/setup-quickfix.sh)")
+        let serve = try ServeProcess(["Scenarios/two-venues.yaml", "--accounts", "4"])
+        try serve.waitForPorts()
+        for beginString in ["FIX.4.2", "FIX.4.4"] {
+            let session = try Self.runOracle("quickfix_session.py", [serve.portsFile.path, "XFIX", beginString, "MSFT", "410.00"],
+                                             python: home + "/bin/python", environment: ["EXSIM_QUICKFIX_SPEC": home + "/spec"])
+            #expect(session.status == 0, "\(beginString): \(session.standardError)")
+            #expect(session.standardOutput.contains("\"validatedWithDataDictionary\": true"),
+                    "QuickFIX validated every message against its \(beginString) dictionary: \(session.standardOutput)")
+        }
+        #expect(try serve.terminate() == 0, "\(serve.standardError)")
+        let report = try #require(try JSONSerialization.jsonObject(
+            with: Data(contentsOf: serve.outDirectory.appendingPathComponent("serve-report.json"))) as? [String: Any])
+        let xfix = try #require((report["venues"] as? [[String: Any]])?.first { $0["name"] as? String == "XFIX" })
+        // Per version: five new orders, a replace and a cancel.
+        #expect(xfix["requests"] as? Int == 14)
+        #expect(xfix["trades"] as? Int == 2)
     }
 
     @Test(.enabled(if: CaptureOracleTests.oraclePython != nil || CaptureOracleTests.required,
