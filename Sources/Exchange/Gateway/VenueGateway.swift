@@ -315,16 +315,6 @@ public struct VenueGateway {
         if engineEventDigest != nil {
             for event in engineEvents { engineEventDigest!.fold(event) }
         }
-        for event in engineEvents {
-            switch event {
-            case .executed(let execution):
-                statistics.trades += 1
-                statistics.executedQuantity += execution.quantity.rawValue
-            case .bookChanged: statistics.bookChanges += 1
-            case .phaseChanged: statistics.phaseChanges += 1
-            default: break
-            }
-        }
         for addressed in reports {
             let connection = connectionOfSession[Int(addressed.session)]
             outputs.withOutput(of: connection) { output in
@@ -338,7 +328,8 @@ public struct VenueGateway {
             }
         }
         updates.removeAllReusingCapacity()
-        translator.translate(engineEvents, engine: engine, into: &updates)
+        // Also counts trades, book and phase changes into the statistics.
+        translator.translate(engineEvents, engine: engine, into: &updates, counting: &statistics)
         if !updates.isEmpty {
             // Packets go straight into the outputs' reused buffers.
             feed.publish(updates, nowNs: nowNs, sendingTo: &outputs)

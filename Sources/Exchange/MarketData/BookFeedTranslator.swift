@@ -39,6 +39,17 @@ public struct BookFeedTranslator {
     public mutating func translate(
         _ events: [EngineEvent], from firstEvent: Int = 0, engine: MatchingEngine, into updates: inout [BookFeedUpdate]
     ) {
+        var uncounted = VenueGateway.Statistics()
+        translate(events, from: firstEvent, engine: engine, into: &updates, counting: &uncounted)
+    }
+
+    /// As above, and counts trades, executed quantity, book and phase
+    /// changes into `statistics` on the way, so that the gateway walks each
+    /// call's events once.
+    mutating func translate(
+        _ events: [EngineEvent], from firstEvent: Int = 0, engine: MatchingEngine, into updates: inout [BookFeedUpdate],
+        counting statistics: inout VenueGateway.Statistics
+    ) {
         precondition(pending.isEmpty)
         var auction: (symbol: SymbolIndex, quantity: Int64, price: Price, matchID: UInt64)? = nil
         for event in events[firstEvent...] {
@@ -46,10 +57,15 @@ public struct BookFeedTranslator {
             case .accepted(let id, let symbol, _, let side, let price, _):
                 pending.append(.new(id, symbol, side, price))
 
-            case .rejected, .bookChanged:
+            case .rejected:
                 continue
 
+            case .bookChanged:
+                statistics.bookChanges += 1
+
             case .executed(let execution):
+                statistics.trades += 1
+                statistics.executedQuantity += execution.quantity.rawValue
                 // Only resting orders are on the feed; in an auction both sides are.
                 // Two sides, unrolled: a list of pairs was an array allocated per execution.
                 for side in 0..<2 {
@@ -103,6 +119,7 @@ public struct BookFeedTranslator {
                 }
 
             case .phaseChanged(let symbol, let phase):
+                statistics.phaseChanges += 1
                 updates.append(.tradingState(symbol: symbol, phase: phase))
             }
         }
