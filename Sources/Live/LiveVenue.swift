@@ -26,6 +26,13 @@ final class LiveVenue {
     var feedTimer: Scheduled<Void>?
     var report: LiveVenueReport
     var gatewayTime = LatencyRecorder(name: "gateway")
+    /// Per acknowledged order: its bytes read → its acknowledgement's bytes
+    /// flushed to the channel (`flush`).
+    var orderAckTime = LatencyRecorder(name: "gatewayOrderAck")
+    /// Acknowledgements written and not yet flushed: the wall-clock time
+    /// their orders' bytes were read, and how many that read acknowledged.
+    /// Emptied at every flush, keeping its capacity.
+    var unflushedAcks: [(readNs: Int64, count: UInt64)] = []
     /// Channels accepted and not yet closed, bound to a connection or not.
     var openChannels: [ObjectIdentifier: any Channel] = [:]
     var dayEnded = false
@@ -85,14 +92,23 @@ final class LiveVenue {
             gateway.received(bytes, on: connection, nowNs: startNs, outputs: &outputs)
         }
         gatewayTime.record(clock.nowNs - startNs)
-        carryOut(flushNow: false)
+        carryOut(flushNow: false, reading: (connection, startNs))
     }
 
     /// Flushes every connection written to since the last flush: once per
-    /// read burst, not per message.
+    /// read burst, not per message. The acknowledgements in those writes
+    /// have now been handed to the socket: one clock read times them all.
     func flush() {
         for connection in unflushed { channels[Int(connection)]?.flush() }
         unflushed.removeAll(keepingCapacity: true)
+        recordFlushedAcks()
+    }
+
+    func recordFlushedAcks() {
+        guard !unflushedAcks.isEmpty else { return }
+        let flushedNs = clock.nowNs
+        for ack in unflushedAcks { orderAckTime.record(max(0, flushedNs - ack.readNs), count: ack.count) }
+        unflushedAcks.removeAll(keepingCapacity: true)
     }
 
     func closed(_ channel: any Channel, connection: Int32?) {
@@ -149,21 +165,27 @@ final class LiveVenue {
         report.executedQuantity = statistics.executedQuantity
         report.feedMessages = gateway.feedMessageCount
         report.gatewayTime = gatewayTime.count > 0 ? gatewayTime.summary : nil
+        report.gatewayOrderAck = orderAckTime.count > 0 ? orderAckTime.summary : nil
         return report
     }
 
     // MARK: Carrying out the gateway's outputs
 
-    /// Writes what the gateway asked for, in the order it asked.
-    func carryOut(flushNow: Bool = true) {
+    /// Writes what the gateway asked for, in the order it asked. `reading`
+    /// names the connection whose bytes (read at `readNs`) caused these
+    /// outputs: the acknowledgements written back to it are timed at the flush.
+    func carryOut(flushNow: Bool = true, reading: (connection: Int32, readNs: Int64)? = nil) {
         for connection in outputs.touched {
             let index = Int(connection)
             let output = outputs.connections[index]
             guard let channel = channels[index] else { continue }
+            // Acknowledgements of the orders in the bytes just read.
+            var acks: (readNs: Int64, count: UInt64)?
             if !output.bytes.isEmpty {
                 report.bytesOut += UInt64(output.bytes.count)
                 report.messagesOut += UInt64(output.messageCount)
-                tally(output, fix: isFIXConnection[index])
+                let count = tally(output, fix: isFIXConnection[index])
+                if count > 0, let reading, reading.connection == connection { acks = (reading.readNs, count) }
             }
             if output.closeReason != nil {
                 // Close after the bytes are written: a Login Rejected or an
@@ -174,11 +196,18 @@ final class LiveVenue {
                 channel.writeAndFlush(channel.allocator.buffer(bytes: output.bytes)).whenComplete { _ in
                     channel.close(promise: nil)
                 }
+                if let acks { orderAckTime.record(max(0, clock.nowNs - acks.readNs), count: acks.count) }
                 continue
             }
             if !output.bytes.isEmpty {
                 channel.write(channel.allocator.buffer(bytes: output.bytes), promise: nil)
-                if flushNow { channel.flush() } else { unflushed.append(connection) }
+                if flushNow {
+                    channel.flush()
+                    if let acks { orderAckTime.record(max(0, clock.nowNs - acks.readNs), count: acks.count) }
+                } else {
+                    unflushed.append(connection)
+                    if let acks { unflushedAcks.append(acks) }
+                }
             }
             // Timers stay armed after the end of day: a FIX Logout waits for
             // its reply on one.
@@ -209,10 +238,14 @@ final class LiveVenue {
         return loop.scheduleTask(deadline: clock.deadline(atNs: atNs)) { action.value(venue.value) }
     }
 
-    func tally(_ output: ConnectionOutput, fix: Bool) {
+    /// Counts the answers in a connection's output; returns how many acknowledge an order.
+    func tally(_ output: ConnectionOutput, fix: Bool) -> UInt64 {
+        var acks: UInt64 = 0
         for message in 0..<output.messageCount {
             let bytes = output.bytes[output.messageRange(message)]
-            if fix { report.answers.countFIXMessage(bytes) } else { report.answers.countSoupBinTCPPacket(bytes) }
+            let isAck = fix ? report.answers.countFIXMessage(bytes) : report.answers.countSoupBinTCPPacket(bytes)
+            if isAck { acks += 1 }
         }
+        return acks
     }
 }

@@ -25,6 +25,12 @@ public struct LiveVenueReport: Codable, Hashable, Sendable {
     public var feedMessages: UInt64 = 0
     /// Time inside the gateway per read: bytes received → replies ready to write.
     public var gatewayTime: LatencySummary?
+    /// Time inside exsim per acknowledged order: from the read of the
+    /// order's bytes off the socket to the flush of its acknowledgement
+    /// (OUCH Accepted / Rejected / Replaced, FIX ExecutionReport New /
+    /// Rejected / Replaced) to the socket. Set it beside `exsim load`'s
+    /// order→ack round trip to see how much of it is exsim's.
+    public var gatewayOrderAck: LatencySummary?
 
     public init(name: String) { self.name = name }
 }

@@ -130,6 +130,12 @@ struct ServeCommand: ParsableCommand {
             print("\(venue.name): \(venue.connectionsAccepted) connection(s), \(venue.requests) request(s), "
                   + "\(venue.answers.accepted) accepted, \(venue.answers.rejected) rejected, \(venue.trades) trade(s), "
                   + "\(venue.bytesIn) bytes in, \(venue.bytesOut) bytes out")
+            if let orderAck = venue.gatewayOrderAck {
+                print("\(venue.name): gateway order→ack (read → ack flushed, \(orderAck.count) orders) "
+                      + "p50 \(formatNanoseconds(orderAck.p50Ns)), p90 \(formatNanoseconds(orderAck.p90Ns)), "
+                      + "p99 \(formatNanoseconds(orderAck.p99Ns)), p99.9 \(formatNanoseconds(orderAck.p999Ns)), "
+                      + "max \(formatNanoseconds(orderAck.maxNs))")
+            }
         }
         print("report: \(reportPath)")
     }
