@@ -35,6 +35,8 @@ final class LiveVenue {
     var unflushedAcks: [(readNs: Int64, count: UInt64)] = []
     /// Channels accepted and not yet closed, bound to a connection or not.
     var openChannels: [ObjectIdentifier: any Channel] = [:]
+    /// Channels bound to a gateway connection (their login named an account) and not yet closed.
+    var sessionsConnected = 0
     var dayEnded = false
 
     init(configuration: LiveVenueConfiguration, loop: any EventLoop, clock: LiveClock) {
@@ -78,6 +80,7 @@ final class LiveVenue {
         timers.append(nil)
         isFIXConnection.append(route.fixVersion != nil)
         if route.recognised { report.loginsRouted += 1 }
+        sessionsConnected += 1
         gateway.connectionOpened(connection, nowNs: clock.nowNs, outputs: &outputs)
         carryOut()
         return connection
@@ -115,9 +118,22 @@ final class LiveVenue {
         openChannels[ObjectIdentifier(channel)] = nil
         report.connectionsClosed += 1
         guard let connection else { return }
+        sessionsConnected -= 1
+        precondition(sessionsConnected >= 0, "a session closed twice")
         channels[Int(connection)] = nil
         timers[Int(connection)]?.cancel()
         timers[Int(connection)] = nil
+    }
+
+    /// The counters as of now, for monitoring.
+    func snapshot() -> LiveVenueSnapshot {
+        loop.preconditionInEventLoop()
+        let statistics = gateway.statistics
+        return LiveVenueSnapshot(
+            name: configuration.name, connectionsAccepted: report.connectionsAccepted, sessionsConnected: sessionsConnected,
+            bytesIn: report.bytesIn, bytesOut: report.bytesOut, messagesIn: statistics.messagesIn,
+            messagesOut: report.messagesOut, requests: statistics.requests, trades: statistics.trades,
+            answers: report.answers, orderAck: orderAckTime)
     }
 
     // MARK: Timers
@@ -161,6 +177,7 @@ final class LiveVenue {
         var report = report
         let statistics = gateway.statistics
         report.requests = statistics.requests
+        report.messagesIn = statistics.messagesIn
         report.trades = statistics.trades
         report.executedQuantity = statistics.executedQuantity
         report.feedMessages = gateway.feedMessageCount

@@ -13,6 +13,8 @@ public struct LiveVenueReport: Codable, Hashable, Sendable {
     public var connectionsClosed: UInt64 = 0
     public var bytesIn: UInt64 = 0
     public var bytesOut: UInt64 = 0
+    /// Whole protocol messages the venue received (SoupBinTCP packets, FIX messages).
+    public var messagesIn: UInt64 = 0
     /// Whole protocol messages the venue wrote (SoupBinTCP packets, FIX messages).
     public var messagesOut: UInt64 = 0
     /// Requests the gateway carried out (new orders, cancels, replaces).

@@ -51,6 +51,10 @@ public struct LatencyRecorder: Sendable {
     }
 
     public var count: UInt64 { histogram.totalCount }
+    /// The largest value recorded, 0 when empty.
+    public var maxNs: Int64 { count == 0 ? 0 : Int64(histogram.max) }
+    /// The mean of the values recorded, 0 when empty.
+    public var meanNs: Double { count == 0 ? 0 : histogram.mean }
 
     /// The value at a percentile (0...100), 0 when empty.
     public func valueAtPercentile(_ percentile: Double) -> Int64 {

@@ -27,8 +27,11 @@ struct ServeCommand: ParsableCommand {
             Runs until SIGINT or SIGTERM (or --duration), then ends the day \
             (SoupBinTCP End of Session, FIX Logout), waits up to 5 s for \
             clients to go, and writes serve-report.json into the output \
-            directory. Exit codes: 0 success, 64 bad input, 69 an address \
-            is already in use or cannot be bound.
+            directory. With --metrics-port, Prometheus metrics are served at \
+            http://HOST:PORT/metrics. On a terminal, a progress line on \
+            standard error shows each venue's counts once a second. Exit \
+            codes: 0 success, 64 bad input, 69 an address (an order-entry \
+            or the metrics port) is already in use or cannot be bound.
             """
     )
 
@@ -60,6 +63,12 @@ struct ServeCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Directory for serve-report.json (default: out/<scenario name>).", valueName: "dir"))
     var out: String?
 
+    @Option(help: ArgumentHelp(
+        "Serve Prometheus metrics over HTTP at http://HOST:PORT/metrics (0: any free port).",
+        discussion: "Orders, trades, rejects, sessions, bytes and messages in and out per venue, and the gateway's order→ack time.",
+        valueName: "port"))
+    var metricsPort: Int?
+
     func run() throws {
         let config = try loadScenario(scenario)
         guard (1...LiveAccounts.maximumCount).contains(accounts) else {
@@ -73,6 +82,10 @@ struct ServeCommand: ParsableCommand {
                 throw ExsimExit.badInput
             }
             durationNs = parsed
+        }
+        if let metricsPort, !(0...65_535).contains(metricsPort) {
+            printError("--metrics-port \(metricsPort): expected a port from 0 to 65535")
+            throw ExsimExit.badInput
         }
         let plan: ServeListenPlan
         do {
@@ -92,19 +105,20 @@ struct ServeCommand: ParsableCommand {
         let stop = ServeStopSignal()
         let server: LiveServer
         do {
-            server = try LiveServer.start(venues: plan.venues, host: host)
+            server = try LiveServer.start(venues: plan.venues, host: host, metricsPort: metricsPort)
         } catch {
             printError(error.description)
             switch error {
-            case .addressInUse, .cannotBind: throw ExsimExit.addressUnavailable
+            case .addressInUse, .cannotBind, .metricsAddressInUse: throw ExsimExit.addressUnavailable
             case .badFeedDestination: throw ExsimExit.badInput
             }
         }
         let started = DispatchTime.now().uptimeNanoseconds
         for venue in server.endpoints { printEndpoints(venue) }
+        if let port = server.metricsPort { print("metrics http://\(host):\(port)/metrics") }
         if let portsFile {
             do {
-                try writePortsFile(server.endpoints, to: portsFile)
+                try writePortsFile(server.endpoints, metricsPort: server.metricsPort, to: portsFile)
             } catch {
                 printError("--ports-file \(portsFile): \(error.localizedDescription)")
                 _ = server.shutdown()
@@ -115,7 +129,9 @@ struct ServeCommand: ParsableCommand {
               ?? "serving; SIGINT or SIGTERM stops")
         fflush(nil)  // the ports reach a pipe reader before serving starts
 
+        let progress = ServeProgressLine.startIfTerminal(server: server)
         stop.wait(timeoutNs: durationNs)
+        progress?.stop()
         let reports = server.shutdown()
         let elapsedSeconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
         let report = LiveServeReport(scenario: scenario, elapsedSeconds: elapsedSeconds, venues: reports)
@@ -150,8 +166,9 @@ struct ServeCommand: ParsableCommand {
 
     /// Written whole and renamed into place, so a script that polls for the
     /// file never reads half of it.
-    func writePortsFile(_ endpoints: [LiveVenueEndpoints], to path: String) throws {
-        try encodeJSON(ServePortsFile(venues: endpoints)).write(to: URL(fileURLWithPath: path), options: .atomic)
+    func writePortsFile(_ endpoints: [LiveVenueEndpoints], metricsPort: Int?, to path: String) throws {
+        try encodeJSON(ServePortsFile(venues: endpoints, metricsPort: metricsPort))
+            .write(to: URL(fileURLWithPath: path), options: .atomic)
     }
 
     func encodeJSON(_ value: some Encodable) throws -> Data {
@@ -164,6 +181,8 @@ struct ServeCommand: ParsableCommand {
 /// The `--ports-file` document.
 struct ServePortsFile: Codable {
     var venues: [LiveVenueEndpoints]
+    /// The HTTP port of `/metrics`, with --metrics-port.
+    var metricsPort: Int?
 }
 
 /// SIGINT and SIGTERM, turned from process signals into a wait the
