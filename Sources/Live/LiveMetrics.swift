@@ -15,6 +15,8 @@ public final class LiveMetrics: Sendable {
     /// The metric families, by name; every one carries the label `venue`.
     public enum Name {
         public static let connectionsAccepted = "exsim_connections_accepted_total"
+        public static let connectionsRefused = "exsim_connections_refused_total"
+        public static let slowConsumersClosed = "exsim_slow_consumers_closed_total"
         public static let sessionsConnected = "exsim_sessions_connected"
         public static let requests = "exsim_requests_total"
         public static let ordersAccepted = "exsim_orders_accepted_total"
@@ -50,6 +52,8 @@ public final class LiveMetrics: Sendable {
             }
             counters = [
                 counter(Name.connectionsAccepted) { $0.connectionsAccepted },
+                counter(Name.connectionsRefused) { $0.connectionsRefused },
+                counter(Name.slowConsumersClosed) { $0.slowConsumersClosed },
                 counter(Name.requests) { $0.requests },
                 counter(Name.ordersAccepted) { $0.answers.accepted },
                 counter(Name.ordersRejected) { $0.answers.rejected },

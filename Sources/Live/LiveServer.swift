@@ -196,12 +196,14 @@ public final class LiveServer: Sendable {
             })
         do throws(LiveStartError) {
             if let port = configuration.ouchPort {
-                let channel = try listen(venue, .ouch42, host: host, port: port, loop: loop)
+                let channel = try listen(venue, .ouch42, host: host, port: port, loop: loop,
+                                         queuedOutputLimitBytes: configuration.maximumQueuedOutputBytes)
                 listeners.append(channel)
                 endpoints.ouchPort = channel.localAddress?.port
             }
             if let port = configuration.fixPort {
-                let channel = try listen(venue, .fix(configuration.fixVersions), host: host, port: port, loop: loop)
+                let channel = try listen(venue, .fix(configuration.fixVersions), host: host, port: port, loop: loop,
+                                         queuedOutputLimitBytes: configuration.maximumQueuedOutputBytes)
                 listeners.append(channel)
                 endpoints.fixPort = channel.localAddress?.port
             }
@@ -221,11 +223,13 @@ public final class LiveServer: Sendable {
     }
 
     static func listen(_ venue: NIOLoopBound<LiveVenue>, _ listener: LoginRouter.Listener, host: String, port: Int,
-                       loop: any EventLoop) throws(LiveStartError) -> any Channel {
+                       loop: any EventLoop, queuedOutputLimitBytes: Int) throws(LiveStartError) -> any Channel {
         let address = LiveAddress(host: host, port: port)
         let bootstrap = ServerBootstrap(group: loop)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelOption(.writeBufferWaterMark, value: ChannelOptions.Types.WriteBufferWaterMark(
+                low: queuedOutputLimitBytes / 2, high: queuedOutputLimitBytes))
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(VenueConnectionHandler(venue: venue.value, listener: listener))

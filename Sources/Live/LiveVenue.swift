@@ -59,9 +59,30 @@ final class LiveVenue {
 
     // MARK: Connections
 
-    func accepted(_ channel: any Channel) {
-        openChannels[ObjectIdentifier(channel)] = channel
+    /// A new connection; false when the venue holds `maximumConnections`
+    /// already, and the caller closes it.
+    func accepted(_ channel: any Channel) -> Bool {
         report.connectionsAccepted += 1
+        guard openChannels.count < configuration.maximumConnections else {
+            report.connectionsRefused += 1
+            return false
+        }
+        openChannels[ObjectIdentifier(channel)] = channel
+        return true
+    }
+
+    /// The connection's output queued past `maximumQueuedOutputBytes`: its
+    /// client stopped reading. Nothing more can reach it, so the session
+    /// ends without a goodbye and its queued bytes are dropped.
+    func slowConsumer(_ channel: any Channel, connection: Int32?) {
+        guard openChannels[ObjectIdentifier(channel)] != nil else { return }
+        report.slowConsumersClosed += 1
+        if let connection {
+            channels[Int(connection)] = nil
+            timers[Int(connection)]?.cancel()
+            timers[Int(connection)] = nil
+        }
+        channel.close(mode: .all, promise: nil)
     }
 
     /// Gives the channel its own gateway connection on the routed account's port.
@@ -115,7 +136,7 @@ final class LiveVenue {
     }
 
     func closed(_ channel: any Channel, connection: Int32?) {
-        openChannels[ObjectIdentifier(channel)] = nil
+        guard openChannels.removeValue(forKey: ObjectIdentifier(channel)) != nil else { return }  // refused on arrival
         report.connectionsClosed += 1
         guard let connection else { return }
         sessionsConnected -= 1
@@ -130,7 +151,9 @@ final class LiveVenue {
         loop.preconditionInEventLoop()
         let statistics = gateway.statistics
         return LiveVenueSnapshot(
-            name: configuration.name, connectionsAccepted: report.connectionsAccepted, sessionsConnected: sessionsConnected,
+            name: configuration.name, connectionsAccepted: report.connectionsAccepted,
+            connectionsRefused: report.connectionsRefused, slowConsumersClosed: report.slowConsumersClosed,
+            sessionsConnected: sessionsConnected,
             bytesIn: report.bytesIn, bytesOut: report.bytesOut, messagesIn: statistics.messagesIn,
             messagesOut: report.messagesOut, requests: statistics.requests, trades: statistics.trades,
             answers: report.answers, orderAck: orderAckTime)

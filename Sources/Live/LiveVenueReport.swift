@@ -11,6 +11,10 @@ public struct LiveVenueReport: Codable, Hashable, Sendable {
     public var loginsRouted: UInt64 = 0
     /// Connections that ended, by either side.
     public var connectionsClosed: UInt64 = 0
+    /// Connections closed on arrival because the venue held `maximumConnections` already.
+    public var connectionsRefused: UInt64 = 0
+    /// Sessions ended because their output queued past `maximumQueuedOutputBytes` (a client that stopped reading).
+    public var slowConsumersClosed: UInt64 = 0
     public var bytesIn: UInt64 = 0
     public var bytesOut: UInt64 = 0
     /// Whole protocol messages the venue received (SoupBinTCP packets, FIX messages).

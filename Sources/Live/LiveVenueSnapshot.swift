@@ -7,6 +7,8 @@ import Measure
 public struct LiveVenueSnapshot: Sendable {
     public var name: String
     public var connectionsAccepted: UInt64
+    public var connectionsRefused: UInt64
+    public var slowConsumersClosed: UInt64
     /// Order-entry sessions whose first message named an account and that are still open.
     public var sessionsConnected: Int
     public var bytesIn: UInt64

@@ -69,6 +69,15 @@ struct ServeCommand: ParsableCommand {
         valueName: "port"))
     var metricsPort: Int?
 
+    @Option(help: ArgumentHelp(
+        "Connections a venue holds open at once; one more is closed on arrival.", valueName: "n"))
+    var maxConnections = LiveVenueConfiguration.defaultMaximumConnections
+
+    @Option(help: ArgumentHelp(
+        "Bytes a connection's output may queue in the venue (beyond the kernel's socket buffer) before its session is ended as a slow consumer.",
+        valueName: "bytes"))
+    var maxQueuedOutputBytes = LiveVenueConfiguration.defaultMaximumQueuedOutputBytes
+
     func run() throws {
         let config = try loadScenario(scenario)
         guard (1...LiveAccounts.maximumCount).contains(accounts) else {
@@ -83,13 +92,25 @@ struct ServeCommand: ParsableCommand {
             }
             durationNs = parsed
         }
+        guard maxConnections > 0 else {
+            printError("--max-connections \(maxConnections): expected at least 1")
+            throw ExsimExit.badInput
+        }
+        guard maxQueuedOutputBytes >= 1_024 else {
+            printError("--max-queued-output-bytes \(maxQueuedOutputBytes): expected at least 1024")
+            throw ExsimExit.badInput
+        }
         if let metricsPort, !(0...65_535).contains(metricsPort) {
             printError("--metrics-port \(metricsPort): expected a port from 0 to 65535")
             throw ExsimExit.badInput
         }
-        let plan: ServeListenPlan
+        var plan: ServeListenPlan
         do {
             plan = try ServeListenPlan(venues: config.venues, accounts: LiveAccounts(count: accounts), ports: port, feedTo: feedTo)
+            for index in plan.venues.indices {
+                plan.venues[index].maximumConnections = maxConnections
+                plan.venues[index].maximumQueuedOutputBytes = maxQueuedOutputBytes
+            }
         } catch {
             printError(error.description)
             throw ExsimExit.badInput
