@@ -30,6 +30,7 @@ public final class LiveMetrics: Sendable {
         public static let messagesIn = "exsim_messages_in_total"
         public static let messagesOut = "exsim_messages_out_total"
         public static let gatewayOrderAck = "exsim_gateway_order_ack_seconds"
+        public static let gatewayOrderAckFlushed = "exsim_gateway_order_ack_flushed_seconds"
     }
 
     /// The quantiles of the gateway order→ack summary.
@@ -75,8 +76,9 @@ public final class LiveMetrics: Sendable {
             published.withLockedValue { published in
                 for (index, metric) in counters.enumerated() {
                     let value = metric.read(snapshot)
-                    // Venue counters only grow; a smaller value would be a bug upstream.
-                    precondition(value >= published[index], "a venue counter went backwards")
+                    // Venue counters only grow. Two scrapes at once may
+                    // publish their snapshots out of order: the older one
+                    // then adds nothing.
                     if value > published[index] {
                         metric.counter.increment(by: Int64(clamping: value - published[index]))
                         published[index] = value
@@ -104,18 +106,23 @@ public final class LiveMetrics: Sendable {
         for (metrics, snapshot) in zip(venues, snapshots) { metrics.publish(snapshot) }
         var text: [UInt8] = []
         registry.emit(into: &text)
-        text += Array(Self.orderAckSummary(snapshots).utf8)
+        text += Array(Self.summary(
+            Name.gatewayOrderAck, help: "Time inside exsim per acknowledged order: its bytes read off the socket to its acknowledgement handed to the flush.",
+            snapshots, \.orderAck).utf8)
+        text += Array(Self.summary(
+            Name.gatewayOrderAckFlushed, help: "The same to the flush's return: the kernel's send of the acknowledgement included.",
+            snapshots, \.orderAckFlushed).utf8)
         return text
     }
 
-    /// The Prometheus summary of each venue's gateway order→ack time, in seconds.
-    static func orderAckSummary(_ snapshots: [LiveVenueSnapshot]) -> String {
-        let name = Name.gatewayOrderAck
-        var text = "# HELP \(name) Time inside exsim per acknowledged order: its bytes read off the socket to its acknowledgement flushed.\n"
+    /// A Prometheus summary of one latency of each venue, in seconds.
+    static func summary(_ name: String, help: String, _ snapshots: [LiveVenueSnapshot],
+                        _ latency: KeyPath<LiveVenueSnapshot, LatencyRecorder>) -> String {
+        var text = "# HELP \(name) \(help)\n"
         text += "# TYPE \(name) summary\n"
         for snapshot in snapshots {
             let venue = "venue=\"\(escapedLabelValue(snapshot.name))\""
-            let recorder = snapshot.orderAck
+            let recorder = snapshot[keyPath: latency]
             for quantile in quantiles {
                 let valueNs = quantile.percentile >= 100 ? recorder.maxNs : recorder.valueAtPercentile(quantile.percentile)
                 text += "\(name){\(venue),quantile=\"\(quantile.label)\"} \(seconds(valueNs))\n"

@@ -27,8 +27,10 @@ final class LiveVenue {
     var report: LiveVenueReport
     var gatewayTime = LatencyRecorder(name: "gateway")
     /// Per acknowledged order: its bytes read → its acknowledgement's bytes
-    /// flushed to the channel (`flush`).
+    /// handed to the channel for the flush (the write system call not included).
     var orderAckTime = LatencyRecorder(name: "gatewayOrderAck")
+    /// The same, to the flush's return: the kernel's send included.
+    var orderAckFlushedTime = LatencyRecorder(name: "gatewayOrderAckFlushed")
     /// Acknowledgements written and not yet flushed: the wall-clock time
     /// their orders' bytes were read, and how many that read acknowledged.
     /// Emptied at every flush, keeping its capacity.
@@ -121,18 +123,20 @@ final class LiveVenue {
 
     /// Flushes every connection written to since the last flush: once per
     /// read burst, not per message. The acknowledgements in those writes
-    /// have now been handed to the socket: one clock read times them all.
+    /// are timed by one clock read before the flushes and one after.
     func flush() {
+        let handedNs = unflushedAcks.isEmpty ? 0 : clock.nowNs
         for connection in unflushed { channels[Int(connection)]?.flush() }
         unflushed.removeAll(keepingCapacity: true)
-        recordFlushedAcks()
-    }
-
-    func recordFlushedAcks() {
         guard !unflushedAcks.isEmpty else { return }
         let flushedNs = clock.nowNs
-        for ack in unflushedAcks { orderAckTime.record(max(0, flushedNs - ack.readNs), count: ack.count) }
+        for ack in unflushedAcks { timeAcks(ack, handedNs: handedNs, flushedNs: flushedNs) }
         unflushedAcks.removeAll(keepingCapacity: true)
+    }
+
+    func timeAcks(_ acks: (readNs: Int64, count: UInt64), handedNs: Int64, flushedNs: Int64) {
+        orderAckTime.record(max(0, handedNs - acks.readNs), count: acks.count)
+        orderAckFlushedTime.record(max(0, flushedNs - acks.readNs), count: acks.count)
     }
 
     func closed(_ channel: any Channel, connection: Int32?) {
@@ -156,7 +160,7 @@ final class LiveVenue {
             sessionsConnected: sessionsConnected,
             bytesIn: report.bytesIn, bytesOut: report.bytesOut, messagesIn: statistics.messagesIn,
             messagesOut: report.messagesOut, requests: statistics.requests, trades: statistics.trades,
-            answers: report.answers, orderAck: orderAckTime)
+            answers: report.answers, orderAck: orderAckTime, orderAckFlushed: orderAckFlushedTime)
     }
 
     // MARK: Timers
@@ -206,6 +210,7 @@ final class LiveVenue {
         report.feedMessages = gateway.feedMessageCount
         report.gatewayTime = gatewayTime.count > 0 ? gatewayTime.summary : nil
         report.gatewayOrderAck = orderAckTime.count > 0 ? orderAckTime.summary : nil
+        report.gatewayOrderAckFlushed = orderAckFlushedTime.count > 0 ? orderAckFlushedTime.summary : nil
         return report
     }
 
@@ -233,17 +238,19 @@ final class LiveVenue {
                 channels[index] = nil
                 timers[index]?.cancel()
                 timers[index] = nil
+                let handedNs = acks == nil ? 0 : clock.nowNs
                 channel.writeAndFlush(channel.allocator.buffer(bytes: output.bytes)).whenComplete { _ in
                     channel.close(promise: nil)
                 }
-                if let acks { orderAckTime.record(max(0, clock.nowNs - acks.readNs), count: acks.count) }
+                if let acks { timeAcks(acks, handedNs: handedNs, flushedNs: clock.nowNs) }
                 continue
             }
             if !output.bytes.isEmpty {
                 channel.write(channel.allocator.buffer(bytes: output.bytes), promise: nil)
                 if flushNow {
+                    let handedNs = acks == nil ? 0 : clock.nowNs
                     channel.flush()
-                    if let acks { orderAckTime.record(max(0, clock.nowNs - acks.readNs), count: acks.count) }
+                    if let acks { timeAcks(acks, handedNs: handedNs, flushedNs: clock.nowNs) }
                 } else {
                     unflushed.append(connection)
                     if let acks { unflushedAcks.append(acks) }

@@ -32,11 +32,15 @@ public struct LiveVenueReport: Codable, Hashable, Sendable {
     /// Time inside the gateway per read: bytes received → replies ready to write.
     public var gatewayTime: LatencySummary?
     /// Time inside exsim per acknowledged order: from the read of the
-    /// order's bytes off the socket to the flush of its acknowledgement
-    /// (OUCH Accepted / Rejected / Replaced, FIX ExecutionReport New /
-    /// Rejected / Replaced) to the socket. Set it beside `exsim load`'s
-    /// order→ack round trip to see how much of it is exsim's.
+    /// order's bytes off the socket to its acknowledgement (OUCH Accepted /
+    /// Rejected / Replaced, FIX ExecutionReport New / Rejected / Replaced)
+    /// written to the channel and handed to its flush, the write system
+    /// call not included. Set it beside `exsim load`'s order→ack round
+    /// trip to see how much of it is exsim's.
     public var gatewayOrderAck: LatencySummary?
+    /// The same, to the return of the flush: the kernel's send of the
+    /// acknowledgement (on loopback, its delivery to the client's socket) included.
+    public var gatewayOrderAckFlushed: LatencySummary?
 
     public init(name: String) { self.name = name }
 }

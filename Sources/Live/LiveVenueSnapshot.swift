@@ -23,4 +23,6 @@ public struct LiveVenueSnapshot: Sendable {
     public var answers: OrderEntryTally
     /// Gateway time per acknowledged order (`LiveVenueReport.gatewayOrderAck`).
     public var orderAck: LatencyRecorder
+    /// The same to the flush's return (`LiveVenueReport.gatewayOrderAckFlushed`).
+    public var orderAckFlushed: LatencyRecorder
 }

@@ -168,10 +168,16 @@ struct ServeCommand: ParsableCommand {
                   + "\(venue.answers.accepted) accepted, \(venue.answers.rejected) rejected, \(venue.trades) trade(s), "
                   + "\(venue.bytesIn) bytes in, \(venue.bytesOut) bytes out")
             if let orderAck = venue.gatewayOrderAck {
-                print("\(venue.name): gateway order→ack (read → ack flushed, \(orderAck.count) orders) "
+                print("\(venue.name): gateway order→ack (read → ack handed to the flush, \(orderAck.count) orders) "
                       + "p50 \(formatNanoseconds(orderAck.p50Ns)), p90 \(formatNanoseconds(orderAck.p90Ns)), "
                       + "p99 \(formatNanoseconds(orderAck.p99Ns)), p99.9 \(formatNanoseconds(orderAck.p999Ns)), "
                       + "max \(formatNanoseconds(orderAck.maxNs))")
+            }
+            if let flushed = venue.gatewayOrderAckFlushed {
+                print("\(venue.name): gateway order→ack flushed (kernel send included) "
+                      + "p50 \(formatNanoseconds(flushed.p50Ns)), p90 \(formatNanoseconds(flushed.p90Ns)), "
+                      + "p99 \(formatNanoseconds(flushed.p99Ns)), p99.9 \(formatNanoseconds(flushed.p999Ns)), "
+                      + "max \(formatNanoseconds(flushed.maxNs))")
             }
         }
         print("report: \(reportPath)")

@@ -77,6 +77,7 @@ import Wire
         #expect(value(LiveMetrics.Name.bytesIn) == Double(2 * (3 + 46) + 4 * (3 + 49)), "SoupBinTCP framing included")
         let orderAck = LiveMetrics.Name.gatewayOrderAck
         #expect(samples["\(orderAck)_count{venue=\"XLIVE\"}"] == 4, "three Accepted and a Rejected")
+        #expect(samples["\(LiveMetrics.Name.gatewayOrderAckFlushed)_count{venue=\"XLIVE\"}"] == 4)
         let p99 = try #require(samples["\(orderAck){venue=\"XLIVE\",quantile=\"0.99\"}"])
         #expect(p99 > 0 && p99 < 1, "seconds")
         #expect(scrape.body.contains("# TYPE \(LiveMetrics.Name.trades) counter"))

@@ -87,6 +87,9 @@ import Wire
         #expect(orderAck.minNs > 0, "reading, matching and writing take time")
         #expect(orderAck.maxNs < 1_000_000_000, "well under the client's round trip budget")
         #expect(orderAck.p50Ns <= orderAck.p99Ns && orderAck.p99Ns <= orderAck.maxNs)
+        let flushed = try #require(report.gatewayOrderAckFlushed)
+        #expect(flushed.count == 4)
+        #expect(flushed.minNs >= orderAck.minNs && flushed.maxNs >= orderAck.maxNs, "each order's flush ends after its hand-over")
         let perRead = try #require(report.gatewayTime)
         #expect(perRead.count >= 2, "the login and the orders came in separate reads")
     }
