@@ -39,8 +39,9 @@ public struct OrderEntryTally: Codable, Hashable, Sendable {
     /// Rejected or Replaced.
     @discardableResult
     mutating func countFIXMessage(_ message: ArraySlice<UInt8>) -> Bool {
-        guard Self.value(of: "35", in: message)?.elementsEqual([UInt8(ascii: "8")]) == true,
-              let execType = Self.value(of: "150", in: message)?.first else { return false }
+        guard let msgType = Self.value(of: Self.msgTypeField, in: message), msgType.count == 1,
+              msgType.first == UInt8(ascii: "8"),
+              let execType = Self.value(of: Self.execTypeField, in: message)?.first else { return false }
         switch execType {
         case UInt8(ascii: "0"): accepted += 1; return true
         case UInt8(ascii: "8"): rejected += 1; return true
@@ -52,9 +53,13 @@ public struct OrderEntryTally: Codable, Hashable, Sendable {
         return false
     }
 
-    /// The value of the first field `tag` after the BeginString.
-    static func value(of tag: String, in message: ArraySlice<UInt8>) -> ArraySlice<UInt8>? {
-        let pattern = [0x01] + Array(tag.utf8) + [UInt8(ascii: "=")]
+    /// `<SOH>35=` and `<SOH>150=`, built once: counting allocates nothing per message.
+    static let msgTypeField: [UInt8] = [0x01] + Array("35=".utf8)
+    static let execTypeField: [UInt8] = [0x01] + Array("150=".utf8)
+
+    /// The value of the first field after the BeginString that starts with
+    /// `pattern` (`<SOH>tag=`).
+    static func value(of pattern: [UInt8], in message: ArraySlice<UInt8>) -> ArraySlice<UInt8>? {
         var index = message.startIndex
         while index + pattern.count <= message.endIndex {
             if message[index..<(index + pattern.count)].elementsEqual(pattern) {
