@@ -171,6 +171,29 @@ import Glibc
         #expect(samples["exsim_sessions_connected{venue=\"XOUCH\"}"] == 0, "the oracle logged out")
         #expect(samples["exsim_gateway_order_ack_seconds_count{venue=\"XOUCH\"}"] == 2)
         #expect(samples["exsim_orders_accepted_total{venue=\"XFIX\"}"] == 0, "the other venue saw nothing")
+        #expect(!serve.standardError.contains("requests/s"), "no progress line when standard error is a file")
+    }
+
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/script"), "needs script(1) for a terminal"))
+    func onATerminalAProgressLineShowsTheVenuesOnceASecond() throws {
+        let directory = try ExsimProcess.temporaryDirectory("serve-progress")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
+        // script(1) gives serve a pseudo-terminal and copies what it shows to standard output.
+        process.arguments = ["-qec", "\(ExsimProcess.binary.path) serve Scenarios/quickstart.yaml --duration 2500ms --out \(directory.path)",
+                             "/dev/null"]
+        process.currentDirectoryURL = ExsimProcess.packageRoot
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let shown = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "\(shown)")
+        let lines = shown.components(separatedBy: "\r\u{1B}[K").filter { $0.contains("requests/s") }
+        #expect(lines.count >= 2, "refreshed about once a second: \(shown)")
+        #expect(lines.first?.contains("XSIM: 0 session(s) · 0 requests · 0 trades · 0 rejected") == true, "\(shown)")
     }
 
     @Test func aMetricsPortAlreadyInUseIsAClearStartUpError() throws {
