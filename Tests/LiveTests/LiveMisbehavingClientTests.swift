@@ -66,7 +66,7 @@ import Wire
                         break
                     }
                     lock.withLock { acknowledged += 1 }
-                    usleep(1_000)  // a steady pace, so that it trades through the whole test
+                    usleep(100)  // a steady pace, so that it trades through the whole test
                 } catch {
                     lock.withLock { failure = "order \(token): \(error)" }
                     break
@@ -166,9 +166,20 @@ import Wire
 
         // A flood of connections past the venue's limit, while the good client trades.
         #expect(good.isTrading, "the good client is still trading")
+        let acceptedBefore = try #require(try server.snapshots().first).connectionsAccepted
         let flood = try (0..<60).map { _ in try MisbehavingSocket(port: ouchPort) }
-        usleep(500_000)  // the venue accepts them all, and closes those past its limit
-        let refused = flood.filter { $0.read(timeoutMs: 20) == .closed }.count
+        // Until the venue has accepted all 60 and every close it made has arrived.
+        var closed = Array(repeating: false, count: flood.count)
+        let floodDeadline = Date().addingTimeInterval(10)
+        while Date() < floodDeadline {
+            let venue = try #require(try server.snapshots().first)
+            for (index, socket) in flood.enumerated() where !closed[index] && socket.read(timeoutMs: 0) == .closed {
+                closed[index] = true
+            }
+            if venue.connectionsAccepted - acceptedBefore == 60, UInt64(closed.filter { $0 }.count) == venue.connectionsRefused { break }
+            usleep(20_000)
+        }
+        let refused = closed.filter { $0 }.count
         #expect(refused >= 60 - (Self.maximumConnections - 1), "connections past the limit are closed on arrival")
         #expect(refused < 60, "connections within the limit stay open")
         for socket in flood { socket.hangUp() }
