@@ -24,6 +24,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // Virtual time, event queue, seeded random streams, trace digest. Imports nothing.
@@ -57,13 +59,17 @@ let package = Package(
             swiftSettings: strict
         ),
         // Live mode: the venue gateways on real sockets (SwiftNIO), driven by
-        // the wall clock instead of the kernel.
+        // the wall clock instead of the kernel; their Prometheus /metrics.
         .target(
             name: "Live",
             dependencies: [
                 "Exchange", "Measure",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             swiftSettings: strict
         ),

@@ -10,6 +10,7 @@
 #   scripts/bench-live.sh                    1M/s for 10 s, 2 connections
 #   scripts/bench-live.sh 300k/s 10s 2
 #   BENCH_SKIP_BUILD=1 scripts/bench-live.sh 100k/s
+#   SERVE_ARGS='--max-queued-output-bytes 4294967296' scripts/bench-live.sh 1M/s
 #
 # Writes serve-report.json and load-report.json (+ .hgrm) under
 # out/bench-live/. Exits with exsim load's status.
@@ -32,7 +33,9 @@ echo "machine: $(uname -sr), $(nproc) cores, $(grep -m1 'model name' /proc/cpuin
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 # Stops by itself at the latest a minute after the load should have ended.
-"$binary" serve Scenarios/quickstart.yaml --ports-file "$out/ports.json" --out "$out/serve" --duration 600s \
+# SERVE_ARGS: more options for exsim serve (word-split).
+# shellcheck disable=SC2086
+"$binary" serve Scenarios/quickstart.yaml --ports-file "$out/ports.json" --out "$out/serve" --duration 600s ${SERVE_ARGS:-} \
     > "$out/serve.log" 2>&1 &
 serve_pid=$!
 trap 'kill -TERM "$serve_pid" 2>/dev/null || true' EXIT

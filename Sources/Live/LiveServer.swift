@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import NIOCore
+import NIOHTTP1
 import NIOPosix
 
 /// Why `exsim serve` could not start.
@@ -13,12 +14,15 @@ public enum LiveStartError: Error, CustomStringConvertible, Equatable {
     /// The address could not be bound or resolved for another reason.
     case cannotBind(LiveAddress, reason: String)
     case badFeedDestination(LiveAddress, reason: String)
+    /// Another socket already listens on the address asked for `/metrics`.
+    case metricsAddressInUse(LiveAddress)
 
     public var description: String {
         switch self {
         case .addressInUse(let address): "address already in use: \(address) (another process listens there; choose another port, or 0 for any free port)"
         case .cannotBind(let address, let reason): "cannot listen on \(address): \(reason)"
         case .badFeedDestination(let address, let reason): "cannot send the feed to \(address): \(reason)"
+        case .metricsAddressInUse(let address): "metrics address already in use: \(address) (another process listens there; choose another --metrics-port, or 0 for any free port)"
         }
     }
 }
@@ -73,31 +77,53 @@ public final class LiveServer: Sendable {
     let running: [RunningVenue]
     public let endpoints: [LiveVenueEndpoints]
     public let clock: LiveClock
+    /// The venues' Prometheus metrics, published at each scrape.
+    public let metrics: LiveMetrics
+    /// The HTTP socket serving `/metrics`, when asked for.
+    let metricsChannel: (any Channel)?
+    /// The port `/metrics` is served on, when asked for.
+    public var metricsPort: Int? { metricsChannel?.localAddress?.port }
 
     /// How long a shutdown waits for clients to answer the end of day
     /// (a FIX Logout reply) before it closes their connections itself.
     public static let drainTimeoutNs: Int64 = 5_000_000_000
 
-    init(group: MultiThreadedEventLoopGroup, running: [RunningVenue], endpoints: [LiveVenueEndpoints], clock: LiveClock) {
+    init(group: MultiThreadedEventLoopGroup, running: [RunningVenue], endpoints: [LiveVenueEndpoints], clock: LiveClock,
+         metrics: LiveMetrics, metricsChannel: (any Channel)?) {
         self.group = group
         self.running = running
         self.endpoints = endpoints
         self.clock = clock
+        self.metrics = metrics
+        self.metricsChannel = metricsChannel
     }
 
-    /// Binds every venue's sockets on `host` and opens its market.
+    /// Binds every venue's sockets on `host` and opens its market; with
+    /// `metricsPort`, serves Prometheus `/metrics` over HTTP on that port
+    /// (0: any free port), on an event loop of its own, not a venue's.
     /// - Throws: `LiveStartError`, after releasing whatever was bound.
-    public static func start(venues: [LiveVenueConfiguration], host: String) throws(LiveStartError) -> LiveServer {
+    public static func start(venues: [LiveVenueConfiguration], host: String, metricsPort: Int? = nil)
+        throws(LiveStartError) -> LiveServer
+    {
         let clock = LiveClock.startingNow()
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, venues.count))
+        // Loops are handed out in turn: one per venue, then the metrics server's.
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, venues.count) + (metricsPort == nil ? 0 : 1))
         var running: [RunningVenue] = []
         var endpoints: [LiveVenueEndpoints] = []
+        let metrics = LiveMetrics(venueNames: venues.map(\.name))
+        var metricsChannel: (any Channel)?
         do {
             for configuration in venues {
                 let loop = group.next()
                 let started = try startVenue(configuration, on: loop, host: host, clock: clock)
                 running.append(started.running)
                 endpoints.append(started.endpoints)
+            }
+            if let metricsPort {
+                let snapshots = running
+                metricsChannel = try listenForMetrics(host: host, port: metricsPort, loop: group.next()) { loop in
+                    Self.snapshots(of: snapshots, on: loop).map { metrics.exposition($0) }
+                }
             }
         } catch {
             for venue in running {
@@ -107,7 +133,42 @@ public final class LiveServer: Sendable {
             try? group.syncShutdownGracefully()
             throw error
         }
-        return LiveServer(group: group, running: running, endpoints: endpoints, clock: clock)
+        return LiveServer(group: group, running: running, endpoints: endpoints, clock: clock, metrics: metrics,
+                          metricsChannel: metricsChannel)
+    }
+
+    static func listenForMetrics(
+        host: String, port: Int, loop: any EventLoop, render: @escaping @Sendable (any EventLoop) -> EventLoopFuture<[UInt8]>
+    ) throws(LiveStartError) -> any Channel {
+        let address = LiveAddress(host: host, port: port)
+        let bootstrap = ServerBootstrap(group: loop)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
+                    try channel.pipeline.syncOperations.addHandler(MetricsHTTPHandler(render: render))
+                }
+            }
+        do {
+            return try bootstrap.bind(host: host, port: port).wait()
+        } catch let error as IOError where error.errnoCode == EADDRINUSE {
+            throw .metricsAddressInUse(address)
+        } catch {
+            throw .cannotBind(address, reason: "metrics: \(error)")
+        }
+    }
+
+    /// Every venue's counters, taken on its own loop and gathered on `loop`.
+    static func snapshots(of running: [RunningVenue], on loop: any EventLoop) -> EventLoopFuture<[LiveVenueSnapshot]> {
+        let taken = running.map { venue in venue.loop.submit { venue.venue.value.snapshot() } }
+        return EventLoopFuture.whenAllSucceed(taken, on: loop)
+    }
+
+    /// Every venue's counters as of now, in the order of `endpoints`. Blocks
+    /// the calling thread, which must not be a venue's loop.
+    public func snapshots() throws -> [LiveVenueSnapshot] {
+        try EventLoopFuture.whenAllSucceed(running.map { venue in venue.loop.submit { venue.venue.value.snapshot() } },
+                                           on: group.any()).wait()
     }
 
     static func startVenue(_ configuration: LiveVenueConfiguration, on loop: any EventLoop, host: String, clock: LiveClock)
@@ -135,12 +196,14 @@ public final class LiveServer: Sendable {
             })
         do throws(LiveStartError) {
             if let port = configuration.ouchPort {
-                let channel = try listen(venue, .ouch42, host: host, port: port, loop: loop)
+                let channel = try listen(venue, .ouch42, host: host, port: port, loop: loop,
+                                         queuedOutputLimitBytes: configuration.maximumQueuedOutputBytes)
                 listeners.append(channel)
                 endpoints.ouchPort = channel.localAddress?.port
             }
             if let port = configuration.fixPort {
-                let channel = try listen(venue, .fix(configuration.fixVersions), host: host, port: port, loop: loop)
+                let channel = try listen(venue, .fix(configuration.fixVersions), host: host, port: port, loop: loop,
+                                         queuedOutputLimitBytes: configuration.maximumQueuedOutputBytes)
                 listeners.append(channel)
                 endpoints.fixPort = channel.localAddress?.port
             }
@@ -160,11 +223,13 @@ public final class LiveServer: Sendable {
     }
 
     static func listen(_ venue: NIOLoopBound<LiveVenue>, _ listener: LoginRouter.Listener, host: String, port: Int,
-                       loop: any EventLoop) throws(LiveStartError) -> any Channel {
+                       loop: any EventLoop, queuedOutputLimitBytes: Int) throws(LiveStartError) -> any Channel {
         let address = LiveAddress(host: host, port: port)
         let bootstrap = ServerBootstrap(group: loop)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelOption(.writeBufferWaterMark, value: ChannelOptions.Types.WriteBufferWaterMark(
+                low: queuedOutputLimitBytes / 2, high: queuedOutputLimitBytes))
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(VenueConnectionHandler(venue: venue.value, listener: listener))
@@ -198,6 +263,7 @@ public final class LiveServer: Sendable {
     /// clients to go, closes the sockets and the event loops, and returns
     /// what each venue did.
     public func shutdown() -> [LiveVenueReport] {
+        try? metricsChannel?.close().wait()
         for venue in running {
             for channel in venue.listeners { try? channel.close().wait() }
         }

@@ -26,8 +26,19 @@ final class LiveVenue {
     var feedTimer: Scheduled<Void>?
     var report: LiveVenueReport
     var gatewayTime = LatencyRecorder(name: "gateway")
+    /// Per acknowledged order: its bytes read → its acknowledgement's bytes
+    /// handed to the channel for the flush (the write system call not included).
+    var orderAckTime = LatencyRecorder(name: "gatewayOrderAck")
+    /// The same, to the flush's return: the kernel's send included.
+    var orderAckFlushedTime = LatencyRecorder(name: "gatewayOrderAckFlushed")
+    /// Acknowledgements written and not yet flushed: the wall-clock time
+    /// their orders' bytes were read, and how many that read acknowledged.
+    /// Emptied at every flush, keeping its capacity.
+    var unflushedAcks: [(readNs: Int64, count: UInt64)] = []
     /// Channels accepted and not yet closed, bound to a connection or not.
     var openChannels: [ObjectIdentifier: any Channel] = [:]
+    /// Channels bound to a gateway connection (their login named an account) and not yet closed.
+    var sessionsConnected = 0
     var dayEnded = false
 
     init(configuration: LiveVenueConfiguration, loop: any EventLoop, clock: LiveClock) {
@@ -50,9 +61,30 @@ final class LiveVenue {
 
     // MARK: Connections
 
-    func accepted(_ channel: any Channel) {
-        openChannels[ObjectIdentifier(channel)] = channel
+    /// A new connection; false when the venue holds `maximumConnections`
+    /// already, and the caller closes it.
+    func accepted(_ channel: any Channel) -> Bool {
         report.connectionsAccepted += 1
+        guard openChannels.count < configuration.maximumConnections else {
+            report.connectionsRefused += 1
+            return false
+        }
+        openChannels[ObjectIdentifier(channel)] = channel
+        return true
+    }
+
+    /// The connection's output queued past `maximumQueuedOutputBytes`: its
+    /// client stopped reading. Nothing more can reach it, so the session
+    /// ends without a goodbye and its queued bytes are dropped.
+    func slowConsumer(_ channel: any Channel, connection: Int32?) {
+        guard openChannels[ObjectIdentifier(channel)] != nil else { return }
+        report.slowConsumersClosed += 1
+        if let connection {
+            channels[Int(connection)] = nil
+            timers[Int(connection)]?.cancel()
+            timers[Int(connection)] = nil
+        }
+        channel.close(mode: .all, promise: nil)
     }
 
     /// Gives the channel its own gateway connection on the routed account's port.
@@ -71,6 +103,7 @@ final class LiveVenue {
         timers.append(nil)
         isFIXConnection.append(route.fixVersion != nil)
         if route.recognised { report.loginsRouted += 1 }
+        sessionsConnected += 1
         gateway.connectionOpened(connection, nowNs: clock.nowNs, outputs: &outputs)
         carryOut()
         return connection
@@ -85,23 +118,49 @@ final class LiveVenue {
             gateway.received(bytes, on: connection, nowNs: startNs, outputs: &outputs)
         }
         gatewayTime.record(clock.nowNs - startNs)
-        carryOut(flushNow: false)
+        carryOut(flushNow: false, reading: (connection, startNs))
     }
 
     /// Flushes every connection written to since the last flush: once per
-    /// read burst, not per message.
+    /// read burst, not per message. The acknowledgements in those writes
+    /// are timed by one clock read before the flushes and one after.
     func flush() {
+        let handedNs = unflushedAcks.isEmpty ? 0 : clock.nowNs
         for connection in unflushed { channels[Int(connection)]?.flush() }
         unflushed.removeAll(keepingCapacity: true)
+        guard !unflushedAcks.isEmpty else { return }
+        let flushedNs = clock.nowNs
+        for ack in unflushedAcks { timeAcks(ack, handedNs: handedNs, flushedNs: flushedNs) }
+        unflushedAcks.removeAll(keepingCapacity: true)
+    }
+
+    func timeAcks(_ acks: (readNs: Int64, count: UInt64), handedNs: Int64, flushedNs: Int64) {
+        orderAckTime.record(max(0, handedNs - acks.readNs), count: acks.count)
+        orderAckFlushedTime.record(max(0, flushedNs - acks.readNs), count: acks.count)
     }
 
     func closed(_ channel: any Channel, connection: Int32?) {
-        openChannels[ObjectIdentifier(channel)] = nil
+        guard openChannels.removeValue(forKey: ObjectIdentifier(channel)) != nil else { return }  // refused on arrival
         report.connectionsClosed += 1
         guard let connection else { return }
+        sessionsConnected -= 1
+        precondition(sessionsConnected >= 0, "a session closed twice")
         channels[Int(connection)] = nil
         timers[Int(connection)]?.cancel()
         timers[Int(connection)] = nil
+    }
+
+    /// The counters as of now, for monitoring.
+    func snapshot() -> LiveVenueSnapshot {
+        loop.preconditionInEventLoop()
+        let statistics = gateway.statistics
+        return LiveVenueSnapshot(
+            name: configuration.name, connectionsAccepted: report.connectionsAccepted,
+            connectionsRefused: report.connectionsRefused, slowConsumersClosed: report.slowConsumersClosed,
+            sessionsConnected: sessionsConnected,
+            bytesIn: report.bytesIn, bytesOut: report.bytesOut, messagesIn: statistics.messagesIn,
+            messagesOut: report.messagesOut, requests: statistics.requests, trades: statistics.trades,
+            answers: report.answers, orderAck: orderAckTime, orderAckFlushed: orderAckFlushedTime)
     }
 
     // MARK: Timers
@@ -145,27 +204,35 @@ final class LiveVenue {
         var report = report
         let statistics = gateway.statistics
         report.requests = statistics.requests
+        report.messagesIn = statistics.messagesIn
         report.trades = statistics.trades
         report.executedQuantity = statistics.executedQuantity
         report.feedMessages = gateway.feedMessageCount
         report.gatewayTime = gatewayTime.count > 0 ? gatewayTime.summary : nil
         report.engineEventDigest = gateway.engineEventDigest?.description
         report.engineEvents = gateway.engineEventDigest.map { $0.eventCount }
+        report.gatewayOrderAck = orderAckTime.count > 0 ? orderAckTime.summary : nil
+        report.gatewayOrderAckFlushed = orderAckFlushedTime.count > 0 ? orderAckFlushedTime.summary : nil
         return report
     }
 
     // MARK: Carrying out the gateway's outputs
 
-    /// Writes what the gateway asked for, in the order it asked.
-    func carryOut(flushNow: Bool = true) {
+    /// Writes what the gateway asked for, in the order it asked. `reading`
+    /// names the connection whose bytes (read at `readNs`) caused these
+    /// outputs: the acknowledgements written back to it are timed at the flush.
+    func carryOut(flushNow: Bool = true, reading: (connection: Int32, readNs: Int64)? = nil) {
         for connection in outputs.touched {
             let index = Int(connection)
             let output = outputs.connections[index]
             guard let channel = channels[index] else { continue }
+            // Acknowledgements of the orders in the bytes just read.
+            var acks: (readNs: Int64, count: UInt64)?
             if !output.bytes.isEmpty {
                 report.bytesOut += UInt64(output.bytes.count)
                 report.messagesOut += UInt64(output.messageCount)
-                tally(output, fix: isFIXConnection[index])
+                let count = tally(output, fix: isFIXConnection[index])
+                if count > 0, let reading, reading.connection == connection { acks = (reading.readNs, count) }
             }
             if output.closeReason != nil {
                 // Close after the bytes are written: a Login Rejected or an
@@ -173,14 +240,23 @@ final class LiveVenue {
                 channels[index] = nil
                 timers[index]?.cancel()
                 timers[index] = nil
+                let handedNs = acks == nil ? 0 : clock.nowNs
                 channel.writeAndFlush(channel.allocator.buffer(bytes: output.bytes)).whenComplete { _ in
                     channel.close(promise: nil)
                 }
+                if let acks { timeAcks(acks, handedNs: handedNs, flushedNs: clock.nowNs) }
                 continue
             }
             if !output.bytes.isEmpty {
                 channel.write(channel.allocator.buffer(bytes: output.bytes), promise: nil)
-                if flushNow { channel.flush() } else { unflushed.append(connection) }
+                if flushNow {
+                    let handedNs = acks == nil ? 0 : clock.nowNs
+                    channel.flush()
+                    if let acks { timeAcks(acks, handedNs: handedNs, flushedNs: clock.nowNs) }
+                } else {
+                    unflushed.append(connection)
+                    if let acks { unflushedAcks.append(acks) }
+                }
             }
             // Timers stay armed after the end of day: a FIX Logout waits for
             // its reply on one.
@@ -211,10 +287,14 @@ final class LiveVenue {
         return loop.scheduleTask(deadline: clock.deadline(atNs: atNs)) { action.value(venue.value) }
     }
 
-    func tally(_ output: ConnectionOutput, fix: Bool) {
+    /// Counts the answers in a connection's output; returns how many acknowledge an order.
+    func tally(_ output: ConnectionOutput, fix: Bool) -> UInt64 {
+        var acks: UInt64 = 0
         for message in 0..<output.messageCount {
             let bytes = output.bytes[output.messageRange(message)]
-            if fix { report.answers.countFIXMessage(bytes) } else { report.answers.countSoupBinTCPPacket(bytes) }
+            let isAck = fix ? report.answers.countFIXMessage(bytes) : report.answers.countSoupBinTCPPacket(bytes)
+            if isAck { acks += 1 }
         }
+        return acks
     }
 }

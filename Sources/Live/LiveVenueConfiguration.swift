@@ -15,10 +15,22 @@ public struct LiveVenueConfiguration: Sendable {
     public var fixVersions: [FIXVersion]
     /// Where the ITCH 5.0 / MoldUDP64 feed is sent (unicast); nil: not sent.
     public var feedDestination: LiveAddress?
+    /// Connections the venue holds open at once, on all its order-entry
+    /// sockets together; one more is closed as soon as it is accepted.
+    public var maximumConnections = LiveVenueConfiguration.defaultMaximumConnections
+    /// Bytes a connection's output may have queued in the venue, beyond
+    /// what its socket's kernel buffer took, before the venue ends the
+    /// session as a slow consumer: a client that stops reading cannot
+    /// make the venue's memory grow without bound.
+    public var maximumQueuedOutputBytes = LiveVenueConfiguration.defaultMaximumQueuedOutputBytes
+
+    public static let defaultMaximumConnections = 1_000
+    public static let defaultMaximumQueuedOutputBytes = 16 * 1_024 * 1_024
 
     public init(gateway: VenueGateway.Configuration, accounts: LiveAccounts, ouchPort: Int?, fixPort: Int?,
                 fixVersions: [FIXVersion], feedDestination: LiveAddress?) {
         precondition(fixPort == nil || !fixVersions.isEmpty, "a FIX socket needs a FIX version")
+        precondition(maximumConnections > 0 && maximumQueuedOutputBytes > 0, "venue limits must be positive")
         self.gateway = gateway
         self.accounts = accounts
         self.ouchPort = ouchPort

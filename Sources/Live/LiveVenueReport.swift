@@ -11,8 +11,14 @@ public struct LiveVenueReport: Codable, Hashable, Sendable {
     public var loginsRouted: UInt64 = 0
     /// Connections that ended, by either side.
     public var connectionsClosed: UInt64 = 0
+    /// Connections closed on arrival because the venue held `maximumConnections` already.
+    public var connectionsRefused: UInt64 = 0
+    /// Sessions ended because their output queued past `maximumQueuedOutputBytes` (a client that stopped reading).
+    public var slowConsumersClosed: UInt64 = 0
     public var bytesIn: UInt64 = 0
     public var bytesOut: UInt64 = 0
+    /// Whole protocol messages the venue received (SoupBinTCP packets, FIX messages).
+    public var messagesIn: UInt64 = 0
     /// Whole protocol messages the venue wrote (SoupBinTCP packets, FIX messages).
     public var messagesOut: UInt64 = 0
     /// Requests the gateway carried out (new orders, cancels, replaces).
@@ -29,6 +35,16 @@ public struct LiveVenueReport: Codable, Hashable, Sendable {
     /// comparable with `exsim run --engine-digest`'s for the same requests.
     public var engineEventDigest: String?
     public var engineEvents: UInt64?
+    /// Time inside exsim per acknowledged order: from the read of the
+    /// order's bytes off the socket to its acknowledgement (OUCH Accepted /
+    /// Rejected / Replaced, FIX ExecutionReport New / Rejected / Replaced)
+    /// written to the channel and handed to its flush, the write system
+    /// call not included. Set it beside `exsim load`'s order→ack round
+    /// trip to see how much of it is exsim's.
+    public var gatewayOrderAck: LatencySummary?
+    /// The same, to the return of the flush: the kernel's send of the
+    /// acknowledgement (on loopback, its delivery to the client's socket) included.
+    public var gatewayOrderAckFlushed: LatencySummary?
 
     public init(name: String) { self.name = name }
 }

@@ -14,6 +14,8 @@ final class VenueConnectionHandler: ChannelInboundHandler {
     var connection: Int32?
     var firstBytes: ByteBuffer?
     var loginDeadline: Scheduled<Void>?
+    /// Closed on arrival: the venue held its maximum of connections.
+    var refused = false
 
     /// How long a connection may take to send its first message: the
     /// SoupBinTCP login timeout, which the port applies once bound.
@@ -25,7 +27,11 @@ final class VenueConnectionHandler: ChannelInboundHandler {
     }
 
     func channelActive(context: ChannelHandlerContext) {
-        venue.accepted(context.channel)
+        guard venue.accepted(context.channel) else {
+            refused = true
+            context.close(promise: nil)
+            return
+        }
         let channel = context.channel
         loginDeadline = context.eventLoop.scheduleTask(in: .nanoseconds(Self.loginTimeoutNs)) {
             channel.close(promise: nil)
@@ -34,6 +40,7 @@ final class VenueConnectionHandler: ChannelInboundHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard !refused else { return }
         let bytes = unwrapInboundIn(data)
         if let connection {
             venue.received(bytes, on: connection)
@@ -57,6 +64,18 @@ final class VenueConnectionHandler: ChannelInboundHandler {
     func channelReadComplete(context: ChannelHandlerContext) {
         venue.flush()
         context.fireChannelReadComplete()
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if !context.channel.isWritable, context.channel.isActive {
+            // Past the high water mark (`maximumQueuedOutputBytes`). Closed
+            // on the next turn: this may fire inside one of the venue's writes.
+            let venue = NIOLoopBound(venue, eventLoop: context.eventLoop)
+            let channel = context.channel
+            let connection = connection
+            context.eventLoop.execute { venue.value.slowConsumer(channel, connection: connection) }
+        }
+        context.fireChannelWritabilityChanged()
     }
 
     func channelInactive(context: ChannelHandlerContext) {

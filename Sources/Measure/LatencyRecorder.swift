@@ -29,7 +29,21 @@ public struct LatencyRecorder: Sendable {
         _ = histogram.record(value)
     }
 
-    @usableFromInline mutating func recordClamped() { clampedCount += 1 }
+    /// Records `count` latencies of the same value at once (the orders
+    /// answered in one write share their read and write times).
+    @inlinable
+    public mutating func record(_ latencyNs: Int64, count: UInt64) {
+        precondition(latencyNs >= 0, "negative latency \(latencyNs) ns")
+        guard count > 0 else { return }
+        var value = UInt64(latencyNs)
+        if value > Self.highestTrackableNs {
+            value = Self.highestTrackableNs
+            recordClamped(count)
+        }
+        _ = histogram.record(value, count: count)
+    }
+
+    @usableFromInline mutating func recordClamped(_ count: UInt64 = 1) { clampedCount += count }
 
     public mutating func merge(_ other: LatencyRecorder) {
         histogram.add(other.histogram)
@@ -37,6 +51,10 @@ public struct LatencyRecorder: Sendable {
     }
 
     public var count: UInt64 { histogram.totalCount }
+    /// The largest value recorded, 0 when empty.
+    public var maxNs: Int64 { count == 0 ? 0 : Int64(histogram.max) }
+    /// The mean of the values recorded, 0 when empty.
+    public var meanNs: Double { count == 0 ? 0 : histogram.mean }
 
     /// The value at a percentile (0...100), 0 when empty.
     public func valueAtPercentile(_ percentile: Double) -> Int64 {

@@ -27,8 +27,11 @@ struct ServeCommand: ParsableCommand {
             Runs until SIGINT or SIGTERM (or --duration), then ends the day \
             (SoupBinTCP End of Session, FIX Logout), waits up to 5 s for \
             clients to go, and writes serve-report.json into the output \
-            directory. Exit codes: 0 success, 64 bad input, 69 an address \
-            is already in use or cannot be bound.
+            directory. With --metrics-port, Prometheus metrics are served at \
+            http://HOST:PORT/metrics. On a terminal, a progress line on \
+            standard error shows each venue's counts once a second. Exit \
+            codes: 0 success, 64 bad input, 69 an address (an order-entry \
+            or the metrics port) is already in use or cannot be bound.
             """
     )
 
@@ -62,6 +65,20 @@ struct ServeCommand: ParsableCommand {
 
     @Flag(help: "Fold every engine event into a digest per venue, printed and reported: the same as exsim run --engine-digest's for the same ordered requests.")
     var engineDigest = false
+    @Option(help: ArgumentHelp(
+        "Serve Prometheus metrics over HTTP at http://HOST:PORT/metrics (0: any free port).",
+        discussion: "Orders, trades, rejects, sessions, bytes and messages in and out per venue, and the gateway's order→ack time.",
+        valueName: "port"))
+    var metricsPort: Int?
+
+    @Option(help: ArgumentHelp(
+        "Connections a venue holds open at once; one more is closed on arrival.", valueName: "n"))
+    var maxConnections = LiveVenueConfiguration.defaultMaximumConnections
+
+    @Option(help: ArgumentHelp(
+        "Bytes a connection's output may queue in the venue (beyond the kernel's socket buffer) before its session is ended as a slow consumer.",
+        valueName: "bytes"))
+    var maxQueuedOutputBytes = LiveVenueConfiguration.defaultMaximumQueuedOutputBytes
 
     func run() throws {
         let config = try loadScenario(scenario)
@@ -77,9 +94,25 @@ struct ServeCommand: ParsableCommand {
             }
             durationNs = parsed
         }
+        guard maxConnections > 0 else {
+            printError("--max-connections \(maxConnections): expected at least 1")
+            throw ExsimExit.badInput
+        }
+        guard maxQueuedOutputBytes >= 1_024 else {
+            printError("--max-queued-output-bytes \(maxQueuedOutputBytes): expected at least 1024")
+            throw ExsimExit.badInput
+        }
+        if let metricsPort, !(0...65_535).contains(metricsPort) {
+            printError("--metrics-port \(metricsPort): expected a port from 0 to 65535")
+            throw ExsimExit.badInput
+        }
         var plan: ServeListenPlan
         do {
             plan = try ServeListenPlan(venues: config.venues, accounts: LiveAccounts(count: accounts), ports: port, feedTo: feedTo)
+            for index in plan.venues.indices {
+                plan.venues[index].maximumConnections = maxConnections
+                plan.venues[index].maximumQueuedOutputBytes = maxQueuedOutputBytes
+            }
         } catch {
             printError(error.description)
             throw ExsimExit.badInput
@@ -96,19 +129,20 @@ struct ServeCommand: ParsableCommand {
         let stop = ServeStopSignal()
         let server: LiveServer
         do {
-            server = try LiveServer.start(venues: plan.venues, host: host)
+            server = try LiveServer.start(venues: plan.venues, host: host, metricsPort: metricsPort)
         } catch {
             printError(error.description)
             switch error {
-            case .addressInUse, .cannotBind: throw ExsimExit.addressUnavailable
+            case .addressInUse, .cannotBind, .metricsAddressInUse: throw ExsimExit.addressUnavailable
             case .badFeedDestination: throw ExsimExit.badInput
             }
         }
         let started = DispatchTime.now().uptimeNanoseconds
         for venue in server.endpoints { printEndpoints(venue) }
+        if let port = server.metricsPort { print("metrics http://\(host):\(port)/metrics") }
         if let portsFile {
             do {
-                try writePortsFile(server.endpoints, to: portsFile)
+                try writePortsFile(server.endpoints, metricsPort: server.metricsPort, to: portsFile)
             } catch {
                 printError("--ports-file \(portsFile): \(error.localizedDescription)")
                 _ = server.shutdown()
@@ -119,7 +153,9 @@ struct ServeCommand: ParsableCommand {
               ?? "serving; SIGINT or SIGTERM stops")
         fflush(nil)  // the ports reach a pipe reader before serving starts
 
+        let progress = ServeProgressLine.startIfTerminal(server: server)
         stop.wait(timeoutNs: durationNs)
+        progress?.stop()
         let reports = server.shutdown()
         let elapsedSeconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
         let report = LiveServeReport(scenario: scenario, elapsedSeconds: elapsedSeconds, venues: reports)
@@ -137,6 +173,18 @@ struct ServeCommand: ParsableCommand {
             if let digest = venue.engineEventDigest {
                 print("\(venue.name) engine digest: \(digest) (\(venue.engineEvents ?? 0) engine events)")
             }
+            if let orderAck = venue.gatewayOrderAck {
+                print("\(venue.name): gateway order→ack (read → ack handed to the flush, \(orderAck.count) orders) "
+                      + "p50 \(formatNanoseconds(orderAck.p50Ns)), p90 \(formatNanoseconds(orderAck.p90Ns)), "
+                      + "p99 \(formatNanoseconds(orderAck.p99Ns)), p99.9 \(formatNanoseconds(orderAck.p999Ns)), "
+                      + "max \(formatNanoseconds(orderAck.maxNs))")
+            }
+            if let flushed = venue.gatewayOrderAckFlushed {
+                print("\(venue.name): gateway order→ack flushed (kernel send included) "
+                      + "p50 \(formatNanoseconds(flushed.p50Ns)), p90 \(formatNanoseconds(flushed.p90Ns)), "
+                      + "p99 \(formatNanoseconds(flushed.p99Ns)), p99.9 \(formatNanoseconds(flushed.p999Ns)), "
+                      + "max \(formatNanoseconds(flushed.maxNs))")
+            }
         }
         print("report: \(reportPath)")
     }
@@ -151,8 +199,9 @@ struct ServeCommand: ParsableCommand {
 
     /// Written whole and renamed into place, so a script that polls for the
     /// file never reads half of it.
-    func writePortsFile(_ endpoints: [LiveVenueEndpoints], to path: String) throws {
-        try encodeJSON(ServePortsFile(venues: endpoints)).write(to: URL(fileURLWithPath: path), options: .atomic)
+    func writePortsFile(_ endpoints: [LiveVenueEndpoints], metricsPort: Int?, to path: String) throws {
+        try encodeJSON(ServePortsFile(venues: endpoints, metricsPort: metricsPort))
+            .write(to: URL(fileURLWithPath: path), options: .atomic)
     }
 
     func encodeJSON(_ value: some Encodable) throws -> Data {
@@ -165,6 +214,8 @@ struct ServeCommand: ParsableCommand {
 /// The `--ports-file` document.
 struct ServePortsFile: Codable {
     var venues: [LiveVenueEndpoints]
+    /// The HTTP port of `/metrics`, with --metrics-port.
+    var metricsPort: Int?
 }
 
 /// SIGINT and SIGTERM, turned from process signals into a wait the

@@ -168,6 +168,89 @@ import Glibc
         #expect(serve.standardOutput.contains("XOUCH ouch42 127.0.0.1:"), "the ports are printed")
     }
 
+    @Test(.enabled(if: CaptureOracleTests.oraclePython != nil || CaptureOracleTests.required,
+                   "needs the oracle Python (scripts/setup.sh)"))
+    func metricsScrapedAfterAnOUCHSessionCountWhatTheReportCounts() throws {
+        let serve = try ServeProcess(["Scenarios/two-venues.yaml", "--accounts", "4", "--metrics-port", "0"])
+        try serve.waitForPorts()
+        let ports = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: serve.portsFile)) as? [String: Any])
+        let metricsPort = try #require(ports["metricsPort"] as? Int, "the ports file names the metrics port")
+        #expect(serve.standardOutput.contains("metrics http://127.0.0.1:\(metricsPort)/metrics"))
+
+        let ouch = try Self.runOracle("live_ouch_session.py", [serve.portsFile.path, "XOUCH", "AAPL", "1900000"])
+        #expect(ouch.status == 0, "OUCH session: \(ouch.standardError)")
+        // Python's urllib, an HTTP client exsim did not write.
+        let python = try #require(CaptureOracleTests.oraclePython)
+        let scrape = Process()
+        scrape.executableURL = URL(fileURLWithPath: python)
+        scrape.arguments = ["-c", "import sys, urllib.request; sys.stdout.write(urllib.request.urlopen(sys.argv[1], timeout=10).read().decode())",
+                            "http://127.0.0.1:\(metricsPort)/metrics"]
+        let output = Pipe()
+        scrape.standardOutput = output
+        try scrape.run()
+        let exposition = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        scrape.waitUntilExit()
+        #expect(scrape.terminationStatus == 0)
+        var samples: [String: Double] = [:]
+        for line in exposition.split(separator: "\n") where !line.hasPrefix("#") {
+            let fields = line.split(separator: " ")
+            if fields.count == 2, let value = Double(fields[1]) { samples[String(fields[0])] = value }
+        }
+
+        let status = try serve.terminate()
+        #expect(status == 0, "\(serve.standardError)")
+        let report = try #require(try JSONSerialization.jsonObject(
+            with: Data(contentsOf: serve.outDirectory.appendingPathComponent("serve-report.json"))) as? [String: Any])
+        let venues = try #require(report["venues"] as? [[String: Any]])
+        let xouch = try #require(venues.first { $0["name"] as? String == "XOUCH" })
+        let answers = try #require(xouch["answers"] as? [String: Int])
+        #expect(samples["exsim_orders_accepted_total{venue=\"XOUCH\"}"] == 2, "a buy and a sell")
+        #expect(samples["exsim_orders_accepted_total{venue=\"XOUCH\"}"] == answers["accepted"].map(Double.init))
+        #expect(samples["exsim_trades_total{venue=\"XOUCH\"}"] == (xouch["trades"] as? Int).map(Double.init))
+        #expect(samples["exsim_requests_total{venue=\"XOUCH\"}"] == (xouch["requests"] as? Int).map(Double.init))
+        #expect(samples["exsim_executions_total{venue=\"XOUCH\"}"] == 2)
+        #expect(samples["exsim_orders_rejected_total{venue=\"XOUCH\"}"] == 0)
+        #expect(samples["exsim_connections_accepted_total{venue=\"XOUCH\"}"] == (xouch["connectionsAccepted"] as? Int).map(Double.init))
+        #expect(samples["exsim_bytes_in_total{venue=\"XOUCH\"}"] == (xouch["bytesIn"] as? Int).map(Double.init),
+                "the clients sent nothing after their Logout")
+        #expect(samples["exsim_sessions_connected{venue=\"XOUCH\"}"] == 0, "the oracle logged out")
+        #expect(samples["exsim_gateway_order_ack_seconds_count{venue=\"XOUCH\"}"] == 2)
+        #expect(samples["exsim_orders_accepted_total{venue=\"XFIX\"}"] == 0, "the other venue saw nothing")
+        #expect(!serve.standardError.contains("requests/s"), "no progress line when standard error is a file")
+    }
+
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/script"), "needs script(1) for a terminal"))
+    func onATerminalAProgressLineShowsTheVenuesOnceASecond() throws {
+        let directory = try ExsimProcess.temporaryDirectory("serve-progress")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
+        // script(1) gives serve a pseudo-terminal and copies what it shows to standard output.
+        process.arguments = ["-qec", "\(ExsimProcess.binary.path) serve Scenarios/quickstart.yaml --duration 4500ms --out \(directory.path)",
+                             "/dev/null"]
+        process.currentDirectoryURL = ExsimProcess.packageRoot
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let shown = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "\(shown)")
+        let lines = shown.components(separatedBy: "\r\u{1B}[K").filter { $0.contains("requests/s") }
+        // Four refreshes are due in 4.5 s; two leave room for a loaded machine.
+        #expect(lines.count >= 2, "refreshed about once a second: \(shown)")
+        #expect(lines.first?.contains("XSIM: 0 session(s) · 0 requests · 0 trades · 0 rejected") == true, "\(shown)")
+    }
+
+    @Test func aMetricsPortAlreadyInUseIsAClearStartUpError() throws {
+        let listener = try LoopbackListener()
+        let run = try ExsimProcess.run(["serve", "Scenarios/quickstart.yaml", "--metrics-port", "\(listener.port)", "--duration", "1s",
+                                        "--out", FileManager.default.temporaryDirectory.appendingPathComponent("exsim-metrics-in-use").path])
+        #expect(run.status == 69, "\(run.stderr)")
+        #expect(run.stderr.contains("metrics address already in use: 127.0.0.1:\(listener.port)"), "\(run.stderr)")
+        #expect(run.stderr.contains("--metrics-port"), "names the option: \(run.stderr)")
+    }
+
     @Test func aPortAlreadyInUseIsAClearErrorWithItsOwnExitCode() throws {
         let listener = try LoopbackListener()
         let run = try ExsimProcess.run(["serve", "Scenarios/two-venues.yaml", "--port", "XOUCH.ouch=\(listener.port)", "--duration", "1s",
@@ -197,7 +280,7 @@ import Glibc
     @Test func helpNamesThePortsFileTheAccountsAndTheExitCodes() throws {
         let help = try ExsimProcess.run(["serve", "--help"])
         #expect(help.status == 0)
-        for text in ["--ports-file", "--feed-to", "--port", "--duration", "P1", "password exsim", "69"] {
+        for text in ["--ports-file", "--feed-to", "--port", "--duration", "--metrics-port", "P1", "password exsim", "69"] {
             #expect(help.stdout.contains(text), "serve --help mentions \(text)")
         }
     }

@@ -62,6 +62,38 @@ import Wire
         #expect(report.connectionsAccepted == 2)
     }
 
+    @Test func gatewayTimeIsRecordedOncePerAcknowledgedOrder() throws {
+        let server = try LiveServer.start(venues: [Self.venue()], host: "127.0.0.1")
+        var shutDown = false
+        defer { if !shutDown { _ = server.shutdown() } }
+        let port = try #require(server.endpoints.first?.ouchPort)
+        let client = try LoopbackSoupBinTCPClient(port: port)
+        #expect(try client.login(username: "P1", password: "exsim")?.type == UInt8(ascii: "A"))
+        // Three orders in one write (read together: one read time for all
+        // three), then one on its own.
+        var burst: [UInt8] = []
+        for (token, price) in [("B1", Self.price - 100), ("B2", Self.price - 200), ("B3", Self.price - 300)] {
+            burst += LoopbackSoupBinTCPClient.enterOrderPacket(token: token, side: "B", shares: 100, stock: "AAPL", price: price)
+        }
+        try client.connection.write(burst)
+        for _ in 0..<3 { #expect(try client.readOUCH().first == UInt8(ascii: "A")) }
+        try client.enterOrder(token: "B4", side: "B", shares: 100, stock: "AAPL", price: Self.price - 400)
+        #expect(try client.readOUCH().first == UInt8(ascii: "A"))
+
+        let report = try #require(server.shutdown().first)
+        shutDown = true
+        let orderAck = try #require(report.gatewayOrderAck, "the gateway's order→ack time is in the report")
+        #expect(orderAck.count == 4, "one sample per acknowledged order")
+        #expect(orderAck.minNs > 0, "reading, matching and writing take time")
+        #expect(orderAck.maxNs < 1_000_000_000, "well under the client's round trip budget")
+        #expect(orderAck.p50Ns <= orderAck.p99Ns && orderAck.p99Ns <= orderAck.maxNs)
+        let flushed = try #require(report.gatewayOrderAckFlushed)
+        #expect(flushed.count == 4)
+        #expect(flushed.minNs >= orderAck.minNs && flushed.maxNs >= orderAck.maxNs, "each order's flush ends after its hand-over")
+        let perRead = try #require(report.gatewayTime)
+        #expect(perRead.count >= 2, "the login and the orders came in separate reads")
+    }
+
     @Test func aLoginForAnUnknownAccountIsRejectedByTheSession() throws {
         let server = try LiveServer.start(venues: [Self.venue()], host: "127.0.0.1")
         defer { _ = server.shutdown() }

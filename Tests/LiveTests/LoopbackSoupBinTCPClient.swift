@@ -52,11 +52,16 @@ final class LoopbackSoupBinTCPClient {
 
     /// OUCH 4.2 Enter Order (49 bytes), a day limit order.
     func enterOrder(token: String, side: Character, shares: UInt32, stock: String, price: UInt32) throws {
-        var message = [UInt8(ascii: "O")] + Self.alpha(token, 14) + [UInt8(ascii: side.unicodeScalars.first!)]
-        message += Self.bigEndian(shares) + Self.alpha(stock, 8) + Self.bigEndian(price) + Self.bigEndian(99_999)
-        message += Self.alpha("FIRM", 4) + Array("YAN".utf8) + Self.bigEndian(0) + Array("NR".utf8)
+        try connection.write(Self.enterOrderPacket(token: token, side: side, shares: shares, stock: stock, price: price))
+    }
+
+    /// The SoupBinTCP Unsequenced Data packet carrying an OUCH 4.2 Enter Order.
+    static func enterOrderPacket(token: String, side: Character, shares: UInt32, stock: String, price: UInt32) -> [UInt8] {
+        var message = [UInt8(ascii: "O")] + alpha(token, 14) + [UInt8(ascii: side.unicodeScalars.first!)]
+        message += bigEndian(shares) + alpha(stock, 8) + bigEndian(price) + bigEndian(99_999)
+        message += alpha("FIRM", 4) + Array("YAN".utf8) + bigEndian(0) + Array("NR".utf8)
         precondition(message.count == 49)
-        try sendPacket(type: "U", payload: message)
+        return [0, UInt8(1 + message.count), UInt8(ascii: "U")] + message
     }
 
     static func alpha(_ text: String, _ width: Int) -> [UInt8] {

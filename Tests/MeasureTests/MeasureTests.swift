@@ -23,6 +23,21 @@ import Testing
         #expect(a.summary.maxNs >= 999_000)
     }
 
+    @Test func recordingWithACountEqualsRecordingThatManyTimes() {
+        var counted = LatencyRecorder(name: "counted")
+        var single = LatencyRecorder(name: "single")
+        counted.record(1_500, count: 3)
+        counted.record(40_000, count: 1)
+        counted.record(7, count: 0)
+        for value: Int64 in [1_500, 1_500, 1_500, 40_000] { single.record(value) }
+        #expect(counted.count == 4)
+        #expect(counted.summary.p50Ns == single.summary.p50Ns)
+        #expect(counted.summary.maxNs == single.summary.maxNs)
+        #expect(counted.summary.minNs == single.summary.minNs)
+        counted.record(Int64(LatencyRecorder.highestTrackableNs) + 1, count: 2)
+        #expect(counted.clampedCount == 2)
+    }
+
     @Test func hugeValuesAreClampedAndCounted() {
         var recorder = LatencyRecorder(name: "clamp")
         recorder.record(Int64(LatencyRecorder.highestTrackableNs) * 2)

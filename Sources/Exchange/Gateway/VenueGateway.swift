@@ -88,6 +88,9 @@ public struct VenueGateway {
     public struct Statistics: Hashable, Sendable {
         /// Requests carried out (new orders, cancels, replaces).
         public var requests: UInt64 = 0
+        /// Whole order-entry messages received (SoupBinTCP packets, FIX
+        /// messages, the ITCH recovery service's excluded).
+        public var messagesIn: UInt64 = 0
         public var engineEvents: UInt64 = 0
         public var trades: UInt64 = 0
         public var executedQuantity: Int64 = 0
@@ -200,11 +203,16 @@ public struct VenueGateway {
         outputs.withOutput(of: connection) { output in
             switch slots[Int(connection)] {
             case .ouch(let index):
+                let before = ouchPorts[index].packetsReceived
                 ouchPorts[index].received(bytes, nowNs: nowNs, desk: desk, session: session, requests: &requests,
                                           output: &output)
+                statistics.messagesIn &+= ouchPorts[index].packetsReceived &- before
             case .recovery(let index):
                 recoveryPorts[index].received(bytes, nowNs: nowNs, store: feed.publisher.store, output: &output)
-            case .fix(let index): fixPorts[index].received(bytes, nowNs: nowNs, requests: &requests, output: &output)
+            case .fix(let index):
+                let before = fixPorts[index].messagesReceived
+                fixPorts[index].received(bytes, nowNs: nowNs, requests: &requests, output: &output)
+                statistics.messagesIn &+= fixPorts[index].messagesReceived &- before
             }
         }
         for request in requests {

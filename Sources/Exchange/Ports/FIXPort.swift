@@ -95,6 +95,8 @@ public struct FIXPort {
     var registry = FIXLogonRegistry()
     /// The session's output for the input being handled, reused across inputs.
     var sessionOutput = FIXSessionOutput()
+    /// Whole FIX messages received from the client (monitoring).
+    public var messagesReceived: UInt64 { session.framesReceived }
     var nextExecID: UInt64 = 1
     /// When a connection that has not logged on is closed, in driver time.
     var logonDeadlineNs: Int64? = nil

@@ -156,6 +156,8 @@ public struct OUCHPort {
     var session: SoupBinTCPServerSession
     var framer = SoupBinTCPFrameDecoder(maximumPacketLength: OUCHPort.maximumClientPacketLength)
     var pendingCancels: [PendingCancel] = []
+    /// Whole SoupBinTCP packets received from the client (monitoring).
+    public private(set) var packetsReceived: UInt64 = 0
     /// Reused action lists: one for packets from the client, one for sends.
     var packetActions: [SoupBinTCPServerSession.Action] = []
     var sendActions: [SoupBinTCPServerSession.Action] = []
@@ -313,6 +315,7 @@ public struct OUCHPort {
         _ packet: SoupBinTCPPacketView, nowNs: Int64, desk: OrderEntryDesk, deskSession: Int32,
         requests: inout [OrderEntryRequest], output: inout ConnectionOutput
     ) -> Bool {
+        packetsReceived &+= 1
         if session.receivedUnsequencedData(packet, nowNs: nowNs) {
             return decodeInbound(packet.payload, nowNs: nowNs, desk: desk, deskSession: deskSession, requests: &requests,
                                  output: &output)

@@ -48,6 +48,9 @@ public struct FIXSession {
     public private(set) var nextOutgoingMsgSeqNum: Int64 = 1
     /// MsgSeqNum we expect on the next message received.
     public private(set) var nextExpectedMsgSeqNum: Int64 = 1
+    /// Whole frames received, garbled ones included: a count for
+    /// monitoring, not a sequence number.
+    public private(set) var framesReceived: UInt64 = 0
     private var heartbeatIntervalNs: Int64
     private var lastSentNs: Int64 = 0
     private var lastReceivedNs: Int64 = 0
@@ -148,6 +151,7 @@ public struct FIXSession {
         defer { swap(&pending, &output) }
         framer.append(chunk)
         while state != .disconnected, let frame = framer.nextFrame() {
+            framesReceived &+= 1
             switch frame {
             case .garbled:
                 // Garbled: ignored without reply or sequence increment; on a
