@@ -10,3 +10,30 @@ struct LiveFeedSender {
         channel.writeAndFlush(datagram, promise: nil)
     }
 }
+
+/// The venue's MoldUDP64 re-request service: a request datagram (Session,
+/// Sequence Number, Requested Message Count) goes to the venue's gateway,
+/// which answers from its feed store; the answer packets go back to the
+/// address the request came from. Requests the gateway cannot serve get no
+/// answer, as the protocol has none.
+final class FeedRequestHandler: ChannelInboundHandler {
+    typealias InboundIn = AddressedEnvelope<ByteBuffer>
+    typealias OutboundOut = AddressedEnvelope<ByteBuffer>
+
+    let venue: LiveVenue
+
+    init(venue: LiveVenue) {
+        self.venue = venue
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let request = unwrapInboundIn(data)
+        let answers = venue.receivedFeedRequest(request.data)
+        for packet in answers {
+            context.write(wrapOutboundOut(AddressedEnvelope(remoteAddress: request.remoteAddress,
+                                                            data: context.channel.allocator.buffer(bytes: packet))),
+                          promise: nil)
+        }
+        if !answers.isEmpty { context.flush() }
+    }
+}

@@ -39,6 +39,8 @@ public struct LiveVenueEndpoints: Codable, Hashable, Sendable {
     /// The UDP port the ITCH / MoldUDP64 feed is sent from, and where to.
     public var feedSourcePort: Int?
     public var feedDestination: String?
+    /// The UDP port of the MoldUDP64 re-request service, with the feed.
+    public var feedRequestPort: Int?
     /// The FIX CompID and SoupBinTCP session name of the venue.
     public var venueCompID: String
     /// Accounts: OUCH usernames and FIX SenderCompIDs, and their password.
@@ -71,6 +73,7 @@ public final class LiveServer: Sendable {
         let loop: any EventLoop
         let listeners: [any Channel]
         let feedChannel: (any Channel)?
+        let feedRequestChannel: (any Channel)?
     }
 
     let group: MultiThreadedEventLoopGroup
@@ -129,6 +132,7 @@ public final class LiveServer: Sendable {
             for venue in running {
                 for channel in venue.listeners { try? channel.close().wait() }
                 try? venue.feedChannel?.close().wait()
+                try? venue.feedRequestChannel?.close().wait()
             }
             try? group.syncShutdownGracefully()
             throw error
@@ -182,9 +186,11 @@ public final class LiveServer: Sendable {
         }
         var listeners: [any Channel] = []
         var feedChannel: (any Channel)?
+        var feedRequestChannel: (any Channel)?
         func releaseAll() {
             for channel in listeners { try? channel.close().wait() }
             try? feedChannel?.close().wait()
+            try? feedRequestChannel?.close().wait()
         }
         var endpoints = LiveVenueEndpoints(
             name: configuration.name, host: host, fixVersions: configuration.fixVersions.map { $0.beginString.description },
@@ -213,13 +219,19 @@ public final class LiveServer: Sendable {
                 endpoints.feedSourcePort = sender.channel.localAddress?.port
                 endpoints.feedDestination = destination.description
                 try? loop.submit { venue.value.feed = sender }.wait()
+                if let port = configuration.feedRequestPort {
+                    let channel = try feedRequestService(venue, host: host, port: port, loop: loop)
+                    feedRequestChannel = channel
+                    endpoints.feedRequestPort = channel.localAddress?.port
+                }
             }
         } catch {
             releaseAll()
             throw error
         }
         try? loop.submit { venue.value.open() }.wait()
-        return (RunningVenue(venue: venue, loop: loop, listeners: listeners, feedChannel: feedChannel), endpoints)
+        return (RunningVenue(venue: venue, loop: loop, listeners: listeners, feedChannel: feedChannel,
+                             feedRequestChannel: feedRequestChannel), endpoints)
     }
 
     static func listen(_ venue: NIOLoopBound<LiveVenue>, _ listener: LoginRouter.Listener, host: String, port: Int,
@@ -259,6 +271,25 @@ public final class LiveServer: Sendable {
         }
     }
 
+    static func feedRequestService(_ venue: NIOLoopBound<LiveVenue>, host: String, port: Int, loop: any EventLoop)
+        throws(LiveStartError) -> any Channel
+    {
+        let address = LiveAddress(host: host, port: port)
+        let bootstrap = DatagramBootstrap(group: loop)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(FeedRequestHandler(venue: venue.value))
+                }
+            }
+        do {
+            return try bootstrap.bind(host: host, port: port).wait()
+        } catch let error as IOError where error.errnoCode == EADDRINUSE {
+            throw .addressInUse(address)
+        } catch {
+            throw .cannotBind(address, reason: "\(error)")
+        }
+    }
+
     /// Ends every venue's day, waits (at most `drainTimeoutNs`) for the
     /// clients to go, closes the sockets and the event loops, and returns
     /// what each venue did.
@@ -284,6 +315,7 @@ public final class LiveServer: Sendable {
         for venue in running {
             if let report = try? venue.loop.submit({ venue.venue.value.finish() }).wait() { reports.append(report) }
             try? venue.feedChannel?.close().wait()
+            try? venue.feedRequestChannel?.close().wait()
         }
         try? group.syncShutdownGracefully()
         return reports

@@ -172,6 +172,20 @@ final class LiveVenue {
         carryOut()
     }
 
+    /// A MoldUDP64 re-request datagram: the packets that answer it (none
+    /// for a malformed, foreign or unservable request).
+    func receivedFeedRequest(_ datagram: ByteBuffer) -> [[UInt8]] {
+        loop.preconditionInEventLoop()
+        report.feedRequests += 1
+        datagram.withUnsafeReadableBytes { gateway.receivedFeedRequest($0, outputs: &outputs) }
+        let answers = outputs.feedRetransmissions
+        report.feedRetransmittedPackets += UInt64(answers.count)
+        // Nothing else is pending here: the other outputs were carried out
+        // at the end of the input that made them.
+        outputs.removeAll()
+        return answers
+    }
+
     func feedTimerFired() {
         feedTimer = nil
         gateway.feedTimerFired(nowNs: clock.nowNs, outputs: &outputs)

@@ -15,6 +15,9 @@ public struct LiveVenueConfiguration: Sendable {
     public var fixVersions: [FIXVersion]
     /// Where the ITCH 5.0 / MoldUDP64 feed is sent (unicast); nil: not sent.
     public var feedDestination: LiveAddress?
+    /// The UDP port of the MoldUDP64 re-request service (0: any free port),
+    /// opened with the feed; nil: no re-requests are answered.
+    public var feedRequestPort: Int? = 0
     /// Connections the venue holds open at once, on all its order-entry
     /// sockets together; one more is closed as soon as it is accepted.
     public var maximumConnections = LiveVenueConfiguration.defaultMaximumConnections

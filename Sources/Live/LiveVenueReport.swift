@@ -28,6 +28,9 @@ public struct LiveVenueReport: Codable, Hashable, Sendable {
     public var answers = OrderEntryTally()
     public var feedPackets: UInt64 = 0
     public var feedBytes: UInt64 = 0
+    /// MoldUDP64 re-request datagrams received, and the packets sent back.
+    public var feedRequests: UInt64 = 0
+    public var feedRetransmittedPackets: UInt64 = 0
     public var feedMessages: UInt64 = 0
     /// Time inside the gateway per read: bytes received → replies ready to write.
     public var gatewayTime: LatencySummary?

@@ -16,7 +16,9 @@ struct ServeCommand: ParsableCommand {
             Each venue listens on TCP for the order entry its scenario's \
             order_entry allows: OUCH 4.2 over SoupBinTCP 3.0, and FIX 4.2/4.4 \
             (one socket for both versions). With --feed-to, its TotalView-ITCH \
-            5.0 feed goes out as MoldUDP64 datagrams to that address. Ports \
+            5.0 feed goes out as MoldUDP64 datagrams to that address, and a \
+            MoldUDP64 re-request service answers on a UDP port of its own \
+            (missed packets are sent back to the requester). Ports \
             are chosen by the system unless given; they are printed and, with \
             --ports-file, written as JSON.
 
@@ -195,6 +197,7 @@ struct ServeCommand: ParsableCommand {
         if let port = venue.feedSourcePort, let destination = venue.feedDestination {
             print("\(venue.name) itch feed from \(venue.host):\(port) to \(destination)")
         }
+        if let port = venue.feedRequestPort { print("\(venue.name) moldudp64 re-request \(venue.host):\(port)") }
     }
 
     /// Written whole and renamed into place, so a script that polls for the

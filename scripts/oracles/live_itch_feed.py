@@ -11,8 +11,12 @@ venue's session with contiguous sequence numbers; its message blocks are
 decoded by itchfeed and must hold: System Event start of messages ('O'),
 a Stock Directory for the symbol, the Add Order of the resting buy (side,
 shares, stock, price), the Order Executed that fills it (shares, match
-number), and after SIGTERM the end of messages ('C'). Prints one JSON line;
-exits 1 naming the first thing that differed.
+number), and after SIGTERM the end of messages ('C'). Before stopping
+serve, the packet that carried the Add Order is treated as lost: a
+MoldUDP64 re-request for it goes to the venue's re-request port (from the
+ports file) and the answer must be the same packet, byte for byte, which
+then takes its place. Prints one JSON line; exits 1 naming the first thing
+that differed.
 
   live_itch_feed.py EXSIM_BINARY SCENARIO VENUE SYMBOL PRICE
 """
@@ -85,6 +89,39 @@ def main():
     seller.read_ouch(b"A")
     buyer.read_ouch(b"E")
     drain(0.5)
+
+    # The Add Order's packet is "lost": recover it through the re-request service.
+    def carries_add_order(datagram):
+        offset, count = 20, struct.unpack(">H", datagram[18:20])[0] if len(datagram) >= 20 else 0
+        for _ in range(count if count != 0xFFFF else 0):
+            length = struct.unpack(">H", datagram[offset:offset + 2])[0]
+            if datagram[offset + 2:offset + 3] == b"A":
+                return True
+            offset += 2 + length
+        return False
+
+    lost_index = next((i for i, d in enumerate(datagrams) if carries_add_order(d)), None)
+    if lost_index is None:
+        fail("no datagram carried an Add Order", serve)
+    lost = datagrams.pop(lost_index)
+    lost_sequence, lost_count = struct.unpack(">QH", lost[10:20])
+    if venue.get("feedRequestPort") is None:
+        fail("the ports file names no feedRequestPort", serve)
+    feed.sendto(lost[:10] + struct.pack(">QH", lost_sequence, lost_count), (venue["host"], venue["feedRequestPort"]))
+    recovered = None
+    end = time.monotonic() + TIMEOUT_S
+    while recovered is None and time.monotonic() < end:
+        try:
+            datagram = feed.recv(65536)
+        except socket.timeout:
+            continue
+        if datagram[10:18] == lost[10:18] and datagram == lost:
+            recovered = datagram
+        else:
+            datagrams.append(datagram)
+    if recovered is None:
+        fail(f"no answer to the re-request for sequence {lost_sequence} (count {lost_count})", serve)
+    datagrams.insert(lost_index, recovered)
     buyer.logout()
     seller.logout()
     serve.send_signal(signal.SIGTERM)
@@ -135,6 +172,7 @@ def main():
     if len(executed) != 1 or executed[0].executed_shares != 300:
         fail(f"expected the Order Executed of 300 for order {adds[0].order_reference_number}, found {executed!r}")
     print(json.dumps({"datagrams": len(datagrams), "messages": len(messages), "session": session.decode(),
+                      "recoveredSequence": lost_sequence,
                       "types": sorted({m.message_type.decode() for m in messages})}, sort_keys=True))
 
 

@@ -178,6 +178,9 @@ public struct VenueGateway {
         }
         let phases = (0..<configuration.symbols.count).map { engine.phase(of: SymbolIndex(Int32($0))) }
         outputs.absorb(feed.start(phases: phases, nowNs: nowNs))
+        // The start of day leaves at once: a feed handler that joins at the
+        // open sees the directory before the first order, not with it.
+        feed.flush(nowNs: nowNs, sendingTo: &outputs)
     }
 
     public mutating func connectionOpened(_ connection: Int32, nowNs: Int64, outputs: inout GatewayOutputs) {
