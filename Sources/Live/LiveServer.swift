@@ -35,6 +35,8 @@ public struct LiveVenueEndpoints: Codable, Hashable, Sendable {
     public var ouchPort: Int?
     /// FIX acceptor (TCP).
     public var fixPort: Int?
+    /// ITCH 5.0 over SoupBinTCP (TCP): the feed from any sequence number, then live.
+    public var itchPort: Int?
     public var fixVersions: [String]
     /// The UDP port the ITCH / MoldUDP64 feed is sent from, and where to.
     public var feedSourcePort: Int?
@@ -212,6 +214,12 @@ public final class LiveServer: Sendable {
                                          queuedOutputLimitBytes: configuration.maximumQueuedOutputBytes)
                 listeners.append(channel)
                 endpoints.fixPort = channel.localAddress?.port
+            }
+            if let port = configuration.itchPort {
+                let channel = try listen(venue, .itchOverSoupBinTCP, host: host, port: port, loop: loop,
+                                         queuedOutputLimitBytes: configuration.maximumQueuedOutputBytes)
+                listeners.append(channel)
+                endpoints.itchPort = channel.localAddress?.port
             }
             if let destination = configuration.feedDestination {
                 let sender = try feedSender(to: destination, host: host, loop: loop)

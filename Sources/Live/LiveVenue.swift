@@ -1,6 +1,7 @@
 import Exchange
 import Measure
 import NIOCore
+import Wire
 
 /// A venue on real sockets: the same `VenueGateway` the simulator drives,
 /// driven here by channel events and the wall clock. It lives on one event
@@ -20,6 +21,8 @@ final class LiveVenue {
     var channels: [(any Channel)?] = []
     var timers: [Scheduled<Void>?] = []
     var isFIXConnection: [Bool] = []
+    /// ITCH over SoupBinTCP: its output is the feed, not answers to count.
+    var isFeedConnection: [Bool] = []
     /// Connections written to since the last flush.
     var unflushed: [Int32] = []
     var feed: LiveFeedSender?
@@ -88,20 +91,28 @@ final class LiveVenue {
     }
 
     /// Gives the channel its own gateway connection on the routed account's port.
-    func bind(_ channel: any Channel, route: LoginRouter.Route) -> Int32 {
+    func bind(_ channel: any Channel, route: LoginRouter.Route, listener: LoginRouter.Listener) -> Int32 {
         loop.preconditionInEventLoop()
         let accounts = configuration.accounts
-        let kind: VenueGateway.PortKind
-        if let version = route.fixVersion {
-            kind = accounts.fixPort(route.account, version: version, venue: configuration.name)
+        let connection: Int32
+        if listener == .itchOverSoupBinTCP {
+            // The account's credentials; the port checks them at login.
+            connection = gateway.addRecoveryConnection(username: SoupBinTCPUsername(accounts.name(route.account))!,
+                                                       password: SoupBinTCPPassword(accounts.password)!)
         } else {
-            kind = accounts.ouchPort(route.account, venue: configuration.name)
+            let kind: VenueGateway.PortKind
+            if let version = route.fixVersion {
+                kind = accounts.fixPort(route.account, version: version, venue: configuration.name)
+            } else {
+                kind = accounts.ouchPort(route.account, venue: configuration.name)
+            }
+            connection = gateway.addConnection(kind, participant: accounts.participant(route.account))
         }
-        let connection = gateway.addConnection(kind, participant: accounts.participant(route.account))
         precondition(Int(connection) == channels.count, "gateway connections are numbered in order")
         channels.append(channel)
         timers.append(nil)
         isFIXConnection.append(route.fixVersion != nil)
+        isFeedConnection.append(listener == .itchOverSoupBinTCP)
         if route.recognised { report.loginsRouted += 1 }
         sessionsConnected += 1
         gateway.connectionOpened(connection, nowNs: clock.nowNs, outputs: &outputs)
@@ -245,7 +256,7 @@ final class LiveVenue {
             if !output.bytes.isEmpty {
                 report.bytesOut += UInt64(output.bytes.count)
                 report.messagesOut += UInt64(output.messageCount)
-                let count = tally(output, fix: isFIXConnection[index])
+                let count = isFeedConnection[index] ? 0 : tally(output, fix: isFIXConnection[index])
                 if count > 0, let reading, reading.connection == connection { acks = (reading.readNs, count) }
             }
             if output.closeReason != nil {

@@ -11,6 +11,10 @@ public struct LiveVenueConfiguration: Sendable {
     public var ouchPort: Int?
     /// The FIX acceptor socket's port, nil if the venue takes no FIX.
     public var fixPort: Int?
+    /// The ITCH 5.0 over SoupBinTCP socket's port (0: any free port): a
+    /// client logs in as an account and gets the feed from the sequence
+    /// number it asks for, then live; nil: not served.
+    public var itchPort: Int? = 0
     /// The FIX versions the venue accepts on `fixPort`.
     public var fixVersions: [FIXVersion]
     /// Where the ITCH 5.0 / MoldUDP64 feed is sent (unicast); nil: not sent.

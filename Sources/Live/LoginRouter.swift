@@ -14,6 +14,8 @@ public enum LoginRouter {
         case ouch42
         /// FIX, with the versions the venue accepts (the first for a Logon that names none of them).
         case fix([FIXVersion])
+        /// ITCH 5.0 over SoupBinTCP: the feed replayed from any sequence number, then live.
+        case itchOverSoupBinTCP
     }
 
     /// A port to bind the connection to.
@@ -39,7 +41,7 @@ public enum LoginRouter {
     /// while its first message is incomplete.
     public static func route(_ bytes: UnsafeRawBufferPointer, listener: Listener, accounts: LiveAccounts) -> Route? {
         switch listener {
-        case .ouch42: return soupBinTCPRoute(bytes, accounts: accounts)
+        case .ouch42, .itchOverSoupBinTCP: return soupBinTCPRoute(bytes, accounts: accounts)
         case .fix(let versions): return fixRoute(bytes, versions: versions, accounts: accounts)
         }
     }

@@ -56,7 +56,7 @@ final class VenueConnectionHandler: ChannelInboundHandler {
         firstBytes = nil
         loginDeadline?.cancel()
         loginDeadline = nil
-        let connection = venue.bind(context.channel, route: route)
+        let connection = venue.bind(context.channel, route: route, listener: listener)
         self.connection = connection
         venue.received(pending, on: connection)
     }

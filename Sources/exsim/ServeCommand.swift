@@ -194,6 +194,7 @@ struct ServeCommand: ParsableCommand {
     func printEndpoints(_ venue: LiveVenueEndpoints) {
         if let port = venue.ouchPort { print("\(venue.name) ouch42 \(venue.host):\(port)") }
         if let port = venue.fixPort { print("\(venue.name) fix (\(venue.fixVersions.joined(separator: ", "))) \(venue.host):\(port)") }
+        if let port = venue.itchPort { print("\(venue.name) itch over soupbintcp \(venue.host):\(port)") }
         if let port = venue.feedSourcePort, let destination = venue.feedDestination {
             print("\(venue.name) itch feed from \(venue.host):\(port) to \(destination)")
         }

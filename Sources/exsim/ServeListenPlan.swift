@@ -62,11 +62,12 @@ struct ServeListenPlan {
             }
             guard let dot = target.lastIndex(of: "."),
                   let index = venues.firstIndex(where: { $0.name == target[..<dot] }) else {
-                throw Mistake(description: "--port \(value): expected VENUE.ouch=PORT or VENUE.fix=PORT with a venue of the scenario (\(venues.map(\.name).joined(separator: ", ")))")
+                throw Mistake(description: "--port \(value): expected VENUE.ouch=PORT, VENUE.fix=PORT or VENUE.itch=PORT with a venue of the scenario (\(venues.map(\.name).joined(separator: ", ")))")
             }
             switch target[target.index(after: dot)...] {
             case "ouch" where venues[index].ouchPort != nil: venues[index].ouchPort = port
             case "fix" where venues[index].fixPort != nil: venues[index].fixPort = port
+            case "itch": venues[index].itchPort = port
             default:
                 throw Mistake(description: "--port \(value): venue \(venues[index].name) takes \(Self.protocols(of: venues[index]))")
             }
@@ -108,6 +109,7 @@ struct ServeListenPlan {
         var names: [String] = []
         if venue.ouchPort != nil { names.append("ouch") }
         if venue.fixPort != nil { names.append("fix") }
+        names.append("itch")
         return names.joined(separator: " and ")
     }
 }

@@ -15,8 +15,11 @@ number), and after SIGTERM the end of messages ('C'). Before stopping
 serve, the packet that carried the Add Order is treated as lost: a
 MoldUDP64 re-request for it goes to the venue's re-request port (from the
 ports file) and the answer must be the same packet, byte for byte, which
-then takes its place. Prints one JSON line; exits 1 naming the first thing
-that differed.
+then takes its place. And a client of the venue's ITCH over SoupBinTCP
+port logs in asking for sequence 1 before serve stops and reads until End
+of Session: its Sequenced Data messages must be the UDP feed's messages,
+byte for byte and in order. Prints one JSON line; exits 1 naming the
+first thing that differed.
 
   live_itch_feed.py EXSIM_BINARY SCENARIO VENUE SYMBOL PRICE
 """
@@ -122,10 +125,22 @@ def main():
     if recovered is None:
         fail(f"no answer to the re-request for sequence {lost_sequence} (count {lost_count})", serve)
     datagrams.insert(lost_index, recovered)
+    if venue.get("itchPort") is None:
+        fail("the ports file names no itchPort", serve)
+    itch_client = ouch.SoupClient(venue["host"], venue["itchPort"])
+    itch_client.login("P1", venue["password"])
     buyer.logout()
     seller.logout()
     serve.send_signal(signal.SIGTERM)
     drain(1.0)
+    tcp_messages = []
+    while True:
+        packet_type, payload = itch_client.read_packet()
+        if packet_type is None or packet_type == b"Z":
+            break
+        if packet_type != b"S":
+            fail(f"ITCH over SoupBinTCP sent a {packet_type!r} packet", serve)
+        tcp_messages.append(payload)
     if serve.wait(timeout=TIMEOUT_S) != 0:
         fail(f"serve exited {serve.returncode}: {serve.stderr.read().decode()}")
 
@@ -151,6 +166,16 @@ def main():
         blocks.extend(datagram[20:])
         message_count += count
     messages = list(MessageParser().parse_file(io.BytesIO(bytes(blocks))))
+    udp_messages = []
+    offset = 0
+    while offset < len(blocks):
+        length = struct.unpack(">H", blocks[offset:offset + 2])[0]
+        udp_messages.append(bytes(blocks[offset + 2:offset + 2 + length]))
+        offset += 2 + length
+    if tcp_messages != udp_messages:
+        first = next((i for i, (a, b) in enumerate(zip(tcp_messages, udp_messages)) if a != b), min(len(tcp_messages), len(udp_messages)))
+        fail(f"ITCH over SoupBinTCP differs from the UDP feed at message {first + 1} "
+             f"({len(tcp_messages)} and {len(udp_messages)} messages)")
     if len(messages) != message_count:
         fail(f"itchfeed decoded {len(messages)} messages where the MoldUDP64 headers count {message_count}")
 
@@ -172,7 +197,7 @@ def main():
     if len(executed) != 1 or executed[0].executed_shares != 300:
         fail(f"expected the Order Executed of 300 for order {adds[0].order_reference_number}, found {executed!r}")
     print(json.dumps({"datagrams": len(datagrams), "messages": len(messages), "session": session.decode(),
-                      "recoveredSequence": lost_sequence,
+                      "recoveredSequence": lost_sequence, "soupBinTCPMessages": len(tcp_messages),
                       "types": sorted({m.message_type.decode() for m in messages})}, sort_keys=True))
 
 
