@@ -22,6 +22,18 @@ public enum ScenarioValues {
         scaledDecimal(text, scale: 10_000)
     }
 
+    static let bandwidthHint = "a bandwidth like 9600bps, 100Mbps, 1Gbps or 2.5Gbps"
+    static let highestBandwidthBitsPerSecond: Int64 = 1_000_000_000_000
+
+    /// "2.5Gbps" → 2,500,000,000 bits per second, exactly.
+    public static func bandwidth(_ text: String) -> Int64? {
+        let units: [(String, Int64)] = [("Tbps", 1_000_000_000_000), ("Gbps", 1_000_000_000), ("Mbps", 1_000_000), ("kbps", 1_000), ("bps", 1)]
+        for (suffix, scale) in units where text.hasSuffix(suffix) {
+            return scaledDecimal(String(text.dropLast(suffix.count)).trimmingSpaces, scale: scale)
+        }
+        return nil
+    }
+
     public static func rate(_ text: String) -> Double? {
         var body = text.trimmingSpaces
         if body.hasSuffix("/s") { body.removeLast(2) }

@@ -2,6 +2,7 @@ import Capture
 import Exchange
 import Measure
 import MatchingEngine
+import Network
 import OrderFlow
 import SimKernel
 import Wire
@@ -41,6 +42,12 @@ public struct Simulation {
     /// Messages still queued or in flight when the day had to end.
     var unsettledAtClose = 0
     var phaseEventTargets: [(venue: Int32, symbol: SymbolIndex)]
+    /// The venues' modelled links, if the configuration has any.
+    var network: SimulatedNetwork
+    /// TCP connections given up after every retransmission of a segment was lost.
+    var connectionsBroken = 0
+    /// Participants' sessions that closed before the day ended.
+    var sessionsClosedEarly = 0
 
     // Scratch reused across events.
     var outputs = GatewayOutputs()
@@ -142,6 +149,7 @@ public struct Simulation {
         self.participants = participants
         self.ouchClients = ouchClients
         self.fixClients = fixClients
+        network = SimulatedNetwork(config: config, participantVenues: participants.map(\.venue))
 
         var targets: [(venue: Int32, symbol: SymbolIndex)] = []
         for event in config.phaseEvents {
@@ -469,6 +477,7 @@ public struct Simulation {
 
         case .disconnected:
             participants[p].loggedIn = false
+            if !dayEnded { sessionsClosedEarly += 1 }
         }
     }
 
@@ -500,9 +509,20 @@ public struct Simulation {
         if !clientOutput.bytes.isEmpty, participants[p].connected {
             wire.messagesToVenues += UInt64(clientOutput.messageCount)
             wire.bytesToVenues += UInt64(clientOutput.bytes.count)
-            let slot = clientOutput.bytes.withUnsafeBytes { messages.store($0) }
-            inFlight += 1
-            kernel.schedule(.toVenue(participant: participant, message: slot), after: config.oneWayLatencyNs)
+            let venue = Int(participants[p].venue)
+            if network.modelsOrderEntry(venue: venue) {
+                if let atNs = network.sendToVenue(participant: p, venue: venue, payloadBytes: clientOutput.bytes.count, at: kernel.now) {
+                    let slot = clientOutput.bytes.withUnsafeBytes { messages.store($0) }
+                    inFlight += 1
+                    kernel.schedule(.toVenue(participant: participant, message: slot), at: atNs)
+                } else {
+                    connectionBroke(participant)
+                }
+            } else {
+                let slot = clientOutput.bytes.withUnsafeBytes { messages.store($0) }
+                inFlight += 1
+                kernel.schedule(.toVenue(participant: participant, message: slot), after: config.oneWayLatencyNs)
+            }
         }
         if let atNs = clientOutput.timerAtNs, !dayEnded {
             participants[p].clientTimer.arm(atNs: atNs, event: .clientTimer(participant: participant), kernel: &kernel)
@@ -511,6 +531,17 @@ public struct Simulation {
             participants[p].connected = false
             participants[p].loggedIn = false
         }
+    }
+
+    /// Every retransmission of a segment was lost: the participant's end
+    /// gives the connection up and sends nothing more on it, and the venue
+    /// hears nothing more from it (its session times out on its own).
+    mutating func connectionBroke(_ participant: Int32) {
+        let p = Int(participant)
+        guard participants[p].connected else { return }
+        connectionsBroken += 1
+        participants[p].connected = false
+        participants[p].loggedIn = false
     }
 
     // MARK: Venues
@@ -577,9 +608,19 @@ public struct Simulation {
                 if capture != nil {
                     outputs.connections[Int(connection)].bytes.withUnsafeBytes { bytes in captureTCP(p, fromClient: false, bytes) }
                 }
-                let slot = outputs.connections[Int(connection)].bytes.withUnsafeBytes { messages.store($0) }
-                inFlight += 1
-                kernel.schedule(.toParticipant(participant: participant, message: slot), after: config.oneWayLatencyNs)
+                if network.modelsOrderEntry(venue: v) {
+                    if let atNs = network.sendFromVenue(participant: p, venue: v, payloadBytes: byteCount, at: now) {
+                        let slot = outputs.connections[Int(connection)].bytes.withUnsafeBytes { messages.store($0) }
+                        inFlight += 1
+                        kernel.schedule(.toParticipant(participant: participant, message: slot), at: atNs)
+                    } else {
+                        connectionBroke(participant)
+                    }
+                } else {
+                    let slot = outputs.connections[Int(connection)].bytes.withUnsafeBytes { messages.store($0) }
+                    inFlight += 1
+                    kernel.schedule(.toParticipant(participant: participant, message: slot), after: config.oneWayLatencyNs)
+                }
             }
             if let atNs = outputs.connections[Int(connection)].timerAtNs, !dayEnded {
                 participants[p].portTimer.arm(atNs: atNs, event: .portTimer(participant: participant), kernel: &kernel)
@@ -596,6 +637,11 @@ public struct Simulation {
         for packet in outputs.feedPackets {
             wire.feedPackets += 1
             wire.feedBytes += UInt64(packet.count)
+            if let outcome = network.sendFeedPacket(venue: v, payloadBytes: packet.count, at: now) {
+                // No simulated participant reads the feed yet: the link's
+                // statistics and this trace entry are all a loss changes.
+                kernel.recordInTrace(Self.traceWord(outcome))
+            }
             if !feedHandlers.isEmpty {
                 // Nothing is lost on the way, so the receiver asks for nothing.
                 _ = packet.withUnsafeBytes { feedHandlers[v].received($0, nowNs: now) }
@@ -755,6 +801,20 @@ public struct Simulation {
             unsettledAtClose: unsettledAtClose,
             invariantsChecked: checkInvariants,
             invariantViolations: invariantViolations,
-            captureError: captureError)
+            captureError: captureError,
+            links: network.reports(venueNames: venues.map(\.name)),
+            connectionsBroken: connectionsBroken,
+            sessionsClosedEarly: sessionsClosedEarly)
+    }
+
+    /// A market-data packet's fate as one trace word: its arrival time, or a
+    /// drop marker with the reason.
+    static func traceWord(_ outcome: LinkOutcome) -> UInt64 {
+        switch outcome {
+        case .dropped(.queueFull): 0xD10B_0000_0000_0001
+        case .dropped(.lost): 0xD10B_0000_0000_0002
+        case .delivered(let atNs): UInt64(bitPattern: atNs)
+        case .duplicated(let atNs): UInt64(bitPattern: atNs) ^ 0xD0B1_0000_0000_0000
+        }
     }
 }

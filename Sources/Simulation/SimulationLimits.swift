@@ -139,6 +139,11 @@ extension SimulationConfig {
                 return "a phase change at \(event.atNs) ns falls outside the run's duration (0 ... \(durationNs) ns)"
             }
         }
+        for (index, links) in venueLinks.enumerated() {
+            guard venues.contains(where: { $0.name == links.venue }) else { return "links name unknown venue '\(links.venue)'" }
+            guard !venueLinks[..<index].contains(where: { $0.venue == links.venue }) else { return "venue '\(links.venue)' has links listed twice" }
+            if let problem = links.firstProblem { return problem }
+        }
         return nil
     }
 }

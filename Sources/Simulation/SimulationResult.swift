@@ -1,4 +1,5 @@
 import Measure
+import Network
 import SimKernel
 
 /// Counts of what happened in a run.
@@ -79,4 +80,11 @@ public struct SimulationResult: Sendable {
     public var invariantViolations: [String]
     /// Why writing the capture file failed, when it did (the run itself went on).
     public var captureError: String?
+    /// Every modelled link (`SimulationConfig.venueLinks`); empty without.
+    public var links: [LinkReport] = []
+    /// TCP connections given up because every retransmission of a segment was lost.
+    public var connectionsBroken = 0
+    /// Participants' sessions that closed before the day ended (a protocol
+    /// fault or a connection given up); 0 in a healthy run.
+    public var sessionsClosedEarly = 0
 }
