@@ -78,7 +78,7 @@ import Testing
     }
 
     @Test func validateAcceptsTheShippedScenarios() throws {
-        let output = try ExsimProcess.run(["validate", "Scenarios/quickstart.yaml", "Scenarios/smoke.yaml"])
+        let output = try ExsimProcess.run(["validate", "Scenarios/quickstart.yaml", "Scenarios/smoke.yaml", "Scenarios/lossy-link.yaml"])
         #expect(output.status == 0, "\(output.stderr)")
     }
 
@@ -202,7 +202,7 @@ import Testing
 
     /// The shipped scenarios' digests are pinned in Reports/: a change of
     /// behaviour must update the pinned baseline deliberately.
-    @Test(arguments: ["smoke", "two-venues"])
+    @Test(arguments: ["smoke", "two-venues", "lossy-link"])
     func shippedScenarioMatchesItsPinnedDigest(_ name: String) throws {
         let directory = try ExsimProcess.temporaryDirectory("pinned-\(name)")
         defer { try? FileManager.default.removeItem(at: directory) }

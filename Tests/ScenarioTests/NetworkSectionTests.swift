@@ -55,6 +55,13 @@ func withLinks(_ links: String) -> String {
                                                         loss: .bernoulli(probability: 0.001)))
     }
 
+    @Test func theShippedLossyLinkScenarioParses() throws {
+        let config = try ScenarioLoader.load(path: packageRoot.appendingPathComponent("Scenarios/lossy-link.yaml").path)
+        #expect(config.venueLinks.count == 1)
+        #expect(config.venueLinks[0].orderEntry?.toVenue.loss != config.venueLinks[0].orderEntry?.fromVenue.loss)
+        #expect(config.firstProblem == nil)
+    }
+
     struct Case: Sendable, CustomStringConvertible {
         var links: String
         var line: Int

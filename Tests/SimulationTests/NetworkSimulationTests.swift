@@ -1,7 +1,13 @@
+import Foundation
+import Scenario
 import Testing
 @testable import Simulation
 
+let lossyLinkScenario = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    .appendingPathComponent("Scenarios/lossy-link.yaml").path
+
 @Suite struct NetworkSimulationTests {
+    static let lossyLinkDigest = "de28d868e0fba435f2dc0ed8f2a8100b"
 
     /// Links that are nothing but the default latency deliver every message
     /// when the default network does, so the run is the same event for event.
@@ -46,5 +52,45 @@ import Testing
         #expect(result.counts.ordersSent == 0)
         #expect(result.links[0].tcp?.breaks == 16)
         #expect(result.links[0].statistics.packetsSent == 16 * 3)
+    }
+
+    /// The shipped drill: losses happen on every modelled link, TCP repairs
+    /// them without a session fault, every order is answered, and the run
+    /// is the same twice.
+    @Test func lossyLinkScenarioLosesPacketsButNoOrder() throws {
+        let config = try ScenarioLoader.load(path: lossyLinkScenario)
+        let first = try run(config)
+        let second = try run(config)
+        #expect(first.traceDigest == second.traceDigest)
+        #expect(first.counts == second.counts)
+        // The release build's `exsim run Scenarios/lossy-link.yaml` prints
+        // this digest too; a change to the link model changes it on purpose.
+        #expect(first.traceDigest == Self.lossyLinkDigest)
+
+        #expect(!first.cutShort && first.unsettledAtClose == 0)
+        #expect(first.invariantsChecked && first.invariantViolations.isEmpty, "\(first.invariantViolations.prefix(3))")
+        #expect(first.connectionsBroken == 0)
+        #expect(first.sessionsClosedEarly == 0)
+        #expect(first.counts.ordersSent > 25_000)
+        #expect(first.counts.ordersAccepted + first.counts.ordersRejected == first.counts.ordersSent)
+        #expect(first.orderToAck.count == first.counts.ordersSent)
+        // The venue served every message sent: instructions and 24 logins.
+        #expect(first.instructionsServed.total == first.wire.messagesToVenues)
+
+        let byName = Dictionary(uniqueKeysWithValues: first.links.map { ($0.link, $0) })
+        for name in ["order_entry.to_venue", "order_entry.from_venue"] {
+            let link = try #require(byName[name])
+            #expect(link.statistics.droppedLost > 10, "\(name)")
+            #expect(link.statistics.packetsDuplicated > 0, "\(name)")
+            let tcp = try #require(link.tcp)
+            #expect(tcp.retransmissions > 10, "\(name)")
+            #expect(tcp.segmentsHeldForOrder > 0, "\(name)")
+            #expect(tcp.duplicatesDiscarded == link.statistics.packetsDuplicated, "\(name)")
+            #expect(tcp.breaks == 0)
+            #expect(link.statistics.isBalanced)
+        }
+        #expect(try #require(byName["market_data"]).statistics.droppedLost > 0)
+        // A retransmission costs at least the 1 ms timeout: the slowest acks show it.
+        #expect(first.orderToAck.summary.maxNs > 1_000_000)
     }
 }
