@@ -10,7 +10,7 @@ extension ScenarioReader {
     static let smallestQueueBytes: Int64 = 1_518
     static let largestQueueBytes: Int64 = 1 << 30
 
-    func network(_ node: Node, venues: [VenueConfig]) throws(ScenarioError) -> (latencyNs: Int64, links: [VenueLinksConfig]) {
+    func network(_ node: Node, venues: [VenueConfig], flows: [FlowConfig]) throws(ScenarioError) -> (latencyNs: Int64, links: [VenueLinksConfig]) {
         let n = try fields(node, allowed: ["one_way_latency", "venues"], required: [], what: "network")
         var latencyNs: Int64 = 0
         if let entry = n["one_way_latency"] {
@@ -29,7 +29,11 @@ extension ScenarioReader {
                     throw error(item, "venue '\(name)' lists no link; expected 'order_entry', 'market_data' or both")
                 }
                 var config = VenueLinksConfig(venue: name)
-                if let oe = v["order_entry"] { config.orderEntry = try orderEntryLink(oe.value, latencyNs: latencyNs) }
+                if let oe = v["order_entry"] {
+                    let link = try orderEntryLink(oe.value, latencyNs: latencyNs)
+                    try checkCapacity(link, of: venues.first { $0.name == name }!, flows: flows, node: oe.value)
+                    config.orderEntry = link
+                }
                 if let md = v["market_data"] {
                     let m = try fields(md.value, allowed: Self.linkKeys, required: [], what: "a market-data link")
                     config.marketData = try linkDirection(m, base: LinkDirectionConfig(propagationDelayNs: latencyNs))
@@ -64,6 +68,20 @@ extension ScenarioReader {
             retransmission.maxRetransmissions = Int(try integer(entry.value, 0...Int64(TCPStream.mostRetransmissions), "a number of retransmissions"))
         }
         return OrderEntryLinkConfig(toVenue: try direction("to_venue"), fromVenue: try direction("from_venue"), retransmission: retransmission)
+    }
+
+    /// A link without a queue limit that is slower than its traffic queues
+    /// without bound: the run's memory and its delays grow for ever.
+    func checkCapacity(_ link: OrderEntryLinkConfig, of venue: VenueConfig, flows: [FlowConfig], node: Node) throws(ScenarioError) {
+        let least = SimulationLimits.leastOrderEntryBitsPerSecond(of: venue, flows: flows)
+        for (name, direction) in [("to_venue", link.toVenue), ("from_venue", link.fromVenue)]
+        where direction.queueLimitBytes == 0 && direction.bandwidthBitsPerSecond > 0 && Double(direction.bandwidthBitsPerSecond) <= least {
+            // The bandwidth that applies: the direction's own, else the shared one.
+            let shared = try fields(node, allowed: Self.orderEntryKeys, required: [], what: "an order-entry link")
+            let own = try shared[name].map { entry throws(ScenarioError) in try fields(entry.value, allowed: Self.linkKeys, required: [], what: "'\(name)'") }
+            let place = own?["bandwidth"]?.value ?? shared["bandwidth"]?.value ?? node
+            throw error(place, "venue '\(venue.name)''s order-entry link (\(name)) cannot carry its traffic: \(formatRate(SimulationLimits.offeredRate(of: venue, flows: flows))) messages/s, each at least \(SimulationLimits.smallestOrderEntryPacketBytes) bytes on the wire, need more than \(formatBandwidth(least)); its queue would grow without bound (raise the bandwidth, or set queue_bytes so that the queue drops at its tail)")
+        }
     }
 
     /// The link keys present in `f`, applied over `base`.

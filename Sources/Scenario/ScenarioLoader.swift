@@ -192,7 +192,7 @@ struct ScenarioReader {
         var latencyNs: Int64 = 0
         var links: [VenueLinksConfig] = []
         if let network = f["network"] {
-            (latencyNs, links) = try self.network(network.value, venues: venues)
+            (latencyNs, links) = try self.network(network.value, venues: venues, flows: flows)
         }
 
         var phaseEvents: [PhaseEventConfig] = []

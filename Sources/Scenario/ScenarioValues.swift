@@ -94,6 +94,14 @@ func formatPrice(_ units: Int64) -> String {
     return "\(units / 10_000)." + String(repeating: "0", count: 4 - fraction.count) + fraction
 }
 
+/// 128000000 → "128Mbps", a bandwidth in the scenario's own notation (rounded up to a whole unit).
+func formatBandwidth(_ bitsPerSecond: Double) -> String {
+    for (suffix, scale) in [("Gbps", 1e9), ("Mbps", 1e6), ("kbps", 1e3)] where bitsPerSecond >= scale {
+        return "\(Int64((bitsPerSecond / scale).rounded(.up)))\(suffix)"
+    }
+    return "\(Int64(bitsPerSecond.rounded(.up)))bps"
+}
+
 /// 1000000 → "1M", a rate in the scenario's own notation.
 func formatRate(_ perSecond: Double) -> String {
     if perSecond >= 1e6, (perSecond / 1e6).rounded() == perSecond / 1e6 { return "\(Int64(perSecond / 1e6))M" }

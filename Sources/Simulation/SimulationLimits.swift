@@ -1,5 +1,6 @@
 import Exchange
 import MatchingEngine
+import Network
 import OrderFlow
 import SimKernel
 
@@ -68,6 +69,18 @@ public enum SimulationLimits {
     /// (the utilisation of a single-server queue, ρ = λ·E[S]).
     public static func offeredLoad(of venue: VenueConfig, flows: [FlowConfig]) -> Double {
         offeredRate(of: venue, flows: flows) * meanServiceTimeNs(venue.serviceTime) / 1e9
+    }
+
+    /// The smallest packet an order-entry session sends: a SoupBinTCP
+    /// heartbeat (3 bytes) with TCP/IPv4/Ethernet headers.
+    public static let smallestOrderEntryPacketBytes = 3 + WireOverhead.tcpIPv4Bytes
+
+    /// Bits per second that a venue's order-entry link must carry at the
+    /// very least, each way: every message the venue is sent (and at least
+    /// one answer to each) as the smallest packet. A link without a queue
+    /// limit that is slower than this queues without bound.
+    public static func leastOrderEntryBitsPerSecond(of venue: VenueConfig, flows: [FlowConfig]) -> Double {
+        offeredRate(of: venue, flows: flows) * Double(smallestOrderEntryPacketBytes) * 8
     }
 
     /// The longest the day waits, after the flows stop, for what is still
@@ -143,6 +156,14 @@ extension SimulationConfig {
             guard venues.contains(where: { $0.name == links.venue }) else { return "links name unknown venue '\(links.venue)'" }
             guard !venueLinks[..<index].contains(where: { $0.venue == links.venue }) else { return "venue '\(links.venue)' has links listed twice" }
             if let problem = links.firstProblem { return problem }
+            if let oe = links.orderEntry, let venue = venues.first(where: { $0.name == links.venue }) {
+                let least = limits.leastOrderEntryBitsPerSecond(of: venue, flows: flows)
+                for direction in [oe.toVenue, oe.fromVenue] where direction.queueLimitBytes == 0 && direction.bandwidthBitsPerSecond > 0 {
+                    guard Double(direction.bandwidthBitsPerSecond) > least else {
+                        return "venue '\(links.venue)': an order-entry link of \(direction.bandwidthBitsPerSecond) b/s without a queue limit cannot carry \(Int64(least)) b/s"
+                    }
+                }
+            }
         }
         return nil
     }

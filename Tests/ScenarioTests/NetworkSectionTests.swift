@@ -102,3 +102,30 @@ func withLinks(_ links: String) -> String {
         #expect(error.description.contains("unknown venue 'XQ'; expected one of: XT"), "\(error)")
     }
 }
+
+@Suite struct LinkCapacityTests {
+    /// `minimal` sends 10k/s from 4 participants: 10,004 messages/s of at
+    /// least 61 bytes is 4.88 Mb/s.
+    @Test func aLinkSlowerThanItsTrafficWithoutAQueueLimitIsRefused() throws {
+        let error = try #require(parseError(withLinks("      order_entry: { latency: 5us, bandwidth: 4Mbps }\n")))
+        #expect(error.line == 8 && error.column == 47, "\(error)")
+        #expect(error.description.contains("cannot carry its traffic"), "\(error)")
+        #expect(error.description.contains("need more than 5Mbps"), "\(error)")
+    }
+
+    @Test func theDirectionsOwnBandwidthIsNamed() throws {
+        let error = try #require(parseError(withLinks("      order_entry:\n        bandwidth: 1Gbps\n        from_venue: { bandwidth: 1Mbps }\n")))
+        #expect(error.line == 10, "\(error)")
+        #expect(error.description.contains("(from_venue)"), "\(error)")
+    }
+
+    @Test func aQueueLimitOrEnoughBandwidthIsAccepted() throws {
+        #expect(parseError(withLinks("      order_entry: { bandwidth: 4Mbps, queue_bytes: 65536 }\n")) == nil)
+        #expect(parseError(withLinks("      order_entry: { bandwidth: 5Mbps }\n")) == nil)
+        // Configurations built in code meet the same rule.
+        var config = try ScenarioLoader.parse(yaml: minimal, file: "s.yaml")
+        config.venueLinks = [VenueLinksConfig(venue: "XT", orderEntry: OrderEntryLinkConfig(
+            toVenue: LinkDirectionConfig(bandwidthBitsPerSecond: 4_000_000), fromVenue: LinkDirectionConfig()))]
+        #expect(config.firstProblem?.contains("cannot carry") == true)
+    }
+}
