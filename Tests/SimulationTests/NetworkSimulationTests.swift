@@ -54,6 +54,28 @@ let lossyLinkScenario = URL(fileURLWithPath: #filePath).deletingLastPathComponen
         #expect(result.links[0].statistics.packetsSent == 16 * 3)
     }
 
+    /// Links of one venue change nothing at another: its flows, sessions and
+    /// random streams are its own.
+    @Test func linksOfOneVenueLeaveAnotherAlone() throws {
+        let twoVenues = URL(fileURLWithPath: lossyLinkScenario).deletingLastPathComponent().appendingPathComponent("two-venues.yaml").path
+        let plain = try ScenarioLoader.load(path: twoVenues)
+        var linked = plain
+        let lossy = LinkDirectionConfig(propagationDelayNs: 30_000, jitter: .uniform(minNs: 0, maxNs: 5_000), loss: .bernoulli(probability: 0.01))
+        linked.venueLinks = [VenueLinksConfig(venue: "XOUCH", orderEntry: OrderEntryLinkConfig(
+            toVenue: lossy, fromVenue: lossy, retransmission: TCPRetransmissionConfig(initialRTONs: 500_000)))]
+        let before = try run(plain)
+        let after = try run(linked)
+        #expect(before.traceDigest != after.traceDigest)
+        // Utilisation is over the run's whole time, which the slower venue stretches.
+        let untouched = try #require(before.venues.first { $0.name == "XFIX" })
+        let xfix = try #require(after.venues.first { $0.name == "XFIX" })
+        #expect(xfix.instructionsServed == untouched.instructionsServed && xfix.busyNs == untouched.busyNs
+            && xfix.maxQueueDepth == untouched.maxQueueDepth)
+        #expect(after.venues.first { $0.name == "XOUCH" } != before.venues.first { $0.name == "XOUCH" })
+        #expect(after.links.allSatisfy { $0.venue == "XOUCH" } && after.links.count == 2)
+        #expect(after.invariantViolations.isEmpty && after.sessionsClosedEarly == 0)
+    }
+
     /// The shipped drill: losses happen on every modelled link, TCP repairs
     /// them without a session fault, every order is answered, and the run
     /// is the same twice.
