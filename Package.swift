@@ -84,7 +84,7 @@ let package = Package(
             name: "exsim",
             dependencies: [
                 "Scenario", "Simulation", "SimKernel", "MatchingEngine", "OrderFlow", "Measure", "Report",
-                "Exchange", "Wire", "Capture", "Live",
+                "Exchange", "Wire", "Capture", "Live", "Network",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

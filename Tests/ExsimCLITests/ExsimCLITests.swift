@@ -296,7 +296,13 @@ import Testing
         #expect(engine.stdout.contains("inserts/s"))
         #expect(engine.stdout.contains("maximum throughput"))
         #expect(engine.stdout.contains("platform floor"))
-        for name in ["kernel", "engine"] {
+        let network = try ExsimProcess.run(["bench", "network", "--packets", "20000", "--connections", "4",
+                                            "--json", directory.appendingPathComponent("network.json").path])
+        #expect(network.status == 0, "\(network.stderr)")
+        #expect(network.stdout.contains("segments/s"))
+        // Any correct link model delivers these segments at these times.
+        #expect(network.stdout.contains("delivery checksum: ec7d67f660"), "\(network.stdout)")
+        for name in ["kernel", "engine", "network"] {
             let file = directory.appendingPathComponent("\(name).json").path
             let gate = try ExsimProcess.run(["gate", "--baseline", file, file])
             #expect(gate.status == 0, "\(name): \(gate.stdout)\(gate.stderr)")
