@@ -17,7 +17,8 @@ public struct SimulationConfigError: Error, CustomStringConvertible, Hashable {
 /// The simulated world: venues and flows of participants that speak real
 /// wire protocols to each other (OUCH 4.2 over SoupBinTCP, FIX 4.2/4.4 for
 /// order entry; TotalView-ITCH 5.0 over MoldUDP64 for market data) across a
-/// fixed one-way latency, all driven by one discrete-event kernel.
+/// fixed one-way latency, or across the links `SimulationConfig.venueLinks`
+/// models (`SimulatedNetwork`), all driven by one discrete-event kernel.
 ///
 /// Single-threaded and deterministic: the same configuration (including the
 /// seed) delivers the same events and the same bytes in the same order,
