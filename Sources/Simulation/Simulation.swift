@@ -644,7 +644,8 @@ public struct Simulation {
                 kernel.recordInTrace(Self.traceWord(outcome))
             }
             if !feedHandlers.isEmpty {
-                // Nothing is lost on the way, so the receiver asks for nothing.
+                // The check's receiver reads the venue's own multicast, before
+                // any link: nothing is lost on the way, so it asks for nothing.
                 _ = packet.withUnsafeBytes { feedHandlers[v].received($0, nowNs: now) }
             }
             if let capture {
