@@ -85,6 +85,12 @@ public enum JitterModel: Hashable, Sendable {
     /// Pareto with minimum `scaleNs` and tail index `shape`: heavy-tailed
     /// bursts of delay (the smaller the shape, the heavier the tail).
     case pareto(scaleNs: Int64, shape: Double)
+    /// One of these measured delays, each equally likely (an empirical
+    /// distribution, as recorded on a real link).
+    case empirical(samplesNs: [Int64])
+
+    /// An empirical distribution holds at most this many samples.
+    public static let mostEmpiricalSamples = 1_000_000
 
     var firstProblem: String? {
         let longest = LinkLimits.longestDelayNs
@@ -99,6 +105,11 @@ public enum JitterModel: Hashable, Sendable {
             return (1...longest).contains(medianNs) && (0...5).contains(sigma) ? nil : "lognormal jitter needs a median in 1...\(longest) ns and sigma in 0...5"
         case .pareto(let scaleNs, let shape):
             return (1...longest).contains(scaleNs) && shape >= 0.1 && shape <= 100 ? nil : "Pareto jitter needs a scale in 1...\(longest) ns and a shape in 0.1...100"
+        case .empirical(let samplesNs):
+            guard (1...Self.mostEmpiricalSamples).contains(samplesNs.count) else {
+                return "empirical jitter needs 1 to \(Self.mostEmpiricalSamples) samples"
+            }
+            return samplesNs.allSatisfy { (0...longest).contains($0) } ? nil : "empirical jitter samples must be in 0...\(longest) ns"
         }
     }
 
@@ -110,6 +121,7 @@ public enum JitterModel: Hashable, Sendable {
         case .none: return 0
         case .constant(let ns): return ns
         case .uniform(let minNs, let maxNs): return random.nextInt(in: minNs...maxNs)
+        case .empirical(let samplesNs): return samplesNs[Int(random.nextBelow(UInt64(samplesNs.count)))]
         case .normal(let meanNs, let sdNs): value = Double(meanNs) + Double(sdNs) * random.nextStandardNormal()
         case .logNormal(let medianNs, let sigma): value = random.nextLogNormal(median: Double(medianNs), sigma: sigma)
         case .pareto(let scaleNs, let shape):

@@ -1,3 +1,4 @@
+import Foundation
 import Simulation
 import Yams
 
@@ -116,9 +117,9 @@ extension ScenarioReader {
         guard case .mapping = node else { throw error(node, "expected a jitter like { distribution: uniform, min: 0ns, max: 2us }") }
         let keysOf: [(String, [String])] = [
             ("constant", ["value"]), ("uniform", ["min", "max"]), ("normal", ["mean", "stddev"]),
-            ("lognormal", ["median", "sigma"]), ("pareto", ["scale", "shape"]),
+            ("lognormal", ["median", "sigma"]), ("pareto", ["scale", "shape"]), ("empirical", ["file"]),
         ]
-        let d = try fields(node, allowed: ["distribution", "value", "min", "max", "mean", "stddev", "median", "sigma", "scale", "shape"],
+        let d = try fields(node, allowed: ["distribution", "value", "min", "max", "mean", "stddev", "median", "sigma", "scale", "shape", "file"],
                            required: ["distribution"], what: "jitter")
         let kind = try choice(d["distribution"]!.value, keysOf.map { ($0.0, $0.0) }, "jitter distribution")
         let allowed = keysOf.first { $0.0 == kind }!.1
@@ -140,6 +141,8 @@ extension ScenarioReader {
         case "normal":
             return .normal(meanNs: try duration(try need("mean"), positive: false, atMost: longest, what: "jitter's mean"),
                            standardDeviationNs: try duration(try need("stddev"), positive: false, atMost: longest, what: "jitter's standard deviation"))
+        case "empirical":
+            return .empirical(samplesNs: try jitterSamples(try need("file")))
         case "lognormal":
             return .logNormal(medianNs: try duration(try need("median"), atMost: longest, what: "jitter's median"),
                               sigma: try number(try need("sigma"), 0...5, "a shape sigma"))
@@ -147,6 +150,33 @@ extension ScenarioReader {
             return .pareto(scaleNs: try duration(try need("scale"), atMost: longest, what: "jitter's scale"),
                            shape: try number(try need("shape"), 0.1...100, "a Pareto shape (tail index)"))
         }
+    }
+
+    /// The delays in a file of samples, one a line: a duration (`850ns`,
+    /// `1.2us`) or whole nanoseconds; blank lines and `#` comments are
+    /// skipped. A relative path is taken from the scenario file's directory.
+    func jitterSamples(_ node: Node) throws(ScenarioError) -> [Int64] {
+        let name = try string(node, "a file of delay samples")
+        let path = name.hasPrefix("/") ? name : URL(fileURLWithPath: file).deletingLastPathComponent().appendingPathComponent(name).path
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw error(node, "cannot read the jitter samples file '\(name)' (looked for \(path))")
+        }
+        let longest = LinkLimits.longestDelayNs
+        var samples: [Int64] = []
+        for (index, rawLine) in String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = String(rawLine.prefix { $0 != "#" }).trimmingCharacters(in: .whitespaces)
+            guard !line.isEmpty else { continue }
+            guard let value = Int64(line) ?? ScenarioValues.duration(line), (0...longest).contains(value) else {
+                throw ScenarioError(file: path, line: index + 1, column: 1,
+                                    message: "'\(line)' is not a delay sample; expected \(ScenarioValues.durationHint), or whole nanoseconds, from 0 to 1s (the samples file is named at \(file):\(node.mark?.line ?? 1))")
+            }
+            guard samples.count < JitterModel.mostEmpiricalSamples else {
+                throw ScenarioError(file: path, line: index + 1, column: 1, message: "more than \(JitterModel.mostEmpiricalSamples) samples")
+            }
+            samples.append(value)
+        }
+        guard !samples.isEmpty else { throw error(node, "the jitter samples file '\(name)' holds no sample") }
+        return samples
     }
 
     /// `loss: 0.01` (Bernoulli) or a mapping naming the model.

@@ -59,6 +59,16 @@ final class JitterModelTests: XCTestCase {
         XCTAssertEqual(Double(values.filter { $0 > 2_000 }.count) / Double(values.count), 0.125, accuracy: 0.005)
     }
 
+    func testEmpiricalDrawsEachSampleEquallyOften() {
+        let samplesNs: [Int64] = [1_000, 2_000, 2_000, 50_000]
+        let values = samples(.empirical(samplesNs: samplesNs))
+        XCTAssertEqual(Set(values), [1_000, 2_000, 50_000])
+        XCTAssertEqual(Double(values.filter { $0 == 2_000 }.count) / Double(values.count), 0.5, accuracy: 0.005)
+        XCTAssertEqual(Double(values.filter { $0 == 50_000 }.count) / Double(values.count), 0.25, accuracy: 0.005)
+        XCTAssertNotNil(LinkDirectionConfig(jitter: .empirical(samplesNs: [])).firstProblem)
+        XCTAssertNotNil(LinkDirectionConfig(jitter: .empirical(samplesNs: [5, -1])).firstProblem)
+    }
+
     func testHeavyTailIsCut() {
         let values = samples(.pareto(scaleNs: 1_000_000_000, shape: 0.1), count: 1_000)
         XCTAssertEqual(values.max(), Double(LinkLimits.longestJitterSampleNs))

@@ -129,3 +129,46 @@ func withLinks(_ links: String) -> String {
         #expect(config.firstProblem?.contains("cannot carry") == true)
     }
 }
+
+@Suite struct EmpiricalJitterTests {
+    /// A scenario and a samples file side by side in a fresh directory.
+    func write(samples: String) throws -> (scenario: String, samples: String) {
+        let directory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("exsim-empirical-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let samplesFile = directory.appendingPathComponent("delays.txt")
+        try samples.write(to: samplesFile, atomically: true, encoding: .utf8)
+        let scenario = directory.appendingPathComponent("s.yaml")
+        try withLinks("      order_entry: { jitter: { distribution: empirical, file: delays.txt } }\n")
+            .write(to: scenario, atomically: true, encoding: .utf8)
+        return (scenario.path, samplesFile.path)
+    }
+
+    @Test func samplesAreReadBesideTheScenario() throws {
+        let files = try write(samples: "# measured one-way extra delay\n850ns\n1.5us\n\n2000  # bare nanoseconds\n")
+        defer { try? FileManager.default.removeItem(atPath: URL(fileURLWithPath: files.scenario).deletingLastPathComponent().path) }
+        let config = try ScenarioLoader.load(path: files.scenario)
+        #expect(config.venueLinks.first?.orderEntry?.toVenue.jitter == .empirical(samplesNs: [850, 1_500, 2_000]))
+    }
+
+    @Test func aBadSampleNamesItsFileAndLine() throws {
+        let files = try write(samples: "850ns\n\nsoon\n")
+        defer { try? FileManager.default.removeItem(atPath: URL(fileURLWithPath: files.scenario).deletingLastPathComponent().path) }
+        do {
+            _ = try ScenarioLoader.load(path: files.scenario)
+            Issue.record("a bad sample was accepted")
+        } catch {
+            #expect(error.file == files.samples && error.line == 3, "\(error)")
+            #expect(error.description.contains("'soon' is not a delay sample"), "\(error)")
+            #expect(error.description.contains("s.yaml:8"), "\(error)")
+        }
+    }
+
+    @Test func aMissingOrEmptySamplesFileIsNamedAtTheScenarioLine() throws {
+        let missing = try #require(parseError(withLinks("      order_entry: { jitter: { distribution: empirical, file: nowhere.txt } }\n")))
+        #expect(missing.line == 8 && missing.description.contains("cannot read the jitter samples file 'nowhere.txt'"), "\(missing)")
+        let files = try write(samples: "# nothing\n")
+        defer { try? FileManager.default.removeItem(atPath: URL(fileURLWithPath: files.scenario).deletingLastPathComponent().path) }
+        #expect(throws: ScenarioError.self) { try ScenarioLoader.load(path: files.scenario) }
+    }
+}
