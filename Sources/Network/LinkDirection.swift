@@ -165,12 +165,18 @@ public struct LinkDirection: Sendable {
     /// serialization, loss, propagation and jitter apply, but it neither
     /// waits for nor occupies the queue, and it holds back no later packet.
     /// No duplication or reordering: the transport orders its own stream.
+    ///
+    /// Its loss is drawn at the loss model's long-run rate and leaves the
+    /// Gilbert–Elliott state alone: the state moves per packet sent now,
+    /// while the retransmission goes out a timeout later, after many other
+    /// packets, when the burst that lost the original has long mixed away.
     public mutating func resend(sizeBytes: Int, at atNs: Int64) -> LinkOutcome {
         precondition(sizeBytes > 0 && sizeBytes <= LinkLimits.largestPacketBytes, "packet size \(sizeBytes) outside 1...\(LinkLimits.largestPacketBytes)")
         statistics.packetsSent += 1
         statistics.bytesSent += UInt64(sizeBytes)
         let finishNs = atNs + Self.serializationDelayNs(sizeBytes: sizeBytes, bandwidthBitsPerSecond: config.bandwidthBitsPerSecond)
-        if isLost() {
+        let lossProbability = config.loss.longRunLossRate
+        if lossProbability > 0, random.nextUnitInterval() < lossProbability {
             statistics.droppedLost += 1
             return .dropped(.lost)
         }

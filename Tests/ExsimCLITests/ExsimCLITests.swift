@@ -301,7 +301,7 @@ import Testing
         #expect(network.status == 0, "\(network.stderr)")
         #expect(network.stdout.contains("segments/s"))
         // Any correct link model delivers these segments at these times.
-        #expect(network.stdout.contains("delivery checksum: ec7d67f660"), "\(network.stdout)")
+        #expect(network.stdout.contains("delivery checksum: e73f4993ee"), "\(network.stdout)")
         for name in ["kernel", "engine", "network"] {
             let file = directory.appendingPathComponent("\(name).json").path
             let gate = try ExsimProcess.run(["gate", "--baseline", file, file])

@@ -1,4 +1,4 @@
-import Network
+@testable import Network
 import SimKernel
 import XCTest
 
@@ -56,6 +56,26 @@ final class TCPStreamTests: XCTestCase {
         XCTAssertGreaterThan(total.duplicatesDiscarded, 0)
         XCTAssertGreaterThan(total.segmentsHeldForOrder, 0)
         XCTAssertEqual(total.breaks, 0)
+    }
+
+    func testRetransmissionsAreLostAtTheLongRunRateWhateverTheBurst() {
+        // A link that enters its bad state at once and loses everything
+        // there for ~100 packets: originals are lost in long bursts, but a
+        // retransmission goes out a timeout later, lost at the long-run rate.
+        let model = LossModel.gilbertElliott(goodToBad: 0.01, badToGood: 0.01, lossInGood: 0, lossInBad: 1)
+        var link = LinkDirection(config: LinkDirectionConfig(loss: model), random: RandomStream(seed: 4))
+        var originalsLost = 0, resendsLost = 0
+        for index in 0..<100_000 {
+            if link.send(sizeBytes: 100, at: Int64(index)) == .dropped(.lost) { originalsLost += 1 }
+        }
+        let stateBefore = link.inBadState
+        for index in 0..<100_000 {
+            if link.resend(sizeBytes: 100, at: 200_000 + Int64(index)) == .dropped(.lost) { resendsLost += 1 }
+        }
+        XCTAssertEqual(link.inBadState, stateBefore, "a retransmission does not move the burst state")
+        XCTAssertEqual(Double(resendsLost) / 100_000, 0.5, accuracy: 0.01)
+        XCTAssertEqual(Double(originalsLost) / 100_000, 0.5, accuracy: 0.15)
+        link.checkInvariants()
     }
 
     func testEveryRetransmissionLostBreaksTheConnection() {

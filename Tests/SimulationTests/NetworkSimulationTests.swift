@@ -7,7 +7,7 @@ let lossyLinkScenario = URL(fileURLWithPath: #filePath).deletingLastPathComponen
     .appendingPathComponent("Scenarios/lossy-link.yaml").path
 
 @Suite struct NetworkSimulationTests {
-    static let lossyLinkDigest = "de28d868e0fba435f2dc0ed8f2a8100b"
+    static let lossyLinkDigest = "97d657a7aba97312e5c83c39d878a870"
 
     /// Links that are nothing but the default latency deliver every message
     /// when the default network does, so the run is the same event for event.
