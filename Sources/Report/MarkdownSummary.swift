@@ -50,6 +50,9 @@ extension RunReport {
                 lines.append("| \(link.venue) | \(link.link) | " + cells.joined(separator: " | ") + " |")
             }
             lines.append("network: \(network.connectionsBroken) connectionsBroken, \(network.sessionsClosedEarly) sessionsClosedEarly")
+            for feed in network.feeds {
+                lines.append("feed \(feed.venue) over its link: \(feed.messagesDelivered) of \(feed.messagesPublished) messagesDelivered, \(feed.requestsSent) requestsSent, \(feed.messagesLost) messagesLost, books \(feed.booksMatchVenue ? "match" : "DIFFER from") the venue's")
+            }
         }
         lines.append("")
         if !invariants.checked {

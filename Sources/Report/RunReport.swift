@@ -192,11 +192,38 @@ public struct NetworkSummary: Codable, Hashable, Sendable {
     public var connectionsBroken: Int
     /// Participants' sessions that closed before the day ended; 0 in a healthy run.
     public var sessionsClosedEarly: Int
+    /// The market-data subscriber of each venue with a modelled feed link.
+    public var feeds: [FeedSummary]
 
-    public init(links: [LinkSummary], connectionsBroken: Int, sessionsClosedEarly: Int) {
+    public init(links: [LinkSummary], connectionsBroken: Int, sessionsClosedEarly: Int, feeds: [FeedSummary] = []) {
         self.links = links
         self.connectionsBroken = connectionsBroken
         self.sessionsClosedEarly = sessionsClosedEarly
+        self.feeds = feeds
+    }
+}
+
+/// A venue's feed as its subscriber saw it through a lossy link.
+public struct FeedSummary: Codable, Hashable, Sendable {
+    public var venue: String
+    public var messagesPublished: UInt64
+    /// Applied in sequence, whether first time or recovered by re-request.
+    public var messagesDelivered: UInt64
+    public var requestsSent: UInt64
+    public var duplicateMessages: UInt64
+    /// Given up after unanswered re-requests.
+    public var messagesLost: UInt64
+    public var booksMatchVenue: Bool
+
+    public init(venue: String, messagesPublished: UInt64, messagesDelivered: UInt64, requestsSent: UInt64, duplicateMessages: UInt64,
+                messagesLost: UInt64, booksMatchVenue: Bool) {
+        self.venue = venue
+        self.messagesPublished = messagesPublished
+        self.messagesDelivered = messagesDelivered
+        self.requestsSent = requestsSent
+        self.duplicateMessages = duplicateMessages
+        self.messagesLost = messagesLost
+        self.booksMatchVenue = booksMatchVenue
     }
 }
 

@@ -212,7 +212,12 @@ extension RunReport {
             machine: MachineInfo.current(),
             network: result.config.venueLinks.isEmpty ? nil : NetworkSummary(
                 links: result.links.map(LinkSummary.init(_:)), connectionsBroken: result.connectionsBroken,
-                sessionsClosedEarly: result.sessionsClosedEarly))
+                sessionsClosedEarly: result.sessionsClosedEarly,
+                feeds: result.feeds.map {
+                    FeedSummary(venue: $0.venue, messagesPublished: $0.messagesPublished, messagesDelivered: $0.messagesDelivered,
+                                requestsSent: $0.requestsSent, duplicateMessages: $0.duplicateMessages, messagesLost: $0.messagesLost,
+                                booksMatchVenue: $0.booksMatchVenue)
+                }))
     }
 }
 

@@ -12,7 +12,9 @@ import Testing
             LinkSummary(venue: "XSIM", link: "market_data", packetsSent: 500, bytesSent: 50_000, packetsDelivered: 499, bytesDelivered: 49_900,
                         packetsDuplicated: 0, packetsReordered: 0, drops: ["lost": 1, "queue_full": 0], queueHighWaterBytes: 0, tcp: nil),
         ],
-        connectionsBroken: 0, sessionsClosedEarly: 0)
+        connectionsBroken: 0, sessionsClosedEarly: 0,
+        feeds: [FeedSummary(venue: "XSIM", messagesPublished: 700, messagesDelivered: 700, requestsSent: 1, duplicateMessages: 0,
+                            messagesLost: 0, booksMatchVenue: true)])
 
     @Test func aReportWithLinksRoundTripsAndOneWithoutHasNoNetworkKey() throws {
         var report = sampleReport()
@@ -28,6 +30,7 @@ import Testing
         #expect((links[0]["drops"] as? [String: Int])?["lost"] == 9)
         #expect((links[0]["tcp"] as? [String: Int])?["retransmissions"] == 10)
         #expect(links[1]["tcp"] == nil)
+        #expect((network["feeds"] as? [[String: Any]])?.first?["requestsSent"] as? Int == 1)
     }
 
     @Test func theSummaryTabulatesTheLinks() {
@@ -38,5 +41,6 @@ import Testing
         #expect(markdown.contains("| XSIM | order_entry.to_venue | 1010 | 9 | 1 | 2 | 3 | 4096 | 10 | 40 |"), "\(markdown)")
         #expect(markdown.contains("| XSIM | market_data | 500 | 1 | 0 | 0 | 0 | 0 | – | – |"), "\(markdown)")
         #expect(markdown.contains("network: 0 connectionsBroken, 0 sessionsClosedEarly"))
+        #expect(markdown.contains("feed XSIM over its link: 700 of 700 messagesDelivered, 1 requestsSent, 0 messagesLost, books match the venue's"), "\(markdown)")
     }
 }

@@ -7,7 +7,7 @@ let lossyLinkScenario = URL(fileURLWithPath: #filePath).deletingLastPathComponen
     .appendingPathComponent("Scenarios/lossy-link.yaml").path
 
 @Suite struct NetworkSimulationTests {
-    static let lossyLinkDigest = "97d657a7aba97312e5c83c39d878a870"
+    static let lossyLinkDigest = "e03a5c0426f776f8640a944c581709e7"
 
     /// Links that are nothing but the default latency deliver every message
     /// when the default network does, so the run is the same event for event.
@@ -76,6 +76,39 @@ let lossyLinkScenario = URL(fileURLWithPath: #filePath).deletingLastPathComponen
         #expect(after.invariantViolations.isEmpty && after.sessionsClosedEarly == 0)
     }
 
+    /// Bursts of feed loss: MoldUDP64 re-requests over the same lossy link
+    /// recover every message, and the subscriber's books end equal to the venue's.
+    @Test func theFeedSubscriberRecoversBurstsOfLoss() throws {
+        var config = smallConfig()
+        let bursty = LinkDirectionConfig(
+            propagationDelayNs: 10_000, bandwidthBitsPerSecond: 1_000_000_000, jitter: .uniform(minNs: 0, maxNs: 3_000),
+            loss: .gilbertElliott(goodToBad: 0.02, badToGood: 0.2, lossInGood: 0, lossInBad: 1), duplicateProbability: 0.01,
+            reorder: ReorderModel(probability: 0.02, delayNs: 20_000))
+        config.venueLinks = [VenueLinksConfig(venue: "XTST", marketData: bursty)]
+        let result = try run(config)
+        let feed = try #require(result.feeds.first)
+        #expect(try #require(result.links.first).statistics.droppedLost > 100)
+        #expect(feed.requestsSent > 50)
+        #expect(feed.duplicateMessages > 0)
+        #expect(feed.messagesLost == 0 && feed.messagesDelivered == feed.messagesPublished, "\(feed)")
+        #expect(feed.booksMatchVenue)
+        #expect(result.invariantViolations.isEmpty, "\(result.invariantViolations.prefix(2))")
+        // Order entry is not modelled here: it runs as without links.
+        #expect(result.counts == (try run(smallConfig())).counts)
+    }
+
+    /// A feed link that loses everything: the subscriber never hears of a
+    /// message, so it has nothing to ask for, and the report says so.
+    @Test func aFeedLinkThatLosesEverythingDeliversNothing() throws {
+        var config = smallConfig()
+        config.venueLinks = [VenueLinksConfig(venue: "XTST", marketData: LinkDirectionConfig(loss: .bernoulli(probability: 1)))]
+        let result = try run(config)
+        let feed = try #require(result.feeds.first)
+        #expect(feed.messagesPublished > 0 && feed.messagesDelivered == 0 && feed.requestsSent == 0)
+        #expect(!feed.booksMatchVenue)
+        #expect(result.invariantViolations.isEmpty, "a subscriber that heard nothing is not checked against the venue")
+    }
+
     /// The shipped drill: losses happen on every modelled link, TCP repairs
     /// them without a session fault, every order is answered, and the run
     /// is the same twice.
@@ -112,6 +145,12 @@ let lossyLinkScenario = URL(fileURLWithPath: #filePath).deletingLastPathComponen
             #expect(link.statistics.isBalanced)
         }
         #expect(try #require(byName["market_data"]).statistics.droppedLost > 0)
+        // The feed's subscriber re-requested every lost packet and holds the venue's books.
+        let feed = try #require(first.feeds.first)
+        #expect(feed.requestsSent > 0)
+        #expect(feed.messagesLost == 0)
+        #expect(feed.messagesDelivered == feed.messagesPublished)
+        #expect(feed.booksMatchVenue)
         // A retransmission costs at least the 1 ms timeout: the slowest acks show it.
         #expect(first.orderToAck.summary.maxNs > 1_000_000)
     }
