@@ -47,13 +47,16 @@ let package = Package(
         ),
         // Versioned report model, JSON / Markdown, baseline gate.
         .target(name: "Report", dependencies: ["Measure"], swiftSettings: strict),
+        // Links as pure state machines: delay, bandwidth, queues, jitter,
+        // loss, duplication, reordering; TCP retransmission. Never knows protocols.
+        .target(name: "Network", dependencies: ["SimKernel"], swiftSettings: strict),
         // Seeded participants that generate order flow.
         .target(name: "OrderFlow", dependencies: ["SimKernel", "MatchingEngine"], swiftSettings: strict),
         // The discrete-event world: kernel + venues + flows + measurement.
         .target(
             name: "Simulation",
             dependencies: [
-                "SimKernel", "MatchingEngine", "OrderFlow", "Measure", "Exchange", "Wire", "Capture",
+                "SimKernel", "MatchingEngine", "OrderFlow", "Measure", "Exchange", "Wire", "Capture", "Network",
                 .product(name: "DequeModule", package: "swift-collections"),
             ],
             swiftSettings: strict
@@ -87,7 +90,7 @@ let package = Package(
             name: "exsim",
             dependencies: [
                 "Scenario", "Simulation", "SimKernel", "MatchingEngine", "OrderFlow", "Measure", "Report",
-                "Exchange", "Wire", "Capture", "Live",
+                "Exchange", "Wire", "Capture", "Live", "Network",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -102,6 +105,7 @@ let package = Package(
         ),
         .executableTarget(name: "ScenarioFuzzer", dependencies: ["ScenarioFuzzing"], path: "Fuzz/ScenarioFuzzer", swiftSettings: strict),
         .testTarget(name: "SimKernelTests", dependencies: ["SimKernel"]),
+        .testTarget(name: "NetworkTests", dependencies: ["Network", "SimKernel"]),
         .testTarget(name: "MatchingEngineTests", dependencies: ["MatchingEngine", "SimKernel"]),
         .testTarget(name: "WireTests", dependencies: ["Wire"]),
         .testTarget(name: "ExchangeTests", dependencies: ["Exchange", "MatchingEngine", "Wire"]),

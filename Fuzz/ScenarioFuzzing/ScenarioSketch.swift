@@ -19,9 +19,11 @@ public struct ScenarioSketch {
         lines.append("seed: \(pick(["1", "42", "0", "18446744073709551615", "18446744073709551616", "-1"]))")
         let duration = pick(["2ms", "1ms", "250us", "1ns", "1s", "50400s", "50400000000001ns", "0ns", "1.5ns"])
         lines.append("duration: \(duration)")
+        var networkEnd: Int? = nil
         if flip() {
             lines.append("network:")
             lines.append("  one_way_latency: \(pick(["5us", "0ns", "1ns", "1ms", "1s", "1000000001ns"]))")
+            networkEnd = lines.count
         }
 
         let venueCount = 1 + choose(2)
@@ -84,7 +86,50 @@ public struct ScenarioSketch {
                 lines.append("  - { at: \(at), venue: XSIM, symbol: \(symbols[choose(symbols.count)]), phase: \(pick(["halted", "continuous", "closed"])) }")
             }
         }
+        // Links are drawn last, so that the choices of every key before
+        // them stay what they were before links existed.
+        if flip() {
+            var links = ["  venues:", "    - venue: \(pick(["XSIM", "XV1", "NOPE"]))"]
+            let which = choose(3)
+            if which != 1 { links.append("      order_entry: \(link(orderEntry: true))") }
+            if which != 0 { links.append("      market_data: \(link(orderEntry: false))") }
+            if let networkEnd {
+                lines.insert(contentsOf: links, at: networkEnd)
+            } else {
+                lines.append("network:")
+                lines.append(contentsOf: links)
+            }
+        }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// A link's keys (docs/network.md), each usually ordinary, sometimes at
+    /// or past a bound.
+    mutating func link(orderEntry: Bool) -> String {
+        var keys = ["latency: \(pick(["20us", "0ns", "1s", "1000000001ns"]))"]
+        if flip() { keys.append("bandwidth: \(pick(["1Gbps", "9600bps", "1Tbps", "1001Gbps", "0bps", "fast"]))") }
+        if flip() { keys.append("queue_bytes: \(pick(["65536", "1518", "1073741824", "1517"]))") }
+        if flip() {
+            keys.append("jitter: " + pick([
+                "{ distribution: pareto, scale: 1us, shape: 2.5 }", "{ distribution: uniform, min: 0ns, max: 1s }",
+                "{ distribution: normal, mean: 0ns, stddev: 1s }", "{ distribution: lognormal, median: 1s, sigma: 5 }",
+                "{ distribution: pareto, scale: 1s, shape: 0.1 }", "{ distribution: constant, value: 1000000001ns }",
+            ]))
+        }
+        if flip() {
+            keys.append("loss: " + pick([
+                "0.01", "0", "1", "1.01", "{ model: gilbert_elliott, good_to_bad: 0.01, bad_to_good: 0.3, loss_bad: 0.5 }",
+                "{ model: gilbert_elliott, good_to_bad: 1, bad_to_good: 1e-9 }", "{ model: gilbert_elliott, good_to_bad: 0.1, bad_to_good: 0 }",
+            ]))
+        }
+        if flip() { keys.append("duplicate: \(pick(["0.01", "0", "1", "-0.1"]))") }
+        if flip() { keys.append("reorder: { probability: \(pick(["0.01", "1", "1.5"])), delay: \(pick(["40us", "0ns", "1s", "2s"])) }") }
+        if orderEntry {
+            if flip() { keys.append("rto: \(pick(["1ms", "1ns", "120s", "121s", "0ns"]))") }
+            if flip() { keys.append("max_rto: \(pick(["16ms", "1ns", "120s"]))") }
+            if flip() { keys.append("max_retransmissions: \(pick(["15", "0", "30", "31"]))") }
+        }
+        return "{ " + keys.joined(separator: ", ") + " }"
     }
 
     mutating func serviceTime() -> String {

@@ -28,7 +28,7 @@ public struct BenchReport: Codable, Hashable, Sendable {
     /// Always "bench".
     public var kind: String
     public var exsimVersion: String
-    /// The bench: "kernel", "engine", "codec", "gateway".
+    /// The bench: "kernel", "engine", "codec", "gateway", "network".
     public var bench: String
     /// The options that shape the workload, as given ("--events": "20000000").
     public var parameters: [String: String]

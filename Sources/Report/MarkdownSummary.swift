@@ -39,6 +39,21 @@ extension RunReport {
         for venue in venues {
             lines.append("| \(venue.name) | \(venue.messagesServed) | \(String(format: "%.1f %%", venue.utilisation * 100)) | \(venue.maxQueueDepth) |")
         }
+        if let network {
+            lines.append("")
+            lines.append("| venue | link | packetsSent | lost | queue_full | packetsDuplicated | packetsReordered | queueHighWaterBytes | retransmissions | segmentsHeldForOrder |")
+            lines.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+            for link in network.links {
+                let tcp = link.tcp.map { ["\($0.retransmissions)", "\($0.segmentsHeldForOrder)"] } ?? ["–", "–"]
+                let cells = ["\(link.packetsSent)", "\(link.drops["lost"] ?? 0)", "\(link.drops["queue_full"] ?? 0)", "\(link.packetsDuplicated)",
+                             "\(link.packetsReordered)", "\(link.queueHighWaterBytes)"] + tcp
+                lines.append("| \(link.venue) | \(link.link) | " + cells.joined(separator: " | ") + " |")
+            }
+            lines.append("network: \(network.connectionsBroken) connectionsBroken, \(network.sessionsClosedEarly) sessionsClosedEarly")
+            for feed in network.feeds {
+                lines.append("feed \(feed.venue) over its link: \(feed.messagesDelivered) of \(feed.messagesPublished) messagesDelivered, \(feed.requestsSent) requestsSent, \(feed.messagesLost) messagesLost, books \(feed.booksMatchVenue ? "match" : "DIFFER from") the venue's")
+            }
+        }
         lines.append("")
         if !invariants.checked {
             lines.append("invariants: not checked (use --check)")

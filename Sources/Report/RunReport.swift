@@ -30,6 +30,8 @@ public struct RunReport: Codable, Hashable, Sendable {
     public var venues: [VenueSummary]
     public var invariants: InvariantResult
     public var wire: WireSummary
+    /// The modelled links (docs/network.md); absent when the scenario has none.
+    public var network: NetworkSummary?
     /// Measured: the only part that differs between identical runs.
     public var wallClock: WallClockSummary
     public var machine: MachineInfo
@@ -38,7 +40,7 @@ public struct RunReport: Codable, Hashable, Sendable {
         exsimVersion: String, scenario: String, scenarioFile: String?, seed: UInt64, traceDigest: String,
         simulatedDurationNs: Int64, simulatedEndNs: Int64, counts: RunCounts, throughput: Throughput,
         latencies: [LatencySummary], venues: [VenueSummary], invariants: InvariantResult, wire: WireSummary,
-        wallClock: WallClockSummary, machine: MachineInfo
+        wallClock: WallClockSummary, machine: MachineInfo, network: NetworkSummary? = nil
     ) {
         self.schemaVersion = ReportSchema.currentVersion
         self.kind = ReportKind.run.rawValue
@@ -60,6 +62,7 @@ public struct RunReport: Codable, Hashable, Sendable {
         self.venues = venues
         self.invariants = invariants
         self.wire = wire
+        self.network = network
         self.wallClock = wallClock
         self.machine = machine
     }
@@ -179,6 +182,102 @@ public struct WireSummary: Codable, Hashable, Sendable {
         self.feedBytes = feedBytes
         self.participantsByProtocol = participantsByProtocol
         self.captureFile = captureFile
+    }
+}
+
+/// What the modelled links carried and what their losses cost.
+public struct NetworkSummary: Codable, Hashable, Sendable {
+    public var links: [LinkSummary]
+    /// TCP connections given up because every retransmission of a segment was lost.
+    public var connectionsBroken: Int
+    /// Participants' sessions that closed before the day ended; 0 in a healthy run.
+    public var sessionsClosedEarly: Int
+    /// The market-data subscriber of each venue with a modelled feed link.
+    public var feeds: [FeedSummary]
+
+    public init(links: [LinkSummary], connectionsBroken: Int, sessionsClosedEarly: Int, feeds: [FeedSummary] = []) {
+        self.links = links
+        self.connectionsBroken = connectionsBroken
+        self.sessionsClosedEarly = sessionsClosedEarly
+        self.feeds = feeds
+    }
+}
+
+/// A venue's feed as its subscriber saw it through a lossy link.
+public struct FeedSummary: Codable, Hashable, Sendable {
+    public var venue: String
+    public var messagesPublished: UInt64
+    /// Applied in sequence, whether first time or recovered by re-request.
+    public var messagesDelivered: UInt64
+    public var requestsSent: UInt64
+    public var duplicateMessages: UInt64
+    /// Given up after unanswered re-requests.
+    public var messagesLost: UInt64
+    public var booksMatchVenue: Bool
+
+    public init(venue: String, messagesPublished: UInt64, messagesDelivered: UInt64, requestsSent: UInt64, duplicateMessages: UInt64,
+                messagesLost: UInt64, booksMatchVenue: Bool) {
+        self.venue = venue
+        self.messagesPublished = messagesPublished
+        self.messagesDelivered = messagesDelivered
+        self.requestsSent = requestsSent
+        self.duplicateMessages = duplicateMessages
+        self.messagesLost = messagesLost
+        self.booksMatchVenue = booksMatchVenue
+    }
+}
+
+/// One direction of one modelled link. Sizes are on-wire bytes, headers included.
+public struct LinkSummary: Codable, Hashable, Sendable {
+    public var venue: String
+    /// "order_entry.to_venue", "order_entry.from_venue" or "market_data".
+    public var link: String
+    /// Packets offered to the link, retransmissions included.
+    public var packetsSent: UInt64
+    public var bytesSent: UInt64
+    public var packetsDelivered: UInt64
+    public var bytesDelivered: UInt64
+    public var packetsDuplicated: UInt64
+    public var packetsReordered: UInt64
+    /// Drops by reason: "queue_full" (tail drop) and "lost" (the loss model).
+    public var drops: [String: UInt64]
+    public var queueHighWaterBytes: Int64
+    /// Order entry only: the participants' TCP streams over this link, added up.
+    public var tcp: TCPSummary?
+
+    public init(venue: String, link: String, packetsSent: UInt64, bytesSent: UInt64, packetsDelivered: UInt64, bytesDelivered: UInt64,
+                packetsDuplicated: UInt64, packetsReordered: UInt64, drops: [String: UInt64], queueHighWaterBytes: Int64, tcp: TCPSummary?) {
+        self.venue = venue
+        self.link = link
+        self.packetsSent = packetsSent
+        self.bytesSent = bytesSent
+        self.packetsDelivered = packetsDelivered
+        self.bytesDelivered = bytesDelivered
+        self.packetsDuplicated = packetsDuplicated
+        self.packetsReordered = packetsReordered
+        self.drops = drops
+        self.queueHighWaterBytes = queueHighWaterBytes
+        self.tcp = tcp
+    }
+}
+
+/// TCP over a lossy link: what the application wrote and what it cost.
+public struct TCPSummary: Codable, Hashable, Sendable {
+    /// Segments the applications wrote (a write longer than 1,460 bytes is several).
+    public var segments: UInt64
+    public var retransmissions: UInt64
+    /// Segments that arrived before an earlier one and waited for it.
+    public var segmentsHeldForOrder: UInt64
+    public var duplicatesDiscarded: UInt64
+    /// Connections given up.
+    public var breaks: UInt64
+
+    public init(segments: UInt64, retransmissions: UInt64, segmentsHeldForOrder: UInt64, duplicatesDiscarded: UInt64, breaks: UInt64) {
+        self.segments = segments
+        self.retransmissions = retransmissions
+        self.segmentsHeldForOrder = segmentsHeldForOrder
+        self.duplicatesDiscarded = duplicatesDiscarded
+        self.breaks = breaks
     }
 }
 

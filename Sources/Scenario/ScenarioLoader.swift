@@ -159,13 +159,6 @@ struct ScenarioReader {
         let durationNs = try duration(f["duration"]!.value, atMost: SimulationLimits.longestDurationNs,
                                       what: "a run (the simulated day opens at 09:30 and ends at midnight)")
 
-        var latencyNs: Int64 = 0
-        if let network = f["network"] {
-            let n = try fields(network.value, allowed: ["one_way_latency"], required: ["one_way_latency"], what: "network")
-            latencyNs = try duration(n["one_way_latency"]!.value, positive: false, atMost: SimulationLimits.longestLatencyNs,
-                                     what: "a one-way latency")
-        }
-
         var venues: [VenueConfig] = []
         var venueNodes: [Node] = []
         let venueList = try sequence(f["venues"]!.value, "a list of venues")
@@ -196,6 +189,12 @@ struct ScenarioReader {
             }
         }
 
+        var latencyNs: Int64 = 0
+        var links: [VenueLinksConfig] = []
+        if let network = f["network"] {
+            (latencyNs, links) = try self.network(network.value, venues: venues, flows: flows)
+        }
+
         var phaseEvents: [PhaseEventConfig] = []
         if let schedule = f["schedule"] {
             for node in try sequence(schedule.value, "a list of scheduled phase changes") {
@@ -203,7 +202,7 @@ struct ScenarioReader {
             }
         }
         return SimulationConfig(name: name, seed: seed, durationNs: durationNs, oneWayLatencyNs: latencyNs,
-                                venues: venues, flows: flows, phaseEvents: phaseEvents)
+                                venues: venues, flows: flows, phaseEvents: phaseEvents, venueLinks: links)
     }
 
     static let venueKeys = ["name", "service_time", "self_trade_prevention", "symbols", "order_entry"]

@@ -22,6 +22,18 @@ public enum ScenarioValues {
         scaledDecimal(text, scale: 10_000)
     }
 
+    static let bandwidthHint = "a bandwidth like 9600bps, 100Mbps, 1Gbps or 2.5Gbps"
+    static let highestBandwidthBitsPerSecond: Int64 = 1_000_000_000_000
+
+    /// "2.5Gbps" → 2,500,000,000 bits per second, exactly.
+    public static func bandwidth(_ text: String) -> Int64? {
+        let units: [(String, Int64)] = [("Tbps", 1_000_000_000_000), ("Gbps", 1_000_000_000), ("Mbps", 1_000_000), ("kbps", 1_000), ("bps", 1)]
+        for (suffix, scale) in units where text.hasSuffix(suffix) {
+            return scaledDecimal(String(text.dropLast(suffix.count)).trimmingSpaces, scale: scale)
+        }
+        return nil
+    }
+
     public static func rate(_ text: String) -> Double? {
         var body = text.trimmingSpaces
         if body.hasSuffix("/s") { body.removeLast(2) }
@@ -80,6 +92,14 @@ func formatDuration(_ ns: Int64) -> String {
 func formatPrice(_ units: Int64) -> String {
     let fraction = String(units % 10_000)
     return "\(units / 10_000)." + String(repeating: "0", count: 4 - fraction.count) + fraction
+}
+
+/// 128000000 → "128Mbps", a bandwidth in the scenario's own notation (rounded up to a whole unit).
+func formatBandwidth(_ bitsPerSecond: Double) -> String {
+    for (suffix, scale) in [("Gbps", 1e9), ("Mbps", 1e6), ("kbps", 1e3)] where bitsPerSecond >= scale {
+        return "\(Int64((bitsPerSecond / scale).rounded(.up)))\(suffix)"
+    }
+    return "\(Int64(bitsPerSecond.rounded(.up)))bps"
 }
 
 /// 1000000 → "1M", a rate in the scenario's own notation.

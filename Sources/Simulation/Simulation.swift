@@ -2,6 +2,7 @@ import Capture
 import Exchange
 import Measure
 import MatchingEngine
+import Network
 import OrderFlow
 import SimKernel
 import Wire
@@ -16,7 +17,8 @@ public struct SimulationConfigError: Error, CustomStringConvertible, Hashable {
 /// The simulated world: venues and flows of participants that speak real
 /// wire protocols to each other (OUCH 4.2 over SoupBinTCP, FIX 4.2/4.4 for
 /// order entry; TotalView-ITCH 5.0 over MoldUDP64 for market data) across a
-/// fixed one-way latency, all driven by one discrete-event kernel.
+/// fixed one-way latency, or across the links `SimulationConfig.venueLinks`
+/// models (`SimulatedNetwork`), all driven by one discrete-event kernel.
 ///
 /// Single-threaded and deterministic: the same configuration (including the
 /// seed) delivers the same events and the same bytes in the same order,
@@ -41,6 +43,17 @@ public struct Simulation {
     /// Messages still queued or in flight when the day had to end.
     var unsettledAtClose = 0
     var phaseEventTargets: [(venue: Int32, symbol: SymbolIndex)]
+    /// The venues' modelled links, if the configuration has any.
+    var network: SimulatedNetwork
+    /// TCP connections given up after every retransmission of a segment was lost.
+    var connectionsBroken = 0
+    /// Participants' sessions that closed before the day ended.
+    var sessionsClosedEarly = 0
+    /// By venue: the market-data subscriber behind a modelled market-data
+    /// link, which rebuilds the books from what arrives and re-requests
+    /// what is lost (MoldUDP64); nil where the feed is not modelled.
+    var feedSubscribers: [ITCHFeedHandler?] = []
+    var subscriberTimers: [SessionTimer] = []
 
     // Scratch reused across events.
     var outputs = GatewayOutputs()
@@ -145,6 +158,11 @@ public struct Simulation {
         self.participants = participants
         self.ouchClients = ouchClients
         self.fixClients = fixClients
+        network = SimulatedNetwork(config: config, participantVenues: participants.map(\.venue))
+        feedSubscribers = network.marketData.map { link in
+            link.map { ITCHFeedHandler(configuration: .init(requestTimeoutNs: Self.subscriberRequestTimeoutNs(over: $0.config))) }
+        }
+        subscriberTimers = Array(repeating: SessionTimer(), count: venues.count)
 
         var targets: [(venue: Int32, symbol: SymbolIndex)] = []
         for event in config.phaseEvents {
@@ -243,10 +261,16 @@ public struct Simulation {
             case .feedTimer(let venue): handleFeedTimer(venue)
             case .phaseChange(let index): handlePhaseChange(index)
             case .closeCheck: handleCloseCheck()
+            case .feedToSubscriber(let venue, let message): handleFeedAtSubscriber(venue, message)
+            case .feedRequestToVenue(let venue, let message): handleFeedRequestAtVenue(venue, message)
+            case .subscriberTimer(let venue): handleSubscriberTimer(venue)
             }
         }
 
-        if checkInvariants { runInvariantCheck() }
+        if checkInvariants {
+            runInvariantCheck()
+            checkSubscribers()
+        }
         if let capture {
             do {
                 try capture.finish()
@@ -472,6 +496,7 @@ public struct Simulation {
 
         case .disconnected:
             participants[p].loggedIn = false
+            if !dayEnded { sessionsClosedEarly += 1 }
         }
     }
 
@@ -503,9 +528,20 @@ public struct Simulation {
         if !clientOutput.bytes.isEmpty, participants[p].connected {
             wire.messagesToVenues += UInt64(clientOutput.messageCount)
             wire.bytesToVenues += UInt64(clientOutput.bytes.count)
-            let slot = clientOutput.bytes.withUnsafeBytes { messages.store($0) }
-            inFlight += 1
-            kernel.schedule(.toVenue(participant: participant, message: slot), after: config.oneWayLatencyNs)
+            let venue = Int(participants[p].venue)
+            if network.modelsOrderEntry(venue: venue) {
+                if let atNs = network.sendToVenue(participant: p, venue: venue, payloadBytes: clientOutput.bytes.count, at: kernel.now) {
+                    let slot = clientOutput.bytes.withUnsafeBytes { messages.store($0) }
+                    inFlight += 1
+                    kernel.schedule(.toVenue(participant: participant, message: slot), at: atNs)
+                } else {
+                    connectionBroke(participant)
+                }
+            } else {
+                let slot = clientOutput.bytes.withUnsafeBytes { messages.store($0) }
+                inFlight += 1
+                kernel.schedule(.toVenue(participant: participant, message: slot), after: config.oneWayLatencyNs)
+            }
         }
         if let atNs = clientOutput.timerAtNs, !dayEnded {
             participants[p].clientTimer.arm(atNs: atNs, event: .clientTimer(participant: participant), kernel: &kernel)
@@ -514,6 +550,17 @@ public struct Simulation {
             participants[p].connected = false
             participants[p].loggedIn = false
         }
+    }
+
+    /// Every retransmission of a segment was lost: the participant's end
+    /// gives the connection up and sends nothing more on it, and the venue
+    /// hears nothing more from it (its session times out on its own).
+    mutating func connectionBroke(_ participant: Int32) {
+        let p = Int(participant)
+        guard participants[p].connected else { return }
+        connectionsBroken += 1
+        participants[p].connected = false
+        participants[p].loggedIn = false
     }
 
     // MARK: Venues
@@ -580,9 +627,19 @@ public struct Simulation {
                 if capture != nil {
                     outputs.connections[Int(connection)].bytes.withUnsafeBytes { bytes in captureTCP(p, fromClient: false, bytes) }
                 }
-                let slot = outputs.connections[Int(connection)].bytes.withUnsafeBytes { messages.store($0) }
-                inFlight += 1
-                kernel.schedule(.toParticipant(participant: participant, message: slot), after: config.oneWayLatencyNs)
+                if network.modelsOrderEntry(venue: v) {
+                    if let atNs = network.sendFromVenue(participant: p, venue: v, payloadBytes: byteCount, at: now) {
+                        let slot = outputs.connections[Int(connection)].bytes.withUnsafeBytes { messages.store($0) }
+                        inFlight += 1
+                        kernel.schedule(.toParticipant(participant: participant, message: slot), at: atNs)
+                    } else {
+                        connectionBroke(participant)
+                    }
+                } else {
+                    let slot = outputs.connections[Int(connection)].bytes.withUnsafeBytes { messages.store($0) }
+                    inFlight += 1
+                    kernel.schedule(.toParticipant(participant: participant, message: slot), after: config.oneWayLatencyNs)
+                }
             }
             if let atNs = outputs.connections[Int(connection)].timerAtNs, !dayEnded {
                 participants[p].portTimer.arm(atNs: atNs, event: .portTimer(participant: participant), kernel: &kernel)
@@ -599,8 +656,12 @@ public struct Simulation {
         for packet in outputs.feedPackets {
             wire.feedPackets += 1
             wire.feedBytes += UInt64(packet.count)
+            if network.marketDataModelled[v] {
+                packet.withUnsafeBytes { sendToSubscriber($0, venue: venueIndex) }
+            }
             if !feedHandlers.isEmpty {
-                // Nothing is lost on the way, so the receiver asks for nothing.
+                // The check's receiver reads the venue's own multicast, before
+                // any link: nothing is lost on the way, so it asks for nothing.
                 _ = packet.withUnsafeBytes { feedHandlers[v].received($0, nowNs: now) }
             }
             if let capture {
@@ -612,10 +673,102 @@ public struct Simulation {
                 }
             }
         }
+        // Answers to a subscriber's re-requests go back over the same link.
+        for packet in outputs.feedRetransmissions {
+            packet.withUnsafeBytes { sendToSubscriber($0, venue: venueIndex) }
+        }
         if let atNs = outputs.feedTimerAtNs, !dayEnded {
             venues[v].feedTimer.arm(atNs: atNs, event: .feedTimer(venue: venueIndex), kernel: &kernel)
         }
         outputs.removeAll()
+    }
+
+    // MARK: Market data over a modelled link
+
+    /// A subscriber asks again after twice the link's propagation and a
+    /// millisecond, rather than MoldUDP64Receiver's default 100 ms, which
+    /// would keep a lossy run's day open long after its flows stopped.
+    static func subscriberRequestTimeoutNs(over link: LinkDirectionConfig) -> Int64 {
+        2 * link.propagationDelayNs + 1_000_000
+    }
+
+    /// Sends one feed datagram over the venue's market-data link, if it has
+    /// one: its fate enters the trace, and what arrives is delivered to the
+    /// venue's subscriber.
+    mutating func sendToSubscriber(_ packet: UnsafeRawBufferPointer, venue: Int32) {
+        guard let outcome = network.sendFeedPacket(venue: Int(venue), payloadBytes: packet.count, at: kernel.now) else { return }
+        kernel.recordInTrace(Self.traceWord(outcome))
+        guard let arrivalNs = outcome.arrivalNs else { return }
+        let copies = if case .duplicated = outcome { 2 } else { 1 }
+        for _ in 0..<copies {
+            let slot = messages.store(packet)
+            inFlight += 1
+            kernel.schedule(.feedToSubscriber(venue: venue, message: slot), at: arrivalNs)
+        }
+    }
+
+    mutating func handleFeedAtSubscriber(_ venue: Int32, _ message: Int32) {
+        inFlight -= 1
+        let actions = feedSubscribers[Int(venue)]!.received(messages.bytes(of: message), nowNs: kernel.now)
+        messages.release(message)
+        carryOutSubscriber(actions, venue: venue)
+    }
+
+    mutating func handleSubscriberTimer(_ venue: Int32) {
+        guard subscriberTimers[Int(venue)].fired(event: .subscriberTimer(venue: venue), kernel: &kernel) else { return }
+        let actions = feedSubscribers[Int(venue)]!.requestTimerFired(nowNs: kernel.now)
+        carryOutSubscriber(actions, venue: venue)
+    }
+
+    /// A re-request travels to the venue after the link's propagation delay;
+    /// the request path itself loses nothing.
+    mutating func carryOutSubscriber(_ actions: [MoldUDP64Receiver.Action], venue: Int32) {
+        for action in actions {
+            switch action {
+            case .sendRequest(let request):
+                var bytes = (0 as UInt64, 0 as UInt64, 0 as UInt32)
+                let slot = withUnsafeMutableBytes(of: &bytes) { buffer in
+                    let length = request.encode(into: buffer)
+                    return messages.store(UnsafeRawBufferPointer(rebasing: buffer[..<length]))
+                }
+                inFlight += 1
+                let delayNs = network.marketData[Int(venue)]!.config.propagationDelayNs
+                kernel.schedule(.feedRequestToVenue(venue: venue, message: slot), at: kernel.now + delayNs)
+            case .armRequestTimer(let atNs):
+                if !dayEnded { subscriberTimers[Int(venue)].arm(atNs: atNs, event: .subscriberTimer(venue: venue), kernel: &kernel) }
+            case .messagesLost, .endOfSession:
+                break
+            }
+        }
+    }
+
+    /// A subscriber that received every message the venue published, with
+    /// nothing given up, must hold the venue's books.
+    mutating func checkSubscribers() {
+        for report in subscriberReports() where report.messagesLost == 0 && report.messagesDelivered == report.messagesPublished {
+            guard !report.booksMatchVenue, invariantViolations.count < 100 else { continue }
+            invariantViolations.append("\(report.venue): the market-data subscriber received every message but its books differ from the venue's")
+        }
+    }
+
+    func subscriberReports() -> [FeedSubscriberReport] {
+        venues.indices.compactMap { v in
+            feedSubscribers[v].map { subscriber in
+                let statistics = subscriber.receiver.statistics
+                return FeedSubscriberReport(
+                    venue: venues[v].name, messagesPublished: venues[v].gateway.feedMessageCount,
+                    messagesDelivered: UInt64(statistics.messagesDelivered), requestsSent: UInt64(statistics.requestsSent),
+                    duplicateMessages: UInt64(statistics.duplicateMessages), messagesLost: statistics.messagesLost,
+                    booksMatchVenue: venues[v].gateway.feedBookDifferences(subscriber.book).isEmpty)
+            }
+        }
+    }
+
+    mutating func handleFeedRequestAtVenue(_ venue: Int32, _ message: Int32) {
+        inFlight -= 1
+        venues[Int(venue)].gateway.receivedFeedRequest(messages.bytes(of: message), outputs: &outputs)
+        messages.release(message)
+        carryOut(venue: venue)
     }
 
     mutating func handlePortTimer(_ participant: Int32) {
@@ -647,6 +800,7 @@ public struct Simulation {
     /// venues end the day: sessions and feeds close, timers are disarmed.
     mutating func handleCloseCheck() {
         let settled = inFlight == 0 && venues.allSatisfy { !$0.busy && $0.queue.isEmpty }
+            && feedSubscribers.allSatisfy { !($0?.receiver.hasGap ?? false) }
         let waitedNs = kernel.now - config.durationNs
         guard settled || waitedNs >= SimulationLimits.longestDrainNs else {
             // Every microsecond at first; a wait that drags on backs off, so
@@ -662,6 +816,7 @@ public struct Simulation {
             participants[index].clientTimer.disarm(kernel: &kernel)
             participants[index].portTimer.disarm(kernel: &kernel)
         }
+        for index in subscriberTimers.indices { subscriberTimers[index].disarm(kernel: &kernel) }
         for index in venues.indices {
             venues[index].feedTimer.disarm(kernel: &kernel)
             venues[index].gateway.endOfDay(nowNs: kernel.now, outputs: &outputs)
@@ -760,6 +915,21 @@ public struct Simulation {
             unsettledAtClose: unsettledAtClose,
             invariantsChecked: checkInvariants,
             invariantViolations: invariantViolations,
-            captureError: captureError)
+            captureError: captureError,
+            links: network.reports(venueNames: venues.map(\.name)),
+            connectionsBroken: connectionsBroken,
+            sessionsClosedEarly: sessionsClosedEarly,
+            feeds: subscriberReports())
+    }
+
+    /// A market-data packet's fate as one trace word: its arrival time, or a
+    /// drop marker with the reason.
+    static func traceWord(_ outcome: LinkOutcome) -> UInt64 {
+        switch outcome {
+        case .dropped(.queueFull): 0xD10B_0000_0000_0001
+        case .dropped(.lost): 0xD10B_0000_0000_0002
+        case .delivered(let atNs): UInt64(bitPattern: atNs)
+        case .duplicated(let atNs): UInt64(bitPattern: atNs) ^ 0xD0B1_0000_0000_0000
+        }
     }
 }

@@ -1,5 +1,6 @@
 // Scenario files and tests build a SimulationConfig from these modules' types.
 @_exported import MatchingEngine
+@_exported import Network
 @_exported import OrderFlow
 @_exported import SimKernel
 
@@ -10,16 +11,20 @@ public struct SimulationConfig: Hashable, Sendable {
     public var seed: UInt64
     /// Simulated time during which flows generate orders.
     public var durationNs: Int64
-    /// One-way latency between every participant and every venue.
+    /// One-way latency between every participant and every venue whose
+    /// links `venueLinks` does not describe.
     public var oneWayLatencyNs: Int64
     public var venues: [VenueConfig]
     public var flows: [FlowConfig]
     /// Scheduled phase changes (halts, closes), in any order.
     public var phaseEvents: [PhaseEventConfig]
+    /// Modelled links of some venues (docs/network.md); empty, every message
+    /// crosses the network after `oneWayLatencyNs` and nothing is lost.
+    public var venueLinks: [VenueLinksConfig]
 
     public init(
         name: String, seed: UInt64, durationNs: Int64, oneWayLatencyNs: Int64,
-        venues: [VenueConfig], flows: [FlowConfig], phaseEvents: [PhaseEventConfig] = []
+        venues: [VenueConfig], flows: [FlowConfig], phaseEvents: [PhaseEventConfig] = [], venueLinks: [VenueLinksConfig] = []
     ) {
         self.name = name
         self.seed = seed
@@ -28,6 +33,7 @@ public struct SimulationConfig: Hashable, Sendable {
         self.venues = venues
         self.flows = flows
         self.phaseEvents = phaseEvents
+        self.venueLinks = venueLinks
     }
 }
 

@@ -21,6 +21,12 @@ enum SimulationEvent: TraceRecordable {
     case phaseChange(index: Int32)
     /// After the flows stop: end the day once nothing is in flight.
     case closeCheck
+    /// A feed packet reaches the venue's subscriber over the market-data link.
+    case feedToSubscriber(venue: Int32, message: Int32)
+    /// A subscriber's MoldUDP64 re-request reaches the venue.
+    case feedRequestToVenue(venue: Int32, message: Int32)
+    /// A subscriber's re-request timer.
+    case subscriberTimer(venue: Int32)
 
     func record(into digest: inout TraceDigest) {
         switch self {
@@ -42,6 +48,12 @@ enum SimulationEvent: TraceRecordable {
             digest.absorb(UInt64(8) << 56 | UInt64(UInt32(bitPattern: index)))
         case .closeCheck:
             digest.absorb(UInt64(9) << 56)
+        case .feedToSubscriber(let venue, _):
+            digest.absorb(UInt64(10) << 56 | UInt64(UInt32(bitPattern: venue)))
+        case .feedRequestToVenue(let venue, _):
+            digest.absorb(UInt64(11) << 56 | UInt64(UInt32(bitPattern: venue)))
+        case .subscriberTimer(let venue):
+            digest.absorb(UInt64(12) << 56 | UInt64(UInt32(bitPattern: venue)))
         }
     }
 }

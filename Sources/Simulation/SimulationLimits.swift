@@ -1,5 +1,6 @@
 import Exchange
 import MatchingEngine
+import Network
 import OrderFlow
 import SimKernel
 
@@ -70,6 +71,18 @@ public enum SimulationLimits {
         offeredRate(of: venue, flows: flows) * meanServiceTimeNs(venue.serviceTime) / 1e9
     }
 
+    /// The smallest packet an order-entry session sends: a SoupBinTCP
+    /// heartbeat (3 bytes) with TCP/IPv4/Ethernet headers.
+    public static let smallestOrderEntryPacketBytes = 3 + WireOverhead.tcpIPv4Bytes
+
+    /// Bits per second that a venue's order-entry link must carry at the
+    /// very least, each way: every message the venue is sent (and at least
+    /// one answer to each) as the smallest packet. A link without a queue
+    /// limit that is slower than this queues without bound.
+    public static func leastOrderEntryBitsPerSecond(of venue: VenueConfig, flows: [FlowConfig]) -> Double {
+        offeredRate(of: venue, flows: flows) * Double(smallestOrderEntryPacketBytes) * 8
+    }
+
     /// The longest the day waits, after the flows stop, for what is still
     /// queued or in flight. Within the limits above everything arrives
     /// well before; keepalives over a slow link, which are always in
@@ -137,6 +150,19 @@ extension SimulationConfig {
         for event in phaseEvents {
             guard event.atNs >= 0, event.atNs <= durationNs else {
                 return "a phase change at \(event.atNs) ns falls outside the run's duration (0 ... \(durationNs) ns)"
+            }
+        }
+        for (index, links) in venueLinks.enumerated() {
+            guard venues.contains(where: { $0.name == links.venue }) else { return "links name unknown venue '\(links.venue)'" }
+            guard !venueLinks[..<index].contains(where: { $0.venue == links.venue }) else { return "venue '\(links.venue)' has links listed twice" }
+            if let problem = links.firstProblem { return problem }
+            if let oe = links.orderEntry, let venue = venues.first(where: { $0.name == links.venue }) {
+                let least = limits.leastOrderEntryBitsPerSecond(of: venue, flows: flows)
+                for direction in [oe.toVenue, oe.fromVenue] where direction.queueLimitBytes == 0 && direction.bandwidthBitsPerSecond > 0 {
+                    guard Double(direction.bandwidthBitsPerSecond) > least else {
+                        return "venue '\(links.venue)': an order-entry link of \(direction.bandwidthBitsPerSecond) b/s without a queue limit cannot carry \(Int64(least)) b/s"
+                    }
+                }
             }
         }
         return nil

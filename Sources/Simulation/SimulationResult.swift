@@ -1,4 +1,5 @@
 import Measure
+import Network
 import SimKernel
 
 /// Counts of what happened in a run.
@@ -82,4 +83,31 @@ public struct SimulationResult: Sendable {
     public var invariantViolations: [String]
     /// Why writing the capture file failed, when it did (the run itself went on).
     public var captureError: String?
+    /// Every modelled link (`SimulationConfig.venueLinks`); empty without.
+    public var links: [LinkReport] = []
+    /// TCP connections given up because every retransmission of a segment was lost.
+    public var connectionsBroken = 0
+    /// Participants' sessions that closed before the day ended (a protocol
+    /// fault or a connection given up); 0 in a healthy run.
+    public var sessionsClosedEarly = 0
+    /// The market-data subscriber of every venue with a modelled feed link.
+    public var feeds: [FeedSubscriberReport] = []
+}
+
+/// What a venue's market-data subscriber received over its link, and what
+/// MoldUDP64 re-requests recovered.
+public struct FeedSubscriberReport: Hashable, Sendable {
+    public var venue: String
+    /// ITCH messages the venue published.
+    public var messagesPublished: UInt64
+    /// Messages the subscriber applied to its books, in sequence.
+    public var messagesDelivered: UInt64
+    /// Re-requests it sent for gaps.
+    public var requestsSent: UInt64
+    /// Copies it already had (duplicated packets, answers that crossed).
+    public var duplicateMessages: UInt64
+    /// Messages it gave up on after its re-requests went unanswered.
+    public var messagesLost: UInt64
+    /// Its books equal the venue's at the end of the run.
+    public var booksMatchVenue: Bool
 }

@@ -217,6 +217,29 @@ extension RunReport {
                     result.config.flows.map { ($0.orderEntryProtocol.rawValue, $0.participants) }, uniquingKeysWith: +),
                 captureFile: captureFile),
             wallClock: WallClockSummary(elapsedSeconds: elapsedSeconds, events: result.eventsDelivered, simulatedEndNs: simulatedEndNs),
-            machine: MachineInfo.current())
+            machine: MachineInfo.current(),
+            network: result.config.venueLinks.isEmpty ? nil : NetworkSummary(
+                links: result.links.map(LinkSummary.init(_:)), connectionsBroken: result.connectionsBroken,
+                sessionsClosedEarly: result.sessionsClosedEarly,
+                feeds: result.feeds.map {
+                    FeedSummary(venue: $0.venue, messagesPublished: $0.messagesPublished, messagesDelivered: $0.messagesDelivered,
+                                requestsSent: $0.requestsSent, duplicateMessages: $0.duplicateMessages, messagesLost: $0.messagesLost,
+                                booksMatchVenue: $0.booksMatchVenue)
+                }))
+    }
+}
+
+extension LinkSummary {
+    init(_ report: LinkReport) {
+        let s = report.statistics
+        self.init(
+            venue: report.venue, link: report.link, packetsSent: s.packetsSent, bytesSent: s.bytesSent,
+            packetsDelivered: s.packetsDelivered, bytesDelivered: s.bytesDelivered, packetsDuplicated: s.packetsDuplicated,
+            packetsReordered: s.packetsReordered, drops: ["queue_full": s.droppedQueueFull, "lost": s.droppedLost],
+            queueHighWaterBytes: s.queueHighWaterBytes,
+            tcp: report.tcp.map {
+                TCPSummary(segments: $0.segments, retransmissions: $0.retransmissions, segmentsHeldForOrder: $0.segmentsHeldForOrder,
+                           duplicatesDiscarded: $0.duplicatesDiscarded, breaks: $0.breaks)
+            })
     }
 }

@@ -84,6 +84,9 @@ struct ServeCommand: ParsableCommand {
 
     func run() throws {
         let config = try loadScenario(scenario)
+        if !config.venueLinks.isEmpty {
+            printError("the scenario's network links are simulated only; exsim serve uses the real network", prefix: "note")
+        }
         guard (1...LiveAccounts.maximumCount).contains(accounts) else {
             printError("--accounts \(accounts): expected 1 to \(LiveAccounts.maximumCount)")
             throw ExsimExit.badInput

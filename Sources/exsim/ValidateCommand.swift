@@ -19,7 +19,9 @@ struct ValidateCommand: ParsableCommand {
             do {
                 let config = try ScenarioLoader.load(path: file)
                 _ = try Simulation(config: config)
-                print("\(file): ok (\(config.venues.count) venue(s), \(config.flows.count) flow(s), \(config.phaseEvents.count) scheduled phase change(s))")
+                let links = config.venueLinks.reduce(0) { $0 + ($1.orderEntry == nil ? 0 : 2) + ($1.marketData == nil ? 0 : 1) }
+                let linkNote = links > 0 ? ", \(links) modelled link direction(s)" : ""
+                print("\(file): ok (\(config.venues.count) venue(s), \(config.flows.count) flow(s), \(config.phaseEvents.count) scheduled phase change(s)\(linkNote))")
             } catch let error as ScenarioError {
                 printError(error.description)
                 failed = true

@@ -270,6 +270,16 @@ import Glibc
         #expect((report["venues"] as? [[String: Any]])?.first?["name"] as? String == "XSIM")
     }
 
+    @Test func simulatedLinksAreNotedAsUnusedLive() throws {
+        let directory = try ExsimProcess.temporaryDirectory("serve-links")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let run = try ExsimProcess.run(["serve", "Scenarios/lossy-link.yaml", "--duration", "100ms", "--out", directory.path])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stderr.contains("note: the scenario's network links are simulated only"), "\(run.stderr)")
+        let plain = try ExsimProcess.run(["serve", "Scenarios/quickstart.yaml", "--duration", "100ms", "--out", directory.path])
+        #expect(!plain.stderr.contains("network links"), "\(plain.stderr)")
+    }
+
     @Test func aPortOptionNamingNoVenueIsBadInput() throws {
         let run = try ExsimProcess.run(["serve", "Scenarios/two-venues.yaml", "--port", "NOWHERE.ouch=1", "--duration", "1s"])
         #expect(run.status == 64)

@@ -14,24 +14,28 @@ import Testing
         var rejected = 0
         var endedDay = 0
         var cutShort = 0
+        var ranWithLinks = 0
         for seed in 0..<Self.cases {
             var sketch = ScenarioSketch(ChoiceStream(seed: seed))
             let yaml = sketch.yaml()
             do {
                 switch try ScenarioFuzzCase.check(yaml: yaml) {
                 case .rejected: rejected += 1
-                case .ran(let ended): if ended { endedDay += 1 } else { cutShort += 1 }
+                case .ran(let ended):
+                    if ended { endedDay += 1 } else { cutShort += 1 }
+                    if yaml.contains("\n    - venue: ") { ranWithLinks += 1 }
                 }
             } catch {
                 Issue.record("seed \(seed): \(error.description)\n\(yaml)")
             }
         }
-        print("scenario fuzz: \(Self.cases) scenarios, \(rejected) rejected, \(endedDay) ran to the end of the day, \(cutShort) stopped at the event limit")
+        print("scenario fuzz: \(Self.cases) scenarios, \(rejected) rejected, \(endedDay) ran to the end of the day, \(cutShort) stopped at the event limit, \(ranWithLinks) ran with modelled links")
         // The generator must reach both sides of validation, and runs that
         // end their day as well as runs the event limit stops.
         #expect(rejected > 0 && rejected < Int(Self.cases), "rejected \(rejected) of \(Self.cases)")
         #expect(endedDay > 0, "no generated run ended its day")
         #expect(cutShort > 0, "no generated run reached the event limit")
+        #expect(ranWithLinks > 0, "no generated run had modelled links")
     }
 
     @Test func aChoiceStreamThatRunsDryMakesTheOrdinaryScenario() throws {

@@ -1,0 +1,205 @@
+import Foundation
+import Simulation
+import Yams
+
+/// The `network:` section of a scenario (docs/network.md): the default
+/// one-way latency, and per venue the order-entry and market-data links.
+extension ScenarioReader {
+    static let linkKeys = ["latency", "bandwidth", "queue_bytes", "jitter", "loss", "duplicate", "reorder"]
+    static let orderEntryKeys = linkKeys + ["rto", "max_rto", "max_retransmissions", "to_venue", "from_venue"]
+    /// A queue must hold one full-size TCP segment with its headers (1,460 + 58 bytes).
+    static let smallestQueueBytes: Int64 = 1_518
+    static let largestQueueBytes: Int64 = 1 << 30
+
+    func network(_ node: Node, venues: [VenueConfig], flows: [FlowConfig]) throws(ScenarioError) -> (latencyNs: Int64, links: [VenueLinksConfig]) {
+        let n = try fields(node, allowed: ["one_way_latency", "venues"], required: [], what: "network")
+        var latencyNs: Int64 = 0
+        if let entry = n["one_way_latency"] {
+            latencyNs = try duration(entry.value, positive: false, atMost: SimulationLimits.longestLatencyNs, what: "a one-way latency")
+        }
+        var links: [VenueLinksConfig] = []
+        if let entry = n["venues"] {
+            for item in try sequence(entry.value, "a list of venue links") {
+                let v = try fields(item, allowed: ["venue", "order_entry", "market_data"], required: ["venue"], what: "a venue's links")
+                let name = try string(v["venue"]!.value, "a venue name")
+                guard venues.contains(where: { $0.name == name }) else {
+                    throw error(v["venue"]!.value, "unknown venue '\(name)'; expected one of: \(venues.map(\.name).joined(separator: ", "))")
+                }
+                guard !links.contains(where: { $0.venue == name }) else { throw error(v["venue"]!.value, "venue '\(name)' has links listed twice") }
+                guard v["order_entry"] != nil || v["market_data"] != nil else {
+                    throw error(item, "venue '\(name)' lists no link; expected 'order_entry', 'market_data' or both")
+                }
+                var config = VenueLinksConfig(venue: name)
+                if let oe = v["order_entry"] {
+                    let link = try orderEntryLink(oe.value, latencyNs: latencyNs)
+                    try checkCapacity(link, of: venues.first { $0.name == name }!, flows: flows, node: oe.value)
+                    config.orderEntry = link
+                }
+                if let md = v["market_data"] {
+                    let m = try fields(md.value, allowed: Self.linkKeys, required: [], what: "a market-data link")
+                    config.marketData = try linkDirection(m, base: LinkDirectionConfig(propagationDelayNs: latencyNs))
+                }
+                links.append(config)
+            }
+        }
+        return (latencyNs, links)
+    }
+
+    func orderEntryLink(_ node: Node, latencyNs: Int64) throws(ScenarioError) -> OrderEntryLinkConfig {
+        let o = try fields(node, allowed: Self.orderEntryKeys, required: [], what: "an order-entry link")
+        let shared = try linkDirection(o, base: LinkDirectionConfig(propagationDelayNs: latencyNs))
+        func direction(_ key: String) throws(ScenarioError) -> LinkDirectionConfig {
+            guard let entry = o[key] else { return shared }
+            let d = try fields(entry.value, allowed: Self.linkKeys, required: [], what: "'\(key)'")
+            return try linkDirection(d, base: shared)
+        }
+        var retransmission = TCPRetransmissionConfig()
+        let longestRTO = TCPStream.longestRTONs
+        if let entry = o["rto"] {
+            retransmission.initialRTONs = try duration(entry.value, atMost: longestRTO, what: "a retransmission timeout")
+            retransmission.maxRTONs = max(retransmission.maxRTONs, retransmission.initialRTONs)
+        }
+        if let entry = o["max_rto"] {
+            retransmission.maxRTONs = try duration(entry.value, atMost: longestRTO, what: "the largest retransmission timeout")
+            guard retransmission.maxRTONs >= retransmission.initialRTONs else {
+                throw error(entry.value, "max_rto is below rto (\(formatDuration(retransmission.initialRTONs))); the timeout only grows")
+            }
+        }
+        if let entry = o["max_retransmissions"] {
+            retransmission.maxRetransmissions = Int(try integer(entry.value, 0...Int64(TCPStream.mostRetransmissions), "a number of retransmissions"))
+        }
+        return OrderEntryLinkConfig(toVenue: try direction("to_venue"), fromVenue: try direction("from_venue"), retransmission: retransmission)
+    }
+
+    /// A link without a queue limit that is slower than its traffic queues
+    /// without bound: the run's memory and its delays grow for ever.
+    func checkCapacity(_ link: OrderEntryLinkConfig, of venue: VenueConfig, flows: [FlowConfig], node: Node) throws(ScenarioError) {
+        let least = SimulationLimits.leastOrderEntryBitsPerSecond(of: venue, flows: flows)
+        for (name, direction) in [("to_venue", link.toVenue), ("from_venue", link.fromVenue)]
+        where direction.queueLimitBytes == 0 && direction.bandwidthBitsPerSecond > 0 && Double(direction.bandwidthBitsPerSecond) <= least {
+            // The bandwidth that applies: the direction's own, else the shared one.
+            let shared = try fields(node, allowed: Self.orderEntryKeys, required: [], what: "an order-entry link")
+            let own = try shared[name].map { entry throws(ScenarioError) in try fields(entry.value, allowed: Self.linkKeys, required: [], what: "'\(name)'") }
+            let place = own?["bandwidth"]?.value ?? shared["bandwidth"]?.value ?? node
+            throw error(place, "venue '\(venue.name)''s order-entry link (\(name)) cannot carry its traffic: \(formatRate(SimulationLimits.offeredRate(of: venue, flows: flows))) messages/s, each at least \(SimulationLimits.smallestOrderEntryPacketBytes) bytes on the wire, need more than \(formatBandwidth(least)); its queue would grow without bound (raise the bandwidth, or set queue_bytes so that the queue drops at its tail)")
+        }
+    }
+
+    /// The link keys present in `f`, applied over `base`.
+    func linkDirection(_ f: [String: (key: Node, value: Node)], base: LinkDirectionConfig) throws(ScenarioError) -> LinkDirectionConfig {
+        var link = base
+        let longest = LinkLimits.longestDelayNs
+        if let entry = f["latency"] {
+            link.propagationDelayNs = try duration(entry.value, positive: false, atMost: longest, what: "a link's latency")
+        }
+        if let entry = f["bandwidth"] {
+            let text = try scalar(entry.value, ScenarioValues.bandwidthHint)
+            guard let bps = ScenarioValues.bandwidth(text), bps > 0 else { throw error(entry.value, "'\(text)' is not \(ScenarioValues.bandwidthHint)") }
+            guard bps <= ScenarioValues.highestBandwidthBitsPerSecond else { throw error(entry.value, "\(text) is too fast; a link carries at most 1Tbps") }
+            link.bandwidthBitsPerSecond = bps
+        }
+        if let entry = f["queue_bytes"] {
+            link.queueLimitBytes = try integer(entry.value, Self.smallestQueueBytes...Self.largestQueueBytes,
+                                               "a queue size in bytes (at least one full-size segment with its headers)")
+        }
+        if let entry = f["jitter"] { link.jitter = try jitter(entry.value) }
+        if let entry = f["loss"] { link.loss = try loss(entry.value) }
+        if let entry = f["duplicate"] { link.duplicateProbability = try number(entry.value, 0...1, "a probability") }
+        if let entry = f["reorder"] {
+            let r = try fields(entry.value, allowed: ["probability", "delay"], required: ["probability", "delay"], what: "reorder")
+            link.reorder = ReorderModel(probability: try number(r["probability"]!.value, 0...1, "a probability"),
+                                        delayNs: try duration(r["delay"]!.value, atMost: longest, what: "a reorder hold-back"))
+        }
+        return link
+    }
+
+    func jitter(_ node: Node) throws(ScenarioError) -> JitterModel {
+        guard case .mapping = node else { throw error(node, "expected a jitter like { distribution: uniform, min: 0ns, max: 2us }") }
+        let keysOf: [(String, [String])] = [
+            ("constant", ["value"]), ("uniform", ["min", "max"]), ("normal", ["mean", "stddev"]),
+            ("lognormal", ["median", "sigma"]), ("pareto", ["scale", "shape"]), ("empirical", ["file"]),
+        ]
+        let d = try fields(node, allowed: ["distribution", "value", "min", "max", "mean", "stddev", "median", "sigma", "scale", "shape", "file"],
+                           required: ["distribution"], what: "jitter")
+        let kind = try choice(d["distribution"]!.value, keysOf.map { ($0.0, $0.0) }, "jitter distribution")
+        let allowed = keysOf.first { $0.0 == kind }!.1
+        for key in d.keys.sorted() where key != "distribution" && !allowed.contains(key) {
+            throw error(d[key]!.key, "'\(key)' does not apply to \(kind) jitter; expected \(allowed.joined(separator: ", "))")
+        }
+        func need(_ key: String) throws(ScenarioError) -> Node {
+            guard let entry = d[key] else { throw error(node, "\(kind) jitter needs '\(key)'") }
+            return entry.value
+        }
+        let longest = LinkLimits.longestDelayNs
+        switch kind {
+        case "constant": return .constant(ns: try duration(try need("value"), positive: false, atMost: longest, what: "jitter"))
+        case "uniform":
+            let minNs = try duration(try need("min"), positive: false, atMost: longest, what: "jitter")
+            let maxNs = try duration(try need("max"), positive: false, atMost: longest, what: "jitter")
+            guard minNs <= maxNs else { throw error(try need("max"), "max is below min") }
+            return .uniform(minNs: minNs, maxNs: maxNs)
+        case "normal":
+            return .normal(meanNs: try duration(try need("mean"), positive: false, atMost: longest, what: "jitter's mean"),
+                           standardDeviationNs: try duration(try need("stddev"), positive: false, atMost: longest, what: "jitter's standard deviation"))
+        case "empirical":
+            return .empirical(samplesNs: try jitterSamples(try need("file")))
+        case "lognormal":
+            return .logNormal(medianNs: try duration(try need("median"), atMost: longest, what: "jitter's median"),
+                              sigma: try number(try need("sigma"), 0...5, "a shape sigma"))
+        default:
+            return .pareto(scaleNs: try duration(try need("scale"), atMost: longest, what: "jitter's scale"),
+                           shape: try number(try need("shape"), 0.1...100, "a Pareto shape (tail index)"))
+        }
+    }
+
+    /// The delays in a file of samples, one a line: a duration (`850ns`,
+    /// `1.2us`) or whole nanoseconds; blank lines and `#` comments are
+    /// skipped. A relative path is taken from the scenario file's directory.
+    func jitterSamples(_ node: Node) throws(ScenarioError) -> [Int64] {
+        let name = try string(node, "a file of delay samples")
+        let path = name.hasPrefix("/") ? name : URL(fileURLWithPath: file).deletingLastPathComponent().appendingPathComponent(name).path
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw error(node, "cannot read the jitter samples file '\(name)' (looked for \(path))")
+        }
+        let longest = LinkLimits.longestDelayNs
+        var samples: [Int64] = []
+        for (index, rawLine) in String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = String(rawLine.prefix { $0 != "#" }).trimmingCharacters(in: .whitespaces)
+            guard !line.isEmpty else { continue }
+            guard let value = Int64(line) ?? ScenarioValues.duration(line), (0...longest).contains(value) else {
+                throw ScenarioError(file: path, line: index + 1, column: 1,
+                                    message: "'\(line)' is not a delay sample; expected \(ScenarioValues.durationHint), or whole nanoseconds, from 0 to 1s (the samples file is named at \(file):\(node.mark?.line ?? 1))")
+            }
+            guard samples.count < JitterModel.mostEmpiricalSamples else {
+                throw ScenarioError(file: path, line: index + 1, column: 1, message: "more than \(JitterModel.mostEmpiricalSamples) samples")
+            }
+            samples.append(value)
+        }
+        guard !samples.isEmpty else { throw error(node, "the jitter samples file '\(name)' holds no sample") }
+        return samples
+    }
+
+    /// `loss: 0.01` (Bernoulli) or a mapping naming the model.
+    func loss(_ node: Node) throws(ScenarioError) -> LossModel {
+        if case .scalar = node { return .bernoulli(probability: try number(node, 0...1, "a loss probability")) }
+        let l = try fields(node, allowed: ["model", "probability", "good_to_bad", "bad_to_good", "loss_good", "loss_bad"],
+                           required: ["model"], what: "loss")
+        let model = try choice(l["model"]!.value, [("bernoulli", "bernoulli"), ("gilbert_elliott", "gilbert_elliott")], "loss model")
+        let allowed = model == "bernoulli" ? ["probability"] : ["good_to_bad", "bad_to_good", "loss_good", "loss_bad"]
+        for key in l.keys.sorted() where key != "model" && !allowed.contains(key) {
+            throw error(l[key]!.key, "'\(key)' does not apply to \(model) loss; expected \(allowed.joined(separator: ", "))")
+        }
+        func probability(_ key: String, default value: Double?) throws(ScenarioError) -> Double {
+            guard let entry = l[key] else {
+                guard let value else { throw error(node, "\(model) loss needs '\(key)'") }
+                return value
+            }
+            return try number(entry.value, 0...1, "a probability")
+        }
+        if model == "bernoulli" { return .bernoulli(probability: try probability("probability", default: nil)) }
+        let badToGood = try probability("bad_to_good", default: nil)
+        guard badToGood > 0 else { throw error(l["bad_to_good"]!.value, "bad_to_good must be above 0, or the link never leaves the bad state") }
+        return .gilbertElliott(goodToBad: try probability("good_to_bad", default: nil), badToGood: badToGood,
+                               lossInGood: try probability("loss_good", default: 0), lossInBad: try probability("loss_bad", default: 1))
+    }
+}

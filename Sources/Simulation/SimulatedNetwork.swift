@@ -1,0 +1,129 @@
+import Network
+import SimKernel
+
+/// The modelled links of a run (`SimulationConfig.venueLinks`): per venue an
+/// order-entry link each way, shared by the TCP connections of all its
+/// participants, and a market-data link for its feed. Venues without links
+/// take the fixed one-way latency, outside this type.
+struct SimulatedNetwork {
+    struct OrderEntryLinks {
+        var toVenue: LinkDirection
+        var fromVenue: LinkDirection
+    }
+
+    /// By venue index; nil where the venue's order entry is not modelled.
+    var orderEntry: [OrderEntryLinks?]
+    /// By venue index, whether `orderEntry` / `marketData` is set: read per
+    /// message, without touching the links themselves.
+    let orderEntryModelled: [Bool]
+    let marketDataModelled: [Bool]
+    /// By venue index; nil where the venue's feed is not modelled.
+    var marketData: [LinkDirection?]
+    /// By participant index: its connection's stream each way, nil where its
+    /// venue's order entry is not modelled.
+    var toVenueStreams: [TCPStream?]
+    var fromVenueStreams: [TCPStream?]
+
+    /// A TCP segment carries at most this much payload (a 1,500-byte
+    /// Ethernet MTU less IPv4 and TCP headers); a longer write is several
+    /// segments, delivered when the last one is.
+    static let maximumSegmentBytes = 1_460
+
+    init(config: SimulationConfig, participantVenues: [Int32]) {
+        orderEntry = Array(repeating: nil, count: config.venues.count)
+        marketData = Array(repeating: nil, count: config.venues.count)
+        var retransmission: [TCPRetransmissionConfig?] = Array(repeating: nil, count: config.venues.count)
+        for links in config.venueLinks {
+            guard let v = config.venues.firstIndex(where: { $0.name == links.venue }) else { continue }
+            func stream(_ direction: String) -> RandomStream {
+                RandomStream(scenarioSeed: config.seed, component: "network.\(links.venue).\(direction)")
+            }
+            if let oe = links.orderEntry {
+                orderEntry[v] = OrderEntryLinks(
+                    toVenue: LinkDirection(config: oe.toVenue, random: stream("order_entry.to_venue")),
+                    fromVenue: LinkDirection(config: oe.fromVenue, random: stream("order_entry.from_venue")))
+                retransmission[v] = oe.retransmission
+            }
+            if let md = links.marketData {
+                marketData[v] = LinkDirection(config: md, random: stream("market_data"))
+            }
+        }
+        orderEntryModelled = orderEntry.map { $0 != nil }
+        marketDataModelled = marketData.map { $0 != nil }
+        toVenueStreams = participantVenues.map { venue in retransmission[Int(venue)].map { TCPStream(retransmission: $0) } }
+        fromVenueStreams = toVenueStreams
+        self.participantVenues = participantVenues
+    }
+
+    func modelsOrderEntry(venue: Int) -> Bool { orderEntryModelled[venue] }
+
+    /// A participant's write to its venue; the time the venue's socket has
+    /// all of it, or nil when the connection broke on the way.
+    mutating func sendToVenue(participant: Int, venue: Int, payloadBytes: Int, at nowNs: Int64) -> Int64? {
+        precondition(orderEntry[venue] != nil && toVenueStreams[participant] != nil, "order entry of venue \(venue) is not modelled")
+        return Self.sendSegments(payloadBytes: payloadBytes, at: nowNs, stream: &toVenueStreams[participant]!, link: &orderEntry[venue]!.toVenue)
+    }
+
+    /// A venue's write to a participant, as `sendToVenue`.
+    mutating func sendFromVenue(participant: Int, venue: Int, payloadBytes: Int, at nowNs: Int64) -> Int64? {
+        precondition(orderEntry[venue] != nil && fromVenueStreams[participant] != nil, "order entry of venue \(venue) is not modelled")
+        return Self.sendSegments(payloadBytes: payloadBytes, at: nowNs, stream: &fromVenueStreams[participant]!, link: &orderEntry[venue]!.fromVenue)
+    }
+
+    static func sendSegments(payloadBytes: Int, at nowNs: Int64, stream: inout TCPStream, link: inout LinkDirection) -> Int64? {
+        precondition(payloadBytes > 0, "an empty write")
+        var remaining = payloadBytes
+        var deliveredNs = nowNs
+        while remaining > 0 {
+            let segment = min(remaining, maximumSegmentBytes)
+            remaining -= segment
+            switch stream.send(sizeBytes: segment + WireOverhead.tcpIPv4Bytes, at: nowNs, over: &link) {
+            case .delivered(let atNs, _): deliveredNs = atNs
+            case .broken: return nil
+            }
+        }
+        return deliveredNs
+    }
+
+    /// One MoldUDP64 packet of a venue's feed over its market-data link:
+    /// UDP, so a lost packet is lost.
+    mutating func sendFeedPacket(venue: Int, payloadBytes: Int, at nowNs: Int64) -> LinkOutcome? {
+        guard marketDataModelled[venue] else { return nil }
+        return marketData[venue]!.send(sizeBytes: payloadBytes + WireOverhead.udpIPv4Bytes, at: nowNs)
+    }
+
+    /// Statistics of every modelled link, venue by venue in configuration order.
+    func reports(venueNames: [String]) -> [LinkReport] {
+        var reports: [LinkReport] = []
+        for (v, name) in venueNames.enumerated() {
+            if let links = orderEntry[v] {
+                var toVenue = TCPStreamStatistics(), fromVenue = TCPStreamStatistics()
+                for (p, stream) in toVenueStreams.enumerated() where stream != nil && participantVenue(p) == v {
+                    toVenue += stream!.statistics
+                    fromVenue += fromVenueStreams[p]!.statistics
+                }
+                reports.append(LinkReport(venue: name, link: "order_entry.to_venue", statistics: links.toVenue.statistics, tcp: toVenue))
+                reports.append(LinkReport(venue: name, link: "order_entry.from_venue", statistics: links.fromVenue.statistics, tcp: fromVenue))
+            }
+            if let link = marketData[v] {
+                reports.append(LinkReport(venue: name, link: "market_data", statistics: link.statistics, tcp: nil))
+            }
+        }
+        return reports
+    }
+
+    var participantVenues: [Int32] = []
+
+    func participantVenue(_ participant: Int) -> Int { Int(participantVenues[participant]) }
+}
+
+/// What one modelled link carried over a run.
+public struct LinkReport: Hashable, Sendable {
+    public var venue: String
+    /// "order_entry.to_venue", "order_entry.from_venue" or "market_data".
+    public var link: String
+    public var statistics: LinkStatistics
+    /// The TCP streams of the participants' connections over an order-entry
+    /// link, added up; nil for market data (UDP).
+    public var tcp: TCPStreamStatistics?
+}
