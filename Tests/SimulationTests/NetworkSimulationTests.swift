@@ -7,7 +7,7 @@ let lossyLinkScenario = URL(fileURLWithPath: #filePath).deletingLastPathComponen
     .appendingPathComponent("Scenarios/lossy-link.yaml").path
 
 @Suite struct NetworkSimulationTests {
-    static let lossyLinkDigest = "e03a5c0426f776f8640a944c581709e7"
+    static let lossyLinkDigest = "4b94378070595ce7d99efdb7bc27a518"
 
     /// Links that are nothing but the default latency deliver every message
     /// when the default network does, so the run is the same event for event.
