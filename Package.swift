@@ -35,8 +35,12 @@ let package = Package(
         .target(name: "Wire", swiftSettings: strict),
         // A venue gateway: matching engine + order-entry sessions + market-data publisher.
         .target(name: "Exchange", dependencies: ["MatchingEngine", "Wire"], swiftSettings: strict),
-        // Capture files: nanosecond pcap writing with synthetic Ethernet/IPv4/UDP/TCP framing.
-        .target(name: "Capture", swiftSettings: strict),
+        // System libraries: libpcap reads pcap and pcapng; zstd (de)compresses .zst captures.
+        .systemLibrary(name: "CPcap", pkgConfig: "libpcap", providers: [.apt(["libpcap-dev"])]),
+        .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
+        // Capture files: pcap/pcapng/zstd reading and writing, Ethernet/IP/UDP/TCP
+        // decoding, TCP reassembly, and protocol extraction with Wire's decoders.
+        .target(name: "Capture", dependencies: ["CPcap", "CZstd", "Wire"], swiftSettings: strict),
         // Latency recorders and throughput counters.
         .target(
             name: "Measure",
