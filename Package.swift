@@ -103,7 +103,7 @@ let package = Package(
         .testTarget(name: "MatchingEngineTests", dependencies: ["MatchingEngine", "SimKernel"]),
         .testTarget(name: "WireTests", dependencies: ["Wire"]),
         .testTarget(name: "ExchangeTests", dependencies: ["Exchange", "MatchingEngine", "Wire"]),
-        .testTarget(name: "CaptureTests", dependencies: ["Capture"]),
+        .testTarget(name: "CaptureTests", dependencies: ["Capture", "Wire"]),
         .testTarget(name: "MeasureTests", dependencies: ["Measure"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Measure"]),
         .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "Simulation"]),
