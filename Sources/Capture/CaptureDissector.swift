@@ -4,14 +4,17 @@ import Wire
 /// messages once each by sequence number (a second feed's copies and
 /// retransmissions are dropped), and SoupBinTCP/ITCH sequenced data.
 public protocol CaptureMessageSink {
-    /// One ITCH message, valid only during the call.
-    mutating func itchMessage(_ message: UnsafeRawBufferPointer, timestampNs: Int64)
+    /// One ITCH message of feed number `feed` (`CaptureDissector.feedNames`
+    /// names it: a MoldUDP64 session, or a SoupBinTCP connection), valid
+    /// only during the call. Each feed has its own order references and
+    /// stock locates.
+    mutating func itchMessage(_ message: UnsafeRawBufferPointer, feed: Int, timestampNs: Int64)
 }
 
 /// A sink that keeps nothing: for inspection alone.
 public struct DiscardingMessageSink: CaptureMessageSink {
     public init() {}
-    @inlinable public mutating func itchMessage(_ message: UnsafeRawBufferPointer, timestampNs: Int64) {}
+    @inlinable public mutating func itchMessage(_ message: UnsafeRawBufferPointer, feed: Int, timestampNs: Int64) {}
 }
 
 /// Follows a capture packet by packet: decodes each, groups packets into
@@ -53,12 +56,15 @@ public final class CaptureDissector<Sink: CaptureMessageSink> {
         var fixFramers: [FIXFramer] = []
         var framingStopped = [false, false]
         var closedDirections = [false, false]
+        /// The feed number of a SoupBinTCP connection carrying ITCH.
+        var itchFeed: Int?
     }
 
     struct MoldSession {
         var id: MoldUDP64SessionID
         var summary: MoldUDP64SessionSummary
         var started = false
+        var feed: Int
     }
 
     struct RatePeak {
@@ -82,6 +88,8 @@ public final class CaptureDissector<Sink: CaptureMessageSink> {
     var lastKey: FlowKey?
     var lastFlow = -1
     var moldSessions: [MoldSession] = []
+    /// The ITCH feeds found, in the order first seen: their numbers are the sink's `feed`.
+    public private(set) var feedNames: [String] = []
     var lastMoldSession = -1
     var itchCounts = [Int](repeating: 0, count: 256)
     var ouchInCounts = [Int](repeating: 0, count: 256)
@@ -304,7 +312,7 @@ public final class CaptureDissector<Sink: CaptureMessageSink> {
                 moldSessions[session].summary.messages += 1
                 countMessage(flow: flow, timestampNs: timestampNs)
                 if message.count > 0 { itchCounts[Int(message.readUInt8(at: 0))] += 1 }
-                sink.itchMessage(message, timestampNs: timestampNs)
+                sink.itchMessage(message, feed: moldSessions[session].feed, timestampNs: timestampNs)
             }
         }
     }
@@ -315,7 +323,8 @@ public final class CaptureDissector<Sink: CaptureMessageSink> {
             lastMoldSession = found
             return found
         }
-        moldSessions.append(MoldSession(id: id, summary: MoldUDP64SessionSummary(session: id.description)))
+        feedNames.append("MoldUDP64 session \(id)")
+        moldSessions.append(MoldSession(id: id, summary: MoldUDP64SessionSummary(session: id.description), feed: feedNames.count - 1))
         lastMoldSession = moldSessions.count - 1
         return lastMoldSession
     }
@@ -474,7 +483,12 @@ public final class CaptureDissector<Sink: CaptureMessageSink> {
             let fitsOUCH = OUCHOutboundMessage.length(ofType: messageType) == payload.count
             if fitsITCH && (itchFeed || !fitsOUCH) {
                 itchCounts[Int(messageType)] += 1
-                sink.itchMessage(payload, timestampNs: timestampNs)
+                let feed = flows[flow].itchFeed ?? {
+                    feedNames.append("SoupBinTCP \(flows[flow].summary.client) → \(flows[flow].summary.server)")
+                    flows[flow].itchFeed = feedNames.count - 1
+                    return feedNames.count - 1
+                }()
+                sink.itchMessage(payload, feed: feed, timestampNs: timestampNs)
             } else {
                 ouchOutCounts[Int(messageType)] += 1
             }

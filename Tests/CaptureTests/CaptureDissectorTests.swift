@@ -6,7 +6,7 @@ import Wire
 /// Keeps the ITCH messages the dissector hands over.
 struct ITCHCollector: CaptureMessageSink {
     var messages: [[UInt8]] = []
-    mutating func itchMessage(_ message: UnsafeRawBufferPointer, timestampNs: Int64) { messages.append(Array(message)) }
+    mutating func itchMessage(_ message: UnsafeRawBufferPointer, feed: Int, timestampNs: Int64) { messages.append(Array(message)) }
 }
 
 /// Bytes of the protocols, built with Wire's encoders where it has them.

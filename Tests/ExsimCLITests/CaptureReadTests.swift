@@ -1,0 +1,107 @@
+import Foundation
+import Testing
+
+/// `exsim capture inspect` and `exsim capture book` read back what
+/// `exsim run --capture` wrote, plain and zstd-compressed: every count
+/// equals the run's own report.
+@Suite struct CaptureReadTests {
+    static func json(_ url: URL) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
+    }
+
+    @Test(arguments: ["two-venues.pcap", "two-venues.pcap.zst"])
+    func inspectCountsWhatTheRunSent(name: String) throws {
+        let directory = try ExsimProcess.temporaryDirectory("capture-read")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let capture = directory.appendingPathComponent(name).path
+        let run = try ExsimProcess.run(["run", "Scenarios/two-venues.yaml", "--capture", capture, "--out", directory.path, "--quiet"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let wire = try #require(try Self.json(directory.appendingPathComponent("report.json"))["wire"] as? [String: Any])
+
+        let inspectJSON = directory.appendingPathComponent("inspect.json")
+        let inspect = try ExsimProcess.run(["capture", "inspect", capture, "--json", inspectJSON.path])
+        #expect(inspect.status == 0, "\(inspect.stderr)")
+        #expect(inspect.stdout.contains(name.hasSuffix(".zst") ? "zstd-compressed" : "pcap (ns)"))
+        let inspection = try Self.json(inspectJSON)
+        let kinds = try #require(inspection["packetKinds"] as? [String: Int])
+        #expect(kinds["udp"] == wire["feedPackets"] as? Int)
+        #expect(kinds["otherIP"] == 0 && kinds["notIP"] == 0 && kinds["truncated"] == 0 && kinds["malformed"] == 0)
+        #expect(inspection["packets"] as? Int == (kinds["udp"] ?? 0) + (kinds["tcp"] ?? 0))
+
+        var byFamily: [String: Int] = [:]
+        for entry in try #require(inspection["messages"] as? [[String: Any]]) {
+            byFamily[entry["family"] as! String, default: 0] += entry["count"] as! Int
+        }
+        let feedMessages = try #require(wire["feedMessages"] as? Int)
+        let toVenues = try #require(wire["messagesToVenues"] as? Int)
+        let fromVenues = try #require(wire["messagesFromVenues"] as? Int)
+        #expect(byFamily["ITCH"] == feedMessages)
+        #expect((byFamily["FIX"] ?? 0) + (byFamily["SoupBinTCP"] ?? 0) == toVenues + fromVenues,
+                "every FIX message and SoupBinTCP packet of the order-entry sessions")
+
+        let sessions = try #require(inspection["moldUDP64Sessions"] as? [[String: Any]])
+        #expect(sessions.count == 2)
+        #expect(sessions.map { $0["messages"] as? Int ?? 0 }.reduce(0, +) == feedMessages)
+        for session in sessions {
+            #expect(session["gapCount"] as? Int == 0 && session["duplicateMessages"] as? Int == 0)
+            #expect(session["firstSequence"] as? Int == 1)
+            #expect(session["nextSequence"] as? Int == 1 + (session["messages"] as? Int ?? -1))
+            #expect(session["endOfSession"] as? Bool == true)
+        }
+        let flows = try #require(inspection["flows"] as? [[String: Any]])
+        #expect(flows.count == 2 + 16, "two feeds and sixteen participants' connections")
+        for flow in flows {
+            #expect(flow["protocolName"] as? String != nil, "\(flow)")
+            #expect((flow["framingErrors"] as? [String])?.isEmpty == true)
+            if let tcp = flow["tcp"] as? [String: Any] {
+                #expect(tcp["holes"] as? Int == 0 && tcp["retransmittedSegments"] as? Int == 0)
+            }
+            let events = (flow["sessionEvents"] as? [[String: Any]] ?? []).compactMap { $0["event"] as? String }
+            if flow["protocolName"] as? String == "SoupBinTCP" {
+                #expect(events.contains { $0.hasPrefix("SoupBinTCP Login Accepted") } && events.contains("SoupBinTCP End of Session"))
+            }
+        }
+
+        let book = try ExsimProcess.run(["capture", "book", capture])
+        #expect(book.status == 0, "\(book.stderr)")
+        #expect(book.stdout.contains("ITCH messages: \(feedMessages) applied in 2 feed(s), 0 contradicting the book"), "\(book.stdout)")
+        // Every book the feeds leave is uncrossed: best bid below best ask.
+        let rows = book.stdout.split(separator: "\n").filter { $0.hasPrefix("| ") && !$0.hasPrefix("| symbol") }
+        #expect(rows.count == 4, "two symbols per venue")
+        for row in rows {
+            let columns = row.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
+            if let bid = Double(columns[4]), let ask = Double(columns[5]) { #expect(bid < ask, "\(row)") }
+        }
+        #expect(book.stdout.contains("book build: \(feedMessages) messages in"))
+    }
+
+    @Test func unreadableCapturesAreClearErrors() throws {
+        let directory = try ExsimProcess.temporaryDirectory("capture-bad")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let missing = try ExsimProcess.run(["capture", "inspect", directory.appendingPathComponent("none.pcap").path])
+        #expect(missing.status == 64)
+        #expect(missing.stderr.contains("none.pcap: cannot open: No such file or directory"), "\(missing.stderr)")
+
+        let notCapture = directory.appendingPathComponent("notes.pcapng")
+        try Data("just some text, long enough to be read".utf8).write(to: notCapture)
+        let wrong = try ExsimProcess.run(["capture", "book", notCapture.path])
+        #expect(wrong.status == 64)
+        #expect(wrong.stderr.contains("notes.pcapng: not a pcap or pcapng capture"), "\(wrong.stderr)")
+
+        let capture = directory.appendingPathComponent("run.pcap.zst")
+        let run = try ExsimProcess.run(["run", "Scenarios/two-venues.yaml", "--capture", capture.path, "--out", directory.path, "--quiet"])
+        #expect(run.status == 0)
+        var bytes = try Data(contentsOf: capture)
+        bytes = bytes.prefix(bytes.count / 2)
+        let cut = directory.appendingPathComponent("cut.pcap.zst")
+        try bytes.write(to: cut)
+        let truncated = try ExsimProcess.run(["capture", "inspect", cut.path])
+        #expect(truncated.status == 64)
+        #expect(truncated.stderr.contains("cut.pcap.zst: after packet"), "\(truncated.stderr)")
+        #expect(truncated.stderr.contains("truncated"), "\(truncated.stderr)")
+
+        let badPort = try ExsimProcess.run(["capture", "inspect", capture.path, "--port", "26477=itch"])
+        #expect(badPort.status == 64)
+        #expect(badPort.stderr.contains("--port 26477=itch: unknown protocol 'itch'"), "\(badPort.stderr)")
+    }
+}
