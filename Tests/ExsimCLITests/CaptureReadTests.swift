@@ -104,4 +104,81 @@ import Testing
         #expect(badPort.status == 64)
         #expect(badPort.stderr.contains("--port 26477=itch: unknown protocol 'itch'"), "\(badPort.stderr)")
     }
+
+    static let tshark: String? = ["/usr/bin/tshark", "/usr/local/bin/tshark"].first { FileManager.default.isExecutableFile(atPath: $0) }
+
+    static func runTshark(_ arguments: [String]) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try #require(tshark, "tshark is required (scripts/setup.sh installs it)"))
+        process.arguments = arguments
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = Pipe()
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// tshark reads the same .pcap.zst: the same packets, and per MoldUDP64
+    /// session the same first and next sequence numbers, messages and
+    /// heartbeats as `capture inspect`.
+    @Test(.enabled(if: tshark != nil || CaptureOracleTests.required, "tshark is not installed: scripts/setup.sh installs it"))
+    func tsharkAgreesOnPacketsAndSequenceNumbers() throws {
+        let directory = try ExsimProcess.temporaryDirectory("capture-tshark")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let capture = directory.appendingPathComponent("run.pcap.zst").path
+        let run = try ExsimProcess.run(["run", "Scenarios/two-venues.yaml", "--capture", capture, "--out", directory.path, "--quiet"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let inspectJSON = directory.appendingPathComponent("inspect.json")
+        #expect(try ExsimProcess.run(["capture", "inspect", capture, "--json", inspectJSON.path]).status == 0)
+        let inspection = try Self.json(inspectJSON)
+
+        let frames = try Self.runTshark(["-r", capture, "-T", "fields", "-e", "frame.number"]).split(separator: "\n").count
+        #expect(inspection["packets"] as? Int == frames)
+
+        struct Session: Equatable { var packets = 0, messages = 0, heartbeats = 0, first = UInt64.max, next: UInt64 = 0 }
+        var tsharkSessions: [String: Session] = [:]
+        let mold = try Self.runTshark(["-r", capture, "-d", "udp.port==26477,moldudp64", "-Y", "moldudp64", "-T", "fields",
+                                       "-e", "moldudp64.session", "-e", "moldudp64.sequence", "-e", "moldudp64.count"])
+        for line in mold.split(separator: "\n") {
+            let fields = line.split(separator: "\t").map { $0.trimmingCharacters(in: .whitespaces) }
+            let (name, sequence, count) = (fields[0], UInt64(fields[1])!, Int(fields[2])!)
+            var session = tsharkSessions[name, default: Session()]
+            session.packets += 1
+            session.first = min(session.first, sequence)
+            if count == 0 { session.heartbeats += 1 }
+            if count > 0 && count < 0xFFFF {
+                session.messages += count
+                session.next = max(session.next, sequence + UInt64(count))
+            }
+            tsharkSessions[name] = session
+        }
+        var exsimSessions: [String: Session] = [:]
+        for entry in try #require(inspection["moldUDP64Sessions"] as? [[String: Any]]) {
+            exsimSessions[entry["session"] as! String] = Session(
+                packets: entry["packets"] as! Int, messages: entry["messages"] as! Int, heartbeats: entry["heartbeats"] as! Int,
+                first: UInt64(entry["firstSequence"] as! Int), next: UInt64(entry["nextSequence"] as! Int))
+        }
+        #expect(exsimSessions.count == 2)
+        #expect(exsimSessions == tsharkSessions)
+    }
+
+    /// Captures/two-venues.pcap.zst was recorded by `exsim run
+    /// Scenarios/two-venues.yaml --capture`; a fresh recording holds the same
+    /// packets and messages. (A change to the scenario's behaviour records it again.)
+    @Test func theShippedCaptureIsWhatTheScenarioRecordsToday() throws {
+        let directory = try ExsimProcess.temporaryDirectory("capture-shipped")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let fresh = directory.appendingPathComponent("fresh.pcap.zst").path
+        #expect(try ExsimProcess.run(["run", "Scenarios/two-venues.yaml", "--capture", fresh, "--out", directory.path, "--quiet"]).status == 0)
+        let shippedJSON = directory.appendingPathComponent("shipped.json"), freshJSON = directory.appendingPathComponent("fresh.json")
+        let shipped = try ExsimProcess.run(["capture", "inspect", "Captures/two-venues.pcap.zst", "--json", shippedJSON.path])
+        #expect(shipped.status == 0, "\(shipped.stderr)")
+        #expect(try ExsimProcess.run(["capture", "inspect", fresh, "--json", freshJSON.path]).status == 0)
+        #expect(NSDictionary(dictionary: try Self.json(shippedJSON)).isEqual(to: try Self.json(freshJSON)),
+                "re-record with: exsim run Scenarios/two-venues.yaml --capture Captures/two-venues.pcap.zst")
+    }
 }
+
