@@ -9,6 +9,20 @@ public protocol CaptureMessageSink {
     /// only during the call. Each feed has its own order references and
     /// stock locates.
     mutating func itchMessage(_ message: UnsafeRawBufferPointer, feed: Int, timestampNs: Int64)
+    /// The messages of one MoldUDP64 packet not seen before, in sequence
+    /// order. The default hands each to `itchMessage`; a sink on a hot path
+    /// implements it in its own module, where the loop is specialised (the
+    /// dissector, generic across the module boundary, calls the sink once
+    /// per packet rather than once per message).
+    mutating func itchMessages(_ messages: MessageBlockIterator, feed: Int, timestampNs: Int64)
+}
+
+extension CaptureMessageSink {
+    @inlinable
+    public mutating func itchMessages(_ messages: MessageBlockIterator, feed: Int, timestampNs: Int64) {
+        var messages = messages
+        while let message = messages.next() { itchMessage(message, feed: feed, timestampNs: timestampNs) }
+    }
 }
 
 /// A sink that keeps nothing: for inspection alone.
@@ -91,7 +105,9 @@ public final class CaptureDissector<Sink: CaptureMessageSink> {
     /// The ITCH feeds found, in the order first seen: their numbers are the sink's `feed`.
     public private(set) var feedNames: [String] = []
     var lastMoldSession = -1
-    var itchCounts = [Int](repeating: 0, count: 256)
+    /// ITCH messages by type byte: a raw table, written once per message on
+    /// the feed's hot path without array uniqueness or exclusivity checks.
+    let itchCounts = UnsafeMutableBufferPointer<Int>.allocate(capacity: 256)
     var ouchInCounts = [Int](repeating: 0, count: 256)
     var ouchOutCounts = [Int](repeating: 0, count: 256)
     var soupCounts = [Int](repeating: 0, count: 256)
@@ -106,6 +122,11 @@ public final class CaptureDissector<Sink: CaptureMessageSink> {
         self.linkType = linkType
         self.portMap = portMap
         self.sink = sink
+        itchCounts.initialize(repeating: 0)
+    }
+
+    deinit {
+        itchCounts.deallocate()
     }
 
     /// Messages counted so far, every protocol.
@@ -173,7 +194,7 @@ public final class CaptureDissector<Sink: CaptureMessageSink> {
             return summary
         }
         var counts: [MessageTypeCount] = []
-        for (family, table) in [("ITCH", itchCounts), ("OUCH in", ouchInCounts), ("OUCH out", ouchOutCounts), ("SoupBinTCP", soupCounts)] {
+        for (family, table) in [("ITCH", Array(itchCounts)), ("OUCH in", ouchInCounts), ("OUCH out", ouchOutCounts), ("SoupBinTCP", soupCounts)] {
             for type in 0..<256 where table[type] > 0 {
                 counts.append(MessageTypeCount(family: family, type: Self.typeName(UInt8(type)), count: table[type]))
             }
@@ -266,11 +287,11 @@ public final class CaptureDissector<Sink: CaptureMessageSink> {
         }
     }
 
-    func countMessage(flow: Int, timestampNs: Int64) {
-        inspection.messageCount += 1
-        flows[flow].summary.messages += 1
-        messagesPerMillisecond.add(timestampNs, width: 1_000_000, count: 1)
-        messagesPerSecond.add(timestampNs, width: 1_000_000_000, count: 1)
+    func countMessage(flow: Int, timestampNs: Int64, count: Int = 1) {
+        inspection.messageCount += count
+        flows[flow].summary.messages += count
+        messagesPerMillisecond.add(timestampNs, width: 1_000_000, count: count)
+        messagesPerSecond.add(timestampNs, width: 1_000_000_000, count: count)
     }
 
     // MARK: UDP: MoldUDP64
@@ -304,16 +325,20 @@ public final class CaptureDissector<Sink: CaptureMessageSink> {
         case .messages(let count):
             // Messages before the next expected number were seen already (a second feed, a retransmission).
             let skip = checkSequence(session, packet.sequenceNumber, count: count)
-            var messages = packet.messages
-            var index = 0
-            while let message = messages.next() {
-                defer { index += 1 }
-                if index < skip { continue }
-                moldSessions[session].summary.messages += 1
-                countMessage(flow: flow, timestampNs: timestampNs)
+            let feed = moldSessions[session].feed
+            var toDeliver = packet.messages
+            for _ in 0..<skip { _ = toDeliver.next() }
+            var counting = toDeliver
+            var delivered = 0
+            while let message = counting.next() {
+                delivered += 1
                 if message.count > 0 { itchCounts[Int(message.readUInt8(at: 0))] += 1 }
-                sink.itchMessage(message, feed: moldSessions[session].feed, timestampNs: timestampNs)
             }
+            if delivered > 0 {
+                sink.itchMessages(toDeliver, feed: feed, timestampNs: timestampNs)
+            }
+            moldSessions[session].summary.messages += delivered
+            if delivered > 0 { countMessage(flow: flow, timestampNs: timestampNs, count: delivered) }
         }
     }
 

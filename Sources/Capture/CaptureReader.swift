@@ -120,7 +120,7 @@ public final class CaptureReader {
             // libpcap closes nothing when it fails to open.
             fclose(pcapFile)
             if let failure = decompressor?.failure { throw CaptureReadError(path: path, reason: failure) }
-            let reason = String(cString: errorBuffer)
+            let reason = errorBuffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
             throw CaptureReadError(path: path, reason: "not a pcap or pcapng capture: \(reason)")
         }
         handle = opened

@@ -93,8 +93,19 @@ struct BookBuildingSink: CaptureMessageSink {
     var problemCount: Int { feeds.reduce(0) { $0 + $1.builder.problemCount } }
     var orderCount: Int { feeds.reduce(0) { $0 + $1.builder.orderCount } }
 
+    mutating func itchMessages(_ messages: MessageBlockIterator, feed: Int, timestampNs: Int64) {
+        while feeds.count <= feed { feeds.append(FeedBooks()) }
+        var messages = messages
+        while let message = messages.next() { apply(message, feed: feed) }
+    }
+
     mutating func itchMessage(_ message: UnsafeRawBufferPointer, feed: Int, timestampNs: Int64) {
         while feeds.count <= feed { feeds.append(FeedBooks()) }
+        apply(message, feed: feed)
+    }
+
+    @inline(__always)
+    mutating func apply(_ message: UnsafeRawBufferPointer, feed: Int) {
         if message.count > 0, message.readUInt8(at: 0) == ITCHMessageType.stockDirectory.rawValue,
            let directory = try? ITCHStockDirectoryView(validating: message),
            feeds[feed].knownLocates.insert(directory.stockLocate).inserted {
