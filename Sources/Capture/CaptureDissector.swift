@@ -98,6 +98,7 @@ public final class CaptureDissector<Sink: CaptureMessageSink> {
 
     var inspection = CaptureInspection()
     var flows: [Flow] = []
+    var fragments = IPFragmentReassembler()
     var flowIndex: [FlowKey: Int] = [:]
     var lastKey: FlowKey?
     var lastFlow = -1
@@ -145,12 +146,29 @@ public final class CaptureDissector<Sink: CaptureMessageSink> {
 
         let decoded = PacketDecoder.decode(packet.bytes, linkType: linkType)
         if decoded.vlanID != nil { inspection.packetKinds.vlanTagged += 1 }
+        if decoded.kind == .ipFragment {
+            inspection.packetKinds.ipFragments += 1
+            fragments.fragment(decoded, timestampNs: timestamp) { datagram in
+                var whole = PacketDecoder.decodeTransport(decoded.fragment.ipProtocol, datagram, from: 0, to: datagram.count)
+                whole.source = decoded.source
+                whole.destination = decoded.destination
+                whole.vlanID = decoded.vlanID
+                inspection.packetKinds.reassembledDatagrams += 1
+                transport(whole, timestampNs: timestamp)
+            }
+            return
+        }
+        transport(decoded, timestampNs: timestamp)
+    }
+
+    /// A whole IP packet's transport layer, from a packet or put together from fragments.
+    func transport(_ decoded: DecodedPacket, timestampNs timestamp: Int64) {
         switch decoded.kind {
         case .udp: inspection.packetKinds.udp += 1
         case .tcp: inspection.packetKinds.tcp += 1
         case .otherIP: inspection.packetKinds.otherIP += 1; return
         case .notIP: inspection.packetKinds.notIP += 1; return
-        case .ipFragment: inspection.packetKinds.ipFragments += 1; return
+        case .ipFragment: return
         case .truncated: inspection.packetKinds.truncated += 1; return
         case .malformed: inspection.packetKinds.malformed += 1; return
         case .unknownLinkType: inspection.packetKinds.unknownLinkType += 1; return
@@ -173,6 +191,8 @@ public final class CaptureDissector<Sink: CaptureMessageSink> {
 
     /// Ends every TCP stream (holes still open are reported) and returns the inspection.
     public func finish() -> CaptureInspection {
+        fragments.finish()
+        inspection.packetKinds.incompleteDatagrams = fragments.droppedCount
         for flow in flows.indices where flows[flow].summary.transport == "tcp" {
             for direction in 0..<2 { finishStream(flow: flow, direction: direction, timestampNs: currentTimestampNs) }
         }

@@ -25,7 +25,12 @@ public struct PacketKindCounts: Codable, Sendable {
     public var tcp = 0
     public var otherIP = 0
     public var notIP = 0
+    /// IP fragments; each datagram they complete is counted once more as UDP, TCP or other IP.
     public var ipFragments = 0
+    /// Datagrams put back together from fragments.
+    public var reassembledDatagrams = 0
+    /// Datagrams whose fragments never all arrived (or a snap length cut one): dropped.
+    public var incompleteDatagrams = 0
     /// Cut by the capture's snap length (or malformed) before the transport header ended.
     public var truncated = 0
     public var malformed = 0

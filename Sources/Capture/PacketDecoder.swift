@@ -80,7 +80,8 @@ public struct DecodedPacket {
         case otherIP(UInt8)
         /// Not IP: the EtherType (ARP, LLDP, …), or 0 where the link layer names none.
         case notIP(UInt16)
-        /// A fragment of an IP packet; fragments are counted, not reassembled.
+        /// A fragment of an IP packet: `fragment` says where it goes, and
+        /// `payload` holds its share of the IP payload.
         case ipFragment
         /// The bytes end before the header of the layer named: a snap length
         /// cut it, or it is malformed.
@@ -110,8 +111,22 @@ public struct DecodedPacket {
     /// capture holds fewer bytes than those headers say.
     public var payload = UnsafeRawBufferPointer(start: nil, count: 0)
     public var payloadIsTruncated = false
+    /// Where an `.ipFragment` belongs in its datagram.
+    public var fragment = IPFragmentPosition()
 
     init(kind: Kind) { self.kind = kind }
+}
+
+/// Where a fragment lies in its IP datagram (RFC 791, RFC 8200 §4.5).
+public struct IPFragmentPosition: Sendable {
+    /// The IPv4 Identification (16 bits) or the IPv6 Fragment header's (32 bits).
+    public var identification: UInt32 = 0
+    /// The protocol of the whole datagram's payload (17 UDP, 6 TCP).
+    public var ipProtocol: UInt8 = 0
+    /// Bytes from the start of the datagram's payload.
+    public var offsetBytes = 0
+    public var moreFragments = false
+    public var isIPv6 = false
 }
 
 /// Decodes captured frames: Ethernet (with 802.1Q / QinQ tags), Linux
@@ -197,6 +212,10 @@ public enum PacketDecoder {
         var packet: DecodedPacket
         if moreFragments || fragmentOffset != 0 {
             packet = DecodedPacket(kind: .ipFragment)
+            packet.fragment = IPFragmentPosition(
+                identification: UInt32(frame.readUInt16BE(at: offset + 4)), ipProtocol: frame.readUInt8(at: offset + 9),
+                offsetBytes: Int(fragmentOffset) * 8, moreFragments: moreFragments, isIPv6: false)
+            packet.setPayload(frame, from: offset + headerLength, to: offset + totalLength)
         } else {
             packet = decodeTransport(frame.readUInt8(at: offset + 9), frame, from: offset + headerLength,
                                      to: offset + totalLength)
@@ -214,7 +233,7 @@ public enum PacketDecoder {
         let destination = IPAddress(high: frame.readUInt64BE(at: offset + 24), low: frame.readUInt64BE(at: offset + 32))
         let end = offset + 40 + payloadLength
         var cursor = offset + 40
-        var isFragment = false
+        var fragmentPosition: IPFragmentPosition? = nil
         var headersFollowed = 0
         // Hop-by-hop (0), routing (43), fragment (44) and destination options (60) precede the transport header.
         while nextHeader == 0 || nextHeader == 43 || nextHeader == 44 || nextHeader == 60 {
@@ -225,14 +244,27 @@ public enum PacketDecoder {
             if nextHeader == 44 {
                 let fragment = frame.readUInt16BE(at: cursor + 2)
                 // An atomic fragment (offset 0, no more fragments) is a whole packet.
-                if fragment & 0xFFF8 != 0 || fragment & 0x1 != 0 { isFragment = true }
+                if fragment & 0xFFF8 != 0 || fragment & 0x1 != 0 {
+                    fragmentPosition = IPFragmentPosition(
+                        identification: frame.readUInt32BE(at: cursor + 4), ipProtocol: following,
+                        offsetBytes: Int(fragment >> 3) * 8, moreFragments: fragment & 0x1 != 0, isIPv6: true)
+                }
                 cursor += 8
             } else {
                 cursor += (Int(frame.readUInt8(at: cursor + 1)) + 1) * 8
             }
             nextHeader = following
         }
-        var packet = isFragment ? DecodedPacket(kind: .ipFragment) : decodeTransport(nextHeader, frame, from: cursor, to: end)
+        var packet: DecodedPacket
+        if let fragmentPosition {
+            // The fragmentable part follows the Fragment header; what the first
+            // fragment carries after it is the transport header.
+            packet = DecodedPacket(kind: .ipFragment)
+            packet.fragment = fragmentPosition
+            packet.setPayload(frame, from: cursor, to: end)
+        } else {
+            packet = decodeTransport(nextHeader, frame, from: cursor, to: end)
+        }
         packet.source = source
         packet.destination = destination
         return packet
@@ -240,7 +272,7 @@ public enum PacketDecoder {
 
     /// The transport header from `start`; the IP packet ends at `end`, which
     /// may lie past the captured bytes.
-    static func decodeTransport(_ ipProtocol: UInt8, _ frame: UnsafeRawBufferPointer, from start: Int, to end: Int) -> DecodedPacket {
+    public static func decodeTransport(_ ipProtocol: UInt8, _ frame: UnsafeRawBufferPointer, from start: Int, to end: Int) -> DecodedPacket {
         switch ipProtocol {
         case 17:
             guard end - start >= 8 else { return DecodedPacket(kind: .malformed(.udp)) }

@@ -8,8 +8,8 @@ struct CaptureInspectCommand: ParsableCommand {
         commandName: "inspect",
         abstract: "Summarise a capture: flows, protocols, message counts by type, peak rates, MoldUDP64 gaps, session boundaries.",
         discussion: """
-            Prints the packets by kind (UDP, TCP, other, IP fragments, truncated by the snap \
-            length), one line per flow with its protocol and TCP reassembly figures \
+            Prints the packets by kind (UDP, TCP, other, IP fragments and the datagrams put back \
+            together from them, truncated by the snap length), one line per flow with its protocol and TCP reassembly figures \
             (retransmissions, out-of-order segments, holes: bytes the capture lost, which are \
             never filled in), the messages by protocol and type, the peak message and packet \
             rates per millisecond and per second, each MoldUDP64 session's sequence range, gaps \
@@ -58,7 +58,7 @@ struct CaptureInspectCommand: ParsableCommand {
         }
         print("packets: \(inspection.packets), \(formatByteCount(inspection.capturedBytes)) captured\(span)")
         let kinds = inspection.packetKinds
-        print("  udp \(kinds.udp) · tcp \(kinds.tcp) · other IP \(kinds.otherIP) · not IP \(kinds.notIP) · IP fragments (not reassembled) \(kinds.ipFragments) · truncated \(kinds.truncated) · malformed \(kinds.malformed) · payload cut by snap length \(kinds.payloadTruncated) · VLAN-tagged \(kinds.vlanTagged)")
+        print("  udp \(kinds.udp) · tcp \(kinds.tcp) · other IP \(kinds.otherIP) · not IP \(kinds.notIP) · IP fragments \(kinds.ipFragments) (datagrams reassembled \(kinds.reassembledDatagrams), incomplete \(kinds.incompleteDatagrams)) · truncated \(kinds.truncated) · malformed \(kinds.malformed) · payload cut by snap length \(kinds.payloadTruncated) · VLAN-tagged \(kinds.vlanTagged)")
         if kinds.unknownLinkType > 0 { print("  \(kinds.unknownLinkType) packets of a link type exsim does not decode") }
         if inspection.untrackedFlowPackets > 0 { print("  \(inspection.untrackedFlowPackets) packets of flows beyond the \(CaptureDissector<DiscardingMessageSink>.maximumFlows) followed") }
 

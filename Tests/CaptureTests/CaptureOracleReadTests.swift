@@ -62,19 +62,25 @@ import Testing
         let inspection = try Self.inspect(path)
         let tshark = try Self.tsharkView(path)
         #expect(inspection.packets == tshark.frames)
-        #expect(inspection.packets == 16)
+        #expect(inspection.packets == 18)
         #expect(inspection.firstTimestampNs == 1_767_605_400_000_000_000)
-        #expect(inspection.lastTimestampNs == 1_767_605_400_001_500_000, "µs and pcapng resolutions become exact ns")
+        #expect(inspection.lastTimestampNs == 1_767_605_400_001_700_000, "µs and pcapng resolutions become exact ns")
         let kinds = inspection.packetKinds
-        #expect(kinds.vlanTagged == 1 && kinds.notIP == 1 && kinds.ipFragments == 2 && kinds.udp == 3 && kinds.tcp == 10)
+        #expect(kinds.vlanTagged == 1 && kinds.notIP == 1 && kinds.tcp == 10)
+        #expect(kinds.ipFragments == 4 && kinds.reassembledDatagrams == 2 && kinds.incompleteDatagrams == 0)
+        #expect(kinds.udp == 3 + 2, "three whole datagrams and two put back together")
 
-        // MoldUDP64 over tagged IPv4 and over IPv6: one session, sequence numbers as tshark reads them.
-        #expect(tshark.mold == ["SCAPY01 1 2", "SCAPY01 3 1", "SCAPY01 6 1"])
+        // MoldUDP64 over tagged IPv4, over IPv6 and over IPv6 fragments: one
+        // session, sequence numbers as tshark reads them.
+        #expect(tshark.mold == ["SCAPY01 1 2", "SCAPY01 3 1", "SCAPY01 6 1", "SCAPY01 7 120"])
         let session = try #require(inspection.moldUDP64Sessions.first)
         #expect(inspection.moldUDP64Sessions.count == 1)
-        #expect(session.session == "SCAPY01" && session.packets == 3 && session.messages == 4)
-        #expect(session.firstSequence == 1 && session.nextSequence == 7)
+        #expect(session.session == "SCAPY01" && session.packets == 4 && session.messages == 124)
+        #expect(session.firstSequence == 1 && session.nextSequence == 127)
         #expect(session.gaps.map { [$0.from, $0.to] } == [[4, 5]])
+        // The IPv4 datagram whose fragments came last first.
+        let fragmented = try #require(inspection.flows.first { $0.server == "10.1.0.2:5001" })
+        #expect(fragmented.packets == 1 && fragmented.payloadBytes == 1_400)
 
         // The IPv6 SoupBinTCP session: login split and reordered, retransmitted, one order lost.
         let tcp = try #require(inspection.flows.first { $0.transport == "tcp" })

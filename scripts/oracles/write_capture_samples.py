@@ -4,9 +4,10 @@ capture reader to decode: framing exsim never writes itself.
 
 - ethernet.pcap (microsecond pcap) and ethernet.pcapng: an 802.1Q-tagged
   IPv4 MoldUDP64 packet, IPv6 MoldUDP64 packets with a sequence gap, an ARP
-  frame, an IPv4 datagram in two fragments, and an IPv6 TCP SoupBinTCP
-  session whose client segments arrive out of order, once retransmitted and
-  with one segment missing (a hole);
+  frame, an IPv4 datagram in two fragments (the last first), an IPv6 TCP
+  SoupBinTCP session whose client segments arrive out of order, once
+  retransmitted and with one segment missing (a hole), and a MoldUDP64
+  packet in two IPv6 fragments;
 - sll.pcap: Linux cooked capture (SLL) of an IPv4 MoldUDP64 packet;
 - sll2.pcap: Linux cooked capture v2 (SLL2) of an IPv6 TCP FIX Logon.
 
@@ -16,6 +17,7 @@ import struct
 import sys
 
 from scapy.all import ARP, IP, TCP, UDP, Dot1Q, Ether, IPv6, fragment, wrpcap  # noqa: E402
+from scapy.layers.inet6 import IPv6ExtHdrFragment, fragment6  # noqa: E402
 from scapy.layers.l2 import CookedLinux, CookedLinuxV2  # noqa: E402
 from scapy.utils import wrpcapng  # noqa: E402
 
@@ -71,7 +73,9 @@ def ethernet_packets():
         Ether(src="02:00:0a:01:00:01", dst="ff:ff:ff:ff:ff:ff") / ARP(psrc="10.1.0.1", pdst="10.1.0.2"),
     ]
     big = IP(src="10.1.0.1", dst="10.1.0.2", id=7) / UDP(sport=5000, dport=5001) / (b"x" * 1400)
-    packets += [Ether(src="02:00:0a:01:00:01", dst="02:00:0a:01:00:02") / piece for piece in fragment(big, fragsize=800)]
+    # The fragments arrive last first.
+    pieces = fragment(big, fragsize=800)
+    packets += [Ether(src="02:00:0a:01:00:01", dst="02:00:0a:01:00:02") / piece for piece in reversed(pieces)]
 
     client = dict(src="2001:db8::1", dst="2001:db8::2")
     server = dict(src="2001:db8::2", dst="2001:db8::1")
@@ -98,6 +102,10 @@ def ethernet_packets():
         c() / TCP(sport=40001, dport=15000, flags="PA", seq=seq + len(login) + len(order) + len(lost), ack=sisn + 34) / after,
         c() / TCP(sport=40001, dport=15000, flags="FA", seq=seq + len(login) + len(order) + len(lost) + len(after), ack=sisn + 34),
     ]
+    # A MoldUDP64 packet of 120 messages (1,690 bytes) in two IPv6 fragments.
+    long_packet = IPv6(src="2001:db8::10", dst="ff15::1") / IPv6ExtHdrFragment(id=77) / UDP(sport=26400, dport=26477) \
+        / mold("SCAPY01", 7, [itch_system_event(b"C")] * 120)
+    packets += [Ether(**mac) / piece for piece in fragment6(long_packet, 1000)]
     return timed(packets, EPOCH)
 
 
