@@ -72,6 +72,8 @@ public final class CaptureDissector<Sink: CaptureMessageSink> {
         var closedDirections = [false, false]
         /// The feed number of a SoupBinTCP connection carrying ITCH.
         var itchFeed: Int?
+        /// TCP figures of connections that ended before a new one on the same ports.
+        var earlierConnections = TCPFlowSummary()
     }
 
     struct MoldSession {
@@ -200,15 +202,8 @@ public final class CaptureDissector<Sink: CaptureMessageSink> {
         result.flows = flows.map { flow in
             var summary = flow.summary
             if summary.transport == "tcp" {
-                var tcp = TCPFlowSummary()
-                for reassembler in flow.reassemblers {
-                    tcp.segments += reassembler.segmentCount
-                    tcp.retransmittedSegments += reassembler.retransmittedSegmentCount
-                    tcp.overlappingBytes += reassembler.overlappingByteCount
-                    tcp.outOfOrderSegments += reassembler.outOfOrderSegmentCount
-                    tcp.holes += reassembler.holeCount
-                    tcp.missingBytes += reassembler.missingByteCount
-                }
+                var tcp = flow.earlierConnections
+                for reassembler in flow.reassemblers { tcp.add(reassembler) }
                 summary.tcp = tcp
             }
             return summary
@@ -429,6 +424,10 @@ public final class CaptureDissector<Sink: CaptureMessageSink> {
     func tcpSegment(_ packet: DecodedPacket, flow: Int, timestampNs: Int64) {
         let direction = direction(of: packet, in: flow)
         let flags = packet.tcpFlags
+        if flags & 0x12 == 0x02, direction == 0, let next = flows[flow].reassemblers[0].nextSequence,
+           next != packet.tcpSequence &+ 1 {
+            newConnection(flow: flow, timestampNs: timestampNs)
+        }
         if flags & 0x02 != 0, flows[flow].reassemblers[direction].nextSequence == nil {
             sessionEvent(flow, flags & 0x10 == 0 ? "TCP SYN from the client" : "TCP SYN-ACK from the server", timestampNs: timestampNs)
         }
@@ -444,6 +443,23 @@ public final class CaptureDissector<Sink: CaptureMessageSink> {
             flows[flow].closedDirections[direction] = true
             sessionEvent(flow, "TCP FIN from the \(Self.sideName(direction))", timestampNs: timestampNs)
         }
+    }
+
+    /// A SYN with a new initial sequence number on ports already seen: the
+    /// client connected again. The old connection's streams end (holes
+    /// reported), and the new one starts with fresh reassembly and framing.
+    func newConnection(flow: Int, timestampNs: Int64) {
+        for direction in 0..<2 {
+            finishStream(flow: flow, direction: direction, timestampNs: timestampNs)
+            flows[flow].earlierConnections.add(flows[flow].reassemblers[direction])
+            flows[flow].reassemblers[direction] = TCPStreamReassembler()
+            flows[flow].soupDecoders[direction] = SoupBinTCPFrameDecoder()
+            flows[flow].framingStopped[direction] = false
+            flows[flow].closedDirections[direction] = false
+        }
+        if !flows[flow].fixFramers.isEmpty { flows[flow].fixFramers = [FIXFramer(), FIXFramer()] }
+        flows[flow].earlierConnections.connections += 1
+        sessionEvent(flow, "TCP: a new connection on the same ports", timestampNs: timestampNs)
     }
 
     func finishStream(flow: Int, direction: Int, timestampNs: Int64) {

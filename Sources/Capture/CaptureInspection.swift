@@ -70,6 +70,17 @@ public struct TCPFlowSummary: Codable, Sendable {
     public var outOfOrderSegments = 0
     public var holes = 0
     public var missingBytes: Int64 = 0
+    /// Connections seen on these ports (a client that connects again from the same port).
+    public var connections = 1
+
+    mutating func add(_ reassembler: TCPStreamReassembler) {
+        segments += reassembler.segmentCount
+        retransmittedSegments += reassembler.retransmittedSegmentCount
+        overlappingBytes += reassembler.overlappingByteCount
+        outOfOrderSegments += reassembler.outOfOrderSegmentCount
+        holes += reassembler.holeCount
+        missingBytes += reassembler.missingByteCount
+    }
 }
 
 public struct SessionEvent: Codable, Sendable {

@@ -152,4 +152,33 @@ enum SampleWire {
         #expect(inspection.flows.map(\.protocolName) == ["MoldUDP64/ITCH", nil, "SoupBinTCP"])
         #expect(inspection.flows.map(\.chosenBy) == ["framing", nil, "framing"])
     }
+
+    /// A client that logs out and connects again from the same port: two
+    /// sessions on one flow, each reassembled from its own SYN.
+    @Test func aSecondConnectionOnTheSamePortsStartsAfresh() throws {
+        let path = CaptureReaderTests.temporaryPath("reconnect.pcap")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let writer = try CaptureWriter(path: path)
+        for (start, user) in [(1_000, "P1"), (9_000, "P2")] {
+            var connection = try writer.openTCP(atNs: Int64(start), client: Self.client, clientPort: 40_001, server: Self.venue, serverPort: 15_000)
+            try SampleWire.loginRequest(user: user).withUnsafeBytes {
+                try writer.tcp(&connection, atNs: Int64(start + 100), fromClient: true, payload: $0)
+            }
+            try SampleWire.loginAccepted(session: "DAY1", next: 1).withUnsafeBytes {
+                try writer.tcp(&connection, atNs: Int64(start + 200), fromClient: false, payload: $0)
+            }
+            try writer.closeTCP(&connection, atNs: Int64(start + 300), byClient: true)
+        }
+        try writer.finish()
+        let (inspection, _) = try Self.dissect(path, portMap: CapturePortMap([15_000: .soupBinTCP]))
+        #expect(inspection.flows.count == 1)
+        let flow = try #require(inspection.flows.first)
+        let events = flow.sessionEvents.map(\.event)
+        #expect(events.contains("TCP: a new connection on the same ports"))
+        #expect(events.filter { $0.hasPrefix("SoupBinTCP Login Request: user P1") }.count == 1)
+        #expect(events.filter { $0.hasPrefix("SoupBinTCP Login Request: user P2") }.count == 1)
+        #expect(flow.tcp?.connections == 2 && flow.tcp?.holes == 0 && flow.tcp?.retransmittedSegments == 0)
+        #expect(flow.framingErrors.isEmpty)
+    }
 }
+
