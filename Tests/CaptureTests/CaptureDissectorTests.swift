@@ -180,5 +180,30 @@ enum SampleWire {
         #expect(flow.tcp?.connections == 2 && flow.tcp?.holes == 0 && flow.tcp?.retransmittedSegments == 0)
         #expect(flow.framingErrors.isEmpty)
     }
+
+    /// ITCH over SoupBinTCP (a TCP feed): sequenced data handed to the sink
+    /// as ITCH when the port says so, and told from OUCH by length when it
+    /// does not.
+    @Test func itchOverSoupBinTCPReachesTheSink() throws {
+        let path = CaptureReaderTests.temporaryPath("soup-itch.pcap")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let writer = try CaptureWriter(path: path)
+        for port: UInt16 in [16_000, 16_001] {
+            let start = Int64(port) * 100
+            var feed = try writer.openTCP(atNs: start, client: Self.client, clientPort: 40_000 + port % 10, server: Self.venue, serverPort: port)
+            try SampleWire.loginRequest(user: "P1").withUnsafeBytes { try writer.tcp(&feed, atNs: start + 10, fromClient: true, payload: $0) }
+            let server = SampleWire.loginAccepted(session: "FEED", next: 1) + SampleWire.soup(.sequencedData, SampleWire.itch("A"))
+                + SampleWire.soup(.sequencedData, SampleWire.itch("D")) + SampleWire.soup(.sequencedData, SampleWire.ouch("C", inbound: false))
+            try server.withUnsafeBytes { try writer.tcp(&feed, atNs: start + 20, fromClient: false, payload: $0) }
+        }
+        try writer.finish()
+        // 16000 is named an ITCH feed; 16001 is recognised as SoupBinTCP and its messages told apart by length.
+        let (inspection, collector) = try Self.dissect(path, portMap: CapturePortMap([16_000: .soupBinTCPITCH]))
+        #expect(inspection.flows.map(\.protocolName) == ["SoupBinTCP/ITCH", "SoupBinTCP"])
+        #expect(collector.messages.map { $0[0] } == Array("ADAD".utf8), "ITCH A and D from both connections")
+        let counts = Dictionary(uniqueKeysWithValues: inspection.messages.map { ("\($0.family) \($0.type)", $0.count) })
+        #expect(counts["ITCH A"] == 2 && counts["ITCH D"] == 2)
+        #expect(counts["OUCH out C"] == 2, "an OUCH Canceled's length is no ITCH message's")
+    }
 }
 
