@@ -44,6 +44,12 @@ public struct CapturedPacket {
     /// The packet's length on the wire.
     public let originalLength: Int
 
+    public init(timestampNs: Int64, bytes: UnsafeRawBufferPointer, originalLength: Int) {
+        self.timestampNs = timestampNs
+        self.bytes = bytes
+        self.originalLength = originalLength
+    }
+
     public var isTruncated: Bool { bytes.count < originalLength }
 }
 
