@@ -116,4 +116,24 @@ import Testing
         #expect(sll2Inspection.flows.map(\.protocolName) == ["FIX"])
         #expect(sll2Inspection.messages.map { "\($0.family) \($0.type) \($0.count)" } == ["FIX A 1"])
     }
+
+    /// pcapng with two interfaces, one in microseconds and one in
+    /// nanoseconds: every timestamp exact, as tshark reads it.
+    @Test(.enabled(if: available, "scapy and tshark are not installed: scripts/setup.sh installs them"))
+    func pcapngInterfacesKeepTheirOwnResolution() throws {
+        let directory = try Self.writeSamples()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("interfaces.pcapng").path
+        let reader = try CaptureReader(path: path)
+        #expect(reader.format == .pcapng)
+        var timestamps: [Int64] = []
+        while let packet = try reader.next() { timestamps.append(packet.timestampNs) }
+        let epoch: Int64 = 1_767_605_400_000_000_000
+        #expect(timestamps == [epoch + 123_456_000, epoch + 123_456_789, epoch + 200_001_000, epoch + 200_001_001])
+        let tshark = try CaptureWriterTests.runTshark(["-r", path, "-T", "fields", "-e", "frame.time_epoch"])
+            .split(separator: "\n").map { $0.replacingOccurrences(of: ".", with: "") }
+        #expect(tshark == timestamps.map { String($0) }, "tshark reads the same nanoseconds")
+        #expect(try Self.inspect(path).moldUDP64Sessions.first?.messages == 4)
+    }
 }
+

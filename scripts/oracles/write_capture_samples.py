@@ -9,6 +9,9 @@ capture reader to decode: framing exsim never writes itself.
   retransmitted and with one segment missing (a hole), and a MoldUDP64
   packet in two IPv6 fragments;
 - sll.pcap: Linux cooked capture (SLL) of an IPv4 MoldUDP64 packet;
+- interfaces.pcapng: two Ethernet interfaces, one with microsecond and one
+  with nanosecond timestamps (if_tsresol), packets interleaved (written
+  block by block here: scapy gives every interface one resolution);
 - sll2.pcap: Linux cooked capture v2 (SLL2) of an IPv6 TCP FIX Logon.
 
 Usage: write_capture_samples.py OUT_DIR
@@ -109,6 +112,23 @@ def ethernet_packets():
     return timed(packets, EPOCH)
 
 
+def pcapng_block(block_type, body):
+    length = 12 + len(body)
+    return struct.pack("<II", block_type, length) + body + struct.pack("<I", length)
+
+
+def interfaces_pcapng(frames):
+    # Section Header Block, then one Interface Description Block per resolution (10^-6 and 10^-9 s).
+    data = pcapng_block(0x0A0D0D0A, struct.pack("<IHHq", 0x1A2B3C4D, 1, 0, -1))
+    for resolution in (6, 9):
+        options = struct.pack("<HHB3x", 9, 1, resolution) + struct.pack("<HH", 0, 0)
+        data += pcapng_block(1, struct.pack("<HHI", 1, 0, 65535) + options)
+    for interface, units, frame in frames:
+        padded = frame + bytes(-len(frame) % 4)
+        data += pcapng_block(6, struct.pack("<IIIII", interface, units >> 32, units & 0xFFFFFFFF, len(frame), len(frame)) + padded)
+    return data
+
+
 def main():
     out = sys.argv[1]
     packets = ethernet_packets()
@@ -127,6 +147,17 @@ def main():
         / IPv6(src="2001:db8::1", dst="2001:db8::2") / TCP(sport=40002, dport=9878, flags="PA", seq=2) / fix,
     ]
     wrpcap(f"{out}/sll2.pcap", timed(sll2, EPOCH))
+    seconds = int(EPOCH)
+    feed = lambda sequence: bytes(  # noqa: E731
+        Ether(src="02:00:0a:01:00:01", dst="01:00:5e:36:0c:01") / IP(src="10.1.0.1", dst="233.54.12.1")
+        / UDP(sport=26400, dport=26477) / mold("IF", sequence, [itch_system_event(b"O")]))
+    with open(f"{out}/interfaces.pcapng", "wb") as file:
+        file.write(interfaces_pcapng([
+            (0, seconds * 10**6 + 123456, feed(1)),            # 09:30:00.123456 (µs)
+            (1, seconds * 10**9 + 123456789, feed(2)),         # 09:30:00.123456789 (ns)
+            (0, seconds * 10**6 + 200001, feed(3)),            # 09:30:00.200001
+            (1, seconds * 10**9 + 200001001, feed(4)),         # 09:30:00.200001001
+        ]))
 
 
 if __name__ == "__main__":
