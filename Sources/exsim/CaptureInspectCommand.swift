@@ -14,7 +14,7 @@ struct CaptureInspectCommand: ParsableCommand {
             never filled in), the messages by protocol and type, the peak message and packet \
             rates per millisecond and per second, each MoldUDP64 session's sequence range, gaps \
             and duplicates, and each connection's SoupBinTCP or FIX session boundaries. \
-            --json writes all of it, every session event included, as JSON. \
+            --json writes all of it as JSON, with up to 64 session events per flow. \
             Exits 64 on a missing, unreadable, truncated or corrupt file.
             """
     )
@@ -27,7 +27,7 @@ struct CaptureInspectCommand: ParsableCommand {
     @Option(help: "Also write the inspection as JSON to this file.")
     var json: String?
 
-    @Option(help: "Session events printed per flow (--json keeps them all).")
+    @Option(help: "Session events printed per flow (--json keeps up to 64).")
     var eventsPerFlow = 8
 
     func run() throws {
