@@ -14,7 +14,8 @@ struct CaptureBookCommand: ParsableCommand {
             The ITCH messages of every MoldUDP64 flow (once each by sequence number: a second \
             feed's copies are dropped) and of every SoupBinTCP/ITCH flow go, in capture order, \
             to the same book builder a simulated client's feed handler uses. Symbols are named \
-            by the feed's Stock Directory messages. Messages that contradict the book (an \
+            by the feed's Stock Directory messages, or by their first Add Order when the \
+            capture starts after the directory. Messages that contradict the book (an \
             unknown order, too many shares) are counted and the first ones printed; a gap in \
             the feed shows there. The rate is measured over reading, decoding and building \
             together, on the wall clock. Exits 64 on a missing, unreadable or corrupt file.
@@ -51,7 +52,7 @@ struct CaptureBookCommand: ParsableCommand {
             print("\(dissector.feedNames[feed]): \(books.builder.messagesApplied) messages, \(books.builder.orderCount) orders resting")
             print("| symbol | locate | bid orders | bid shares | bid | ask | ask shares | ask orders |")
             print("|---|---:|---:|---:|---:|---:|---:|---:|")
-            for (locate, stock) in books.symbols {
+            for (locate, stock) in books.symbols.sorted(by: { $0.locate < $1.locate }) {
                 let bid = books.builder.depth(stockLocate: locate, side: .buy).first
                 let ask = books.builder.depth(stockLocate: locate, side: .sell).first
                 let bidColumns = bid.map { ["\($0.orders)", "\($0.quantity.rawValue)", Self.price($0.price)] } ?? ["", "", "—"]
@@ -81,9 +82,18 @@ struct CaptureBookCommand: ParsableCommand {
 struct BookBuildingSink: CaptureMessageSink {
     struct FeedBooks {
         var builder = ITCHBookBuilder()
-        /// Stock locate and symbol, in the order the directory gave them.
+        /// Stock locate and symbol, from the Stock Directory or, for a capture
+        /// that starts after it, the first Add Order of the stock.
         var symbols: [(locate: UInt16, stock: Alpha8)] = []
-        var knownLocates = Set<UInt16>()
+        /// One bit per stock locate already named: a test per Add Order, no hashing.
+        var namedLocates = [UInt64](repeating: 0, count: 1 << 10)
+
+        mutating func name(_ locate: UInt16, _ stock: Alpha8) {
+            let word = Int(locate >> 6), bit = UInt64(1) << UInt64(locate & 63)
+            guard namedLocates[word] & bit == 0 else { return }
+            namedLocates[word] |= bit
+            symbols.append((locate, stock))
+        }
     }
 
     /// By feed number (`CaptureDissector.feedNames`).
@@ -106,10 +116,13 @@ struct BookBuildingSink: CaptureMessageSink {
 
     @inline(__always)
     mutating func apply(_ message: UnsafeRawBufferPointer, feed: Int) {
-        if message.count > 0, message.readUInt8(at: 0) == ITCHMessageType.stockDirectory.rawValue,
-           let directory = try? ITCHStockDirectoryView(validating: message),
-           feeds[feed].knownLocates.insert(directory.stockLocate).inserted {
-            feeds[feed].symbols.append((directory.stockLocate, directory.stock))
+        let type = message.count > 0 ? message.readUInt8(at: 0) : 0
+        if type == ITCHMessageType.stockDirectory.rawValue, let directory = try? ITCHStockDirectoryView(validating: message) {
+            feeds[feed].name(directory.stockLocate, directory.stock)
+        } else if type == ITCHMessageType.addOrder.rawValue || type == ITCHMessageType.addOrderWithMPID.rawValue,
+                  message.count >= ITCHAddOrder.length {
+            // Add Order: Stock Locate at 1, Stock at 24 (both types).
+            feeds[feed].name(message.readUInt16BE(at: 1), message.readAlpha8(at: 24))
         }
         feeds[feed].builder.deliver(sequenceNumber: UInt64(feeds[feed].builder.messagesApplied + 1), message: message)
     }

@@ -180,5 +180,27 @@ import Testing
         #expect(NSDictionary(dictionary: try Self.json(shippedJSON)).isEqual(to: try Self.json(freshJSON)),
                 "re-record with: exsim run Scenarios/two-venues.yaml --capture Captures/two-venues.pcap.zst")
     }
+
+    /// A feed captured without its Stock Directory (the bench's synthetic
+    /// feed): every book is built without a problem and each symbol is named
+    /// by its first Add Order.
+    @Test func aFeedWithoutItsDirectoryIsNamedByItsOrders() throws {
+        let directory = try ExsimProcess.temporaryDirectory("capture-nodirectory")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let capture = directory.appendingPathComponent("feed.pcap.zst").path
+        let bench = try ExsimProcess.run(["bench", "capture", "--messages", "20000", "--rounds", "1", "--keep", capture])
+        #expect(bench.status == 0, "\(bench.stderr)")
+        #expect(bench.stdout.contains("20000 ITCH messages (0 contradicting the book)"), "\(bench.stdout)")
+        let book = try ExsimProcess.run(["capture", "book", capture])
+        #expect(book.status == 0, "\(book.stderr)")
+        #expect(book.stdout.contains("ITCH messages: 20000 applied in 1 feed(s), 0 contradicting the book"), "\(book.stdout)")
+        let rows = book.stdout.split(separator: "\n").filter { $0.hasPrefix("| S") }
+        #expect(rows.map { $0.split(separator: "|")[0].trimmingCharacters(in: .whitespaces) } == (1...8).map { "S\($0)" })
+        for row in rows {
+            let columns = row.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
+            let bid = try #require(Double(columns[4])), ask = try #require(Double(columns[5]))
+            #expect(bid < 100 && ask > 100, "the synthetic feed's buys are below 100 and its sells above: \(row)")
+        }
+    }
 }
 
