@@ -37,8 +37,12 @@ let package = Package(
         .target(name: "Wire", swiftSettings: strict),
         // A venue gateway: matching engine + order-entry sessions + market-data publisher.
         .target(name: "Exchange", dependencies: ["MatchingEngine", "Wire"], swiftSettings: strict),
-        // Capture files: nanosecond pcap writing with synthetic Ethernet/IPv4/UDP/TCP framing.
-        .target(name: "Capture", swiftSettings: strict),
+        // System libraries: libpcap reads pcap and pcapng; zstd (de)compresses .zst captures.
+        .systemLibrary(name: "CPcap", pkgConfig: "libpcap", providers: [.apt(["libpcap-dev"])]),
+        .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
+        // Capture files: pcap/pcapng/zstd reading and writing, Ethernet/IP/UDP/TCP
+        // decoding, TCP reassembly, and protocol extraction with Wire's decoders.
+        .target(name: "Capture", dependencies: ["CPcap", "CZstd", "Wire"], swiftSettings: strict),
         // Latency recorders and throughput counters.
         .target(
             name: "Measure",
@@ -109,7 +113,7 @@ let package = Package(
         .testTarget(name: "MatchingEngineTests", dependencies: ["MatchingEngine", "SimKernel"]),
         .testTarget(name: "WireTests", dependencies: ["Wire"]),
         .testTarget(name: "ExchangeTests", dependencies: ["Exchange", "MatchingEngine", "Wire"]),
-        .testTarget(name: "CaptureTests", dependencies: ["Capture"]),
+        .testTarget(name: "CaptureTests", dependencies: ["Capture", "Wire"]),
         .testTarget(name: "MeasureTests", dependencies: ["Measure"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Measure"]),
         .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "Simulation"]),

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Coverage-guided fuzzing with libFuzzer: every Wire decoder and session
-# (docs/wire.md, "Fuzzing"), and the scenario loader and simulator
-# (docs/scenarios.md, "Limits"). Builds Fuzz/Wire with the Wire sources,
+# (docs/wire.md, "Fuzzing"), the capture reader's decoding (Fuzz/Capture),
+# and the scenario loader and simulator (docs/scenarios.md, "Limits").
+# Builds Fuzz/Wire with the Wire sources,
 # optimized and instrumented for coverage and AddressSanitizer, and the
 # scenario fuzzer (Fuzz/ScenarioFuzzer) with SwiftPM, into .build-fuzz/;
 # runs each target for a fixed number of inputs; prints each target's run
@@ -24,15 +25,16 @@ build=.build-fuzz
 binary="$build/wire-fuzz"
 scenario_build="$build/scenario"
 scenario_binary="$scenario_build/release/exsim-scenario-fuzz"
-all_targets=(itch ouch mold soup fix scenario)
+capture_binary="$build/capture-fuzz"
+all_targets=(itch ouch mold soup fix capture scenario)
 
 # Inputs per target, sized so that the whole run (build included) takes
 # about eight minutes on two cores; the longest input each target gets; and
 # a time cap per target, well above what the runs take, so that a loaded
 # machine cannot stall CI. A target that hits the cap has not done its runs
 # and fails: the harness, or the code under it, has become slower.
-declare -A runs=([itch]=2500000 [ouch]=5000000 [mold]=1500000 [soup]=1200000 [fix]=300000 [scenario]=8000)
-declare -A max_len=([itch]=512 [ouch]=128 [mold]=1024 [soup]=1024 [fix]=2048 [scenario]=96)
+declare -A runs=([itch]=2500000 [ouch]=5000000 [mold]=1500000 [soup]=1200000 [fix]=300000 [capture]=400000 [scenario]=8000)
+declare -A max_len=([itch]=512 [ouch]=128 [mold]=1024 [soup]=1024 [fix]=2048 [capture]=4096 [scenario]=96)
 time_cap_s=240
 
 build_harness() {
@@ -56,6 +58,29 @@ build_harness() {
     swiftc "${flags[@]}" -module-name WireFuzz -I "$build" $(find Fuzz/Wire -name '*.swift' | LC_ALL=C sort) \
         "$build/Wire.o" -o "$binary" 2> >(grep -v "ld.gold: warning: Cannot export local symbol" >&2)
     echo "$stamp" > "$build/stamp"
+}
+
+# The capture harness: the Capture module (packet decoding, TCP and IP
+# fragment reassembly, protocol extraction) over the Wire module built
+# above, linked with libpcap and zstd.
+build_capture_harness() {
+    local stamp
+    stamp=$( { swiftc --version 2>&1; cat "$0"; for f in $(find Sources/Wire Sources/Capture Sources/CPcap Sources/CZstd Fuzz/Capture -type f | LC_ALL=C sort); do echo "$f"; cat "$f"; done; } | sha256sum | cut -d' ' -f1)
+    if [[ -x "$capture_binary" && -f "$build/capture-stamp" && "$(cat "$build/capture-stamp")" == "$stamp" ]]; then
+        return
+    fi
+    local flags=(-parse-as-library -O -wmo -sanitize=fuzzer,address -enable-upcoming-feature ExistentialAny
+                 -I "$build" -I Sources/CPcap -I Sources/CZstd)
+    echo "fuzz: building the Capture module with coverage and AddressSanitizer"
+    # shellcheck disable=SC2046
+    swiftc "${flags[@]}" -module-name Capture -emit-module -emit-module-path "$build/Capture.swiftmodule" \
+        -c -o "$build/Capture.o" $(find Sources/Capture -name '*.swift' | LC_ALL=C sort)
+    echo "fuzz: building the capture harness"
+    # shellcheck disable=SC2046
+    swiftc "${flags[@]}" -module-name CaptureFuzz $(find Fuzz/Capture -name '*.swift' | LC_ALL=C sort) \
+        "$build/Capture.o" "$build/Wire.o" -lpcap -lzstd -o "$capture_binary" \
+        2> >(grep -v "ld.gold: warning: Cannot export local symbol" >&2)
+    echo "$stamp" > "$build/capture-stamp"
 }
 
 # The scenario fuzzer is the whole simulator, so SwiftPM builds it, with
@@ -86,6 +111,11 @@ if [[ "${1:-}" == "--reproduce" ]]; then
         exit "${PIPESTATUS[0]}"
     fi
     build_harness
+    if [[ "$2" == capture ]]; then
+        build_capture_harness
+        "$capture_binary" "$3" 2>&1 | swift demangle --simplified
+        exit "${PIPESTATUS[0]}"
+    fi
     WIRE_FUZZ_TARGET="$2" "$binary" "$3" 2>&1 | swift demangle --simplified
     exit "${PIPESTATUS[0]}"
 fi
@@ -100,6 +130,7 @@ started=$SECONDS
 wire_targets=0
 for target in "${targets[@]}"; do [[ "$target" == scenario ]] || wire_targets=1; done
 [[ $wire_targets == 0 ]] || build_harness
+if [[ " ${targets[*]} " == *" capture "* ]]; then build_capture_harness; fi
 if [[ " ${targets[*]} " == *" scenario "* ]]; then build_scenario_harness; fi
 built=$SECONDS
 
@@ -117,6 +148,7 @@ fuzz_one() {
     # The scenario fuzzer's input is a list of choices: long ones from the
     # start, rather than libFuzzer's slow growth from a few bytes.
     [[ "$target" != scenario ]] || { harness=("$scenario_binary"); options=(-len_control=0); }
+    [[ "$target" != capture ]] || harness=("$capture_binary")
     WIRE_FUZZ_TARGET=$target WIRE_FUZZ_SEED_DIR="$corpus" "${harness[@]}" "$corpus" \
         -seed=1 -runs="$count" -max_len="${max_len[$target]}" -max_total_time=$(( time_cap_s * ${FUZZ_SCALE:-1} )) \
         -timeout=20 -artifact_prefix="$artifacts/" -print_final_stats=1 "${options[@]}" >"$log" 2>&1 || status=$?

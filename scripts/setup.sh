@@ -3,14 +3,17 @@
 # Safe to run again: it changes nothing on a machine that has everything.
 #
 # Debian packages: tshark, the independent dissector the wire tests check our
-# captures against. Python packages (in a project-local virtualenv,
-# .venv-oracles): itchfeed and simplefix, independent ITCH 5.0 and FIX
-# parsers that the oracle tests run over our bytes.
+# captures against; libpcap-dev and libzstd-dev, the C libraries the Capture
+# module reads pcap/pcapng and zstd through. Python packages (in a
+# project-local virtualenv, .venv-oracles): itchfeed and simplefix,
+# independent ITCH 5.0 and FIX parsers that the oracle tests run over our
+# bytes; scapy, an independent packet writer that builds the VLAN, IPv6,
+# Linux cooked and out-of-order TCP captures the capture reader is tested on.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-debian_packages=(tshark python3-venv)
-python_packages=(itchfeed==1.6.4 simplefix==1.0.17)
+debian_packages=(tshark python3-venv libpcap-dev libzstd-dev)
+python_packages=(itchfeed==1.6.4 simplefix==1.0.17 scapy==2.8.0)
 oracle_venv=".venv-oracles"
 
 if ! command -v swift >/dev/null 2>&1; then
@@ -35,7 +38,7 @@ if [ ! -x "$oracle_venv/bin/python" ]; then
     echo "setup: creating $oracle_venv for the oracle tests"
     python3 -m venv "$oracle_venv"
 fi
-if ! "$oracle_venv/bin/python" -c 'import itch, simplefix' >/dev/null 2>&1; then
+if ! "$oracle_venv/bin/python" -c 'import itch, simplefix, scapy' >/dev/null 2>&1; then
     echo "setup: installing ${python_packages[*]} into $oracle_venv"
     "$oracle_venv/bin/python" -m pip install -q --disable-pip-version-check "${python_packages[@]}"
 fi

@@ -22,7 +22,8 @@ public struct CapturedTCPConnection: Hashable, Sendable {
     var serverNextSequence: UInt32
 }
 
-/// Writes synthetic traffic to a nanosecond pcap file: UDP datagrams and TCP
+/// Writes synthetic traffic to a nanosecond pcap file, zstd-compressed when
+/// the name ends in `.zst`: UDP datagrams and TCP
 /// connections with a handshake, in-order segments with consistent sequence
 /// and acknowledgement numbers, and a FIN exchange, so a dissector
 /// reassembles each byte stream as it would a captured one.
@@ -38,6 +39,8 @@ public final class CaptureWriter {
     public let maximumSegmentBytes: Int
 
     private var file: UnsafeMutablePointer<FILE>?
+    /// Compresses the pcap stream when the capture's name ends in `.zst`.
+    private let compressor: ZstdWriteStream?
     private var pending: [UInt8] = []
     private var lastTimestampNs: Int64 = .min
     private var identification: UInt16 = 0
@@ -54,6 +57,7 @@ public final class CaptureWriter {
         self.file = file
         self.epochOffsetNs = epochOffsetNs
         self.maximumSegmentBytes = maximumSegmentBytes
+        compressor = path.hasSuffix(".zst") ? ZstdWriteStream() : nil
         pending = PcapFormat.fileHeader()
         pending.reserveCapacity(Self.flushThresholdBytes + 65_536)
     }
@@ -127,7 +131,7 @@ public final class CaptureWriter {
     /// Writes what is buffered and closes the file.
     public func finish() throws(CaptureWriteError) {
         guard let open = file else { return }
-        try flush()
+        try flush(endingStream: true)
         file = nil
         if fclose(open) != 0 {
             throw CaptureWriteError(path: path, reason: String(cString: strerror(errno)))
@@ -175,12 +179,18 @@ public final class CaptureWriter {
         if pending.count >= Self.flushThresholdBytes { try flush() }
     }
 
-    private func flush() throws(CaptureWriteError) {
-        guard !pending.isEmpty else { return }
+    private func flush(endingStream: Bool = false) throws(CaptureWriteError) {
+        guard !pending.isEmpty || (endingStream && compressor != nil) else { return }
         guard let file else { preconditionFailure("capture \(path) written after finish()") }
-        let written = pending.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, file) }
-        guard written == pending.count else {
-            throw CaptureWriteError(path: path, reason: String(cString: strerror(errno)))
+        if let compressor {
+            if let reason = pending.withUnsafeBytes({ compressor.write($0, end: endingStream, to: file) }) {
+                throw CaptureWriteError(path: path, reason: reason)
+            }
+        } else {
+            let written = pending.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, file) }
+            guard written == pending.count else {
+                throw CaptureWriteError(path: path, reason: String(cString: strerror(errno)))
+            }
         }
         pending.removeAll(keepingCapacity: true)
     }

@@ -12,7 +12,8 @@ struct BenchCommand: ParsableCommand {
             Figures from a debug build are not representative; build with \
             `swift build -c release` and run .build/release/exsim.
             """,
-        subcommands: [BenchEngineCommand.self, BenchKernelCommand.self, BenchCodecCommand.self, BenchGatewayCommand.self, BenchNetworkCommand.self]
+        subcommands: [BenchEngineCommand.self, BenchKernelCommand.self, BenchCodecCommand.self, BenchGatewayCommand.self,
+                      BenchNetworkCommand.self, BenchCaptureCommand.self]
     )
 }
 

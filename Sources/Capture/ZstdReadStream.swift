@@ -1,0 +1,103 @@
+import CZstd
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A zstd-compressed file seen as a `FILE*` of its decompressed bytes, so
+/// libpcap reads a `.pcap.zst` as it reads a `.pcap`. Reads decompress
+/// straight into the stdio buffer: memory stays at the two fixed buffers
+/// whatever the size of the file.
+///
+/// A class, because the `FILE*` holds a pointer to it as its cookie: the
+/// owner keeps it alive until the `FILE*` is closed.
+final class ZstdReadStream {
+    /// Bytes read from the compressed file at a time (zstd's recommended size).
+    static let inputChunkBytes = ZSTD_DStreamInSize()
+    /// The stdio buffer libpcap's reads are served from.
+    static let fileBufferBytes = 1 << 20
+
+    private let source: UnsafeMutablePointer<FILE>
+    private let context: OpaquePointer
+    private let input: UnsafeMutableRawPointer
+    private var inputSize = 0
+    private var inputPosition = 0
+    /// True between the start of a zstd frame and its end: the file must
+    /// not end there.
+    private var frameInProgress = false
+    /// Why the stream stopped before its end, if it did.
+    private(set) var failure: String?
+    /// Decompressed bytes handed out so far.
+    private(set) var decompressedByteCount: Int64 = 0
+    /// Compressed bytes read so far.
+    private(set) var compressedByteCount: Int64 = 0
+    /// The first four decompressed bytes: the capture's magic number.
+    private(set) var magic: UInt32 = 0
+
+    init(source: UnsafeMutablePointer<FILE>) {
+        self.source = source
+        context = ZSTD_createDCtx()
+        input = UnsafeMutableRawPointer.allocate(byteCount: Self.inputChunkBytes, alignment: 16)
+    }
+
+    deinit {
+        ZSTD_freeDCtx(context)
+        input.deallocate()
+        fclose(source)
+    }
+
+    /// A `FILE*` open for reading whose bytes are this stream's decompressed
+    /// bytes. `fclose` on it leaves this object and the source file open.
+    func openFile() -> UnsafeMutablePointer<FILE>? {
+        let functions = exsim_cookie_io_functions(
+            read: { cookie, buffer, size in
+                guard let cookie, let buffer else { return -1 }
+                return Unmanaged<ZstdReadStream>.fromOpaque(cookie).takeUnretainedValue().read(into: buffer, count: size)
+            },
+            write: nil, seek: nil, close: { _ in 0 })
+        guard let file = exsim_fopencookie(Unmanaged.passUnretained(self).toOpaque(), "r", functions) else { return nil }
+        setvbuf(file, nil, _IOFBF, Self.fileBufferBytes)
+        return file
+    }
+
+    /// Decompresses up to `count` bytes; 0 at the end of the stream, -1 on
+    /// a corrupt or truncated stream (`failure` says which).
+    func read(into buffer: UnsafeMutablePointer<CChar>, count: Int) -> Int {
+        guard failure == nil else { return -1 }
+        var output = ZSTD_outBuffer(dst: buffer, size: count, pos: 0)
+        // Bounded: each pass either consumes input, produces output, or returns.
+        while output.pos == 0 {
+            if inputPosition == inputSize {
+                inputSize = fread(input, 1, Self.inputChunkBytes, source)
+                inputPosition = 0
+                compressedByteCount += Int64(inputSize)
+                if inputSize == 0 {
+                    if ferror(source) != 0 {
+                        failure = "read error: \(String(cString: strerror(errno)))"
+                        return -1
+                    }
+                    if frameInProgress {
+                        failure = "the zstd stream ends inside a frame (the file is truncated)"
+                        return -1
+                    }
+                    return 0
+                }
+            }
+            var inBuffer = ZSTD_inBuffer(src: input, size: inputSize, pos: inputPosition)
+            let result = ZSTD_decompressStream(context, &output, &inBuffer)
+            inputPosition = inBuffer.pos
+            if ZSTD_isError(result) != 0 {
+                failure = "corrupt zstd data: \(String(cString: ZSTD_getErrorName(result)))"
+                return -1
+            }
+            // 0 means a frame was completely decoded and flushed.
+            frameInProgress = result != 0
+        }
+        if decompressedByteCount < 4 {
+            for index in 0..<min(output.pos, 4 - Int(decompressedByteCount)) {
+                magic |= UInt32(UInt8(bitPattern: buffer[index])) << (8 * UInt32(Int(decompressedByteCount) + index))
+            }
+        }
+        decompressedByteCount += Int64(output.pos)
+        return output.pos
+    }
+}

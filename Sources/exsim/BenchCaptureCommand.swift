@@ -1,0 +1,170 @@
+import ArgumentParser
+import Capture
+import Exchange
+import Foundation
+import Report
+import Wire
+
+/// `exsim bench capture`: how fast a .pcap.zst is read and a book built from its ITCH feed.
+struct BenchCaptureCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "capture",
+        abstract: "Benchmark reading a .pcap.zst (GB/s of uncompressed data) and capture book (ITCH messages/s).",
+        discussion: """
+            Writes a synthetic ITCH 5.0 feed over MoldUDP64 to a zstd-compressed capture with \
+            exsim's own writer (or takes --file), then measures, best of --rounds: reading it \
+            packet by packet through libpcap and zstd (GB/s of uncompressed capture); `capture \
+            book` end to end (read, decode, MoldUDP64, book: ITCH messages/s); and the book \
+            builder alone over the same messages held in memory. Where the zstd command-line \
+            tool is installed, its decompression rate of the same file is printed beside ours.
+            """
+    )
+
+    @Option(help: "ITCH messages in the synthetic feed.")
+    var messages = 20_000_000
+
+    @Option(help: "Seed of the synthetic feed.")
+    var seed: UInt64 = 1
+
+    @Option(help: "Measure this capture instead of a synthetic feed (its ITCH feed must be on a port exsim knows, or recognisable).")
+    var file: String?
+
+    @Option(help: "Rounds of each measurement; the best is reported.")
+    var rounds = 3
+
+    @Option(help: "Keep the synthetic capture at this path instead of deleting it.")
+    var keep: String?
+
+    @OptionGroup var output: BenchJSONOption
+
+    func validate() throws {
+        guard messages > 0, rounds > 0 else { throw ValidationError("--messages and --rounds must be positive") }
+    }
+
+    func run() throws {
+        printBenchHeader("capture")
+        print("libraries: \(CaptureLibraries.pcapVersion); zstd \(CaptureLibraries.zstdVersion)")
+        let path: String
+        var generated = false
+        if let file {
+            path = file
+            print("\nworkload: \(file)")
+        } else {
+            path = keep ?? FileManager.default.temporaryDirectory
+                .appendingPathComponent("exsim-bench-capture-\(ProcessInfo.processInfo.processIdentifier).pcap.zst").path
+            generated = keep == nil
+            let started = WallClock.nowNs()
+            let written: CaptureFeedWorkload.Written
+            do {
+                written = try CaptureFeedWorkload(messages: messages, seed: seed).write(to: path)
+            } catch {
+                printError("cannot write the workload capture: \(error)")
+                throw ExsimExit.badInput
+            }
+            print("\nworkload: synthetic ITCH 5.0 feed, \(written.messages) messages in \(written.packets) MoldUDP64 packets, seed \(seed); written with zstd in \(formatNanoseconds(WallClock.nowNs() - started))")
+        }
+        defer { if generated { try? FileManager.default.removeItem(atPath: path) } }
+
+        var bestReadNs = Int64.max, bestBookNs = Int64.max
+        var uncompressedBytes: Int64 = 0, compressedBytes: Int64 = 0, packets = 0, applied = 0, problems = 0
+        for _ in 0..<rounds {
+            let reader = try openCapture(path)
+            var checksum = 0
+            let started = WallClock.nowNs()
+            do {
+                while let packet = try reader.next() { checksum &+= packet.bytes.count }
+            } catch {
+                printError(error.description)
+                throw ExsimExit.badInput
+            }
+            bestReadNs = min(bestReadNs, WallClock.nowNs() - started)
+            uncompressedBytes = reader.uncompressedByteCount
+            compressedBytes = reader.fileSizeBytes
+            packets = reader.packetCount
+            precondition(Int64(checksum) == reader.capturedByteCount)
+
+            let bookReader = try openCapture(path)
+            let dissector = CaptureDissector(linkType: bookReader.linkType, portMap: try CapturePortOptions.parse([]).portMap(),
+                                             sink: BookBuildingSink())
+            let bookStarted = WallClock.nowNs()
+            try dissectAll(bookReader, into: dissector)
+            bestBookNs = min(bestBookNs, WallClock.nowNs() - bookStarted)
+            applied = dissector.sink.messagesApplied
+            problems = dissector.sink.problemCount
+        }
+        let readRate = Double(uncompressedBytes) / (Double(bestReadNs) / 1e9)
+        let bookRate = Double(applied) / (Double(bestBookNs) / 1e9)
+        print("\ncapture: \(formatByteCount(compressedBytes)) zstd, \(formatByteCount(uncompressedBytes)) uncompressed, \(packets) packets, \(applied) ITCH messages (\(problems) contradicting the book)")
+        print(String(format: "  read (zstd + libpcap, packet by packet): %.2f GB/s of uncompressed capture, %@ packets (best of %d: %@)",
+                     readRate / 1e9, formatRate(Double(packets) / (Double(bestReadNs) / 1e9)), rounds, formatNanoseconds(bestReadNs)))
+        print("  capture book (read, decode, MoldUDP64, book): \(formatRate(bookRate)) ITCH messages (best of \(rounds): \(formatNanoseconds(bestBookNs)))")
+
+        let builderRate = try measureBuilderAlone(path)
+        print("  book builder alone (messages in memory): \(formatRate(builderRate.rate)) ITCH messages over \(builderRate.messages)")
+
+        if let peer = Self.zstdCommandRate(path, uncompressedBytes: uncompressedBytes) {
+            print(String(format: "  peer: zstd -dc FILE > /dev/null (the zstd tool, decompression alone): %.2f GB/s", peer / 1e9))
+        }
+        print("targets (issue 12): reading ≥ 1 GB/s of uncompressed data; capture book ≥ 10M ITCH messages/s")
+
+        let figures = BenchFigures()
+        figures.rate("readBytesPerSecond", readRate, unit: "bytes/s")
+        figures.rate("bookMessagesPerSecond", bookRate)
+        figures.rate("builderMessagesPerSecond", builderRate.rate)
+        try output.write(bench: "capture", parameters: ["messages": "\(messages)", "seed": "\(seed)", "file": file ?? "synthetic"],
+                         figures: figures)
+    }
+
+    /// Collects the feed's ITCH messages (as length-prefixed blocks, at most
+    /// `maximumBytes`), then times the book builder over them.
+    func measureBuilderAlone(_ path: String) throws -> (rate: Double, messages: Int) {
+        struct Collector: CaptureMessageSink {
+            static let maximumBytes = 1 << 30
+            var blocks: [UInt8] = []
+            var count = 0
+            mutating func itchMessage(_ message: UnsafeRawBufferPointer, feed: Int, timestampNs: Int64) {
+                guard blocks.count + message.count + 2 <= Self.maximumBytes else { return }
+                blocks.append(UInt8(message.count >> 8))
+                blocks.append(UInt8(message.count & 0xFF))
+                blocks.append(contentsOf: message)
+                count += 1
+            }
+        }
+        let reader = try openCapture(path)
+        let dissector = CaptureDissector(linkType: reader.linkType, portMap: try CapturePortOptions.parse([]).portMap(), sink: Collector())
+        try dissectAll(reader, into: dissector)
+        let collected = dissector.sink
+        var best = Int64.max
+        for _ in 0..<rounds {
+            var builder = ITCHBookBuilder()
+            let started = WallClock.nowNs()
+            collected.blocks.withUnsafeBytes { bytes in
+                var blocks = MessageBlockIterator(bytes)
+                var sequence: UInt64 = 1
+                while let message = blocks.next() {
+                    builder.deliver(sequenceNumber: sequence, message: message)
+                    sequence &+= 1
+                }
+            }
+            best = min(best, WallClock.nowNs() - started)
+            precondition(builder.messagesApplied == collected.count)
+        }
+        return (Double(collected.count) / (Double(best) / 1e9), collected.count)
+    }
+
+    /// The zstd tool's decompression rate of the same file, when it is installed.
+    static func zstdCommandRate(_ path: String, uncompressedBytes: Int64) -> Double? {
+        guard let zstd = ["/usr/bin/zstd", "/usr/local/bin/zstd"].first(where: { FileManager.default.isExecutableFile(atPath: $0) }),
+              path.hasSuffix(".zst"), let devNull = FileHandle(forWritingAtPath: "/dev/null") else { return nil }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: zstd)
+        process.arguments = ["-dc", path]
+        process.standardOutput = devNull
+        process.standardError = devNull
+        let started = WallClock.nowNs()
+        guard (try? process.run()) != nil else { return nil }
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { return nil }
+        return Double(uncompressedBytes) / (Double(WallClock.nowNs() - started) / 1e9)
+    }
+}
