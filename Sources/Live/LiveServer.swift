@@ -255,8 +255,13 @@ public final class LiveServer: Sendable {
                     try channel.pipeline.syncOperations.addHandler(VenueConnectionHandler(venue: venue.value, listener: listener))
                 }
             }
+        return try bind(address) { try bootstrap.bind(host: host, port: port).wait() }
+    }
+
+    /// Binds with `body`; a port in use is its own error.
+    static func bind(_ address: LiveAddress, _ body: () throws -> any Channel) throws(LiveStartError) -> any Channel {
         do {
-            return try bootstrap.bind(host: host, port: port).wait()
+            return try body()
         } catch let error as IOError where error.errnoCode == EADDRINUSE {
             throw .addressInUse(address)
         } catch {
@@ -289,13 +294,7 @@ public final class LiveServer: Sendable {
                     try channel.pipeline.syncOperations.addHandler(FeedRequestHandler(venue: venue.value))
                 }
             }
-        do {
-            return try bootstrap.bind(host: host, port: port).wait()
-        } catch let error as IOError where error.errnoCode == EADDRINUSE {
-            throw .addressInUse(address)
-        } catch {
-            throw .cannotBind(address, reason: "\(error)")
-        }
+        return try bind(address) { try bootstrap.bind(host: host, port: port).wait() }
     }
 
     /// Ends every venue's day, waits (at most `drainTimeoutNs`) for the

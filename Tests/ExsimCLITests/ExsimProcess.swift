@@ -24,10 +24,19 @@ enum ExsimProcess {
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     static func run(_ arguments: [String]) throws -> Output {
+        try runProgram(binary, arguments)
+    }
+
+    /// Runs any program from the package root until it exits; `environment`
+    /// adds to this process's own.
+    static func runProgram(_ executable: URL, _ arguments: [String], environment: [String: String] = [:]) throws -> Output {
         let process = Process()
-        process.executableURL = binary
+        process.executableURL = executable
         process.arguments = arguments
         process.currentDirectoryURL = packageRoot
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         // Files, not pipes: a chatty child can never block on a full pipe.
         let directory = try temporaryDirectory("process")
         defer { try? FileManager.default.removeItem(at: directory) }

@@ -80,24 +80,10 @@ import Glibc
     static func runOracle(_ name: String, _ arguments: [String], python: String? = nil, environment: [String: String] = [:]) throws
         -> (status: Int32, standardError: String, standardOutput: String) {
         let python = try python ?? #require(CaptureOracleTests.oraclePython, "EXSIM_REQUIRE_ORACLES=1 but the oracle Python is missing")
-        let process = Process()
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = [ExsimProcess.packageRoot.appendingPathComponent("scripts/oracles/\(name)").path] + arguments
-        // Files, not pipes: neither stream can block the script on a full pipe.
-        let directory = try ExsimProcess.temporaryDirectory("oracle")
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let outputFile = directory.appendingPathComponent("stdout")
-        let errorFile = directory.appendingPathComponent("stderr")
-        _ = FileManager.default.createFile(atPath: outputFile.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: errorFile.path, contents: nil)
-        process.standardOutput = try FileHandle(forWritingTo: outputFile)
-        process.standardError = try FileHandle(forWritingTo: errorFile)
-        try process.run()
-        process.waitUntilExit()
-        return (process.terminationStatus,
-                (try? String(contentsOf: errorFile, encoding: .utf8)) ?? "",
-                (try? String(contentsOf: outputFile, encoding: .utf8)) ?? "")
+        let output = try ExsimProcess.runProgram(
+            URL(fileURLWithPath: python), [ExsimProcess.packageRoot.appendingPathComponent("scripts/oracles/\(name)").path] + arguments,
+            environment: environment)
+        return (output.status, output.stderr, output.stdout)
     }
 
     /// QuickFIX's folder (scripts/setup-quickfix.sh): its Python and its data dictionaries.
