@@ -17,6 +17,9 @@ struct SimulatedNetwork {
     /// message, without touching the links themselves.
     let orderEntryModelled: [Bool]
     let marketDataModelled: [Bool]
+    /// Whether any link is modelled: without links (the default network)
+    /// a message pays one test of this flag.
+    let modelsAnyLink: Bool
     /// By venue index; nil where the venue's feed is not modelled.
     var marketData: [LinkDirection?]
     /// By participant index: its connection's stream each way, nil where its
@@ -50,12 +53,15 @@ struct SimulatedNetwork {
         }
         orderEntryModelled = orderEntry.map { $0 != nil }
         marketDataModelled = marketData.map { $0 != nil }
+        modelsAnyLink = orderEntryModelled.contains(true) || marketDataModelled.contains(true)
         toVenueStreams = participantVenues.map { venue in retransmission[Int(venue)].map { TCPStream(retransmission: $0) } }
         fromVenueStreams = toVenueStreams
         self.participantVenues = participantVenues
     }
 
-    func modelsOrderEntry(venue: Int) -> Bool { orderEntryModelled[venue] }
+    func modelsOrderEntry(venue: Int) -> Bool { modelsAnyLink && orderEntryModelled[venue] }
+
+    func modelsMarketData(venue: Int) -> Bool { modelsAnyLink && marketDataModelled[venue] }
 
     /// A participant's write to its venue; the time the venue's socket has
     /// all of it, or nil when the connection broke on the way.

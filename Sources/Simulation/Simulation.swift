@@ -656,7 +656,7 @@ public struct Simulation {
         for packet in outputs.feedPackets {
             wire.feedPackets += 1
             wire.feedBytes += UInt64(packet.count)
-            if network.marketDataModelled[v] {
+            if network.modelsMarketData(venue: v) {
                 packet.withUnsafeBytes { sendToSubscriber($0, venue: venueIndex) }
             }
             if !feedHandlers.isEmpty {
