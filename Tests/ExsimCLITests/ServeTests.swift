@@ -111,6 +111,58 @@ import Glibc
         #expect(xfix["trades"] as? Int == 2)
     }
 
+    /// tshark captures a live session on the loopback interface and
+    /// dissects it: SoupBinTCP and OUCH on the OUCH venue's port, FIX on
+    /// the FIX venue's, nothing malformed.
+    @Test(.enabled(if: (CaptureReadTests.tshark != nil && CaptureOracleTests.oraclePython != nil) || CaptureOracleTests.required,
+                   "tshark or the oracle Python is not installed: scripts/setup.sh installs them, and scripts/test.sh runs every oracle test"))
+    func tsharkDissectsALiveSessionCapturedOnLoopback() throws {
+        let tshark = try #require(CaptureReadTests.tshark, "tshark is required (scripts/setup.sh installs it)")
+        let serve = try ServeProcess(["Scenarios/two-venues.yaml", "--accounts", "4"])
+        try serve.waitForPorts()
+        let ports = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: serve.portsFile)) as? [String: Any])
+        let venues = try #require(ports["venues"] as? [[String: Any]])
+        let ouchPort = try #require(venues.first { $0["name"] as? String == "XOUCH" }?["ouchPort"] as? Int)
+        let fixPort = try #require(venues.first { $0["name"] as? String == "XFIX" }?["fixPort"] as? Int)
+
+        let capture = serve.directory.appendingPathComponent("live.pcapng")
+        let log = serve.directory.appendingPathComponent("tshark.log")
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+        let capturing = Process()
+        capturing.executableURL = URL(fileURLWithPath: tshark)
+        // tshark stops by itself: a child of this process inherits its
+        // blocked signals, so neither SIGINT nor SIGTERM would reach it.
+        capturing.arguments = ["-i", "lo", "-f", "tcp port \(ouchPort) or tcp port \(fixPort)", "-a", "duration:10", "-w", capture.path]
+        capturing.standardOutput = FileHandle.nullDevice
+        capturing.standardError = try FileHandle(forWritingTo: log)
+        try capturing.run()
+        defer { if capturing.isRunning { kill(capturing.processIdentifier, SIGKILL) } }
+        let deadline = Date().addingTimeInterval(Self.startOrStopTimeoutSeconds)
+        while !((try? String(contentsOf: log, encoding: .utf8))?.contains("Capturing on") ?? false) {
+            #expect(capturing.isRunning && Date() < deadline, "tshark did not start capturing on lo: \((try? String(contentsOf: log, encoding: .utf8)) ?? "")")
+            guard capturing.isRunning, Date() < deadline else { return }
+            usleep(50_000)
+        }
+        usleep(300_000)  // "Capturing on" comes just before the capture filter is live
+
+        #expect(try Self.runOracle("live_ouch_session.py", [serve.portsFile.path, "XOUCH", "AAPL", "1900000"]).status == 0)
+        #expect(try Self.runOracle("live_fix_session.py", [serve.portsFile.path, "XFIX", "FIX.4.4", "MSFT", "410.00"]).status == 0)
+        capturing.waitUntilExit()  // at the end of its ten seconds
+        #expect(try serve.terminate() == 0)
+
+        let decodeAs = ["-d", "tcp.port==\(ouchPort),soupbintcp"]
+        let fields = try CaptureReadTests.runTshark(["-r", capture.path] + decodeAs
+            + ["-T", "fields", "-E", "occurrence=a", "-E", "separator=,", "-e", "soupbintcp.packet_type", "-e", "ouch.packet_type", "-e", "fix.MsgType"])
+        let seen = Set(fields.split(whereSeparator: { $0 == "," || $0 == "\n" }).map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "' ")) })
+        // SoupBinTCP: Login Request, Accepted, Rejected, Unsequenced and Sequenced Data; OUCH Enter
+        // Order, Accepted, Executed (the letters overlap); FIX Logon, NewOrderSingle, ExecutionReport, Logout.
+        for expected in ["L", "A", "J", "U", "S", "O", "E", "D", "8", "5"] {
+            #expect(seen.contains(expected), "tshark saw \(expected) in the live capture: \(seen.sorted())")
+        }
+        let malformed = try CaptureReadTests.runTshark(["-r", capture.path] + decodeAs + ["-Y", "_ws.malformed"])
+        #expect(malformed.isEmpty, "malformed frames: \(malformed)")
+    }
+
     @Test(.enabled(if: CaptureOracleTests.oraclePython != nil || CaptureOracleTests.required,
                    "the oracle Python (itchfeed) is not installed: scripts/setup.sh installs it, and scripts/test.sh runs every oracle test"))
     func itchfeedDecodesTheServedFeedReceivedOverUDP() throws {
