@@ -53,6 +53,15 @@ extension RunReport {
             for feed in network.feeds {
                 lines.append("feed \(feed.venue) over its link: \(feed.messagesDelivered) of \(feed.messagesPublished) messagesDelivered, \(feed.requestsSent) requestsSent, \(feed.messagesLost) messagesLost, books \(feed.booksMatchVenue ? "match" : "DIFFER from") the venue's")
             }
+            for outage in network.outages ?? [] {
+                guard !outage.intervals.isEmpty else {
+                    lines.append("outages \(outage.venue) \(outage.link): none")
+                    continue
+                }
+                let linkDown = network.links.filter { $0.venue == outage.venue && $0.link.hasPrefix(outage.link) }.reduce(0) { $0 + ($1.drops["link_down"] ?? 0) }
+                let intervals = outage.intervals.map { "\(formatNanoseconds($0.startNs))–\($0.endNs.map { formatNanoseconds($0) } ?? "end")" }
+                lines.append("outages \(outage.venue) \(outage.link): \(outage.intervals.count) (longest \(formatNanoseconds(outage.longestNs)), total \(formatNanoseconds(outage.totalNs)), \(linkDown) packets dropped link_down): \(intervals.joined(separator: ", "))")
+            }
         }
         lines.append("")
         if !invariants.checked {

@@ -194,12 +194,49 @@ public struct NetworkSummary: Codable, Hashable, Sendable {
     public var sessionsClosedEarly: Int
     /// The market-data subscriber of each venue with a modelled feed link.
     public var feeds: [FeedSummary]
+    /// Each link that a scheduled fault hits, with its outages; absent
+    /// when the scenario has no `faults:`.
+    public var outages: [LinkOutageSummary]?
 
-    public init(links: [LinkSummary], connectionsBroken: Int, sessionsClosedEarly: Int, feeds: [FeedSummary] = []) {
+    public init(links: [LinkSummary], connectionsBroken: Int, sessionsClosedEarly: Int, feeds: [FeedSummary] = [],
+                outages: [LinkOutageSummary]? = nil) {
         self.links = links
         self.connectionsBroken = connectionsBroken
         self.sessionsClosedEarly = sessionsClosedEarly
         self.feeds = feeds
+        self.outages = outages
+    }
+}
+
+/// When one link was down: both its directions for order entry.
+public struct LinkOutageSummary: Codable, Hashable, Sendable {
+    public var venue: String
+    /// "order_entry" or "market_data".
+    public var link: String
+    public var intervals: [OutageInterval]
+    /// The longest interval, an open one counted until the run's end.
+    public var longestNs: Int64
+    /// All intervals added up, as `longestNs`.
+    public var totalNs: Int64
+
+    public init(venue: String, link: String, intervals: [OutageInterval], longestNs: Int64, totalNs: Int64) {
+        self.venue = venue
+        self.link = link
+        self.intervals = intervals
+        self.longestNs = longestNs
+        self.totalNs = totalNs
+    }
+}
+
+/// One outage, in simulated nanoseconds; `endNs` is absent when the link
+/// was still down when the run ended.
+public struct OutageInterval: Codable, Hashable, Sendable {
+    public var startNs: Int64
+    public var endNs: Int64?
+
+    public init(startNs: Int64, endNs: Int64?) {
+        self.startNs = startNs
+        self.endNs = endNs
     }
 }
 

@@ -151,7 +151,7 @@ struct ScenarioReader {
     // MARK: The scenario
 
     mutating func scenario(_ root: Node) throws(ScenarioError) -> SimulationConfig {
-        let f = try fields(root, allowed: ["name", "seed", "duration", "network", "venues", "flows", "schedule"],
+        let f = try fields(root, allowed: ["name", "seed", "duration", "network", "venues", "flows", "schedule", "faults"],
                            required: ["name", "seed", "duration", "venues", "flows"], what: "the scenario")
         let name = try string(f["name"]!.value, "a scenario name")
         let seedText = try scalar(f["seed"]!.value, "a seed")
@@ -201,8 +201,12 @@ struct ScenarioReader {
                 phaseEvents.append(try phaseEvent(node, venues: venues, durationNs: durationNs))
             }
         }
+        var linkFaults: [LinkFaultConfig] = []
+        if let entry = f["faults"] {
+            linkFaults = try faults(entry.value, durationNs: durationNs, venues: venues, links: links)
+        }
         return SimulationConfig(name: name, seed: seed, durationNs: durationNs, oneWayLatencyNs: latencyNs,
-                                venues: venues, flows: flows, phaseEvents: phaseEvents, venueLinks: links)
+                                venues: venues, flows: flows, phaseEvents: phaseEvents, venueLinks: links, linkFaults: linkFaults)
     }
 
     static let venueKeys = ["name", "service_time", "self_trade_prevention", "symbols", "order_entry"]

@@ -225,6 +225,13 @@ extension RunReport {
                     FeedSummary(venue: $0.venue, messagesPublished: $0.messagesPublished, messagesDelivered: $0.messagesDelivered,
                                 requestsSent: $0.requestsSent, duplicateMessages: $0.duplicateMessages, messagesLost: $0.messagesLost,
                                 booksMatchVenue: $0.booksMatchVenue)
+                },
+                outages: result.linkOutages.isEmpty ? nil : result.linkOutages.map { link in
+                    let lengths = link.outages.map { $0.lengthNs(runEndNs: simulatedEndNs) }
+                    return LinkOutageSummary(
+                        venue: link.venue, link: link.link.rawValue,
+                        intervals: link.outages.map { OutageInterval(startNs: $0.startNs, endNs: $0.endNs) },
+                        longestNs: lengths.max() ?? 0, totalNs: lengths.reduce(0, +))
                 }))
     }
 }
@@ -235,7 +242,10 @@ extension LinkSummary {
         self.init(
             venue: report.venue, link: report.link, packetsSent: s.packetsSent, bytesSent: s.bytesSent,
             packetsDelivered: s.packetsDelivered, bytesDelivered: s.bytesDelivered, packetsDuplicated: s.packetsDuplicated,
-            packetsReordered: s.packetsReordered, drops: ["queue_full": s.droppedQueueFull, "lost": s.droppedLost],
+            packetsReordered: s.packetsReordered,
+            // "link_down" only where it can happen, so that reports of runs without faults keep their keys.
+            drops: s.droppedLinkDown == 0 ? ["queue_full": s.droppedQueueFull, "lost": s.droppedLost]
+                : ["queue_full": s.droppedQueueFull, "lost": s.droppedLost, "link_down": s.droppedLinkDown],
             queueHighWaterBytes: s.queueHighWaterBytes,
             tcp: report.tcp.map {
                 TCPSummary(segments: $0.segments, retransmissions: $0.retransmissions, segmentsHeldForOrder: $0.segmentsHeldForOrder,

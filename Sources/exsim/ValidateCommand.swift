@@ -21,7 +21,8 @@ struct ValidateCommand: ParsableCommand {
                 _ = try Simulation(config: config)
                 let links = config.venueLinks.reduce(0) { $0 + ($1.orderEntry == nil ? 0 : 2) + ($1.marketData == nil ? 0 : 1) }
                 let linkNote = links > 0 ? ", \(links) modelled link direction(s)" : ""
-                print("\(file): ok (\(config.venues.count) venue(s), \(config.flows.count) flow(s), \(config.phaseEvents.count) scheduled phase change(s)\(linkNote))")
+                let faultNote = config.linkFaults.isEmpty ? "" : ", \(config.linkFaults.count) fault(s)"
+                print("\(file): ok (\(config.venues.count) venue(s), \(config.flows.count) flow(s), \(config.phaseEvents.count) scheduled phase change(s)\(linkNote)\(faultNote))")
             } catch let error as ScenarioError {
                 printError(error.description)
                 failed = true
