@@ -63,6 +63,10 @@ extension RunReport {
                 lines.append("outages \(outage.venue) \(outage.link): \(outage.intervals.count) (longest \(formatNanoseconds(outage.longestNs)), total \(formatNanoseconds(outage.totalNs)), \(linkDown) packets dropped link_down): \(intervals.joined(separator: ", "))")
             }
         }
+        if let assertions {
+            lines.append("")
+            lines.append(contentsOf: assertionLines(assertions))
+        }
         lines.append("")
         if !invariants.checked {
             lines.append("invariants: not checked (use --check)")
@@ -75,5 +79,10 @@ extension RunReport {
         lines.append("wall clock: \(String(format: "%.2f", wallClock.elapsedSeconds)) s, \(formatRate(wallClock.eventsPerWallSecond)) events, \(formatRatio(wallClock.simulatedSecondsPerWallSecond)) simulated per wall second")
         lines.append("machine: \(machine.description)")
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// One line per assertion: the statement, the measured value, pass or FAIL.
+    public func assertionLines(_ assertions: [AssertionSummary]) -> [String] {
+        assertions.map { "assertion \($0.name): \($0.bound) — measured \($0.measured): \($0.passed ? "pass" : "FAIL")" }
     }
 }
