@@ -190,6 +190,8 @@ public struct LinkDirection: Sendable {
     /// Gilbert–Elliott state alone: the state moves per packet sent now,
     /// while the retransmission goes out a timeout later, after many other
     /// packets, when the burst that lost the original has long mixed away.
+    /// A retransmission at a time the fault schedule has the link down is
+    /// dropped (`linkDown`), so a transport backs off through an outage.
     public mutating func resend(sizeBytes: Int, at atNs: Int64) -> LinkOutcome {
         precondition(sizeBytes > 0 && sizeBytes <= LinkLimits.largestPacketBytes, "packet size \(sizeBytes) outside 1...\(LinkLimits.largestPacketBytes)")
         statistics.packetsSent += 1
