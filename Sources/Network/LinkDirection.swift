@@ -4,8 +4,10 @@ import SimKernel
 public enum LinkDropReason: Hashable, Sendable, CaseIterable {
     /// The transmit queue was full (tail drop).
     case queueFull
-    /// The wire lost it (the loss model).
+    /// The wire lost it (the loss model, or a scheduled degradation's added loss).
     case lost
+    /// A scheduled fault had the link down (docs/network.md, "Faults").
+    case linkDown
 }
 
 /// What became of one packet sent over a link direction.
@@ -38,6 +40,7 @@ public struct LinkStatistics: Hashable, Sendable {
     public var packetsReordered: UInt64 = 0
     public var droppedQueueFull: UInt64 = 0
     public var droppedLost: UInt64 = 0
+    public var droppedLinkDown: UInt64 = 0
     /// The most bytes the transmit queue held at once (the packet being serialized included).
     public var queueHighWaterBytes: Int64 = 0
 
@@ -47,11 +50,12 @@ public struct LinkStatistics: Hashable, Sendable {
         switch reason {
         case .queueFull: droppedQueueFull
         case .lost: droppedLost
+        case .linkDown: droppedLinkDown
         }
     }
 
     /// Every packet sent was delivered or dropped, exactly once.
-    public var isBalanced: Bool { packetsSent == packetsDelivered + droppedQueueFull + droppedLost }
+    public var isBalanced: Bool { packetsSent == packetsDelivered + droppedQueueFull + droppedLost + droppedLinkDown }
 }
 
 /// One direction of a link as a pure state machine: a packet and the time it
@@ -64,6 +68,9 @@ public struct LinkStatistics: Hashable, Sendable {
 /// pick never arrives before one sent earlier that was not picked either.
 public struct LinkDirection: Sendable {
     public let config: LinkDirectionConfig
+    /// When the link is down or degraded; empty, it never is, and no
+    /// random draw is spent on it.
+    public let faults: LinkFaultSchedule
     public private(set) var statistics = LinkStatistics()
 
     var random: RandomStream
@@ -84,9 +91,10 @@ public struct LinkDirection: Sendable {
     var queuedBytes: Int64 = 0
 
     /// - Precondition: `config.firstProblem == nil`.
-    public init(config: LinkDirectionConfig, random: RandomStream) {
+    public init(config: LinkDirectionConfig, random: RandomStream, faults: LinkFaultSchedule = .none) {
         precondition(config.firstProblem == nil, config.firstProblem ?? "")
         self.config = config
+        self.faults = faults
         self.random = random
     }
 
@@ -115,6 +123,13 @@ public struct LinkDirection: Sendable {
         statistics.packetsSent += 1
         statistics.bytesSent += UInt64(size)
 
+        // 0. A link that is down drops everything, before any queue.
+        let faulted = !faults.isEmpty
+        if faulted, faults.isDown(at: nowNs) {
+            statistics.droppedLinkDown += 1
+            return .dropped(.linkDown)
+        }
+
         // 1. The transmit queue, as it stands at `nowNs`.
         drainTransmitter(upTo: nowNs)
         if config.queueLimitBytes > 0, queuedBytes + size > config.queueLimitBytes {
@@ -138,9 +153,14 @@ public struct LinkDirection: Sendable {
             statistics.droppedLost += 1
             return .dropped(.lost)
         }
+        let degradation = faulted ? faults.degradation(at: nowNs) : (addedDelayNs: 0, addedLoss: 0)
+        if degradation.addedLoss > 0, random.nextUnitInterval() < degradation.addedLoss {
+            statistics.droppedLost += 1
+            return .dropped(.lost)
+        }
 
         // 4. Propagation and jitter; FIFO unless picked for reordering.
-        var arrivalNs = finishNs + config.propagationDelayNs + config.jitter.sampleNs(&random)
+        var arrivalNs = finishNs + config.propagationDelayNs + degradation.addedDelayNs + config.jitter.sampleNs(&random)
         if let reorder = config.reorder, reorder.probability > 0, random.nextUnitInterval() < reorder.probability {
             arrivalNs += reorder.delayNs
             statistics.packetsReordered += 1
@@ -170,19 +190,31 @@ public struct LinkDirection: Sendable {
     /// Gilbert–Elliott state alone: the state moves per packet sent now,
     /// while the retransmission goes out a timeout later, after many other
     /// packets, when the burst that lost the original has long mixed away.
+    /// A retransmission at a time the fault schedule has the link down is
+    /// dropped (`linkDown`), so a transport backs off through an outage.
     public mutating func resend(sizeBytes: Int, at atNs: Int64) -> LinkOutcome {
         precondition(sizeBytes > 0 && sizeBytes <= LinkLimits.largestPacketBytes, "packet size \(sizeBytes) outside 1...\(LinkLimits.largestPacketBytes)")
         statistics.packetsSent += 1
         statistics.bytesSent += UInt64(sizeBytes)
+        let faulted = !faults.isEmpty
+        if faulted, faults.isDown(at: atNs) {
+            statistics.droppedLinkDown += 1
+            return .dropped(.linkDown)
+        }
         let finishNs = atNs + Self.serializationDelayNs(sizeBytes: sizeBytes, bandwidthBitsPerSecond: config.bandwidthBitsPerSecond)
         let lossProbability = config.loss.longRunLossRate
         if lossProbability > 0, random.nextUnitInterval() < lossProbability {
             statistics.droppedLost += 1
             return .dropped(.lost)
         }
+        let degradation = faulted ? faults.degradation(at: atNs) : (addedDelayNs: 0, addedLoss: 0)
+        if degradation.addedLoss > 0, random.nextUnitInterval() < degradation.addedLoss {
+            statistics.droppedLost += 1
+            return .dropped(.lost)
+        }
         statistics.packetsDelivered += 1
         statistics.bytesDelivered += UInt64(sizeBytes)
-        return .delivered(atNs: finishNs + config.propagationDelayNs + config.jitter.sampleNs(&random))
+        return .delivered(atNs: finishNs + config.propagationDelayNs + degradation.addedDelayNs + config.jitter.sampleNs(&random))
     }
 
     /// Forgets the packets the transmitter has finished by `nowNs`.

@@ -53,6 +53,19 @@ extension RunReport {
             for feed in network.feeds {
                 lines.append("feed \(feed.venue) over its link: \(feed.messagesDelivered) of \(feed.messagesPublished) messagesDelivered, \(feed.requestsSent) requestsSent, \(feed.messagesLost) messagesLost, books \(feed.booksMatchVenue ? "match" : "DIFFER from") the venue's")
             }
+            for outage in network.outages ?? [] {
+                guard !outage.intervals.isEmpty else {
+                    lines.append("outages \(outage.venue) \(outage.link): none")
+                    continue
+                }
+                let linkDown = network.links.filter { $0.venue == outage.venue && $0.link.hasPrefix(outage.link) }.reduce(0) { $0 + ($1.drops["link_down"] ?? 0) }
+                let intervals = outage.intervals.map { "\(formatNanoseconds($0.startNs))–\($0.endNs.map { formatNanoseconds($0) } ?? "end")" }
+                lines.append("outages \(outage.venue) \(outage.link): \(outage.intervals.count) (longest \(formatNanoseconds(outage.longestNs)), total \(formatNanoseconds(outage.totalNs)), \(linkDown) packets dropped link_down): \(intervals.joined(separator: ", "))")
+            }
+        }
+        if let assertions {
+            lines.append("")
+            lines.append(contentsOf: assertionLines(assertions))
         }
         lines.append("")
         if !invariants.checked {
@@ -66,5 +79,10 @@ extension RunReport {
         lines.append("wall clock: \(String(format: "%.2f", wallClock.elapsedSeconds)) s, \(formatRate(wallClock.eventsPerWallSecond)) events, \(formatRatio(wallClock.simulatedSecondsPerWallSecond)) simulated per wall second")
         lines.append("machine: \(machine.description)")
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// One line per assertion: the statement, the measured value, pass or FAIL.
+    public func assertionLines(_ assertions: [AssertionSummary]) -> [String] {
+        assertions.map { "assertion \($0.name): \($0.bound) — measured \($0.measured): \($0.passed ? "pass" : "FAIL")" }
     }
 }

@@ -32,6 +32,9 @@ public struct RunReport: Codable, Hashable, Sendable {
     public var wire: WireSummary
     /// The modelled links (docs/network.md); absent when the scenario has none.
     public var network: NetworkSummary?
+    /// The scenario's assertions and their outcomes, in file order; absent
+    /// when the scenario states none.
+    public var assertions: [AssertionSummary]?
     /// Measured: the only part that differs between identical runs.
     public var wallClock: WallClockSummary
     public var machine: MachineInfo
@@ -40,7 +43,7 @@ public struct RunReport: Codable, Hashable, Sendable {
         exsimVersion: String, scenario: String, scenarioFile: String?, seed: UInt64, traceDigest: String,
         simulatedDurationNs: Int64, simulatedEndNs: Int64, counts: RunCounts, throughput: Throughput,
         latencies: [LatencySummary], venues: [VenueSummary], invariants: InvariantResult, wire: WireSummary,
-        wallClock: WallClockSummary, machine: MachineInfo, network: NetworkSummary? = nil
+        wallClock: WallClockSummary, machine: MachineInfo, network: NetworkSummary? = nil, assertions: [AssertionSummary]? = nil
     ) {
         self.schemaVersion = ReportSchema.currentVersion
         self.kind = ReportKind.run.rawValue
@@ -63,6 +66,7 @@ public struct RunReport: Codable, Hashable, Sendable {
         self.invariants = invariants
         self.wire = wire
         self.network = network
+        self.assertions = assertions
         self.wallClock = wallClock
         self.machine = machine
     }
@@ -194,12 +198,75 @@ public struct NetworkSummary: Codable, Hashable, Sendable {
     public var sessionsClosedEarly: Int
     /// The market-data subscriber of each venue with a modelled feed link.
     public var feeds: [FeedSummary]
+    /// Each link that a scheduled fault hits, with its outages; absent
+    /// when the scenario has no `faults:`.
+    public var outages: [LinkOutageSummary]?
 
-    public init(links: [LinkSummary], connectionsBroken: Int, sessionsClosedEarly: Int, feeds: [FeedSummary] = []) {
+    public init(links: [LinkSummary], connectionsBroken: Int, sessionsClosedEarly: Int, feeds: [FeedSummary] = [],
+                outages: [LinkOutageSummary]? = nil) {
         self.links = links
         self.connectionsBroken = connectionsBroken
         self.sessionsClosedEarly = sessionsClosedEarly
         self.feeds = feeds
+        self.outages = outages
+    }
+}
+
+/// When one link was down: both its directions for order entry.
+public struct LinkOutageSummary: Codable, Hashable, Sendable {
+    public var venue: String
+    /// "order_entry" or "market_data".
+    public var link: String
+    public var intervals: [OutageInterval]
+    /// The longest interval, an open one counted until the run's end.
+    public var longestNs: Int64
+    /// All intervals added up, as `longestNs`.
+    public var totalNs: Int64
+
+    public init(venue: String, link: String, intervals: [OutageInterval], longestNs: Int64, totalNs: Int64) {
+        self.venue = venue
+        self.link = link
+        self.intervals = intervals
+        self.longestNs = longestNs
+        self.totalNs = totalNs
+    }
+}
+
+/// One outage, in simulated nanoseconds; `endNs` is absent when the link
+/// was still down when the run ended.
+public struct OutageInterval: Codable, Hashable, Sendable {
+    public var startNs: Int64
+    public var endNs: Int64?
+
+    public init(startNs: Int64, endNs: Int64?) {
+        self.startNs = startNs
+        self.endNs = endNs
+    }
+}
+
+/// One assertion of the scenario with what the run measured
+/// (docs/reports.md, "Assertions").
+public struct AssertionSummary: Codable, Hashable, Sendable {
+    /// The assertion's key in the scenario, e.g. "order_ack_p99_below".
+    public var name: String
+    /// The bound as the scenario states it ("1ms", "0") and as a number
+    /// (nanoseconds or a count, as `unit` says).
+    public var bound: String
+    public var boundValue: Int64
+    public var measured: String
+    public var measuredValue: Int64
+    /// "ns" or "count".
+    public var unit: String
+    public var passed: Bool
+
+    public init(name: String, bound: String, boundValue: Int64, measured: String, measuredValue: Int64, unit: String, passed: Bool) {
+        self.name = name
+        self.bound = bound
+        self.boundValue = boundValue
+        self.measured = measured
+        self.measuredValue = measuredValue
+        self.unit = unit
+        self.passed = passed
     }
 }
 

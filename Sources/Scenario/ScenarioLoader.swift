@@ -7,6 +7,15 @@ import Yams
 /// The format is documented in docs/scenarios.md.
 public enum ScenarioLoader {
     public static func load(path: String) throws(ScenarioError) -> SimulationConfig {
+        try loadDrill(path: path).config
+    }
+
+    public static func parse(yaml: String, file: String) throws(ScenarioError) -> SimulationConfig {
+        try parseDrill(yaml: yaml, file: file).config
+    }
+
+    /// A scenario and what its `assertions:` ask of the run.
+    public static func loadDrill(path: String) throws(ScenarioError) -> ScenarioDrill {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw ScenarioError(file: path, line: 0, column: 0, message: "no such file")
@@ -17,10 +26,10 @@ public enum ScenarioLoader {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ScenarioError(file: path, line: 0, column: 0, message: "cannot read the file (permissions?)")
         }
-        return try parse(yaml: String(decoding: data, as: UTF8.self), file: path)
+        return try parseDrill(yaml: String(decoding: data, as: UTF8.self), file: path)
     }
 
-    public static func parse(yaml: String, file: String) throws(ScenarioError) -> SimulationConfig {
+    public static func parseDrill(yaml: String, file: String) throws(ScenarioError) -> ScenarioDrill {
         let root: Node
         do {
             guard let node = try Yams.compose(yaml: yaml) else {
@@ -35,7 +44,8 @@ public enum ScenarioLoader {
             throw ScenarioError(file: file, line: 1, column: 1, message: "YAML error: \(error)")
         }
         var reader = ScenarioReader(file: file)
-        return try reader.scenario(root)
+        let config = try reader.scenario(root)
+        return ScenarioDrill(config: config, assertions: reader.assertions)
     }
 
     /// The 1-based line and column (in Unicode scalars) of a byte offset.
@@ -70,6 +80,8 @@ public enum ScenarioLoader {
 /// Walks the YAML node tree, checking keys, types and ranges.
 struct ScenarioReader {
     let file: String
+    /// The scenario's `assertions:`, once `scenario(_:)` has read them.
+    var assertions: [ScenarioAssertion] = []
 
     func error(_ node: Node, _ message: String) -> ScenarioError {
         ScenarioError(file: file, line: node.mark?.line ?? 1, column: node.mark?.column ?? 1, message: message)
@@ -151,7 +163,7 @@ struct ScenarioReader {
     // MARK: The scenario
 
     mutating func scenario(_ root: Node) throws(ScenarioError) -> SimulationConfig {
-        let f = try fields(root, allowed: ["name", "seed", "duration", "network", "venues", "flows", "schedule"],
+        let f = try fields(root, allowed: ["name", "seed", "duration", "network", "venues", "flows", "schedule", "faults", "assertions"],
                            required: ["name", "seed", "duration", "venues", "flows"], what: "the scenario")
         let name = try string(f["name"]!.value, "a scenario name")
         let seedText = try scalar(f["seed"]!.value, "a seed")
@@ -201,8 +213,15 @@ struct ScenarioReader {
                 phaseEvents.append(try phaseEvent(node, venues: venues, durationNs: durationNs))
             }
         }
+        var linkFaults: [LinkFaultConfig] = []
+        if let entry = f["faults"] {
+            linkFaults = try faults(entry.value, durationNs: durationNs, venues: venues, links: links)
+        }
+        if let entry = f["assertions"] {
+            assertions = try self.assertions(entry.value)
+        }
         return SimulationConfig(name: name, seed: seed, durationNs: durationNs, oneWayLatencyNs: latencyNs,
-                                venues: venues, flows: flows, phaseEvents: phaseEvents, venueLinks: links)
+                                venues: venues, flows: flows, phaseEvents: phaseEvents, venueLinks: links, linkFaults: linkFaults)
     }
 
     static let venueKeys = ["name", "service_time", "self_trade_prevention", "symbols", "order_entry"]

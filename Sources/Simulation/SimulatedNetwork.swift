@@ -26,6 +26,17 @@ struct SimulatedNetwork {
     /// venue's order entry is not modelled.
     var toVenueStreams: [TCPStream?]
     var fromVenueStreams: [TCPStream?]
+    /// The links that `SimulationConfig.linkFaults` hits, in the order of
+    /// their first fault: the schedule the link directions decide by, and
+    /// the outages the kernel's fault events have marked so far.
+    var faultedLinks: [FaultedLinkState] = []
+
+    struct FaultedLinkState {
+        var venue: Int
+        var link: FaultedLink
+        var schedule: LinkFaultSchedule
+        var observedOutages: [LinkOutage] = []
+    }
 
     /// A TCP segment carries at most this much payload (a 1,500-byte
     /// Ethernet MTU less IPv4 and TCP headers); a longer write is several
@@ -36,19 +47,28 @@ struct SimulatedNetwork {
         orderEntry = Array(repeating: nil, count: config.venues.count)
         marketData = Array(repeating: nil, count: config.venues.count)
         var retransmission: [TCPRetransmissionConfig?] = Array(repeating: nil, count: config.venues.count)
+        var faulted: [FaultedLinkState] = []
+        for fault in config.linkFaults where !faulted.contains(where: { config.venues[$0.venue].name == fault.venue && $0.link == fault.link }) {
+            guard let v = config.venues.firstIndex(where: { $0.name == fault.venue }) else { continue }
+            let faults = config.linkFaults.filter { $0.venue == fault.venue && $0.link == fault.link }
+            faulted.append(FaultedLinkState(venue: v, link: fault.link, schedule: LinkFaultSchedule(faults: faults)))
+        }
         for links in config.venueLinks {
             guard let v = config.venues.firstIndex(where: { $0.name == links.venue }) else { continue }
             func stream(_ direction: String) -> RandomStream {
                 RandomStream(scenarioSeed: config.seed, component: "network.\(links.venue).\(direction)")
             }
+            func faults(_ link: FaultedLink) -> LinkFaultSchedule {
+                faulted.first { $0.venue == v && $0.link == link }?.schedule ?? .none
+            }
             if let oe = links.orderEntry {
                 orderEntry[v] = OrderEntryLinks(
-                    toVenue: LinkDirection(config: oe.toVenue, random: stream("order_entry.to_venue")),
-                    fromVenue: LinkDirection(config: oe.fromVenue, random: stream("order_entry.from_venue")))
+                    toVenue: LinkDirection(config: oe.toVenue, random: stream("order_entry.to_venue"), faults: faults(.orderEntry)),
+                    fromVenue: LinkDirection(config: oe.fromVenue, random: stream("order_entry.from_venue"), faults: faults(.orderEntry)))
                 retransmission[v] = oe.retransmission
             }
             if let md = links.marketData {
-                marketData[v] = LinkDirection(config: md, random: stream("market_data"))
+                marketData[v] = LinkDirection(config: md, random: stream("market_data"), faults: faults(.marketData))
             }
         }
         orderEntryModelled = orderEntry.map { $0 != nil }
@@ -57,6 +77,7 @@ struct SimulatedNetwork {
         toVenueStreams = participantVenues.map { venue in retransmission[Int(venue)].map { TCPStream(retransmission: $0) } }
         fromVenueStreams = toVenueStreams
         self.participantVenues = participantVenues
+        faultedLinks = faulted
     }
 
     func modelsOrderEntry(venue: Int) -> Bool { modelsAnyLink && orderEntryModelled[venue] }
@@ -120,6 +141,23 @@ struct SimulatedNetwork {
 
     var participantVenues: [Int32] = []
 
+    /// A fault event of the kernel: link `index` of `faultedLinks` went down or came up.
+    mutating func markTransition(link index: Int, isDown: Bool, at nowNs: Int64) {
+        if isDown {
+            precondition(faultedLinks[index].observedOutages.last.map { $0.endNs != nil } ?? true, "down while down")
+            faultedLinks[index].observedOutages.append(LinkOutage(startNs: nowNs, endNs: nil))
+        } else {
+            let last = faultedLinks[index].observedOutages.count - 1
+            precondition(last >= 0 && faultedLinks[index].observedOutages[last].endNs == nil, "up while up")
+            faultedLinks[index].observedOutages[last].endNs = nowNs
+        }
+    }
+
+    /// The outages of every faulted link, as the kernel's fault events marked them.
+    func outageReports(venueNames: [String]) -> [LinkOutageReport] {
+        faultedLinks.map { LinkOutageReport(venue: venueNames[$0.venue], link: $0.link, outages: $0.observedOutages) }
+    }
+
     func participantVenue(_ participant: Int) -> Int { Int(participantVenues[participant]) }
 }
 
@@ -132,4 +170,12 @@ public struct LinkReport: Hashable, Sendable {
     /// The TCP streams of the participants' connections over an order-entry
     /// link, added up; nil for market data (UDP).
     public var tcp: TCPStreamStatistics?
+}
+
+/// When one faulted link was down over a run.
+public struct LinkOutageReport: Hashable, Sendable {
+    public var venue: String
+    public var link: FaultedLink
+    /// In time order; the last one has no end when the link was still down when the run ended.
+    public var outages: [LinkOutage]
 }

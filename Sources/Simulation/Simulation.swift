@@ -239,6 +239,11 @@ public struct Simulation {
         for index in phaseOrder {
             kernel.schedule(.phaseChange(index: Int32(index)), at: config.phaseEvents[index].atNs)
         }
+        for (link, faulted) in network.faultedLinks.enumerated() {
+            for (index, transition) in faulted.schedule.transitions.enumerated() {
+                kernel.schedule(.linkFault(link: Int32(link), transition: Int32(index)), at: transition.atNs)
+            }
+        }
         kernel.schedule(.closeCheck, at: config.durationNs)
 
         let checkMask = observation.interval - 1
@@ -264,6 +269,9 @@ public struct Simulation {
             case .feedToSubscriber(let venue, let message): handleFeedAtSubscriber(venue, message)
             case .feedRequestToVenue(let venue, let message): handleFeedRequestAtVenue(venue, message)
             case .subscriberTimer(let venue): handleSubscriberTimer(venue)
+            case .linkFault(let link, let transition):
+                let isDown = network.faultedLinks[Int(link)].schedule.transitions[Int(transition)].isDown
+                network.markTransition(link: Int(link), isDown: isDown, at: kernel.now)
             }
         }
 
@@ -495,8 +503,9 @@ public struct Simulation {
             }
 
         case .disconnected:
+            // Counted where the close is carried out (`carryOutClient`),
+            // which also sees the closes a session's own timer decides.
             participants[p].loggedIn = false
-            if !dayEnded { sessionsClosedEarly += 1 }
         }
     }
 
@@ -547,6 +556,9 @@ public struct Simulation {
             participants[p].clientTimer.arm(atNs: atNs, event: .clientTimer(participant: participant), kernel: &kernel)
         }
         if clientOutput.closeReason != nil {
+            // A protocol fault, or the peer silent past the session's
+            // timeout (its timer closes it: a link down long enough breaks it).
+            if participants[p].connected, !dayEnded { sessionsClosedEarly += 1 }
             participants[p].connected = false
             participants[p].loggedIn = false
         }
@@ -919,7 +931,8 @@ public struct Simulation {
             links: network.reports(venueNames: venues.map(\.name)),
             connectionsBroken: connectionsBroken,
             sessionsClosedEarly: sessionsClosedEarly,
-            feeds: subscriberReports())
+            feeds: subscriberReports(),
+            linkOutages: network.outageReports(venueNames: venues.map(\.name)))
     }
 
     /// A market-data packet's fate as one trace word: its arrival time, or a
@@ -928,6 +941,7 @@ public struct Simulation {
         switch outcome {
         case .dropped(.queueFull): 0xD10B_0000_0000_0001
         case .dropped(.lost): 0xD10B_0000_0000_0002
+        case .dropped(.linkDown): 0xD10B_0000_0000_0003
         case .delivered(let atNs): UInt64(bitPattern: atNs)
         case .duplicated(let atNs): UInt64(bitPattern: atNs) ^ 0xD0B1_0000_0000_0000
         }

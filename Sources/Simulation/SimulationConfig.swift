@@ -21,10 +21,13 @@ public struct SimulationConfig: Hashable, Sendable {
     /// Modelled links of some venues (docs/network.md); empty, every message
     /// crosses the network after `oneWayLatencyNs` and nothing is lost.
     public var venueLinks: [VenueLinksConfig]
+    /// Scheduled faults of modelled links, in file order (docs/network.md, "Faults").
+    public var linkFaults: [LinkFaultConfig]
 
     public init(
         name: String, seed: UInt64, durationNs: Int64, oneWayLatencyNs: Int64,
-        venues: [VenueConfig], flows: [FlowConfig], phaseEvents: [PhaseEventConfig] = [], venueLinks: [VenueLinksConfig] = []
+        venues: [VenueConfig], flows: [FlowConfig], phaseEvents: [PhaseEventConfig] = [], venueLinks: [VenueLinksConfig] = [],
+        linkFaults: [LinkFaultConfig] = []
     ) {
         self.name = name
         self.seed = seed
@@ -34,6 +37,7 @@ public struct SimulationConfig: Hashable, Sendable {
         self.flows = flows
         self.phaseEvents = phaseEvents
         self.venueLinks = venueLinks
+        self.linkFaults = linkFaults
     }
 }
 

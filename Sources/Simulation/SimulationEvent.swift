@@ -27,6 +27,9 @@ enum SimulationEvent: TraceRecordable {
     case feedRequestToVenue(venue: Int32, message: Int32)
     /// A subscriber's re-request timer.
     case subscriberTimer(venue: Int32)
+    /// A scheduled fault takes a link down or brings it up: the `transition`-th
+    /// change of state of the `link`-th faulted link (`SimulatedNetwork.faultedLinks`).
+    case linkFault(link: Int32, transition: Int32)
 
     func record(into digest: inout TraceDigest) {
         switch self {
@@ -54,6 +57,8 @@ enum SimulationEvent: TraceRecordable {
             digest.absorb(UInt64(11) << 56 | UInt64(UInt32(bitPattern: venue)))
         case .subscriberTimer(let venue):
             digest.absorb(UInt64(12) << 56 | UInt64(UInt32(bitPattern: venue)))
+        case .linkFault(let link, let transition):
+            digest.absorb(UInt64(13) << 56 | UInt64(UInt16(truncatingIfNeeded: link)) << 32 | UInt64(UInt32(bitPattern: transition)))
         }
     }
 }

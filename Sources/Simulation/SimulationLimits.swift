@@ -165,6 +165,16 @@ extension SimulationConfig {
                 }
             }
         }
+        for fault in linkFaults {
+            if let problem = fault.firstProblem { return "fault on venue '\(fault.venue)': \(problem)" }
+            guard let links = venueLinks.first(where: { $0.venue == fault.venue }),
+                  fault.link == .orderEntry ? links.orderEntry != nil : links.marketData != nil else {
+                return "a fault hits venue '\(fault.venue)''s \(fault.link.rawValue) link, which network.venues does not model"
+            }
+            guard fault.lastEffectNs <= durationNs else {
+                return "a fault on venue '\(fault.venue)' lasts until \(fault.lastEffectNs) ns, after the run's duration"
+            }
+        }
         return nil
     }
 }

@@ -92,6 +92,8 @@ public struct SimulationResult: Sendable {
     public var sessionsClosedEarly = 0
     /// The market-data subscriber of every venue with a modelled feed link.
     public var feeds: [FeedSubscriberReport] = []
+    /// Every link that `SimulationConfig.linkFaults` hits, with its outages.
+    public var linkOutages: [LinkOutageReport] = []
 }
 
 /// What a venue's market-data subscriber received over its link, and what

@@ -19,7 +19,9 @@ struct RunCommand: ParsableCommand {
             report.json, summary.md and one HdrHistogram percentile file per \
             latency path (order-to-ack.hgrm, ...; nanoseconds) into the output \
             directory. The same scenario and seed always give the same trace \
-            digest. Exit codes: 0 success, 3 when --check finds a broken engine \
+            digest. A scenario's assertions are printed with their measured \
+            values and written to report.json. Exit codes: 0 success, 1 when an \
+            assertion of the scenario fails, 3 when --check finds a broken engine \
             invariant, 64 when the scenario cannot be read or an output cannot \
             be written.
 
@@ -57,7 +59,8 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         let log = makeLogger(level: logLevel)
-        var config = try loadScenario(scenario)
+        let drill = try loadDrill(scenario)
+        var config = drill.config
         if let seed { config.seed = seed }
         log.info("loaded scenario", metadata: [
             "file": "\(scenario)", "name": "\(config.name)", "seed": "\(config.seed)",
@@ -105,7 +108,9 @@ struct RunCommand: ParsableCommand {
         if let captureError = result.captureError {
             printError("the capture is incomplete: \(captureError)")
         }
-        let report = RunReport(result: result, scenarioFile: scenario, elapsedSeconds: elapsedSeconds, captureFile: capture)
+        var report = RunReport(result: result, scenarioFile: scenario, elapsedSeconds: elapsedSeconds, captureFile: capture)
+        let outcomes = drill.assertions.map { $0.evaluate(result) }
+        if !outcomes.isEmpty { report.assertions = outcomes.map(AssertionSummary.init(_:)) }
         try report.jsonData().write(to: directory.appendingPathComponent("report.json"))
         let markdown = report.markdown()
         try Data(markdown.utf8).write(to: directory.appendingPathComponent("summary.md"))
@@ -117,6 +122,7 @@ struct RunCommand: ParsableCommand {
 
         if quiet {
             print("trace digest \(report.traceDigest); report in \(directoryName)")
+            if let assertions = report.assertions { report.assertionLines(assertions).forEach { print($0) } }
         } else {
             print(markdown, terminator: "")
             for venue in result.venues {
@@ -127,6 +133,7 @@ struct RunCommand: ParsableCommand {
         }
         if !report.invariants.passed { throw ExsimExit.invariantBroken }
         if result.captureError != nil { throw ExsimExit.badInput }
+        if outcomes.contains(where: { !$0.passed }) { throw ExsimExit.checkFailed }
     }
 }
 
@@ -166,8 +173,13 @@ func makeLogger(level: Logger.Level) -> Logger {
 /// A scenario file, loaded and validated; a mistake is printed (file:line)
 /// and ends the command with the bad-input code.
 func loadScenario(_ path: String) throws -> SimulationConfig {
+    try loadDrill(path).config
+}
+
+/// A scenario file with its assertions, as `loadScenario`.
+func loadDrill(_ path: String) throws -> ScenarioDrill {
     do {
-        return try ScenarioLoader.load(path: path)
+        return try ScenarioLoader.loadDrill(path: path)
     } catch {
         printError(error.description)
         throw ExsimExit.badInput
@@ -225,6 +237,13 @@ extension RunReport {
                     FeedSummary(venue: $0.venue, messagesPublished: $0.messagesPublished, messagesDelivered: $0.messagesDelivered,
                                 requestsSent: $0.requestsSent, duplicateMessages: $0.duplicateMessages, messagesLost: $0.messagesLost,
                                 booksMatchVenue: $0.booksMatchVenue)
+                },
+                outages: result.linkOutages.isEmpty ? nil : result.linkOutages.map { link in
+                    let lengths = link.outages.map { $0.lengthNs(runEndNs: simulatedEndNs) }
+                    return LinkOutageSummary(
+                        venue: link.venue, link: link.link.rawValue,
+                        intervals: link.outages.map { OutageInterval(startNs: $0.startNs, endNs: $0.endNs) },
+                        longestNs: lengths.max() ?? 0, totalNs: lengths.reduce(0, +))
                 }))
     }
 }
@@ -235,11 +254,22 @@ extension LinkSummary {
         self.init(
             venue: report.venue, link: report.link, packetsSent: s.packetsSent, bytesSent: s.bytesSent,
             packetsDelivered: s.packetsDelivered, bytesDelivered: s.bytesDelivered, packetsDuplicated: s.packetsDuplicated,
-            packetsReordered: s.packetsReordered, drops: ["queue_full": s.droppedQueueFull, "lost": s.droppedLost],
+            packetsReordered: s.packetsReordered,
+            // "link_down" only where it can happen, so that reports of runs without faults keep their keys.
+            drops: s.droppedLinkDown == 0 ? ["queue_full": s.droppedQueueFull, "lost": s.droppedLost]
+                : ["queue_full": s.droppedQueueFull, "lost": s.droppedLost, "link_down": s.droppedLinkDown],
             queueHighWaterBytes: s.queueHighWaterBytes,
             tcp: report.tcp.map {
                 TCPSummary(segments: $0.segments, retransmissions: $0.retransmissions, segmentsHeldForOrder: $0.segmentsHeldForOrder,
                            duplicatesDiscarded: $0.duplicatesDiscarded, breaks: $0.breaks)
             })
+    }
+}
+
+extension AssertionSummary {
+    init(_ outcome: ScenarioAssertionOutcome) {
+        self.init(name: outcome.assertion.kind.rawValue, bound: outcome.boundText,
+                  boundValue: outcome.assertion.bound, measured: outcome.measuredText, measuredValue: outcome.measured,
+                  unit: outcome.assertion.kind.isDuration ? "ns" : "count", passed: outcome.passed)
     }
 }

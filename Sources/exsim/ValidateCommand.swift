@@ -17,11 +17,14 @@ struct ValidateCommand: ParsableCommand {
         var failed = false
         for file in files {
             do {
-                let config = try ScenarioLoader.load(path: file)
+                let drill = try ScenarioLoader.loadDrill(path: file)
+                let config = drill.config
                 _ = try Simulation(config: config)
                 let links = config.venueLinks.reduce(0) { $0 + ($1.orderEntry == nil ? 0 : 2) + ($1.marketData == nil ? 0 : 1) }
                 let linkNote = links > 0 ? ", \(links) modelled link direction(s)" : ""
-                print("\(file): ok (\(config.venues.count) venue(s), \(config.flows.count) flow(s), \(config.phaseEvents.count) scheduled phase change(s)\(linkNote))")
+                let faultNote = config.linkFaults.isEmpty ? "" : ", \(config.linkFaults.count) fault(s)"
+                let assertionNote = drill.assertions.isEmpty ? "" : ", \(drill.assertions.count) assertion(s)"
+                print("\(file): ok (\(config.venues.count) venue(s), \(config.flows.count) flow(s), \(config.phaseEvents.count) scheduled phase change(s)\(linkNote)\(faultNote)\(assertionNote))")
             } catch let error as ScenarioError {
                 printError(error.description)
                 failed = true

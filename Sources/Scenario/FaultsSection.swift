@@ -1,0 +1,66 @@
+import Simulation
+import Yams
+
+/// The `faults:` section of a scenario (docs/network.md, "Faults"): link
+/// outages, flaps and degradations at given times.
+extension ScenarioReader {
+    static let faultKeys = ["at", "venue", "link", "action", "period", "count", "delay", "loss", "for"]
+    static let faultActionKeys: [(String, [String])] = [
+        ("down", []), ("up", []), ("flap", ["period", "count"]), ("degrade", ["delay", "loss", "for"]),
+    ]
+
+    func faults(_ node: Node, durationNs: Int64, venues: [VenueConfig], links: [VenueLinksConfig]) throws(ScenarioError) -> [LinkFaultConfig] {
+        var faults: [LinkFaultConfig] = []
+        for item in try sequence(node, "a list of faults like { at: 50ms, venue: XNAS, link: order_entry, action: down }") {
+            faults.append(try fault(item, durationNs: durationNs, venues: venues, links: links))
+        }
+        return faults
+    }
+
+    func fault(_ node: Node, durationNs: Int64, venues: [VenueConfig], links: [VenueLinksConfig]) throws(ScenarioError) -> LinkFaultConfig {
+        let f = try fields(node, allowed: Self.faultKeys, required: ["at", "venue", "link", "action"], what: "a fault")
+        let atNs = try duration(f["at"]!.value, positive: false, what: "a fault's time")
+        guard atNs <= durationNs else {
+            throw error(f["at"]!.value, "\(formatDuration(atNs)) is after the run's duration of \(formatDuration(durationNs)); a fault must come within it")
+        }
+        let venueName = try string(f["venue"]!.value, "a venue name")
+        guard venues.contains(where: { $0.name == venueName }) else {
+            throw error(f["venue"]!.value, "unknown venue '\(venueName)'; expected one of: \(venues.map(\.name).joined(separator: ", "))")
+        }
+        let link = try choice(f["link"]!.value, FaultedLink.allCases.map { ($0.rawValue, $0) }, "link")
+        let venueLinks = links.first { $0.venue == venueName }
+        guard link == .orderEntry ? venueLinks?.orderEntry != nil : venueLinks?.marketData != nil else {
+            throw error(f["link"]!.value, "venue '\(venueName)' has no modelled \(link.rawValue) link; a fault needs one under network.venues (a `\(link.rawValue):` entry for '\(venueName)')")
+        }
+        let actionName = try choice(f["action"]!.value, Self.faultActionKeys.map { ($0.0, $0.0) }, "fault action")
+        let allowed = Self.faultActionKeys.first { $0.0 == actionName }!.1
+        for key in f.keys.sorted() where !["at", "venue", "link", "action"].contains(key) && !allowed.contains(key) {
+            let expected = allowed.isEmpty ? "it takes no other key" : "expected \(allowed.joined(separator: ", "))"
+            throw error(f[key]!.key, "'\(key)' does not apply to a \(actionName) fault; \(expected)")
+        }
+        func need(_ key: String) throws(ScenarioError) -> Node {
+            guard let entry = f[key] else { throw error(node, "a \(actionName) fault needs '\(key)'") }
+            return entry.value
+        }
+        let longest = LinkLimits.longestFaultNs
+        let action: LinkFaultAction
+        switch actionName {
+        case "down": action = .down
+        case "up": action = .up
+        case "flap":
+            let periodNs = try duration(try need("period"), atMost: longest, what: "a flap's period")
+            guard periodNs >= 2 else { throw error(try need("period"), "a flap's period must be at least 2ns (down half of it, up the other half)") }
+            let count = Int(try integer(try need("count"), 1...Int64(LinkFaultConfig.mostFlaps), "a number of outages"))
+            action = .flap(periodNs: periodNs, count: count)
+        default:
+            action = .degrade(addedDelayNs: try duration(try need("delay"), positive: false, atMost: LinkLimits.longestDelayNs, what: "an added delay"),
+                              addedLoss: try number(try need("loss"), 0...1, "an added loss probability"),
+                              durationNs: try duration(try need("for"), atMost: longest, what: "a degradation"))
+        }
+        let fault = LinkFaultConfig(atNs: atNs, venue: venueName, link: link, action: action)
+        guard fault.lastEffectNs <= durationNs else {
+            throw error(node, "this \(actionName) lasts until \(formatDuration(fault.lastEffectNs)), after the run's duration of \(formatDuration(durationNs)); end it within the run")
+        }
+        return fault
+    }
+}

@@ -1,0 +1,121 @@
+import Simulation
+import Yams
+
+/// A scenario file read whole: the run it describes and what its
+/// `assertions:` require of that run.
+public struct ScenarioDrill: Sendable {
+    public var config: SimulationConfig
+    /// In file order; empty without an `assertions:` section.
+    public var assertions: [ScenarioAssertion]
+}
+
+/// One statement a drill makes about its run (docs/scenarios.md, "Assertions"):
+/// a measured figure and the bound it must keep.
+public struct ScenarioAssertion: Hashable, Sendable {
+    public enum Kind: String, Hashable, Sendable, CaseIterable {
+        /// The order→ack p99 is strictly below a duration.
+        case orderAckP99Below = "order_ack_p99_below"
+        /// No order-entry link is down longer than a duration in one outage.
+        case maxOrderEntryOutage = "max_order_entry_outage"
+        /// At most this many feed messages never reach the subscribers.
+        case unrecoveredFeedGaps = "unrecovered_feed_gaps"
+        /// At most this many sessions close (or connections break) before the day ends.
+        case sessionsClosedEarly = "sessions_closed_early"
+        /// At most this many new orders go without an acknowledgement or a reject.
+        case ordersUnanswered = "orders_unanswered"
+
+        /// The bound and the measure are durations (ns), not counts.
+        public var isDuration: Bool { self == .orderAckP99Below || self == .maxOrderEntryOutage }
+    }
+
+    public var kind: Kind
+    /// Nanoseconds for a duration, else a count.
+    public var bound: Int64
+
+    public init(kind: Kind, bound: Int64) {
+        self.kind = kind
+        self.bound = bound
+    }
+
+    /// The measured figure of a run, in the bound's unit.
+    public func measure(_ result: SimulationResult) -> Int64 {
+        switch kind {
+        case .orderAckP99Below:
+            return result.orderToAck.valueAtPercentile(99)
+        case .maxOrderEntryOutage:
+            return result.linkOutages.filter { $0.link == .orderEntry }
+                .flatMap(\.outages).map { $0.lengthNs(runEndNs: result.endTimeNs) }.max() ?? 0
+        case .unrecoveredFeedGaps:
+            return result.feeds.reduce(0) { $0 + Int64($1.messagesPublished) - Int64(min($1.messagesDelivered, $1.messagesPublished)) }
+        case .sessionsClosedEarly:
+            return Int64(result.sessionsClosedEarly + result.connectionsBroken)
+        case .ordersUnanswered:
+            let answered = result.counts.ordersAccepted + result.counts.ordersRejected
+            return Int64(result.counts.ordersSent) - Int64(min(answered, result.counts.ordersSent))
+        }
+    }
+
+    /// Whether `measured` keeps the bound: strictly below for a p99 bound,
+    /// at most the bound for the others.
+    public func holds(measured: Int64) -> Bool {
+        kind == .orderAckP99Below ? measured < bound : measured <= bound
+    }
+
+    /// The outcome over a run.
+    public func evaluate(_ result: SimulationResult) -> ScenarioAssertionOutcome {
+        let measured = measure(result)
+        return ScenarioAssertionOutcome(assertion: self, measured: measured, passed: holds(measured: measured))
+    }
+}
+
+/// An assertion with what the run measured.
+public struct ScenarioAssertionOutcome: Hashable, Sendable {
+    public var assertion: ScenarioAssertion
+    public var measured: Int64
+    public var passed: Bool
+
+    /// "order_ack_p99_below: 1ms", as written in a scenario.
+    public var statement: String { "\(assertion.kind.rawValue): \(boundText)" }
+    public var boundText: String { Self.format(assertion.bound, duration: assertion.kind.isDuration) }
+    public var measuredText: String { Self.format(measured, duration: assertion.kind.isDuration) }
+
+    /// A count as is; a duration in the scenario's notation, a measured one
+    /// that is not a round number to two decimals of its unit ("15.05ms").
+    static func format(_ value: Int64, duration: Bool) -> String {
+        guard duration else { return String(value) }
+        for (suffix, scale) in [("s", Int64(1_000_000_000)), ("ms", 1_000_000), ("us", 1_000)] where value >= scale {
+            if value % scale == 0 { return "\(value / scale)\(suffix)" }
+            let hundredths = (value * 100 + scale / 2) / scale
+            let fraction = hundredths % 100
+            return "\(hundredths / 100).\(fraction < 10 ? "0" : "")\(fraction)\(suffix)"
+        }
+        return "\(value)ns"
+    }
+}
+
+extension ScenarioReader {
+    /// `assertions:` is a mapping of assertion names to bounds, kept in file order.
+    func assertions(_ node: Node) throws(ScenarioError) -> [ScenarioAssertion] {
+        let names = ScenarioAssertion.Kind.allCases.map(\.rawValue)
+        guard case .mapping(let mapping) = node else {
+            throw error(node, "expected assertions (a mapping such as { orders_unanswered: 0, order_ack_p99_below: 1ms }); known: \(names.joined(separator: ", "))")
+        }
+        var assertions: [ScenarioAssertion] = []
+        for (key, value) in mapping {
+            guard let name = key.string else { throw error(key, "expected an assertion name") }
+            guard let kind = ScenarioAssertion.Kind(rawValue: name) else {
+                let hint = suggestion(for: name, among: names).map { "; did you mean '\($0)'?" } ?? "; expected one of: \(names.joined(separator: ", "))"
+                throw error(key, "unknown assertion '\(name)'\(hint)")
+            }
+            guard !assertions.contains(where: { $0.kind == kind }) else { throw error(key, "assertion '\(name)' is stated twice") }
+            let bound: Int64
+            if kind.isDuration {
+                bound = try duration(value, positive: kind == .orderAckP99Below, what: "a bound")
+            } else {
+                bound = try integer(value, 0...Int64(Int32.max), "a count")
+            }
+            assertions.append(ScenarioAssertion(kind: kind, bound: bound))
+        }
+        return assertions
+    }
+}
