@@ -39,7 +39,8 @@ struct LoadCommand: ParsableCommand {
             bound. The report is the best trial's, with findMaxRate added.
 
             Writes load-report.json (a versioned bench report exsim gate \
-            reads) and one .hgrm file per latency path into --out. Exit \
+            reads), load-summary.md (its figures as a Markdown table) and \
+            one .hgrm file per latency path into --out. Exit \
             codes: 0 every order sent was answered; 1 orders stayed \
             unanswered after the drain timeout, or the venue closed a \
             connection, or with --find-max no rate held the objective; 64 bad \
@@ -105,7 +106,7 @@ struct LoadCommand: ParsableCommand {
     @Option(help: ArgumentHelp("How long to wait for the last answers after sending stops.", valueName: "duration"))
     var drainTimeout = "5s"
 
-    @Option(help: ArgumentHelp("Directory for load-report.json and the .hgrm files.", valueName: "dir"))
+    @Option(help: ArgumentHelp("Directory for load-report.json, load-summary.md and the .hgrm files.", valueName: "dir"))
     var out = "out/load"
 
     func run() throws {
@@ -152,13 +153,14 @@ struct LoadCommand: ParsableCommand {
         }
     }
 
-    /// load-report.json and one .hgrm per latency path of `result`.
+    /// load-report.json, load-summary.md and one .hgrm per latency path of `result`.
     func writeReport(of result: LoadResult, figures: [MeasuredFigure], parameters: [String: String], into directory: URL) throws {
         let report = BenchReport(exsimVersion: Exsim.version, bench: "load", parameters: parameters, build: Self.build,
                                  figures: figures, machine: MachineInfo.current())
         let reportFile = directory.appendingPathComponent("load-report.json")
         do {
             try report.jsonData().write(to: reportFile)
+            try Data(report.markdown().utf8).write(to: directory.appendingPathComponent("load-summary.md"))
             for recorder in result.latencies where recorder.count > 0 {
                 try Data(recorder.percentileDistribution().utf8)
                     .write(to: directory.appendingPathComponent(hgrmFileName(recorder.name)))

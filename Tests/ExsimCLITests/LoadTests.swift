@@ -34,6 +34,10 @@ import Testing
         for path in ["order_ack_from_planned", "order_ack_from_send", "order_fill_from_planned", "order_fill_from_send"] {
             #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("\(path).hgrm").path), "\(path).hgrm")
         }
+        let summary = try String(contentsOf: out.appendingPathComponent("load-summary.md"), encoding: .utf8)
+        #expect(summary.hasPrefix("## exsim load\n"), "\(summary)")
+        #expect(summary.contains("| ordersSent | 20000 orders |"), "\(summary)")
+        #expect(summary.contains("| orderAckFromPlannedP99Ns | "), "\(summary)")
 
         #expect(try serve.terminate() == 0, "\(serve.standardError)")
         let report = try #require(try JSONSerialization.jsonObject(

@@ -173,6 +173,27 @@ func benchReport(_ figures: [String: Double], parameters: [String: String] = ["e
                 machine: MachineInfo(cpuModel: "Test CPU", logicalCores: 2, memoryBytes: 1 << 30, os: "Linux"))
 }
 
+@Suite struct BenchSummaryTests {
+    @Test func everyFigureAppearsUnderItsKeyWithAReadableUnit() {
+        let report = BenchReport(
+            exsimVersion: "0.1.0", bench: "load", parameters: ["--rate": "100k/s", "--connections": "2"], build: "release",
+            figures: [MeasuredFigure(name: "achievedRate", value: 99_950, unit: "orders/s", better: .higher),
+                      MeasuredFigure(name: "ordersSent", value: 1_000_000, unit: "orders", better: .higher),
+                      MeasuredFigure(name: "orderAckFromSendP99Ns", value: 1_834_000, unit: "ns", better: .lower),
+                      MeasuredFigure(name: "ratio", value: 1.71, unit: "x", better: .lower)],
+            machine: MachineInfo(cpuModel: "Test CPU", logicalCores: 2, memoryBytes: 1 << 30, os: "Linux"))
+        let lines = report.markdown().split(separator: "\n").map(String.init)
+        #expect(lines.first == "## exsim load")
+        #expect(lines.contains("options: `--connections 2` `--rate 100k/s`"), "sorted, not in hash order")
+        #expect(lines.contains("| achievedRate | 100.0k orders/s |"))
+        #expect(lines.contains("| ordersSent | 1000000 orders |"))
+        #expect(lines.contains("| orderAckFromSendP99Ns | 1.83 ms |"))
+        #expect(lines.contains("| ratio | 1.71× |"))
+        #expect(lines.last == "machine: Test CPU · 2 cores · 1 GiB · Linux")
+        #expect(benchReport(["eventsPerSecond": 2e7]).markdown().hasPrefix("## exsim bench kernel\n"))
+    }
+}
+
 @Suite struct MeasuredGateTests {
     @Test func aRunTwentyPercentSlowerOnTheWallClockFails() throws {
         let result = try Gate.compare(baselines: [.run(sampleReport())], candidates: [.run(slowed(sampleReport(), speed: 0.8))],
