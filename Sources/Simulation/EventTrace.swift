@@ -213,19 +213,24 @@ extension Simulation {
             Int(venue) < config.venues.count ? config.venues[Int(venue)].name : "#\(venue)"
         }
         func participantName(_ participant: Int32) -> String {
+            "participant \(participant + 1)"
+        }
+        func participantVenue(_ participant: Int32) -> String {
             let p = Int(participant)
-            guard p >= 0, p < participants.count else { return "#\(participant)" }
-            return "participant \(participant + 1) (venue \(venueName(participants[p].venue)))"
+            return p >= 0 && p < participants.count ? venueName(participants[p].venue) : "?"
         }
         switch event {
         case .flowArrival(let flow):
             let name = Int(flow) < config.flows.count ? config.flows[Int(flow)].name : "#\(flow)"
             return "flowArrival: flow \(name) sends its next instruction"
-        case .toVenue(let participant, _): return "toVenue: \(participantName(participant)) → venue"
-        case .serviceComplete(let venue): return "serviceComplete: venue \(venueName(venue))"
-        case .toParticipant(let participant, _): return "toParticipant: venue → \(participantName(participant))"
-        case .clientTimer(let participant): return "clientTimer: \(participantName(participant))"
-        case .portTimer(let participant): return "portTimer: \(participantName(participant))"
+        case .toVenue(let participant, _):
+            return "toVenue: a message from \(participantName(participant)) reaches venue \(participantVenue(participant))"
+        case .serviceComplete(let venue): return "serviceComplete: venue \(venueName(venue)) has served a message"
+        case .toParticipant(let participant, _):
+            return "toParticipant: a message from venue \(participantVenue(participant)) reaches \(participantName(participant))"
+        case .clientTimer(let participant): return "clientTimer: \(participantName(participant))'s order-entry client"
+        case .portTimer(let participant):
+            return "portTimer: venue \(participantVenue(participant))'s port for \(participantName(participant))"
         case .feedTimer(let venue): return "feedTimer: venue \(venueName(venue))"
         case .phaseChange(let index): return "phaseChange: schedule entry \(index + 1)"
         case .closeCheck: return "closeCheck"
