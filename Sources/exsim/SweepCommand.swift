@@ -10,7 +10,7 @@ struct SweepCommand: ParsableCommand {
         discussion: """
             exsim sweep SCENARIO --seeds N runs `exsim run SCENARIO --seed S --check --quiet` \
             for N seeds (S = --first-seed, S+1, ...), --jobs at a time, checks every invariant \
-            and assertion, and prints a table and, for each failing seed, the command that \
+            and assertion (and with --twice that each seed's two runs agree), and prints a table and, for each failing seed, the command that \
             reproduces it. Exit codes, as exsim run's: 0 every seed passed, 1 an assertion \
             failed for some seed (and no invariant broke), 3 an invariant broke or a run crashed \
             for some seed, 64 bad input.
@@ -60,7 +60,17 @@ struct SweepRunCommand: ParsableCommand {
     @Option(help: "Write the result file (JSON) here.")
     var out: String?
 
+    @Flag(help: "Run each seed with --twice: a seed whose two runs differ fails as invariant-broken.")
+    var twice = false
+
+    /// Passed on to every run, for tests of a sweep's failing seeds (exsim run's hidden option).
+    @Option(help: ArgumentHelp(visibility: .hidden))
+    var perturbSecondRunAtEvent: UInt64?
+
     mutating func validate() throws {
+        if perturbSecondRunAtEvent != nil && !twice {
+            throw ValidationError("--perturb-second-run-at-event needs --twice")
+        }
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1, not \(jobs)") }
         if seeds < 1 { throw ValidationError("--seeds must be at least 1, not \(seeds)") }
     }
@@ -98,7 +108,8 @@ struct SweepRunCommand: ParsableCommand {
         defer { try? FileManager.default.removeItem(at: work) }
 
         let seedList = plan.seeds
-        let runOptions = ["--check"]
+        let runOptions = ["--check"] + (twice ? ["--twice"] : [])
+            + (perturbSecondRunAtEvent.map { ["--perturb-second-run-at-event", "\($0)"] } ?? [])
         let jobs = seedList.map { seed in
             let directory = work.appendingPathComponent("seed-\(seed)").path
             return ChildProcessPool.Job(
@@ -113,7 +124,7 @@ struct SweepRunCommand: ParsableCommand {
             try pool.run(jobs) { index, exit in
                 results[index] = seedResult(seed: seedList[index], exit: exit,
                                             reportDirectory: work.appendingPathComponent("seed-\(seedList[index])"),
-                                            stderrPath: jobs[index].stderrPath)
+                                            stdoutPath: jobs[index].stdoutPath, stderrPath: jobs[index].stderrPath)
             }
         } catch {
             printError("\(error)")
@@ -129,7 +140,7 @@ struct SweepRunCommand: ParsableCommand {
     }
 
     /// What one child's exit and report say about its seed.
-    func seedResult(seed: UInt64, exit: ChildExit, reportDirectory: URL, stderrPath: String) -> SeedResult {
+    func seedResult(seed: UInt64, exit: ChildExit, reportDirectory: URL, stdoutPath: String, stderrPath: String) -> SeedResult {
         let report = (try? Data(contentsOf: reportDirectory.appendingPathComponent("report.json")))
             .flatMap { try? RunReport.decode(from: $0) }
         var failures: [String] = []
@@ -144,6 +155,14 @@ struct SweepRunCommand: ParsableCommand {
         case .exited(1) where report != nil: outcome = .assertionFailed
         case .exited(3): outcome = .invariantBroken
         default: outcome = .crashed
+        }
+        if outcome == .invariantBroken && report == nil {
+            // --twice saw the runs differ: its account is on standard output.
+            let stdout = (try? String(contentsOfFile: stdoutPath, encoding: .utf8)) ?? ""
+            let lines = stdout.split(separator: "\n")
+            if let start = lines.firstIndex(where: { $0.hasPrefix("twice: the runs diverge") }) {
+                failures += lines[start...].prefix(6).map { $0.trimmingCharacters(in: .whitespaces) }
+            }
         }
         if outcome == .crashed || (outcome == .invariantBroken && failures.isEmpty) {
             switch exit {

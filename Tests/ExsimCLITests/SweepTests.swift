@@ -144,6 +144,31 @@ import Testing
         }
     }
 
+    /// Each seed run with --twice: runs that differ make the seed fail as a
+    /// broken invariant, with --twice's account of the first divergent event.
+    @Test func aSweepWithTwiceFailsSeedsWhoseRunsDiffer() throws {
+        let agreeing = try ExsimProcess.run(["sweep", "Scenarios/smoke.yaml", "--seeds", "2", "--twice"])
+        #expect(agreeing.status == 0, "\(agreeing.stdout)\(agreeing.stderr)")
+        #expect(agreeing.stdout.contains("runs with --check --twice"), "\(agreeing.stdout)")
+
+        let directory = try ExsimProcess.temporaryDirectory("sweep-twice")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let resultFile = directory.appendingPathComponent("sweep.json")
+        let sweep = try ExsimProcess.run(["sweep", "Scenarios/smoke.yaml", "--seeds", "2", "--first-seed", "7", "--twice",
+                                          "--perturb-second-run-at-event", "300", "--out", resultFile.path])
+        #expect(sweep.status == 3, "\(sweep.stdout)\(sweep.stderr)")
+        #expect(sweep.stdout.contains("seeds: 0 pass, 0 assertion-failed, 2 invariant-broken"), "\(sweep.stdout)")
+        #expect(sweep.stdout.contains("twice: the runs diverge at event #301"), "\(sweep.stdout)")
+        let commands = reproduceCommands(sweep.stdout)
+        #expect(commands.first == ["run", "Scenarios/smoke.yaml", "--seed", "7", "--check", "--twice", "--perturb-second-run-at-event", "300"])
+        let results = try #require(try json(resultFile)["results"] as? [[String: Any]])
+        #expect(results.allSatisfy { $0["outcome"] as? String == "invariant-broken" && $0["exitStatus"] as? Int == 3 })
+        #expect(results.allSatisfy { (($0["failures"] as? [String])?.first ?? "").hasPrefix("twice: the runs diverge at event #301") })
+
+        let needsTwice = try ExsimProcess.run(["sweep", "Scenarios/smoke.yaml", "--seeds", "2", "--perturb-second-run-at-event", "3"])
+        #expect(needsTwice.status == 64, "\(needsTwice.stderr)")
+    }
+
     @Test func badInputIsRefusedWithTheUsageCode() throws {
         let directory = try ExsimProcess.temporaryDirectory("sweep-bad")
         defer { try? FileManager.default.removeItem(at: directory) }
