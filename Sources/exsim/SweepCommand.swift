@@ -120,16 +120,27 @@ struct SweepRunCommand: ParsableCommand {
         let pool = ChildProcessPool(executable: ChildProcessPool.currentExecutable(),
                                     parallel: self.jobs ?? ProcessInfo.processInfo.activeProcessorCount)
         var results: [SeedResult?] = Array(repeating: nil, count: seedList.count)
+        let showsProgress = RunProgressLine.standardErrorIsTerminal
+        var done = 0
+        var failing = 0
         do {
             try pool.run(jobs) { index, exit in
-                results[index] = seedResult(seed: seedList[index], exit: exit,
-                                            reportDirectory: work.appendingPathComponent("seed-\(seedList[index])"),
-                                            stdoutPath: jobs[index].stdoutPath, stderrPath: jobs[index].stderrPath)
+                let result = seedResult(seed: seedList[index], exit: exit,
+                                        reportDirectory: work.appendingPathComponent("seed-\(seedList[index])"),
+                                        stdoutPath: jobs[index].stdoutPath, stderrPath: jobs[index].stderrPath)
+                results[index] = result
+                done += 1
+                if result.outcome != .passed { failing += 1 }
+                if showsProgress {
+                    FileHandle.standardError.write(Data("\r\u{1B}[Ksweep: \(done)/\(seedList.count) seeds done, \(failing) failing".utf8))
+                }
             }
         } catch {
             printError("\(error)")
             throw ExsimExit.badInput
         }
+        if showsProgress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        precondition(results.allSatisfy { $0 != nil }, "every seed's run was waited for")
         let sweep = SweepResult(
             exsimVersion: Exsim.version, scenario: drill.config.name, scenarioFile: scenario,
             scenarioFileDigest: SweepResult.fileDigest(scenarioBytes), runOptions: runOptions, plan: plan,

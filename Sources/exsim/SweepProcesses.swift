@@ -51,7 +51,17 @@ struct ChildProcessPool {
         var next = 0
         while next < jobs.count || !running.isEmpty {
             while next < jobs.count, running.count < parallel {
-                running.append((try spawn(jobs[next]), next))
+                do {
+                    running.append((try spawn(jobs[next]), next))
+                } catch {
+                    // Leave no child running behind: they write into
+                    // directories the caller removes.
+                    for child in running {
+                        var status: Int32 = 0
+                        while waitpid(child.pid, &status, 0) < 0 && errno == EINTR {}
+                    }
+                    throw error
+                }
                 next += 1
             }
             var status: Int32 = 0
