@@ -125,7 +125,7 @@ struct SweepRunCommand: ParsableCommand {
         var failing = 0
         do {
             try pool.run(jobs) { index, exit in
-                let result = seedResult(seed: seedList[index], exit: exit,
+                let result = Self.seedResult(seed: seedList[index], exit: exit,
                                         reportDirectory: work.appendingPathComponent("seed-\(seedList[index])"),
                                         stdoutPath: jobs[index].stdoutPath, stderrPath: jobs[index].stderrPath)
                 results[index] = result
@@ -151,7 +151,7 @@ struct SweepRunCommand: ParsableCommand {
     }
 
     /// What one child's exit and report say about its seed.
-    func seedResult(seed: UInt64, exit: ChildExit, reportDirectory: URL, stdoutPath: String, stderrPath: String) -> SeedResult {
+    static func seedResult(seed: UInt64, exit: ChildExit, reportDirectory: URL, stdoutPath: String, stderrPath: String) -> SeedResult {
         let report = (try? Data(contentsOf: reportDirectory.appendingPathComponent("report.json")))
             .flatMap { try? RunReport.decode(from: $0) }
         var failures: [String] = []
