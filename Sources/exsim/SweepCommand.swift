@@ -92,7 +92,7 @@ struct SweepRunCommand: ParsableCommand {
             printError("\(scenario): cannot read (\(error.localizedDescription))")
             throw ExsimExit.badInput
         }
-        let outPath = out ?? (plan.shard == .whole ? nil
+        let outPath = out ?? (shard == nil ? nil
             : "out/sweep-\(drill.config.name)-shard-\(plan.shard.index)-of-\(plan.shard.count).json")
         if let outPath { try checkWritable(outPath) }
 
