@@ -38,8 +38,8 @@ struct UntappedEvents: EventTap {
 /// the trace digest's word after it, in three flat arrays (28 bytes an
 /// event; 4.4 million events, the quickstart, take about 120 MB).
 public struct EventTrace: Sendable {
-    /// Events kept at most (about 0.9 GB); past it, runs are compared by
-    /// their final digests only.
+    /// Events kept at most (0.9 GB of events, up to twice that while the
+    /// arrays grow); past it, runs are compared by their final digests only.
     public static let defaultEventLimit = 1 << 25
 
     var timesNs: [Nanoseconds] = []
