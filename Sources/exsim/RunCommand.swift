@@ -75,6 +75,12 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Diagnostics on standard error: trace, debug, info, notice, warning, error or critical.")
     var logLevel: Logger.Level = .warning
 
+    mutating func validate() throws {
+        if perturbSecondRunAtEvent != nil && !twice {
+            throw ValidationError("--perturb-second-run-at-event needs --twice")
+        }
+    }
+
     func run() throws {
         let log = makeLogger(level: logLevel)
         let drill = try loadDrill(scenario)

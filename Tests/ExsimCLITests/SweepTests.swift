@@ -51,6 +51,8 @@ import Testing
         #expect(first.dropFirst("  first run:  ".count) == second.dropFirst("  second run: ".count), "the same event in both")
         #expect(lines.contains { $0.hasPrefix("  both before: #1234 at ") }, "\(run.stdout)")
         #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("report.json").path), "no report of a diverged run")
+        let alone = try ExsimProcess.run(["run", "Scenarios/smoke.yaml", "--perturb-second-run-at-event", "3", "--out", directory.path])
+        #expect(alone.status == 64 && alone.stderr.contains("needs --twice"), "\(alone.stderr)")
         let help = try ExsimProcess.run(["run", "--help"])
         #expect(!help.stdout.contains("perturb"), "the test option is hidden")
     }
