@@ -45,6 +45,14 @@ public struct TraceDigest: Hashable, Sendable {
         return h
     }
 
+    /// The digest's state folded into one word, cheap enough to take after
+    /// every event: two runs whose words agree after an event agree, but for
+    /// a 2^-64 chance, on everything absorbed up to it (`exsim run --twice`).
+    @inlinable
+    public var stateWord: UInt64 {
+        laneA ^ (laneB &* 0x9E37_79B9_7F4A_7C15) ^ absorbedWords
+    }
+
     /// The digest as 32 lowercase hex digits.
     public var hex: String {
         let a = Self.avalanche(laneA ^ absorbedWords)

@@ -25,6 +25,15 @@ struct RunCommand: ParsableCommand {
             invariant, 64 when the scenario cannot be read or an output cannot \
             be written.
 
+            --twice runs the scenario twice in this process, keeping each \
+            event of the first run (time, kind, key fields and the trace digest \
+            after it) and comparing the second run with it event by event. \
+            When they agree it says so, with the digest and the number of \
+            events, and the report is the second run's; at the first event \
+            that differs it stops, prints that event of each run (its index, \
+            counted from 1, its simulated time and what it was) and exits 3, \
+            as for a broken invariant (docs/determinism.md).
+
             Participants speak their flow's protocol to their venue (OUCH 4.2 \
             over SoupBinTCP 3.0, FIX 4.2 or 4.4) and each venue publishes \
             TotalView-ITCH 5.0 over MoldUDP64; docs/wire.md has the details.
@@ -54,8 +63,23 @@ struct RunCommand: ParsableCommand {
         discussion: "Order entry as TCP streams (OUCH/SoupBinTCP on port 15000, FIX on 9878), market data as UDP to port 26477, as seen at the venues."))
     var capture: String?
 
+    @Flag(help: "Run twice in this process and stop at the first event where the two runs differ (exit 3).")
+    var twice = false
+
+    /// A deliberate nondeterminism for tests of --twice: the second run
+    /// records one extra word in its trace while handling this event, so
+    /// the runs first differ at the next one.
+    @Option(help: ArgumentHelp(visibility: .hidden))
+    var perturbSecondRunAtEvent: UInt64?
+
     @Option(help: "Diagnostics on standard error: trace, debug, info, notice, warning, error or critical.")
     var logLevel: Logger.Level = .warning
+
+    mutating func validate() throws {
+        if perturbSecondRunAtEvent != nil && !twice {
+            throw ValidationError("--perturb-second-run-at-event needs --twice")
+        }
+    }
 
     func run() throws {
         let log = makeLogger(level: logLevel)
@@ -97,7 +121,30 @@ struct RunCommand: ParsableCommand {
             venueNames: config.venues.map(\.name), durationNs: config.durationNs,
             showsLine: !quiet && RunProgressLine.standardErrorIsTerminal)
         let started = WallClock.nowNs()
-        let result = simulation.run(capture: captureWriter, observation: RunObservation(observe: progressLine.observe))
+        let result: SimulationResult
+        if twice {
+            var first: Simulation
+            do {
+                first = try Simulation(config: config, checkInvariants: check, digestsEngineEvents: engineDigest)
+            } catch {
+                printError("\(scenario): \(error.description)")
+                throw ExsimExit.badInput
+            }
+            let (_, trace) = first.runRecording(observation: RunObservation(observe: progressLine.observe))
+            let comparison = simulation.runComparing(
+                with: trace, capture: captureWriter, observation: RunObservation(observe: progressLine.observe),
+                perturbingEvent: perturbSecondRunAtEvent)
+            progressLine.clearLine()
+            if let divergence = comparison.divergence {
+                divergenceLines(divergence, trace: trace).forEach { print($0) }
+                throw ExsimExit.invariantBroken
+            }
+            print("twice: both runs agree: \(trace.eventsDelivered) events, trace digest \(trace.finalDigest)"
+                  + (trace.isTruncated ? " (events compared one by one up to #\(trace.count), then by the final digest)" : ""))
+            result = comparison.result
+        } else {
+            result = simulation.run(capture: captureWriter, observation: RunObservation(observe: progressLine.observe))
+        }
         InjectedDelay.afterRun(elapsedNs: WallClock.nowNs() - started)
         let elapsedSeconds = Double(WallClock.nowNs() - started) / 1e9
         progressLine.clearLine()
@@ -135,6 +182,30 @@ struct RunCommand: ParsableCommand {
         if result.captureError != nil { throw ExsimExit.badInput }
         if outcomes.contains(where: { !$0.passed }) { throw ExsimExit.checkFailed }
     }
+}
+
+/// `exsim run --twice`'s account of where the runs part.
+func divergenceLines(_ divergence: TraceDivergence, trace: EventTrace) -> [String] {
+    func line(_ label: String, _ event: TracedEvent?) -> String {
+        guard let event else { return "  \(label) (no event: the run had ended)" }
+        return "  \(label) #\(event.index) at \(formatNanoseconds(event.timeNs)) (\(event.timeNs) ns): \(event.description)"
+    }
+    let why = switch divergence.kind {
+    case .differentEvent: "the events differ"
+    case .differentFactsBefore: "the same event, but what the runs recorded while handling the events before it differs"
+    case .oneRunEnded: "one run had ended"
+    case .beyondRecordedEvents: "the \(trace.count) kept events agree; the final digests differ"
+    }
+    var lines = ["twice: the runs diverge at event #\(divergence.index): \(why)"]
+    if divergence.kind != .beyondRecordedEvents {
+        lines.append(line("first run: ", divergence.first))
+        lines.append(line("second run:", divergence.second))
+    }
+    if let previous = divergence.previous {
+        lines.append(line("both before:", previous))
+    }
+    lines.append("  first run: \(trace.eventsDelivered) events, trace digest \(trace.finalDigest)")
+    return lines
 }
 
 /// Creates the output directory and proves it writable with a probe file.
