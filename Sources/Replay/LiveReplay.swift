@@ -8,6 +8,8 @@ public struct LiveReplayResult: Hashable, Sendable, Codable {
     public var plannedSpanNs: Int64 = 0
     /// System calls made (each sends up to `UDPDatagramSender.batchLimit` datagrams).
     public var sendCalls = 0
+    /// Sends refused because nobody listened at the destination (ICMP port unreachable), then retried.
+    public var refusedSends = 0
     /// Send-time errors (actual − planned); nil at top speed, where nothing is planned.
     public var sendErrors: SendErrorSummary?
     /// The last datagram's error: what accumulated by the end. Nil at top speed.
@@ -81,6 +83,7 @@ public enum LiveReplay {
             result.elapsedNs = RealTimePacer.monotonicNowNs() &- pacer.startNs
         }
         if let failure { throw failure }
+        result.refusedSends = sender.refusedCount
         result.plannedSpanNs = schedule.lastOffsetNs
         if isPaced {
             result.sendErrors = pacer.errorSummary

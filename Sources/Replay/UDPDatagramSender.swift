@@ -9,10 +9,12 @@ public struct ReplaySendError: Error, CustomStringConvertible, Sendable {
     public init(_ description: String) { self.description = description }
 }
 
-/// One unconnected UDP socket sending datagrams to one IPv4 destination,
-/// several per system call (sendmmsg). Unconnected, so an ICMP "port
-/// unreachable" from a destination nobody listens on never fails a later
-/// send: a feed publisher does not know who listens.
+/// One UDP socket connected to one IPv4 destination, sending several
+/// datagrams per system call (sendmmsg). Connected, so the kernel looks the
+/// route up once rather than per datagram; an ICMP "port unreachable" from
+/// a destination nobody listens on then fails the next send with
+/// ECONNREFUSED, which is counted and the send retried: a feed publisher
+/// does not know who listens.
 ///
 /// A class, because it owns the socket.
 public final class UDPDatagramSender {
@@ -43,6 +45,16 @@ public final class UDPDatagramSender {
         }
         var bufferBytes: Int32 = 4 << 20
         _ = setsockopt(descriptor, SOL_SOCKET, SO_SNDBUF, &bufferBytes, socklen_t(MemoryLayout<Int32>.size))
+        let connected = withUnsafePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        guard connected == 0 else {
+            let reason = String(cString: strerror(errno))
+            close(descriptor)
+            throw ReplaySendError("cannot send to \(host):\(port): \(reason)")
+        }
         self.descriptor = descriptor
         var text = [CChar](repeating: 0, count: Int(INET_ADDRSTRLEN))
         var ipv4 = address.sin_addr
@@ -52,6 +64,10 @@ public final class UDPDatagramSender {
 
     deinit { close(descriptor) }
 
+    /// Sends retried because the destination had answered an earlier datagram
+    /// with ICMP port unreachable (nobody listening there).
+    public private(set) var refusedCount = 0
+
     /// Sends `count` datagrams (at most `batchLimit`) whose bytes and
     /// lengths are given; returns how many the kernel took, retrying when
     /// it takes only some, or the error that stopped it.
@@ -60,17 +76,17 @@ public final class UDPDatagramSender {
         var sent = 0
         var retries = 0
         while sent < count {
-            let taken = withUnsafePointer(to: &address) { pointer in
-                pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { socketAddress in
-                    exsim_send_datagrams(descriptor, socketAddress, socklen_t(MemoryLayout<sockaddr_in>.size),
-                                         payloads + sent, lengths + sent, UInt32(count - sent))
-                }
-            }
+            let taken = exsim_send_datagrams(descriptor, nil, 0, payloads + sent, lengths + sent, UInt32(count - sent))
             if taken > 0 {
                 sent += Int(taken)
                 continue
             }
             let code = errno
+            // An ICMP port unreachable for an earlier datagram; this one was not sent.
+            if code == ECONNREFUSED {
+                refusedCount += 1
+                continue
+            }
             // A full socket buffer or the interface's queue: wait for room, as a blocking send would.
             if (code == EINTR || code == ENOBUFS || code == EAGAIN) && retries < Self.retryLimit {
                 retries += 1

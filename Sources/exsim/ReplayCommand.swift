@@ -20,7 +20,7 @@ struct ReplayCommand: ParsableCommand {
 
             Pacing: as recorded by default; --speed N divides every recorded gap by N \
             (a burst recorded together leaves together); --rate R/s spaces datagrams \
-            evenly; --top-speed sends as fast as the socket takes them, up to 64 \
+            evenly; --top-speed sends as fast as the socket takes them, up to 256 \
             datagrams per system call (sendmmsg). --compress-gaps D shortens any recorded \
             gap longer than D to D, before --speed applies.
 
@@ -123,6 +123,9 @@ struct ReplayCommand: ParsableCommand {
             throw ExsimExit.addressUnavailable
         }
         print("sent: \(formatCount(result.datagrams)) datagrams, \(formatBytes(result.bytes)) in \(String(format: "%.6f", Double(result.elapsedNs) / 1e9)) s (planned \(String(format: "%.6f", Double(result.plannedSpanNs) / 1e9)) s): \(formatCount(Int(result.datagramsPerSecond.rounded()))) datagrams/s, \(formatBytes(Int(result.bytesPerSecond.rounded())))/s, \(formatCount(result.sendCalls)) send calls")
+        if result.refusedSends > 0 {
+            print("refused: \(formatCount(result.refusedSends)) sends answered by ICMP port unreachable and retried: nobody listens on \(sender.destination)")
+        }
         if let errors = result.sendErrors, let drift = result.driftNs {
             print("send-time error (actual − planned): p50 \(formatNanoseconds(errors.p50Ns)) · p99 \(formatNanoseconds(errors.p99Ns)) · p99.9 \(formatNanoseconds(errors.p999Ns)) · max \(formatNanoseconds(errors.maxNs)) over \(formatCount(errors.count)) datagrams")
             print("drift (the last datagram's error): \(formatNanoseconds(drift))")
