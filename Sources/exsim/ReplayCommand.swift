@@ -24,8 +24,10 @@ struct ReplayCommand: ParsableCommand {
             datagrams per system call (sendmmsg). --compress-gaps D shortens any recorded \
             gap longer than D to D, before --speed applies.
 
-            Each send waits on CLOCK_MONOTONIC: a sleep to within 200 µs of its planned \
-            time, then a spin. Printed at the end: datagrams and bytes sent, the \
+            Each send waits on CLOCK_MONOTONIC: a sleep to within --spin (200 µs) of its \
+            planned time, then a spin. --realtime-priority keeps other processes from \
+            preempting it; the kernel then stops a task that never sleeps for 50 ms each \
+            second (sched_rt_runtime_us), so pair it with a --spin shorter than the gaps. Printed at the end: datagrams and bytes sent, the \
             achieved rate, the send-time error (the time just before the datagram's \
             send call minus its planned time) at p50, p99, p99.9 and max, the drift \
             (the last datagram's error), and the machine with its load average. \
@@ -57,6 +59,12 @@ struct ReplayCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Shorten any recorded gap longer than this to this (e.g. 1s, 500ms).", valueName: "duration"))
     var compressGaps: String?
 
+    @Option(help: ArgumentHelp("Run the send loop under SCHED_FIFO at this priority (1-99; needs root or CAP_SYS_NICE), so that other processes cannot preempt its spin.", valueName: "priority"))
+    var realtimePriority: Int32?
+
+    @Option(help: ArgumentHelp("Spin on the clock for this long before each planned send, sleeping before that (e.g. 200us, 20us, 0ns).", valueName: "duration"))
+    var spin = "200us"
+
     @OptionGroup var portOptions: CapturePortOptions
 
     @Option(help: "Also write the figures as JSON to this file.")
@@ -72,12 +80,20 @@ struct ReplayCommand: ParsableCommand {
             }
             gapLimitNs = parsed
         }
+        guard let spinNs = ScenarioValues.duration(spin), spinNs >= 0 else {
+            printError("--spin \(spin): expected a duration like 200us or 20us")
+            throw ExsimExit.badInput
+        }
         guard let feedTo else {
             printError("replay needs --feed-to HOST:PORT: where to send the feed")
             throw ExsimExit.badInput
         }
         guard let (host, port) = Self.parseAddress(feedTo) else {
             printError("--feed-to \(feedTo): expected HOST:PORT, the port 1 to 65535")
+            throw ExsimExit.badInput
+        }
+        if let realtimePriority, !(1...99).contains(realtimePriority) {
+            printError("--realtime-priority \(realtimePriority): expected a SCHED_FIFO priority from 1 to 99")
             throw ExsimExit.badInput
         }
         let portMap = try portOptions.portMap()
@@ -114,10 +130,19 @@ struct ReplayCommand: ParsableCommand {
         print("capture: \(formatCount(datagrams.count)) MoldUDP64 datagrams (\(formatBytes(datagrams.byteCount))) of \(formatCount(counts.packets)) packets; skipped \(skipped)")
         print("pacing: \(mode)\(gapLimitNs.map { ", recorded gaps over \(formatNanoseconds($0)) compressed to it" } ?? "")")
 
+        if let realtimePriority {
+            do {
+                try raiseToRealTimePriority(realtimePriority)
+            } catch {
+                printError("--realtime-priority: \(error.description)")
+                throw ExsimExit.badInput
+            }
+            print("scheduling: SCHED_FIFO priority \(realtimePriority), spinning the last \(formatNanoseconds(spinNs)) before each send")
+        }
         let schedule = ReplaySchedule(mode: mode, gapLimitNs: gapLimitNs)
         let result: LiveReplayResult
         do {
-            result = try LiveReplay.run(datagrams, schedule: schedule, sender: sender)
+            result = try LiveReplay.run(datagrams, schedule: schedule, sender: sender, spinThresholdNs: spinNs)
         } catch {
             printError(error.description)
             throw ExsimExit.addressUnavailable

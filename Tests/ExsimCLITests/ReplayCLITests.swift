@@ -98,7 +98,7 @@ import Glibc
     }
 
     @Test(arguments: [["--speed", "0"], ["--speed", "fast"], ["--rate", "0/s"], ["--rate=-5/s"], ["--top-speed", "--speed", "2"],
-                      ["--compress-gaps", "soon"], []])
+                      ["--compress-gaps", "soon"], ["--spin", "soon"], []])
     func badPacingOrNoDestinationIsABadInput(_ options: [String]) throws {
         let destination = options.isEmpty ? [] : ["--feed-to", "127.0.0.1:9"]
         let replay = try ExsimProcess.run(["replay", Self.sample] + destination + options)
@@ -254,5 +254,14 @@ enum PlainPcap {
             #expect(received["messages"] == session["messages"] as? Int, "\(name) messages")
             #expect(received["nextSequence"] == session["nextSequence"] as? Int, "\(name) next sequence")
         }
+    }
+}
+
+extension ReplayCLITests {
+    @Test(arguments: ["0", "100"])
+    func aRealTimePriorityOutOfRangeIsABadInput(_ priority: String) throws {
+        let replay = try ExsimProcess.run(["replay", Self.sample, "--feed-to", "127.0.0.1:9", "--realtime-priority", priority])
+        #expect(replay.status == 64)
+        #expect(replay.stderr.contains("--realtime-priority \(priority): expected a SCHED_FIFO priority from 1 to 99"), "\(replay.stderr)")
     }
 }
