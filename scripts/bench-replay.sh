@@ -77,6 +77,7 @@ echo "machine: $(uname -sr), $(nproc) cores, $(grep -m1 'model name' /proc/cpuin
 echo "tools: $("$binary" --version 2>&1 | head -1) (exsim), $(tcpreplay --version 2>&1 | head -1)"
 
 # A UDP socket that binds and never reads: the destination exsim sends to.
+rm -f "$out/sink.port"
 python3 -c "
 import socket, sys, time
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
@@ -88,7 +89,11 @@ sink_pid=$!
 trap 'kill "$sink_pid" 2>/dev/null || true' EXIT
 for _ in $(seq 50); do [[ -s "$out/sink.port" ]] && break; sleep 0.1; done
 sink_port=$(cat "$out/sink.port")
+[[ -n "$sink_port" ]] || { echo "the sink socket did not start" >&2; exit 1; }
 
+check_not_refused() {
+    if grep -q '^refused: ' "$1"; then echo "$1: the sink did not listen; figures discarded" >&2; exit 1; fi
+}
 rate_of_tcpreplay() { sed -n 's/.*Rated: .* Mbps, \([0-9.]*\) pps.*/\1/p' "$1" | head -1; }
 
 echo
@@ -97,6 +102,7 @@ for run in $(seq "$runs"); do
     echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
     "$binary" replay "$capture" --feed-to "127.0.0.1:$sink_port" --top-speed --json "$out/exsim-top-$run.json" \
         > "$out/exsim-top-$run.log"
+    check_not_refused "$out/exsim-top-$run.log"
     exsim_rate=$(python3 -c "import json; print(round(json.load(open('$out/exsim-top-$run.json'))['datagramsPerSecond']))")
     tcpreplay --topspeed --preload-pcap -i lo "$capture" > "$out/tcpreplay-top-$run.log" 2>&1
     echo "run $run: exsim replay --top-speed $exsim_rate datagrams/s · tcpreplay --topspeed $(rate_of_tcpreplay "$out/tcpreplay-top-$run.log") packets/s"
@@ -106,11 +112,13 @@ echo
 echo "## as recorded (1×): $span_s s of capture"
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 "$binary" replay "$capture" --feed-to "127.0.0.1:$sink_port" --json "$out/exsim-1x.json" > "$out/exsim-1x.log"
+check_not_refused "$out/exsim-1x.log"
 grep -E '^(sent|send-time error|drift)' "$out/exsim-1x.log" | sed 's/^/exsim: /'
 if [[ $(id -u) == 0 ]]; then
     echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
     "$binary" replay "$capture" --feed-to "127.0.0.1:$sink_port" --realtime-priority 50 --spin "${FIFO_SPIN:-40us}" --json "$out/exsim-1x-fifo.json" \
         > "$out/exsim-1x-fifo.log"
+    check_not_refused "$out/exsim-1x-fifo.log"
     grep -E '^(sent|send-time error|drift)' "$out/exsim-1x-fifo.log" | sed "s/^/exsim --realtime-priority 50 --spin ${FIFO_SPIN:-40us}: /"
 fi
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
