@@ -69,8 +69,9 @@ public final class UDPDatagramSender {
     public private(set) var refusedCount = 0
 
     /// Sends `count` datagrams (at most `batchLimit`) whose bytes and
-    /// lengths are given; returns how many the kernel took, retrying when
-    /// it takes only some, or the error that stopped it.
+    /// lengths are given, in order, calling again when the kernel takes
+    /// only some.
+    /// - Throws: the error that stopped it; the datagrams before it were sent.
     public func send(payloads: UnsafePointer<UnsafeRawPointer?>, lengths: UnsafePointer<Int>, count: Int) throws(ReplaySendError) {
         precondition(count > 0 && count <= Self.batchLimit)
         var sent = 0
@@ -83,8 +84,9 @@ public final class UDPDatagramSender {
             }
             let code = errno
             // An ICMP port unreachable for an earlier datagram; this one was not sent.
-            if code == ECONNREFUSED {
+            if code == ECONNREFUSED && retries < Self.retryLimit {
                 refusedCount += 1
+                retries += 1
                 continue
             }
             // A full socket buffer or the interface's queue: wait for room, as a blocking send would.
@@ -96,6 +98,6 @@ public final class UDPDatagramSender {
         }
     }
 
-    /// Retries of a send the kernel refused for lack of buffer space before giving up.
+    /// Retries of one `send` (for lack of buffer space, or refused) before giving up.
     static let retryLimit = 1_000_000
 }

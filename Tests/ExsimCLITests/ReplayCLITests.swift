@@ -14,7 +14,12 @@ import Glibc
     /// from a fresh uncompressed recording of the same scenario, which the
     /// sample is (CaptureReadTests checks it) and which `zstd -dc` of the
     /// sample equals byte for byte.
-    static func expectedPayloads() throws -> [[UInt8]] {
+    static func expectedPayloads() throws -> [[UInt8]] { try recordedPayloads.get() }
+
+    /// Recorded once for every test of the suite.
+    static let recordedPayloads = Result<[[UInt8]], any Error> { try recordPayloads() }
+
+    static func recordPayloads() throws -> [[UInt8]] {
         let directory = try ExsimProcess.temporaryDirectory("replay-expected")
         defer { try? FileManager.default.removeItem(at: directory) }
         let pcap = directory.appendingPathComponent("two-venues.pcap").path
