@@ -23,20 +23,33 @@ public struct LiveReplayResult: Hashable, Sendable, Codable {
 
 /// Sends a capture's datagrams onto a UDP socket at their planned times.
 public enum LiveReplay {
-    /// Replays `datagrams` in order: each waits for its planned offset from
-    /// `schedule`, then goes out with every later datagram already due (up
-    /// to a batch of `UDPDatagramSender.batchLimit`) in one system call, so
-    /// a burst recorded together leaves together and top speed pays one
-    /// call per batch. The send-time error of each datagram is the
-    /// monotonic time just before its batch's call minus its planned time.
+    /// Replays `datagrams` in order (see `run(chunks:…)`).
     public static func run(
         _ datagrams: ReplayDatagrams, schedule: ReplaySchedule, sender: UDPDatagramSender, spinThresholdNs: Int64 = 200_000
+    ) throws(ReplaySendError) -> LiveReplayResult {
+        var pending: ReplayDatagrams? = datagrams
+        return try run(chunks: {
+            defer { pending = nil }
+            return pending
+        }, schedule: schedule, sender: sender, spinThresholdNs: spinThresholdNs)
+    }
+
+    /// Replays the datagrams of every chunk `chunks` returns until it
+    /// returns nil, in order: each waits for its planned offset from
+    /// `schedule`, then goes out with every later datagram of its chunk
+    /// already due (up to a batch of `UDPDatagramSender.batchLimit`) in one
+    /// system call, so a burst recorded together leaves together and top
+    /// speed pays one call per batch. The send-time error of each datagram
+    /// is the monotonic time just before its batch's call minus its planned
+    /// time. The clock starts when the first chunk is in hand.
+    public static func run(
+        chunks: () -> ReplayDatagrams?, schedule: ReplaySchedule, sender: UDPDatagramSender, spinThresholdNs: Int64 = 200_000
     ) throws(ReplaySendError) -> LiveReplayResult {
         var schedule = schedule
         var pacer = RealTimePacer(spinThresholdNs: spinThresholdNs)
         let isPaced = schedule.mode != .topSpeed
         var result = LiveReplayResult()
-        guard datagrams.count > 0 else { return result }
+        guard var chunk = chunks(), chunk.count > 0 else { return result }
         let limit = UDPDatagramSender.batchLimit
         let payloads = UnsafeMutablePointer<UnsafeRawPointer?>.allocate(capacity: limit)
         let lengths = UnsafeMutablePointer<Int>.allocate(capacity: limit)
@@ -46,41 +59,46 @@ public enum LiveReplay {
             lengths.deallocate()
             planned.deallocate()
         }
-        let timestamps = datagrams.timestampsNs
-        let ends = datagrams.ends
         var failure: ReplaySendError?
-        datagrams.bytes.withUnsafeBytes { base in
-            var index = 0
-            var nextOffsetNs = schedule.plannedOffsetNs(captureTimestampNs: timestamps[0])
-            pacer.start()
-            while index < ends.count {
-                let now = isPaced ? pacer.wait(untilOffsetNs: nextOffsetNs) : RealTimePacer.monotonicNowNs()
-                let dueNs = now &- pacer.startNs
-                var batch = 0
-                repeat {
-                    let start = index == 0 ? 0 : ends[index - 1]
-                    payloads[batch] = UnsafeRawPointer(base.baseAddress! + start)
-                    lengths[batch] = ends[index] - start
-                    planned[batch] = nextOffsetNs
-                    result.bytes += ends[index] - start
-                    batch += 1
-                    index += 1
-                    if index < ends.count { nextOffsetNs = schedule.plannedOffsetNs(captureTimestampNs: timestamps[index]) }
-                } while index < ends.count && batch < limit && nextOffsetNs <= dueNs
-                let sentAtNs = isPaced ? RealTimePacer.monotonicNowNs() : now
-                do throws(ReplaySendError) {
-                    try sender.send(payloads: payloads, lengths: lengths, count: batch)
-                } catch {
-                    failure = error
-                    return
-                }
-                result.sendCalls += 1
-                result.datagrams += batch
-                if isPaced {
-                    for entry in 0..<batch { pacer.recordSend(plannedOffsetNs: planned[entry], sentAtNs: sentAtNs) }
+        var nextOffsetNs = schedule.plannedOffsetNs(captureTimestampNs: chunk.timestampsNs[0])
+        pacer.start()
+        while failure == nil {
+            let timestamps = chunk.timestampsNs
+            let ends = chunk.ends
+            chunk.bytes.withUnsafeBytes { base in
+                var index = 0
+                while index < ends.count {
+                    let now = isPaced ? pacer.wait(untilOffsetNs: nextOffsetNs) : RealTimePacer.monotonicNowNs()
+                    let dueNs = now &- pacer.startNs
+                    var batch = 0
+                    repeat {
+                        let start = index == 0 ? 0 : ends[index - 1]
+                        payloads[batch] = UnsafeRawPointer(base.baseAddress! + start)
+                        lengths[batch] = ends[index] - start
+                        planned[batch] = nextOffsetNs
+                        result.bytes += ends[index] - start
+                        batch += 1
+                        index += 1
+                        if index < ends.count { nextOffsetNs = schedule.plannedOffsetNs(captureTimestampNs: timestamps[index]) }
+                    } while index < ends.count && batch < limit && nextOffsetNs <= dueNs
+                    let sentAtNs = isPaced ? RealTimePacer.monotonicNowNs() : now
+                    do throws(ReplaySendError) {
+                        try sender.send(payloads: payloads, lengths: lengths, count: batch)
+                    } catch {
+                        failure = error
+                        return
+                    }
+                    result.sendCalls += 1
+                    result.datagrams += batch
+                    result.elapsedNs = RealTimePacer.monotonicNowNs() &- pacer.startNs
+                    if isPaced {
+                        for entry in 0..<batch { pacer.recordSend(plannedOffsetNs: planned[entry], sentAtNs: sentAtNs) }
+                    }
                 }
             }
-            result.elapsedNs = RealTimePacer.monotonicNowNs() &- pacer.startNs
+            guard failure == nil, let following = chunks(), following.count > 0 else { break }
+            chunk = following
+            nextOffsetNs = schedule.plannedOffsetNs(captureTimestampNs: chunk.timestampsNs[0])
         }
         if let failure { throw failure }
         result.refusedSends = sender.refusedCount

@@ -27,14 +27,21 @@ struct ReplayCommand: ParsableCommand {
             Each send waits on CLOCK_MONOTONIC: a sleep to within --spin (200 µs) of its \
             planned time, then a spin. --realtime-priority keeps other processes from \
             preempting it; the kernel then stops a task that never sleeps for 50 ms each \
-            second (sched_rt_runtime_us), so pair it with a --spin shorter than the gaps. Printed at the end: datagrams and bytes sent, the \
-            achieved rate, the send-time error (the time just before the datagram's \
-            send call minus its planned time) at p50, p99, p99.9 and max, the drift \
-            (the last datagram's error), and the machine with its load average. \
-            The datagrams are read into memory before the first is sent.
+            second (sched_rt_runtime_us), so pair it with a --spin shorter than the gaps.
 
-            Exits 64 on a missing or unreadable capture, a capture without MoldUDP64, \
-            or a bad option; 69 when a send fails (the destination cannot be reached).
+            Printed at the end: datagrams and bytes sent, the achieved rate, the \
+            send-time error (the time just before the datagram's send call minus its \
+            planned time) at p50, p99, p99.9 and max, the drift (the last datagram's \
+            error), and the machine with its load average.
+
+            The capture is read on a thread of its own, ahead of the sends: a feed of up \
+            to --read-ahead-bytes (256 MiB) is read whole before the first send, a larger \
+            one is streamed with that much read ahead.
+
+            Exits 64 on a missing, unreadable, truncated or corrupt capture (for a fault \
+            found after the sends began, once the datagrams before it are sent), a capture \
+            without MoldUDP64, or a bad option; 69 when a send fails (the destination \
+            cannot be reached).
             """
     )
 
@@ -64,6 +71,9 @@ struct ReplayCommand: ParsableCommand {
 
     @Option(help: ArgumentHelp("Spin on the clock for this long before each planned send, sleeping before that (e.g. 200us, 20us, 0ns).", valueName: "duration"))
     var spin = "200us"
+
+    @Option(help: ArgumentHelp("Hold at most this many bytes of datagrams in memory, read ahead of the sends; a feed that fits is read whole before the first send.", valueName: "bytes"))
+    var readAheadBytes = 256 << 20
 
     @OptionGroup var portOptions: CapturePortOptions
 
@@ -96,6 +106,10 @@ struct ReplayCommand: ParsableCommand {
             printError("--realtime-priority \(realtimePriority): expected a SCHED_FIFO priority from 1 to 99")
             throw ExsimExit.badInput
         }
+        guard readAheadBytes > 0 else {
+            printError("--read-ahead-bytes \(readAheadBytes): expected a positive number of bytes")
+            throw ExsimExit.badInput
+        }
         let portMap = try portOptions.portMap()
         let sender: UDPDatagramSender
         do {
@@ -105,16 +119,21 @@ struct ReplayCommand: ParsableCommand {
             throw ExsimExit.badInput
         }
 
-        let loaded: (ReplayDatagrams, ReplayDatagrams.LoadCounts)
+        let stream: ReplayDatagramStream
         do {
-            loaded = try ReplayDatagrams.load(path: file, portMap: portMap)
+            stream = try ReplayDatagramStream(path: file, portMap: portMap, readAheadBytes: readAheadBytes)
         } catch {
             printError(error.description)
             throw ExsimExit.badInput
         }
-        let (datagrams, counts) = loaded
-        guard datagrams.count > 0 else {
-            printError("\(file): no MoldUDP64 datagrams in \(counts.packets) packets (\(counts.tcpSegmentsSkipped) TCP segments, \(counts.otherUDPSkipped) other UDP datagrams); name the feed's UDP port with --port PORT=moldudp64")
+        stream.start()
+        guard stream.waitUntilReady() else {
+            if let failure = stream.failure {
+                printError(failure.description)
+            } else {
+                let counts = stream.counts
+                printError("\(file): no MoldUDP64 datagrams in \(counts.packets) packets (\(counts.tcpSegmentsSkipped) TCP segments, \(counts.otherUDPSkipped) other UDP datagrams); name the feed's UDP port with --port PORT=moldudp64")
+            }
             throw ExsimExit.badInput
         }
 
@@ -123,13 +142,7 @@ struct ReplayCommand: ParsableCommand {
         #if DEBUG
         print("warning: this is a debug build; rates and send-time errors are not representative (use swift build -c release)")
         #endif
-        var skipped = "\(formatCount(counts.tcpSegmentsSkipped)) TCP segments (never replayed), \(formatCount(counts.otherUDPSkipped)) other UDP datagrams"
-        if counts.invalidMoldUDP64 > 0 { skipped += ", \(counts.invalidMoldUDP64) invalid MoldUDP64 datagrams" }
-        if counts.truncatedMoldUDP64 > 0 { skipped += ", \(counts.truncatedMoldUDP64) cut by the snap length" }
-        if counts.untrackedFlows > 0 { skipped += ", \(counts.untrackedFlows) of flows beyond \(MoldUDP64DatagramPicker.maximumFlows)" }
-        print("capture: \(formatCount(datagrams.count)) MoldUDP64 datagrams (\(formatBytes(datagrams.byteCount))) of \(formatCount(counts.packets)) packets; skipped \(skipped)")
         print("pacing: \(mode)\(gapLimitNs.map { ", recorded gaps over \(formatNanoseconds($0)) compressed to it" } ?? "")")
-
         if let realtimePriority {
             do {
                 try raiseToRealTimePriority(realtimePriority)
@@ -142,11 +155,18 @@ struct ReplayCommand: ParsableCommand {
         let schedule = ReplaySchedule(mode: mode, gapLimitNs: gapLimitNs)
         let result: LiveReplayResult
         do {
-            result = try LiveReplay.run(datagrams, schedule: schedule, sender: sender, spinThresholdNs: spinNs)
+            result = try LiveReplay.run(chunks: { stream.next() }, schedule: schedule, sender: sender, spinThresholdNs: spinNs)
         } catch {
             printError(error.description)
             throw ExsimExit.addressUnavailable
         }
+        while stream.next() != nil {}
+        let counts = stream.counts
+        var skipped = "\(formatCount(counts.tcpSegmentsSkipped)) TCP segments (never replayed), \(formatCount(counts.otherUDPSkipped)) other UDP datagrams"
+        if counts.invalidMoldUDP64 > 0 { skipped += ", \(counts.invalidMoldUDP64) invalid MoldUDP64 datagrams" }
+        if counts.truncatedMoldUDP64 > 0 { skipped += ", \(counts.truncatedMoldUDP64) cut by the snap length" }
+        if counts.untrackedFlows > 0 { skipped += ", \(counts.untrackedFlows) of flows beyond \(MoldUDP64DatagramPicker.maximumFlows)" }
+        print("capture: \(formatCount(result.datagrams)) MoldUDP64 datagrams (\(formatBytes(result.bytes))) of \(formatCount(counts.packets)) packets; skipped \(skipped)")
         print("sent: \(formatCount(result.datagrams)) datagrams, \(formatBytes(result.bytes)) in \(String(format: "%.6f", Double(result.elapsedNs) / 1e9)) s (planned \(String(format: "%.6f", Double(result.plannedSpanNs) / 1e9)) s): \(formatCount(Int(result.datagramsPerSecond.rounded()))) datagrams/s, \(formatBytes(Int(result.bytesPerSecond.rounded())))/s, \(formatCount(result.sendCalls)) send calls")
         if result.refusedSends > 0 {
             print("refused: \(formatCount(result.refusedSends)) sends answered by ICMP port unreachable and retried: nobody listens on \(sender.destination)")
@@ -157,7 +177,11 @@ struct ReplayCommand: ParsableCommand {
         } else {
             print("send-time error: none planned at top speed")
         }
-        if let json { try writeJSON(json, result: result, mode: mode, gapLimitNs: gapLimitNs, datagrams: datagrams, destination: sender.destination) }
+        if let json { try writeJSON(json, result: result, mode: mode, gapLimitNs: gapLimitNs, destination: sender.destination) }
+        if let failure = stream.failure {
+            printError("\(failure.description) (the datagrams before it were sent)")
+            throw ExsimExit.badInput
+        }
     }
 
     func pacingMode() throws -> PacingMode {
@@ -221,10 +245,9 @@ struct ReplayCommand: ParsableCommand {
         var loadAverage: String
     }
 
-    func writeJSON(_ path: String, result: LiveReplayResult, mode: PacingMode, gapLimitNs: Int64?,
-                   datagrams: ReplayDatagrams, destination: String) throws {
+    func writeJSON(_ path: String, result: LiveReplayResult, mode: PacingMode, gapLimitNs: Int64?, destination: String) throws {
         let document = ReplayJSON(file: file, destination: destination, pacing: mode.description, gapLimitNs: gapLimitNs,
-                                  capturedDatagrams: datagrams.count, result: result,
+                                  capturedDatagrams: result.datagrams, result: result,
                                   datagramsPerSecond: result.datagramsPerSecond, machine: MachineInfo.current(),
                                   loadAverage: Self.loadAverage())
         let encoder = JSONEncoder()

@@ -28,7 +28,9 @@ import Glibc
         return try PlainPcap.udpPayloads(Data(contentsOf: URL(fileURLWithPath: pcap)), toPort: 26477)
     }
 
-    @Test(arguments: [["--top-speed"], ["--speed", "5"], ["--rate", "200k/s"], ["--speed", "2", "--compress-gaps", "100us"]])
+    @Test(arguments: [["--top-speed"], ["--speed", "5"], ["--rate", "200k/s"], ["--speed", "2", "--compress-gaps", "100us"],
+                      // Streamed in chunks of a few datagrams, 4 KiB or 1,000 bytes read ahead.
+                      ["--top-speed", "--read-ahead-bytes", "4096"], ["--speed", "5", "--read-ahead-bytes", "1000"]])
     func theReplayedFeedIsTheCapturesMoldUDP64PayloadsInOrder(_ pacing: [String]) throws {
         let expected = try Self.expectedPayloads()
         try #require(expected.count == 3_941, "the sample's two feeds hold 3,941 datagrams (capture inspect)")
@@ -42,7 +44,7 @@ import Glibc
         #expect(replay.stdout.contains("sent: 3,941 datagrams, 236.6 kB"), "\(replay.stdout)")
         #expect(replay.stdout.contains("9,342 TCP segments (never replayed)"), "\(replay.stdout)")
         #expect(replay.stdout.contains("machine: ") && replay.stdout.contains("load average"), "\(replay.stdout)")
-        if pacing == ["--top-speed"] {
+        if pacing.contains("--top-speed") {
             #expect(replay.stdout.contains("send-time error: none planned at top speed"), "\(replay.stdout)")
         } else {
             #expect(replay.stdout.contains("send-time error (actual − planned): p50 "), "\(replay.stdout)")
@@ -68,6 +70,27 @@ import Glibc
         #expect(errors["count"] as? Int == 3_941)
         #expect(document["pacing"] as? String == "10× the recorded speed")
         #expect(receiver.drain().count == 3_941)
+    }
+
+    @Test func aCaptureCutShortIsABadInputOnceTheDatagramsBeforeTheCutAreSent() throws {
+        let directory = try ExsimProcess.temporaryDirectory("replay-cut")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let whole = directory.appendingPathComponent("whole.pcap")
+        let run = try ExsimProcess.run(["run", "Scenarios/two-venues.yaml", "--capture", whole.path, "--out", directory.path])
+        try #require(run.status == 0, "\(run.stderr)")
+        let bytes = try Data(contentsOf: whole)
+        let cut = directory.appendingPathComponent("cut.pcap")
+        try bytes.prefix(bytes.count / 2 + 7).write(to: cut)
+        let expected = try PlainPcap.udpPayloads(bytes, toPort: 26477)
+        let receiver = try UDPReceiver()
+        let replay = try ExsimProcess.run(["replay", cut.path, "--feed-to", "127.0.0.1:\(receiver.port)", "--top-speed",
+                                           "--read-ahead-bytes", "2048"])
+        #expect(replay.status == 64)
+        #expect(replay.stderr.contains("truncated"), "\(replay.stderr)")
+        #expect(replay.stderr.contains("(the datagrams before it were sent)"), "\(replay.stderr)")
+        let received = receiver.drain()
+        #expect(received.count > 1_000 && received.count < expected.count, "\(received.count) of \(expected.count)")
+        #expect(Array(expected.prefix(received.count)) == received, "what was sent is the capture's start, in order")
     }
 
     @Test func aMissingCaptureIsABadInput() throws {
@@ -103,7 +126,7 @@ import Glibc
     }
 
     @Test(arguments: [["--speed", "0"], ["--speed", "fast"], ["--rate", "0/s"], ["--rate=-5/s"], ["--top-speed", "--speed", "2"],
-                      ["--compress-gaps", "soon"], ["--spin", "soon"], []])
+                      ["--compress-gaps", "soon"], ["--spin", "soon"], ["--read-ahead-bytes", "0"], []])
     func badPacingOrNoDestinationIsABadInput(_ options: [String]) throws {
         let destination = options.isEmpty ? [] : ["--feed-to", "127.0.0.1:9"]
         let replay = try ExsimProcess.run(["replay", Self.sample] + destination + options)

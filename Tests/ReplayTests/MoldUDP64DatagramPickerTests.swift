@@ -80,3 +80,42 @@ import Testing
         }
     }
 }
+
+/// The reader thread hands out the same datagrams, in the same order, in
+/// chunks no larger than the read-ahead allows.
+@Suite struct ReplayDatagramStreamTests {
+    @Test(arguments: [1, 100, 1_000, 1 << 20])
+    func chunksInOrderAreTheWholeLoad(_ readAheadBytes: Int) throws {
+        let path = MoldUDP64DatagramPickerTests.temporaryCapture("stream")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let writer = try CaptureWriter(path: path)
+        for index in 0..<500 {
+            let messages = (0...(index % 3)).map { Array(repeating: UInt8(65 + $0), count: 5 + index % 40) }
+            try writer.udp(atNs: Int64(index) * 1_000, from: MoldUDP64DatagramPickerTests.venue, port: 26400,
+                           to: MoldUDP64DatagramPickerTests.group, port: 26477,
+                           payload: MoldUDP64DatagramPickerTests.moldPacket(sequence: UInt64(1 + index), messages))
+        }
+        try writer.finish()
+        var portMap = CapturePortMap()
+        portMap[26477] = .moldUDP64
+        let (whole, wholeCounts) = try ReplayDatagrams.load(path: path, portMap: portMap)
+
+        let stream = try ReplayDatagramStream(path: path, portMap: portMap, readAheadBytes: readAheadBytes)
+        stream.start()
+        #expect(stream.waitUntilReady())
+        var datagrams: [[UInt8]] = []
+        var timestamps: [Int64] = []
+        var chunkCount = 0
+        while let chunk = stream.next() {
+            chunkCount += 1
+            #expect(chunk.count > 0)
+            for index in 0..<chunk.count { datagrams.append(chunk.datagram(index)) }
+            timestamps += chunk.timestampsNs
+        }
+        #expect(datagrams == (0..<whole.count).map { whole.datagram($0) })
+        #expect(timestamps == whole.timestampsNs)
+        #expect(stream.counts == wholeCounts)
+        #expect(stream.failure == nil)
+        #expect(readAheadBytes >= 1 << 20 ? chunkCount == 1 : chunkCount > 10, "\(chunkCount) chunks")
+    }
+}
