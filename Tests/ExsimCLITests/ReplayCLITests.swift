@@ -58,7 +58,7 @@ import Glibc
         defer { try? FileManager.default.removeItem(at: directory) }
         let json = directory.appendingPathComponent("replay.json").path
         let replay = try ExsimProcess.run(["replay", Self.sample, "--feed-to", "127.0.0.1:\(receiver.port)",
-                                           "--speed", "10", "--json", json])
+                                           "--live", "--speed", "10", "--json", json])
         #expect(replay.status == 0, "\(replay.stderr)")
         let document = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: json))) as? [String: Any])
         let result = try #require(document["result"] as? [String: Any])
