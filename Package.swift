@@ -43,6 +43,15 @@ let package = Package(
         // Capture files: pcap/pcapng/zstd reading and writing, Ethernet/IP/UDP/TCP
         // decoding, TCP reassembly, and protocol extraction with Wire's decoders.
         .target(name: "Capture", dependencies: ["CPcap", "CZstd", "Wire"], swiftSettings: strict),
+        // sendmmsg(2), which Glibc's Swift module does not export: a batch of datagrams per system call.
+        .target(name: "CReplaySend"),
+        // Pacing a capture's datagrams: as recorded, ×N, fixed rate, top speed, gaps
+        // compressed; exact plans in virtual time, a real-time pacer and a UDP sender.
+        .target(
+            name: "Replay",
+            dependencies: ["Capture", "CReplaySend", .product(name: "Histogram", package: "hdrhistogram-swift")],
+            swiftSettings: strict
+        ),
         // Latency recorders and throughput counters.
         .target(
             name: "Measure",
@@ -94,7 +103,7 @@ let package = Package(
             name: "exsim",
             dependencies: [
                 "Scenario", "Simulation", "SimKernel", "MatchingEngine", "OrderFlow", "Measure", "Report",
-                "Exchange", "Wire", "Capture", "Live", "Network",
+                "Exchange", "Wire", "Capture", "Live", "Network", "Replay",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -114,6 +123,7 @@ let package = Package(
         .testTarget(name: "WireTests", dependencies: ["Wire"]),
         .testTarget(name: "ExchangeTests", dependencies: ["Exchange", "MatchingEngine", "Wire"]),
         .testTarget(name: "CaptureTests", dependencies: ["Capture", "Wire"]),
+        .testTarget(name: "ReplayTests", dependencies: ["Replay", "Capture", "Wire"]),
         .testTarget(name: "MeasureTests", dependencies: ["Measure"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Measure"]),
         .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "Simulation"]),

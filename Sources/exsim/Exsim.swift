@@ -8,6 +8,6 @@ struct Exsim: ParsableCommand {
         commandName: "exsim",
         abstract: "A deterministic exchange simulator and latency test bench.",
         version: version,
-        subcommands: [RunCommand.self, ValidateCommand.self, GateCommand.self, BenchCommand.self, ServeCommand.self, LoadCommand.self, CaptureCommand.self, SweepCommand.self]
+        subcommands: [RunCommand.self, ValidateCommand.self, GateCommand.self, BenchCommand.self, ServeCommand.self, LoadCommand.self, CaptureCommand.self, ReplayCommand.self, SweepCommand.self]
     )
 }
