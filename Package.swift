@@ -84,7 +84,7 @@ let package = Package(
         .target(
             name: "Scenario",
             dependencies: [
-                "Simulation", "SimKernel", "MatchingEngine", "OrderFlow",
+                "Simulation", "SimKernel", "MatchingEngine", "OrderFlow", "Exchange", "Wire",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Collections", package: "swift-collections"),
             ],

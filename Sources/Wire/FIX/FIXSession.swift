@@ -567,13 +567,18 @@ public struct FIXSession {
             disconnect(.authenticationFailed)
             return
         }
+        if let required = configuration.requiredHeartbeatIntervalSeconds, heartbeatSeconds != Int64(required) {
+            sendLogout(text: "HeartBtInt must be \(required)", nowNs: nowNs)
+            disconnect(.heartbeatIntervalRefused)
+            return
+        }
         guard logonRegistry.claim(counterpartyCompID: configuration.targetCompID, venueCompID: configuration.senderCompID)
         else {
             disconnect(.duplicateLogon)
             return
         }
         holdsLogonClaim = true
-        let resetRequested = (try? view.boolean(FIXTag.resetSeqNumFlag)) == true
+        let resetRequested = configuration.resetOnLogon || (try? view.boolean(FIXTag.resetSeqNumFlag)) == true
         if resetRequested {
             nextExpectedMsgSeqNum = 1
             nextOutgoingMsgSeqNum = 1
