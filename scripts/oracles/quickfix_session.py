@@ -312,10 +312,12 @@ AllowUnknownMsgFields=Y
     for cl_ord_id in ("B3", "B4"):
         app.wait_for(f"the fill of {cl_ord_id} made while P1 was away, resent",
                      lambda: any(resent_fill(cl_ord_id)(r) for r in app.reports.get("P1", [])[reports_before:]))
-    if p1.getExpectedTargetNum() <= p1_expected_before + 2:
-        fail(f"exsim's sequence did not continue: P1 expects {p1.getExpectedTargetNum()}, was {p1_expected_before}")
     send("P1", new_order("B5", fix.Side_BUY, 100, base - 6 * step))
     app.report("P1", lambda r: r.get(11) == "B5" and r.get(150) == "0", "New for B5 after the reconnect")
+    # Read once the New has arrived (QuickFIX counts a message after its
+    # callback): past the two resent fills and exsim's Logon.
+    if p1.getExpectedTargetNum() <= p1_expected_before + 2:
+        fail(f"exsim's sequence did not continue: P1 expects {p1.getExpectedTargetNum()}, was {p1_expected_before}")
 
     for account in ("P1", "P2"):
         fix.Session.lookupSession(session_id(account)).logout("done")
