@@ -93,7 +93,7 @@ let package = Package(
         .target(
             name: "Scenario",
             dependencies: [
-                "Simulation", "SimKernel", "MatchingEngine", "OrderFlow",
+                "Simulation", "SimKernel", "MatchingEngine", "OrderFlow", "Exchange", "Wire",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Collections", package: "swift-collections"),
             ],

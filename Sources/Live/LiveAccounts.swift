@@ -11,6 +11,9 @@ public struct LiveAccounts: Sendable {
     /// How many accounts each venue accepts: `P1` … `P<count>`.
     public var count: Int
     public var password: String
+    /// Per-account FIX session settings (a scenario's `fix_sessions`); an
+    /// account without one takes the defaults above.
+    public var fixSessions: [FIXSessionSettings] = []
 
     /// The most accounts a venue takes: a username is at most 6 characters.
     public static let maximumCount = 10_000
@@ -42,9 +45,31 @@ public struct LiveAccounts: Sendable {
                       password: SoupBinTCPPassword(password)!))
     }
 
+    /// The settings of account `index`'s FIX session for `version`, if the scenario gave some.
+    public func fixSettings(_ index: Int, version: FIXVersion) -> FIXSessionSettings? {
+        let account = name(index)
+        return fixSessions.first { $0.account == account && ($0.version == nil || $0.version == version) }
+    }
+
+    /// The account whose FIX session a Logon with this SenderCompID and
+    /// version logs on to: the session whose client CompID it is, or else
+    /// the account of that name.
+    public func fixAccount(clientCompID: some StringProtocol, version: FIXVersion) -> Int? {
+        if let settings = fixSessions.first(where: {
+            ($0.targetCompID ?? $0.account) == clientCompID && ($0.version == nil || $0.version == version)
+        }) {
+            return index(named: settings.account)
+        }
+        return index(named: clientCompID)
+    }
+
     /// The venue port of a FIX acceptor session of account `index`.
     public func fixPort(_ index: Int, version: FIXVersion, venue: String) -> VenueGateway.PortKind {
-        .fix(FIXSessionConfiguration(role: .acceptor, version: version, senderCompID: FIXString(venue)!,
-                                     targetCompID: FIXString(name(index))!, password: FIXString(password)))
+        if let settings = fixSettings(index, version: version) {
+            return .fix(settings.configuration(version: version, venueCompID: venue, accountName: name(index),
+                                               defaultPassword: password))
+        }
+        return .fix(FIXSessionConfiguration(role: .acceptor, version: version, senderCompID: FIXString(venue)!,
+                                            targetCompID: FIXString(name(index))!, password: FIXString(password)))
     }
 }

@@ -43,6 +43,17 @@ final class LiveVenue {
     /// Channels bound to a gateway connection (their login named an account) and not yet closed.
     var sessionsConnected = 0
     var dayEnded = false
+    /// The gateway connection of each account's order-entry session (OUCH,
+    /// or FIX per version), so that a reconnect continues the session: its
+    /// sequence numbers, its orders, and the reports kept while it was away.
+    var sessionOfAccount: [AccountSession: Int32] = [:]
+
+    /// One account's order-entry session on this venue.
+    struct AccountSession: Hashable {
+        var account: Int
+        /// The FIX version; nil for OUCH over SoupBinTCP.
+        var fixVersion: FIXVersion?
+    }
 
     init(configuration: LiveVenueConfiguration, loop: any EventLoop, clock: LiveClock) {
         var gatewayConfiguration = configuration.gateway
@@ -82,10 +93,11 @@ final class LiveVenue {
     func slowConsumer(_ channel: any Channel, connection: Int32?) {
         guard openChannels[ObjectIdentifier(channel)] != nil else { return }
         report.slowConsumersClosed += 1
-        if let connection {
+        if let connection, let current = channels[Int(connection)], current === channel {
             channels[Int(connection)] = nil
             timers[Int(connection)]?.cancel()
             timers[Int(connection)] = nil
+            gateway.connectionClosed(connection)
         }
         channel.close(mode: .all, promise: nil)
     }
@@ -99,6 +111,17 @@ final class LiveVenue {
             // The account's credentials; the port checks them at login.
             connection = gateway.addRecoveryConnection(username: SoupBinTCPUsername(accounts.name(route.account))!,
                                                        password: SoupBinTCPPassword(accounts.password)!)
+        } else if route.recognised, route.fixVersion != nil, let existing = sessionOfAccount[AccountSession(account: route.account, fixVersion: route.fixVersion)],
+                  channels[Int(existing)] == nil
+        {
+            // The account's session has no connection: this one continues it.
+            channels[Int(existing)] = channel
+            report.loginsRouted += 1
+            sessionsConnected += 1
+            gateway.connectionClosed(existing)
+            gateway.connectionOpened(existing, nowNs: clock.nowNs, outputs: &outputs)
+            carryOut()
+            return existing
         } else {
             let kind: VenueGateway.PortKind
             if let version = route.fixVersion {
@@ -107,6 +130,13 @@ final class LiveVenue {
                 kind = accounts.ouchPort(route.account, venue: configuration.name)
             }
             connection = gateway.addConnection(kind, participant: accounts.participant(route.account))
+            let key = AccountSession(account: route.account, fixVersion: route.fixVersion)
+            // A second connection while the first is up gets a session of its
+            // own (as before sessions outlived connections); the first keeps the account's.
+            // OUCH sessions do not continue yet: OUCH tokens are day-unique
+            // per session, and `exsim load --find-max` reuses its tokens on
+            // each trial's new connection of the same accounts.
+            if route.recognised, route.fixVersion != nil, sessionOfAccount[key] == nil { sessionOfAccount[key] = connection }
         }
         precondition(Int(connection) == channels.count, "gateway connections are numbered in order")
         channels.append(channel)
@@ -156,9 +186,12 @@ final class LiveVenue {
         guard let connection else { return }
         sessionsConnected -= 1
         precondition(sessionsConnected >= 0, "a session closed twice")
+        // The gateway connection may already belong to a reconnect of its account.
+        guard let current = channels[Int(connection)], current === channel else { return }
         channels[Int(connection)] = nil
         timers[Int(connection)]?.cancel()
         timers[Int(connection)] = nil
+        gateway.connectionClosed(connection)
     }
 
     /// The counters as of now, for monitoring.

@@ -81,7 +81,8 @@ public enum LoginRouter {
         let beginString = fields.first { $0.tag == 8 }.map { String(decoding: $0.value, as: UTF8.self) }
         guard let version = versions.first(where: { beginString == $0.beginString.description }) else { return fallback(first) }
         guard let sender = fields.first(where: { $0.tag == 49 }),
-              let account = accounts.index(named: String(decoding: sender.value, as: UTF8.self)) else { return fallback(version) }
+              let account = accounts.fixAccount(clientCompID: String(decoding: sender.value, as: UTF8.self), version: version)
+        else { return fallback(version) }
         return Route(account: account, fixVersion: version, recognised: true)
     }
 }

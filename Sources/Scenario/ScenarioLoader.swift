@@ -1,3 +1,4 @@
+import Exchange
 import Foundation
 import Simulation
 import Yams
@@ -224,7 +225,7 @@ struct ScenarioReader {
                                 venues: venues, flows: flows, phaseEvents: phaseEvents, venueLinks: links, linkFaults: linkFaults)
     }
 
-    static let venueKeys = ["name", "service_time", "self_trade_prevention", "symbols", "order_entry"]
+    static let venueKeys = ["name", "service_time", "self_trade_prevention", "symbols", "order_entry", "fix_sessions"]
 
     func venue(_ node: Node) throws(ScenarioError) -> VenueConfig {
         let f = try fields(node, allowed: Self.venueKeys, required: ["name", "service_time", "symbols"], what: "a venue")
@@ -250,6 +251,10 @@ struct ScenarioReader {
                 protocols.append(proto)
             }
         }
+        var fixSessions: [FIXSessionSettings] = []
+        if let node = f["fix_sessions"] {
+            fixSessions = try self.fixSessions(node.value, venueName: name, protocols: protocols)
+        }
         var symbols: [SymbolConfig] = []
         let list = try sequence(f["symbols"]!.value, "a list of symbols")
         guard !list.isEmpty else { throw error(f["symbols"]!.value, "expected at least one symbol") }
@@ -273,7 +278,7 @@ struct ScenarioReader {
             symbols.append(SymbolConfig(name: symbolName, tickSize: tick, referencePrice: Price(reference)))
         }
         return VenueConfig(name: name, symbols: symbols, serviceTime: serviceTime, selfTradePrevention: stp,
-                           orderEntryProtocols: protocols)
+                           orderEntryProtocols: protocols, fixSessions: fixSessions)
     }
 
     func serviceTime(_ node: Node) throws(ScenarioError) -> ServiceTimeModel {

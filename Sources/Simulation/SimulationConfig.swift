@@ -3,6 +3,7 @@
 @_exported import Network
 @_exported import OrderFlow
 @_exported import SimKernel
+import Exchange
 
 /// Everything a simulated run needs, independent of the file format it came
 /// from. `Scenario` builds one from YAML; tests build them directly.
@@ -50,16 +51,20 @@ public struct VenueConfig: Hashable, Sendable {
     public var selfTradePrevention: SelfTradePrevention
     /// The order-entry protocols the venue's ports accept.
     public var orderEntryProtocols: [OrderEntryProtocol]
+    /// Per-account FIX session settings for `exsim serve` (the simulator's
+    /// own participants keep their fixed settings).
+    public var fixSessions: [FIXSessionSettings]
 
     public init(
         name: String, symbols: [SymbolConfig], serviceTime: ServiceTimeModel, selfTradePrevention: SelfTradePrevention = .none,
-        orderEntryProtocols: [OrderEntryProtocol] = OrderEntryProtocol.allCases
+        orderEntryProtocols: [OrderEntryProtocol] = OrderEntryProtocol.allCases, fixSessions: [FIXSessionSettings] = []
     ) {
         self.name = name
         self.symbols = symbols
         self.serviceTime = serviceTime
         self.selfTradePrevention = selfTradePrevention
         self.orderEntryProtocols = orderEntryProtocols
+        self.fixSessions = fixSessions
     }
 }
 

@@ -26,8 +26,14 @@ struct ServeListenPlan {
             let gateway = VenueGateway.Configuration(
                 name: venue.name, symbols: venue.symbols, selfTradePrevention: venue.selfTradePrevention,
                 feedSession: Self.feedSession(venue: index))
+            // The scenario's FIX sessions name accounts that --accounts must provide.
+            for session in venue.fixSessions where accounts.index(named: session.account) == nil {
+                throw Mistake(description: "venue \(venue.name): fix_sessions names account \(session.account), but serve has only \(accounts.name(0)) … \(accounts.name(accounts.count - 1)) (--accounts \(accounts.count))")
+            }
+            var venueAccounts = accounts
+            venueAccounts.fixSessions = venue.fixSessions
             venues.append(LiveVenueConfiguration(
-                gateway: gateway, accounts: accounts,
+                gateway: gateway, accounts: venueAccounts,
                 ouchPort: protocols.contains(.ouch42) ? 0 : nil,
                 fixPort: fixVersions.isEmpty ? nil : 0,
                 fixVersions: fixVersions, feedDestination: nil))

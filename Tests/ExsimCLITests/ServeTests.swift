@@ -91,7 +91,7 @@ import Glibc
 
     @Test(.enabled(if: quickfixHome != nil || CaptureOracleTests.required,
                    "QuickFIX is not built: scripts/setup-quickfix.sh builds it once per machine, and scripts/test.sh runs this test"))
-    func quickFIXTradesReplacesCancelsAndSurvivesSequenceGapsOverFIX42And44() throws {
+    func quickFIXTradesReplacesCancelsSurvivesSequenceGapsAndReconnectsOverFIX42And44() throws {
         let home = try #require(Self.quickfixHome, "EXSIM_REQUIRE_ORACLES=1 but EXSIM_QUICKFIX_HOME is not set (scripts/setup-quickfix.sh)")
         let serve = try ServeProcess(["Scenarios/two-venues.yaml", "--accounts", "4"])
         try serve.waitForPorts()
@@ -101,14 +101,16 @@ import Glibc
             #expect(session.status == 0, "\(beginString): \(session.standardError)")
             #expect(session.standardOutput.contains("\"validatedWithDataDictionary\": true"),
                     "QuickFIX validated every message against its \(beginString) dictionary: \(session.standardOutput)")
+            // The reconnect without ResetOnLogon: both fills made while P1 was away were resent to it.
+            #expect(session.standardOutput.contains("\"resentWhileAway\": [\"B3\", \"B4\"]"), "\(session.standardOutput)")
         }
         #expect(try serve.terminate() == 0, "\(serve.standardError)")
         let report = try #require(try JSONSerialization.jsonObject(
             with: Data(contentsOf: serve.outDirectory.appendingPathComponent("serve-report.json"))) as? [String: Any])
         let xfix = try #require((report["venues"] as? [[String: Any]])?.first { $0["name"] as? String == "XFIX" })
-        // Per version: five new orders, a replace and a cancel.
-        #expect(xfix["requests"] as? Int == 14)
-        #expect(xfix["trades"] as? Int == 2)
+        // Per version: eight new orders, a replace and a cancel; three trades.
+        #expect(xfix["requests"] as? Int == 20)
+        #expect(xfix["trades"] as? Int == 6)
     }
 
     /// tshark captures a live session on the loopback interface and

@@ -13,8 +13,13 @@ final class LoopbackFIXClient {
     var nextSequenceNumber = 1
     var received: [UInt8] = []
 
-    init(port: Int, beginString: String, senderCompID: String, targetCompID: String) throws {
-        connection = try LoopbackTCPSocket(port: port)
+    convenience init(port: Int, beginString: String, senderCompID: String, targetCompID: String) throws {
+        self.init(connection: try LoopbackTCPSocket(port: port), beginString: beginString, senderCompID: senderCompID,
+                  targetCompID: targetCompID)
+    }
+
+    init(connection: LoopbackTCPSocket, beginString: String, senderCompID: String, targetCompID: String) {
+        self.connection = connection
         self.beginString = beginString
         self.senderCompID = senderCompID
         self.targetCompID = targetCompID

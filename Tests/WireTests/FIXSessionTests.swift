@@ -417,3 +417,71 @@ struct FIXSessionTests {
         #expect(other.timerFired(nowNs: fixTestEpochNs + 10 * Self.second).disconnectReason == .logoutTimeout)
     }
 }
+
+/// A session outlives its connection: the next connection's Logon continues
+/// the sequence numbers, and what was sent between connections is resent.
+@Suite("FIX session: reconnects")
+struct FIXSessionReconnectTests {
+    @Test func reportsSentBetweenConnectionsAreNumberedAndResentAfterTheNextLogon() {
+        var (venue, client) = FIXSessionTests.loggedOnVenue()
+        #expect(venue.sendApplication(.executionReport(FIXSamples.fill), nowNs: fixTestEpochNs).sentMsgTypes == ["8"])  // 2
+        venue.connectionClosed()
+        #expect(venue.isDisconnected)
+        // Between connections: numbered and kept, nothing written.
+        #expect(venue.sendApplication(.executionReport(FIXSamples.rejectReport), nowNs: fixTestEpochNs + 5).isEmpty)  // 3
+        #expect(venue.nextOutgoingMsgSeqNum == 4)
+
+        venue.connectionOpened()
+        let logon = venue.feed(client.logon())
+        #expect(logon.sentMsgTypes == ["A"])
+        #expect(fieldValue(logon.sent[0], 34) == "4", "the Logon continues the sequence")
+        #expect(venue.nextExpectedMsgSeqNum == 3)
+        let resent = venue.feed(client.make("2", "7=2|16=0|"))
+        #expect(resent.sentMsgTypes == ["8", "8", "4"])
+        #expect(fieldValue(resent.sent[1], 34) == "3" && fieldValue(resent.sent[1], 43) == "Y")
+        #expect(fieldValue(resent.sent[1], 11) == "ORD-0009", "the report kept while away")
+        #expect(fieldValue(resent.sent[1], 122) == fixTimestampText(fixTestEpochNs + 5))
+        #expect(fieldValue(resent.sent[2], 36) == "5", "the Logon is gap-filled")
+    }
+
+    @Test func aReconnectLogonAboveTheExpectedNumberGetsLogonThenResendRequest() {
+        var (venue, client) = FIXSessionTests.loggedOnVenue()
+        venue.connectionClosed()
+        venue.connectionOpened()
+        client.nextSeqNum = 5
+        let actions = venue.feed(client.logon())
+        #expect(actions.sentMsgTypes == ["A", "2"])
+        #expect(fieldValue(actions.sent[1], 7) == "2" && fieldValue(actions.sent[1], 16) == "0")
+    }
+
+    @Test func aReconnectLogonBelowTheExpectedNumberIsLoggedOut() {
+        var (venue, client) = FIXSessionTests.loggedOnVenue()
+        _ = venue.feed(client.make("0"))  // 2
+        venue.connectionClosed()
+        venue.connectionOpened()
+        client.nextSeqNum = 2
+        let actions = venue.feed(client.logon())
+        #expect(actions.sentMsgTypes == ["5"])
+        #expect(fieldValue(actions.sent[0], 58) == "MsgSeqNum too low, expecting 3 but received 2")
+        #expect(actions.disconnectReason == .msgSeqNumTooLow)
+    }
+
+    @Test func resetSeqNumFlagOnAReconnectStartsBothSidesAtOne() {
+        var (venue, client) = FIXSessionTests.loggedOnVenue()
+        _ = venue.sendApplication(.executionReport(FIXSamples.fill), nowNs: fixTestEpochNs)
+        venue.connectionClosed()
+        venue.connectionOpened()
+        client.nextSeqNum = 1
+        let actions = venue.feed(client.logon(extra: "141=Y|"))
+        #expect(actions.sentMsgTypes == ["A"])
+        #expect(fieldValue(actions.sent[0], 34) == "1" && fieldValue(actions.sent[0], 141) == "Y")
+        #expect(venue.nextExpectedMsgSeqNum == 2 && venue.nextOutgoingMsgSeqNum == 2)
+    }
+
+    @Test func aSessionNeverLoggedOnKeepsNothingBetweenConnections() {
+        var venue = FIXSession.venue()
+        venue.connectionClosed()
+        #expect(venue.sendApplication(.executionReport(FIXSamples.fill), nowNs: fixTestEpochNs).isEmpty)
+        #expect(venue.nextOutgoingMsgSeqNum == 1)
+    }
+}

@@ -21,7 +21,14 @@ Steps, each checked:
      lower, so exsim's next report looks too high; QuickFIX sends a
      ResendRequest, exsim resends (PossDupFlag=Y) or gap-fills
      (SequenceReset), and the report gets through;
-  8. both log out cleanly (Logout answered, onLogout called).
+  8. P1 enters a buy that rests, and logs out; while P1 is away, P2 sells
+     into P1's two resting buys (both fill), and logs out;
+  9. a new initiator on the same message store, without ResetOnLogon,
+     logs both sessions on again: QuickFIX continues its sequence numbers
+     and exsim its own, so exsim's Logon is ahead of what P1 expects by
+     the two fills made while it was away; QuickFIX asks for them
+     (ResendRequest), exsim resends them (PossDupFlag=Y) and both reach
+     the application; P1's next order is answered; both log out cleanly.
 
 Prints one JSON line with what happened; exits 1 naming the first step
 that failed.
@@ -153,7 +160,8 @@ BeginString={begin_string}
 SenderCompID={account}
 TargetCompID={venue['venueCompID']}
 """
-    settings_text = f"""[DEFAULT]
+    def settings_text(reset_on_logon):
+        return f"""[DEFAULT]
 ConnectionType=initiator
 SocketConnectHost={venue['host']}
 SocketConnectPort={venue['fixPort']}
@@ -161,7 +169,7 @@ HeartBtInt=30
 ReconnectInterval=1
 StartTime=00:00:00
 EndTime=00:00:00
-ResetOnLogon=Y
+ResetOnLogon={reset_on_logon}
 FileStorePath={work}/store
 FileLogPath={work}/log
 UseDataDictionary={'Y' if validating else 'N'}
@@ -169,14 +177,17 @@ UseDataDictionary={'Y' if validating else 'N'}
 ValidateUserDefinedFields=N
 AllowUnknownMsgFields=Y
 {sessions}"""
-    settings_file = os.path.join(work, "settings.cfg")
-    with open(settings_file, "w") as file:
-        file.write(settings_text)
+    def start_initiator(reset_on_logon):
+        settings_file = os.path.join(work, f"settings-{reset_on_logon}.cfg")
+        with open(settings_file, "w") as file:
+            file.write(settings_text(reset_on_logon))
+        settings = fix.SessionSettings(settings_file)
+        started = fix.SocketInitiator(app, fix.FileStoreFactory(settings), settings, fix.FileLogFactory(settings))
+        started.start()
+        return started
 
     app = Recorder(venue["password"])
-    settings = fix.SessionSettings(settings_file)
-    initiator = fix.SocketInitiator(app, fix.FileStoreFactory(settings), settings, fix.FileLogFactory(settings))
-    initiator.start()
+    initiator = start_initiator("Y")
 
     def session_id(account):
         return fix.SessionID(begin_string, account, venue["venueCompID"])
@@ -266,7 +277,48 @@ AllowUnknownMsgFields=Y
                  lambda: "4" in app.admin.get("P2", [])
                  or any(r.get(43) == "Y" for r in app.reports.get("P2", [])))
 
-    # 8. Logout.
+    # 8. P1 leaves a buy resting and logs out (a logged-out QuickFIX
+    # session stays down); P2 sells into both of P1's resting buys (B3 at
+    # base - 3, B4 at base - 4) while P1 is away, then logs out.
+    send("P1", new_order("B4", fix.Side_BUY, 100, base - 4 * step))
+    app.report("P1", lambda r: r.get(11) == "B4" and r.get(150) == "0", "New for B4")
+    fix.Session.lookupSession(session_id("P1")).logout("back soon")
+    app.wait_for("P1's logout", lambda: "P1" in app.logged_out)
+    p1_expected_before = fix.Session.lookupSession(session_id("P1")).getExpectedTargetNum()
+    send("P2", new_order("S3", fix.Side_SELL, 200, base - 4 * step))
+    app.wait_for("the seller's two fills for S3",
+                 lambda: sum(1 for r in app.reports.get("P2", [])
+                             if r.get(11) == "S3" and r.get(150) in (filled, "F" if fix44 else "1")) >= 2)
+    fix.Session.lookupSession(session_id("P2")).logout("back soon")
+    app.wait_for("P2's logout", lambda: "P2" in app.logged_out)
+    initiator.stop()
+    del initiator
+
+    # 9. Reconnect without ResetOnLogon: both sides continue their sequence
+    # numbers, and the fills made while P1 was away are resent.
+    with app.lock:
+        app.logged_on.clear()
+        app.logged_out.clear()
+    reports_before = len(app.reports.get("P1", []))
+    initiator = start_initiator("N")
+    app.wait_for("both logons again", lambda: app.logged_on >= {"P1", "P2"})
+    p1 = fix.Session.lookupSession(session_id("P1"))
+    if p1.getExpectedSenderNum() <= 2:
+        fail(f"QuickFIX's P1 sequence restarted: next sender number {p1.getExpectedSenderNum()}")
+
+    def resent_fill(cl_ord_id):
+        return lambda r: r.get(11) == cl_ord_id and r.get(150) == filled and r.get(43) == "Y"
+
+    for cl_ord_id in ("B3", "B4"):
+        app.wait_for(f"the fill of {cl_ord_id} made while P1 was away, resent",
+                     lambda: any(resent_fill(cl_ord_id)(r) for r in app.reports.get("P1", [])[reports_before:]))
+    send("P1", new_order("B5", fix.Side_BUY, 100, base - 6 * step))
+    app.report("P1", lambda r: r.get(11) == "B5" and r.get(150) == "0", "New for B5 after the reconnect")
+    # Read once the New has arrived (QuickFIX counts a message after its
+    # callback): past the two resent fills and exsim's Logon.
+    if p1.getExpectedTargetNum() <= p1_expected_before + 2:
+        fail(f"exsim's sequence did not continue: P1 expects {p1.getExpectedTargetNum()}, was {p1_expected_before}")
+
     for account in ("P1", "P2"):
         fix.Session.lookupSession(session_id(account)).logout("done")
     app.wait_for("both logouts", lambda: app.logged_out >= {"P1", "P2"})
@@ -278,6 +330,7 @@ AllowUnknownMsgFields=Y
         "validatedWithDataDictionary": validating,
         "reports": {account: len(app.reports.get(account, [])) for account in ("P1", "P2")},
         "admin": {account: sorted(set(app.admin.get(account, []))) for account in ("P1", "P2")},
+        "resentWhileAway": sorted(r[11] for r in app.reports.get("P1", []) if r.get(43) == "Y" and r.get(150) == filled),
     }, sort_keys=True))
     sys.stdout.flush()
     os._exit(0)

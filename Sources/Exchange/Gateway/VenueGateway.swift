@@ -183,8 +183,12 @@ public struct VenueGateway {
         feed.flush(nowNs: nowNs, sendingTo: &outputs)
     }
 
+    /// A transport connection for `connection` opened: the first, or a
+    /// reconnect after `connectionClosed`, which continues the port's
+    /// session (its sequence numbers, and the reports kept while away).
     public mutating func connectionOpened(_ connection: Int32, nowNs: Int64, outputs: inout GatewayOutputs) {
         outputs.ensureCapacity(connections: slots.count)
+        closed[Int(connection)] = false
         outputs.withOutput(of: connection) { output in
             switch slots[Int(connection)] {
             case .ouch(let index): ouchPorts[index].connectionOpened(nowNs: nowNs, output: &output)
@@ -193,6 +197,20 @@ public struct VenueGateway {
             }
         }
         noteClosures(outputs)
+    }
+
+    /// The transport connection of `connection` went away, closed by either
+    /// side. The port keeps its desk session, its orders and its session
+    /// state: reports for it are kept (FIX: numbered in the outbound store,
+    /// SoupBinTCP: sequenced in the replay store) for the next login of the
+    /// same account, which `connectionOpened` starts.
+    public mutating func connectionClosed(_ connection: Int32) {
+        closed[Int(connection)] = true
+        switch slots[Int(connection)] {
+        case .ouch(let index): ouchPorts[index].connectionClosed()
+        case .fix(let index): fixPorts[index].connectionClosed()
+        case .recovery: break
+        }
     }
 
     /// Bytes from a client; every whole request in them is carried out.

@@ -98,6 +98,8 @@ public struct FIXPort {
     /// Whole FIX messages received from the client (monitoring).
     public var messagesReceived: UInt64 { session.framesReceived }
     var nextExecID: UInt64 = 1
+    /// Whether a connection was opened before: the next one continues the session.
+    var hasHadConnection = false
     /// When a connection that has not logged on is closed, in driver time.
     var logonDeadlineNs: Int64? = nil
     /// Refusals decided while the session's actions are carried out, sent
@@ -125,10 +127,27 @@ public struct FIXPort {
     var version: FIXVersion { session.configuration.version }
 
     /// A connection arrived: the client has `logonTimeoutNs` to log on.
+    /// A later connection of the same port continues the session: its
+    /// Logon carries on the sequence numbers (or resets them with
+    /// ResetSeqNumFlag), and what was sent meanwhile is resent on request.
     public mutating func connectionOpened(nowNs: Int64, output: inout ConnectionOutput) {
+        if hasHadConnection {
+            registry.release(session)
+            session.connectionOpened()
+            pendingRefusals.removeAll(keepingCapacity: true)
+        }
+        hasHadConnection = true
         let deadline = nowNs + session.configuration.logonTimeoutNs
         logonDeadlineNs = deadline
         output.timerAtNs = deadline
+    }
+
+    /// The connection went away, closed by either side. Reports sent until
+    /// the next connection logs on are numbered and kept for its resend.
+    public mutating func connectionClosed() {
+        registry.release(session)
+        session.connectionClosed()
+        logonDeadlineNs = nil
     }
 
     /// Bytes from the client in any chunking. Requests decoded from

@@ -72,6 +72,8 @@ public struct FIXSession {
     private var logonRegistry = FIXLogonRegistry()
     /// Whether this session claimed its CompID pair in a `FIXLogonRegistry`.
     public private(set) var holdsLogonClaim = false
+    /// Whether a Logon exchange has completed on some connection.
+    private var hasLoggedOn = false
 
     public init(configuration: FIXSessionConfiguration) {
         self.configuration = configuration
@@ -215,9 +217,15 @@ public struct FIXSession {
         return output.interleavedActions
     }
 
-    /// Sends an application message (into `output`). Ignored unless logged on.
+    /// Sends an application message (into `output`). Ignored unless logged
+    /// on, or, on a session that has been logged on, between connections:
+    /// then the message takes its MsgSeqNum and waits in the store for the
+    /// next Logon's gap, which the counterparty's ResendRequest fills.
     public mutating func sendApplication(_ message: FIXApplicationMessage, nowNs: Int64, output: inout FIXSessionOutput) {
-        guard state == .active else { return }
+        guard state == .active else {
+            if isBetweenConnections { storeWhileAway(message, nowNs: nowNs) }
+            return
+        }
         swap(&pending, &output)
         defer { swap(&pending, &output) }
         let msgSeqNum = nextOutgoingMsgSeqNum
@@ -237,6 +245,56 @@ public struct FIXSession {
             )
         }
         finishInput(nowNs: nowNs)
+    }
+
+    /// Whether the session has been logged on and now waits for its next
+    /// connection's Logon: what it sends meanwhile is numbered and stored.
+    private var isBetweenConnections: Bool {
+        hasLoggedOn && (state == .disconnected || state == .awaitingLogon)
+    }
+
+    /// Numbers and stores an application message without writing it.
+    private mutating func storeWhileAway(_ message: FIXApplicationMessage, nowNs: Int64) {
+        let msgSeqNum = nextOutgoingMsgSeqNum
+        beginOutbound(message.msgType, nowNs: nowNs)
+        let bodyStart = writer.bodyByteCount
+        message.encodeBody(into: &writer, version: configuration.version, priceDecimals: configuration.priceDecimals)
+        let bodyEnd = writer.bodyByteCount
+        writer.finish(configuration.version)
+        writer.withMessageBytes { bytes in
+            let end = bytes.count - 7
+            let start = end - (bodyEnd - bodyStart)
+            store.record(
+                msgSeqNum: msgSeqNum, msgType: message.msgType, sendingTimeNs: nowNs,
+                body: UnsafeRawBufferPointer(rebasing: bytes[start..<end]))
+        }
+    }
+
+    /// The connection went away (closed by either side, or by us). The
+    /// sequence numbers and the sent messages stay for the next connection.
+    public mutating func connectionClosed() {
+        if state != .disconnected {
+            state = .disconnected
+            queue.removeAll()
+        }
+        // A driver that lends a registry releases the claim there; the
+        // session's own registry (no registry lent) is released here.
+        logonRegistry.release(self)
+        holdsLogonClaim = false
+    }
+
+    /// A new connection for this session (acceptor: wait for its Logon).
+    /// Sequence numbers and sent messages carry over from the previous
+    /// connection unless the Logon asks for a reset (ResetSeqNumFlag=Y);
+    /// everything that belonged to the old byte stream is dropped.
+    public mutating func connectionOpened() {
+        connectionClosed()
+        state = .awaitingLogon
+        framer = FIXFramer(maximumMessageBytes: configuration.maximumMessageBytes)
+        heartbeatIntervalNs = Int64(configuration.heartbeatIntervalSeconds) * 1_000_000_000
+        testRequestSentNs = nil
+        gapHighestMsgSeqNum = nil
+        armedTimerNs = nil
     }
 
     /// Starts the Logout exchange.
@@ -509,13 +567,18 @@ public struct FIXSession {
             disconnect(.authenticationFailed)
             return
         }
+        if let required = configuration.requiredHeartbeatIntervalSeconds, heartbeatSeconds != Int64(required) {
+            sendLogout(text: "HeartBtInt must be \(required)", nowNs: nowNs)
+            disconnect(.heartbeatIntervalRefused)
+            return
+        }
         guard logonRegistry.claim(counterpartyCompID: configuration.targetCompID, venueCompID: configuration.senderCompID)
         else {
             disconnect(.duplicateLogon)
             return
         }
         holdsLogonClaim = true
-        let resetRequested = (try? view.boolean(FIXTag.resetSeqNumFlag)) == true
+        let resetRequested = configuration.resetOnLogon || (try? view.boolean(FIXTag.resetSeqNumFlag)) == true
         if resetRequested {
             nextExpectedMsgSeqNum = 1
             nextOutgoingMsgSeqNum = 1
@@ -534,6 +597,7 @@ public struct FIXSession {
         if resetRequested { writer.append(tag: FIXTag.resetSeqNumFlag, character: 0x59) }
         finishOutbound(nowNs: nowNs)
         state = .active
+        hasLoggedOn = true
         pending.append(.established)
         enterSequence(msgSeqNum: msgSeqNum, nowNs: nowNs)
     }
@@ -551,6 +615,7 @@ public struct FIXSession {
             return
         }
         state = .active
+        hasLoggedOn = true
         pending.append(.established)
         enterSequence(msgSeqNum: msgSeqNum, nowNs: nowNs)
     }

@@ -25,6 +25,11 @@ public struct FIXSessionConfiguration: Sendable {
     public var username: FIXString?
     /// Like `username`, for Password (554).
     public var password: FIXString?
+    /// Acceptor: every Logon starts both sequences at 1, whether or not it
+    /// carries ResetSeqNumFlag (141) (QuickFIX's ResetOnLogon).
+    public var resetOnLogon: Bool = false
+    /// Acceptor: the HeartBtInt (108) a Logon must carry; nil: any.
+    public var requiredHeartbeatIntervalSeconds: Int? = nil
     /// How far SendingTime (52) may be from our clock.
     public var sendingTimeToleranceNs: Int64
     /// How many sent application messages are kept for ResendRequest; older
@@ -77,6 +82,8 @@ public enum FIXDisconnectReason: Equatable, Sendable {
     case invalidLogon
     /// Username or password did not match (after a Logout with text).
     case authenticationFailed
+    /// The Logon's HeartBtInt is not the one the acceptor requires (after a Logout with text).
+    case heartbeatIntervalRefused
     /// Another session with the same CompIDs is already logged on.
     case duplicateLogon
     /// The counterparty answered our Logon with a Logout.

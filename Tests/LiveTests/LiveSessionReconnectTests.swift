@@ -1,0 +1,123 @@
+import Exchange
+import Foundation
+import Live
+import MatchingEngine
+import Testing
+import Wire
+
+/// An account's order-entry session outlives its TCP connection: a client
+/// that reconnects continues its sequence numbers, and the reports of its
+/// orders that were made while it was away reach it (FIX: resent on the
+/// ResendRequest the next Logon's gap causes; SoupBinTCP: replayed from the
+/// sequence number the Login Request asks for).
+@Suite struct LiveSessionReconnectTests {
+    /// Waits until the venue has seen its connections close: `count`
+    /// sessions left. Bounded so that a broken venue fails instead of hanging.
+    static func waitForSessions(_ server: LiveServer, count: Int) throws {
+        for _ in 0..<1_000 {
+            if try server.snapshots().first?.sessionsConnected == count { return }
+            usleep(10_000)
+        }
+        throw LoopbackTCPSocket.Failure(description: "the venue still holds sessions other than \(count)")
+    }
+
+    // MARK: FIX
+
+    static func fixVenue() -> LiveVenueConfiguration {
+        LiveFIXSessionTests.venue()
+    }
+
+    func logOn(_ client: LoopbackFIXClient, extra: [(Int, String)] = []) throws {
+        try client.send("A", [(98, "0"), (108, "30"), (554, "exsim")] + extra)
+    }
+
+    func newOrder(_ client: LoopbackFIXClient, id: String, side: String) throws {
+        try client.send("D", [(11, id), (21, "1"), (55, "MSFT"), (54, side), (60, LoopbackFIXClient.utcTimestamp()),
+                              (38, "100"), (40, "2"), (44, "410.00"), (59, "0")])
+    }
+
+    func client(_ port: Int, _ account: String, nextSequenceNumber: Int) throws -> LoopbackFIXClient {
+        let client = try LoopbackFIXClient(port: port, beginString: "FIX.4.4", senderCompID: account, targetCompID: "XLIVE")
+        client.nextSequenceNumber = nextSequenceNumber
+        return client
+    }
+
+    @Test func aFIXSessionContinuesItsSequenceNumbersAcrossReconnectsAndLosesNoExecutionReport() throws {
+        let server = try LiveServer.start(venues: [Self.fixVenue()], host: "127.0.0.1")
+        defer { _ = server.shutdown() }
+        let port = try #require(server.endpoints.first?.fixPort)
+
+        // P1: Logon (1), an order (2); the venue's Logon is 1, its New 2.
+        do {
+            let buyer = try client(port, "P1", nextSequenceNumber: 1)
+            try logOn(buyer)
+            #expect(try buyer.expect("A")[tag: 34] == "1")
+            try newOrder(buyer, id: "B1", side: "1")
+            let new = try buyer.expect("8")
+            #expect(new[tag: 150] == "0" && new[tag: 34] == "2")
+            // The connection drops without a Logout.
+        }
+        try Self.waitForSessions(server, count: 0)
+
+        // P2 trades against P1's order while P1 is away: P1's fill is
+        // numbered 3 and kept for it.
+        let seller = try client(port, "P2", nextSequenceNumber: 1)
+        try logOn(seller)
+        _ = try seller.expect("A")
+        try newOrder(seller, id: "S1", side: "2")
+        #expect(try seller.expect("8")[tag: 150] == "0")
+        #expect(try seller.expect("8")[tag: 150] == "F")
+
+        // A Logon with a MsgSeqNum below the expected 3 and no reset: Logout, then close.
+        do {
+            let stale = try client(port, "P1", nextSequenceNumber: 1)
+            try logOn(stale)
+            let logout = try stale.expect("5")
+            #expect(logout[tag: 58] == "MsgSeqNum too low, expecting 3 but received 1")
+            #expect(logout[tag: 34] == "4", "the Logout takes the number after the kept fill")
+            #expect(try stale.receive() == nil, "the venue closes after the Logout")
+        }
+        try Self.waitForSessions(server, count: 1)
+
+        // A Logon with MsgSeqNum 5, above the expected 3: the venue answers
+        // with its Logon (5), then asks for 3 onwards.
+        let buyer = try client(port, "P1", nextSequenceNumber: 5)
+        try logOn(buyer)
+        let logon = try buyer.expect("A")
+        #expect(logon[tag: 34] == "5")
+        let resendRequest = try buyer.expect("2")
+        #expect(resendRequest[tag: 7] == "3" && resendRequest[tag: 16] == "0" && resendRequest[tag: 34] == "6")
+        // The client has nothing to resend: a gap fill over 3 and 4 (its Logon was 5).
+        buyer.nextSequenceNumber = 3
+        try buyer.send("4", [(43, "Y"), (122, LoopbackFIXClient.utcTimestamp()), (123, "Y"), (36, "6")])
+        buyer.nextSequenceNumber = 6
+        // The client expected the venue's 3 and saw 5: it asks for 3 onwards.
+        try buyer.send("2", [(7, "3"), (16, "0")])
+        let resent = try buyer.expect("8")
+        #expect(resent[tag: 34] == "3" && resent[tag: 43] == "Y" && resent[tag: 122] != nil, "the kept fill, resent")
+        #expect(resent[tag: 150] == "F" && resent[tag: 11] == "B1" && resent[tag: 32] == "100")
+        let gapFill = try buyer.expect("4")
+        #expect(gapFill[tag: 34] == "4" && gapFill[tag: 123] == "Y" && gapFill[tag: 36] == "7",
+                "the Logout, Logon and ResendRequest (4 to 6) are gap-filled")
+        try newOrder(buyer, id: "B2", side: "1")
+        let new = try buyer.expect("8")
+        #expect(new[tag: 11] == "B2" && new[tag: 150] == "0" && new[tag: 34] == "7", "the sequence goes on")
+        try buyer.send("5", [])
+        _ = try buyer.expect("5")
+        #expect(try buyer.receive() == nil)
+        try Self.waitForSessions(server, count: 1)
+
+        // ResetSeqNumFlag=Y starts both sides at 1 again.
+        let reset = try client(port, "P1", nextSequenceNumber: 1)
+        try logOn(reset, extra: [(141, "Y")])
+        let resetLogon = try reset.expect("A")
+        #expect(resetLogon[tag: 34] == "1" && resetLogon[tag: 141] == "Y")
+        try newOrder(reset, id: "B3", side: "1")
+        let afterReset = try reset.expect("8")
+        #expect(afterReset[tag: 11] == "B3" && afterReset[tag: 34] == "2")
+
+        let report = try #require(server.snapshots().first)
+        #expect(report.requests == 4)
+        #expect(report.trades == 1)
+    }
+}
