@@ -50,8 +50,11 @@ import Testing
     @Test func fixLoadTradesWithTheServedFIXVenue() throws {
         let serve = try ServeTests.ServeProcess(["Scenarios/two-venues.yaml"])
         try serve.waitForPorts()
-        for (version, label) in [("fix42", "FIX 4.2"), ("fix44", "FIX 4.4")] {
-            let out = serve.directory.appendingPathComponent(version)
+        // FIX 4.2 twice: serve keeps a FIX session across connections, and the
+        // second run's Logon asks for a reset (141=Y) instead of being refused
+        // as "MsgSeqNum too low".
+        for (index, (version, label)) in [("fix42", "FIX 4.2"), ("fix44", "FIX 4.4"), ("fix42", "FIX 4.2")].enumerated() {
+            let out = serve.directory.appendingPathComponent("\(version)-\(index)")
             let run = try ExsimProcess.run(["load", "--ports-file", serve.portsFile.path, "--protocol", version, "--rate", "5k/s",
                                             "--duration", "400ms", "--connections", "2", "--out", out.path])
             #expect(run.status == 0, "\(run.stderr)")

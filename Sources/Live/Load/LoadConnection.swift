@@ -18,6 +18,7 @@ final class LoadConnection {
     var output = ConnectionOutput()
     var events: [OrderEntryClientEvent] = []
     var times: LoadOrderTimes
+    let tokens: LoadToken
     var loggedIn = false
     var closed = false
 
@@ -50,13 +51,19 @@ final class LoadConnection {
                 session: .init(username: SoupBinTCPUsername(account)!, password: SoupBinTCPPassword(plan.password)!,
                                requestedSequenceNumber: 0))
         case .fix(let version, let venueCompID):
+            // Each load run is a new day for its accounts: a venue that kept
+            // their sessions from an earlier run (serve does, across
+            // reconnects) starts them again at sequence 1.
+            var session = FIXSessionConfiguration(role: .initiator, version: version, senderCompID: FIXString(account)!,
+                                                  targetCompID: FIXString(venueCompID)!, password: FIXString(plan.password))
+            session.resetOnLogon = true
             fix = FIXClient(
                 directory: directory,
-                session: FIXSessionConfiguration(role: .initiator, version: version, senderCompID: FIXString(account)!,
-                                                 targetCompID: FIXString(venueCompID)!, password: FIXString(plan.password)),
+                session: session,
                 startOfDayOffsetNs: clock.startOfDayOffsetNs, sessionDateEpochNs: clock.sessionDateEpochNs)
         }
         times = LoadOrderTimes(capacity: plan.ordersPerConnection)
+        tokens = LoadToken(epochMilliseconds: (clock.sessionDateEpochNs + clock.startOfDayOffsetNs + clock.nowNs) / 1_000_000)
         output.bytes.reserveCapacity(64 * 1_024)
         output.messageStarts.reserveCapacity(1_024)
         events.reserveCapacity(1_024)
@@ -82,12 +89,15 @@ final class LoadConnection {
     /// Appends the next order planned now (`--ping`).
     func appendOrder(plannedNs: Int64, nowNs: Int64) {
         let number = sent
+        // A token carries 10^8 order numbers a connection: at 40k round trips
+        // a second, about 40 minutes of --ping. The connection stops there.
+        guard number <= LoadToken.maximumNumber else { return }
         times.reserve(number)
         times.plannedNs[number] = plannedNs
         times.sentNs[number] = nowNs
         let order = plan.order(index: number, connection: index)
         let request = OrderEntryRequest.new(NewOrderRequest(
-            clientID: LoadToken.id(number), symbol: SymbolIndex(0), side: order.side, price: order.price,
+            clientID: tokens.id(number), symbol: SymbolIndex(0), side: order.side, price: order.price,
             quantity: Quantity(plan.quantity)))
         if ouch != nil {
             ouch!.send(request, nowNs: nowNs, output: &output)
@@ -125,7 +135,7 @@ final class LoadConnection {
             rejected += 1
         case .executed(let id, _, _, _):
             executions += 1
-            guard let number = LoadToken.number(id), number < sent, !times.filled[number] else { return }
+            guard let number = tokens.number(id), number < sent, !times.filled[number] else { return }
             times.filled[number] = true
             executedOrders += 1
             fillFromPlanned.record(nowNs - times.plannedNs[number])
@@ -139,7 +149,7 @@ final class LoadConnection {
 
     /// Marks an order answered; nil for an unknown token or a second answer.
     func answer(_ id: ClientOrderID) -> Int? {
-        guard let number = LoadToken.number(id), number < sent, times.answer[number] == LoadOrderTimes.unanswered else {
+        guard let number = tokens.number(id), number < sent, times.answer[number] == LoadOrderTimes.unanswered else {
             return nil
         }
         times.answer[number] = LoadOrderTimes.answered

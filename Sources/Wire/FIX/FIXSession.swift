@@ -110,6 +110,7 @@ public struct FIXSession {
         beginOutbound(.logon, nowNs: nowNs)
         writer.append(tag: FIXTag.encryptMethod, integer: 0)
         writer.append(tag: FIXTag.heartBtInt, integer: Int64(configuration.heartbeatIntervalSeconds))
+        if configuration.resetOnLogon { writer.append(tag: FIXTag.resetSeqNumFlag, character: 0x59) }
         if let username = configuration.username { writer.append(tag: FIXTag.username, string: username) }
         if let password = configuration.password { writer.append(tag: FIXTag.password, string: password) }
         finishOutbound(nowNs: nowNs)

@@ -27,6 +27,8 @@ public struct FIXSessionConfiguration: Sendable {
     public var password: FIXString?
     /// Acceptor: every Logon starts both sequences at 1, whether or not it
     /// carries ResetSeqNumFlag (141) (QuickFIX's ResetOnLogon).
+    /// Initiator: the Logon carries ResetSeqNumFlag=Y, so an acceptor that
+    /// kept the session from an earlier connection starts it afresh.
     public var resetOnLogon: Bool = false
     /// Acceptor: the HeartBtInt (108) a Logon must carry; nil: any.
     public var requiredHeartbeatIntervalSeconds: Int? = nil
