@@ -96,13 +96,7 @@ public final class ReplayDatagramStream: @unchecked Sendable {
             failure = error
         }
         if chunk.count > 0 { enqueue(chunk) }
-        var counts = ReplayDatagrams.LoadCounts()
-        counts.packets = reader.packetCount
-        counts.tcpSegmentsSkipped = picker.tcpCount
-        counts.otherUDPSkipped = picker.otherUDPCount
-        counts.invalidMoldUDP64 = picker.invalidCount
-        counts.truncatedMoldUDP64 = picker.truncatedCount
-        counts.untrackedFlows = picker.untrackedCount
+        let counts = ReplayDatagrams.LoadCounts(packets: reader.packetCount, picker: picker)
         condition.lock()
         countsFound = counts
         failureFound = failure

@@ -42,6 +42,18 @@ public struct ReplayDatagrams: Sendable {
         public var invalidMoldUDP64 = 0
         public var truncatedMoldUDP64 = 0
         public var untrackedFlows = 0
+
+        public init() {}
+
+        /// What `picker` skipped among a reader's `packets` packets.
+        init(packets: Int, picker: MoldUDP64DatagramPicker) {
+            self.packets = packets
+            tcpSegmentsSkipped = picker.tcpCount
+            otherUDPSkipped = picker.otherUDPCount
+            invalidMoldUDP64 = picker.invalidCount
+            truncatedMoldUDP64 = picker.truncatedCount
+            untrackedFlows = picker.untrackedCount
+        }
     }
 
     /// Reads the capture at `path` and keeps its MoldUDP64 datagrams, picked
@@ -54,13 +66,6 @@ public struct ReplayDatagrams: Sendable {
         while let packet = try reader.next() {
             picker.packet(packet) { datagrams.append($0, timestampNs: packet.timestampNs) }
         }
-        var counts = LoadCounts()
-        counts.packets = reader.packetCount
-        counts.tcpSegmentsSkipped = picker.tcpCount
-        counts.otherUDPSkipped = picker.otherUDPCount
-        counts.invalidMoldUDP64 = picker.invalidCount
-        counts.truncatedMoldUDP64 = picker.truncatedCount
-        counts.untrackedFlows = picker.untrackedCount
-        return (datagrams, counts)
+        return (datagrams, LoadCounts(packets: reader.packetCount, picker: picker))
     }
 }
