@@ -19,14 +19,14 @@ final class LiveVenue {
     var outputs = GatewayOutputs()
     /// The channel of each gateway connection; nil once it closed.
     var channels: [(any Channel)?] = []
-    var timers: [Scheduled<Void>?] = []
+    var timers: [LoopTimer] = []
     var isFIXConnection: [Bool] = []
     /// ITCH over SoupBinTCP: its output is the feed, not answers to count.
     var isFeedConnection: [Bool] = []
     /// Connections written to since the last flush.
     var unflushed: [Int32] = []
     var feed: LiveFeedSender?
-    var feedTimer: Scheduled<Void>?
+    var feedTimer = LoopTimer()
     var report: LiveVenueReport
     var gatewayTime = LatencyRecorder(name: "gateway")
     /// Per acknowledged order: its bytes read → its acknowledgement's bytes
@@ -95,8 +95,7 @@ final class LiveVenue {
         report.slowConsumersClosed += 1
         if let connection, let current = channels[Int(connection)], current === channel {
             channels[Int(connection)] = nil
-            timers[Int(connection)]?.cancel()
-            timers[Int(connection)] = nil
+            timers[Int(connection)].cancel()
             gateway.connectionClosed(connection)
         }
         channel.close(mode: .all, promise: nil)
@@ -140,7 +139,7 @@ final class LiveVenue {
         }
         precondition(Int(connection) == channels.count, "gateway connections are numbered in order")
         channels.append(channel)
-        timers.append(nil)
+        timers.append(LoopTimer())
         isFIXConnection.append(route.fixVersion != nil)
         isFeedConnection.append(listener == .itchOverSoupBinTCP)
         if route.recognised { report.loginsRouted += 1 }
@@ -189,8 +188,7 @@ final class LiveVenue {
         // The gateway connection may already belong to a reconnect of its account.
         guard let current = channels[Int(connection)], current === channel else { return }
         channels[Int(connection)] = nil
-        timers[Int(connection)]?.cancel()
-        timers[Int(connection)] = nil
+        timers[Int(connection)].cancel()
         gateway.connectionClosed(connection)
     }
 
@@ -209,9 +207,11 @@ final class LiveVenue {
 
     // MARK: Timers
 
-    func timerFired(_ connection: Int32) {
-        timers[Int(connection)] = nil
-        guard channels[Int(connection)] != nil else { return }
+    func timerTaskRan(_ connection: Int32) {
+        let due = timers[Int(connection)].taskRan(nowNs: clock.nowNs) { atNs in
+            scheduled(atNs: atNs) { $0.timerTaskRan(connection) }
+        }
+        guard due, channels[Int(connection)] != nil else { return }
         gateway.timerFired(connection, nowNs: clock.nowNs, outputs: &outputs)
         carryOut()
     }
@@ -230,8 +230,8 @@ final class LiveVenue {
         return answers
     }
 
-    func feedTimerFired() {
-        feedTimer = nil
+    func feedTimerTaskRan() {
+        guard feedTimer.taskRan(nowNs: clock.nowNs, schedule: { scheduled(atNs: $0) { $0.feedTimerTaskRan() } }) else { return }
         gateway.feedTimerFired(nowNs: clock.nowNs, outputs: &outputs)
         carryOut()
     }
@@ -256,9 +256,8 @@ final class LiveVenue {
     func finish() -> LiveVenueReport {
         loop.preconditionInEventLoop()
         for channel in openChannels.values { channel.close(promise: nil) }
-        for timer in timers { timer?.cancel() }
-        feedTimer?.cancel()
-        feedTimer = nil
+        for index in timers.indices { timers[index].cancel() }
+        feedTimer.cancel()
         var report = report
         let statistics = gateway.statistics
         report.requests = statistics.requests
@@ -296,8 +295,7 @@ final class LiveVenue {
                 // Close after the bytes are written: a Login Rejected or an
                 // End of Session must reach the client.
                 channels[index] = nil
-                timers[index]?.cancel()
-                timers[index] = nil
+                timers[index].cancel()
                 let handedNs = acks == nil ? 0 : clock.nowNs
                 channel.writeAndFlush(channel.allocator.buffer(bytes: output.bytes)).whenComplete { _ in
                     channel.close(promise: nil)
@@ -328,15 +326,13 @@ final class LiveVenue {
             }
         }
         if let atNs = outputs.feedTimerAtNs, !dayEnded {
-            feedTimer?.cancel()
-            feedTimer = scheduled(atNs: atNs) { $0.feedTimerFired() }
+            feedTimer.set(atNs: atNs) { scheduled(atNs: $0) { $0.feedTimerTaskRan() } }
         }
         outputs.removeAll()
     }
 
     func arm(_ connection: Int32, atNs: Int64) {
-        timers[Int(connection)]?.cancel()
-        timers[Int(connection)] = scheduled(atNs: atNs) { $0.timerFired(connection) }
+        timers[Int(connection)].set(atNs: atNs) { scheduled(atNs: $0) { $0.timerTaskRan(connection) } }
     }
 
     func scheduled(atNs: Int64, _ body: @escaping (LiveVenue) -> Void) -> Scheduled<Void> {

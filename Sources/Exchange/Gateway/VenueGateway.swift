@@ -236,6 +236,7 @@ public struct VenueGateway {
                 statistics.messagesIn &+= fixPorts[index].messagesReceived &- before
             }
         }
+        desk.prefetchClientIDs(of: requests, from: session)
         for request in requests {
             engineEvents.removeAllReusingCapacity()
             reports.removeAllReusingCapacity()

@@ -30,6 +30,8 @@ public struct OrderEntryDesk {
 
     var sessions: [SessionBook] = []
     var orders = OrderIDTable<OrderRecord>()
+    /// Written by `prefetchClientIDs`; read by nothing.
+    private(set) var touchedTags: UInt32 = 0
 
     public init() {}
 
@@ -55,6 +57,25 @@ public struct OrderEntryDesk {
     /// The order a session knows as `clientID`, while it is open.
     public func openOrder(session: Int32, clientID: ClientOrderID) -> OrderState? {
         ownedOpenOrder(session: session, clientID: clientID)?.state
+    }
+
+    /// Brings the client-id slots that `requests` will look up towards the
+    /// cache, all at once, before `handle` carries them out one by one
+    /// (see `ClientOrderIDTable.homeTag`). Changes nothing but `touchedTags`,
+    /// which only keeps the loads from being optimised away.
+    public mutating func prefetchClientIDs(of requests: [OrderEntryRequest], from session: Int32) {
+        guard requests.count > 1 else { return }
+        let clientIDs = sessions[Int(session)].clientIDs
+        var tags: UInt32 = 0
+        for request in requests {
+            switch request {
+            case .new(let new): tags &+= clientIDs.homeTag(new.clientID)
+            case .cancel(let target, _, _): tags &+= clientIDs.homeTag(target)
+            case .replace(let target, let replacementID, _, _, _):
+                tags &+= clientIDs.homeTag(target) &+ clientIDs.homeTag(replacementID)
+            }
+        }
+        touchedTags = tags
     }
 
     /// Carries out one request. The engine's events are appended to `events`

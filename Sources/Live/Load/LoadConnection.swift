@@ -31,7 +31,7 @@ final class LoadConnection {
     /// Set when sending starts.
     var schedule: LoadSchedule?
     var lastSentNs: Int64 = 0
-    var heartbeat: Scheduled<Void>?
+    var heartbeat = LoopTimer()
 
     var ackFromPlanned = LatencyRecorder(name: LoadLatencyPath.ackFromPlanned)
     var ackFromSend = LatencyRecorder(name: LoadLatencyPath.ackFromSend)
@@ -160,12 +160,7 @@ final class LoadConnection {
     /// keeps its heartbeat timer armed.
     func flush(clock: LiveClock) {
         if let atNs = output.timerAtNs, let channel {
-            heartbeat?.cancel()
-            let connection = NIOLoopBound(self, eventLoop: channel.eventLoop)
-            heartbeat = channel.eventLoop.scheduleTask(deadline: clock.deadline(atNs: atNs)) {
-                connection.value.timerFired(nowNs: clock.nowNs)
-                connection.value.flush(clock: clock)
-            }
+            heartbeat.set(atNs: atNs) { scheduleHeartbeat(atNs: $0, on: channel.eventLoop, clock: clock) }
         }
         let close = output.closeReason != nil
         if !output.bytes.isEmpty, let channel {
@@ -193,8 +188,21 @@ final class LoadConnection {
     }
 
     func stopTimers() {
-        heartbeat?.cancel()
-        heartbeat = nil
+        heartbeat.cancel()
+    }
+
+    func scheduleHeartbeat(atNs: Int64, on loop: any EventLoop, clock: LiveClock) -> Scheduled<Void> {
+        let connection = NIOLoopBound(self, eventLoop: loop)
+        return loop.scheduleTask(deadline: clock.deadline(atNs: atNs)) {
+            connection.value.heartbeatTaskRan(on: loop, clock: clock)
+        }
+    }
+
+    func heartbeatTaskRan(on loop: any EventLoop, clock: LiveClock) {
+        let nowNs = clock.nowNs
+        guard heartbeat.taskRan(nowNs: nowNs, schedule: { scheduleHeartbeat(atNs: $0, on: loop, clock: clock) }) else { return }
+        timerFired(nowNs: nowNs)
+        flush(clock: clock)
     }
 }
 

@@ -125,13 +125,21 @@ final class LoadDriver {
             finishIfAnswered()
             return
         }
+        // NIO runs every task that has come due before it polls the sockets
+        // again, so a turn that is already due when this one ends would run
+        // at once, and again, and starve the reads of the venue's answers for
+        // as long as sending lags its plan. The next turn waits at least
+        // `minimumTurnGapNs` past the end of this one: the loop polls its
+        // sockets between any two turns, and a turn sends everything that
+        // came due meanwhile in one write per connection.
         let driver = bound
-        if next <= clock.nowNs {
-            loop.execute { driver.value.sendDueOrders() }
-        } else {
-            turn = loop.scheduleTask(deadline: clock.deadline(atNs: next)) { driver.value.sendDueOrders() }
-        }
+        let earliest = clock.nowNs + Self.minimumTurnGapNs
+        turn = loop.scheduleTask(deadline: clock.deadline(atNs: max(next, earliest))) { driver.value.sendDueOrders() }
     }
+
+    /// Long enough that the next turn is still in the future when the loop
+    /// decides whether to poll (a few hundred nanoseconds after the turn).
+    static let minimumTurnGapNs: Int64 = 2_000
 
     func stopSending(_ load: LoadConnection) {
         sending = false
