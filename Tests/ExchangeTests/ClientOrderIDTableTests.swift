@@ -53,6 +53,37 @@ import Testing
         table.checkInvariants()
     }
 
+    /// Past `splitCapacity` slots the table splits into shards that then
+    /// grow one at a time; every id keeps its order through both, and a
+    /// growth moves no more than one shard.
+    @Test func splitsIntoShardsThatGrowAloneAndKeepEveryID() {
+        var table = ClientOrderIDTable()
+        let ids = (0..<300_000).map { clientID("ORD\($0)") }
+        var largestGrowth = 0
+        for (index, id) in ids.enumerated() {
+            let before = table.capacity
+            let (slot, inserted) = table.insert(id)
+            #expect(inserted)
+            if index % 3 == 0 { table.setOrder(OrderID(UInt64(index + 1)), at: slot) }
+            let growth = table.capacity - before
+            if table.isSplit, growth > 0, before > ClientOrderIDTable.splitCapacity { largestGrowth = max(largestGrowth, growth) }
+            if index == ClientOrderIDTable.splitCapacity / 2 { #expect(!table.isSplit) }
+        }
+        #expect(table.isSplit)
+        #expect(table.count == ids.count)
+        // One shard of a table this size holds about 1/64 of its slots.
+        #expect(largestGrowth > 0 && largestGrowth <= table.capacity / 16)
+        table.checkInvariants()
+        for (index, id) in ids.enumerated() {
+            guard let slot = table.find(id) else {
+                Issue.record("\(id) lost")
+                continue
+            }
+            #expect(table.order(at: slot) == (index % 3 == 0 ? OrderID(UInt64(index + 1)) : nil))
+        }
+        #expect(!table.insert(ids[12_345]).inserted)
+    }
+
     @Test func idsDifferingOnlyInLengthAreDistinct() {
         var table = ClientOrderIDTable()
         let short = [UInt8](repeating: 0x41, count: 8).withUnsafeBytes { ClientOrderID(bytes: $0)! }
