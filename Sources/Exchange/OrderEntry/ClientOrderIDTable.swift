@@ -104,16 +104,19 @@ struct ClientOrderIDTable {
     @inline(__always)
     func probe(_ id: ClientOrderID, hash: UInt64, in shard: Int) -> (local: Int, found: Bool) {
         let tag = Self.tag(id, hash: hash)
-        let mask = shards[shard].mask
-        var slot = Int(truncatingIfNeeded: hash) & mask
-        return shards[shard].entries.withUnsafeBufferPointer { entries in
-            while true {
-                let entry = entries[slot]
-                if entry.tag == 0 { return (slot, false) }
-                if entry.tag == tag, entry.word0 == id.word0, entry.word1 == id.word1, entry.word2 == id.word2 {
-                    return (slot, true)
+        // `shard` comes from `shard(of:)`, below the shard count: no bounds check.
+        return shards.withUnsafeBufferPointer { shards in
+            let mask = shards[shard].mask
+            var slot = Int(truncatingIfNeeded: hash) & mask
+            return shards[shard].entries.withUnsafeBufferPointer { entries in
+                while true {
+                    let entry = entries[slot]
+                    if entry.tag == 0 { return (slot, false) }
+                    if entry.tag == tag, entry.word0 == id.word0, entry.word1 == id.word1, entry.word2 == id.word2 {
+                        return (slot, true)
+                    }
+                    slot = (slot + 1) & mask
                 }
-                slot = (slot + 1) & mask
             }
         }
     }
@@ -128,8 +131,10 @@ struct ClientOrderIDTable {
     func homeTag(_ id: ClientOrderID) -> UInt32 {
         let hash = id.probeHash
         let shard = shard(of: hash)
-        let slot = Int(truncatingIfNeeded: hash) & shards[shard].mask
-        return shards[shard].entries.withUnsafeBufferPointer { $0[slot].tag }
+        return shards.withUnsafeBufferPointer { shards in
+            let slot = Int(truncatingIfNeeded: hash) & shards[shard].mask
+            return shards[shard].entries.withUnsafeBufferPointer { $0[slot].tag }
+        }
     }
 
     /// The slot of `id`, if it was used today.
@@ -157,11 +162,17 @@ struct ClientOrderIDTable {
             }
             local = probe(id, hash: hash, in: shard).local
         }
-        shards[shard].entries[local] = Entry(word0: id.word0, word1: id.word1, word2: id.word2,
-                                             tag: Self.tag(id, hash: hash), order: 0)
-        shards[shard].count += 1
+        Self.store(Entry(word0: id.word0, word1: id.word1, word2: id.word2, tag: Self.tag(id, hash: hash), order: 0),
+                   at: local, in: &shards[shard])
         count += 1
         return (Self.slot(shard: shard, local: local), true)
+    }
+
+    /// One access to the shard for both of an insert's writes.
+    @inline(__always)
+    private static func store(_ entry: Entry, at local: Int, in shard: inout Shard) {
+        shard.entries[local] = entry
+        shard.count += 1
     }
 
     /// The open order the id in `slot` names, or nil.
@@ -195,18 +206,26 @@ struct ClientOrderIDTable {
                              length: UInt8(truncatingIfNeeded: entry.tag & 0xFF))
     }
 
-    /// Doubles one shard.
+    /// Doubles one shard. Entries move by their words' hash, without
+    /// rebuilding ids, and without bounds checks: every slot is below the
+    /// capacity.
     private mutating func grow(_ shard: Int) {
         let old = shards[shard].entries
-        var grown = Shard(capacity: Swift.max(8, old.count * 2))
-        old.withUnsafeBufferPointer { old in
-            grown.entries.withUnsafeMutableBufferPointer { entries in
-                for entry in old where entry.tag != 0 { Self.place(entry, in: entries) }
+        let capacity = Swift.max(8, old.count * 2)
+        let mask = capacity - 1
+        var grown = ContiguousArray(repeating: Entry(), count: capacity)
+        grown.withUnsafeMutableBufferPointer { grown in
+            old.withUnsafeBufferPointer { old in
+                for entry in old where entry.tag != 0 {
+                    var slot = Int(truncatingIfNeeded: Self.hash(entry)) & mask
+                    while grown[slot].tag != 0 { slot = (slot + 1) & mask }
+                    grown[slot] = entry
+                }
             }
         }
-        grown.count = shards[shard].count
-        shards[shard] = grown
-        capacity += grown.entries.count - old.count
+        shards[shard].entries = grown
+        shards[shard].mask = mask
+        self.capacity += capacity - old.count
     }
 
     /// Replaces the one shard by `shardCount` shards that hold twice its
