@@ -11,6 +11,15 @@ public struct CaptureWriteError: Error, CustomStringConvertible, Sendable {
     public var description: String { "\(path): \(reason)" }
 }
 
+extension CaptureFileFormat {
+    /// The format exsim writes to `path`: pcapng when the name ends in
+    /// `.pcapng` or `.pcapng.zst`, nanosecond pcap otherwise.
+    public init(writingTo path: String) {
+        let name = path.hasSuffix(".zst") ? String(path.dropLast(4)) : path
+        self = name.hasSuffix(".pcapng") ? .pcapng : .pcapNanoseconds
+    }
+}
+
 /// One TCP connection in a capture: the client and server ends and the next
 /// sequence number each side will send.
 public struct CapturedTCPConnection: Hashable, Sendable {
@@ -22,8 +31,9 @@ public struct CapturedTCPConnection: Hashable, Sendable {
     var serverNextSequence: UInt32
 }
 
-/// Writes synthetic traffic to a nanosecond pcap file, zstd-compressed when
-/// the name ends in `.zst`: UDP datagrams and TCP
+/// Writes synthetic traffic to a nanosecond pcap file, or pcapng when the
+/// name ends in `.pcapng` or `.pcapng.zst`, zstd-compressed when the name
+/// ends in `.zst`: UDP datagrams and TCP
 /// connections with a handshake, in-order segments with consistent sequence
 /// and acknowledgement numbers, and a FIN exchange, so a dissector
 /// reassembles each byte stream as it would a captured one.
@@ -37,6 +47,8 @@ public final class CaptureWriter {
     public let epochOffsetNs: Int64
     /// TCP payloads longer than this are split into several segments.
     public let maximumSegmentBytes: Int
+    /// Nanosecond pcap or pcapng, from the file's name.
+    public let format: CaptureFileFormat
 
     private var file: UnsafeMutablePointer<FILE>?
     /// Compresses the pcap stream when the capture's name ends in `.zst`.
@@ -58,7 +70,8 @@ public final class CaptureWriter {
         self.epochOffsetNs = epochOffsetNs
         self.maximumSegmentBytes = maximumSegmentBytes
         compressor = path.hasSuffix(".zst") ? ZstdWriteStream() : nil
-        pending = PcapFormat.fileHeader()
+        format = CaptureFileFormat(writingTo: path)
+        pending = format == .pcapng ? PcapNGFormat.fileHeader() : PcapFormat.fileHeader()
         pending.reserveCapacity(Self.flushThresholdBytes + 65_536)
     }
 
@@ -173,8 +186,12 @@ public final class CaptureWriter {
     private func append(_ frame: [UInt8], atNs time: Int64) throws(CaptureWriteError) {
         precondition(time >= lastTimestampNs, "capture records must be in time order: \(time) after \(lastTimestampNs)")
         lastTimestampNs = time
-        PcapFormat.appendRecordHeader(to: &pending, timestampNs: epochOffsetNs + time, length: frame.count)
-        pending.append(contentsOf: frame)
+        if format == .pcapng {
+            PcapNGFormat.appendEnhancedPacket(to: &pending, timestampNs: epochOffsetNs + time, frame: frame)
+        } else {
+            PcapFormat.appendRecordHeader(to: &pending, timestampNs: epochOffsetNs + time, length: frame.count)
+            pending.append(contentsOf: frame)
+        }
         packetsWritten += 1
         if pending.count >= Self.flushThresholdBytes { try flush() }
     }

@@ -59,7 +59,7 @@ struct RunCommand: ParsableCommand {
     var quiet = false
 
     @Option(help: ArgumentHelp(
-        "Write the run's traffic to this pcap file (nanosecond timestamps); zstd-compressed when the name ends in .zst.",
+        "Write the run's traffic to this capture: nanosecond pcap, or pcapng when the name ends in .pcapng; zstd-compressed when it ends in .zst.",
         discussion: "Order entry as TCP streams (OUCH/SoupBinTCP on port 15000, FIX on 9878), market data as UDP to port 26477, as seen at the venues."))
     var capture: String?
 

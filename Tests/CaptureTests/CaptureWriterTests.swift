@@ -42,9 +42,43 @@ import Testing
         #expect(PacketFraming.finishChecksum(PacketFraming.onesComplementSum(header, 0..<header.count)) == 0xB861)
     }
 
-    @Test(.enabled(if: tshark != nil || required, "tshark is not installed: scripts/setup.sh installs it, and scripts/test.sh runs every oracle test"))
-    func tsharkReadsCleanPacketsAndReassemblesTheStream() throws {
-        let path = Self.temporaryPath("clean.pcap")
+    /// A pcapng's first blocks, byte for byte: a little-endian Section
+    /// Header Block (version 1.0, section length unknown) and an Ethernet
+    /// interface whose if_tsresol option says nanoseconds.
+    @Test func pcapngHeaderIsOneSectionAndOneNanosecondEthernetInterface() {
+        #expect(PcapNGFormat.fileHeader() == [
+            0x0A, 0x0D, 0x0D, 0x0A, 28, 0, 0, 0, 0x4D, 0x3C, 0x2B, 0x1A, 1, 0, 0, 0,
+            0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 28, 0, 0, 0,
+            1, 0, 0, 0, 32, 0, 0, 0, 1, 0, 0, 0, 0x00, 0x00, 0x04, 0x00,
+            9, 0, 1, 0, 9, 0, 0, 0, 0, 0, 0, 0, 32, 0, 0, 0,
+        ])
+        #expect(CaptureFileFormat(writingTo: "run.pcapng") == .pcapng)
+        #expect(CaptureFileFormat(writingTo: "run.pcapng.zst") == .pcapng)
+        #expect(CaptureFileFormat(writingTo: "run.pcap.zst") == .pcapNanoseconds)
+        #expect(CaptureFileFormat(writingTo: "run.pcapng.gz") == .pcapNanoseconds)
+    }
+
+    /// An Enhanced Packet Block pads its frame to 32 bits and carries the
+    /// nanosecond timestamp as two 32-bit halves.
+    @Test func enhancedPacketBlocksPadTheFrameAndSplitTheTimestamp() {
+        var bytes: [UInt8] = []
+        let timestamp: Int64 = 1_767_605_400_123_456_789
+        PcapNGFormat.appendEnhancedPacket(to: &bytes, timestampNs: timestamp, frame: [0xAA, 0xBB, 0xCC, 0xDD, 0xEE])
+        #expect(bytes.count == 32 + 8)
+        func word(_ offset: Int) -> UInt32 { bytes[offset..<offset + 4].reversed().reduce(0) { $0 << 8 | UInt32($1) } }
+        #expect(word(0) == 6 && word(4) == 40 && word(36) == 40)
+        #expect(word(8) == 0, "interface 0")
+        #expect(UInt64(word(12)) << 32 | UInt64(word(16)) == UInt64(timestamp))
+        #expect(word(20) == 5 && word(24) == 5)
+        #expect(Array(bytes[28..<36]) == [0xAA, 0xBB, 0xCC, 0xDD, 0xEE, 0, 0, 0])
+    }
+
+    @Test(.enabled(if: tshark != nil || required, "tshark is not installed: scripts/setup.sh installs it, and scripts/test.sh runs every oracle test"),
+          arguments: ["clean.pcap", "clean.pcapng", "clean.pcapng.zst"])
+    func tsharkReadsCleanPacketsAndReassemblesTheStream(name: String) throws {
+        // tshark reads the .zst file itself.
+        let path = Self.temporaryPath(name)
+        defer { try? FileManager.default.removeItem(atPath: path) }
         defer { try? FileManager.default.removeItem(atPath: path) }
         let client = CaptureHost(10, 0, 0, 1)
         let server = CaptureHost(10, 0, 0, 2)
@@ -63,6 +97,15 @@ import Testing
         try writer.closeTCP(&connection, atNs: 5_000, byClient: true)
         #expect(writer.packetsWritten == 1 + 3 + 3 + 1 + 3)
         try writer.finish()
+        #expect(writer.format == (name.contains(".pcapng") ? .pcapng : .pcapNanoseconds))
+
+        // exsim's own reader gets the same packets and exact timestamps back.
+        let reader = try CaptureReader(path: path)
+        #expect(reader.format == writer.format)
+        var timestamps: [Int64] = []
+        while let packet = try reader.next() { timestamps.append(packet.timestampNs) }
+        #expect(timestamps.count == 11)
+        #expect(timestamps.first == epoch + 1_000 && timestamps.last == epoch + 5_000)
 
         let checks = ["-o", "ip.check_checksum:TRUE", "-o", "udp.check_checksum:TRUE", "-o", "tcp.check_checksum:TRUE"]
         let fields = try Self.runTshark(["-r", path] + checks + [

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// `exsim run --capture` on a scenario with a FIX venue and an OUCH venue,
-/// the capture then read by software we did not write: tshark dissects every
+/// in pcap and in pcapng, the capture then read by software we did not write: tshark dissects every
 /// FIX, SoupBinTCP/OUCH and MoldUDP64 packet, and PyPI itchfeed decodes the
 /// ITCH 5.0 messages tshark extracts from the feed
 /// (scripts/oracles/capture_check.py). Their counts must equal the run's.
@@ -15,11 +15,12 @@ import Testing
     }
     static var required: Bool { ProcessInfo.processInfo.environment["EXSIM_REQUIRE_ORACLES"] == "1" }
 
-    @Test(.enabled(if: oraclePython != nil || required, "the oracles (tshark, itchfeed, simplefix) are not installed: scripts/setup.sh installs them, and scripts/test.sh runs every oracle test"))
-    func twoVenueCaptureDissectsCleanlyAndAddsUp() throws {
+    @Test(.enabled(if: oraclePython != nil || required, "the oracles (tshark, itchfeed, simplefix) are not installed: scripts/setup.sh installs them, and scripts/test.sh runs every oracle test"),
+          arguments: ["two-venues.pcap", "two-venues.pcapng"])
+    func twoVenueCaptureDissectsCleanlyAndAddsUp(name: String) throws {
         let directory = try ExsimProcess.temporaryDirectory("capture")
         defer { try? FileManager.default.removeItem(at: directory) }
-        let pcap = directory.appendingPathComponent("two-venues.pcap").path
+        let pcap = directory.appendingPathComponent(name).path
         let run = try ExsimProcess.run(["run", "Scenarios/two-venues.yaml", "--check", "--capture", pcap, "--out", directory.path])
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stdout.contains("capture: \(pcap)"))

@@ -9,7 +9,7 @@ import Testing
         try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
     }
 
-    @Test(arguments: ["two-venues.pcap", "two-venues.pcap.zst"])
+    @Test(arguments: ["two-venues.pcap", "two-venues.pcap.zst", "two-venues.pcapng", "two-venues.pcapng.zst"])
     func inspectCountsWhatTheRunSent(name: String) throws {
         let directory = try ExsimProcess.temporaryDirectory("capture-read")
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -21,7 +21,8 @@ import Testing
         let inspectJSON = directory.appendingPathComponent("inspect.json")
         let inspect = try ExsimProcess.run(["capture", "inspect", capture, "--json", inspectJSON.path])
         #expect(inspect.status == 0, "\(inspect.stderr)")
-        #expect(inspect.stdout.contains(name.hasSuffix(".zst") ? "zstd-compressed" : "pcap (ns)"))
+        #expect(inspect.stdout.contains(name.contains(".pcapng") ? "(pcapng" : "(pcap (ns)"), "\(inspect.stdout.prefix(200))")
+        if name.hasSuffix(".zst") { #expect(inspect.stdout.contains("zstd-compressed")) }
         let inspection = try Self.json(inspectJSON)
         let kinds = try #require(inspection["packetKinds"] as? [String: Int])
         #expect(kinds["udp"] == wire["feedPackets"] as? Int)
