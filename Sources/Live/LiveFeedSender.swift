@@ -28,8 +28,16 @@ final class FeedRequestHandler: ChannelInboundHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let request = unwrapInboundIn(data)
+        let recorder = venue.configuration.recorder
+        let service = context.channel.localAddress
+        if let recorder {
+            request.data.withUnsafeReadableBytes { recorder.udpDatagram(from: request.remoteAddress, to: service, $0) }
+        }
         let answers = venue.receivedFeedRequest(request.data)
         for packet in answers {
+            if let recorder {
+                packet.withUnsafeBytes { recorder.udpDatagram(from: service, to: request.remoteAddress, $0) }
+            }
             context.write(wrapOutboundOut(AddressedEnvelope(remoteAddress: request.remoteAddress,
                                                             data: context.channel.allocator.buffer(bytes: packet))),
                           promise: nil)

@@ -84,6 +84,7 @@ final class LiveVenue {
             return false
         }
         openChannels[ObjectIdentifier(channel)] = channel
+        configuration.recorder?.tcpOpened(ObjectIdentifier(channel), client: channel.remoteAddress, server: channel.localAddress)
         return true
     }
 
@@ -153,6 +154,9 @@ final class LiveVenue {
     /// flushed at the end of the read (`flush`).
     func received(_ buffer: ByteBuffer, on connection: Int32) {
         report.bytesIn += UInt64(buffer.readableBytes)
+        if let recorder = configuration.recorder, let channel = channels[Int(connection)] {
+            buffer.withUnsafeReadableBytes { recorder.tcpBytes(ObjectIdentifier(channel), fromClient: true, $0) }
+        }
         let startNs = clock.nowNs
         buffer.withUnsafeReadableBytes { bytes in
             gateway.received(bytes, on: connection, nowNs: startNs, outputs: &outputs)
@@ -182,6 +186,7 @@ final class LiveVenue {
     func closed(_ channel: any Channel, connection: Int32?) {
         guard openChannels.removeValue(forKey: ObjectIdentifier(channel)) != nil else { return }  // refused on arrival
         report.connectionsClosed += 1
+        configuration.recorder?.tcpClosed(ObjectIdentifier(channel))
         guard let connection else { return }
         sessionsConnected -= 1
         precondition(sessionsConnected >= 0, "a session closed twice")
@@ -286,6 +291,9 @@ final class LiveVenue {
             // Acknowledgements of the orders in the bytes just read.
             var acks: (readNs: Int64, count: UInt64)?
             if !output.bytes.isEmpty {
+                if let recorder = configuration.recorder {
+                    output.bytes.withUnsafeBytes { recorder.tcpBytes(ObjectIdentifier(channel), fromClient: false, $0) }
+                }
                 report.bytesOut += UInt64(output.bytes.count)
                 report.messagesOut += UInt64(output.messageCount)
                 let count = isFeedConnection[index] ? 0 : tally(output, fix: isFIXConnection[index])
@@ -322,6 +330,9 @@ final class LiveVenue {
             for packet in outputs.feedPackets {
                 report.feedPackets += 1
                 report.feedBytes += UInt64(packet.count)
+                if let recorder = configuration.recorder {
+                    packet.withUnsafeBytes { recorder.udpDatagram(from: feed.channel.localAddress, to: feed.destination, $0) }
+                }
                 feed.send(packet)
             }
         }

@@ -30,6 +30,8 @@ public struct LiveVenueConfiguration: Sendable {
     /// session as a slow consumer: a client that stops reading cannot
     /// make the venue's memory grow without bound.
     public var maximumQueuedOutputBytes = LiveVenueConfiguration.defaultMaximumQueuedOutputBytes
+    /// Gets a copy of every byte the venue reads and writes; nil: none kept.
+    public var recorder: (any LiveTrafficRecorder)?
 
     public static let defaultMaximumConnections = 1_000
     public static let defaultMaximumQueuedOutputBytes = 16 * 1_024 * 1_024

@@ -82,6 +82,12 @@ struct ServeCommand: ParsableCommand {
         valueName: "bytes"))
     var maxQueuedOutputBytes = LiveVenueConfiguration.defaultMaximumQueuedOutputBytes
 
+    @Option(help: ArgumentHelp(
+        "Write every venue's traffic to this capture: nanosecond pcap, or pcapng when the name ends in .pcapng; zstd-compressed when it ends in .zst.",
+        discussion: "Order entry as the TCP connections the venues accepted (a handshake, the bytes read and written, a FIN exchange), the feed and MoldUDP64 re-requests as UDP, stamped with the wall clock when the venue handed the bytes over.",
+        valueName: "file"))
+    var capture: String?
+
     func run() throws {
         let config = try loadScenario(scenario)
         if !config.venueLinks.isEmpty {
@@ -123,6 +129,16 @@ struct ServeCommand: ParsableCommand {
             throw ExsimExit.badInput
         }
         for index in plan.venues.indices { plan.venues[index].gateway.digestsEngineEvents = engineDigest }
+        var recorder: CaptureTrafficRecorder?
+        if let capture {
+            do {
+                recorder = try CaptureTrafficRecorder(path: capture)
+            } catch {
+                printError("--capture: cannot write the capture: \(error.description)")
+                throw ExsimExit.badInput
+            }
+            for index in plan.venues.indices { plan.venues[index].recorder = recorder }
+        }
         let directoryName = out ?? "out/\(config.name)"
         do {
             try prepareOutputDirectory(URL(fileURLWithPath: directoryName))
@@ -137,6 +153,7 @@ struct ServeCommand: ParsableCommand {
             server = try LiveServer.start(venues: plan.venues, host: host, metricsPort: metricsPort)
         } catch {
             printError(error.description)
+            _ = recorder?.finish()
             switch error {
             case .addressInUse, .cannotBind, .metricsAddressInUse: throw ExsimExit.addressUnavailable
             case .badFeedDestination: throw ExsimExit.badInput
@@ -192,6 +209,15 @@ struct ServeCommand: ParsableCommand {
             }
         }
         print("report: \(reportPath)")
+        if let recorder {
+            switch recorder.finish() {
+            case .success(let packets):
+                print("capture: \(recorder.path) (\(packets) packets)")
+            case .failure(let error):
+                printError("the capture is incomplete: \(error.description)")
+                throw ExsimExit.badInput
+            }
+        }
     }
 
     func printEndpoints(_ venue: LiveVenueEndpoints) {

@@ -47,6 +47,61 @@ import Testing
         #expect(((venue["answers"] as? [String: Int])?["accepted"]).map(Double.init) == figures["ordersAccepted"])
     }
 
+    /// `exsim serve --capture` records what the venue read and wrote: the
+    /// capture's TCP payload is the report's bytes in and out, its
+    /// SoupBinTCP packets the report's messages, its UDP the feed; exsim's
+    /// reader finds no hole and tshark reads every frame of it.
+    @Test func serveCaptureHoldsEveryByteTheVenueReadAndWrote() throws {
+        let feed = try ExsimProcess.temporaryDirectory("serve-capture")
+        defer { try? FileManager.default.removeItem(at: feed) }
+        let capture = feed.appendingPathComponent("live.pcapng.zst").path
+        // The feed goes to a port nobody reads: the capture still holds it.
+        let serve = try ServeTests.ServeProcess(["Scenarios/quickstart.yaml", "--capture", capture, "--feed-to", "127.0.0.1:9"])
+        try serve.waitForPorts()
+        let out = serve.directory.appendingPathComponent("load")
+        let run = try ExsimProcess.run(["load", "--ports-file", serve.portsFile.path, "--rate", "2k/s", "--duration", "1s",
+                                        "--connections", "2", "--out", out.path])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(try serve.terminate() == 0, "\(serve.standardError)")
+        #expect(serve.standardOutput.contains("capture: \(capture) ("), "\(serve.standardOutput)")
+
+        let report = try #require(try JSONSerialization.jsonObject(
+            with: Data(contentsOf: serve.outDirectory.appendingPathComponent("serve-report.json"))) as? [String: Any])
+        let venue = try #require((report["venues"] as? [[String: Any]])?.first)
+        let inspectJSON = feed.appendingPathComponent("inspect.json")
+        let inspect = try ExsimProcess.run(["capture", "inspect", capture, "--json", inspectJSON.path])
+        #expect(inspect.status == 0, "\(inspect.stderr)")
+        let inspection = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: inspectJSON)) as? [String: Any])
+        let flows = try #require(inspection["flows"] as? [[String: Any]])
+        let tcpFlows = flows.filter { $0["transport"] as? String == "tcp" }
+        let udpFlows = flows.filter { $0["transport"] as? String == "udp" }
+        #expect(tcpFlows.count == 2, "the load client's two connections")
+        let tcpPayload = tcpFlows.map { $0["payloadBytes"] as? Int ?? 0 }.reduce(0, +)
+        #expect(tcpPayload == (venue["bytesIn"] as? Int ?? -1) + (venue["bytesOut"] as? Int ?? -1))
+        for flow in tcpFlows {
+            let tcp = try #require(flow["tcp"] as? [String: Any])
+            #expect(tcp["holes"] as? Int == 0 && tcp["retransmittedSegments"] as? Int == 0 && tcp["connections"] as? Int == 1)
+        }
+        #expect(udpFlows.map { $0["packets"] as? Int ?? 0 }.reduce(0, +) == venue["feedPackets"] as? Int)
+        #expect(udpFlows.map { $0["payloadBytes"] as? Int ?? 0 }.reduce(0, +) == venue["feedBytes"] as? Int)
+        var counts: [String: Int] = [:]
+        for entry in try #require(inspection["messages"] as? [[String: Any]]) {
+            counts["\(entry["family"] as! String) \(entry["type"] as! String)", default: 0] += entry["count"] as! Int
+        }
+        let soupBinTCP = counts.filter { $0.key.hasPrefix("SoupBinTCP ") }.values.reduce(0, +)
+        #expect(soupBinTCP == (venue["messagesIn"] as? Int ?? -1) + (venue["messagesOut"] as? Int ?? -1))
+        #expect(counts["OUCH in O"] == 2_000 && counts["OUCH out A"] == 2_000, "\(counts)")
+
+        if let tshark = CaptureReadTests.tshark {
+            let frames = try CaptureReadTests.runTshark(["-r", capture, "-T", "fields", "-e", "frame.number"])
+            #expect(frames.split(separator: "\n").count == inspection["packets"] as? Int)
+            let malformed = try CaptureReadTests.runTshark(["-r", capture, "-Y", "_ws.malformed || tcp.analysis.flags"])
+            #expect(malformed.isEmpty, "tshark: \(malformed.prefix(500)) (\(tshark))")
+        } else {
+            #expect(!CaptureOracleTests.required, "tshark is required (scripts/setup.sh installs it)")
+        }
+    }
+
     @Test func fixLoadTradesWithTheServedFIXVenue() throws {
         let serve = try ServeTests.ServeProcess(["Scenarios/two-venues.yaml"])
         try serve.waitForPorts()
