@@ -4,7 +4,8 @@
 #
 # Debian packages: tshark, the independent dissector the wire tests check our
 # captures against; libpcap-dev and libzstd-dev, the C libraries the Capture
-# module reads pcap/pcapng and zstd through. Python packages (in a
+# module reads pcap/pcapng and zstd through; openssl, whose command makes the
+# certificates the TLS tests serve. Python packages (in a
 # project-local virtualenv, .venv-oracles): itchfeed and simplefix,
 # independent ITCH 5.0 and FIX parsers that the oracle tests run over our
 # bytes; scapy, an independent packet writer that builds the VLAN, IPv6,
@@ -12,7 +13,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-debian_packages=(tshark python3-venv libpcap-dev libzstd-dev)
+debian_packages=(tshark python3-venv libpcap-dev libzstd-dev openssl)
 python_packages=(itchfeed==1.6.4 simplefix==1.0.17 scapy==2.8.0)
 oracle_venv=".venv-oracles"
 

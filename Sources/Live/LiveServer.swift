@@ -43,6 +43,8 @@ public struct LiveVenueEndpoints: Codable, Hashable, Sendable {
     public var feedDestination: String?
     /// The UDP port of the MoldUDP64 re-request service, with the feed.
     public var feedRequestPort: Int?
+    /// True when the venue's TCP sockets speak TLS; absent when plain.
+    public var tls: Bool?
     /// The FIX CompID and SoupBinTCP session name of the venue.
     public var venueCompID: String
     /// Accounts: OUCH usernames and FIX SenderCompIDs, and their password.
@@ -202,22 +204,23 @@ public final class LiveServer: Sendable {
             symbols: configuration.gateway.symbols.map {
                 LiveSymbol(name: $0.name, tickSize: $0.tickSize, referencePrice: $0.referencePrice.rawValue)
             })
+        if configuration.tls != nil { endpoints.tls = true }
         do throws(LiveStartError) {
             if let port = configuration.ouchPort {
                 let channel = try listen(venue, .ouch42, host: host, port: port, loop: loop,
-                                         queuedOutputLimitBytes: configuration.maximumQueuedOutputBytes)
+                                         queuedOutputLimitBytes: configuration.maximumQueuedOutputBytes, tls: configuration.tls)
                 listeners.append(channel)
                 endpoints.ouchPort = channel.localAddress?.port
             }
             if let port = configuration.fixPort {
                 let channel = try listen(venue, .fix(configuration.fixVersions), host: host, port: port, loop: loop,
-                                         queuedOutputLimitBytes: configuration.maximumQueuedOutputBytes)
+                                         queuedOutputLimitBytes: configuration.maximumQueuedOutputBytes, tls: configuration.tls)
                 listeners.append(channel)
                 endpoints.fixPort = channel.localAddress?.port
             }
             if let port = configuration.itchPort {
                 let channel = try listen(venue, .itchOverSoupBinTCP, host: host, port: port, loop: loop,
-                                         queuedOutputLimitBytes: configuration.maximumQueuedOutputBytes)
+                                         queuedOutputLimitBytes: configuration.maximumQueuedOutputBytes, tls: configuration.tls)
                 listeners.append(channel)
                 endpoints.itchPort = channel.localAddress?.port
             }
@@ -243,7 +246,7 @@ public final class LiveServer: Sendable {
     }
 
     static func listen(_ venue: NIOLoopBound<LiveVenue>, _ listener: LoginRouter.Listener, host: String, port: Int,
-                       loop: any EventLoop, queuedOutputLimitBytes: Int) throws(LiveStartError) -> any Channel {
+                       loop: any EventLoop, queuedOutputLimitBytes: Int, tls: LiveTLSContext? = nil) throws(LiveStartError) -> any Channel {
         let address = LiveAddress(host: host, port: port)
         let bootstrap = ServerBootstrap(group: loop)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -252,6 +255,9 @@ public final class LiveServer: Sendable {
                 low: queuedOutputLimitBytes / 2, high: queuedOutputLimitBytes))
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    // Decrypted before the venue sees a byte: the venue, its
+                    // sessions and a capture see the same bytes as over plain TCP.
+                    if let tls { try channel.pipeline.syncOperations.addHandler(tls.serverHandler()) }
                     try channel.pipeline.syncOperations.addHandler(VenueConnectionHandler(venue: venue.value, listener: listener))
                 }
             }

@@ -32,6 +32,9 @@ public struct LiveVenueConfiguration: Sendable {
     public var maximumQueuedOutputBytes = LiveVenueConfiguration.defaultMaximumQueuedOutputBytes
     /// Gets a copy of every byte the venue reads and writes; nil: none kept.
     public var recorder: (any LiveTrafficRecorder)?
+    /// TLS on every TCP socket of the venue (order entry and ITCH over
+    /// SoupBinTCP); nil: plain TCP.
+    public var tls: LiveTLSContext?
 
     public static let defaultMaximumConnections = 1_000
     public static let defaultMaximumQueuedOutputBytes = 16 * 1_024 * 1_024

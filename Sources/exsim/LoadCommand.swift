@@ -106,6 +106,14 @@ struct LoadCommand: ParsableCommand {
     @Option(help: ArgumentHelp("How long to wait for the last answers after sending stops.", valueName: "duration"))
     var drainTimeout = "5s"
 
+    @Option(help: ArgumentHelp(
+        "Speak TLS to the venue and trust only the certificates in this PEM file (the venue's certificate or its CA); the host name is not checked.",
+        valueName: "file"))
+    var tlsCA: String?
+
+    @Flag(help: "Speak TLS to the venue without verifying its certificate (encrypted, not authenticated).")
+    var tlsNoVerify = false
+
     @Option(help: ArgumentHelp("Directory for load-report.json, load-summary.md and the .hgrm files.", valueName: "dir"))
     var out = "out/load"
 
@@ -230,11 +238,25 @@ struct LoadCommand: ParsableCommand {
             target = LoadTarget(host: host, port: port, venue: venue ?? "", symbol: .init(name: symbol, tickSize: tick, referencePrice: .init(price)),
                                 venueCompID: venue ?? "")
         }
-        let load = LoadPlan(host: target.host, port: target.port, pacing: ping ? .ping : .openLoop(ratePerSecond: perSecond),
+        guard tlsCA == nil || !tlsNoVerify else { throw ValidationError("give --tls-ca or --tls-no-verify, not both") }
+        var tls: LiveTLSContext?
+        if tlsCA != nil || tlsNoVerify {
+            do {
+                tls = try LiveTLSContext.client(trustedCertificatesFile: tlsCA)
+            } catch {
+                printError("--tls-ca \(error.description)")
+                throw ExsimExit.badInput
+            }
+        } else if target.tls {
+            printError("the venue speaks TLS (its ports file says so): give --tls-ca FILE to verify its certificate, or --tls-no-verify")
+            throw ExsimExit.badInput
+        }
+        var load = LoadPlan(host: target.host, port: target.port, pacing: ping ? .ping : .openLoop(ratePerSecond: perSecond),
                             durationNs: durationNs, connections: ping ? 1 : connections, symbol: target.symbol,
                             quantity: quantity, drainTimeoutNs: drainNs,
                             arrivals: arrivals == .poisson ? .poisson(seed: seed) : .constant,
                             orderEntry: orderEntry.fixVersion.map { .fix($0, venueCompID: target.venueCompID) } ?? .ouch42)
+        load.tls = tls
         return (load, search)
     }
 

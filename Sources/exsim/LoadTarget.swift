@@ -11,6 +11,8 @@ struct LoadTarget {
     var symbol: SymbolConfig
     /// The venue's FIX CompID (from the ports file, or --venue).
     var venueCompID: String = ""
+    /// The ports file says the venue speaks TLS.
+    var tls = false
 
     struct Problem: Error, CustomStringConvertible {
         var description: String
@@ -47,7 +49,7 @@ struct LoadTarget {
         }
         return LoadTarget(host: venue.host, port: port, venue: venue.name,
                           symbol: SymbolConfig(name: symbol.name, tickSize: symbol.tickSize, referencePrice: Price(reference)),
-                          venueCompID: venue.venueCompID)
+                          venueCompID: venue.venueCompID, tls: venue.tls == true)
     }
 }
 

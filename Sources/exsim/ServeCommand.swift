@@ -29,7 +29,8 @@ struct ServeCommand: ParsableCommand {
             Runs until SIGINT or SIGTERM (or --duration), then ends the day \
             (SoupBinTCP End of Session, FIX Logout), waits up to 5 s for \
             clients to go, and writes serve-report.json into the output \
-            directory. With --metrics-port, Prometheus metrics are served at \
+            directory. With --tls-certificate and --tls-key, every TCP socket \
+            speaks TLS. With --metrics-port, Prometheus metrics are served at \
             http://HOST:PORT/metrics. On a terminal, a progress line on \
             standard error shows each venue's counts once a second. Exit \
             codes: 0 success, 64 bad input, 69 an address (an order-entry \
@@ -83,6 +84,14 @@ struct ServeCommand: ParsableCommand {
     var maxQueuedOutputBytes = LiveVenueConfiguration.defaultMaximumQueuedOutputBytes
 
     @Option(help: ArgumentHelp(
+        "Speak TLS on every venue's TCP sockets with this certificate chain (PEM, leaf first); needs --tls-key.",
+        valueName: "file"))
+    var tlsCertificate: String?
+
+    @Option(help: ArgumentHelp("The private key (PEM) of --tls-certificate.", valueName: "file"))
+    var tlsKey: String?
+
+    @Option(help: ArgumentHelp(
         "Write every venue's traffic to this capture: nanosecond pcap, or pcapng when the name ends in .pcapng; zstd-compressed when it ends in .zst.",
         discussion: "Order entry as the TCP connections the venues accepted (a handshake, the bytes read and written, a FIN exchange), the feed and MoldUDP64 re-requests as UDP, stamped with the wall clock when the venue handed the bytes over.",
         valueName: "file"))
@@ -129,6 +138,21 @@ struct ServeCommand: ParsableCommand {
             throw ExsimExit.badInput
         }
         for index in plan.venues.indices { plan.venues[index].gateway.digestsEngineEvents = engineDigest }
+        switch (tlsCertificate, tlsKey) {
+        case (nil, nil):
+            break
+        case (let certificate?, let key?):
+            do {
+                let tls = try LiveTLSContext.server(certificateFile: certificate, keyFile: key)
+                for index in plan.venues.indices { plan.venues[index].tls = tls }
+            } catch {
+                printError("--tls-certificate/--tls-key: \(error.description)")
+                throw ExsimExit.badInput
+            }
+        default:
+            printError("--tls-certificate and --tls-key go together")
+            throw ExsimExit.badInput
+        }
         var recorder: CaptureTrafficRecorder?
         if let capture {
             do {
@@ -221,9 +245,10 @@ struct ServeCommand: ParsableCommand {
     }
 
     func printEndpoints(_ venue: LiveVenueEndpoints) {
-        if let port = venue.ouchPort { print("\(venue.name) ouch42 \(venue.host):\(port)") }
-        if let port = venue.fixPort { print("\(venue.name) fix (\(venue.fixVersions.joined(separator: ", "))) \(venue.host):\(port)") }
-        if let port = venue.itchPort { print("\(venue.name) itch over soupbintcp \(venue.host):\(port)") }
+        let tls = venue.tls == true ? " (TLS)" : ""
+        if let port = venue.ouchPort { print("\(venue.name) ouch42 \(venue.host):\(port)\(tls)") }
+        if let port = venue.fixPort { print("\(venue.name) fix (\(venue.fixVersions.joined(separator: ", "))) \(venue.host):\(port)\(tls)") }
+        if let port = venue.itchPort { print("\(venue.name) itch over soupbintcp \(venue.host):\(port)\(tls)") }
         if let port = venue.feedSourcePort, let destination = venue.feedDestination {
             print("\(venue.name) itch feed from \(venue.host):\(port) to \(destination)")
         }

@@ -7,13 +7,15 @@ Reads the venue's address and accounts from the serve's --ports-file, logs
 in two accounts, enters a buy and a sell that fills it exactly (leaving the
 book as it was), checks that both orders are Accepted and both sides
 Executed at the resting price, checks that a wrong password gets Login
-Rejected, and logs out.
+Rejected, and logs out. With --tls-ca CA_FILE it speaks TLS through
+Python's ssl module (OpenSSL), trusting only that file's certificates.
 Prints one JSON summary line; exits 1 with a message when anything differs.
 
-  live_ouch_session.py PORTS_FILE VENUE SYMBOL PRICE_TICKS
+  live_ouch_session.py PORTS_FILE VENUE SYMBOL PRICE_TICKS [--tls-ca CA_FILE]
 """
 import json
 import socket
+import ssl
 import struct
 import sys
 import time
@@ -30,9 +32,14 @@ def alpha(text, width):
     return text.encode("ascii").ljust(width, b" ")
 
 
+TLS_CONTEXT = None
+
+
 class SoupClient:
     def __init__(self, host, port):
         self.sock = socket.create_connection((host, port), timeout=TIMEOUT_S)
+        if TLS_CONTEXT is not None:
+            self.sock = TLS_CONTEXT.wrap_socket(self.sock)
         self.buffer = b""
 
     def send_packet(self, packet_type, payload=b""):
@@ -96,6 +103,9 @@ class SoupClient:
                     return True
             except (ConnectionResetError, socket.timeout):
                 return False
+            except ssl.SSLError:
+                # A TLS peer that closes without close_notify: the connection ended.
+                return True
         return False
 
 
@@ -125,9 +135,15 @@ def check_executed(payload, token, shares, price):
 
 
 def main():
-    if len(sys.argv) != 5:
-        fail("usage: live_ouch_session.py PORTS_FILE VENUE SYMBOL PRICE_TICKS")
-    ports_file, venue_name, symbol, price = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+    global TLS_CONTEXT
+    arguments = sys.argv[1:]
+    if len(arguments) == 6 and arguments[4] == "--tls-ca":
+        TLS_CONTEXT = ssl.create_default_context(cafile=arguments[5])
+        TLS_CONTEXT.check_hostname = False  # venues are reached by address
+        arguments = arguments[:4]
+    if len(arguments) != 4:
+        fail("usage: live_ouch_session.py PORTS_FILE VENUE SYMBOL PRICE_TICKS [--tls-ca CA_FILE]")
+    ports_file, venue_name, symbol, price = arguments[0], arguments[1], arguments[2], int(arguments[3])
     with open(ports_file) as handle:
         venues = json.load(handle)["venues"]
     venue = next((v for v in venues if v["name"] == venue_name), None)

@@ -13,6 +13,8 @@ final class LoadDriver {
     var startNs: Int64 = 0
     var endNs: Int64 = 0
     var loginSettled = false
+    /// The first connection whose TLS failed, and why.
+    var tlsFailure: (connection: Int, reason: String)?
     var sending = false
     var isFinished = false
     var failure: String?
@@ -53,12 +55,24 @@ final class LoadDriver {
         if !sending && !isFinished && startNs > 0 { finishIfAnswered() }
     }
 
+    /// A TLS failure on a connection, reported before its close.
+    func tlsFailed(_ connection: Int, reason: String) {
+        if tlsFailure == nil { tlsFailure = (connection, reason) }
+    }
+
     func closed(_ connection: Int) {
         let load = connections[connection]
         load.closed = true
         load.stopTimers()
         guard !isFinished else { return }
-        if !load.loggedIn { settleLogin(.loginRefused(account: "P\(connection + 1)")) }
+        if !load.loggedIn {
+            let account = "P\(connection + 1)"
+            if let tlsFailure, tlsFailure.connection == connection {
+                settleLogin(.tlsFailed(account: account, reason: tlsFailure.reason))
+            } else {
+                settleLogin(.loginRefused(account: account))
+            }
+        }
         finish(failure: "the venue closed connection P\(connection + 1) before the run ended")
     }
 

@@ -35,6 +35,8 @@ public struct LoadPlan: Sendable {
     public var quantity: Int64
     /// How long to wait for the last answers once sending stopped.
     public var drainTimeoutNs: Int64
+    /// TLS towards the venue; nil: plain TCP.
+    public var tls: LiveTLSContext?
 
     public init(host: String, port: Int, pacing: Pacing, durationNs: Int64, connections: Int, password: String = "exsim",
                 symbol: SymbolConfig, quantity: Int64 = 100, drainTimeoutNs: Int64 = 5_000_000_000,

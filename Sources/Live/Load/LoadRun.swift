@@ -1,5 +1,6 @@
 import NIOCore
 import NIOPosix
+import NIOSSL
 import Measure
 
 /// Why a load run could not be carried out.
@@ -8,11 +9,16 @@ public enum LoadError: Error, CustomStringConvertible, Equatable {
     case unreachable(host: String, port: Int, reason: String)
     /// The venue did not accept an account's login.
     case loginRefused(account: String)
+    /// The TLS handshake with the venue failed (its certificate not
+    /// trusted, or the venue does not speak TLS).
+    case tlsFailed(account: String, reason: String)
 
     public var description: String {
         switch self {
         case .unreachable(let host, let port, let reason): "cannot connect to \(host):\(port): \(reason)"
         case .loginRefused(let account): "the venue did not accept the login of \(account) (password, account count?)"
+        case .tlsFailed(let account, let reason):
+            "TLS with the venue failed on \(account)'s connection: \(reason) (does the venue speak TLS, and is --tls-ca its certificate or its CA?)"
         }
     }
 }
@@ -63,6 +69,8 @@ public enum LoadRun {
                 .connectTimeout(.seconds(5))
                 .channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
+                        // Writes before the handshake ends wait in the TLS handler.
+                        if let tls = plan.tls { try channel.pipeline.syncOperations.addHandler(try tls.clientHandler()) }
                         try channel.pipeline.syncOperations.addHandler(LoadChannelHandler(driver: driver.value, connection: index))
                     }
                 }
@@ -121,6 +129,7 @@ final class LoadChannelHandler: ChannelInboundHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        if error is NIOSSLError || error is BoringSSLError { driver.tlsFailed(connection, reason: "\(error)") }
         context.close(promise: nil)
     }
 }
