@@ -41,6 +41,8 @@ public struct LiveVenueEndpoints: Codable, Hashable, Sendable {
     /// The UDP port the ITCH / MoldUDP64 feed is sent from, and where to.
     public var feedSourcePort: Int?
     public var feedDestination: String?
+    /// True when the feed goes to a multicast group; absent for unicast.
+    public var feedMulticast: Bool?
     /// The UDP port of the MoldUDP64 re-request service, with the feed.
     public var feedRequestPort: Int?
     /// True when the venue's TCP sockets speak TLS; absent when plain.
@@ -225,10 +227,13 @@ public final class LiveServer: Sendable {
                 endpoints.itchPort = channel.localAddress?.port
             }
             if let destination = configuration.feedDestination {
-                let sender = try feedSender(to: destination, host: host, loop: loop)
+                let sender = try feedSender(to: destination, host: host, loop: loop,
+                                            multicastInterface: configuration.feedMulticastInterface,
+                                            multicastTTL: configuration.feedMulticastTTL)
                 feedChannel = sender.channel
                 endpoints.feedSourcePort = sender.channel.localAddress?.port
                 endpoints.feedDestination = destination.description
+                if Self.isMulticast(sender.destination) { endpoints.feedMulticast = true }
                 try? loop.submit { venue.value.feed = sender }.wait()
                 if let port = configuration.feedRequestPort {
                     let channel = try feedRequestService(venue, host: host, port: port, loop: loop)
@@ -275,19 +280,55 @@ public final class LiveServer: Sendable {
         }
     }
 
-    static func feedSender(to destination: LiveAddress, host: String, loop: any EventLoop) throws(LiveStartError) -> LiveFeedSender {
+    static func feedSender(to destination: LiveAddress, host: String, loop: any EventLoop,
+                           multicastInterface: String? = nil, multicastTTL: Int = 1) throws(LiveStartError) -> LiveFeedSender {
         let address: SocketAddress
         do {
             address = try SocketAddress.makeAddressResolvingHost(destination.host, port: destination.port)
         } catch {
             throw .badFeedDestination(destination, reason: "\(error)")
         }
+        let channel: any Channel
         do {
-            let channel = try DatagramBootstrap(group: loop).bind(host: host, port: 0).wait()
-            return LiveFeedSender(channel: channel, destination: address)
+            channel = try DatagramBootstrap(group: loop).bind(host: host, port: 0).wait()
         } catch {
             throw .cannotBind(LiveAddress(host: host, port: 0), reason: "\(error)")
         }
+        if isMulticast(address) {
+            // A group's datagrams leave by one interface: the one asked
+            // for, or the one of the bound address (a socket bound to
+            // 127.0.0.1 cannot send by another). The sending host's own
+            // members of the group get them too (loop on).
+            let interface = multicastInterface ?? host
+            guard let interfaceAddress = ipv4(interface) else {
+                try? channel.close().wait()
+                throw .badFeedDestination(destination, reason: "a multicast feed needs an IPv4 interface address; \(interface) is not one")
+            }
+            do {
+                // The option's value is an in_addr. NIO passes a 64-bit Int
+                // on Linux; the kernel reads its first four bytes, which on
+                // a little-endian machine are s_addr.
+                try channel.setOption(ChannelOptions.Types.SocketOption.ipOption(.ip_multicast_if),
+                                      value: SocketOptionValue(interfaceAddress.s_addr)).wait()
+                try channel.setOption(ChannelOptions.Types.SocketOption.ipOption(.ip_multicast_ttl), value: SocketOptionValue(multicastTTL)).wait()
+                try channel.setOption(ChannelOptions.Types.SocketOption.ipOption(.ip_multicast_loop), value: 1).wait()
+            } catch {
+                try? channel.close().wait()
+                throw .badFeedDestination(destination, reason: "cannot send to the group by \(interface): \(error)")
+            }
+        }
+        return LiveFeedSender(channel: channel, destination: address)
+    }
+
+    /// An IPv4 multicast address: 224.0.0.0/4.
+    static func isMulticast(_ address: SocketAddress) -> Bool {
+        guard case .v4(let v4) = address else { return false }
+        return UInt32(bigEndian: v4.address.sin_addr.s_addr) >> 28 == 0xE
+    }
+
+    static func ipv4(_ text: String) -> in_addr? {
+        var address = in_addr()
+        return inet_pton(AF_INET, text, &address) == 1 ? address : nil
     }
 
     static func feedRequestService(_ venue: NIOLoopBound<LiveVenue>, host: String, port: Int, loop: any EventLoop)

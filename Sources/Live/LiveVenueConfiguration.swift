@@ -19,6 +19,11 @@ public struct LiveVenueConfiguration: Sendable {
     public var fixVersions: [FIXVersion]
     /// Where the ITCH 5.0 / MoldUDP64 feed is sent (unicast); nil: not sent.
     public var feedDestination: LiveAddress?
+    /// For a multicast `feedDestination`: the IPv4 address of the interface
+    /// the feed leaves by (nil: the interface of the address the server
+    /// binds to, when that is an IPv4 address), and the datagrams' TTL.
+    public var feedMulticastInterface: String?
+    public var feedMulticastTTL = 1
     /// The UDP port of the MoldUDP64 re-request service (0: any free port),
     /// opened with the feed; nil: no re-requests are answered.
     public var feedRequestPort: Int? = 0

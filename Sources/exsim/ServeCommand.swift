@@ -16,7 +16,8 @@ struct ServeCommand: ParsableCommand {
             Each venue listens on TCP for the order entry its scenario's \
             order_entry allows: OUCH 4.2 over SoupBinTCP 3.0, and FIX 4.2/4.4 \
             (one socket for both versions). With --feed-to, its TotalView-ITCH \
-            5.0 feed goes out as MoldUDP64 datagrams to that address, and a \
+            5.0 feed goes out as MoldUDP64 datagrams to that address (unicast, \
+            or a multicast group by --feed-interface), and a \
             MoldUDP64 re-request service answers on a UDP port of its own \
             (missed packets are sent back to the requester). Ports \
             are chosen by the system unless given; they are printed and, with \
@@ -53,6 +54,14 @@ struct ServeCommand: ParsableCommand {
         "Send the ITCH feed to HOST:PORT by UDP (every venue), or VENUE=HOST:PORT (repeatable).",
         discussion: "Without it, no feed is sent.", valueName: "host:port"))
     var feedTo: [String] = []
+
+    @Option(help: ArgumentHelp(
+        "For a multicast --feed-to (224.0.0.0/4): the IPv4 address of the interface the feed leaves by (default: --host's).",
+        valueName: "address"))
+    var feedInterface: String?
+
+    @Option(help: ArgumentHelp("For a multicast --feed-to: the datagrams' TTL (hops).", valueName: "n"))
+    var feedTTL = 1
 
     @Option(help: ArgumentHelp("Accounts per venue: P1 to P<N>.", valueName: "n"))
     var accounts = 8
@@ -138,6 +147,14 @@ struct ServeCommand: ParsableCommand {
             throw ExsimExit.badInput
         }
         for index in plan.venues.indices { plan.venues[index].gateway.digestsEngineEvents = engineDigest }
+        guard (1...255).contains(feedTTL) else {
+            printError("--feed-ttl \(feedTTL): expected 1 to 255")
+            throw ExsimExit.badInput
+        }
+        for index in plan.venues.indices {
+            plan.venues[index].feedMulticastInterface = feedInterface
+            plan.venues[index].feedMulticastTTL = feedTTL
+        }
         switch (tlsCertificate, tlsKey) {
         case (nil, nil):
             break
@@ -250,7 +267,7 @@ struct ServeCommand: ParsableCommand {
         if let port = venue.fixPort { print("\(venue.name) fix (\(venue.fixVersions.joined(separator: ", "))) \(venue.host):\(port)\(tls)") }
         if let port = venue.itchPort { print("\(venue.name) itch over soupbintcp \(venue.host):\(port)\(tls)") }
         if let port = venue.feedSourcePort, let destination = venue.feedDestination {
-            print("\(venue.name) itch feed from \(venue.host):\(port) to \(destination)")
+            print("\(venue.name) itch feed from \(venue.host):\(port) to \(destination)\(venue.feedMulticast == true ? " (multicast)" : "")")
         }
         if let port = venue.feedRequestPort { print("\(venue.name) moldudp64 re-request \(venue.host):\(port)") }
     }

@@ -176,6 +176,33 @@ import Glibc
         #expect(feed.standardOutput.contains("\"session\": \"SIM0000002\""), "\(feed.standardOutput)")
     }
 
+    /// The same over a multicast group on loopback: serve sends by the
+    /// interface of its bound address, the receiver joins the group there.
+    @Test(.enabled(if: CaptureOracleTests.oraclePython != nil || CaptureOracleTests.required,
+                   "the oracle Python (itchfeed) is not installed: scripts/setup.sh installs it, and scripts/test.sh runs every oracle test"))
+    func itchfeedDecodesTheServedFeedReceivedOverMulticast() throws {
+        let feed = try Self.runOracle("live_itch_feed.py", [ExsimProcess.binary.path,
+                                                            ExsimProcess.packageRoot.appendingPathComponent("Scenarios/two-venues.yaml").path,
+                                                            "XOUCH", "AAPL", "1900000", "--multicast", "239.192.77.1"])
+        #expect(feed.status == 0, "\(feed.standardError)")
+        #expect(feed.standardOutput.contains("\"session\": \"SIM0000002\""), "\(feed.standardOutput)")
+    }
+
+    @Test func multicastFeedOptionsAreChecked() throws {
+        let directory = try ExsimProcess.temporaryDirectory("serve-multicast")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let badInterface = try ExsimProcess.run(["serve", "Scenarios/quickstart.yaml", "--feed-to", "239.192.77.2:30001",
+                                                 "--feed-interface", "eth-zero", "--duration", "100ms", "--out", directory.path])
+        #expect(badInterface.status == 64 && badInterface.stderr.contains("eth-zero"), "\(badInterface.stderr)")
+        let badTTL = try ExsimProcess.run(["serve", "Scenarios/quickstart.yaml", "--feed-to", "239.192.77.2:30001",
+                                           "--feed-ttl", "0", "--duration", "100ms", "--out", directory.path])
+        #expect(badTTL.status == 64 && badTTL.stderr.contains("--feed-ttl"), "\(badTTL.stderr)")
+        let good = try ExsimProcess.run(["serve", "Scenarios/quickstart.yaml", "--feed-to", "239.192.77.2:30001",
+                                         "--duration", "100ms", "--out", directory.path])
+        #expect(good.status == 0, "\(good.stderr)")
+        #expect(good.stdout.contains("to 239.192.77.2:30001 (multicast)"), "\(good.stdout)")
+    }
+
     @Test(.enabled(if: CaptureOracleTests.oraclePython != nil || CaptureOracleTests.required,
                    "the oracle Python (simplefix) is not installed: scripts/setup.sh installs it, and scripts/test.sh runs every oracle test"))
     func clientsWeDidNotWriteTradeOverOUCHAndFIXAndSIGTERMWritesTheReport() throws {

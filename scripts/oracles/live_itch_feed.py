@@ -21,7 +21,11 @@ of Session: its Sequenced Data messages must be the UDP feed's messages,
 byte for byte and in order. Prints one JSON line; exits 1 naming the
 first thing that differed.
 
-  live_itch_feed.py EXSIM_BINARY SCENARIO VENUE SYMBOL PRICE
+With --multicast GROUP the feed goes to that multicast group instead
+(serve sends it by the loopback interface) and the socket joins the group
+on loopback; re-request answers still come back by unicast.
+
+  live_itch_feed.py EXSIM_BINARY SCENARIO VENUE SYMBOL PRICE [--multicast GROUP]
 """
 import io
 import json
@@ -51,18 +55,31 @@ def fail(message, serve=None):
 
 
 def main():
-    if len(sys.argv) != 6:
-        fail("usage: live_itch_feed.py EXSIM_BINARY SCENARIO VENUE SYMBOL PRICE")
-    binary, scenario, venue_name, symbol, price_text = sys.argv[1:]
+    arguments = sys.argv[1:]
+    group = None
+    if len(arguments) == 7 and arguments[5] == "--multicast":
+        group = arguments[6]
+        arguments = arguments[:5]
+    if len(arguments) != 5:
+        fail("usage: live_itch_feed.py EXSIM_BINARY SCENARIO VENUE SYMBOL PRICE [--multicast GROUP]")
+    binary, scenario, venue_name, symbol, price_text = arguments
     price = int(price_text)
     feed = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     feed.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4 << 20)
-    feed.bind(("127.0.0.1", 0))
+    if group is None:
+        feed.bind(("127.0.0.1", 0))
+        feed_to = f"{venue_name}=127.0.0.1:{feed.getsockname()[1]}"
+    else:
+        # Any address: the group's datagrams and the unicast re-request answers.
+        feed.bind(("0.0.0.0", 0))
+        membership = struct.pack("4s4s", socket.inet_aton(group), socket.inet_aton("127.0.0.1"))
+        feed.setsockopt(socket.IPPROTO_IP, socket.IP_ADD_MEMBERSHIP, membership)
+        feed_to = f"{venue_name}={group}:{feed.getsockname()[1]}"
     feed.settimeout(0.2)
     work = tempfile.mkdtemp(prefix="exsim-itch-feed-")
     ports_file = os.path.join(work, "ports.json")
     serve = subprocess.Popen(
-        [binary, "serve", scenario, "--feed-to", f"{venue_name}=127.0.0.1:{feed.getsockname()[1]}",
+        [binary, "serve", scenario, "--feed-to", feed_to,
          "--ports-file", ports_file, "--out", os.path.join(work, "out"), "--duration", "60s"],
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.monotonic() + TIMEOUT_S
