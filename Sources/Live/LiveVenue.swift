@@ -111,7 +111,7 @@ final class LiveVenue {
             // The account's credentials; the port checks them at login.
             connection = gateway.addRecoveryConnection(username: SoupBinTCPUsername(accounts.name(route.account))!,
                                                        password: SoupBinTCPPassword(accounts.password)!)
-        } else if route.recognised, route.fixVersion != nil, let existing = sessionOfAccount[AccountSession(account: route.account, fixVersion: route.fixVersion)],
+        } else if route.recognised, let existing = sessionOfAccount[AccountSession(account: route.account, fixVersion: route.fixVersion)],
                   channels[Int(existing)] == nil
         {
             // The account's session has no connection: this one continues it.
@@ -133,10 +133,7 @@ final class LiveVenue {
             let key = AccountSession(account: route.account, fixVersion: route.fixVersion)
             // A second connection while the first is up gets a session of its
             // own (as before sessions outlived connections); the first keeps the account's.
-            // OUCH sessions do not continue yet: OUCH tokens are day-unique
-            // per session, and `exsim load --find-max` reuses its tokens on
-            // each trial's new connection of the same accounts.
-            if route.recognised, route.fixVersion != nil, sessionOfAccount[key] == nil { sessionOfAccount[key] = connection }
+            if route.recognised, sessionOfAccount[key] == nil { sessionOfAccount[key] = connection }
         }
         precondition(Int(connection) == channels.count, "gateway connections are numbered in order")
         channels.append(channel)

@@ -120,4 +120,78 @@ import Wire
         #expect(report.requests == 4)
         #expect(report.trades == 1)
     }
+
+    // MARK: SoupBinTCP
+
+    /// A Login Request asking for `sequenceNumber`; returns the Login
+    /// Accepted's next sequence number, or nil for another answer.
+    func login(_ client: LoopbackSoupBinTCPClient, _ account: String, sequenceNumber: Int) throws -> Int? {
+        let number = String(sequenceNumber)
+        let payload = LoopbackSoupBinTCPClient.alpha(account, 6) + LoopbackSoupBinTCPClient.alpha("exsim", 10)
+            + LoopbackSoupBinTCPClient.alpha("", 10)
+            + Array((String(repeating: " ", count: 20 - number.count) + number).utf8)
+        try client.sendPacket(type: "L", payload: payload)
+        guard let packet = try client.readPacket(), packet.type == UInt8(ascii: "A") else { return nil }
+        return Int(String(decoding: packet.payload[10..<30], as: UTF8.self).trimmingCharacters(in: .whitespaces))
+    }
+
+    /// The next Sequenced Data message's OUCH bytes, System Events included.
+    func sequenced(_ client: LoopbackSoupBinTCPClient) throws -> [UInt8] {
+        guard let packet = try client.readPacket() else { throw LoopbackTCPSocket.Failure(description: "closed") }
+        guard packet.type == UInt8(ascii: "S") else {
+            throw LoopbackTCPSocket.Failure(description: "expected Sequenced Data, got \(packet.type)")
+        }
+        return packet.payload
+    }
+
+    @Test func anOUCHSessionReplaysWhatItMissedFromTheRequestedSequenceNumber() throws {
+        let server = try LiveServer.start(venues: [LiveOUCHSessionTests.venue()], host: "127.0.0.1")
+        defer { _ = server.shutdown() }
+        let port = try #require(server.endpoints.first?.ouchPort)
+        let price = LiveOUCHSessionTests.price
+
+        // P1 enters a buy and reads the stream up to its Accepted.
+        var received: [[UInt8]] = []
+        do {
+            let buyer = try LoopbackSoupBinTCPClient(port: port)
+            #expect(try login(buyer, "P1", sequenceNumber: 1) == 1)
+            try buyer.enterOrder(token: "B1", side: "B", shares: 300, stock: "AAPL", price: price)
+            repeat { received.append(try sequenced(buyer)) } while received.last?.first != UInt8(ascii: "A")
+        }
+        try Self.waitForSessions(server, count: 0)
+
+        // P2 sells into it while P1 is away.
+        let seller = try LoopbackSoupBinTCPClient(port: port)
+        #expect(try login(seller, "P2", sequenceNumber: 1) != nil)
+        try seller.enterOrder(token: "S1", side: "S", shares: 200, stock: "AAPL", price: price)
+        #expect(try seller.readOUCH().first == UInt8(ascii: "A"))
+        #expect(try seller.readOUCH().first == UInt8(ascii: "E"))
+
+        // P1 asks for the message after the last it saw: the Executed.
+        do {
+            let buyer = try LoopbackSoupBinTCPClient(port: port)
+            #expect(try login(buyer, "P1", sequenceNumber: received.count + 1) == received.count + 1)
+            let executed = try sequenced(buyer)
+            #expect(executed.first == UInt8(ascii: "E") && executed.count == 40, "the Executed made while away")
+            #expect(Array(executed[9..<23]) == LoopbackSoupBinTCPClient.alpha("B1", 14))
+            #expect(LoopbackSoupBinTCPClient.uint32(executed[23..<27]) == 200)
+            received.append(executed)
+            // The sequence goes on.
+            try buyer.enterOrder(token: "B2", side: "B", shares: 100, stock: "AAPL", price: price - 100)
+            let accepted = try sequenced(buyer)
+            #expect(accepted.first == UInt8(ascii: "A") && Array(accepted[9..<23]) == LoopbackSoupBinTCPClient.alpha("B2", 14))
+            received.append(accepted)
+        }
+        try Self.waitForSessions(server, count: 1)
+
+        // Asking for 1 replays the whole stream, the same bytes.
+        let replaying = try LoopbackSoupBinTCPClient(port: port)
+        #expect(try login(replaying, "P1", sequenceNumber: 1) == 1)
+        for expected in received {
+            #expect(try sequenced(replaying) == expected)
+        }
+        let report = try #require(server.snapshots().first)
+        #expect(report.requests == 3)
+        #expect(report.trades == 1)
+    }
 }
