@@ -255,7 +255,7 @@ public struct AssertionSummary: Codable, Hashable, Sendable {
     public var boundValue: Int64
     public var measured: String
     public var measuredValue: Int64
-    /// "ns" or "count".
+    /// "ns", "count", or "ppm" (parts per million, for a share such as an availability).
     public var unit: String
     public var passed: Bool
 

@@ -1,38 +1,69 @@
+import SimKernel
 import Simulation
 import Yams
 
 /// The `faults:` section of a scenario (docs/network.md, "Faults"): link
-/// outages, flaps and degradations at given times.
+/// outages, flaps and degradations at given times, and random outages
+/// drawn from the scenario's seed.
 extension ScenarioReader {
-    static let faultKeys = ["at", "venue", "link", "action", "period", "count", "delay", "loss", "for"]
+    static let faultKeys = ["at", "venue", "link", "action", "period", "count", "delay", "loss", "for", "mtbf", "mttr"]
     static let faultActionKeys: [(String, [String])] = [
-        ("down", []), ("up", []), ("flap", ["period", "count"]), ("degrade", ["delay", "loss", "for"]),
+        ("down", []), ("up", []), ("flap", ["period", "count"]), ("degrade", ["delay", "loss", "for"]), ("random", ["mtbf", "mttr"]),
     ]
 
-    func faults(_ node: Node, durationNs: Int64, venues: [VenueConfig], links: [VenueLinksConfig]) throws(ScenarioError) -> [LinkFaultConfig] {
+    func faults(_ node: Node, seed: UInt64, durationNs: Int64, venues: [VenueConfig], links: [VenueLinksConfig])
+        throws(ScenarioError) -> [LinkFaultConfig]
+    {
         var faults: [LinkFaultConfig] = []
-        for item in try sequence(node, "a list of faults like { at: 50ms, venue: XNAS, link: order_entry, action: down }") {
-            faults.append(try fault(item, durationNs: durationNs, venues: venues, links: links))
+        for (index, item) in try sequence(node, "a list of faults like { at: 50ms, venue: XNAS, link: order_entry, action: down }").enumerated() {
+            if case .mapping(let mapping) = item, mapping["action"]?.string == "random" {
+                faults += try randomFaults(item, index: index, seed: seed, durationNs: durationNs, venues: venues, links: links)
+            } else {
+                faults.append(try fault(item, durationNs: durationNs, venues: venues, links: links))
+            }
+        }
+        return faults
+    }
+
+    /// A `random` entry: from `at` to the end of the run, outages whose
+    /// starts are a Poisson process of mean gap `mtbf` (the time between
+    /// failures, counted from the last repair) and whose lengths are
+    /// exponential of mean `mttr`, drawn from the scenario's seed (stream
+    /// `faults.<index>`) when the scenario is read: the run sees a plain
+    /// list of downs and ups. An outage still open at the end lasts to it.
+    func randomFaults(_ node: Node, index: Int, seed: UInt64, durationNs: Int64, venues: [VenueConfig], links: [VenueLinksConfig])
+        throws(ScenarioError) -> [LinkFaultConfig]
+    {
+        let f = try fields(node, allowed: Self.faultKeys, required: ["at", "venue", "link", "action", "mtbf", "mttr"], what: "a random fault")
+        let (startNs, venue, link) = try faultTarget(f, durationNs: durationNs, venues: venues, links: links)
+        for key in f.keys.sorted() where !["at", "venue", "link", "action", "mtbf", "mttr"].contains(key) {
+            throw error(f[key]!.key, "'\(key)' does not apply to a random fault; expected mtbf, mttr")
+        }
+        let longest = LinkLimits.longestFaultNs
+        let mtbfNs = try duration(f["mtbf"]!.value, atMost: longest, what: "a mean time between failures")
+        let mttrNs = try duration(f["mttr"]!.value, atMost: longest, what: "a mean time to repair")
+        var stream = RandomStream(scenarioSeed: seed, component: "faults.\(index)")
+        var faults: [LinkFaultConfig] = []
+        var timeNs = startNs
+        while true {
+            timeNs += max(1, Int64(stream.nextExponential(mean: Double(mtbfNs)).rounded()))
+            guard timeNs < durationNs else { break }
+            guard faults.count < 2 * LinkFaultConfig.mostFlaps else {
+                throw error(node, "mtbf \(formatDuration(mtbfNs)) draws more than \(LinkFaultConfig.mostFlaps) outages before the run's end; lengthen mtbf or shorten the run")
+            }
+            faults.append(LinkFaultConfig(atNs: timeNs, venue: venue, link: link, action: .down))
+            timeNs += max(1, Int64(stream.nextExponential(mean: Double(mttrNs)).rounded()))
+            guard timeNs < durationNs else { break }
+            faults.append(LinkFaultConfig(atNs: timeNs, venue: venue, link: link, action: .up))
         }
         return faults
     }
 
     func fault(_ node: Node, durationNs: Int64, venues: [VenueConfig], links: [VenueLinksConfig]) throws(ScenarioError) -> LinkFaultConfig {
         let f = try fields(node, allowed: Self.faultKeys, required: ["at", "venue", "link", "action"], what: "a fault")
-        let atNs = try duration(f["at"]!.value, positive: false, what: "a fault's time")
-        guard atNs <= durationNs else {
-            throw error(f["at"]!.value, "\(formatDuration(atNs)) is after the run's duration of \(formatDuration(durationNs)); a fault must come within it")
-        }
-        let venueName = try string(f["venue"]!.value, "a venue name")
-        guard venues.contains(where: { $0.name == venueName }) else {
-            throw error(f["venue"]!.value, "unknown venue '\(venueName)'; expected one of: \(venues.map(\.name).joined(separator: ", "))")
-        }
-        let link = try choice(f["link"]!.value, FaultedLink.allCases.map { ($0.rawValue, $0) }, "link")
-        let venueLinks = links.first { $0.venue == venueName }
-        guard link == .orderEntry ? venueLinks?.orderEntry != nil : venueLinks?.marketData != nil else {
-            throw error(f["link"]!.value, "venue '\(venueName)' has no modelled \(link.rawValue) link; a fault needs one under network.venues (a `\(link.rawValue):` entry for '\(venueName)')")
-        }
+        let (atNs, venueName, link) = try faultTarget(f, durationNs: durationNs, venues: venues, links: links)
         let actionName = try choice(f["action"]!.value, Self.faultActionKeys.map { ($0.0, $0.0) }, "fault action")
+        guard actionName != "random" else { preconditionFailure("random faults are read by randomFaults") }
         let allowed = Self.faultActionKeys.first { $0.0 == actionName }!.1
         for key in f.keys.sorted() where !["at", "venue", "link", "action"].contains(key) && !allowed.contains(key) {
             let expected = allowed.isEmpty ? "it takes no other key" : "expected \(allowed.joined(separator: ", "))"
@@ -47,6 +78,7 @@ extension ScenarioReader {
         switch actionName {
         case "down": action = .down
         case "up": action = .up
+
         case "flap":
             let periodNs = try duration(try need("period"), atMost: longest, what: "a flap's period")
             guard periodNs >= 2 else { throw error(try need("period"), "a flap's period must be at least 2ns (down half of it, up the other half)") }
@@ -62,5 +94,26 @@ extension ScenarioReader {
             throw error(node, "this \(actionName) lasts until \(formatDuration(fault.lastEffectNs)), after the run's duration of \(formatDuration(durationNs)); end it within the run")
         }
         return fault
+    }
+
+    /// A fault's `at`, `venue` and `link`, checked against the run and the
+    /// scenario's modelled links.
+    func faultTarget(_ f: [String: (key: Node, value: Node)], durationNs: Int64, venues: [VenueConfig], links: [VenueLinksConfig])
+        throws(ScenarioError) -> (atNs: Int64, venue: String, link: FaultedLink)
+    {
+        let atNs = try duration(f["at"]!.value, positive: false, what: "a fault's time")
+        guard atNs <= durationNs else {
+            throw error(f["at"]!.value, "\(formatDuration(atNs)) is after the run's duration of \(formatDuration(durationNs)); a fault must come within it")
+        }
+        let venueName = try string(f["venue"]!.value, "a venue name")
+        guard venues.contains(where: { $0.name == venueName }) else {
+            throw error(f["venue"]!.value, "unknown venue '\(venueName)'; expected one of: \(venues.map(\.name).joined(separator: ", "))")
+        }
+        let link = try choice(f["link"]!.value, FaultedLink.allCases.map { ($0.rawValue, $0) }, "link")
+        let venueLinks = links.first { $0.venue == venueName }
+        guard link == .orderEntry ? venueLinks?.orderEntry != nil : venueLinks?.marketData != nil else {
+            throw error(f["link"]!.value, "venue '\(venueName)' has no modelled \(link.rawValue) link; a fault needs one under network.venues (a `\(link.rawValue):` entry for '\(venueName)')")
+        }
+        return (atNs, venueName, link)
     }
 }

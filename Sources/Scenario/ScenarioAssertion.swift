@@ -23,9 +23,14 @@ public struct ScenarioAssertion: Hashable, Sendable {
         case sessionsClosedEarly = "sessions_closed_early"
         /// At most this many new orders go without an acknowledgement or a reject.
         case ordersUnanswered = "orders_unanswered"
+        /// Every venue's order-entry link is up at least this share of the
+        /// run (parts per million; written as a percentage, `99.999%`).
+        case orderEntryAvailabilityAtLeast = "order_entry_availability_at_least"
 
         /// The bound and the measure are durations (ns), not counts.
         public var isDuration: Bool { self == .orderAckP99Below || self == .maxOrderEntryOutage }
+        /// The bound and the measure are shares in parts per million.
+        public var isShare: Bool { self == .orderEntryAvailabilityAtLeast }
     }
 
     public var kind: Kind
@@ -52,13 +57,25 @@ public struct ScenarioAssertion: Hashable, Sendable {
         case .ordersUnanswered:
             let answered = result.counts.ordersAccepted + result.counts.ordersRejected
             return Int64(result.counts.ordersSent) - Int64(min(answered, result.counts.ordersSent))
+        case .orderEntryAvailabilityAtLeast:
+            // The least available venue's link, rounded down: a bound of
+            // 99.999% holds only when every link kept it.
+            guard result.endTimeNs > 0 else { return 1_000_000 }
+            let downNs = result.linkOutages.filter { $0.link == .orderEntry }
+                .map { $0.outages.reduce(Int64(0)) { $0 + $1.lengthNs(runEndNs: result.endTimeNs) } }.max() ?? 0
+            let up = Double(result.endTimeNs - min(downNs, result.endTimeNs)) / Double(result.endTimeNs)
+            return Int64((up * 1_000_000).rounded(.down))
         }
     }
 
     /// Whether `measured` keeps the bound: strictly below for a p99 bound,
     /// at most the bound for the others.
     public func holds(measured: Int64) -> Bool {
-        kind == .orderAckP99Below ? measured < bound : measured <= bound
+        switch kind {
+        case .orderAckP99Below: measured < bound
+        case .orderEntryAvailabilityAtLeast: measured >= bound
+        default: measured <= bound
+        }
     }
 
     /// The outcome over a run.
@@ -76,8 +93,25 @@ public struct ScenarioAssertionOutcome: Hashable, Sendable {
 
     /// "order_ack_p99_below: 1ms", as written in a scenario.
     public var statement: String { "\(assertion.kind.rawValue): \(boundText)" }
-    public var boundText: String { Self.format(assertion.bound, duration: assertion.kind.isDuration) }
-    public var measuredText: String { Self.format(measured, duration: assertion.kind.isDuration) }
+    public var boundText: String { Self.format(assertion.bound, kind: assertion.kind) }
+    public var measuredText: String { Self.format(measured, kind: assertion.kind) }
+
+    static func format(_ value: Int64, kind: ScenarioAssertion.Kind) -> String {
+        kind.isShare ? formatShare(value) : format(value, duration: kind.isDuration)
+    }
+
+    /// Parts per million as a percentage with what decimals it needs: "99.999%", "100%".
+    static func formatShare(_ partsPerMillion: Int64) -> String {
+        var text = String(partsPerMillion / 10_000)
+        let fraction = partsPerMillion % 10_000
+        if fraction > 0 {
+            var digits = String(fraction)
+            digits = String(repeating: "0", count: 4 - digits.count) + digits
+            while digits.hasSuffix("0") { digits.removeLast() }
+            text += "." + digits
+        }
+        return text + "%"
+    }
 
     /// A count as is; a duration in the scenario's notation, a measured one
     /// that is not a round number to two decimals of its unit ("15.05ms").
@@ -111,6 +145,8 @@ extension ScenarioReader {
             let bound: Int64
             if kind.isDuration {
                 bound = try duration(value, positive: kind == .orderAckP99Below, what: "a bound")
+            } else if kind.isShare {
+                bound = try share(value)
             } else {
                 bound = try integer(value, 0...Int64(Int32.max), "a count")
             }
@@ -118,4 +154,24 @@ extension ScenarioReader {
         }
         return assertions
     }
+
+    /// A percentage such as `99.999%` (or `99.999`), 0 … 100, to at most
+    /// four decimals: parts per million.
+    func share(_ node: Node) throws(ScenarioError) -> Int64 {
+        let text = try scalar(node, "a percentage")
+        let number = text.hasSuffix("%") ? String(text.dropLast()) : text
+        let parts = number.split(separator: ".", omittingEmptySubsequences: false)
+        guard (1...2).contains(parts.count), let whole = Int64(parts[0]), (0...100).contains(whole),
+              parts.count == 1 || (1...4).contains(parts[1].count) && parts[1].allSatisfy(\.isASCIIDigit) else {
+            throw error(node, "'\(text)' is not a percentage; expected 0% to 100% with at most four decimals, such as 99.999%")
+        }
+        let decimals = parts.count == 2 ? String(parts[1]) + String(repeating: "0", count: 4 - parts[1].count) : "0000"
+        let partsPerMillion = whole * 10_000 + Int64(decimals)!
+        guard partsPerMillion <= 1_000_000 else { throw error(node, "'\(text)' is above 100%") }
+        return partsPerMillion
+    }
+}
+
+private extension Character {
+    var isASCIIDigit: Bool { ("0"..."9").contains(self) }
 }

@@ -216,7 +216,7 @@ struct ScenarioReader {
         }
         var linkFaults: [LinkFaultConfig] = []
         if let entry = f["faults"] {
-            linkFaults = try faults(entry.value, durationNs: durationNs, venues: venues, links: links)
+            linkFaults = try faults(entry.value, seed: seed, durationNs: durationNs, venues: venues, links: links)
         }
         if let entry = f["assertions"] {
             assertions = try self.assertions(entry.value)

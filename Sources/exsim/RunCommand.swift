@@ -341,6 +341,7 @@ extension AssertionSummary {
     init(_ outcome: ScenarioAssertionOutcome) {
         self.init(name: outcome.assertion.kind.rawValue, bound: outcome.boundText,
                   boundValue: outcome.assertion.bound, measured: outcome.measuredText, measuredValue: outcome.measured,
-                  unit: outcome.assertion.kind.isDuration ? "ns" : "count", passed: outcome.passed)
+                  unit: outcome.assertion.kind.isDuration ? "ns" : outcome.assertion.kind.isShare ? "ppm" : "count",
+                  passed: outcome.passed)
     }
 }

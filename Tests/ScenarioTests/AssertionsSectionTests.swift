@@ -73,4 +73,27 @@ func drillError(_ yaml: String) -> ScenarioError? {
         // Orders caught in the outage waited for it: the p99 is above the outage's tail.
         #expect(outcomes[4].measured == result.orderToAck.valueAtPercentile(99) && outcomes[4].measured > 1_000_000)
     }
+
+    /// An availability bound is a percentage with up to four decimals, held
+    /// in parts per million, and printed back as written.
+    @Test func availabilityBoundsArePercentages() throws {
+        func bound(_ text: String) throws -> Int64? {
+            try ScenarioLoader.parseDrill(yaml: minimal + "\nassertions:\n  order_entry_availability_at_least: \(text)\n", file: "s.yaml")
+                .assertions.first?.bound
+        }
+        #expect(try bound("99.999%") == 999_990)
+        #expect(try bound("100%") == 1_000_000)
+        #expect(try bound("99.5") == 995_000)
+        #expect(try bound("0%") == 0)
+        for bad in ["99.99999%", "101%", "100.5%", "-1%", "ninety"] {
+            let failure = drillError(minimal + "\nassertions:\n  order_entry_availability_at_least: \(bad)\n")
+            #expect(failure?.message.contains("percentage") == true || failure?.message.contains("above 100%") == true, "\(bad): \(String(describing: failure))")
+        }
+        #expect(ScenarioAssertionOutcome.formatShare(999_549) == "99.9549%")
+        #expect(ScenarioAssertionOutcome.formatShare(999_000) == "99.9%")
+        #expect(ScenarioAssertionOutcome.formatShare(1_000_000) == "100%")
+        #expect(ScenarioAssertionOutcome.formatShare(999_901) == "99.9901%")
+        let holds = ScenarioAssertion(kind: .orderEntryAvailabilityAtLeast, bound: 999_000)
+        #expect(holds.holds(measured: 999_000) && holds.holds(measured: 1_000_000) && !holds.holds(measured: 998_999))
+    }
 }
