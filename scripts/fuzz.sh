@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Coverage-guided fuzzing with libFuzzer: every Wire decoder and session
-# (docs/wire.md, "Fuzzing"), the capture reader's decoding (Fuzz/Capture),
+# (docs/wire.md, "Fuzzing"), the capture reader's decoding and its file
+# readers, pcap, pcapng and zstd (Fuzz/Capture: capture, capfile),
 # and the scenario loader and simulator (docs/scenarios.md, "Limits").
 # Builds Fuzz/Wire with the Wire sources,
 # optimized and instrumented for coverage and AddressSanitizer, and the
@@ -26,15 +27,15 @@ binary="$build/wire-fuzz"
 scenario_build="$build/scenario"
 scenario_binary="$scenario_build/release/exsim-scenario-fuzz"
 capture_binary="$build/capture-fuzz"
-all_targets=(itch ouch mold soup fix capture scenario)
+all_targets=(itch ouch mold soup fix capture capfile scenario)
 
 # Inputs per target, sized so that the whole run (build included) takes
 # about eight minutes on two cores; the longest input each target gets; and
 # a time cap per target, well above what the runs take, so that a loaded
 # machine cannot stall CI. A target that hits the cap has not done its runs
 # and fails: the harness, or the code under it, has become slower.
-declare -A runs=([itch]=2500000 [ouch]=5000000 [mold]=1500000 [soup]=1200000 [fix]=300000 [capture]=400000 [scenario]=8000)
-declare -A max_len=([itch]=512 [ouch]=128 [mold]=1024 [soup]=1024 [fix]=2048 [capture]=4096 [scenario]=96)
+declare -A runs=([itch]=2500000 [ouch]=5000000 [mold]=1500000 [soup]=1200000 [fix]=300000 [capture]=400000 [capfile]=100000 [scenario]=8000)
+declare -A max_len=([itch]=512 [ouch]=128 [mold]=1024 [soup]=1024 [fix]=2048 [capture]=4096 [capfile]=4096 [scenario]=96)
 time_cap_s=240
 
 build_harness() {
@@ -111,9 +112,9 @@ if [[ "${1:-}" == "--reproduce" ]]; then
         exit "${PIPESTATUS[0]}"
     fi
     build_harness
-    if [[ "$2" == capture ]]; then
+    if [[ "$2" == capture || "$2" == capfile ]]; then
         build_capture_harness
-        "$capture_binary" "$3" 2>&1 | swift demangle --simplified
+        WIRE_FUZZ_TARGET="$2" "$capture_binary" "$3" 2>&1 | swift demangle --simplified
         exit "${PIPESTATUS[0]}"
     fi
     WIRE_FUZZ_TARGET="$2" "$binary" "$3" 2>&1 | swift demangle --simplified
@@ -130,7 +131,7 @@ started=$SECONDS
 wire_targets=0
 for target in "${targets[@]}"; do [[ "$target" == scenario ]] || wire_targets=1; done
 [[ $wire_targets == 0 ]] || build_harness
-if [[ " ${targets[*]} " == *" capture "* ]]; then build_capture_harness; fi
+if [[ " ${targets[*]} " == *" capture "* || " ${targets[*]} " == *" capfile "* ]]; then build_capture_harness; fi
 if [[ " ${targets[*]} " == *" scenario "* ]]; then build_scenario_harness; fi
 built=$SECONDS
 
@@ -148,7 +149,7 @@ fuzz_one() {
     # The scenario fuzzer's input is a list of choices: long ones from the
     # start, rather than libFuzzer's slow growth from a few bytes.
     [[ "$target" != scenario ]] || { harness=("$scenario_binary"); options=(-len_control=0); }
-    [[ "$target" != capture ]] || harness=("$capture_binary")
+    [[ "$target" != capture && "$target" != capfile ]] || harness=("$capture_binary")
     WIRE_FUZZ_TARGET=$target WIRE_FUZZ_SEED_DIR="$corpus" "${harness[@]}" "$corpus" \
         -seed=1 -runs="$count" -max_len="${max_len[$target]}" -max_total_time=$(( time_cap_s * ${FUZZ_SCALE:-1} )) \
         -timeout=20 -artifact_prefix="$artifacts/" -print_final_stats=1 "${options[@]}" >"$log" 2>&1 || status=$?

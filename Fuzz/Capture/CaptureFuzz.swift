@@ -1,6 +1,8 @@
 // libFuzzer entry points for the capture reader's decoding (scripts/fuzz.sh
 // capture): frames of any link type through PacketDecoder, the TCP and IP
-// fragment reassemblers and the protocol dissector.
+// fragment reassemblers and the protocol dissector. With
+// WIRE_FUZZ_TARGET=capfile the same binary fuzzes whole capture files
+// instead (CaptureFileFuzz).
 //
 // An input is a link-type selector byte, then frames, each a big-endian
 // 16-bit length and that many bytes (the last may be cut short).
@@ -90,13 +92,22 @@ enum CaptureFuzz {
 }
 
 nonisolated(unsafe) private var initialized = false
+/// `capfile` fuzzes whole files (CaptureFileFuzz); anything else, frames.
+nonisolated(unsafe) private var fuzzesFiles = false
 
 @_cdecl("LLVMFuzzerInitialize")
 public func fuzzerInitialize(
     _ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>
 ) -> CInt {
-    let seeds = CaptureFuzz.seeds()
-    for seed in seeds { seed.withUnsafeBytes { CaptureFuzz.run($0) } }
+    fuzzesFiles = getenv("WIRE_FUZZ_TARGET").map { String(cString: $0) } == "capfile"
+    if fuzzesFiles {
+        atexit {
+            unlink(CaptureFileFuzz.plainPath)
+            unlink(CaptureFileFuzz.compressedPath)
+        }
+    }
+    let seeds = fuzzesFiles ? CaptureFileFuzz.seeds() : CaptureFuzz.seeds()
+    for seed in seeds { seed.withUnsafeBytes { fuzzesFiles ? CaptureFileFuzz.run($0) : CaptureFuzz.run($0) } }
     if let directory = getenv("WIRE_FUZZ_SEED_DIR").map({ String(cString: $0) }) {
         for (index, seed) in seeds.enumerated() {
             guard let file = fopen(directory + "/seed-" + String(index), "wb") else { exit(2) }
@@ -112,6 +123,7 @@ public func fuzzerInitialize(
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzerTestOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     guard initialized else { return 0 }
-    CaptureFuzz.run(UnsafeRawBufferPointer(start: data, count: size))
+    let input = UnsafeRawBufferPointer(start: data, count: size)
+    if fuzzesFiles { CaptureFileFuzz.run(input) } else { CaptureFuzz.run(input) }
     return 0
 }
