@@ -58,6 +58,9 @@ public struct VenueGateway {
     public let directory: SymbolDirectory
     public private(set) var engine: MatchingEngine
     var desk = OrderEntryDesk()
+    /// The sum of the client-id tags read ahead of each batch
+    /// (`OrderEntryDesk.clientIDTags`): kept only so that those reads stay.
+    private(set) var prefetchedTags: UInt32 = 0
     var translator = BookFeedTranslator()
     var feed: ITCHFeedPublisher
     var slots: [PortSlot] = []
@@ -236,7 +239,7 @@ public struct VenueGateway {
                 statistics.messagesIn &+= fixPorts[index].messagesReceived &- before
             }
         }
-        desk.prefetchClientIDs(of: requests, from: session)
+        if requests.count > 1 { prefetchedTags &+= desk.clientIDTags(of: requests, from: session) }
         for request in requests {
             engineEvents.removeAllReusingCapacity()
             reports.removeAllReusingCapacity()

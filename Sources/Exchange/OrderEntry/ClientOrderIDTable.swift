@@ -76,7 +76,8 @@ struct ClientOrderIDTable {
 
     init() {}
 
-    /// Whether the table has split into shards.
+    /// Whether the table has split into shards: it holds more than
+    /// 3/4 × `splitCapacity` ids (2 MiB of entries and more).
     var isSplit: Bool { shardMask != 0 }
 
     @inline(__always)

@@ -30,8 +30,6 @@ public struct OrderEntryDesk {
 
     var sessions: [SessionBook] = []
     var orders = OrderIDTable<OrderRecord>()
-    /// Written by `prefetchClientIDs`; read by nothing.
-    private(set) var touchedTags: UInt32 = 0
 
     public init() {}
 
@@ -60,22 +58,25 @@ public struct OrderEntryDesk {
     }
 
     /// Brings the client-id slots that `requests` will look up towards the
-    /// cache, all at once, before `handle` carries them out one by one
-    /// (see `ClientOrderIDTable.homeTag`). Changes nothing but `touchedTags`,
-    /// which only keeps the loads from being optimised away.
-    public mutating func prefetchClientIDs(of requests: [OrderEntryRequest], from session: Int32) {
-        guard requests.count > 1 else { return }
-        let clientIDs = sessions[Int(session)].clientIDs
+    /// cache, all at once, before `handle` carries them out one by one (see
+    /// `ClientOrderIDTable.homeTag`), once the session's table is large.
+    /// Changes nothing; the caller keeps the returned sum of tags so that
+    /// the loads are not optimised away. Not `mutating`, so that reading
+    /// the session's table copies nothing.
+    public func clientIDTags(of requests: [OrderEntryRequest], from session: Int32) -> UInt32 {
+        // Only a table past its split misses the cache often enough to pay
+        // for the pass (a simulated session's table stays small and warm).
+        guard sessions[Int(session)].clientIDs.isSplit else { return 0 }
         var tags: UInt32 = 0
         for request in requests {
             switch request {
-            case .new(let new): tags &+= clientIDs.homeTag(new.clientID)
-            case .cancel(let target, _, _): tags &+= clientIDs.homeTag(target)
+            case .new(let new): tags &+= sessions[Int(session)].clientIDs.homeTag(new.clientID)
+            case .cancel(let target, _, _): tags &+= sessions[Int(session)].clientIDs.homeTag(target)
             case .replace(let target, let replacementID, _, _, _):
-                tags &+= clientIDs.homeTag(target) &+ clientIDs.homeTag(replacementID)
+                tags &+= sessions[Int(session)].clientIDs.homeTag(target) &+ sessions[Int(session)].clientIDs.homeTag(replacementID)
             }
         }
-        touchedTags = tags
+        return tags
     }
 
     /// Carries out one request. The engine's events are appended to `events`
