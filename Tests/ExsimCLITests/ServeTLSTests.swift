@@ -30,8 +30,6 @@ import Testing
         let (certificate, key) = try Self.makeCertificate(in: directory)
         let serve = try ServeTests.ServeProcess(["Scenarios/quickstart.yaml", "--tls-certificate", certificate, "--tls-key", key])
         try serve.waitForPorts()
-        #expect(serve.standardOutput.contains("XSIM ouch42 127.0.0.1:") && serve.standardOutput.contains("(TLS)"),
-                "\(serve.standardOutput)")
         let ports = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: serve.portsFile)) as? [String: Any])
         let venue = try #require((ports["venues"] as? [[String: Any]])?.first)
         #expect(venue["tls"] as? Bool == true)
@@ -63,6 +61,9 @@ import Testing
         #expect(load.stdout.contains("orders: 2000 sent, 2000 accepted"), "\(load.stdout)")
 
         #expect(try serve.terminate() == 0, "\(serve.standardError)")
+        // Read once serve has exited: its standard output is a file, flushed at exit.
+        #expect(serve.standardOutput.contains("XSIM ouch42 127.0.0.1:") && serve.standardOutput.contains("(TLS)"),
+                "\(serve.standardOutput)")
         let report = try #require(try JSONSerialization.jsonObject(
             with: Data(contentsOf: serve.outDirectory.appendingPathComponent("serve-report.json"))) as? [String: Any])
         let served = try #require((report["venues"] as? [[String: Any]])?.first)
