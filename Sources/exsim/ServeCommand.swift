@@ -203,6 +203,9 @@ struct ServeCommand: ParsableCommand {
         let started = DispatchTime.now().uptimeNanoseconds
         for venue in server.endpoints { printEndpoints(venue) }
         if let port = server.metricsPort { print("metrics http://\(host):\(port)/metrics") }
+        // A script that waits for the ports file then reads standard output
+        // finds the lines above there already.
+        fflush(nil)
         if let portsFile {
             do {
                 try writePortsFile(server.endpoints, metricsPort: server.metricsPort, to: portsFile)
