@@ -89,9 +89,10 @@ struct ClientOrderIDTable {
     /// shard's slot bits (a shard never reaches 2^32 slots: order numbers
     /// are 32 bits).
     @inline(__always)
-    func shard(of hash: UInt64) -> Int {
-        Int(truncatingIfNeeded: hash >> 32) & shardMask
-    }
+    func shard(of hash: UInt64) -> Int { Self.shard(of: hash, mask: shardMask) }
+
+    @inline(__always)
+    static func shard(of hash: UInt64, mask: Int) -> Int { Int(truncatingIfNeeded: hash >> 32) & mask }
 
     @inline(__always)
     static func slot(shard: Int, local: Int) -> Int { shard << localBits | local }
@@ -207,26 +208,18 @@ struct ClientOrderIDTable {
                              length: UInt8(truncatingIfNeeded: entry.tag & 0xFF))
     }
 
-    /// Doubles one shard. Entries move by their words' hash, without
-    /// rebuilding ids, and without bounds checks: every slot is below the
-    /// capacity.
+    /// Doubles one shard.
     private mutating func grow(_ shard: Int) {
         let old = shards[shard].entries
-        let capacity = Swift.max(8, old.count * 2)
-        let mask = capacity - 1
-        var grown = ContiguousArray(repeating: Entry(), count: capacity)
-        grown.withUnsafeMutableBufferPointer { grown in
+        var grown = Shard(capacity: Swift.max(8, old.count * 2))
+        grown.entries.withUnsafeMutableBufferPointer { grown in
             old.withUnsafeBufferPointer { old in
-                for entry in old where entry.tag != 0 {
-                    var slot = Int(truncatingIfNeeded: Self.hash(entry)) & mask
-                    while grown[slot].tag != 0 { slot = (slot + 1) & mask }
-                    grown[slot] = entry
-                }
+                for entry in old where entry.tag != 0 { Self.place(entry, in: grown) }
             }
         }
-        shards[shard].entries = grown
-        shards[shard].mask = mask
-        self.capacity += capacity - old.count
+        grown.count = shards[shard].count
+        shards[shard] = grown
+        capacity += grown.entries.count - old.count
     }
 
     /// Replaces the one shard by `shardCount` shards that hold twice its
@@ -239,7 +232,7 @@ struct ClientOrderIDTable {
         var split = ContiguousArray((0..<Self.shardCount).map { _ in Shard(capacity: whole.count * 2 / Self.shardCount) })
         whole.withUnsafeBufferPointer { whole in
             for entry in whole where entry.tag != 0 {
-                let shard = Int(truncatingIfNeeded: Self.hash(entry) >> 32) & mask
+                let shard = Self.shard(of: Self.hash(entry), mask: mask)
                 split[shard].entries.withUnsafeMutableBufferPointer { Self.place(entry, in: $0) }
                 split[shard].count += 1
             }
