@@ -36,9 +36,7 @@ extension ScenarioReader {
     {
         let f = try fields(node, allowed: Self.faultKeys, required: ["at", "venue", "link", "action", "mtbf", "mttr"], what: "a random fault")
         let (startNs, venue, link) = try faultTarget(f, durationNs: durationNs, venues: venues, links: links)
-        for key in f.keys.sorted() where !["at", "venue", "link", "action", "mtbf", "mttr"].contains(key) {
-            throw error(f[key]!.key, "'\(key)' does not apply to a random fault; expected mtbf, mttr")
-        }
+        try refuseKeysOtherThan(action: "random", in: f)
         let longest = LinkLimits.longestFaultNs
         let mtbfNs = try duration(f["mtbf"]!.value, atMost: longest, what: "a mean time between failures")
         let mttrNs = try duration(f["mttr"]!.value, atMost: longest, what: "a mean time to repair")
@@ -64,11 +62,7 @@ extension ScenarioReader {
         let (atNs, venueName, link) = try faultTarget(f, durationNs: durationNs, venues: venues, links: links)
         let actionName = try choice(f["action"]!.value, Self.faultActionKeys.map { ($0.0, $0.0) }, "fault action")
         guard actionName != "random" else { preconditionFailure("random faults are read by randomFaults") }
-        let allowed = Self.faultActionKeys.first { $0.0 == actionName }!.1
-        for key in f.keys.sorted() where !["at", "venue", "link", "action"].contains(key) && !allowed.contains(key) {
-            let expected = allowed.isEmpty ? "it takes no other key" : "expected \(allowed.joined(separator: ", "))"
-            throw error(f[key]!.key, "'\(key)' does not apply to a \(actionName) fault; \(expected)")
-        }
+        try refuseKeysOtherThan(action: actionName, in: f)
         func need(_ key: String) throws(ScenarioError) -> Node {
             guard let entry = f[key] else { throw error(node, "a \(actionName) fault needs '\(key)'") }
             return entry.value
@@ -94,6 +88,15 @@ extension ScenarioReader {
             throw error(node, "this \(actionName) lasts until \(formatDuration(fault.lastEffectNs)), after the run's duration of \(formatDuration(durationNs)); end it within the run")
         }
         return fault
+    }
+
+    /// Refuses a key of the fault that neither every fault nor `action` takes.
+    func refuseKeysOtherThan(action: String, in f: [String: (key: Node, value: Node)]) throws(ScenarioError) {
+        let allowed = Self.faultActionKeys.first { $0.0 == action }!.1
+        for key in f.keys.sorted() where !["at", "venue", "link", "action"].contains(key) && !allowed.contains(key) {
+            let expected = allowed.isEmpty ? "it takes no other key" : "expected \(allowed.joined(separator: ", "))"
+            throw error(f[key]!.key, "'\(key)' does not apply to a \(action) fault; \(expected)")
+        }
     }
 
     /// A fault's `at`, `venue` and `link`, checked against the run and the

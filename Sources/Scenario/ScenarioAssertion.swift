@@ -49,7 +49,7 @@ public struct ScenarioAssertion: Hashable, Sendable {
             return result.orderToAck.valueAtPercentile(99)
         case .maxOrderEntryOutage:
             return result.linkOutages.filter { $0.link == .orderEntry }
-                .flatMap(\.outages).map { $0.lengthNs(runEndNs: result.endTimeNs) }.max() ?? 0
+                .flatMap { $0.lengthsNs(runEndNs: result.endTimeNs) }.max() ?? 0
         case .unrecoveredFeedGaps:
             return result.feeds.reduce(0) { $0 + Int64($1.messagesPublished) - Int64(min($1.messagesDelivered, $1.messagesPublished)) }
         case .sessionsClosedEarly:
@@ -62,7 +62,7 @@ public struct ScenarioAssertion: Hashable, Sendable {
             // 99.999% holds only when every link kept it.
             guard result.endTimeNs > 0 else { return 1_000_000 }
             let downNs = result.linkOutages.filter { $0.link == .orderEntry }
-                .map { $0.outages.reduce(Int64(0)) { $0 + $1.lengthNs(runEndNs: result.endTimeNs) } }.max() ?? 0
+                .map { $0.lengthsNs(runEndNs: result.endTimeNs).reduce(0, +) }.max() ?? 0
             let up = Double(result.endTimeNs - min(downNs, result.endTimeNs)) / Double(result.endTimeNs)
             return Int64((up * 1_000_000).rounded(.down))
         }

@@ -310,7 +310,7 @@ extension RunReport {
                                 booksMatchVenue: $0.booksMatchVenue)
                 },
                 outages: result.linkOutages.isEmpty ? nil : result.linkOutages.map { link in
-                    let lengths = link.outages.map { $0.lengthNs(runEndNs: simulatedEndNs) }
+                    let lengths = link.lengthsNs(runEndNs: simulatedEndNs)
                     return LinkOutageSummary(
                         venue: link.venue, link: link.link.rawValue,
                         intervals: link.outages.map { OutageInterval(startNs: $0.startNs, endNs: $0.endNs) },

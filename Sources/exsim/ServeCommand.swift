@@ -135,39 +135,30 @@ struct ServeCommand: ParsableCommand {
             printError("--metrics-port \(metricsPort): expected a port from 0 to 65535")
             throw ExsimExit.badInput
         }
-        var plan: ServeListenPlan
-        do {
-            plan = try ServeListenPlan(venues: config.venues, accounts: LiveAccounts(count: accounts), ports: port, feedTo: feedTo)
-            for index in plan.venues.indices {
-                plan.venues[index].maximumConnections = maxConnections
-                plan.venues[index].maximumQueuedOutputBytes = maxQueuedOutputBytes
-            }
-        } catch {
-            printError(error.description)
-            throw ExsimExit.badInput
-        }
-        for index in plan.venues.indices { plan.venues[index].gateway.digestsEngineEvents = engineDigest }
         guard (1...255).contains(feedTTL) else {
             printError("--feed-ttl \(feedTTL): expected 1 to 255")
             throw ExsimExit.badInput
         }
-        for index in plan.venues.indices {
-            plan.venues[index].feedMulticastInterface = feedInterface
-            plan.venues[index].feedMulticastTTL = feedTTL
-        }
+        var tls: LiveTLSContext?
         switch (tlsCertificate, tlsKey) {
         case (nil, nil):
             break
         case (let certificate?, let key?):
             do {
-                let tls = try LiveTLSContext.server(certificateFile: certificate, keyFile: key)
-                for index in plan.venues.indices { plan.venues[index].tls = tls }
+                tls = try LiveTLSContext.server(certificateFile: certificate, keyFile: key)
             } catch {
                 printError("--tls-certificate/--tls-key: \(error.description)")
                 throw ExsimExit.badInput
             }
         default:
             printError("--tls-certificate and --tls-key go together")
+            throw ExsimExit.badInput
+        }
+        var plan: ServeListenPlan
+        do {
+            plan = try ServeListenPlan(venues: config.venues, accounts: LiveAccounts(count: accounts), ports: port, feedTo: feedTo)
+        } catch {
+            printError(error.description)
             throw ExsimExit.badInput
         }
         var recorder: CaptureTrafficRecorder?
@@ -178,7 +169,15 @@ struct ServeCommand: ParsableCommand {
                 printError("--capture: cannot write the capture: \(error.description)")
                 throw ExsimExit.badInput
             }
-            for index in plan.venues.indices { plan.venues[index].recorder = recorder }
+        }
+        for index in plan.venues.indices {
+            plan.venues[index].maximumConnections = maxConnections
+            plan.venues[index].maximumQueuedOutputBytes = maxQueuedOutputBytes
+            plan.venues[index].gateway.digestsEngineEvents = engineDigest
+            plan.venues[index].feedMulticastInterface = feedInterface
+            plan.venues[index].feedMulticastTTL = feedTTL
+            plan.venues[index].tls = tls
+            plan.venues[index].recorder = recorder
         }
         let directoryName = out ?? "out/\(config.name)"
         do {
