@@ -7,9 +7,13 @@
 /// ordinary value, so a short input still makes a whole scenario.
 public struct ScenarioSketch {
     var choices: ChoiceStream
+    /// Every sketch gets links and faults: most generated scenarios break
+    /// some rule before them, so a focused run reaches them far more often.
+    let alwaysFaults: Bool
 
-    public init(_ choices: ChoiceStream) {
+    public init(_ choices: ChoiceStream, alwaysFaults: Bool = false) {
         self.choices = choices
+        self.alwaysFaults = alwaysFaults
     }
 
     /// The scenario text, YAML as a person would write it.
@@ -88,7 +92,7 @@ public struct ScenarioSketch {
         }
         // Links are drawn last, so that the choices of every key before
         // them stay what they were before links existed.
-        if flip() {
+        if flip() || alwaysFaults {
             var links = ["  venues:", "    - venue: \(pick(["XSIM", "XV1", "NOPE"]))"]
             let which = choose(3)
             if which != 1 { links.append("      order_entry: \(link(orderEntry: true))") }
@@ -99,6 +103,7 @@ public struct ScenarioSketch {
                 lines.append("network:")
                 lines.append(contentsOf: links)
             }
+            if flip() || alwaysFaults { lines += faults() }
         }
         return lines.joined(separator: "\n") + "\n"
     }
@@ -128,8 +133,34 @@ public struct ScenarioSketch {
             if flip() { keys.append("rto: \(pick(["1ms", "1ns", "120s", "121s", "0ns"]))") }
             if flip() { keys.append("max_rto: \(pick(["16ms", "1ns", "120s"]))") }
             if flip() { keys.append("max_retransmissions: \(pick(["15", "0", "30", "31"]))") }
+            if flip() || alwaysFaults {
+                var backup = ["detection: \(pick(["200us", "0ns", "60s", "61s", "-1us"]))"]
+                if flip() { backup.append("latency: \(pick(["35us", "0ns", "1s", "2s"]))") }
+                if flip() { backup.append("loss: \(pick(["0.01", "1", "2"]))") }
+                if flip() { backup.append("bandwidth: \(pick(["1Gbps", "9600bps"]))") }
+                keys.append("backup: { " + backup.joined(separator: ", ") + " }")
+            }
         }
         return "{ " + keys.joined(separator: ", ") + " }"
+    }
+
+    /// A `faults:` section of one to three entries on the venue's links.
+    mutating func faults() -> [String] {
+        var lines = ["faults:"]
+        for _ in 0...choose(3) {
+            let head = "at: \(pick(["1ms", "0ns", "250us", "2s"])), venue: \(pick(["XSIM", "NOPE"])), "
+                + "link: \(pick(["order_entry", "order_entry_backup", "market_data", "feed"]))"
+            let action = switch choose(6) {
+            case 0: "action: down"
+            case 1: "action: up"
+            case 2: "action: flap, period: \(pick(["200us", "1ns", "2ns", "1h"])), count: \(pick(["2", "1", "10000", "10001", "0"]))"
+            case 3: "action: degrade, delay: \(pick(["10us", "0ns", "1s", "2s"])), loss: \(pick(["0.1", "0", "1", "1.1"])), for: \(pick(["100us", "1ns", "1h"]))"
+            case 4: "action: random, mtbf: \(pick(["500us", "1ns", "1h"])), mttr: \(pick(["50us", "1ns", "1h"]))"
+            default: "action: \(pick(["explode", "down, period: 1ms"]))"
+            }
+            lines.append("  - { \(head), \(action) }")
+        }
+        return lines
     }
 
     mutating func serviceTime() -> String {

@@ -4,6 +4,13 @@ public enum FaultedLink: String, Hashable, Sendable, CaseIterable {
     case orderEntry = "order_entry"
     /// The venue's market-data link (its UDP feed).
     case marketData = "market_data"
+    /// Both directions of the venue's redundant order-entry path
+    /// (`order_entry.backup`), which traffic takes once the primary's
+    /// failure is detected.
+    case orderEntryBackup = "order_entry_backup"
+
+    /// Whether the link carries order entry, on either path.
+    public var isOrderEntry: Bool { self != .marketData }
 }
 
 /// What a scheduled fault does to its link (docs/network.md, "Faults").
@@ -155,17 +162,22 @@ public struct LinkFaultSchedule: Hashable, Sendable {
     /// Whether the link drops everything at `timeNs`: within [start, end) of an outage.
     ///
     /// - Complexity: O(log outages).
-    public func isDown(at timeNs: Int64) -> Bool {
-        guard !outages.isEmpty else { return false }
+    public func isDown(at timeNs: Int64) -> Bool { outage(at: timeNs) != nil }
+
+    /// The outage the link is in at `timeNs`, or nil when it is up.
+    ///
+    /// - Complexity: O(log outages).
+    public func outage(at timeNs: Int64) -> LinkOutage? {
+        guard !outages.isEmpty else { return nil }
         // The last outage starting at or before timeNs.
         var low = 0, high = outages.count
         while low < high {
             let middle = (low + high) / 2
             if outages[middle].startNs <= timeNs { low = middle + 1 } else { high = middle }
         }
-        guard low > 0 else { return false }
+        guard low > 0 else { return nil }
         let outage = outages[low - 1]
-        return outage.endNs.map { timeNs < $0 } ?? true
+        return outage.endNs.map { timeNs < $0 } ?? true ? outage : nil
     }
 
     /// The delay and the loss probability the degradations add at `timeNs`

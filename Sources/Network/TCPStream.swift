@@ -97,10 +97,11 @@ public struct TCPStream: Sendable {
         self.retransmission = retransmission
     }
 
-    /// Sends one segment of `sizeBytes` at `nowNs` over `link`.
+    /// Sends one segment of `sizeBytes` at `nowNs` over `link` (one link
+    /// direction, or a redundant path whose route picks one per attempt).
     ///
     /// - Complexity: O(retransmissions) ≤ O(`maxRetransmissions`).
-    public mutating func send(sizeBytes: Int, at nowNs: Int64, over link: inout LinkDirection) -> TCPSendOutcome {
+    public mutating func send<Path: PacketPath>(sizeBytes: Int, at nowNs: Int64, over link: inout Path) -> TCPSendOutcome {
         guard !isBroken else { return .broken }
         statistics.segments += 1
         statistics.bytes += UInt64(sizeBytes)

@@ -13,11 +13,25 @@ public struct VenueLinksConfig: Hashable, Sendable {
         self.marketData = marketData
     }
 
+    /// Whether the venue has the link a fault may hit.
+    public func models(_ link: FaultedLink) -> Bool {
+        switch link {
+        case .orderEntry: orderEntry != nil
+        case .orderEntryBackup: orderEntry?.backup != nil
+        case .marketData: marketData != nil
+        }
+    }
+
     public var firstProblem: String? {
         if let orderEntry {
             if let problem = orderEntry.toVenue.firstProblem { return "venue '\(venue)' order entry to the venue: \(problem)" }
             if let problem = orderEntry.fromVenue.firstProblem { return "venue '\(venue)' order entry from the venue: \(problem)" }
             if let problem = orderEntry.retransmission.firstProblem { return "venue '\(venue)' order entry: \(problem)" }
+            if let backup = orderEntry.backup {
+                if let problem = backup.toVenue.firstProblem { return "venue '\(venue)' order entry backup to the venue: \(problem)" }
+                if let problem = backup.fromVenue.firstProblem { return "venue '\(venue)' order entry backup from the venue: \(problem)" }
+                if let problem = backup.firstProblem { return "venue '\(venue)' order entry backup: \(problem)" }
+            }
         }
         if let problem = marketData?.firstProblem { return "venue '\(venue)' market data: \(problem)" }
         return nil
@@ -25,16 +39,45 @@ public struct VenueLinksConfig: Hashable, Sendable {
 }
 
 /// Order entry runs over TCP: a link each way and the retransmission timer
-/// both ends use.
+/// both ends use, and optionally a redundant path the route fails over to.
 public struct OrderEntryLinkConfig: Hashable, Sendable {
     public var toVenue: LinkDirectionConfig
     public var fromVenue: LinkDirectionConfig
     public var retransmission: TCPRetransmissionConfig
+    public var backup: BackupPathConfig?
 
-    public init(toVenue: LinkDirectionConfig, fromVenue: LinkDirectionConfig, retransmission: TCPRetransmissionConfig = TCPRetransmissionConfig()) {
+    public init(toVenue: LinkDirectionConfig, fromVenue: LinkDirectionConfig, retransmission: TCPRetransmissionConfig = TCPRetransmissionConfig(),
+                backup: BackupPathConfig? = nil) {
         self.toVenue = toVenue
         self.fromVenue = fromVenue
         self.retransmission = retransmission
+        self.backup = backup
+    }
+}
+
+/// A second order-entry path between the venue's participants and its
+/// gateway (another switch, another cross-connect): a link each way, and
+/// how long the primary's failure takes to detect before the route moves
+/// the connections' packets to it. TCP connections ride over it unchanged.
+public struct BackupPathConfig: Hashable, Sendable {
+    public var toVenue: LinkDirectionConfig
+    public var fromVenue: LinkDirectionConfig
+    public var route: FailoverRoute
+
+    public init(toVenue: LinkDirectionConfig, fromVenue: LinkDirectionConfig, route: FailoverRoute) {
+        self.toVenue = toVenue
+        self.fromVenue = fromVenue
+        self.route = route
+    }
+
+    /// The longest detection time a scenario may give.
+    public static let longestDetectionNs: Int64 = 60 * 1_000_000_000
+
+    public var firstProblem: String? {
+        guard (0...Self.longestDetectionNs).contains(route.detectionNs) else {
+            return "the failover detection time must be in 0...\(Self.longestDetectionNs) ns"
+        }
+        return nil
     }
 }
 

@@ -35,3 +35,17 @@ public func formatRatio(_ ratio: Double) -> String {
     if ratio >= 10 { return String(format: "%.1f×", ratio) }
     return String(format: "%.3g×", ratio)
 }
+
+/// Parts per million as a percentage with the decimals it needs, at most
+/// four: "99.9549%", "100%".
+public func formatPartsPerMillion(_ partsPerMillion: Int64) -> String {
+    var text = String(partsPerMillion / 10_000)
+    let fraction = partsPerMillion % 10_000
+    if fraction > 0 {
+        var digits = String(fraction)
+        digits = String(repeating: "0", count: 4 - digits.count) + digits
+        while digits.hasSuffix("0") { digits.removeLast() }
+        text += "." + digits
+    }
+    return text + "%"
+}

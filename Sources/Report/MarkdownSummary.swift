@@ -58,9 +58,13 @@ extension RunReport {
                     lines.append("outages \(outage.venue) \(outage.link): none")
                     continue
                 }
-                let linkDown = network.links.filter { $0.venue == outage.venue && $0.link.hasPrefix(outage.link) }.reduce(0) { $0 + ($1.drops["link_down"] ?? 0) }
+                let linkDown = network.links.filter { $0.venue == outage.venue && ($0.link == outage.link || $0.link.hasPrefix(outage.link + ".")) }
+                    .reduce(0) { $0 + ($1.drops["link_down"] ?? 0) }
                 let intervals = outage.intervals.map { "\(formatNanoseconds($0.startNs))–\($0.endNs.map { formatNanoseconds($0) } ?? "end")" }
                 lines.append("outages \(outage.venue) \(outage.link): \(outage.intervals.count) (longest \(formatNanoseconds(outage.longestNs)), total \(formatNanoseconds(outage.totalNs)), \(linkDown) packets dropped link_down): \(intervals.joined(separator: ", "))")
+            }
+            for availability in network.orderEntryAvailability ?? [] {
+                lines.append(Self.availabilityLine(availability))
             }
         }
         if let assertions {
@@ -79,6 +83,23 @@ extension RunReport {
         lines.append("wall clock: \(String(format: "%.2f", wallClock.elapsedSeconds)) s, \(formatRate(wallClock.eventsPerWallSecond)) events, \(formatRatio(wallClock.simulatedSecondsPerWallSecond)) simulated per wall second")
         lines.append("machine: \(machine.description)")
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// "order-entry availability XAVAIL: 99.9549% over the primary link
+    /// alone, 99.9993% with the backup path (detection 20 µs); path
+    /// outages: …", in the summary's words and report.json's figures.
+    static func availabilityLine(_ a: OrderEntryAvailabilitySummary) -> String {
+        var line = "order-entry availability \(a.venue): \(formatPartsPerMillion(a.withoutRedundancyPpm)) over the primary link alone"
+        if let detectionNs = a.detectionNs {
+            line += ", \(formatPartsPerMillion(a.withRedundancyPpm)) with the backup path (detection \(formatNanoseconds(detectionNs)), \(a.packetsOverBackup) packetsOverBackup)"
+        } else {
+            line += " (no backup path)"
+        }
+        line += "; path outages: \(a.pathOutages.count)"
+        if !a.pathOutages.isEmpty {
+            line += " (longest \(formatNanoseconds(a.longestPathOutageNs)), total \(formatNanoseconds(a.totalPathOutageNs)))"
+        }
+        return line
     }
 
     /// One line per assertion: the statement, the measured value, pass or FAIL.

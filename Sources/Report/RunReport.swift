@@ -201,21 +201,57 @@ public struct NetworkSummary: Codable, Hashable, Sendable {
     /// Each link that a scheduled fault hits, with its outages; absent
     /// when the scenario has no `faults:`.
     public var outages: [LinkOutageSummary]?
+    /// Each venue whose order-entry links a fault hits: its availability
+    /// over the primary link alone and over the path with its backup;
+    /// absent when no fault hits order entry.
+    public var orderEntryAvailability: [OrderEntryAvailabilitySummary]?
 
     public init(links: [LinkSummary], connectionsBroken: Int, sessionsClosedEarly: Int, feeds: [FeedSummary] = [],
-                outages: [LinkOutageSummary]? = nil) {
+                outages: [LinkOutageSummary]? = nil, orderEntryAvailability: [OrderEntryAvailabilitySummary]? = nil) {
         self.links = links
         self.connectionsBroken = connectionsBroken
         self.sessionsClosedEarly = sessionsClosedEarly
         self.feeds = feeds
         self.outages = outages
+        self.orderEntryAvailability = orderEntryAvailability
+    }
+}
+
+/// One venue's order entry through its faults (docs/network.md, "Redundant
+/// path"): shares of the run in parts per million, rounded down.
+public struct OrderEntryAvailabilitySummary: Codable, Hashable, Sendable {
+    public var venue: String
+    /// Up share of the primary link: order entry without redundancy.
+    public var withoutRedundancyPpm: Int64
+    /// Up share of the path, the backup standing in once the primary's
+    /// failure is detected; equal to `withoutRedundancyPpm` without a backup.
+    public var withRedundancyPpm: Int64
+    /// The failover detection time; absent without a backup path.
+    public var detectionNs: Int64?
+    /// When the path carried nothing, in time order.
+    public var pathOutages: [OutageInterval]
+    public var longestPathOutageNs: Int64
+    public var totalPathOutageNs: Int64
+    /// Packets, both directions, that the route sent over the backup.
+    public var packetsOverBackup: UInt64
+
+    public init(venue: String, withoutRedundancyPpm: Int64, withRedundancyPpm: Int64, detectionNs: Int64?, pathOutages: [OutageInterval],
+                longestPathOutageNs: Int64, totalPathOutageNs: Int64, packetsOverBackup: UInt64) {
+        self.venue = venue
+        self.withoutRedundancyPpm = withoutRedundancyPpm
+        self.withRedundancyPpm = withRedundancyPpm
+        self.detectionNs = detectionNs
+        self.pathOutages = pathOutages
+        self.longestPathOutageNs = longestPathOutageNs
+        self.totalPathOutageNs = totalPathOutageNs
+        self.packetsOverBackup = packetsOverBackup
     }
 }
 
 /// When one link was down: both its directions for order entry.
 public struct LinkOutageSummary: Codable, Hashable, Sendable {
     public var venue: String
-    /// "order_entry" or "market_data".
+    /// "order_entry", "order_entry_backup" or "market_data".
     public var link: String
     public var intervals: [OutageInterval]
     /// The longest interval, an open one counted until the run's end.

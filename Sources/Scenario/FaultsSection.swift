@@ -113,9 +113,9 @@ extension ScenarioReader {
             throw error(f["venue"]!.value, "unknown venue '\(venueName)'; expected one of: \(venues.map(\.name).joined(separator: ", "))")
         }
         let link = try choice(f["link"]!.value, FaultedLink.allCases.map { ($0.rawValue, $0) }, "link")
-        let venueLinks = links.first { $0.venue == venueName }
-        guard link == .orderEntry ? venueLinks?.orderEntry != nil : venueLinks?.marketData != nil else {
-            throw error(f["link"]!.value, "venue '\(venueName)' has no modelled \(link.rawValue) link; a fault needs one under network.venues (a `\(link.rawValue):` entry for '\(venueName)')")
+        guard links.first(where: { $0.venue == venueName })?.models(link) ?? false else {
+            let entry = link == .orderEntryBackup ? "a `backup:` under the `order_entry:` entry" : "a `\(link.rawValue):` entry"
+            throw error(f["link"]!.value, "venue '\(venueName)' has no modelled \(link.rawValue) link; a fault needs one under network.venues (\(entry) for '\(venueName)')")
         }
         return (atNs, venueName, link)
     }

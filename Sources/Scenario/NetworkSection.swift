@@ -6,7 +6,8 @@ import Yams
 /// one-way latency, and per venue the order-entry and market-data links.
 extension ScenarioReader {
     static let linkKeys = ["latency", "bandwidth", "queue_bytes", "jitter", "loss", "duplicate", "reorder"]
-    static let orderEntryKeys = linkKeys + ["rto", "max_rto", "max_retransmissions", "to_venue", "from_venue"]
+    static let orderEntryKeys = linkKeys + ["rto", "max_rto", "max_retransmissions", "to_venue", "from_venue", "backup"]
+    static let backupKeys = linkKeys + ["detection", "to_venue", "from_venue"]
     /// A queue must hold one full-size TCP segment with its headers (1,460 + 58 bytes).
     static let smallestQueueBytes: Int64 = 1_518
     static let largestQueueBytes: Int64 = 1 << 30
@@ -68,20 +69,51 @@ extension ScenarioReader {
         if let entry = o["max_retransmissions"] {
             retransmission.maxRetransmissions = Int(try integer(entry.value, 0...Int64(TCPStream.mostRetransmissions), "a number of retransmissions"))
         }
-        return OrderEntryLinkConfig(toVenue: try direction("to_venue"), fromVenue: try direction("from_venue"), retransmission: retransmission)
+        let toVenue = try direction("to_venue"), fromVenue = try direction("from_venue")
+        var backup: BackupPathConfig? = nil
+        if let entry = o["backup"] {
+            backup = try backupPath(entry.value, primaryToVenue: toVenue, primaryFromVenue: fromVenue)
+        }
+        return OrderEntryLinkConfig(toVenue: toVenue, fromVenue: fromVenue, retransmission: retransmission, backup: backup)
+    }
+
+    /// `backup:` under an order-entry link: the redundant path. Each of its
+    /// directions starts from the primary's same direction, takes the
+    /// backup's own link keys over it, then its `to_venue` / `from_venue`.
+    func backupPath(_ node: Node, primaryToVenue: LinkDirectionConfig, primaryFromVenue: LinkDirectionConfig) throws(ScenarioError) -> BackupPathConfig {
+        let b = try fields(node, allowed: Self.backupKeys, required: ["detection"], what: "a backup order-entry path")
+        func direction(_ key: String, primary: LinkDirectionConfig) throws(ScenarioError) -> LinkDirectionConfig {
+            let shared = try linkDirection(b, base: primary)
+            guard let entry = b[key] else { return shared }
+            let d = try fields(entry.value, allowed: Self.linkKeys, required: [], what: "'\(key)' of the backup path")
+            return try linkDirection(d, base: shared)
+        }
+        let detectionNs = try duration(b["detection"]!.value, positive: false, atMost: BackupPathConfig.longestDetectionNs,
+                                       what: "a failover detection time")
+        return BackupPathConfig(toVenue: try direction("to_venue", primary: primaryToVenue),
+                                fromVenue: try direction("from_venue", primary: primaryFromVenue),
+                                route: FailoverRoute(detectionNs: detectionNs))
     }
 
     /// A link without a queue limit that is slower than its traffic queues
     /// without bound: the run's memory and its delays grow for ever.
     func checkCapacity(_ link: OrderEntryLinkConfig, of venue: VenueConfig, flows: [FlowConfig], node: Node) throws(ScenarioError) {
         let least = SimulationLimits.leastOrderEntryBitsPerSecond(of: venue, flows: flows)
-        for (name, direction) in [("to_venue", link.toVenue), ("from_venue", link.fromVenue)]
+        var directions = [("to_venue", link.toVenue, false), ("from_venue", link.fromVenue, false)]
+        if let backup = link.backup { directions += [("to_venue", backup.toVenue, true), ("from_venue", backup.fromVenue, true)] }
+        for (name, direction, onBackup) in directions
         where direction.queueLimitBytes == 0 && direction.bandwidthBitsPerSecond > 0 && Double(direction.bandwidthBitsPerSecond) <= least {
-            // The bandwidth that applies: the direction's own, else the shared one.
-            let shared = try fields(node, allowed: Self.orderEntryKeys, required: [], what: "an order-entry link")
-            let own = try shared[name].map { entry throws(ScenarioError) in try fields(entry.value, allowed: Self.linkKeys, required: [], what: "'\(name)'") }
-            let place = own?["bandwidth"]?.value ?? shared["bandwidth"]?.value ?? node
-            throw error(place, "venue '\(venue.name)''s order-entry link (\(name)) cannot carry its traffic: \(formatRate(SimulationLimits.offeredRate(of: venue, flows: flows))) messages/s, each at least \(SimulationLimits.smallestOrderEntryPacketBytes) bytes on the wire, need more than \(formatBandwidth(least)); its queue would grow without bound (raise the bandwidth, or set queue_bytes so that the queue drops at its tail)")
+            // The bandwidth that applies: the direction's own, else the
+            // shared one (the backup's, then the primary's).
+            let primary = try fields(node, allowed: Self.orderEntryKeys, required: [], what: "an order-entry link")
+            let backupNode = onBackup ? primary["backup"]?.value : nil
+            let backup = try backupNode.map { n throws(ScenarioError) in try fields(n, allowed: Self.backupKeys, required: [], what: "a backup order-entry path") }
+            let own = try (onBackup ? backup : primary)?[name].map { entry throws(ScenarioError) in
+                try fields(entry.value, allowed: Self.linkKeys, required: [], what: "'\(name)'")
+            }
+            let place = own?["bandwidth"]?.value ?? backup?["bandwidth"]?.value ?? primary["bandwidth"]?.value ?? node
+            let path = onBackup ? "the backup path's \(name)" : name
+            throw error(place, "venue '\(venue.name)''s order-entry link (\(path)) cannot carry its traffic: \(formatRate(SimulationLimits.offeredRate(of: venue, flows: flows))) messages/s, each at least \(SimulationLimits.smallestOrderEntryPacketBytes) bytes on the wire, need more than \(formatBandwidth(least)); its queue would grow without bound (raise the bandwidth, or set queue_bytes so that the queue drops at its tail)")
         }
     }
 

@@ -15,7 +15,8 @@ public struct ScenarioAssertion: Hashable, Sendable {
     public enum Kind: String, Hashable, Sendable, CaseIterable {
         /// The order→ack p99 is strictly below a duration.
         case orderAckP99Below = "order_ack_p99_below"
-        /// No order-entry link is down longer than a duration in one outage.
+        /// No venue's order entry is cut off longer than a duration in one
+        /// outage (its path: the backup stands in once the failure is detected).
         case maxOrderEntryOutage = "max_order_entry_outage"
         /// At most this many feed messages never reach the subscribers.
         case unrecoveredFeedGaps = "unrecovered_feed_gaps"
@@ -23,8 +24,9 @@ public struct ScenarioAssertion: Hashable, Sendable {
         case sessionsClosedEarly = "sessions_closed_early"
         /// At most this many new orders go without an acknowledgement or a reject.
         case ordersUnanswered = "orders_unanswered"
-        /// Every venue's order-entry link is up at least this share of the
-        /// run (parts per million; written as a percentage, `99.999%`).
+        /// Every venue's order-entry path (the backup standing in once a
+        /// failure of the primary is detected) is up at least this share of
+        /// the run (parts per million; written as a percentage, `99.999%`).
         case orderEntryAvailabilityAtLeast = "order_entry_availability_at_least"
 
         /// The bound and the measure are durations (ns), not counts.
@@ -48,8 +50,7 @@ public struct ScenarioAssertion: Hashable, Sendable {
         case .orderAckP99Below:
             return result.orderToAck.valueAtPercentile(99)
         case .maxOrderEntryOutage:
-            return result.linkOutages.filter { $0.link == .orderEntry }
-                .flatMap { $0.lengthsNs(runEndNs: result.endTimeNs) }.max() ?? 0
+            return result.orderEntryPaths.flatMap { $0.pathOutages.map { $0.lengthNs(runEndNs: result.endTimeNs) } }.max() ?? 0
         case .unrecoveredFeedGaps:
             return result.feeds.reduce(0) { $0 + Int64($1.messagesPublished) - Int64(min($1.messagesDelivered, $1.messagesPublished)) }
         case .sessionsClosedEarly:
@@ -58,13 +59,11 @@ public struct ScenarioAssertion: Hashable, Sendable {
             let answered = result.counts.ordersAccepted + result.counts.ordersRejected
             return Int64(result.counts.ordersSent) - Int64(min(answered, result.counts.ordersSent))
         case .orderEntryAvailabilityAtLeast:
-            // The least available venue's link, rounded down: a bound of
-            // 99.999% holds only when every link kept it.
-            guard result.endTimeNs > 0 else { return 1_000_000 }
-            let downNs = result.linkOutages.filter { $0.link == .orderEntry }
-                .map { $0.lengthsNs(runEndNs: result.endTimeNs).reduce(0, +) }.max() ?? 0
-            let up = Double(result.endTimeNs - min(downNs, result.endTimeNs)) / Double(result.endTimeNs)
-            return Int64((up * 1_000_000).rounded(.down))
+            // The least available venue's path, backup included, rounded
+            // down: a bound of 99.999% holds only when every venue kept it.
+            return result.orderEntryPaths.map {
+                OrderEntryPathReport.availabilityPartsPerMillion($0.pathOutages, runEndNs: result.endTimeNs)
+            }.min() ?? 1_000_000
         }
     }
 

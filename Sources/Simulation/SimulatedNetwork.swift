@@ -6,9 +6,11 @@ import SimKernel
 /// participants, and a market-data link for its feed. Venues without links
 /// take the fixed one-way latency, outside this type.
 struct SimulatedNetwork {
+    /// Each direction is a path: the primary link and, with
+    /// `order_entry.backup`, the backup the route fails over to.
     struct OrderEntryLinks {
-        var toVenue: LinkDirection
-        var fromVenue: LinkDirection
+        var toVenue: RedundantPath
+        var fromVenue: RedundantPath
     }
 
     /// By venue index; nil where the venue's order entry is not modelled.
@@ -62,9 +64,14 @@ struct SimulatedNetwork {
                 faulted.first { $0.venue == v && $0.link == link }?.schedule ?? .none
             }
             if let oe = links.orderEntry {
-                orderEntry[v] = OrderEntryLinks(
-                    toVenue: LinkDirection(config: oe.toVenue, random: stream("order_entry.to_venue"), faults: faults(.orderEntry)),
-                    fromVenue: LinkDirection(config: oe.fromVenue, random: stream("order_entry.from_venue"), faults: faults(.orderEntry)))
+                func path(_ direction: String, _ primary: LinkDirectionConfig, _ backup: LinkDirectionConfig?) -> RedundantPath {
+                    RedundantPath(
+                        primary: LinkDirection(config: primary, random: stream("order_entry.\(direction)"), faults: faults(.orderEntry)),
+                        backup: backup.map { LinkDirection(config: $0, random: stream("order_entry_backup.\(direction)"), faults: faults(.orderEntryBackup)) },
+                        route: oe.backup?.route)
+                }
+                orderEntry[v] = OrderEntryLinks(toVenue: path("to_venue", oe.toVenue, oe.backup?.toVenue),
+                                                fromVenue: path("from_venue", oe.fromVenue, oe.backup?.fromVenue))
                 retransmission[v] = oe.retransmission
             }
             if let md = links.marketData {
@@ -97,7 +104,7 @@ struct SimulatedNetwork {
         return Self.sendSegments(payloadBytes: payloadBytes, at: nowNs, stream: &fromVenueStreams[participant]!, link: &orderEntry[venue]!.fromVenue)
     }
 
-    static func sendSegments(payloadBytes: Int, at nowNs: Int64, stream: inout TCPStream, link: inout LinkDirection) -> Int64? {
+    static func sendSegments(payloadBytes: Int, at nowNs: Int64, stream: inout TCPStream, link: inout RedundantPath) -> Int64? {
         precondition(payloadBytes > 0, "an empty write")
         var remaining = payloadBytes
         var deliveredNs = nowNs
@@ -129,8 +136,13 @@ struct SimulatedNetwork {
                     toVenue += stream!.statistics
                     fromVenue += fromVenueStreams[p]!.statistics
                 }
-                reports.append(LinkReport(venue: name, link: "order_entry.to_venue", statistics: links.toVenue.statistics, tcp: toVenue))
-                reports.append(LinkReport(venue: name, link: "order_entry.from_venue", statistics: links.fromVenue.statistics, tcp: fromVenue))
+                reports.append(LinkReport(venue: name, link: "order_entry.to_venue", statistics: links.toVenue.primary.statistics, tcp: toVenue))
+                reports.append(LinkReport(venue: name, link: "order_entry.from_venue", statistics: links.fromVenue.primary.statistics, tcp: fromVenue))
+                if let toBackup = links.toVenue.backup, let fromBackup = links.fromVenue.backup {
+                    // The TCP streams ride both paths; their counts stand with the primary's rows.
+                    reports.append(LinkReport(venue: name, link: "order_entry_backup.to_venue", statistics: toBackup.statistics, tcp: nil))
+                    reports.append(LinkReport(venue: name, link: "order_entry_backup.from_venue", statistics: fromBackup.statistics, tcp: nil))
+                }
             }
             if let link = marketData[v] {
                 reports.append(LinkReport(venue: name, link: "market_data", statistics: link.statistics, tcp: nil))
@@ -158,6 +170,26 @@ struct SimulatedNetwork {
         faultedLinks.map { LinkOutageReport(venue: venueNames[$0.venue], link: $0.link, outages: $0.observedOutages) }
     }
 
+    /// For each venue whose order entry is modelled and faulted, in venue
+    /// order: when its order-entry path carried nothing, with the backup
+    /// (when it has one) taking over after the detection time.
+    func orderEntryPathReports(venueNames: [String]) -> [OrderEntryPathReport] {
+        var reports: [OrderEntryPathReport] = []
+        for (v, name) in venueNames.enumerated() {
+            guard let links = orderEntry[v] else { continue }
+            let primary = faultedLinks.first { $0.venue == v && $0.link == .orderEntry }
+            let backup = faultedLinks.first { $0.venue == v && $0.link == .orderEntryBackup }
+            guard primary != nil || backup != nil else { continue }
+            let primaryOutages = primary?.observedOutages ?? []
+            let route = links.toVenue.route
+            let pathOutages = route.map { $0.pathOutages(primary: primaryOutages, backup: backup?.observedOutages ?? []) } ?? primaryOutages
+            reports.append(OrderEntryPathReport(
+                venue: name, detectionNs: route?.detectionNs, primaryOutages: primaryOutages, pathOutages: pathOutages,
+                packetsOverBackup: links.toVenue.packetsOverBackup + links.fromVenue.packetsOverBackup))
+        }
+        return reports
+    }
+
     func participantVenue(_ participant: Int) -> Int { Int(participantVenues[participant]) }
 }
 
@@ -181,4 +213,29 @@ public struct LinkOutageReport: Hashable, Sendable {
 
     /// Each outage's length; one still open counts to `runEndNs`.
     public func lengthsNs(runEndNs: Int64) -> [Int64] { outages.map { $0.lengthNs(runEndNs: runEndNs) } }
+}
+
+/// When one venue's order entry could not get through: its primary link's
+/// outages (order entry without redundancy) and the outages of the path as
+/// a whole, the backup standing in once the failure is detected (with
+/// redundancy; the same as the primary's when there is no backup).
+public struct OrderEntryPathReport: Hashable, Sendable {
+    public var venue: String
+    /// The failover detection time; nil without a backup path.
+    public var detectionNs: Int64?
+    public var primaryOutages: [LinkOutage]
+    public var pathOutages: [LinkOutage]
+    /// Packets, both directions, first copies and retransmissions, that the route sent over the backup.
+    public var packetsOverBackup: UInt64
+
+    /// Parts per million of `[0, runEndNs)` that `outages` leave up, rounded
+    /// down, so a bound of 99.999 % holds only when it was kept.
+    public static func availabilityPartsPerMillion(_ outages: [LinkOutage], runEndNs: Int64) -> Int64 {
+        guard runEndNs > 0 else { return 1_000_000 }
+        let downNs = min(outages.reduce(0) { $0 + $1.lengthNs(runEndNs: runEndNs) }, runEndNs)
+        // (up × 10⁶) / run in 128 bits: exact for any run length, and the
+        // quotient (at most 10⁶) fits.
+        let upNs = runEndNs - downNs
+        return runEndNs.dividingFullWidth(upNs.multipliedFullWidth(by: 1_000_000)).quotient
+    }
 }

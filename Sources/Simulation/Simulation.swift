@@ -955,7 +955,8 @@ public struct Simulation {
             connectionsBroken: connectionsBroken,
             sessionsClosedEarly: sessionsClosedEarly,
             feeds: subscriberReports(),
-            linkOutages: network.outageReports(venueNames: venues.map(\.name)))
+            linkOutages: network.outageReports(venueNames: venues.map(\.name)),
+            orderEntryPaths: network.orderEntryPathReports(venueNames: venues.map(\.name)))
     }
 
     /// A market-data packet's fate as one trace word: its arrival time, or a

@@ -158,7 +158,8 @@ extension SimulationConfig {
             if let problem = links.firstProblem { return problem }
             if let oe = links.orderEntry, let venue = venues.first(where: { $0.name == links.venue }) {
                 let least = limits.leastOrderEntryBitsPerSecond(of: venue, flows: flows)
-                for direction in [oe.toVenue, oe.fromVenue] where direction.queueLimitBytes == 0 && direction.bandwidthBitsPerSecond > 0 {
+                let directions = [oe.toVenue, oe.fromVenue] + (oe.backup.map { [$0.toVenue, $0.fromVenue] } ?? [])
+                for direction in directions where direction.queueLimitBytes == 0 && direction.bandwidthBitsPerSecond > 0 {
                     guard Double(direction.bandwidthBitsPerSecond) > least else {
                         return "venue '\(links.venue)': an order-entry link of \(direction.bandwidthBitsPerSecond) b/s without a queue limit cannot carry \(Int64(least)) b/s"
                     }
@@ -167,8 +168,7 @@ extension SimulationConfig {
         }
         for fault in linkFaults {
             if let problem = fault.firstProblem { return "fault on venue '\(fault.venue)': \(problem)" }
-            guard let links = venueLinks.first(where: { $0.venue == fault.venue }),
-                  fault.link == .orderEntry ? links.orderEntry != nil : links.marketData != nil else {
+            guard let links = venueLinks.first(where: { $0.venue == fault.venue }), links.models(fault.link) else {
                 return "a fault hits venue '\(fault.venue)''s \(fault.link.rawValue) link, which network.venues does not model"
             }
             guard fault.lastEffectNs <= durationNs else {

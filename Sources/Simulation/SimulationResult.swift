@@ -94,6 +94,9 @@ public struct SimulationResult: Sendable {
     public var feeds: [FeedSubscriberReport] = []
     /// Every link that `SimulationConfig.linkFaults` hits, with its outages.
     public var linkOutages: [LinkOutageReport] = []
+    /// Each venue whose order-entry links are faulted: when its order entry
+    /// was cut off, over the primary alone and over the path with its backup.
+    public var orderEntryPaths: [OrderEntryPathReport] = []
 }
 
 /// What a venue's market-data subscriber received over its link, and what

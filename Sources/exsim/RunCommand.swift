@@ -315,6 +315,17 @@ extension RunReport {
                         venue: link.venue, link: link.link.rawValue,
                         intervals: link.outages.map { OutageInterval(startNs: $0.startNs, endNs: $0.endNs) },
                         longestNs: lengths.max() ?? 0, totalNs: lengths.reduce(0, +))
+                },
+                orderEntryAvailability: result.orderEntryPaths.isEmpty ? nil : result.orderEntryPaths.map { path in
+                    let lengths = path.pathOutages.map { $0.lengthNs(runEndNs: simulatedEndNs) }
+                    return OrderEntryAvailabilitySummary(
+                        venue: path.venue,
+                        withoutRedundancyPpm: OrderEntryPathReport.availabilityPartsPerMillion(path.primaryOutages, runEndNs: simulatedEndNs),
+                        withRedundancyPpm: OrderEntryPathReport.availabilityPartsPerMillion(path.pathOutages, runEndNs: simulatedEndNs),
+                        detectionNs: path.detectionNs,
+                        pathOutages: path.pathOutages.map { OutageInterval(startNs: $0.startNs, endNs: $0.endNs) },
+                        longestPathOutageNs: lengths.max() ?? 0, totalPathOutageNs: lengths.reduce(0, +),
+                        packetsOverBackup: path.packetsOverBackup)
                 }))
     }
 }

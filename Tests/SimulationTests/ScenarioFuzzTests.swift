@@ -38,6 +38,28 @@ import Testing
         #expect(ranWithLinks > 0, "no generated run had modelled links")
     }
 
+    /// Scenarios that all have links and faults, which the general mix
+    /// above rarely gets past validation with.
+    @Test func everyAcceptedScenarioWithFaultsRunsCleanly() {
+        var ranWithFaults = 0
+        var ranWithBackup = 0
+        for seed in 0..<Self.cases {
+            var sketch = ScenarioSketch(ChoiceStream(seed: seed), alwaysFaults: true)
+            let yaml = sketch.yaml()
+            do {
+                if case .ran = try ScenarioFuzzCase.check(yaml: yaml) {
+                    ranWithFaults += 1
+                    if yaml.contains("backup: {") && yaml.contains("order_entry_backup") { ranWithBackup += 1 }
+                }
+            } catch {
+                Issue.record("seed \(seed): \(error.description)\n\(yaml)")
+            }
+        }
+        print("scenario fuzz with faults: \(Self.cases) scenarios, \(ranWithFaults) ran, \(ranWithBackup) with a fault on a backup path")
+        #expect(ranWithFaults > 0, "no generated run had faults")
+        #expect(ranWithBackup > 0, "no generated run had a fault on a backup path")
+    }
+
     @Test func aChoiceStreamThatRunsDryMakesTheOrdinaryScenario() throws {
         var sketch = ScenarioSketch(ChoiceStream(bytes: UnsafeRawBufferPointer(start: nil, count: 0)))
         let outcome = try ScenarioFuzzCase.check(yaml: sketch.yaml())

@@ -1,0 +1,110 @@
+/// What a transport sends its packets over: one link direction, or a
+/// primary and a backup with a route between them. Generic rather than an
+/// existential, so a single link costs what it did before paths existed.
+public protocol PacketPath {
+    /// A packet sent now (the path's sends come in nondecreasing time).
+    mutating func send(sizeBytes: Int, at nowNs: Int64) -> LinkOutcome
+    /// A retransmission at a time a transport's timer chose (`LinkDirection.resend`).
+    mutating func resend(sizeBytes: Int, at atNs: Int64) -> LinkOutcome
+}
+
+extension LinkDirection: PacketPath {}
+
+/// A redundant path's configuration for one direction besides the primary
+/// link: the backup link and how long the primary's failure goes unnoticed.
+public struct FailoverRoute: Hashable, Sendable {
+    /// From the primary going down until traffic moves to the backup (the
+    /// time a BFD session or a link-loss alarm takes to declare it dead).
+    public var detectionNs: Int64
+
+    public init(detectionNs: Int64) {
+        self.detectionNs = detectionNs
+    }
+
+    /// Which link carries a packet sent at `timeNs`: the primary while it is
+    /// up, and through the first `detectionNs` of its outage (where the
+    /// packet is lost: nobody knows yet); the backup from then until the
+    /// primary is back, when the route returns to it at once. The choice
+    /// reads only the two fault schedules, known from the start, so it is a
+    /// pure function of the time.
+    public func usesBackup(at timeNs: Int64, primary: LinkFaultSchedule) -> Bool {
+        guard let outage = primary.outage(at: timeNs) else { return false }
+        return timeNs - outage.startNs >= detectionNs
+    }
+
+    /// The intervals in which the path carried nothing: the primary is
+    /// down and either its failure is not yet detected or the backup is
+    /// down too. `primary` and `backup` are sorted, disjoint outages (as a
+    /// `LinkFaultSchedule` or a run's observed outages hold them); the
+    /// result is too. An interval open at the end stays open.
+    ///
+    /// - Complexity: O(primary + backup).
+    public func pathOutages(primary: [LinkOutage], backup: [LinkOutage]) -> [LinkOutage] {
+        var result: [LinkOutage] = []
+        func add(_ startNs: Int64, _ endNs: Int64?) {
+            if let endNs, endNs <= startNs { return }
+            // Touching intervals merge, so an outage is one entry.
+            if let last = result.last, last.endNs == startNs {
+                result[result.count - 1].endNs = endNs
+            } else {
+                result.append(LinkOutage(startNs: startNs, endNs: endNs))
+            }
+        }
+        var b = 0
+        for outage in primary {
+            let endNs = outage.endNs ?? .max
+            // Undetected: the first detectionNs of the outage.
+            let detectedNs = outage.startNs &+ min(detectionNs, endNs - outage.startNs)
+            add(outage.startNs, detectedNs == .max ? nil : min(detectedNs, endNs))
+            guard detectedNs < endNs else { continue }
+            // Detected: down where the backup is down as well.
+            while b < backup.count, (backup[b].endNs ?? .max) <= detectedNs { b += 1 }
+            var k = b
+            while k < backup.count, backup[k].startNs < endNs {
+                let from = max(backup[k].startNs, detectedNs)
+                let to = min(backup[k].endNs ?? .max, endNs)
+                add(from, to == .max ? nil : to)
+                k += 1
+            }
+        }
+        return result
+    }
+}
+
+/// One direction of an order-entry path: the primary link and, when the
+/// scenario gives one, a backup that the route moves to once the primary's
+/// failure is detected (`FailoverRoute`). Each link keeps its own queue,
+/// random stream and statistics; a packet crosses exactly one of them.
+public struct RedundantPath: PacketPath, Sendable {
+    public private(set) var primary: LinkDirection
+    public private(set) var backup: LinkDirection?
+    public let route: FailoverRoute?
+    /// Packets the route sent over the backup.
+    public private(set) var packetsOverBackup: UInt64 = 0
+
+    /// - Precondition: a backup comes with its route and the other way round.
+    public init(primary: LinkDirection, backup: LinkDirection? = nil, route: FailoverRoute? = nil) {
+        precondition((backup == nil) == (route == nil), "a backup link needs a failover route, and a route a backup")
+        self.primary = primary
+        self.backup = backup
+        self.route = route
+    }
+
+    @inline(__always)
+    func takesBackup(at timeNs: Int64) -> Bool {
+        guard let route else { return false }
+        return route.usesBackup(at: timeNs, primary: primary.faults)
+    }
+
+    public mutating func send(sizeBytes: Int, at nowNs: Int64) -> LinkOutcome {
+        guard takesBackup(at: nowNs) else { return primary.send(sizeBytes: sizeBytes, at: nowNs) }
+        packetsOverBackup += 1
+        return backup!.send(sizeBytes: sizeBytes, at: nowNs)
+    }
+
+    public mutating func resend(sizeBytes: Int, at atNs: Int64) -> LinkOutcome {
+        guard takesBackup(at: atNs) else { return primary.resend(sizeBytes: sizeBytes, at: atNs) }
+        packetsOverBackup += 1
+        return backup!.resend(sizeBytes: sizeBytes, at: atNs)
+    }
+}

@@ -1,0 +1,49 @@
+import Foundation
+import Testing
+@testable import Simulation
+
+/// A venue's order entry with a backup path: the route fails over once the
+/// primary's failure is detected, and the run reports both availabilities.
+@Suite struct RouteFailoverSimulationTests {
+    func config(backupFaults: [LinkFaultAction] = [], detectionNs: Int64 = 100_000) -> SimulationConfig {
+        var config = smallConfig(rate: 20_000)
+        let primary = LinkDirectionConfig(propagationDelayNs: 2_000)
+        let backup = LinkDirectionConfig(propagationDelayNs: 7_000)
+        config.venueLinks = [VenueLinksConfig(venue: "XTST", orderEntry: OrderEntryLinkConfig(
+            toVenue: primary, fromVenue: primary,
+            retransmission: TCPRetransmissionConfig(initialRTONs: 1_000_000, maxRTONs: 8_000_000, maxRetransmissions: 3),
+            backup: BackupPathConfig(toVenue: backup, fromVenue: backup, route: FailoverRoute(detectionNs: detectionNs))))]
+        // The primary is down from 10 ms to the end: without the backup,
+        // three retries would break every connection.
+        config.linkFaults = [LinkFaultConfig(atNs: 10_000_000, venue: "XTST", link: .orderEntry, action: .down)]
+            + backupFaults.map { LinkFaultConfig(atNs: 20_000_000, venue: "XTST", link: .orderEntryBackup, action: $0) }
+        return config
+    }
+
+    @Test func theBackupCarriesOrderEntryThroughThePrimarysFailure() throws {
+        let first = try run(config())
+        let second = try run(config())
+        #expect(first.traceDigest == second.traceDigest)
+        #expect(first.invariantViolations.isEmpty, "\(first.invariantViolations.prefix(3))")
+        #expect(first.connectionsBroken == 0 && first.sessionsClosedEarly == 0)
+        #expect(first.counts.ordersAccepted + first.counts.ordersRejected == first.counts.ordersSent, "every order answered")
+        let backupToVenue = try #require(first.links.first { $0.link == "order_entry_backup.to_venue" })
+        #expect(backupToVenue.statistics.packetsSent > 100 && backupToVenue.statistics.isBalanced)
+        let path = try #require(first.orderEntryPaths.first)
+        #expect(path.venue == "XTST" && path.detectionNs == 100_000)
+        #expect(path.primaryOutages == [LinkOutage(startNs: 10_000_000, endNs: nil)])
+        #expect(path.pathOutages == [LinkOutage(startNs: 10_000_000, endNs: 10_100_000)], "only the detection window")
+        #expect(path.packetsOverBackup >= backupToVenue.statistics.packetsSent)
+        // Over the backup an order takes 2 × 7 µs, not 2 × 2 µs: the tail shows the move.
+        #expect(first.orderToAck.maxNs >= 1_000_000, "a segment lost before the detection waits one timeout")
+        #expect(first.orderToAck.maxNs < 2_000_000, "and then gets through at the first retransmission")
+    }
+
+    @Test func bothPathsDownIsAnOutageNoRedundancyHides() throws {
+        let result = try run(config(backupFaults: [.down]), check: false)
+        let path = try #require(result.orderEntryPaths.first)
+        #expect(path.pathOutages == [LinkOutage(startNs: 10_000_000, endNs: 10_100_000), LinkOutage(startNs: 20_000_000, endNs: nil)])
+        #expect(result.connectionsBroken > 0, "with both paths down for good, TCP gives up")
+        #expect(OrderEntryPathReport.availabilityPartsPerMillion(path.pathOutages, runEndNs: 40_000_000) == 497_500)
+    }
+}
