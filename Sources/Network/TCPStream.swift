@@ -97,11 +97,23 @@ public struct TCPStream: Sendable {
         self.retransmission = retransmission
     }
 
-    /// Sends one segment of `sizeBytes` at `nowNs` over `link` (one link
-    /// direction, or a redundant path whose route picks one per attempt).
+    /// Sends one segment of `sizeBytes` at `nowNs` over `link`.
     ///
     /// - Complexity: O(retransmissions) ≤ O(`maxRetransmissions`).
-    public mutating func send<Path: PacketPath>(sizeBytes: Int, at nowNs: Int64, over link: inout Path) -> TCPSendOutcome {
+    public mutating func send(sizeBytes: Int, at nowNs: Int64, over link: inout LinkDirection) -> TCPSendOutcome {
+        send(sizeBytes: sizeBytes, at: nowNs, overPath: &link)
+    }
+
+    /// Sends one segment over a redundant path, whose route picks a link for
+    /// each attempt.
+    public mutating func send(sizeBytes: Int, at nowNs: Int64, over path: inout RedundantPath) -> TCPSendOutcome {
+        send(sizeBytes: sizeBytes, at: nowNs, overPath: &path)
+    }
+
+    // One body for both, specialized here: a public generic would run
+    // unspecialized, through witness tables, from the modules that call it.
+    @inline(__always)
+    mutating func send<Path: PacketPath>(sizeBytes: Int, at nowNs: Int64, overPath link: inout Path) -> TCPSendOutcome {
         guard !isBroken else { return .broken }
         statistics.segments += 1
         statistics.bytes += UInt64(sizeBytes)
