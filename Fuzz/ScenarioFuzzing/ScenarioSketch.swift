@@ -93,10 +93,18 @@ public struct ScenarioSketch {
         // Links are drawn last, so that the choices of every key before
         // them stay what they were before links existed.
         if flip() || alwaysFaults {
-            var links = ["  venues:", "    - venue: \(pick(["XSIM", "XV1", "NOPE"]))"]
-            let which = choose(3)
+            // Focused on faults: links of the first venue, every kind of them.
+            let venue = pick(["XSIM", "XV1", "NOPE"]), kinds = choose(3)
+            var links = ["  venues:", "    - venue: \(alwaysFaults ? "XSIM" : venue)"]
+            let which = alwaysFaults ? 2 : kinds
             if which != 1 { links.append("      order_entry: \(link(orderEntry: true))") }
             if which != 0 { links.append("      market_data: \(link(orderEntry: false))") }
+            if which != 0, flip() || alwaysFaults {
+                var feedB = ["arbitration: \(pick(["50us", "0ns", "1s", "2s"]))"]
+                if flip() { feedB.append("latency: \(pick(["22us", "0ns", "1s"]))") }
+                if flip() { feedB.append("loss: \(pick(["0.01", "1", "-1"]))") }
+                links.append("      market_data_b: { " + feedB.joined(separator: ", ") + " }")
+            }
             if let networkEnd {
                 lines.insert(contentsOf: links, at: networkEnd)
             } else {
@@ -148,8 +156,11 @@ public struct ScenarioSketch {
     mutating func faults() -> [String] {
         var lines = ["faults:"]
         for _ in 0...choose(3) {
-            let head = "at: \(pick(["1ms", "0ns", "250us", "2s"])), venue: \(pick(["XSIM", "NOPE"])), "
-                + "link: \(pick(["order_entry", "order_entry_backup", "market_data", "feed"]))"
+            let venue = pick(["XSIM", "NOPE"])
+            let link = pick(["order_entry", "order_entry_backup", "market_data", "market_data_b", "feed"])
+            // Focused: every entry on one of the links the sketch made.
+            let head = "at: \(pick(["1ms", "0ns", "250us", "2s"])), venue: \(alwaysFaults ? "XSIM" : venue), "
+                + "link: \(alwaysFaults && link == "feed" ? "market_data" : link)"
             let action = switch choose(6) {
             case 0: "action: down"
             case 1: "action: up"

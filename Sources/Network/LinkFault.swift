@@ -8,9 +8,11 @@ public enum FaultedLink: String, Hashable, Sendable, CaseIterable {
     /// (`order_entry.backup`), which traffic takes once the primary's
     /// failure is detected.
     case orderEntryBackup = "order_entry_backup"
+    /// The link of the venue's second copy of its feed (`market_data_b`).
+    case marketDataB = "market_data_b"
 
     /// Whether the link carries order entry, on either path.
-    public var isOrderEntry: Bool { self != .marketData }
+    public var isOrderEntry: Bool { self == .orderEntry || self == .orderEntryBackup }
 }
 
 /// What a scheduled fault does to its link (docs/network.md, "Faults").

@@ -6,11 +6,15 @@ public struct VenueLinksConfig: Hashable, Sendable {
     public var venue: String
     public var orderEntry: OrderEntryLinkConfig?
     public var marketData: LinkDirectionConfig?
+    /// A second copy of the feed over its own link, for A/B arbitration;
+    /// only with `marketData` (the A feed).
+    public var marketDataB: FeedBConfig?
 
-    public init(venue: String, orderEntry: OrderEntryLinkConfig? = nil, marketData: LinkDirectionConfig? = nil) {
+    public init(venue: String, orderEntry: OrderEntryLinkConfig? = nil, marketData: LinkDirectionConfig? = nil, marketDataB: FeedBConfig? = nil) {
         self.venue = venue
         self.orderEntry = orderEntry
         self.marketData = marketData
+        self.marketDataB = marketDataB
     }
 
     /// Whether the venue has the link a fault may hit.
@@ -19,6 +23,7 @@ public struct VenueLinksConfig: Hashable, Sendable {
         case .orderEntry: orderEntry != nil
         case .orderEntryBackup: orderEntry?.backup != nil
         case .marketData: marketData != nil
+        case .marketDataB: marketDataB != nil
         }
     }
 
@@ -34,6 +39,11 @@ public struct VenueLinksConfig: Hashable, Sendable {
             }
         }
         if let problem = marketData?.firstProblem { return "venue '\(venue)' market data: \(problem)" }
+        if let feedB = marketDataB {
+            guard marketData != nil else { return "venue '\(venue)' has a B feed without an A feed (market_data)" }
+            if let problem = feedB.link.firstProblem { return "venue '\(venue)' market data B: \(problem)" }
+            if let problem = feedB.firstProblem { return "venue '\(venue)' market data B: \(problem)" }
+        }
         return nil
     }
 }
@@ -88,4 +98,26 @@ public enum WireOverhead {
     public static let tcpIPv4Bytes = 58
     /// Ethernet header (14) + IPv4 (20) + UDP (8) + FCS (4).
     public static let udpIPv4Bytes = 46
+}
+
+/// The B copy of a venue's feed: the same MoldUDP64 packets, published
+/// again over a second link (another multicast group, another switch), and
+/// how long the subscriber waits on one feed's gap for the other to fill it.
+public struct FeedBConfig: Hashable, Sendable {
+    public var link: LinkDirectionConfig
+    public var arbitrationWindowNs: Int64
+
+    public init(link: LinkDirectionConfig, arbitrationWindowNs: Int64) {
+        self.link = link
+        self.arbitrationWindowNs = arbitrationWindowNs
+    }
+
+    public static let longestArbitrationWindowNs: Int64 = 1_000_000_000
+
+    public var firstProblem: String? {
+        guard (0...Self.longestArbitrationWindowNs).contains(arbitrationWindowNs) else {
+            return "the arbitration window must be in 0...\(Self.longestArbitrationWindowNs) ns"
+        }
+        return nil
+    }
 }

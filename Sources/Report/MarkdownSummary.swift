@@ -52,6 +52,9 @@ extension RunReport {
             lines.append("network: \(network.connectionsBroken) connectionsBroken, \(network.sessionsClosedEarly) sessionsClosedEarly")
             for feed in network.feeds {
                 lines.append("feed \(feed.venue) over its link: \(feed.messagesDelivered) of \(feed.messagesPublished) messagesDelivered, \(feed.requestsSent) requestsSent, \(feed.messagesLost) messagesLost, books \(feed.booksMatchVenue ? "match" : "DIFFER from") the venue's")
+                if let a = feed.arbitration {
+                    lines.append("feed \(feed.venue) A/B arbitration (window \(formatNanoseconds(a.windowNs))): \(a.messagesFirstOnA) messagesFirstOnA, \(a.messagesFirstOnB) messagesFirstOnB, \(a.gapsFilledWhileArbitrating) gapsFilledWhileArbitrating, \(feed.duplicateMessages) duplicateMessages")
+                }
             }
             for outage in network.outages ?? [] {
                 guard !outage.intervals.isEmpty else {

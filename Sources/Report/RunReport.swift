@@ -317,9 +317,11 @@ public struct FeedSummary: Codable, Hashable, Sendable {
     /// Given up after unanswered re-requests.
     public var messagesLost: UInt64
     public var booksMatchVenue: Bool
+    /// With a B feed (`market_data_b`): how the subscriber arbitrated; absent without one.
+    public var arbitration: FeedArbitrationSummary?
 
     public init(venue: String, messagesPublished: UInt64, messagesDelivered: UInt64, requestsSent: UInt64, duplicateMessages: UInt64,
-                messagesLost: UInt64, booksMatchVenue: Bool) {
+                messagesLost: UInt64, booksMatchVenue: Bool, arbitration: FeedArbitrationSummary? = nil) {
         self.venue = venue
         self.messagesPublished = messagesPublished
         self.messagesDelivered = messagesDelivered
@@ -327,6 +329,24 @@ public struct FeedSummary: Codable, Hashable, Sendable {
         self.duplicateMessages = duplicateMessages
         self.messagesLost = messagesLost
         self.booksMatchVenue = booksMatchVenue
+        self.arbitration = arbitration
+    }
+}
+
+/// A subscriber's A/B arbitration (docs/network.md, "A/B feeds").
+public struct FeedArbitrationSummary: Codable, Hashable, Sendable {
+    public var windowNs: Int64
+    /// Messages whose first copy came on the A feed (re-request answers included) and on the B feed.
+    public var messagesFirstOnA: UInt64
+    public var messagesFirstOnB: UInt64
+    /// Gaps that closed while they waited for the other feed, with no re-request.
+    public var gapsFilledWhileArbitrating: UInt64
+
+    public init(windowNs: Int64, messagesFirstOnA: UInt64, messagesFirstOnB: UInt64, gapsFilledWhileArbitrating: UInt64) {
+        self.windowNs = windowNs
+        self.messagesFirstOnA = messagesFirstOnA
+        self.messagesFirstOnB = messagesFirstOnB
+        self.gapsFilledWhileArbitrating = gapsFilledWhileArbitrating
     }
 }
 

@@ -21,13 +21,13 @@ extension ScenarioReader {
         var links: [VenueLinksConfig] = []
         if let entry = n["venues"] {
             for item in try sequence(entry.value, "a list of venue links") {
-                let v = try fields(item, allowed: ["venue", "order_entry", "market_data"], required: ["venue"], what: "a venue's links")
+                let v = try fields(item, allowed: ["venue", "order_entry", "market_data", "market_data_b"], required: ["venue"], what: "a venue's links")
                 let name = try string(v["venue"]!.value, "a venue name")
                 guard venues.contains(where: { $0.name == name }) else {
                     throw error(v["venue"]!.value, "unknown venue '\(name)'; expected one of: \(venues.map(\.name).joined(separator: ", "))")
                 }
                 guard !links.contains(where: { $0.venue == name }) else { throw error(v["venue"]!.value, "venue '\(name)' has links listed twice") }
-                guard v["order_entry"] != nil || v["market_data"] != nil else {
+                guard v["order_entry"] != nil || v["market_data"] != nil || v["market_data_b"] != nil else {
                     throw error(item, "venue '\(name)' lists no link; expected 'order_entry', 'market_data' or both")
                 }
                 var config = VenueLinksConfig(venue: name)
@@ -39,6 +39,16 @@ extension ScenarioReader {
                 if let md = v["market_data"] {
                     let m = try fields(md.value, allowed: Self.linkKeys, required: [], what: "a market-data link")
                     config.marketData = try linkDirection(m, base: LinkDirectionConfig(propagationDelayNs: latencyNs))
+                }
+                if let mdB = v["market_data_b"] {
+                    // The B copy starts from the A link and takes its own keys over it.
+                    guard let feedA = config.marketData else {
+                        throw error(mdB.key, "venue '\(name)' has market_data_b without market_data; the B feed is a second copy of the A feed")
+                    }
+                    let b = try fields(mdB.value, allowed: Self.linkKeys + ["arbitration"], required: ["arbitration"], what: "a B feed's link")
+                    let window = try duration(b["arbitration"]!.value, positive: false, atMost: FeedBConfig.longestArbitrationWindowNs,
+                                              what: "an arbitration window")
+                    config.marketDataB = FeedBConfig(link: try linkDirection(b, base: feedA), arbitrationWindowNs: window)
                 }
                 links.append(config)
             }

@@ -235,6 +235,7 @@ extension Simulation {
         case .phaseChange(let index): return "phaseChange: schedule entry \(index + 1)"
         case .closeCheck: return "closeCheck"
         case .feedToSubscriber(let venue, _): return "feedToSubscriber: venue \(venueName(venue))"
+        case .feedBToSubscriber(let venue, _): return "feedBToSubscriber: venue \(venueName(venue)) (B feed)"
         case .feedRequestToVenue(let venue, _): return "feedRequestToVenue: venue \(venueName(venue))"
         case .subscriberTimer(let venue): return "subscriberTimer: venue \(venueName(venue))"
         case .linkFault(let link, let transition): return "linkFault: faulted link \(link + 1), change \(transition + 1)"

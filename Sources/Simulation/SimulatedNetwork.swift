@@ -24,6 +24,8 @@ struct SimulatedNetwork {
     let modelsAnyLink: Bool
     /// By venue index; nil where the venue's feed is not modelled.
     var marketData: [LinkDirection?]
+    /// By venue index: the link of the feed's B copy; nil without one.
+    var marketDataB: [LinkDirection?]
     /// By participant index: its connection's stream each way, nil where its
     /// venue's order entry is not modelled.
     var toVenueStreams: [TCPStream?]
@@ -48,6 +50,7 @@ struct SimulatedNetwork {
     init(config: SimulationConfig, participantVenues: [Int32]) {
         orderEntry = Array(repeating: nil, count: config.venues.count)
         marketData = Array(repeating: nil, count: config.venues.count)
+        marketDataB = Array(repeating: nil, count: config.venues.count)
         var retransmission: [TCPRetransmissionConfig?] = Array(repeating: nil, count: config.venues.count)
         var faulted: [FaultedLinkState] = []
         for fault in config.linkFaults where !faulted.contains(where: { config.venues[$0.venue].name == fault.venue && $0.link == fault.link }) {
@@ -76,6 +79,9 @@ struct SimulatedNetwork {
             }
             if let md = links.marketData {
                 marketData[v] = LinkDirection(config: md, random: stream("market_data"), faults: faults(.marketData))
+            }
+            if let feedB = links.marketDataB {
+                marketDataB[v] = LinkDirection(config: feedB.link, random: stream("market_data_b"), faults: faults(.marketDataB))
             }
         }
         orderEntryModelled = orderEntry.map { $0 != nil }
@@ -119,12 +125,16 @@ struct SimulatedNetwork {
         return deliveredNs
     }
 
-    /// One MoldUDP64 packet of a venue's feed over its market-data link:
-    /// UDP, so a lost packet is lost.
-    mutating func sendFeedPacket(venue: Int, payloadBytes: Int, at nowNs: Int64) -> LinkOutcome? {
+    /// One MoldUDP64 packet of a venue's feed over its market-data link
+    /// (`feed` 0) or its B feed's (1): UDP, so a lost packet is lost.
+    mutating func sendFeedPacket(venue: Int, feed: Int = 0, payloadBytes: Int, at nowNs: Int64) -> LinkOutcome? {
         guard marketDataModelled[venue] else { return nil }
-        return marketData[venue]!.send(sizeBytes: payloadBytes + WireOverhead.udpIPv4Bytes, at: nowNs)
+        if feed == 0 { return marketData[venue]!.send(sizeBytes: payloadBytes + WireOverhead.udpIPv4Bytes, at: nowNs) }
+        return marketDataB[venue]?.send(sizeBytes: payloadBytes + WireOverhead.udpIPv4Bytes, at: nowNs)
     }
+
+    /// Whether the venue publishes a B copy of its feed.
+    func hasFeedB(venue: Int) -> Bool { modelsAnyLink && marketDataB[venue] != nil }
 
     /// Statistics of every modelled link, venue by venue in configuration order.
     func reports(venueNames: [String]) -> [LinkReport] {
@@ -146,6 +156,9 @@ struct SimulatedNetwork {
             }
             if let link = marketData[v] {
                 reports.append(LinkReport(venue: name, link: "market_data", statistics: link.statistics, tcp: nil))
+            }
+            if let link = marketDataB[v] {
+                reports.append(LinkReport(venue: name, link: "market_data_b", statistics: link.statistics, tcp: nil))
             }
         }
         return reports
@@ -196,7 +209,8 @@ struct SimulatedNetwork {
 /// What one modelled link carried over a run.
 public struct LinkReport: Hashable, Sendable {
     public var venue: String
-    /// "order_entry.to_venue", "order_entry.from_venue" or "market_data".
+    /// "order_entry.to_venue", "order_entry.from_venue", their
+    /// "order_entry_backup." twins, "market_data" or "market_data_b".
     public var link: String
     public var statistics: LinkStatistics
     /// The TCP streams of the participants' connections over an order-entry

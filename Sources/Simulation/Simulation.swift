@@ -161,9 +161,16 @@ public struct Simulation {
         self.ouchClients = ouchClients
         self.fixClients = fixClients
         network = SimulatedNetwork(config: config, participantVenues: participants.map(\.venue))
-        feedSubscribers = network.marketData.map { link in
-            link.map { ITCHFeedHandler(configuration: .init(requestTimeoutNs: Self.subscriberRequestTimeoutNs(over: $0.config))) }
+        var subscribers: [ITCHFeedHandler?] = []
+        for (v, link) in network.marketData.enumerated() {
+            subscribers.append(link.map { link in
+                let feedB = config.venueLinks.first { $0.venue == config.venues[v].name }?.marketDataB
+                return ITCHFeedHandler(configuration: .init(
+                    requestTimeoutNs: Self.subscriberRequestTimeoutNs(over: link.config),
+                    feeds: feedB == nil ? 1 : 2, arbitrationWindowNs: feedB?.arbitrationWindowNs ?? 0))
+            })
         }
+        feedSubscribers = subscribers
         subscriberTimers = Array(repeating: SessionTimer(), count: venues.count)
 
         var targets: [(venue: Int32, symbol: SymbolIndex)] = []
@@ -287,7 +294,8 @@ public struct Simulation {
             case .feedTimer(let venue): handleFeedTimer(venue)
             case .phaseChange(let index): handlePhaseChange(index)
             case .closeCheck: handleCloseCheck()
-            case .feedToSubscriber(let venue, let message): handleFeedAtSubscriber(venue, message)
+            case .feedToSubscriber(let venue, let message): handleFeedAtSubscriber(venue, message, feed: 0)
+            case .feedBToSubscriber(let venue, let message): handleFeedAtSubscriber(venue, message, feed: 1)
             case .feedRequestToVenue(let venue, let message): handleFeedRequestAtVenue(venue, message)
             case .subscriberTimer(let venue): handleSubscriberTimer(venue)
             case .linkFault(let link, let transition):
@@ -693,6 +701,7 @@ public struct Simulation {
             wire.feedBytes += UInt64(packet.count)
             if network.modelsMarketData(venue: v) {
                 packet.withUnsafeBytes { sendToSubscriber($0, venue: venueIndex) }
+                if network.hasFeedB(venue: v) { packet.withUnsafeBytes { sendToSubscriber($0, venue: venueIndex, feed: 1) } }
             }
             if !feedHandlers.isEmpty {
                 // The check's receiver reads the venue's own multicast, before
@@ -727,24 +736,24 @@ public struct Simulation {
         2 * link.propagationDelayNs + 1_000_000
     }
 
-    /// Sends one feed datagram over the venue's market-data link, if it has
-    /// one: its fate enters the trace, and what arrives is delivered to the
-    /// venue's subscriber.
-    mutating func sendToSubscriber(_ packet: UnsafeRawBufferPointer, venue: Int32) {
-        guard let outcome = network.sendFeedPacket(venue: Int(venue), payloadBytes: packet.count, at: kernel.now) else { return }
+    /// Sends one feed datagram over the venue's market-data link (`feed` 0)
+    /// or its B feed's (1), if it has one: its fate enters the trace, and
+    /// what arrives is delivered to the venue's subscriber.
+    mutating func sendToSubscriber(_ packet: UnsafeRawBufferPointer, venue: Int32, feed: Int = 0) {
+        guard let outcome = network.sendFeedPacket(venue: Int(venue), feed: feed, payloadBytes: packet.count, at: kernel.now) else { return }
         kernel.recordInTrace(Self.traceWord(outcome))
         guard let arrivalNs = outcome.arrivalNs else { return }
         let copies = if case .duplicated = outcome { 2 } else { 1 }
         for _ in 0..<copies {
             let slot = messages.store(packet)
             inFlight += 1
-            kernel.schedule(.feedToSubscriber(venue: venue, message: slot), at: arrivalNs)
+            kernel.schedule(feed == 0 ? .feedToSubscriber(venue: venue, message: slot) : .feedBToSubscriber(venue: venue, message: slot), at: arrivalNs)
         }
     }
 
-    mutating func handleFeedAtSubscriber(_ venue: Int32, _ message: Int32) {
+    mutating func handleFeedAtSubscriber(_ venue: Int32, _ message: Int32, feed: Int) {
         inFlight -= 1
-        let actions = feedSubscribers[Int(venue)]!.received(messages.bytes(of: message), nowNs: kernel.now)
+        let actions = feedSubscribers[Int(venue)]!.received(messages.bytes(of: message), feed: feed, nowNs: kernel.now)
         messages.release(message)
         carryOutSubscriber(actions, venue: venue)
     }
@@ -794,7 +803,11 @@ public struct Simulation {
                     venue: venues[v].name, messagesPublished: venues[v].gateway.feedMessageCount,
                     messagesDelivered: UInt64(statistics.messagesDelivered), requestsSent: UInt64(statistics.requestsSent),
                     duplicateMessages: UInt64(statistics.duplicateMessages), messagesLost: statistics.messagesLost,
-                    booksMatchVenue: venues[v].gateway.feedBookDifferences(subscriber.book).isEmpty)
+                    booksMatchVenue: venues[v].gateway.feedBookDifferences(subscriber.book).isEmpty,
+                    arbitration: network.hasFeedB(venue: v) ? FeedArbitrationReport(
+                        windowNs: subscriber.receiver.configuration.arbitrationWindowNs,
+                        messagesFirstOnA: statistics.firstCopiesByFeed[0], messagesFirstOnB: statistics.firstCopiesByFeed[1],
+                        gapsFilledWhileArbitrating: UInt64(statistics.gapsFilledWhileArbitrating)) : nil)
             }
         }
     }

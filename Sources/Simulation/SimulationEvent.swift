@@ -23,6 +23,8 @@ enum SimulationEvent: TraceRecordable {
     case closeCheck
     /// A feed packet reaches the venue's subscriber over the market-data link.
     case feedToSubscriber(venue: Int32, message: Int32)
+    /// A packet of the feed's B copy reaches the subscriber over the B link.
+    case feedBToSubscriber(venue: Int32, message: Int32)
     /// A subscriber's MoldUDP64 re-request reaches the venue.
     case feedRequestToVenue(venue: Int32, message: Int32)
     /// A subscriber's re-request timer.
@@ -59,6 +61,8 @@ enum SimulationEvent: TraceRecordable {
             digest.absorb(UInt64(12) << 56 | UInt64(UInt32(bitPattern: venue)))
         case .linkFault(let link, let transition):
             digest.absorb(UInt64(13) << 56 | UInt64(UInt16(truncatingIfNeeded: link)) << 32 | UInt64(UInt32(bitPattern: transition)))
+        case .feedBToSubscriber(let venue, _):
+            digest.absorb(UInt64(14) << 56 | UInt64(UInt32(bitPattern: venue)))
         }
     }
 }

@@ -115,4 +115,17 @@ public struct FeedSubscriberReport: Hashable, Sendable {
     public var messagesLost: UInt64
     /// Its books equal the venue's at the end of the run.
     public var booksMatchVenue: Bool
+    /// With a B feed: how the subscriber arbitrated between the copies.
+    public var arbitration: FeedArbitrationReport? = nil
+}
+
+/// A subscriber's A/B arbitration over a run.
+public struct FeedArbitrationReport: Hashable, Sendable {
+    /// How long a gap on one feed waited for the other before a re-request.
+    public var windowNs: Int64
+    /// Messages whose first copy came on the A feed (re-request answers included) or on the B feed.
+    public var messagesFirstOnA: UInt64
+    public var messagesFirstOnB: UInt64
+    /// Gaps that closed while they waited for the other feed, with no re-request.
+    public var gapsFilledWhileArbitrating: UInt64
 }

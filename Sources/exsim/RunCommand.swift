@@ -307,7 +307,11 @@ extension RunReport {
                 feeds: result.feeds.map {
                     FeedSummary(venue: $0.venue, messagesPublished: $0.messagesPublished, messagesDelivered: $0.messagesDelivered,
                                 requestsSent: $0.requestsSent, duplicateMessages: $0.duplicateMessages, messagesLost: $0.messagesLost,
-                                booksMatchVenue: $0.booksMatchVenue)
+                                booksMatchVenue: $0.booksMatchVenue,
+                                arbitration: $0.arbitration.map {
+                                    FeedArbitrationSummary(windowNs: $0.windowNs, messagesFirstOnA: $0.messagesFirstOnA,
+                                                           messagesFirstOnB: $0.messagesFirstOnB, gapsFilledWhileArbitrating: $0.gapsFilledWhileArbitrating)
+                                })
                 },
                 outages: result.linkOutages.isEmpty ? nil : result.linkOutages.map { link in
                     let lengths = link.lengthsNs(runEndNs: simulatedEndNs)

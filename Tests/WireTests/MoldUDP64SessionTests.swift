@@ -2,7 +2,7 @@ import Testing
 @testable import Wire
 
 /// Collects what a receiver delivers.
-private struct CollectedMessages: MoldUDP64MessageSink {
+struct CollectedMessages: MoldUDP64MessageSink {
     var sequenceNumbers: [UInt64] = []
     var messages: [[UInt8]] = []
 
@@ -366,5 +366,80 @@ private struct SplitMix64: RandomNumberGenerator {
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
+    }
+}
+
+/// A receiver arbitrating between an A and a B copy of the feed.
+@Suite struct MoldUDP64FeedArbitrationTests {
+    typealias T = MoldUDP64SessionTests
+
+    func receiver(windowNs: Int64 = 500) -> MoldUDP64Receiver {
+        MoldUDP64Receiver(configuration: .init(requestTimeoutNs: 10_000, feeds: 2, arbitrationWindowNs: windowNs))
+    }
+
+    func send(_ receiver: inout MoldUDP64Receiver, _ first: UInt64, _ count: UInt64, feed: Int, at nowNs: Int64,
+              into sink: inout CollectedMessages) -> [MoldUDP64Receiver.Action] {
+        T.packet(first, (first..<first + count).map(T.message)).withUnsafeBytes { receiver.received($0, feed: feed, nowNs: nowNs, sink: &sink) }
+    }
+
+    @Test func theFirstCopyWinsAndTheOtherFeedFillsAGapWithoutARequest() {
+        var receiver = receiver()
+        var sink = CollectedMessages()
+        #expect(send(&receiver, 1, 2, feed: 0, at: 0, into: &sink).isEmpty)
+        #expect(send(&receiver, 1, 2, feed: 1, at: 2, into: &sink).isEmpty, "B's copies are duplicates")
+        // A loses 3...4: a gap that only A has passed waits for B.
+        #expect(send(&receiver, 5, 1, feed: 0, at: 100, into: &sink) == [.armRequestTimer(atNs: 600)])
+        #expect(send(&receiver, 3, 2, feed: 1, at: 102, into: &sink).isEmpty, "B fills it")
+        #expect(send(&receiver, 5, 1, feed: 1, at: 104, into: &sink).isEmpty)
+        #expect(sink.sequenceNumbers == Array(1...5))
+        // The timer armed for the wait finds nothing to do.
+        #expect(receiver.requestTimerFired(nowNs: 600, sink: &sink).isEmpty)
+        #expect(receiver.statistics.requestsSent == 0 && receiver.statistics.gapsFilledWhileArbitrating == 1)
+        #expect(receiver.statistics.firstCopiesByFeed == [3, 2])
+        #expect(receiver.statistics.duplicateMessages == 3)
+        receiver.checkInvariants()
+    }
+
+    @Test func aGapOnBothFeedsIsRequestedAtOnce() {
+        var receiver = receiver()
+        var sink = CollectedMessages()
+        _ = send(&receiver, 1, 1, feed: 0, at: 0, into: &sink)
+        _ = send(&receiver, 1, 1, feed: 1, at: 1, into: &sink)
+        #expect(send(&receiver, 4, 1, feed: 0, at: 100, into: &sink) == [.armRequestTimer(atNs: 600)])
+        // B passes the gap too: both lost 2...3.
+        #expect(send(&receiver, 4, 1, feed: 1, at: 102, into: &sink) == [
+            .sendRequest(.init(session: T.session, sequenceNumber: 2, requestedMessageCount: 2)),
+            .armRequestTimer(atNs: 10_102),
+        ])
+        #expect(send(&receiver, 2, 2, feed: 0, at: 300, into: &sink).isEmpty, "the answer")
+        #expect(sink.sequenceNumbers == Array(1...4) && !receiver.hasGap)
+        #expect(receiver.statistics.requestsSent == 1)
+    }
+
+    @Test func aSilentOtherFeedCostsTheWindowThenARequest() {
+        var receiver = receiver()
+        var sink = CollectedMessages()
+        _ = send(&receiver, 1, 1, feed: 0, at: 0, into: &sink)
+        // B is down: it never passes the gap.
+        #expect(send(&receiver, 3, 1, feed: 0, at: 100, into: &sink) == [.armRequestTimer(atNs: 600)])
+        #expect(send(&receiver, 4, 1, feed: 0, at: 200, into: &sink).isEmpty, "still waiting for the same gap")
+        #expect(receiver.requestTimerFired(nowNs: 599, sink: &sink).isEmpty, "not yet")
+        #expect(receiver.requestTimerFired(nowNs: 600, sink: &sink) == [
+            .sendRequest(.init(session: T.session, sequenceNumber: 2, requestedMessageCount: 1)),
+            .armRequestTimer(atNs: 10_600),
+        ])
+        #expect(send(&receiver, 2, 1, feed: 0, at: 700, into: &sink).isEmpty)
+        #expect(sink.sequenceNumbers == Array(1...4))
+        // A later gap waits afresh.
+        #expect(send(&receiver, 6, 1, feed: 0, at: 800, into: &sink) == [.armRequestTimer(atNs: 1_300)])
+        receiver.checkInvariants()
+    }
+
+    @Test func withoutAWindowEveryGapIsRequestedAtOnce() {
+        var receiver = receiver(windowNs: 0)
+        var sink = CollectedMessages()
+        _ = send(&receiver, 1, 1, feed: 0, at: 0, into: &sink)
+        let actions = send(&receiver, 3, 1, feed: 0, at: 100, into: &sink)
+        #expect(actions.first == .sendRequest(.init(session: T.session, sequenceNumber: 2, requestedMessageCount: 1)))
     }
 }

@@ -138,10 +138,11 @@ public struct ITCHFeedHandler {
         receiver = MoldUDP64Receiver(configuration: configuration)
     }
 
-    /// A downstream datagram (multicast or a re-request answer); the actions
-    /// are the receiver's, for the driver to carry out.
-    public mutating func received(_ datagram: UnsafeRawBufferPointer, nowNs: Int64) -> [MoldUDP64Receiver.Action] {
-        receiver.received(datagram, nowNs: nowNs, sink: &book)
+    /// A downstream datagram (multicast or a re-request answer) on `feed`
+    /// (0 is A, 1 is B); the actions are the receiver's, for the driver to
+    /// carry out.
+    public mutating func received(_ datagram: UnsafeRawBufferPointer, feed: Int = 0, nowNs: Int64) -> [MoldUDP64Receiver.Action] {
+        receiver.received(datagram, feed: feed, nowNs: nowNs, sink: &book)
     }
 
     public mutating func requestTimerFired(nowNs: Int64) -> [MoldUDP64Receiver.Action] {

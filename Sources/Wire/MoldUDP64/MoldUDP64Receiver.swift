@@ -20,6 +20,12 @@ public protocol MoldUDP64MessageSink {
 /// `requestAttemptLimit` requests for the same position went unanswered; it
 /// then reports the range lost and moves on. The driver keeps one request
 /// timer: each `armRequestTimer` replaces the previous deadline.
+///
+/// With two copies of the feed (A/B, `Configuration.feeds`), the first copy
+/// of each message wins and the later one is a duplicate. A gap that only
+/// one feed has passed waits up to `arbitrationWindowNs` for the other to
+/// fill it; a gap that every feed has passed (both lost the message) is
+/// re-requested at once.
 public struct MoldUDP64Receiver {
     public struct Configuration: Sendable {
         /// The session to follow; nil follows the first session seen.
@@ -33,6 +39,11 @@ public struct MoldUDP64Receiver {
         public var maximumRequestMessages: UInt16
         /// Unanswered requests for one position before its gap is declared lost.
         public var requestAttemptLimit: Int
+        /// Copies of the feed the receiver arbitrates between: 1, or 2 for A/B.
+        public var feeds: Int
+        /// With two feeds, how long a gap that one feed has passed waits for
+        /// the other to fill it before it is re-requested.
+        public var arbitrationWindowNs: Int64
 
         public init(
             session: MoldUDP64SessionID? = nil,
@@ -40,7 +51,9 @@ public struct MoldUDP64Receiver {
             requestTimeoutNs: Int64 = 100_000_000,
             outOfOrderLimitMessages: Int = 4_096,
             maximumRequestMessages: UInt16 = UInt16(MoldUDP64RequestServer.defaultMaximumMessagesPerAnswer),
-            requestAttemptLimit: Int = 8
+            requestAttemptLimit: Int = 8,
+            feeds: Int = 1,
+            arbitrationWindowNs: Int64 = 0
         ) {
             self.session = session
             self.firstSequenceNumber = firstSequenceNumber
@@ -48,6 +61,8 @@ public struct MoldUDP64Receiver {
             self.outOfOrderLimitMessages = outOfOrderLimitMessages
             self.maximumRequestMessages = maximumRequestMessages
             self.requestAttemptLimit = requestAttemptLimit
+            self.feeds = feeds
+            self.arbitrationWindowNs = arbitrationWindowNs
         }
     }
 
@@ -74,6 +89,12 @@ public struct MoldUDP64Receiver {
         public var messagesDroppedBeyondBuffer = 0
         public var requestsSent = 0
         public var messagesLost: UInt64 = 0
+        /// By feed: messages whose first copy came in that feed's datagrams
+        /// (delivered or held ahead of a gap); re-request answers count
+        /// under the feed the driver hands them in on.
+        public var firstCopiesByFeed: [UInt64] = []
+        /// Gaps that closed while they waited for the other feed, with no re-request.
+        public var gapsFilledWhileArbitrating = 0
     }
 
     struct BufferedMessage {
@@ -102,6 +123,10 @@ public struct MoldUDP64Receiver {
     var buffered: [BufferedMessage?]
     var bufferedCount = 0
     var outstanding: OutstandingRequest?
+    /// By feed: one past the highest sequence number it has announced.
+    var feedAnnouncedEnd: [UInt64]
+    /// A gap waiting for the other feed: its position and when the wait ends.
+    var arbitration: (position: UInt64, deadlineNs: Int64)?
 
     public init(configuration: Configuration = Configuration()) {
         precondition(configuration.firstSequenceNumber >= 1, "MoldUDP64 sequence numbers start at 1")
@@ -109,7 +134,11 @@ public struct MoldUDP64Receiver {
         precondition(configuration.maximumRequestMessages > 0, "a request asks for at least one message")
         precondition(configuration.requestAttemptLimit > 0, "make at least one request")
         precondition(configuration.requestTimeoutNs > 0, "the request timeout must be positive")
+        precondition((1...2).contains(configuration.feeds), "one feed, or an A and a B")
+        precondition(configuration.arbitrationWindowNs >= 0, "a negative arbitration window")
         self.configuration = configuration
+        feedAnnouncedEnd = Array(repeating: configuration.firstSequenceNumber, count: configuration.feeds)
+        statistics.firstCopiesByFeed = Array(repeating: 0, count: configuration.feeds)
         session = configuration.session
         nextExpectedSequenceNumber = configuration.firstSequenceNumber
         announcedEndSequenceNumber = configuration.firstSequenceNumber
@@ -122,11 +151,13 @@ public struct MoldUDP64Receiver {
     /// Whether messages are known to be missing.
     public var hasGap: Bool { nextExpectedSequenceNumber < announcedEndSequenceNumber }
 
-    /// Handles one downstream datagram (multicast or a re-request answer).
+    /// Handles one downstream datagram (multicast or a re-request answer)
+    /// that came in on `feed` (0 is A, 1 is B).
     /// Malformed datagrams and other sessions' packets are counted and dropped.
     public mutating func received<Sink: MoldUDP64MessageSink>(
-        _ datagram: UnsafeRawBufferPointer, nowNs: Int64, sink: inout Sink
+        _ datagram: UnsafeRawBufferPointer, feed: Int = 0, nowNs: Int64, sink: inout Sink
     ) -> [Action] {
+        precondition(feed >= 0 && feed < configuration.feeds, "feed \(feed) of \(configuration.feeds)")
         statistics.packetsReceived += 1
         let packet: MoldUDP64PacketView
         do {
@@ -142,18 +173,18 @@ public struct MoldUDP64Receiver {
         session = packet.session
         switch packet.kind {
         case .heartbeat:
-            announce(end: packet.sequenceNumber)
+            announce(end: packet.sequenceNumber, feed: feed)
         case .endOfSession:
             endOfSessionSeen = true
-            announce(end: packet.sequenceNumber)
+            announce(end: packet.sequenceNumber, feed: feed)
         case .messages(let count):
             var sequenceNumber = packet.sequenceNumber
             var messages = packet.messages
             while let message = messages.next() {
-                accept(sequenceNumber: sequenceNumber, message: message, sink: &sink)
+                accept(sequenceNumber: sequenceNumber, message: message, feed: feed, sink: &sink)
                 sequenceNumber += 1
             }
-            announce(end: packet.sequenceNumber + UInt64(count))
+            announce(end: packet.sequenceNumber + UInt64(count), feed: feed)
         }
         return followUp(nowNs: nowNs, sink: &sink)
     }
@@ -161,6 +192,11 @@ public struct MoldUDP64Receiver {
     /// The request timer fired: ask again for a gap still open, or give it up
     /// after `requestAttemptLimit` attempts.
     public mutating func requestTimerFired<Sink: MoldUDP64MessageSink>(nowNs: Int64, sink: inout Sink) -> [Action] {
+        if outstanding == nil, let waiting = arbitration {
+            // The other feed had its chance: ask the server.
+            guard nowNs >= waiting.deadlineNs else { return [] }
+            return followUp(nowNs: nowNs, sink: &sink)
+        }
         guard var request = outstanding, nowNs >= request.deadlineNs else { return [] }
         guard hasGap else {
             outstanding = nil
@@ -188,18 +224,21 @@ public struct MoldUDP64Receiver {
         return actions
     }
 
-    mutating func announce(end: UInt64) {
+    mutating func announce(end: UInt64, feed: Int) {
         announcedEndSequenceNumber = max(announcedEndSequenceNumber, end)
+        feedAnnouncedEnd[feed] = max(feedAnnouncedEnd[feed], end)
     }
 
     mutating func accept<Sink: MoldUDP64MessageSink>(
-        sequenceNumber: UInt64, message: UnsafeRawBufferPointer, sink: inout Sink
+        sequenceNumber: UInt64, message: UnsafeRawBufferPointer, feed: Int, sink: inout Sink
     ) {
         if sequenceNumber < nextExpectedSequenceNumber {
             statistics.duplicateMessages += 1
         } else if sequenceNumber == nextExpectedSequenceNumber {
             sink.deliver(sequenceNumber: sequenceNumber, message: message)
             statistics.messagesDelivered += 1
+            statistics.firstCopiesByFeed[feed] += 1
+            if arbitration?.position == sequenceNumber { statistics.gapsFilledWhileArbitrating += 1 }
             nextExpectedSequenceNumber += 1
             if bufferedCount > 0 { drainBuffered(sink: &sink) }
         } else if sequenceNumber - nextExpectedSequenceNumber < UInt64(buffered.count) {
@@ -208,6 +247,7 @@ public struct MoldUDP64Receiver {
                 buffered[slot] = BufferedMessage(sequenceNumber: sequenceNumber, bytes: Array(message))
                 bufferedCount += 1
                 statistics.messagesBufferedOutOfOrder += 1
+                statistics.firstCopiesByFeed[feed] += 1
             } else {
                 statistics.duplicateMessages += 1
             }
@@ -257,6 +297,7 @@ public struct MoldUDP64Receiver {
     mutating func followUp<Sink: MoldUDP64MessageSink>(nowNs: Int64, sink: inout Sink) -> [Action] {
         guard hasGap else {
             outstanding = nil
+            arbitration = nil
             if endOfSessionSeen && !endOfSessionReported {
                 endOfSessionReported = true
                 return [.endOfSession(nextSequenceNumber: nextExpectedSequenceNumber)]
@@ -268,6 +309,19 @@ public struct MoldUDP64Receiver {
         if let request = outstanding, nextExpectedSequenceNumber < request.end {
             return []
         }
+        // A/B: a gap that a feed has not yet passed may still come on it.
+        if configuration.feeds > 1, configuration.arbitrationWindowNs > 0,
+           !feedAnnouncedEnd.allSatisfy({ $0 > nextExpectedSequenceNumber }) {
+            if arbitration?.position != nextExpectedSequenceNumber {
+                // A new gap (any request in flight was for one now filled).
+                outstanding = nil
+                let deadlineNs = nowNs + configuration.arbitrationWindowNs
+                arbitration = (nextExpectedSequenceNumber, deadlineNs)
+                return [.armRequestTimer(atNs: deadlineNs)]
+            }
+            if let waiting = arbitration, nowNs < waiting.deadlineNs { return [] }
+        }
+        arbitration = nil
         return sendRequest(nowNs: nowNs, attempts: 1)
     }
 
