@@ -72,6 +72,8 @@ public struct LinkDirection: Sendable {
     /// random draw is spent on it.
     public let faults: LinkFaultSchedule
     public private(set) var statistics = LinkStatistics()
+    /// Where the last delivered packet's time went.
+    public private(set) var lastTiming = TransitTiming()
 
     var random: RandomStream
     /// When the transmitter finishes the last packet given to it.
@@ -160,7 +162,8 @@ public struct LinkDirection: Sendable {
         }
 
         // 4. Propagation and jitter; FIFO unless picked for reordering.
-        var arrivalNs = finishNs + config.propagationDelayNs + degradation.addedDelayNs + config.jitter.sampleNs(&random)
+        let propagationNs = config.propagationDelayNs + degradation.addedDelayNs
+        var arrivalNs = finishNs + propagationNs + config.jitter.sampleNs(&random)
         if let reorder = config.reorder, reorder.probability > 0, random.nextUnitInterval() < reorder.probability {
             arrivalNs += reorder.delayNs
             statistics.packetsReordered += 1
@@ -170,6 +173,8 @@ public struct LinkDirection: Sendable {
         }
         statistics.packetsDelivered += 1
         statistics.bytesDelivered += UInt64(size)
+        lastTiming = TransitTiming(queueingNs: startNs - nowNs, serializationNs: finishNs - startNs, propagationNs: propagationNs,
+                                   jitterNs: arrivalNs - finishNs - propagationNs)
 
         // 5. Duplication.
         if config.duplicateProbability > 0, random.nextUnitInterval() < config.duplicateProbability {
@@ -214,7 +219,10 @@ public struct LinkDirection: Sendable {
         }
         statistics.packetsDelivered += 1
         statistics.bytesDelivered += UInt64(sizeBytes)
-        return .delivered(atNs: finishNs + config.propagationDelayNs + degradation.addedDelayNs + config.jitter.sampleNs(&random))
+        let propagationNs = config.propagationDelayNs + degradation.addedDelayNs
+        let jitterNs = config.jitter.sampleNs(&random)
+        lastTiming = TransitTiming(serializationNs: finishNs - atNs, propagationNs: propagationNs, jitterNs: jitterNs)
+        return .delivered(atNs: finishNs + propagationNs + jitterNs)
     }
 
     /// Forgets the packets the transmitter has finished by `nowNs`.
@@ -264,5 +272,44 @@ public struct LinkDirection: Sendable {
         precondition(bytes == queuedBytes, "queued bytes \(queuedBytes) != \(bytes)")
         precondition(config.queueLimitBytes == 0 || queuedBytes <= config.queueLimitBytes, "queue above its limit")
         precondition(statistics.isBalanced, "packets sent != delivered + dropped")
+    }
+}
+
+/// Where one packet's (or one TCP write's) time between its send and its
+/// delivery went: the parts add up to the whole.
+public struct TransitTiming: Hashable, Sendable {
+    /// Waiting for the transmitter, behind packets sent before it.
+    public var queueingNs: Int64 = 0
+    /// Clocking its bytes onto the wire.
+    public var serializationNs: Int64 = 0
+    /// The link's latency, plus a degradation's added delay.
+    public var propagationNs: Int64 = 0
+    /// The jitter draw, a reordering hold-back, and waiting not to overtake
+    /// an earlier packet (FIFO).
+    public var jitterNs: Int64 = 0
+    /// TCP: from the first send until the attempt that got through.
+    public var retransmissionNs: Int64 = 0
+    /// TCP: arrived, then waited in the receive buffer for an earlier segment.
+    public var heldForOrderNs: Int64 = 0
+
+    public init(queueingNs: Int64 = 0, serializationNs: Int64 = 0, propagationNs: Int64 = 0, jitterNs: Int64 = 0,
+                retransmissionNs: Int64 = 0, heldForOrderNs: Int64 = 0) {
+        self.queueingNs = queueingNs
+        self.serializationNs = serializationNs
+        self.propagationNs = propagationNs
+        self.jitterNs = jitterNs
+        self.retransmissionNs = retransmissionNs
+        self.heldForOrderNs = heldForOrderNs
+    }
+
+    public var totalNs: Int64 { queueingNs + serializationNs + propagationNs + jitterNs + retransmissionNs + heldForOrderNs }
+
+    public static func += (lhs: inout Self, rhs: Self) {
+        lhs.queueingNs += rhs.queueingNs
+        lhs.serializationNs += rhs.serializationNs
+        lhs.propagationNs += rhs.propagationNs
+        lhs.jitterNs += rhs.jitterNs
+        lhs.retransmissionNs += rhs.retransmissionNs
+        lhs.heldForOrderNs += rhs.heldForOrderNs
     }
 }

@@ -6,6 +6,8 @@ public protocol PacketPath {
     mutating func send(sizeBytes: Int, at nowNs: Int64) -> LinkOutcome
     /// A retransmission at a time a transport's timer chose (`LinkDirection.resend`).
     mutating func resend(sizeBytes: Int, at atNs: Int64) -> LinkOutcome
+    /// Where the last delivered packet's time went.
+    var lastTiming: TransitTiming { get }
 }
 
 extension LinkDirection: PacketPath {}
@@ -81,6 +83,8 @@ public struct RedundantPath: PacketPath, Sendable {
     public let route: FailoverRoute?
     /// Packets the route sent over the backup.
     public private(set) var packetsOverBackup: UInt64 = 0
+    /// Whether the last packet went over the backup.
+    var lastOverBackup = false
 
     /// - Precondition: a backup comes with its route and the other way round.
     public init(primary: LinkDirection, backup: LinkDirection? = nil, route: FailoverRoute? = nil) {
@@ -96,14 +100,18 @@ public struct RedundantPath: PacketPath, Sendable {
         return route.usesBackup(at: timeNs, primary: primary.faults)
     }
 
+    public var lastTiming: TransitTiming { lastOverBackup ? backup!.lastTiming : primary.lastTiming }
+
     public mutating func send(sizeBytes: Int, at nowNs: Int64) -> LinkOutcome {
-        guard takesBackup(at: nowNs) else { return primary.send(sizeBytes: sizeBytes, at: nowNs) }
+        lastOverBackup = takesBackup(at: nowNs)
+        guard lastOverBackup else { return primary.send(sizeBytes: sizeBytes, at: nowNs) }
         packetsOverBackup += 1
         return backup!.send(sizeBytes: sizeBytes, at: nowNs)
     }
 
     public mutating func resend(sizeBytes: Int, at atNs: Int64) -> LinkOutcome {
-        guard takesBackup(at: atNs) else { return primary.resend(sizeBytes: sizeBytes, at: atNs) }
+        lastOverBackup = takesBackup(at: atNs)
+        guard lastOverBackup else { return primary.resend(sizeBytes: sizeBytes, at: atNs) }
         packetsOverBackup += 1
         return backup!.resend(sizeBytes: sizeBytes, at: atNs)
     }

@@ -90,6 +90,9 @@ public struct TCPStream: Sendable {
     public private(set) var statistics = TCPStreamStatistics()
     /// When the receiver last handed a segment to the application.
     var lastDeliveredNs: Int64 = .min
+    /// Where the last delivered segment's time went, retransmissions and
+    /// the wait for order included.
+    public private(set) var lastTiming = TransitTiming()
     public private(set) var isBroken = false
 
     public init(retransmission: TCPRetransmissionConfig) {
@@ -132,12 +135,16 @@ public struct TCPStream: Sendable {
         }
         statistics.retransmissions += UInt64(retransmissions)
         if case .duplicated = outcome { statistics.duplicatesDiscarded += 1 }
-        var deliveredNs = outcome.arrivalNs!
+        let arrivalNs = outcome.arrivalNs!
+        var deliveredNs = arrivalNs
         if deliveredNs < lastDeliveredNs {
             statistics.segmentsHeldForOrder += 1
             deliveredNs = lastDeliveredNs
         }
         lastDeliveredNs = deliveredNs
+        lastTiming = link.lastTiming
+        lastTiming.retransmissionNs = attemptNs - nowNs
+        lastTiming.heldForOrderNs = deliveredNs - arrivalNs
         return .delivered(atNs: deliveredNs, retransmissions: retransmissions)
     }
 }

@@ -70,6 +70,10 @@ extension RunReport {
                 lines.append(Self.availabilityLine(availability))
             }
         }
+        if let attribution = latencyAttribution, !attribution.isEmpty {
+            lines.append("")
+            lines.append(contentsOf: Self.attributionTable(attribution, orderToAck: latency(named: "order-to-ack")))
+        }
         if let assertions {
             lines.append("")
             lines.append(contentsOf: assertionLines(assertions))
@@ -103,6 +107,27 @@ extension RunReport {
             line += " (longest \(formatNanoseconds(a.longestPathOutageNs)), total \(formatNanoseconds(a.totalPathOutageNs)))"
         }
         return line
+    }
+
+    /// Where a round trip's time went, a row per hop and the parts of each
+    /// network hop, beside the measured order→ack mean.
+    static func attributionTable(_ venues: [LatencyAttributionSummary], orderToAck: LatencySummary?) -> [String] {
+        func mean(_ ns: Double) -> String { formatNanoseconds(ns) }
+        func parts(_ transit: TransitSummary) -> String {
+            transit.parts.map { "\($0.name) \(mean($0.meanNs))" }.joined(separator: ", ")
+        }
+        var lines = ["| venue | hop | count | mean | parts |", "|---|---|---:|---:|---|"]
+        for v in venues {
+            lines.append("| \(v.venue) | to venue (writes) | \(v.toVenue.writes) | \(mean(v.toVenue.meanNs)) | \(parts(v.toVenue)) |")
+            lines.append("| \(v.venue) | venue queue | \(v.messagesServed) | \(mean(v.venueQueueMeanNs)) | |")
+            lines.append("| \(v.venue) | venue service | \(v.messagesServed) | \(mean(v.venueServiceMeanNs)) | |")
+            lines.append("| \(v.venue) | from venue (writes) | \(v.fromVenue.writes) | \(mean(v.fromVenue.meanNs)) | \(parts(v.fromVenue)) |")
+            lines.append("| \(v.venue) | round trip | | \(mean(v.roundTripMeanNs)) | the four hops' means added |")
+        }
+        if let orderToAck, venues.count == 1 {
+            lines.append("order→ack mean, measured: \(mean(orderToAck.meanNs))")
+        }
+        return lines
     }
 
     /// One line per assertion: the statement, the measured value, pass or FAIL.

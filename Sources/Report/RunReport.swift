@@ -35,6 +35,9 @@ public struct RunReport: Codable, Hashable, Sendable {
     /// The scenario's assertions and their outcomes, in file order; absent
     /// when the scenario states none.
     public var assertions: [AssertionSummary]?
+    /// Per venue, where a round trip's time went, hop by hop; absent in
+    /// reports written before it existed.
+    public var latencyAttribution: [LatencyAttributionSummary]?
     /// Measured: the only part that differs between identical runs.
     public var wallClock: WallClockSummary
     public var machine: MachineInfo
@@ -473,5 +476,66 @@ public enum LatencyPathName {
 
     public static func display(_ name: String) -> String {
         name.replacingOccurrences(of: "-to-", with: "→")
+    }
+}
+
+/// Where the time of a venue's round trips went (docs/reports.md, "Latency
+/// attribution"): the mean of each hop, and of each part of a network hop.
+/// The four hops' means add up to `roundTripMeanNs`.
+public struct LatencyAttributionSummary: Codable, Hashable, Sendable {
+    public var venue: String
+    /// Participants' writes to the venue, from the send until the venue's socket had all of it.
+    public var toVenue: TransitSummary
+    /// Messages served, the mean wait in the venue's queue before service, the mean service time.
+    public var messagesServed: UInt64
+    public var venueQueueMeanNs: Double
+    public var venueServiceMeanNs: Double
+    /// The venue's writes to participants.
+    public var fromVenue: TransitSummary
+    public var roundTripMeanNs: Double
+
+    public init(venue: String, toVenue: TransitSummary, messagesServed: UInt64, venueQueueMeanNs: Double, venueServiceMeanNs: Double,
+                fromVenue: TransitSummary) {
+        self.venue = venue
+        self.toVenue = toVenue
+        self.messagesServed = messagesServed
+        self.venueQueueMeanNs = venueQueueMeanNs
+        self.venueServiceMeanNs = venueServiceMeanNs
+        self.fromVenue = fromVenue
+        roundTripMeanNs = toVenue.meanNs + venueQueueMeanNs + venueServiceMeanNs + fromVenue.meanNs
+    }
+}
+
+/// One direction's writes: how many, and the mean of each part of their
+/// transit (they add up to `meanNs`).
+public struct TransitSummary: Codable, Hashable, Sendable {
+    public var writes: UInt64
+    public var meanNs: Double
+    public var queueingMeanNs: Double
+    public var serializationMeanNs: Double
+    public var propagationMeanNs: Double
+    public var jitterMeanNs: Double
+    public var retransmissionMeanNs: Double
+    public var heldForOrderMeanNs: Double
+
+    /// From sums over `writes`.
+    public init(writes: UInt64, queueingNs: Int64, serializationNs: Int64, propagationNs: Int64, jitterNs: Int64,
+                retransmissionNs: Int64, heldForOrderNs: Int64) {
+        let count = Double(max(writes, 1))
+        self.writes = writes
+        queueingMeanNs = Double(queueingNs) / count
+        serializationMeanNs = Double(serializationNs) / count
+        propagationMeanNs = Double(propagationNs) / count
+        jitterMeanNs = Double(jitterNs) / count
+        retransmissionMeanNs = Double(retransmissionNs) / count
+        heldForOrderMeanNs = Double(heldForOrderNs) / count
+        meanNs = Double(queueingNs + serializationNs + propagationNs + jitterNs + retransmissionNs + heldForOrderNs) / count
+    }
+
+    /// The parts that are not zero, in the order a packet meets them.
+    public var parts: [(name: String, meanNs: Double)] {
+        [("queueing", queueingMeanNs), ("serialization", serializationMeanNs), ("propagation", propagationMeanNs),
+         ("jitter", jitterMeanNs), ("retransmission", retransmissionMeanNs), ("heldForOrder", heldForOrderMeanNs)]
+            .filter { $0.1 != 0 }
     }
 }

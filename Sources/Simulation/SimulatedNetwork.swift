@@ -30,6 +30,10 @@ struct SimulatedNetwork {
     /// venue's order entry is not modelled.
     var toVenueStreams: [TCPStream?]
     var fromVenueStreams: [TCPStream?]
+    /// By venue index: the transit of every write over its order-entry
+    /// links, added up, each way.
+    var toVenueTransit: [TransitTotals]
+    var fromVenueTransit: [TransitTotals]
     /// The links that `SimulationConfig.linkFaults` hits, in the order of
     /// their first fault: the schedule the link directions decide by, and
     /// the outages the kernel's fault events have marked so far.
@@ -51,6 +55,8 @@ struct SimulatedNetwork {
         orderEntry = Array(repeating: nil, count: config.venues.count)
         marketData = Array(repeating: nil, count: config.venues.count)
         marketDataB = Array(repeating: nil, count: config.venues.count)
+        toVenueTransit = Array(repeating: TransitTotals(), count: config.venues.count)
+        fromVenueTransit = toVenueTransit
         var retransmission: [TCPRetransmissionConfig?] = Array(repeating: nil, count: config.venues.count)
         var faulted: [FaultedLinkState] = []
         for fault in config.linkFaults where !faulted.contains(where: { config.venues[$0.venue].name == fault.venue && $0.link == fault.link }) {
@@ -101,13 +107,17 @@ struct SimulatedNetwork {
     /// all of it, or nil when the connection broke on the way.
     mutating func sendToVenue(participant: Int, venue: Int, payloadBytes: Int, at nowNs: Int64) -> Int64? {
         precondition(orderEntry[venue] != nil && toVenueStreams[participant] != nil, "order entry of venue \(venue) is not modelled")
-        return Self.sendSegments(payloadBytes: payloadBytes, at: nowNs, stream: &toVenueStreams[participant]!, link: &orderEntry[venue]!.toVenue)
+        let deliveredNs = Self.sendSegments(payloadBytes: payloadBytes, at: nowNs, stream: &toVenueStreams[participant]!, link: &orderEntry[venue]!.toVenue)
+        if deliveredNs != nil { toVenueTransit[venue].add(toVenueStreams[participant]!.lastTiming) }
+        return deliveredNs
     }
 
     /// A venue's write to a participant, as `sendToVenue`.
     mutating func sendFromVenue(participant: Int, venue: Int, payloadBytes: Int, at nowNs: Int64) -> Int64? {
         precondition(orderEntry[venue] != nil && fromVenueStreams[participant] != nil, "order entry of venue \(venue) is not modelled")
-        return Self.sendSegments(payloadBytes: payloadBytes, at: nowNs, stream: &fromVenueStreams[participant]!, link: &orderEntry[venue]!.fromVenue)
+        let deliveredNs = Self.sendSegments(payloadBytes: payloadBytes, at: nowNs, stream: &fromVenueStreams[participant]!, link: &orderEntry[venue]!.fromVenue)
+        if deliveredNs != nil { fromVenueTransit[venue].add(fromVenueStreams[participant]!.lastTiming) }
+        return deliveredNs
     }
 
     static func sendSegments(payloadBytes: Int, at nowNs: Int64, stream: inout TCPStream, link: inout RedundantPath) -> Int64? {
@@ -251,5 +261,23 @@ public struct OrderEntryPathReport: Hashable, Sendable {
         // quotient (at most 10⁶) fits.
         let upNs = runEndNs - downNs
         return runEndNs.dividingFullWidth(upNs.multipliedFullWidth(by: 1_000_000)).quotient
+    }
+}
+
+/// The transits of many writes over one direction of a path, added up:
+/// their count and the sum of each part of their time.
+public struct TransitTotals: Hashable, Sendable {
+    public var writes: UInt64 = 0
+    public var sum = TransitTiming()
+
+    public init(writes: UInt64 = 0, sum: TransitTiming = TransitTiming()) {
+        self.writes = writes
+        self.sum = sum
+    }
+
+    /// A write delivered when its last segment was: that segment's parts.
+    mutating func add(_ timing: TransitTiming) {
+        writes += 1
+        sum += timing
     }
 }

@@ -12,6 +12,7 @@ struct SimulatedVenue {
     struct Inbound {
         var participant: Int32
         var message: Int32
+        var arrivedNs: Nanoseconds
     }
 
     let name: String
@@ -28,6 +29,11 @@ struct SimulatedVenue {
     var busyNs: Nanoseconds = 0
     var maxQueueDepth = 0
     var served: UInt64 = 0
+    /// Time the messages that entered service waited in the queue first.
+    var queueWaitNs: Nanoseconds = 0
+    /// Writes the venue sent its participants at the fixed one-way latency
+    /// (its order entry not modelled).
+    var writesOut: UInt64 = 0
 
     init(config: VenueConfig, index: Int, digestsEngineEvents: Bool = false, random: RandomStream) {
         name = config.name
@@ -35,6 +41,22 @@ struct SimulatedVenue {
             name: config.name, symbols: config.symbols, selfTradePrevention: config.selfTradePrevention,
             feedSession: SimulatedVenue.feedSession(venue: index), digestsEngineEvents: digestsEngineEvents))
         serviceTime = ServiceTimeSampler(model: config.serviceTime, random: random)
+    }
+
+    /// The head of the queue goes into service: one access to the venue
+    /// for what it notes.
+    mutating func beginService(atNs nowNs: Nanoseconds) {
+        queueWaitNs += nowNs - queue[0].arrivedNs
+        busy = true
+        busySinceNs = nowNs
+    }
+
+    /// A message arrives (one access to the venue); whether the venue was
+    /// idle and must start serving it.
+    mutating func enqueue(_ inbound: Inbound) -> Bool {
+        queue.append(inbound)
+        maxQueueDepth = max(maxQueueDepth, queue.count)
+        return !busy
     }
 
     /// MoldUDP64 session names: "SIM" and the venue number, 10 characters.

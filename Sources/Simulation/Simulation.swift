@@ -619,15 +619,14 @@ public struct Simulation {
         if capture != nil {
             captureTCP(p, fromClient: true, messages.bytes(of: message))
         }
-        venues[venue].queue.append(.init(participant: participant, message: message))
-        venues[venue].maxQueueDepth = max(venues[venue].maxQueueDepth, venues[venue].queue.count)
-        if !venues[venue].busy { startService(venue: Int32(venue)) }
+        if venues[venue].enqueue(.init(participant: participant, message: message, arrivedNs: kernel.now)) {
+            startService(venue: Int32(venue))
+        }
     }
 
     mutating func startService(venue: Int32) {
         let serviceNs = venues[Int(venue)].serviceTime.next()
-        venues[Int(venue)].busy = true
-        venues[Int(venue)].busySinceNs = kernel.now
+        venues[Int(venue)].beginService(atNs: kernel.now)
         kernel.schedule(.serviceComplete(venue: venue), after: serviceNs)
     }
 
@@ -658,6 +657,8 @@ public struct Simulation {
     mutating func carryOut(venue venueIndex: Int32) {
         let v = Int(venueIndex)
         let now = kernel.now
+        // Counted here and noted once: each write to `venues[v]` costs a uniqueness check.
+        var fixedLatencyWrites: UInt64 = 0
         for connection in outputs.touched {
             let participant = venues[v].participantOfConnection[Int(connection)]
             let p = Int(participant)
@@ -681,6 +682,7 @@ public struct Simulation {
                 } else {
                     let slot = outputs.connections[Int(connection)].bytes.withUnsafeBytes { messages.store($0) }
                     inFlight += 1
+                    fixedLatencyWrites += 1
                     kernel.schedule(.toParticipant(participant: participant, message: slot), after: config.oneWayLatencyNs)
                 }
             }
@@ -696,6 +698,7 @@ public struct Simulation {
                 capturedConnections[p] = nil
             }
         }
+        if fixedLatencyWrites > 0 { venues[v].writesOut += fixedLatencyWrites }
         for packet in outputs.feedPackets {
             wire.feedPackets += 1
             wire.feedBytes += UInt64(packet.count)
@@ -969,7 +972,20 @@ public struct Simulation {
             sessionsClosedEarly: sessionsClosedEarly,
             feeds: subscriberReports(),
             linkOutages: network.outageReports(venueNames: venues.map(\.name)),
-            orderEntryPaths: network.orderEntryPathReports(venueNames: venues.map(\.name)))
+            orderEntryPaths: network.orderEntryPathReports(venueNames: venues.map(\.name)),
+            latencyAttribution: venues.indices.map { v in
+                // Without modelled links every write takes the fixed latency,
+                // all of it propagation; every write that reached the venue was served.
+                func fixed(_ writes: UInt64) -> TransitTotals {
+                    TransitTotals(writes: writes, sum: TransitTiming(propagationNs: Int64(writes) * config.oneWayLatencyNs))
+                }
+                let modelled = network.modelsOrderEntry(venue: v)
+                return VenueLatencyAttribution(
+                    venue: venues[v].name,
+                    toVenue: modelled ? network.toVenueTransit[v] : fixed(venues[v].served),
+                    messagesServed: venues[v].served, queueWaitNs: venues[v].queueWaitNs, serviceNs: venues[v].busyNs,
+                    fromVenue: modelled ? network.fromVenueTransit[v] : fixed(venues[v].writesOut))
+            })
     }
 
     /// A market-data packet's fate as one trace word: its arrival time, or a

@@ -97,6 +97,25 @@ public struct SimulationResult: Sendable {
     /// Each venue whose order-entry links are faulted: when its order entry
     /// was cut off, over the primary alone and over the path with its backup.
     public var orderEntryPaths: [OrderEntryPathReport] = []
+    /// Per venue, where a round trip's time goes, hop by hop.
+    public var latencyAttribution: [VenueLatencyAttribution] = []
+}
+
+/// Where the time of a venue's round trips went, hop by hop (docs/reports.md,
+/// "Latency attribution"): sums over every write each way and every message
+/// the venue served, so that each part's mean is its sum over its count.
+public struct VenueLatencyAttribution: Hashable, Sendable {
+    public var venue: String
+    /// Participants' writes to the venue, each from its send until the
+    /// venue's socket had all of it.
+    public var toVenue: TransitTotals
+    /// Messages the venue served; the time they waited in its queue before
+    /// service began, and the service times.
+    public var messagesServed: UInt64
+    public var queueWaitNs: Int64
+    public var serviceNs: Int64
+    /// The venue's writes to participants.
+    public var fromVenue: TransitTotals
 }
 
 /// What a venue's market-data subscriber received over its link, and what

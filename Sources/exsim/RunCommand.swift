@@ -331,6 +331,18 @@ extension RunReport {
                         longestPathOutageNs: lengths.max() ?? 0, totalPathOutageNs: lengths.reduce(0, +),
                         packetsOverBackup: path.packetsOverBackup)
                 }))
+        latencyAttribution = result.latencyAttribution.map { v in
+            func transit(_ t: TransitTotals) -> TransitSummary {
+                TransitSummary(writes: t.writes, queueingNs: t.sum.queueingNs, serializationNs: t.sum.serializationNs,
+                               propagationNs: t.sum.propagationNs, jitterNs: t.sum.jitterNs,
+                               retransmissionNs: t.sum.retransmissionNs, heldForOrderNs: t.sum.heldForOrderNs)
+            }
+            let served = Double(max(v.messagesServed, 1))
+            return LatencyAttributionSummary(
+                venue: v.venue, toVenue: transit(v.toVenue), messagesServed: v.messagesServed,
+                venueQueueMeanNs: Double(v.queueWaitNs) / served, venueServiceMeanNs: Double(v.serviceNs) / served,
+                fromVenue: transit(v.fromVenue))
+        }
     }
 }
 

@@ -60,6 +60,17 @@ import Testing
         let invariants = try #require(reportA["invariants"] as? [String: Any])
         #expect(invariants["checked"] as? Bool == true)
         #expect((invariants["violations"] as? [Any])?.isEmpty == true)
+
+        // Where the round trip went: 5 µs each way, the venue's queue and
+        // service; the hops' means add up to the measured order→ack mean.
+        let attribution = try #require((reportA["latencyAttribution"] as? [[String: Any]])?.first)
+        let toVenue = try #require(attribution["toVenue"] as? [String: Any])
+        #expect(toVenue["propagationMeanNs"] as? Double == 5_000 && toVenue["meanNs"] as? Double == 5_000)
+        let roundTrip = try #require(attribution["roundTripMeanNs"] as? Double)
+        let measured = try #require(orderToAck["meanNs"] as? Double)
+        #expect(abs(roundTrip - measured) < 0.02 * measured, "\(roundTrip) against \(measured)")
+        #expect(runA.stdout.contains("| XSIM | to venue (writes) | "), "\(runA.stdout)")
+        #expect(runA.stdout.contains("| XSIM | round trip | | "), "\(runA.stdout)")
     }
 
     @Test func anotherSeedGivesAnotherDigest() throws {

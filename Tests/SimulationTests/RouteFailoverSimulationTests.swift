@@ -47,3 +47,29 @@ import Testing
         #expect(OrderEntryPathReport.availabilityPartsPerMillion(path.pathOutages, runEndNs: 40_000_000) == 497_500)
     }
 }
+
+/// Where a round trip's time went, hop by hop.
+@Suite struct LatencyAttributionTests {
+    @Test func overTheFixedLatencyTheHopsAddUpToTheRoundTrip() throws {
+        let result = try run(smallConfig(rate: 50_000))
+        let venue = try #require(result.latencyAttribution.first)
+        #expect(venue.venue == "XTST")
+        #expect(venue.toVenue.writes > 0 && venue.toVenue.sum == TransitTiming(propagationNs: Int64(venue.toVenue.writes) * 2_000))
+        #expect(venue.fromVenue.sum.totalNs == Int64(venue.fromVenue.writes) * 2_000)
+        #expect(venue.messagesServed == venue.toVenue.writes, "every write served")
+        let served = Double(venue.messagesServed)
+        // 800 ns of mean service, some queueing.
+        #expect(abs(Double(venue.serviceNs) / served - 800) < 40, "\(Double(venue.serviceNs) / served)")
+        let roundTrip = 4_000 + Double(venue.queueWaitNs + venue.serviceNs) / served
+        // Each order's own round trip is exactly these four hops; the means
+        // cover every write, cancels and heartbeats too, so they agree closely.
+        #expect(abs(roundTrip - result.orderToAck.meanNs) < 0.05 * result.orderToAck.meanNs, "\(roundTrip) against \(result.orderToAck.meanNs)")
+    }
+
+    @Test func overModelledLinksThePartsShowRetransmissions() throws {
+        let result = try run(RouteFailoverSimulationTests().config())
+        let venue = try #require(result.latencyAttribution.first)
+        #expect(venue.toVenue.sum.retransmissionNs > 0, "the writes caught in the detection window were retransmitted")
+        #expect(venue.toVenue.sum.propagationNs > Int64(venue.toVenue.writes) * 2_000, "some went over the 7 µs backup")
+    }
+}
