@@ -37,6 +37,7 @@ public struct ScenarioSketch {
             let name = pick([venue == 0 ? "XSIM" : "XV\(venue)", "A-B_C.D", "ABCDEFGHIJKLMNOP", "ABCDEFGHIJKLMNOPQ", "X Y", "Xü", "\"X\\x01\""])
             lines.append("  - name: \(name)")
             lines.append("    service_time: \(serviceTime())")
+            if flip() { lines.append("    standby_gateway: { takeover: \(pick(["200us", "0ns", "1h", "2h"])) }") }
             if flip() {
                 lines.append("    self_trade_prevention: \(pick(["cancel_newest", "none", "cancel_oldest", "cancel_both", "decrement_and_cancel"]))")
             }
@@ -168,6 +169,12 @@ public struct ScenarioSketch {
             case 3: "action: degrade, delay: \(pick(["10us", "0ns", "1s", "2s"])), loss: \(pick(["0.1", "0", "1", "1.1"])), for: \(pick(["100us", "1ns", "1h"]))"
             case 4: "action: random, mtbf: \(pick(["500us", "1ns", "1h"])), mttr: \(pick(["50us", "1ns", "1h"]))"
             default: "action: \(pick(["explode", "down, period: 1ms"]))"
+            }
+            if choose(4) == 3 {
+                // A gateway crash names no link.
+                let at = pick(["1ms", "0ns", "250us", "2s"])
+                lines.append("  - { at: \(at), venue: \(alwaysFaults ? "XSIM" : venue), action: gateway_crash, for: \(pick(["500us", "1ns", "1h", "0ns"])) }")
+                continue
             }
             lines.append("  - { \(head), \(action) }")
         }

@@ -70,6 +70,16 @@ extension RunReport {
                 lines.append(Self.availabilityLine(availability))
             }
         }
+        for crash in gatewayCrashes ?? [] {
+            lines.append("")
+            let recovery = crash.recoveryNs.map { "all logged in again \(formatNanoseconds($0)) after the crash" } ?? "NOT all logged in again"
+            lines.append("gateway crash \(crash.venue) at \(formatNanoseconds(crash.atNs)): \(crash.sessionsReset) sessions reset, "
+                + "connections taken again at \(formatNanoseconds(crash.acceptsAgainAtNs))\(crash.byStandby ? " by the standby" : " after the restart"), "
+                + "\(crash.sessionsRecovered) sessionsRecovered, \(crash.connectionAttempts) connectionAttempts; \(recovery)")
+        }
+        if gatewayCrashes != nil, let lost = numberedMessagesNotReceived {
+            lines.append("numberedMessagesNotReceived: \(lost)")
+        }
         if let attribution = latencyAttribution, !attribution.isEmpty {
             lines.append("")
             lines.append(contentsOf: Self.attributionTable(attribution, orderToAck: latency(named: "order-to-ack")))

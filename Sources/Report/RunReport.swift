@@ -38,6 +38,12 @@ public struct RunReport: Codable, Hashable, Sendable {
     /// Per venue, where a round trip's time went, hop by hop; absent in
     /// reports written before it existed.
     public var latencyAttribution: [LatencyAttributionSummary]?
+    /// Each gateway crash of the scenario's `faults:`; absent without one.
+    public var gatewayCrashes: [GatewayCrashSummary]?
+    /// Messages venues numbered for their clients (SoupBinTCP sequenced
+    /// data, FIX messages) that never reached them; absent in reports
+    /// written before it existed.
+    public var numberedMessagesNotReceived: UInt64?
     /// Measured: the only part that differs between identical runs.
     public var wallClock: WallClockSummary
     public var machine: MachineInfo
@@ -537,5 +543,32 @@ public struct TransitSummary: Codable, Hashable, Sendable {
         [("queueing", queueingMeanNs), ("serialization", serializationMeanNs), ("propagation", propagationMeanNs),
          ("jitter", jitterMeanNs), ("retransmission", retransmissionMeanNs), ("heldForOrder", heldForOrderMeanNs)]
             .filter { $0.1 != 0 }
+    }
+}
+
+/// One gateway crash and the recovery of the sessions it reset
+/// (docs/network.md, "Gateway crash").
+public struct GatewayCrashSummary: Codable, Hashable, Sendable {
+    public var venue: String
+    public var atNs: Int64
+    /// When the venue took connections again, and whether its standby did.
+    public var acceptsAgainAtNs: Int64
+    public var byStandby: Bool
+    public var sessionsReset: Int
+    public var sessionsRecovered: Int
+    public var connectionAttempts: Int
+    /// From the crash until the last reset session logged in again; absent when one never did.
+    public var recoveryNs: Int64?
+
+    public init(venue: String, atNs: Int64, acceptsAgainAtNs: Int64, byStandby: Bool, sessionsReset: Int, sessionsRecovered: Int,
+                connectionAttempts: Int, recoveryNs: Int64?) {
+        self.venue = venue
+        self.atNs = atNs
+        self.acceptsAgainAtNs = acceptsAgainAtNs
+        self.byStandby = byStandby
+        self.sessionsReset = sessionsReset
+        self.sessionsRecovered = sessionsRecovered
+        self.connectionAttempts = connectionAttempts
+        self.recoveryNs = recoveryNs
     }
 }

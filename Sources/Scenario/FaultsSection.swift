@@ -9,20 +9,50 @@ extension ScenarioReader {
     static let faultKeys = ["at", "venue", "link", "action", "period", "count", "delay", "loss", "for", "mtbf", "mttr"]
     static let faultActionKeys: [(String, [String])] = [
         ("down", []), ("up", []), ("flap", ["period", "count"]), ("degrade", ["delay", "loss", "for"]), ("random", ["mtbf", "mttr"]),
+        ("gateway_crash", ["for"]),
     ]
 
     func faults(_ node: Node, seed: UInt64, durationNs: Int64, venues: [VenueConfig], links: [VenueLinksConfig])
-        throws(ScenarioError) -> [LinkFaultConfig]
+        throws(ScenarioError) -> (links: [LinkFaultConfig], gatewayCrashes: [GatewayCrashConfig])
     {
         var faults: [LinkFaultConfig] = []
+        var crashes: [GatewayCrashConfig] = []
         for (index, item) in try sequence(node, "a list of faults like { at: 50ms, venue: XNAS, link: order_entry, action: down }").enumerated() {
             if case .mapping(let mapping) = item, mapping["action"]?.string == "random" {
                 faults += try randomFaults(item, index: index, seed: seed, durationNs: durationNs, venues: venues, links: links)
+            } else if case .mapping(let mapping) = item, mapping["action"]?.string == "gateway_crash" {
+                crashes.append(try gatewayCrash(item, durationNs: durationNs, venues: venues, earlier: crashes))
             } else {
                 faults.append(try fault(item, durationNs: durationNs, venues: venues, links: links))
             }
         }
-        return faults
+        return (faults, crashes)
+    }
+
+    /// `{ at, venue, action: gateway_crash, for }`: the venue's order-entry
+    /// gateway crashes and restarts `for` later (no `link`: it hits every
+    /// connection of the venue).
+    func gatewayCrash(_ node: Node, durationNs: Int64, venues: [VenueConfig], earlier: [GatewayCrashConfig])
+        throws(ScenarioError) -> GatewayCrashConfig
+    {
+        let f = try fields(node, allowed: ["at", "venue", "action", "for"], required: ["at", "venue", "action", "for"], what: "a gateway crash")
+        let atNs = try duration(f["at"]!.value, positive: false, what: "a crash's time")
+        guard atNs < durationNs else {
+            throw error(f["at"]!.value, "\(formatDuration(atNs)) is not before the run's duration of \(formatDuration(durationNs)); a crash must come within it")
+        }
+        let venueName = try string(f["venue"]!.value, "a venue name")
+        guard venues.contains(where: { $0.name == venueName }) else {
+            throw error(f["venue"]!.value, "unknown venue '\(venueName)'; expected one of: \(venues.map(\.name).joined(separator: ", "))")
+        }
+        let restartNs = try duration(f["for"]!.value, atMost: SimulationLimits.longestGatewayOutageNs, what: "the time a crashed gateway takes to restart")
+        guard atNs + restartNs <= durationNs else {
+            throw error(node, "this gateway_crash lasts until \(formatDuration(atNs + restartNs)), after the run's duration of \(formatDuration(durationNs)); end it within the run")
+        }
+        // One crash at a time per venue: a gateway that is down cannot crash.
+        if let previous = earlier.last(where: { $0.venue == venueName }), atNs < previous.atNs + previous.restartAfterNs {
+            throw error(f["at"]!.value, "venue '\(venueName)''s gateway is still down at \(formatDuration(atNs)) from the crash at \(formatDuration(previous.atNs)); crashes of one venue must not overlap and come in time order")
+        }
+        return GatewayCrashConfig(atNs: atNs, venue: venueName, restartAfterNs: restartNs)
     }
 
     /// A `random` entry: from `at` to the end of the run, outages whose
@@ -61,7 +91,7 @@ extension ScenarioReader {
         let f = try fields(node, allowed: Self.faultKeys, required: ["at", "venue", "link", "action"], what: "a fault")
         let (atNs, venueName, link) = try faultTarget(f, durationNs: durationNs, venues: venues, links: links)
         let actionName = try choice(f["action"]!.value, Self.faultActionKeys.map { ($0.0, $0.0) }, "fault action")
-        guard actionName != "random" else { preconditionFailure("random faults are read by randomFaults") }
+        guard actionName != "random", actionName != "gateway_crash" else { preconditionFailure("random faults and gateway crashes are read on their own") }
         try refuseKeysOtherThan(action: actionName, in: f)
         func need(_ key: String) throws(ScenarioError) -> Node {
             guard let entry = f[key] else { throw error(node, "a \(actionName) fault needs '\(key)'") }

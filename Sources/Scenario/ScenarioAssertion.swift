@@ -28,9 +28,15 @@ public struct ScenarioAssertion: Hashable, Sendable {
         /// failure of the primary is detected) is up at least this share of
         /// the run (parts per million; written as a percentage, `99.999%`).
         case orderEntryAvailabilityAtLeast = "order_entry_availability_at_least"
+        /// No gateway crash keeps a session away longer than a duration:
+        /// from the crash until the last session it reset logs in again.
+        case maxGatewayRecovery = "max_gateway_recovery"
+        /// At most this many messages a venue numbered for its clients
+        /// (execution reports and the rest) never reach them.
+        case executionReportsLost = "execution_reports_lost"
 
         /// The bound and the measure are durations (ns), not counts.
-        public var isDuration: Bool { self == .orderAckP99Below || self == .maxOrderEntryOutage }
+        public var isDuration: Bool { self == .orderAckP99Below || self == .maxOrderEntryOutage || self == .maxGatewayRecovery }
         /// The bound and the measure are shares in parts per million.
         public var isShare: Bool { self == .orderEntryAvailabilityAtLeast }
     }
@@ -58,6 +64,11 @@ public struct ScenarioAssertion: Hashable, Sendable {
         case .ordersUnanswered:
             let answered = result.counts.ordersAccepted + result.counts.ordersRejected
             return Int64(result.counts.ordersSent) - Int64(min(answered, result.counts.ordersSent))
+        case .maxGatewayRecovery:
+            // A crash some session never recovered from counts to the run's end.
+            return result.gatewayCrashes.map { $0.recoveryNs ?? max(result.endTimeNs - $0.atNs, 0) }.max() ?? 0
+        case .executionReportsLost:
+            return Int64(result.numberedMessagesNotReceived)
         case .orderEntryAvailabilityAtLeast:
             // The least available venue's path, backup included, rounded
             // down: a bound of 99.999% holds only when every venue kept it.

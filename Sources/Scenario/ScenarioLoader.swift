@@ -215,17 +215,20 @@ struct ScenarioReader {
             }
         }
         var linkFaults: [LinkFaultConfig] = []
+        var gatewayCrashes: [GatewayCrashConfig] = []
         if let entry = f["faults"] {
-            linkFaults = try faults(entry.value, seed: seed, durationNs: durationNs, venues: venues, links: links)
+            (linkFaults, gatewayCrashes) = try faults(entry.value, seed: seed, durationNs: durationNs, venues: venues, links: links)
         }
         if let entry = f["assertions"] {
             assertions = try self.assertions(entry.value)
         }
-        return SimulationConfig(name: name, seed: seed, durationNs: durationNs, oneWayLatencyNs: latencyNs,
-                                venues: venues, flows: flows, phaseEvents: phaseEvents, venueLinks: links, linkFaults: linkFaults)
+        var config = SimulationConfig(name: name, seed: seed, durationNs: durationNs, oneWayLatencyNs: latencyNs,
+                                      venues: venues, flows: flows, phaseEvents: phaseEvents, venueLinks: links, linkFaults: linkFaults)
+        config.gatewayCrashes = gatewayCrashes
+        return config
     }
 
-    static let venueKeys = ["name", "service_time", "self_trade_prevention", "symbols", "order_entry", "fix_sessions"]
+    static let venueKeys = ["name", "service_time", "self_trade_prevention", "symbols", "order_entry", "fix_sessions", "standby_gateway"]
 
     func venue(_ node: Node) throws(ScenarioError) -> VenueConfig {
         let f = try fields(node, allowed: Self.venueKeys, required: ["name", "service_time", "symbols"], what: "a venue")
@@ -277,8 +280,14 @@ struct ScenarioReader {
             if symbols.contains(where: { $0.name == symbolName }) { throw error(symbolNode, "duplicate symbol '\(symbolName)'") }
             symbols.append(SymbolConfig(name: symbolName, tickSize: tick, referencePrice: Price(reference)))
         }
-        return VenueConfig(name: name, symbols: symbols, serviceTime: serviceTime, selfTradePrevention: stp,
-                           orderEntryProtocols: protocols, fixSessions: fixSessions)
+        var venue = VenueConfig(name: name, symbols: symbols, serviceTime: serviceTime, selfTradePrevention: stp,
+                                orderEntryProtocols: protocols, fixSessions: fixSessions)
+        if let node = f["standby_gateway"] {
+            let standby = try fields(node.value, allowed: ["takeover"], required: ["takeover"], what: "a standby gateway")
+            venue.standbyTakeoverNs = try duration(standby["takeover"]!.value, positive: false, atMost: SimulationLimits.longestGatewayOutageNs,
+                                                   what: "a standby's takeover time")
+        }
+        return venue
     }
 
     func serviceTime(_ node: Node) throws(ScenarioError) -> ServiceTimeModel {

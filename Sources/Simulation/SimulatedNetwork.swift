@@ -101,6 +101,21 @@ struct SimulatedNetwork {
 
     func modelsOrderEntry(venue: Int) -> Bool { modelsAnyLink && orderEntryModelled[venue] }
 
+    /// A new TCP connection for the participant: fresh streams each way,
+    /// the old ones' counts kept for the report.
+    mutating func resetConnection(participant: Int) {
+        guard let stream = toVenueStreams[participant], let back = fromVenueStreams[participant] else { return }
+        if retiredStreams.isEmpty { retiredStreams = Array(repeating: (TCPStreamStatistics(), TCPStreamStatistics()), count: toVenueStreams.count) }
+        retiredStreams[participant].toVenue += stream.statistics
+        retiredStreams[participant].fromVenue += back.statistics
+        toVenueStreams[participant] = TCPStream(retransmission: stream.retransmission)
+        fromVenueStreams[participant] = TCPStream(retransmission: stream.retransmission)
+    }
+
+    /// By participant: the counts of its connections' streams before the
+    /// last reset; empty until a reset.
+    var retiredStreams: [(toVenue: TCPStreamStatistics, fromVenue: TCPStreamStatistics)] = []
+
     func modelsMarketData(venue: Int) -> Bool { modelsAnyLink && marketDataModelled[venue] }
 
     /// A participant's write to its venue; the time the venue's socket has
@@ -155,6 +170,10 @@ struct SimulatedNetwork {
                 for (p, stream) in toVenueStreams.enumerated() where stream != nil && participantVenue(p) == v {
                     toVenue += stream!.statistics
                     fromVenue += fromVenueStreams[p]!.statistics
+                    if !retiredStreams.isEmpty {
+                        toVenue += retiredStreams[p].toVenue
+                        fromVenue += retiredStreams[p].fromVenue
+                    }
                 }
                 reports.append(LinkReport(venue: name, link: "order_entry.to_venue", statistics: links.toVenue.primary.statistics, tcp: toVenue))
                 reports.append(LinkReport(venue: name, link: "order_entry.from_venue", statistics: links.fromVenue.primary.statistics, tcp: fromVenue))

@@ -56,6 +56,22 @@ public struct Simulation {
     /// what is lost (MoldUDP64); nil where the feed is not modelled.
     var feedSubscribers: [ITCHFeedHandler?] = []
     var subscriberTimers: [SessionTimer] = []
+    /// By venue: when its order-entry gateway refuses connections (from a
+    /// crash until it restarts, or its standby takes over).
+    var gatewayOutages: [[LinkOutage]] = []
+    /// By crash (`SimulationConfig.gatewayCrashes`): what it cost.
+    var crashRecords: [GatewayCrashReport] = []
+    /// By participant: the crash whose reset it is recovering from.
+    var recoveringFrom: [Int32?] = []
+    /// Participants between a reset and their next login.
+    var recovering = 0
+    /// With gateway crashes: by participant, its connection's number (one
+    /// more at each reset), and by message slot, the number of the
+    /// connection the bytes were written on; bytes of a reset connection
+    /// still on the wire are dropped where they arrive.
+    let tracksConnectionEpochs: Bool
+    var connectionEpochs: [UInt32] = []
+    var messageEpochs: [UInt32] = []
 
     // Scratch reused across events.
     var outputs = GatewayOutputs()
@@ -172,6 +188,19 @@ public struct Simulation {
         }
         feedSubscribers = subscribers
         subscriberTimers = Array(repeating: SessionTimer(), count: venues.count)
+        gatewayOutages = Array(repeating: [], count: venues.count)
+        for crash in config.gatewayCrashes {
+            guard let v = config.venues.firstIndex(where: { $0.name == crash.venue }) else {
+                throw SimulationConfigError(description: "a gateway crash names unknown venue '\(crash.venue)'")
+            }
+            let downNs = min(crash.restartAfterNs, config.venues[v].standbyTakeoverNs ?? crash.restartAfterNs)
+            gatewayOutages[v].append(LinkOutage(startNs: crash.atNs, endNs: crash.atNs + downNs))
+            crashRecords.append(GatewayCrashReport(venue: crash.venue, atNs: crash.atNs, acceptsAgainAtNs: crash.atNs + downNs,
+                                                   byStandby: downNs < crash.restartAfterNs))
+        }
+        recoveringFrom = Array(repeating: nil, count: participants.count)
+        tracksConnectionEpochs = !config.gatewayCrashes.isEmpty
+        connectionEpochs = Array(repeating: 0, count: participants.count)
 
         var targets: [(venue: Int32, symbol: SymbolIndex)] = []
         for event in config.phaseEvents {
@@ -261,6 +290,10 @@ public struct Simulation {
                 kernel.schedule(.linkFault(link: Int32(link), transition: Int32(index)), at: transition.atNs)
             }
         }
+        for (index, crash) in config.gatewayCrashes.enumerated() {
+            let v = config.venues.firstIndex { $0.name == crash.venue }!
+            kernel.schedule(.gatewayCrash(venue: Int32(v), index: Int32(index)), at: crash.atNs)
+        }
         kernel.schedule(.closeCheck, at: config.durationNs)
 
         let checkMask = observation.interval - 1
@@ -298,6 +331,10 @@ public struct Simulation {
             case .feedBToSubscriber(let venue, let message): handleFeedAtSubscriber(venue, message, feed: 1)
             case .feedRequestToVenue(let venue, let message): handleFeedRequestAtVenue(venue, message)
             case .subscriberTimer(let venue): handleSubscriberTimer(venue)
+            case .gatewayCrash(let venue, let index): handleGatewayCrash(venue: venue, index: index)
+            case .connectionReset(let participant): handleConnectionReset(participant)
+            case .reconnectAttempt(let participant): handleReconnectAttempt(participant)
+            case .connectAtVenue(let participant): handleConnectAtVenue(participant)
             case .linkFault(let link, let transition):
                 let isDown = network.faultedLinks[Int(link)].schedule.transitions[Int(transition)].isDown
                 network.markTransition(link: Int(link), isDown: isDown, at: kernel.now)
@@ -416,6 +453,11 @@ public struct Simulation {
 
     mutating func handleArrivalAtParticipant(_ participant: Int32, _ message: Int32) {
         inFlight -= 1
+        if tracksConnectionEpochs, isStale(message, participant: Int(participant)) {
+            // Sent on a connection that has since been reset.
+            messages.release(message)
+            return
+        }
         let bytes = messages.bytes(of: message)
         kernel.recordInTrace(MessageStore.fingerprint(bytes))
         let p = Int(participant)
@@ -436,6 +478,12 @@ public struct Simulation {
         switch event {
         case .loggedIn:
             participants[p].loggedIn = true
+            if let crash = recoveringFrom[p] {
+                recoveringFrom[p] = nil
+                recovering -= 1
+                crashRecords[Int(crash)].sessionsRecovered += 1
+                crashRecords[Int(crash)].lastLoginNs = max(crashRecords[Int(crash)].lastLoginNs ?? now, now)
+            }
             let waiting = participants[p].waiting
             participants[p].waiting = []
             for instruction in waiting { send(instruction, from: participant) }
@@ -573,6 +621,7 @@ public struct Simulation {
                 if let atNs = network.sendToVenue(participant: p, venue: venue, payloadBytes: clientOutput.bytes.count, at: kernel.now) {
                     let slot = clientOutput.bytes.withUnsafeBytes { messages.store($0) }
                     inFlight += 1
+                    if tracksConnectionEpochs { noteEpoch(of: slot, participant: p) }
                     kernel.schedule(.toVenue(participant: participant, message: slot), at: atNs)
                 } else {
                     connectionBroke(participant)
@@ -580,6 +629,7 @@ public struct Simulation {
             } else {
                 let slot = clientOutput.bytes.withUnsafeBytes { messages.store($0) }
                 inFlight += 1
+                if tracksConnectionEpochs { noteEpoch(of: slot, participant: p) }
                 kernel.schedule(.toVenue(participant: participant, message: slot), after: config.oneWayLatencyNs)
             }
         }
@@ -606,13 +656,97 @@ public struct Simulation {
         participants[p].loggedIn = false
     }
 
+    // MARK: Gateway crashes
+
+    /// The venue's gateway process dies: every connection to it is reset
+    /// (its peers hear of it one way later), what it had not served is
+    /// lost, and its sessions wait, with their state, for their next login.
+    mutating func handleGatewayCrash(venue venueIndex: Int32, index: Int32) {
+        let v = Int(venueIndex)
+        for p in participants.indices where participants[p].venue == venueIndex && !venues[v].gateway.isClosed(participants[p].connection) {
+            venues[v].gateway.connectionClosed(participants[p].connection)
+            crashRecords[Int(index)].sessionsReset += 1
+            // Still coming back from an earlier crash: now from this one.
+            if recoveringFrom[p] == nil { recovering += 1 }
+            recoveringFrom[p] = index
+            kernel.schedule(.connectionReset(participant: Int32(p)), after: oneWayDelayNs(venue: v))
+        }
+    }
+
+    /// The reset reaches the participant: it drops the connection and tries
+    /// to connect again at once.
+    mutating func handleConnectionReset(_ participant: Int32) {
+        let p = Int(participant)
+        switch participants[p].client {
+        case .ouch(let index): ouchClients[index].connectionClosed()
+        case .fix(let index): fixClients[index].connectionClosed()
+        }
+        participants[p].clientTimer.disarm(kernel: &kernel)
+        participants[p].connected = false
+        participants[p].loggedIn = false
+        connectionEpochs[p] &+= 1
+        network.resetConnection(participant: p)
+        if let capture, var captured = capturedConnections[p] {
+            do {
+                try capture.closeTCP(&captured, atNs: kernel.now, byClient: false)
+            } catch {
+                captureFailed(error)
+            }
+            capturedConnections[p] = nil
+        }
+        handleReconnectAttempt(participant)
+    }
+
+    /// A connection attempt travels to the venue.
+    mutating func handleReconnectAttempt(_ participant: Int32) {
+        let p = Int(participant)
+        // The day's sessions are over: nobody reconnects to a closed venue.
+        guard !dayEnded else { return }
+        crashRecords[Int(recoveringFrom[p]!)].connectionAttempts += 1
+        kernel.schedule(.connectAtVenue(participant: participant), after: oneWayDelayNs(venue: Int(participants[p].venue)))
+    }
+
+    /// The attempt reaches the venue: a gateway that is up (restarted, or
+    /// its standby) takes the connection, and the session's login follows;
+    /// one that is down refuses it, and the participant tries again a
+    /// `reconnectIntervalNs` after the refusal is back.
+    mutating func handleConnectAtVenue(_ participant: Int32) {
+        let p = Int(participant)
+        let v = Int(participants[p].venue)
+        guard !dayEnded else { return }
+        guard !gatewayOutages[v].contains(where: { $0.startNs <= kernel.now && kernel.now < $0.endNs! }) else {
+            kernel.schedule(.reconnectAttempt(participant: participant), after: oneWayDelayNs(venue: v) + Self.reconnectIntervalNs)
+            return
+        }
+        participants[p].connected = true
+        openConnection(participant)
+    }
+
+    mutating func noteEpoch(of slot: Int32, participant p: Int) {
+        let index = Int(slot)
+        if index >= messageEpochs.count { messageEpochs += repeatElement(0, count: index + 1 - messageEpochs.count + 1_024) }
+        messageEpochs[index] = connectionEpochs[p]
+    }
+
+    func isStale(_ slot: Int32, participant p: Int) -> Bool { messageEpochs[Int(slot)] != connectionEpochs[p] }
+
+    /// How long a participant waits after a refused connection before it tries again.
+    static let reconnectIntervalNs: Nanoseconds = 1_000_000
+
+    /// A reset or a connection attempt crosses the order-entry link's
+    /// propagation delay, or the fixed one-way latency.
+    func oneWayDelayNs(venue: Int) -> Nanoseconds {
+        network.modelsOrderEntry(venue: venue) ? network.orderEntry[venue]!.toVenue.primary.config.propagationDelayNs : config.oneWayLatencyNs
+    }
+
     // MARK: Venues
 
     mutating func handleArrivalAtVenue(_ participant: Int32, _ message: Int32) {
         inFlight -= 1
         let p = Int(participant)
         let venue = Int(participants[p].venue)
-        guard !venues[venue].gateway.isClosed(participants[p].connection) else {
+        guard !venues[venue].gateway.isClosed(participants[p].connection),
+              !tracksConnectionEpochs || !isStale(message, participant: p) else {
             messages.release(message)
             return
         }
@@ -675,6 +809,7 @@ public struct Simulation {
                     if let atNs = network.sendFromVenue(participant: p, venue: v, payloadBytes: byteCount, at: now) {
                         let slot = outputs.connections[Int(connection)].bytes.withUnsafeBytes { messages.store($0) }
                         inFlight += 1
+                        if tracksConnectionEpochs { noteEpoch(of: slot, participant: p) }
                         kernel.schedule(.toParticipant(participant: participant, message: slot), at: atNs)
                     } else {
                         connectionBroke(participant)
@@ -683,6 +818,7 @@ public struct Simulation {
                     let slot = outputs.connections[Int(connection)].bytes.withUnsafeBytes { messages.store($0) }
                     inFlight += 1
                     fixedLatencyWrites += 1
+                    if tracksConnectionEpochs { noteEpoch(of: slot, participant: p) }
                     kernel.schedule(.toParticipant(participant: participant, message: slot), after: config.oneWayLatencyNs)
                 }
             }
@@ -850,7 +986,7 @@ public struct Simulation {
     /// The flows have stopped; once nothing is queued or in flight, the
     /// venues end the day: sessions and feeds close, timers are disarmed.
     mutating func handleCloseCheck() {
-        let settled = inFlight == 0 && venues.allSatisfy { !$0.busy && $0.queue.isEmpty }
+        let settled = inFlight == 0 && recovering == 0 && venues.allSatisfy { !$0.busy && $0.queue.isEmpty }
             && feedSubscribers.allSatisfy { !($0?.receiver.hasGap ?? false) }
         let waitedNs = kernel.now - config.durationNs
         guard settled || waitedNs >= SimulationLimits.longestDrainNs else {
@@ -985,7 +1121,23 @@ public struct Simulation {
                     toVenue: modelled ? network.toVenueTransit[v] : fixed(venues[v].served),
                     messagesServed: venues[v].served, queueWaitNs: venues[v].queueWaitNs, serviceNs: venues[v].busyNs,
                     fromVenue: modelled ? network.fromVenueTransit[v] : fixed(venues[v].writesOut))
-            })
+            },
+            gatewayCrashes: crashRecords,
+            numberedMessagesNotReceived: numberedMessagesNotReceived())
+    }
+
+    /// Over every session: what the venue numbered and its client never took in.
+    func numberedMessagesNotReceived() -> UInt64 {
+        var missing: UInt64 = 0
+        for participant in participants {
+            let numbered = venues[Int(participant.venue)].gateway.messagesNumbered(on: participant.connection)
+            let received = switch participant.client {
+            case .ouch(let index): ouchClients[index].messagesNumberedReceived
+            case .fix(let index): fixClients[index].messagesNumberedReceived
+            }
+            missing += numbered - min(numbered, received)
+        }
+        return missing
     }
 
     /// A market-data packet's fate as one trace word: its arrival time, or a

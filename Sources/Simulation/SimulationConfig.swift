@@ -40,6 +40,26 @@ public struct SimulationConfig: Hashable, Sendable {
         self.venueLinks = venueLinks
         self.linkFaults = linkFaults
     }
+
+    /// Crashes of venues' order-entry gateways (docs/network.md, "Gateway crash").
+    public var gatewayCrashes: [GatewayCrashConfig] = []
+}
+
+/// A venue's order-entry gateway process crashes at `atNs`: every
+/// connection to it is reset, what it had not yet served is lost, and it
+/// accepts connections again `restartAfterNs` later (or the venue's
+/// standby takes the sessions over sooner), with its sessions' state:
+/// sequence numbers, the reports kept for each, the books.
+public struct GatewayCrashConfig: Hashable, Sendable {
+    public var atNs: Int64
+    public var venue: String
+    public var restartAfterNs: Int64
+
+    public init(atNs: Int64, venue: String, restartAfterNs: Int64) {
+        self.atNs = atNs
+        self.venue = venue
+        self.restartAfterNs = restartAfterNs
+    }
 }
 
 /// One simulated venue: its symbols, its service-time model and its rules.
@@ -54,6 +74,9 @@ public struct VenueConfig: Hashable, Sendable {
     /// Per-account FIX session settings for `exsim serve` (the simulator's
     /// own participants keep their fixed settings).
     public var fixSessions: [FIXSessionSettings]
+    /// With a standby gateway: how long after a crash of the primary the
+    /// standby accepts the sessions; nil without one.
+    public var standbyTakeoverNs: Int64? = nil
 
     public init(
         name: String, symbols: [SymbolConfig], serviceTime: ServiceTimeModel, selfTradePrevention: SelfTradePrevention = .none,

@@ -33,6 +33,15 @@ enum SimulationEvent: TraceRecordable {
     /// change of state of the `link`-th faulted link (`SimulatedNetwork.faultedLinks`).
     case linkFault(link: Int32, transition: Int32)
 
+    /// The `index`-th of `SimulationConfig.gatewayCrashes`: the venue's gateway crashes.
+    case gatewayCrash(venue: Int32, index: Int32)
+    /// The reset of a connection the crash killed reaches the participant.
+    case connectionReset(participant: Int32)
+    /// The participant tries to connect again.
+    case reconnectAttempt(participant: Int32)
+    /// The attempt reaches the venue: a gateway that is up accepts it.
+    case connectAtVenue(participant: Int32)
+
     func record(into digest: inout TraceDigest) {
         switch self {
         case .flowArrival(let flow):
@@ -63,6 +72,14 @@ enum SimulationEvent: TraceRecordable {
             digest.absorb(UInt64(13) << 56 | UInt64(UInt16(truncatingIfNeeded: link)) << 32 | UInt64(UInt32(bitPattern: transition)))
         case .feedBToSubscriber(let venue, _):
             digest.absorb(UInt64(14) << 56 | UInt64(UInt32(bitPattern: venue)))
+        case .gatewayCrash(let venue, let index):
+            digest.absorb(UInt64(15) << 56 | UInt64(UInt16(truncatingIfNeeded: venue)) << 32 | UInt64(UInt32(bitPattern: index)))
+        case .connectionReset(let participant):
+            digest.absorb(UInt64(16) << 56 | UInt64(UInt32(bitPattern: participant)))
+        case .reconnectAttempt(let participant):
+            digest.absorb(UInt64(17) << 56 | UInt64(UInt32(bitPattern: participant)))
+        case .connectAtVenue(let participant):
+            digest.absorb(UInt64(18) << 56 | UInt64(UInt32(bitPattern: participant)))
         }
     }
 }

@@ -14,6 +14,8 @@ public enum SimulationLimits {
     public static let longestDurationNs: Int64 = 14 * 3_600 * 1_000_000_000
     /// The one-way latency between a participant and a venue.
     public static let longestLatencyNs: Int64 = 1_000_000_000
+    /// The longest a crashed gateway may stay down, and a standby's takeover time.
+    public static let longestGatewayOutageNs: Int64 = 3_600 * 1_000_000_000
     /// A service time's constant value, mean, median or maximum.
     public static let longestServiceTimeNs: Int64 = 1_000_000_000
     /// A single service-time draw is cut here, so that a heavy lognormal
@@ -164,6 +166,23 @@ extension SimulationConfig {
                         return "venue '\(links.venue)': an order-entry link of \(direction.bandwidthBitsPerSecond) b/s without a queue limit cannot carry \(Int64(least)) b/s"
                     }
                 }
+            }
+        }
+        for crash in gatewayCrashes {
+            guard venues.contains(where: { $0.name == crash.venue }) else { return "a gateway crash names unknown venue '\(crash.venue)'" }
+            guard crash.atNs >= 0, crash.restartAfterNs > 0, crash.restartAfterNs <= SimulationLimits.longestGatewayOutageNs,
+                  crash.atNs + crash.restartAfterNs <= durationNs else {
+                return "a gateway crash of venue '\(crash.venue)' must start and end within the run, and last 1 ns ... \(SimulationLimits.longestGatewayOutageNs) ns"
+            }
+        }
+        for (index, crash) in gatewayCrashes.enumerated() {
+            if let previous = gatewayCrashes[..<index].last(where: { $0.venue == crash.venue }), crash.atNs < previous.atNs + previous.restartAfterNs {
+                return "gateway crashes of venue '\(crash.venue)' overlap or are out of time order"
+            }
+        }
+        for venue in venues {
+            if let takeover = venue.standbyTakeoverNs, !(0...SimulationLimits.longestGatewayOutageNs).contains(takeover) {
+                return "venue '\(venue.name)': a standby's takeover time must be in 0 ... \(SimulationLimits.longestGatewayOutageNs) ns"
             }
         }
         for fault in linkFaults {

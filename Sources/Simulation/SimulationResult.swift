@@ -99,6 +99,34 @@ public struct SimulationResult: Sendable {
     public var orderEntryPaths: [OrderEntryPathReport] = []
     /// Per venue, where a round trip's time goes, hop by hop.
     public var latencyAttribution: [VenueLatencyAttribution] = []
+    /// Each gateway crash (`SimulationConfig.gatewayCrashes`), in order.
+    public var gatewayCrashes: [GatewayCrashReport] = []
+    /// Messages a venue's ports numbered for their clients that the clients
+    /// never took in (SoupBinTCP sequenced data, FIX messages), over every session.
+    public var numberedMessagesNotReceived: UInt64 = 0
+}
+
+/// What one gateway crash cost.
+public struct GatewayCrashReport: Hashable, Sendable {
+    public var venue: String
+    public var atNs: Int64
+    /// When the venue took connections again: the restart, or the standby's takeover.
+    public var acceptsAgainAtNs: Int64
+    public var byStandby: Bool
+    /// Sessions whose connection the crash reset, and of them those logged in again.
+    public var sessionsReset = 0
+    public var sessionsRecovered = 0
+    /// Connection attempts the reset participants made, refused ones included.
+    public var connectionAttempts = 0
+    /// When the last of them logged in again.
+    public var lastLoginNs: Int64? = nil
+
+    /// From the crash until every session it reset was logged in again;
+    /// nil while one was not.
+    public var recoveryNs: Int64? {
+        guard sessionsRecovered == sessionsReset else { return nil }
+        return (lastLoginNs ?? atNs) - atNs
+    }
 }
 
 /// Where the time of a venue's round trips went, hop by hop (docs/reports.md,

@@ -331,6 +331,14 @@ extension RunReport {
                         longestPathOutageNs: lengths.max() ?? 0, totalPathOutageNs: lengths.reduce(0, +),
                         packetsOverBackup: path.packetsOverBackup)
                 }))
+        numberedMessagesNotReceived = result.numberedMessagesNotReceived
+        if !result.gatewayCrashes.isEmpty {
+            gatewayCrashes = result.gatewayCrashes.map {
+                GatewayCrashSummary(venue: $0.venue, atNs: $0.atNs, acceptsAgainAtNs: $0.acceptsAgainAtNs, byStandby: $0.byStandby,
+                                    sessionsReset: $0.sessionsReset, sessionsRecovered: $0.sessionsRecovered,
+                                    connectionAttempts: $0.connectionAttempts, recoveryNs: $0.recoveryNs)
+            }
+        }
         latencyAttribution = result.latencyAttribution.map { v in
             func transit(_ t: TransitTotals) -> TransitSummary {
                 TransitSummary(writes: t.writes, queueingNs: t.sum.queueingNs, serializationNs: t.sum.serializationNs,

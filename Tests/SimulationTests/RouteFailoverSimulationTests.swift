@@ -73,3 +73,41 @@ import Testing
         #expect(venue.toVenue.sum.propagationNs > Int64(venue.toVenue.writes) * 2_000, "some went over the 7 µs backup")
     }
 }
+
+/// A venue's gateway crashes: the sessions reconnect, log in where they
+/// left off, and no numbered message is lost.
+@Suite struct GatewayCrashSimulationTests {
+    func config(standbyNs: Int64?) -> SimulationConfig {
+        var config = smallConfig(rate: 20_000)
+        config.venues[0].standbyTakeoverNs = standbyNs
+        config.gatewayCrashes = [GatewayCrashConfig(atNs: 10_000_000, venue: "XTST", restartAfterNs: 8_000_000)]
+        return config
+    }
+
+    @Test func everySessionComesBackWhereItLeftOff() throws {
+        for standby in [Int64?.none, 2_000_000] {
+            let first = try run(config(standbyNs: standby))
+            let second = try run(config(standbyNs: standby))
+            #expect(first.traceDigest == second.traceDigest)
+            #expect(first.invariantViolations.isEmpty, "\(first.invariantViolations.prefix(3))")
+            let crash = try #require(first.gatewayCrashes.first)
+            #expect(crash.sessionsReset == 16 && crash.sessionsRecovered == 16)
+            let downNs = standby ?? 8_000_000
+            #expect(crash.acceptsAgainAtNs == 10_000_000 + downNs && crash.byStandby == (standby != nil))
+            let recovery = try #require(crash.recoveryNs)
+            // Back once the venue takes connections, within a retry and a login's round trips.
+            #expect(recovery >= downNs && recovery < downNs + 1_100_000, "\(recovery)")
+            #expect(crash.connectionAttempts > 16, "refused attempts were retried")
+            #expect(first.numberedMessagesNotReceived == 0, "every report reached its client")
+            #expect(first.sessionsClosedEarly == 0 && first.connectionsBroken == 0)
+        }
+    }
+
+    @Test func withoutACrashNothingChanges() throws {
+        var crashless = config(standbyNs: nil)
+        crashless.gatewayCrashes = []
+        let result = try run(crashless)
+        #expect(result.traceDigest == (try run(smallConfig(rate: 20_000))).traceDigest)
+        #expect(result.gatewayCrashes.isEmpty && result.numberedMessagesNotReceived == 0)
+    }
+}

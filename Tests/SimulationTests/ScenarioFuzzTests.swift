@@ -44,7 +44,8 @@ import Testing
         var ranWithFaults = 0
         var ranWithBackup = 0
         var ranWithFeedB = 0
-        for seed in 0..<Self.cases {
+        var ranWithCrash = 0
+        for seed in 0..<2 * Self.cases {
             var sketch = ScenarioSketch(ChoiceStream(seed: seed), alwaysFaults: true)
             let yaml = sketch.yaml()
             do {
@@ -52,15 +53,52 @@ import Testing
                     ranWithFaults += 1
                     if yaml.contains("backup: {") && yaml.contains("order_entry_backup") { ranWithBackup += 1 }
                     if yaml.contains("link: market_data_b") { ranWithFeedB += 1 }
+                    if yaml.contains("action: gateway_crash") { ranWithCrash += 1 }
                 }
             } catch {
                 Issue.record("seed \(seed): \(error.description)\n\(yaml)")
             }
         }
-        print("scenario fuzz with faults: \(Self.cases) scenarios, \(ranWithFaults) ran, \(ranWithBackup) with a fault on a backup path, \(ranWithFeedB) on a B feed")
+        print("scenario fuzz with faults: \(2 * Self.cases) scenarios, \(ranWithFaults) ran, \(ranWithBackup) with a fault on a backup path, \(ranWithFeedB) on a B feed, \(ranWithCrash) with a gateway crash")
         #expect(ranWithFaults > 0, "no generated run had faults")
         #expect(ranWithBackup > 0, "no generated run had a fault on a backup path")
         #expect(ranWithFeedB > 0, "no generated run had a fault on a B feed")
+        #expect(ranWithCrash > 0, "no generated run had a gateway crash")
+    }
+
+    /// Found by the fuzzer: the primary order-entry link down for good and a
+    /// backup whose detection time outlasts the run. TCP's retransmissions
+    /// reach the venue over the backup a minute later, long after the day
+    /// ended, on a session whose client never logged out; the venue,
+    /// closed, must not carry the order out (it trapped publishing it).
+    @Test func aRetransmissionAfterTheEndOfDayIsNotCarriedOut() throws {
+        let yaml = """
+            name: fuzz
+            seed: 18446744073709551615
+            duration: 2ms
+            network:
+              one_way_latency: 5us
+              venues:
+                - venue: XSIM
+                  order_entry: { latency: 20us, backup: { detection: 60s } }
+                  market_data: { latency: 20us }
+            venues:
+              - name: XSIM
+                service_time: { distribution: exponential, mean: 450ns }
+                symbols:
+                  - { name: S0, tick: 0.01, reference_price: 190.00 }
+            flows:
+              - name: f0
+                venue: XSIM
+                rate: 250k/s
+                participants: 4
+                mix: { limit: 55, market: 55, ioc: 55, cancel: 55, replace: 55 }
+                protocol: fix42
+            faults:
+              - { at: 1ms, venue: XSIM, link: order_entry, action: down }
+            """
+        let outcome = try ScenarioFuzzCase.check(yaml: yaml)
+        #expect(outcome == .ran(endedDay: true), "\(outcome)")
     }
 
     @Test func aChoiceStreamThatRunsDryMakesTheOrdinaryScenario() throws {

@@ -59,6 +59,8 @@ public struct FIXClient {
     /// Prefix of generated cancel ClOrdIDs: unique to this connection's
     /// start time, so that a reconnecting participant does not reuse one.
     var cancelIDPrefix: FIXString = "C"
+    /// Closed since the last `connectionOpened`: the session needs a new connection.
+    var reconnecting = false
     var nextCancelNumber: UInt64 = 1
 
     /// - Precondition: an initiator configuration with 4 price decimals.
@@ -80,8 +82,23 @@ public struct FIXClient {
 
     var version: FIXVersion { session.configuration.version }
 
+    /// The connection went away; a later `connectionOpened` logs on again
+    /// with the session's sequence numbers (the venue resends what was missed).
+    public mutating func connectionClosed() {
+        session.connectionClosed()
+        reconnecting = true
+    }
+
+    /// Messages the venue numbered that this client has taken in (its next
+    /// expected MsgSeqNum less one).
+    public var messagesNumberedReceived: UInt64 { UInt64(max(session.nextExpectedMsgSeqNum - 1, 0)) }
+
     /// Connected: sends the Logon.
     public mutating func connectionOpened(nowNs: Int64, output: inout ConnectionOutput) {
+        if reconnecting {
+            session.connectionOpened()
+            reconnecting = false
+        }
         let sessionNs = clock.sessionNs(nowNs)
         // "C" + start time in base-36 milliseconds + "-": 10 bytes, leaving 14
         // for the counter, more than any day's cancels need.

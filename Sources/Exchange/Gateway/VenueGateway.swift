@@ -122,6 +122,17 @@ public struct VenueGateway {
     /// Whether a connection was closed by its port (logout, end of session,
     /// a protocol violation). A driver drops what still arrives on it.
     public func isClosed(_ connection: Int32) -> Bool { closed[Int(connection)] }
+    /// `endOfDay` has run: instructions are no longer carried out.
+    public private(set) var dayHasEnded = false
+    /// Messages the port of `connection` has numbered for its client: the
+    /// SoupBinTCP sequenced stream, or every FIX message; 0 for a feed recovery connection.
+    public func messagesNumbered(on connection: Int32) -> UInt64 {
+        switch slots[Int(connection)] {
+        case .ouch(let index): ouchPorts[index].messagesNumbered
+        case .fix(let index): fixPorts[index].messagesNumbered
+        case .recovery: 0
+        }
+    }
     public var feedMessageCount: UInt64 { feed.messageCount }
 
     /// Adds an order-entry connection for `participant`; returns its number.
@@ -240,6 +251,10 @@ public struct VenueGateway {
             }
         }
         if requests.count > 1 { prefetchedTags &+= desk.clientIDTags(of: requests, from: session) }
+        // After the end of day the venue is closed: an instruction that
+        // still arrives (a retransmission the drain did not wait for, on a
+        // session whose client never logged out) is not carried out.
+        if dayHasEnded { requests.removeAllReusingCapacity() }
         for request in requests {
             engineEvents.removeAllReusingCapacity()
             reports.removeAllReusingCapacity()
@@ -280,6 +295,7 @@ public struct VenueGateway {
 
     /// Ends the day: order-entry sessions get their end of day, the feed its end of session.
     public mutating func endOfDay(nowNs: Int64, outputs: inout GatewayOutputs) {
+        dayHasEnded = true
         outputs.ensureCapacity(connections: slots.count)
         for connection in slots.indices {
             outputs.withOutput(of: Int32(connection)) { output in

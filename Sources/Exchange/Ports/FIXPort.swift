@@ -123,6 +123,8 @@ public struct FIXPort {
 
     /// Whether the client has logged on and the session has not ended.
     public var isLoggedIn: Bool { session.isLoggedOn }
+    /// Messages the port has numbered for its client, of every type.
+    public var messagesNumbered: UInt64 { UInt64(max(session.nextOutgoingMsgSeqNum - 1, 0)) }
 
     var version: FIXVersion { session.configuration.version }
 

@@ -175,6 +175,8 @@ public struct OUCHPort {
 
     /// Whether a client is logged in on the current connection.
     public var isLoggedIn: Bool { session.isLoggedIn }
+    /// Sequenced messages the port has numbered for its client.
+    public var messagesNumbered: UInt64 { session.nextSequenceNumber - 1 }
 
     // MARK: Connection
 
