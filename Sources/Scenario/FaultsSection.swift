@@ -9,10 +9,10 @@ extension ScenarioReader {
     static let faultKeys = ["at", "venue", "link", "action", "period", "count", "delay", "loss", "for", "mtbf", "mttr"]
     static let faultActionKeys: [(String, [String])] = [
         ("down", []), ("up", []), ("flap", ["period", "count"]), ("degrade", ["delay", "loss", "for"]), ("random", ["mtbf", "mttr"]),
-        ("gateway_crash", ["for"]),
+        ("gateway_crash", ["for"]), ("partition", ["for"]),
     ]
 
-    func faults(_ node: Node, seed: UInt64, durationNs: Int64, venues: [VenueConfig], links: [VenueLinksConfig])
+    func faults(_ node: Node, seed: UInt64, durationNs: Int64, venues: [VenueConfig], links: [VenueLinksConfig], sites: [ScenarioSite] = [])
         throws(ScenarioError) -> (links: [LinkFaultConfig], gatewayCrashes: [GatewayCrashConfig])
     {
         var faults: [LinkFaultConfig] = []
@@ -20,6 +20,8 @@ extension ScenarioReader {
         for (index, item) in try sequence(node, "a list of faults like { at: 50ms, venue: XNAS, link: order_entry, action: down }").enumerated() {
             if case .mapping(let mapping) = item, mapping["action"]?.string == "random" {
                 faults += try randomFaults(item, index: index, seed: seed, durationNs: durationNs, venues: venues, links: links)
+            } else if case .mapping(let mapping) = item, mapping["action"]?.string == "partition" {
+                faults += try partition(item, durationNs: durationNs, links: links, sites: sites)
             } else if case .mapping(let mapping) = item, mapping["action"]?.string == "gateway_crash" {
                 crashes.append(try gatewayCrash(item, durationNs: durationNs, venues: venues, earlier: crashes))
             } else {
@@ -27,6 +29,36 @@ extension ScenarioReader {
             }
         }
         return (faults, crashes)
+    }
+
+    /// `{ at, site, action: partition, for }`: the site is cut off from the
+    /// participants for `for`: every modelled link of every venue it hosts
+    /// (order entry, its backup, the feed and its B copy) goes down at `at`
+    /// and comes back at its end, as that many downs and ups.
+    func partition(_ node: Node, durationNs: Int64, links: [VenueLinksConfig], sites: [ScenarioSite]) throws(ScenarioError) -> [LinkFaultConfig] {
+        let f = try fields(node, allowed: ["at", "site", "action", "for"], required: ["at", "site", "action", "for"], what: "a partition")
+        let atNs = try duration(f["at"]!.value, positive: false, what: "a partition's time")
+        let name = try string(f["site"]!.value, "a site name")
+        guard let site = sites.first(where: { $0.name == name }) else {
+            let known = sites.isEmpty ? "the scenario has no network.sites" : "expected one of: \(sites.map(\.name).joined(separator: ", "))"
+            throw error(f["site"]!.value, "unknown site '\(name)'; \(known)")
+        }
+        let lengthNs = try duration(f["for"]!.value, atMost: LinkLimits.longestFaultNs, what: "a partition")
+        guard atNs + lengthNs <= durationNs else {
+            throw error(node, "this partition lasts until \(formatDuration(atNs + lengthNs)), after the run's duration of \(formatDuration(durationNs)); end it within the run")
+        }
+        var faults: [LinkFaultConfig] = []
+        for venue in site.venues {
+            guard let venueLinks = links.first(where: { $0.venue == venue }) else { continue }
+            for link in FaultedLink.allCases where venueLinks.models(link) {
+                faults.append(LinkFaultConfig(atNs: atNs, venue: venue, link: link, action: .down))
+                faults.append(LinkFaultConfig(atNs: atNs + lengthNs, venue: venue, link: link, action: .up))
+            }
+        }
+        guard !faults.isEmpty else {
+            throw error(f["site"]!.value, "site '\(name)' has no venue with modelled links; a partition cuts links listed under network.venues")
+        }
+        return faults
     }
 
     /// `{ at, venue, action: gateway_crash, for }`: the venue's order-entry
@@ -91,7 +123,7 @@ extension ScenarioReader {
         let f = try fields(node, allowed: Self.faultKeys, required: ["at", "venue", "link", "action"], what: "a fault")
         let (atNs, venueName, link) = try faultTarget(f, durationNs: durationNs, venues: venues, links: links)
         let actionName = try choice(f["action"]!.value, Self.faultActionKeys.map { ($0.0, $0.0) }, "fault action")
-        guard actionName != "random", actionName != "gateway_crash" else { preconditionFailure("random faults and gateway crashes are read on their own") }
+        guard actionName != "random", actionName != "gateway_crash", actionName != "partition" else { preconditionFailure("random faults and gateway crashes are read on their own") }
         try refuseKeysOtherThan(action: actionName, in: f)
         func need(_ key: String) throws(ScenarioError) -> Node {
             guard let entry = f[key] else { throw error(node, "a \(actionName) fault needs '\(key)'") }

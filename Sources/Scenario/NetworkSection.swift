@@ -12,8 +12,10 @@ extension ScenarioReader {
     static let smallestQueueBytes: Int64 = 1_518
     static let largestQueueBytes: Int64 = 1 << 30
 
-    func network(_ node: Node, venues: [VenueConfig], flows: [FlowConfig]) throws(ScenarioError) -> (latencyNs: Int64, links: [VenueLinksConfig]) {
-        let n = try fields(node, allowed: ["one_way_latency", "venues"], required: [], what: "network")
+    func network(_ node: Node, venues: [VenueConfig], flows: [FlowConfig])
+        throws(ScenarioError) -> (latencyNs: Int64, links: [VenueLinksConfig], sites: [ScenarioSite])
+    {
+        let n = try fields(node, allowed: ["one_way_latency", "venues", "sites"], required: [], what: "network")
         var latencyNs: Int64 = 0
         if let entry = n["one_way_latency"] {
             latencyNs = try duration(entry.value, positive: false, atMost: SimulationLimits.longestLatencyNs, what: "a one-way latency")
@@ -53,7 +55,29 @@ extension ScenarioReader {
                 links.append(config)
             }
         }
-        return (latencyNs, links)
+        var sites: [ScenarioSite] = []
+        if let entry = n["sites"] {
+            for item in try sequence(entry.value, "a list of sites like { name: NY4, venues: [XNAS] }") {
+                let s = try fields(item, allowed: ["name", "venues"], required: ["name", "venues"], what: "a site")
+                let name = try string(s["name"]!.value, "a site name")
+                guard !sites.contains(where: { $0.name == name }) else { throw error(s["name"]!.value, "site '\(name)' is listed twice") }
+                var members: [String] = []
+                for venueNode in try sequence(s["venues"]!.value, "a list of venue names") {
+                    let venue = try string(venueNode, "a venue name")
+                    guard venues.contains(where: { $0.name == venue }) else {
+                        throw error(venueNode, "unknown venue '\(venue)'; expected one of: \(venues.map(\.name).joined(separator: ", "))")
+                    }
+                    if let other = sites.first(where: { $0.venues.contains(venue) }) {
+                        throw error(venueNode, "venue '\(venue)' is already in site '\(other.name)'; a venue is in one site")
+                    }
+                    guard !members.contains(venue) else { throw error(venueNode, "venue '\(venue)' is listed twice in site '\(name)'") }
+                    members.append(venue)
+                }
+                guard !members.isEmpty else { throw error(s["venues"]!.value, "site '\(name)' has no venue") }
+                sites.append(ScenarioSite(name: name, venues: members))
+            }
+        }
+        return (latencyNs, links, sites)
     }
 
     func orderEntryLink(_ node: Node, latencyNs: Int64) throws(ScenarioError) -> OrderEntryLinkConfig {
@@ -244,4 +268,11 @@ extension ScenarioReader {
         return .gilbertElliott(goodToBad: try probability("good_to_bad", default: nil), badToGood: badToGood,
                                lossInGood: try probability("loss_good", default: 0), lossInBad: try probability("loss_bad", default: 1))
     }
+}
+
+/// A co-location site of the scenario's `network.sites`: the venues hosted
+/// there, whose links a `partition` fault cuts all at once.
+public struct ScenarioSite: Hashable, Sendable {
+    public var name: String
+    public var venues: [String]
 }

@@ -204,8 +204,9 @@ struct ScenarioReader {
 
         var latencyNs: Int64 = 0
         var links: [VenueLinksConfig] = []
+        var sites: [ScenarioSite] = []
         if let network = f["network"] {
-            (latencyNs, links) = try self.network(network.value, venues: venues, flows: flows)
+            (latencyNs, links, sites) = try self.network(network.value, venues: venues, flows: flows)
         }
 
         var phaseEvents: [PhaseEventConfig] = []
@@ -217,7 +218,7 @@ struct ScenarioReader {
         var linkFaults: [LinkFaultConfig] = []
         var gatewayCrashes: [GatewayCrashConfig] = []
         if let entry = f["faults"] {
-            (linkFaults, gatewayCrashes) = try faults(entry.value, seed: seed, durationNs: durationNs, venues: venues, links: links)
+            (linkFaults, gatewayCrashes) = try faults(entry.value, seed: seed, durationNs: durationNs, venues: venues, links: links, sites: sites)
         }
         if let entry = f["assertions"] {
             assertions = try self.assertions(entry.value)
