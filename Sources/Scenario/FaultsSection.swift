@@ -44,9 +44,7 @@ extension ScenarioReader {
             throw error(f["site"]!.value, "unknown site '\(name)'; \(known)")
         }
         let lengthNs = try duration(f["for"]!.value, atMost: LinkLimits.longestFaultNs, what: "a partition")
-        guard atNs + lengthNs <= durationNs else {
-            throw error(node, "this partition lasts until \(formatDuration(atNs + lengthNs)), after the run's duration of \(formatDuration(durationNs)); end it within the run")
-        }
+        try requireEnd(atNs + lengthNs, of: "partition", withinRun: durationNs, at: node)
         var faults: [LinkFaultConfig] = []
         for venue in site.venues {
             guard let venueLinks = links.first(where: { $0.venue == venue }) else { continue }
@@ -72,14 +70,9 @@ extension ScenarioReader {
         guard atNs < durationNs else {
             throw error(f["at"]!.value, "\(formatDuration(atNs)) is not before the run's duration of \(formatDuration(durationNs)); a crash must come within it")
         }
-        let venueName = try string(f["venue"]!.value, "a venue name")
-        guard venues.contains(where: { $0.name == venueName }) else {
-            throw error(f["venue"]!.value, "unknown venue '\(venueName)'; expected one of: \(venues.map(\.name).joined(separator: ", "))")
-        }
+        let venueName = try knownVenue(f["venue"]!.value, among: venues).name
         let restartNs = try duration(f["for"]!.value, atMost: SimulationLimits.longestGatewayOutageNs, what: "the time a crashed gateway takes to restart")
-        guard atNs + restartNs <= durationNs else {
-            throw error(node, "this gateway_crash lasts until \(formatDuration(atNs + restartNs)), after the run's duration of \(formatDuration(durationNs)); end it within the run")
-        }
+        try requireEnd(atNs + restartNs, of: "gateway_crash", withinRun: durationNs, at: node)
         // One crash at a time per venue: a gateway that is down cannot crash.
         if let previous = earlier.last(where: { $0.venue == venueName }), atNs < previous.atNs + previous.restartAfterNs {
             throw error(f["at"]!.value, "venue '\(venueName)''s gateway is still down at \(formatDuration(atNs)) from the crash at \(formatDuration(previous.atNs)); crashes of one venue must not overlap and come in time order")
@@ -146,9 +139,7 @@ extension ScenarioReader {
                               durationNs: try duration(try need("for"), atMost: longest, what: "a degradation"))
         }
         let fault = LinkFaultConfig(atNs: atNs, venue: venueName, link: link, action: action)
-        guard fault.lastEffectNs <= durationNs else {
-            throw error(node, "this \(actionName) lasts until \(formatDuration(fault.lastEffectNs)), after the run's duration of \(formatDuration(durationNs)); end it within the run")
-        }
+        try requireEnd(fault.lastEffectNs, of: actionName, withinRun: durationNs, at: node)
         return fault
     }
 
@@ -170,10 +161,7 @@ extension ScenarioReader {
         guard atNs <= durationNs else {
             throw error(f["at"]!.value, "\(formatDuration(atNs)) is after the run's duration of \(formatDuration(durationNs)); a fault must come within it")
         }
-        let venueName = try string(f["venue"]!.value, "a venue name")
-        guard venues.contains(where: { $0.name == venueName }) else {
-            throw error(f["venue"]!.value, "unknown venue '\(venueName)'; expected one of: \(venues.map(\.name).joined(separator: ", "))")
-        }
+        let venueName = try knownVenue(f["venue"]!.value, among: venues).name
         let link = try choice(f["link"]!.value, FaultedLink.allCases.map { ($0.rawValue, $0) }, "link")
         guard links.first(where: { $0.venue == venueName })?.models(link) ?? false else {
             let entry = link == .orderEntryBackup ? "a `backup:` under the `order_entry:` entry" : "a `\(link.rawValue):` entry"

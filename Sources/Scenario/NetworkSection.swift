@@ -24,10 +24,7 @@ extension ScenarioReader {
         if let entry = n["venues"] {
             for item in try sequence(entry.value, "a list of venue links") {
                 let v = try fields(item, allowed: ["venue", "order_entry", "market_data", "market_data_b"], required: ["venue"], what: "a venue's links")
-                let name = try string(v["venue"]!.value, "a venue name")
-                guard venues.contains(where: { $0.name == name }) else {
-                    throw error(v["venue"]!.value, "unknown venue '\(name)'; expected one of: \(venues.map(\.name).joined(separator: ", "))")
-                }
+                let name = try knownVenue(v["venue"]!.value, among: venues).name
                 guard !links.contains(where: { $0.venue == name }) else { throw error(v["venue"]!.value, "venue '\(name)' has links listed twice") }
                 guard v["order_entry"] != nil || v["market_data"] != nil || v["market_data_b"] != nil else {
                     throw error(item, "venue '\(name)' lists no link; expected 'order_entry', 'market_data' or both")
@@ -63,10 +60,7 @@ extension ScenarioReader {
                 guard !sites.contains(where: { $0.name == name }) else { throw error(s["name"]!.value, "site '\(name)' is listed twice") }
                 var members: [String] = []
                 for venueNode in try sequence(s["venues"]!.value, "a list of venue names") {
-                    let venue = try string(venueNode, "a venue name")
-                    guard venues.contains(where: { $0.name == venue }) else {
-                        throw error(venueNode, "unknown venue '\(venue)'; expected one of: \(venues.map(\.name).joined(separator: ", "))")
-                    }
+                    let venue = try knownVenue(venueNode, among: venues).name
                     if let other = sites.first(where: { $0.venues.contains(venue) }) {
                         throw error(venueNode, "venue '\(venue)' is already in site '\(other.name)'; a venue is in one site")
                     }

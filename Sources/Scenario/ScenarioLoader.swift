@@ -231,6 +231,22 @@ struct ScenarioReader {
 
     static let venueKeys = ["name", "service_time", "self_trade_prevention", "symbols", "order_entry", "fix_sessions", "standby_gateway"]
 
+    /// The venue a node names, which must be one of the scenario's.
+    func knownVenue(_ node: Node, among venues: [VenueConfig]) throws(ScenarioError) -> VenueConfig {
+        let name = try string(node, "a venue name")
+        guard let venue = venues.first(where: { $0.name == name }) else {
+            throw error(node, "unknown venue '\(name)'; expected one of: \(venues.map(\.name).joined(separator: ", "))")
+        }
+        return venue
+    }
+
+    /// Refuses something `what` (a fault, a crash) that lasts past the run.
+    func requireEnd(_ endNs: Int64, of what: String, withinRun durationNs: Int64, at node: Node) throws(ScenarioError) {
+        guard endNs <= durationNs else {
+            throw error(node, "this \(what) lasts until \(formatDuration(endNs)), after the run's duration of \(formatDuration(durationNs)); end it within the run")
+        }
+    }
+
     func venue(_ node: Node) throws(ScenarioError) -> VenueConfig {
         let f = try fields(node, allowed: Self.venueKeys, required: ["name", "service_time", "symbols"], what: "a venue")
         let name = try string(f["name"]!.value, "a venue name")
@@ -322,10 +338,8 @@ struct ScenarioReader {
         let f = try fields(node, allowed: ["name", "venue", "symbols", "rate", "participants", "mix", "price", "quantity", "max_open_orders", "protocol"],
                            required: ["name", "venue", "rate", "participants", "mix"], what: "a flow")
         let name = try string(f["name"]!.value, "a flow name")
-        let venueName = try string(f["venue"]!.value, "a venue name")
-        guard let venue = venues.first(where: { $0.name == venueName }) else {
-            throw error(f["venue"]!.value, "unknown venue '\(venueName)'; expected one of: \(venues.map(\.name).joined(separator: ", "))")
-        }
+        let venue = try knownVenue(f["venue"]!.value, among: venues)
+        let venueName = venue.name
         var symbols: [String] = []
         if let list = f["symbols"] {
             for symbolNode in try sequence(list.value, "a list of symbol names") {
@@ -400,10 +414,8 @@ struct ScenarioReader {
         guard at <= durationNs else {
             throw error(f["at"]!.value, "\(formatDuration(at)) is after the run's duration of \(formatDuration(durationNs)); a phase change must come within it")
         }
-        let venueName = try string(f["venue"]!.value, "a venue name")
-        guard let venue = venues.first(where: { $0.name == venueName }) else {
-            throw error(f["venue"]!.value, "unknown venue '\(venueName)'; expected one of: \(venues.map(\.name).joined(separator: ", "))")
-        }
+        let venue = try knownVenue(f["venue"]!.value, among: venues)
+        let venueName = venue.name
         let symbol = try string(f["symbol"]!.value, "a symbol name")
         guard venue.symbols.contains(where: { $0.name == symbol }) else { throw error(f["symbol"]!.value, "venue '\(venueName)' has no symbol '\(symbol)'") }
         let phase = try choice(f["phase"]!.value, [("continuous", TradingPhase.continuous), ("halted", .halted), ("closed", .closed)], "trading phase")
