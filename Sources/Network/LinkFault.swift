@@ -95,6 +95,9 @@ public struct LinkOutage: Hashable, Sendable {
         self.endNs = endNs
     }
 
+    /// Whether the link is down at `timeNs`: within [start, end).
+    public func covers(_ timeNs: Int64) -> Bool { startNs <= timeNs && endNs.map { timeNs < $0 } ?? true }
+
     /// Its length, an open outage counted until `runEndNs`.
     public func lengthNs(runEndNs: Int64) -> Int64 { (endNs ?? max(runEndNs, startNs)) - startNs }
 }
@@ -179,7 +182,7 @@ public struct LinkFaultSchedule: Hashable, Sendable {
         }
         guard low > 0 else { return nil }
         let outage = outages[low - 1]
-        return outage.endNs.map { timeNs < $0 } ?? true ? outage : nil
+        return outage.covers(timeNs) ? outage : nil
     }
 
     /// The delay and the loss probability the degradations add at `timeNs`

@@ -27,6 +27,11 @@ public struct VenueLinksConfig: Hashable, Sendable {
         }
     }
 
+    /// Link directions modelled: two for each order-entry path, one for each feed.
+    public var modelledDirections: Int {
+        FaultedLink.allCases.filter(models).reduce(0) { $0 + ($1.isOrderEntry ? 2 : 1) }
+    }
+
     public var firstProblem: String? {
         if let orderEntry {
             if let problem = orderEntry.toVenue.firstProblem { return "venue '\(venue)' order entry to the venue: \(problem)" }

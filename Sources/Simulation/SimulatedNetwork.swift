@@ -253,9 +253,6 @@ public struct LinkOutageReport: Hashable, Sendable {
     public var link: FaultedLink
     /// In time order; the last one has no end when the link was still down when the run ended.
     public var outages: [LinkOutage]
-
-    /// Each outage's length; one still open counts to `runEndNs`.
-    public func lengthsNs(runEndNs: Int64) -> [Int64] { outages.map { $0.lengthNs(runEndNs: runEndNs) } }
 }
 
 /// When one venue's order entry could not get through: its primary link's

@@ -59,7 +59,8 @@ public struct Simulation {
     /// By venue: when its order-entry gateway refuses connections (from a
     /// crash until it restarts, or its standby takes over).
     var gatewayOutages: [[LinkOutage]] = []
-    /// By crash (`SimulationConfig.gatewayCrashes`): what it cost.
+    /// By crash (`SimulationConfig.gatewayCrashes`): its venue, and what it cost.
+    var crashVenues: [Int32] = []
     var crashRecords: [GatewayCrashReport] = []
     /// By participant: the crash whose reset it is recovering from.
     var recoveringFrom: [Int32?] = []
@@ -195,6 +196,7 @@ public struct Simulation {
             }
             let downNs = min(crash.restartAfterNs, config.venues[v].standbyTakeoverNs ?? crash.restartAfterNs)
             gatewayOutages[v].append(LinkOutage(startNs: crash.atNs, endNs: crash.atNs + downNs))
+            crashVenues.append(Int32(v))
             crashRecords.append(GatewayCrashReport(venue: crash.venue, atNs: crash.atNs, acceptsAgainAtNs: crash.atNs + downNs,
                                                    byStandby: downNs < crash.restartAfterNs))
         }
@@ -291,8 +293,7 @@ public struct Simulation {
             }
         }
         for (index, crash) in config.gatewayCrashes.enumerated() {
-            let v = config.venues.firstIndex { $0.name == crash.venue }!
-            kernel.schedule(.gatewayCrash(venue: Int32(v), index: Int32(index)), at: crash.atNs)
+            kernel.schedule(.gatewayCrash(venue: crashVenues[index], index: Int32(index)), at: crash.atNs)
         }
         kernel.schedule(.closeCheck, at: config.durationNs)
 
@@ -714,7 +715,7 @@ public struct Simulation {
         let p = Int(participant)
         let v = Int(participants[p].venue)
         guard !dayEnded else { return }
-        guard !gatewayOutages[v].contains(where: { $0.startNs <= kernel.now && kernel.now < $0.endNs! }) else {
+        guard !gatewayOutages[v].contains(where: { $0.covers(kernel.now) }) else {
             kernel.schedule(.reconnectAttempt(participant: participant), after: oneWayDelayNs(venue: v) + Self.reconnectIntervalNs)
             return
         }

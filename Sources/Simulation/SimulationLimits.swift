@@ -168,14 +168,12 @@ extension SimulationConfig {
                 }
             }
         }
-        for crash in gatewayCrashes {
+        for (index, crash) in gatewayCrashes.enumerated() {
             guard venues.contains(where: { $0.name == crash.venue }) else { return "a gateway crash names unknown venue '\(crash.venue)'" }
             guard crash.atNs >= 0, crash.restartAfterNs > 0, crash.restartAfterNs <= SimulationLimits.longestGatewayOutageNs,
                   crash.atNs + crash.restartAfterNs <= durationNs else {
                 return "a gateway crash of venue '\(crash.venue)' must start and end within the run, and last 1 ns ... \(SimulationLimits.longestGatewayOutageNs) ns"
             }
-        }
-        for (index, crash) in gatewayCrashes.enumerated() {
             if let previous = gatewayCrashes[..<index].last(where: { $0.venue == crash.venue }), crash.atNs < previous.atNs + previous.restartAfterNs {
                 return "gateway crashes of venue '\(crash.venue)' overlap or are out of time order"
             }

@@ -262,6 +262,13 @@ func printError(_ message: String, prefix: String = "error") {
 }
 
 extension RunReport {
+    /// Outages as report.json gives them: the intervals, the longest and
+    /// the total, one still open counted to `runEndNs`.
+    static func outageFigures(_ outages: [LinkOutage], runEndNs: Int64) -> (intervals: [OutageInterval], longestNs: Int64, totalNs: Int64) {
+        let lengths = outages.map { $0.lengthNs(runEndNs: runEndNs) }
+        return (outages.map { OutageInterval(startNs: $0.startNs, endNs: $0.endNs) }, lengths.max() ?? 0, lengths.reduce(0, +))
+    }
+
     init(result: SimulationResult, scenarioFile: String?, elapsedSeconds: Double, captureFile: String? = nil) {
         let counts = RunCounts(
             ordersSent: result.counts.ordersSent, cancelsSent: result.counts.cancelsSent,
@@ -314,21 +321,18 @@ extension RunReport {
                                 })
                 },
                 outages: result.linkOutages.isEmpty ? nil : result.linkOutages.map { link in
-                    let lengths = link.lengthsNs(runEndNs: simulatedEndNs)
-                    return LinkOutageSummary(
-                        venue: link.venue, link: link.link.rawValue,
-                        intervals: link.outages.map { OutageInterval(startNs: $0.startNs, endNs: $0.endNs) },
-                        longestNs: lengths.max() ?? 0, totalNs: lengths.reduce(0, +))
+                    let figures = Self.outageFigures(link.outages, runEndNs: simulatedEndNs)
+                    return LinkOutageSummary(venue: link.venue, link: link.link.rawValue, intervals: figures.intervals,
+                                             longestNs: figures.longestNs, totalNs: figures.totalNs)
                 },
                 orderEntryAvailability: result.orderEntryPaths.isEmpty ? nil : result.orderEntryPaths.map { path in
-                    let lengths = path.pathOutages.map { $0.lengthNs(runEndNs: simulatedEndNs) }
+                    let figures = Self.outageFigures(path.pathOutages, runEndNs: simulatedEndNs)
                     return OrderEntryAvailabilitySummary(
                         venue: path.venue,
                         withoutRedundancyPpm: OrderEntryPathReport.availabilityPartsPerMillion(path.primaryOutages, runEndNs: simulatedEndNs),
                         withRedundancyPpm: OrderEntryPathReport.availabilityPartsPerMillion(path.pathOutages, runEndNs: simulatedEndNs),
-                        detectionNs: path.detectionNs,
-                        pathOutages: path.pathOutages.map { OutageInterval(startNs: $0.startNs, endNs: $0.endNs) },
-                        longestPathOutageNs: lengths.max() ?? 0, totalPathOutageNs: lengths.reduce(0, +),
+                        detectionNs: path.detectionNs, pathOutages: figures.intervals,
+                        longestPathOutageNs: figures.longestNs, totalPathOutageNs: figures.totalNs,
                         packetsOverBackup: path.packetsOverBackup)
                 }))
         numberedMessagesNotReceived = result.numberedMessagesNotReceived

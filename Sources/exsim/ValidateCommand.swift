@@ -20,7 +20,7 @@ struct ValidateCommand: ParsableCommand {
                 let drill = try ScenarioLoader.loadDrill(path: file)
                 let config = drill.config
                 _ = try Simulation(config: config)
-                let links = config.venueLinks.reduce(0) { $0 + ($1.orderEntry == nil ? 0 : 2) + ($1.orderEntry?.backup == nil ? 0 : 2) + ($1.marketData == nil ? 0 : 1) + ($1.marketDataB == nil ? 0 : 1) }
+                let links = config.venueLinks.reduce(0) { $0 + $1.modelledDirections }
                 let linkNote = links > 0 ? ", \(links) modelled link direction(s)" : ""
                 let faultNote = config.linkFaults.isEmpty ? "" : ", \(config.linkFaults.count) fault(s)"
                 let assertionNote = drill.assertions.isEmpty ? "" : ", \(drill.assertions.count) assertion(s)"
