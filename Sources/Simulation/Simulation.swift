@@ -56,9 +56,6 @@ public struct Simulation {
     /// what is lost (MoldUDP64); nil where the feed is not modelled.
     var feedSubscribers: [ITCHFeedHandler?] = []
     var subscriberTimers: [SessionTimer] = []
-    /// By venue: when its order-entry gateway refuses connections (from a
-    /// crash until it restarts, or its standby takes over).
-    var gatewayOutages: [[LinkOutage]] = []
     /// By crash (`SimulationConfig.gatewayCrashes`): its venue, and what it cost.
     var crashVenues: [Int32] = []
     var crashRecords: [GatewayCrashReport] = []
@@ -189,13 +186,11 @@ public struct Simulation {
         }
         feedSubscribers = subscribers
         subscriberTimers = Array(repeating: SessionTimer(), count: venues.count)
-        gatewayOutages = Array(repeating: [], count: venues.count)
         for crash in config.gatewayCrashes {
             guard let v = config.venues.firstIndex(where: { $0.name == crash.venue }) else {
                 throw SimulationConfigError(description: "a gateway crash names unknown venue '\(crash.venue)'")
             }
             let downNs = min(crash.restartAfterNs, config.venues[v].standbyTakeoverNs ?? crash.restartAfterNs)
-            gatewayOutages[v].append(LinkOutage(startNs: crash.atNs, endNs: crash.atNs + downNs))
             crashVenues.append(Int32(v))
             crashRecords.append(GatewayCrashReport(venue: crash.venue, atNs: crash.atNs, acceptsAgainAtNs: crash.atNs + downNs,
                                                    byStandby: downNs < crash.restartAfterNs))
@@ -715,7 +710,11 @@ public struct Simulation {
         let p = Int(participant)
         let v = Int(participants[p].venue)
         guard !dayEnded else { return }
-        guard !gatewayOutages[v].contains(where: { $0.covers(kernel.now) }) else {
+        // Refused from a crash until the restart, or the standby's takeover.
+        let refusing = crashRecords.indices.contains {
+            crashVenues[$0] == Int32(v) && crashRecords[$0].atNs <= kernel.now && kernel.now < crashRecords[$0].acceptsAgainAtNs
+        }
+        guard !refusing else {
             kernel.schedule(.reconnectAttempt(participant: participant), after: oneWayDelayNs(venue: v) + Self.reconnectIntervalNs)
             return
         }
