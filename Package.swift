@@ -8,6 +8,13 @@ import PackageDescription
 
 let strict: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
+    // Every module's code may be inlined and specialised into the modules
+    // that call it, not only what is marked @inlinable: the simulation's hot
+    // path crosses seven modules per message, and without this a call as
+    // small as `VenueGateway.isClosed` copies the whole gateway to the stack
+    // (docs/benchmarks.md, "Simulation speed, fourth step"). exsim is an
+    // application, so the unsafe flag costs no one a dependency.
+    .unsafeFlags(["-cross-module-optimization"], .when(configuration: .release)),
 ]
 
 let package = Package(

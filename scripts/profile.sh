@@ -21,7 +21,7 @@ done
 
 swift build -c release --product exsim >/dev/null
 work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
+trap '[[ -n "${KEEP:-}" ]] && cp "$work"/callgrind.out "$work"/inclusive.txt /tmp/ ; rm -rf "$work"' EXIT
 # valgrind 3.19 cannot read the DWARF 5 that swiftc writes; the symbols stay.
 objcopy --strip-debug .build/release/exsim "$work/exsim"
 sed -E "s/^duration:.*/duration: $duration/" "$scenario" | sed '/^schedule:/,$d' > "$work/scenario.yaml"
