@@ -5,6 +5,7 @@
 # "Where an instruction's cost goes").
 #
 #   scripts/profile.sh [SCENARIO] [DURATION]     default: the quickstart, 40ms
+#   KEEP=DIR scripts/profile.sh ...               also keeps callgrind.out in DIR
 #
 # The copy keeps the scenario but its duration and drops its schedule, whose
 # times may lie beyond the shorter run. Needs valgrind (callgrind_annotate)
@@ -21,7 +22,8 @@ done
 
 swift build -c release --product exsim >/dev/null
 work="$(mktemp -d)"
-trap '[[ -n "${KEEP:-}" ]] && cp "$work"/callgrind.out "$work"/inclusive.txt /tmp/ ; rm -rf "$work"' EXIT
+# KEEP=DIR keeps callgrind's output and the inclusive listing in DIR.
+trap '[[ -n "${KEEP:-}" ]] && cp "$work"/callgrind.out "$work"/inclusive.txt "$KEEP"/ ; rm -rf "$work"' EXIT
 # valgrind 3.19 cannot read the DWARF 5 that swiftc writes; the symbols stay.
 objcopy --strip-debug .build/release/exsim "$work/exsim"
 sed -E "s/^duration:.*/duration: $duration/" "$scenario" | sed '/^schedule:/,$d' > "$work/scenario.yaml"
