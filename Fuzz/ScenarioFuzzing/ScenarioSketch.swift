@@ -173,7 +173,7 @@ public struct ScenarioSketch {
             if choose(4) == 3 {
                 // A gateway crash names no link.
                 let at = pick(["1ms", "0ns", "250us", "2s"])
-                lines.append("  - { at: \(at), venue: \(alwaysFaults ? "XSIM" : venue), action: gateway_crash, for: \(pick(["500us", "1ns", "1h", "0ns"])) }")
+                lines.append("  - { at: \(at), venue: \(alwaysFaults ? "XSIM" : venue), action: \(pick(["gateway_crash", "host_crash"])), for: \(pick(["500us", "1ns", "1h", "0ns"])) }")
                 continue
             }
             lines.append("  - { \(head), \(action) }")

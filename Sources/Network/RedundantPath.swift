@@ -102,6 +102,12 @@ public struct RedundantPath: PacketPath, Sendable {
 
     public var lastTiming: TransitTiming { lastOverBackup ? backup!.lastTiming : primary.lastTiming }
 
+    /// Whether a packet sent at `timeNs` would meet a link that is down:
+    /// the primary, or the backup once the route has moved to it.
+    public func isCutOff(at timeNs: Int64) -> Bool {
+        takesBackup(at: timeNs) ? backup!.faults.isDown(at: timeNs) : primary.faults.isDown(at: timeNs)
+    }
+
     public mutating func send(sizeBytes: Int, at nowNs: Int64) -> LinkOutcome {
         lastOverBackup = takesBackup(at: nowNs)
         guard lastOverBackup else { return primary.send(sizeBytes: sizeBytes, at: nowNs) }

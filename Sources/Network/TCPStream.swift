@@ -26,6 +26,12 @@ public struct TCPRetransmissionConfig: Hashable, Sendable {
         return nil
     }
 
+    /// From a segment's first send until the sender gives the connection
+    /// up: every retransmission's wait, and one more for the last of them.
+    public var giveUpAfterNs: Int64 {
+        (1...maxRetransmissions + 1).reduce(0) { $0 + timeoutNs(beforeRetransmission: $1) }
+    }
+
     /// The wait before retransmission number `attempt` (1-based).
     public func timeoutNs(beforeRetransmission attempt: Int) -> Int64 {
         precondition(attempt >= 1, "retransmissions count from 1")

@@ -49,7 +49,8 @@ extension RunReport {
                              "\(link.packetsReordered)", "\(link.queueHighWaterBytes)"] + tcp
                 lines.append("| \(link.venue) | \(link.link) | " + cells.joined(separator: " | ") + " |")
             }
-            lines.append("network: \(network.connectionsBroken) connectionsBroken, \(network.sessionsClosedEarly) sessionsClosedEarly")
+            lines.append("network: \(network.connectionsBroken) connectionsBroken, \(network.sessionsClosedEarly) sessionsClosedEarly"
+                + (network.sessionsReconnected.map { ", \($0) sessionsReconnected" } ?? ""))
             for feed in network.feeds {
                 lines.append("feed \(feed.venue) over its link: \(feed.messagesDelivered) of \(feed.messagesPublished) messagesDelivered, \(feed.requestsSent) requestsSent, \(feed.messagesLost) messagesLost, books \(feed.booksMatchVenue ? "match" : "DIFFER from") the venue's")
                 if let a = feed.arbitration {
@@ -73,7 +74,9 @@ extension RunReport {
         for crash in gatewayCrashes ?? [] {
             lines.append("")
             let recovery = crash.recoveryNs.map { "all logged in again \(formatNanoseconds($0)) after the crash" } ?? "NOT all logged in again"
-            lines.append("gateway crash \(crash.venue) at \(formatNanoseconds(crash.atNs)): \(crash.sessionsReset) sessions reset, "
+            let what = crash.action == "host_crash" ? "host crash" : "gateway crash"
+            let cut = crash.action == "host_crash" ? "sessions cut off (found by their timeouts)" : "sessions reset"
+            lines.append("\(what) \(crash.venue) at \(formatNanoseconds(crash.atNs)): \(crash.sessionsReset) \(cut), "
                 + "connections taken again at \(formatNanoseconds(crash.acceptsAgainAtNs))\(crash.byStandby ? " by the standby" : " after the restart"), "
                 + "\(crash.sessionsRecovered) sessionsRecovered, \(crash.connectionAttempts) connectionAttempts; \(recovery)")
         }

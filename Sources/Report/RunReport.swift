@@ -205,6 +205,9 @@ public struct NetworkSummary: Codable, Hashable, Sendable {
     public var connectionsBroken: Int
     /// Participants' sessions that closed before the day ended; 0 in a healthy run.
     public var sessionsClosedEarly: Int
+    /// Logins again after a connection given up or timed out; absent in
+    /// reports written before participants reconnected after such a loss.
+    public var sessionsReconnected: Int?
     /// The market-data subscriber of each venue with a modelled feed link.
     public var feeds: [FeedSummary]
     /// Each link that a scheduled fault hits, with its outages; absent
@@ -215,11 +218,13 @@ public struct NetworkSummary: Codable, Hashable, Sendable {
     /// absent when no fault hits order entry.
     public var orderEntryAvailability: [OrderEntryAvailabilitySummary]?
 
-    public init(links: [LinkSummary], connectionsBroken: Int, sessionsClosedEarly: Int, feeds: [FeedSummary] = [],
+    public init(links: [LinkSummary], connectionsBroken: Int, sessionsClosedEarly: Int, sessionsReconnected: Int? = nil,
+                feeds: [FeedSummary] = [],
                 outages: [LinkOutageSummary]? = nil, orderEntryAvailability: [OrderEntryAvailabilitySummary]? = nil) {
         self.links = links
         self.connectionsBroken = connectionsBroken
         self.sessionsClosedEarly = sessionsClosedEarly
+        self.sessionsReconnected = sessionsReconnected
         self.feeds = feeds
         self.outages = outages
         self.orderEntryAvailability = orderEntryAvailability
@@ -551,6 +556,10 @@ public struct TransitSummary: Codable, Hashable, Sendable {
 public struct GatewayCrashSummary: Codable, Hashable, Sendable {
     public var venue: String
     public var atNs: Int64
+    /// The scenario's action: `gateway_crash` (connections reset) or
+    /// `host_crash` (silence, found by the sessions' timeouts); absent in
+    /// reports written before host crashes, which were all gateway crashes.
+    public var action: String?
     /// When the venue took connections again, and whether its standby did.
     public var acceptsAgainAtNs: Int64
     public var byStandby: Bool
@@ -560,10 +569,11 @@ public struct GatewayCrashSummary: Codable, Hashable, Sendable {
     /// From the crash until the last reset session logged in again; absent when one never did.
     public var recoveryNs: Int64?
 
-    public init(venue: String, atNs: Int64, acceptsAgainAtNs: Int64, byStandby: Bool, sessionsReset: Int, sessionsRecovered: Int,
-                connectionAttempts: Int, recoveryNs: Int64?) {
+    public init(venue: String, atNs: Int64, action: String? = nil, acceptsAgainAtNs: Int64, byStandby: Bool, sessionsReset: Int,
+                sessionsRecovered: Int, connectionAttempts: Int, recoveryNs: Int64?) {
         self.venue = venue
         self.atNs = atNs
+        self.action = action
         self.acceptsAgainAtNs = acceptsAgainAtNs
         self.byStandby = byStandby
         self.sessionsReset = sessionsReset

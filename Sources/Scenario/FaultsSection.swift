@@ -9,7 +9,7 @@ extension ScenarioReader {
     static let faultKeys = ["at", "venue", "link", "action", "period", "count", "delay", "loss", "for", "mtbf", "mttr"]
     static let faultActionKeys: [(String, [String])] = [
         ("down", []), ("up", []), ("flap", ["period", "count"]), ("degrade", ["delay", "loss", "for"]), ("random", ["mtbf", "mttr"]),
-        ("gateway_crash", ["for"]), ("partition", ["for"]),
+        ("gateway_crash", ["for"]), ("host_crash", ["for"]), ("partition", ["for"]),
     ]
 
     func faults(_ node: Node, seed: UInt64, durationNs: Int64, venues: [VenueConfig], links: [VenueLinksConfig], sites: [ScenarioSite] = [])
@@ -22,8 +22,9 @@ extension ScenarioReader {
                 faults += try randomFaults(item, index: index, seed: seed, durationNs: durationNs, venues: venues, links: links)
             } else if case .mapping(let mapping) = item, mapping["action"]?.string == "partition" {
                 faults += try partition(item, durationNs: durationNs, links: links, sites: sites)
-            } else if case .mapping(let mapping) = item, mapping["action"]?.string == "gateway_crash" {
-                crashes.append(try gatewayCrash(item, durationNs: durationNs, venues: venues, earlier: crashes))
+            } else if case .mapping(let mapping) = item, let action = mapping["action"]?.string,
+                      action == "gateway_crash" || action == "host_crash" {
+                crashes.append(try gatewayCrash(item, durationNs: durationNs, venues: venues, earlier: crashes, silent: action == "host_crash"))
             } else {
                 faults.append(try fault(item, durationNs: durationNs, venues: venues, links: links))
             }
@@ -61,23 +62,26 @@ extension ScenarioReader {
 
     /// `{ at, venue, action: gateway_crash, for }`: the venue's order-entry
     /// gateway crashes and restarts `for` later (no `link`: it hits every
-    /// connection of the venue).
-    func gatewayCrash(_ node: Node, durationNs: Int64, venues: [VenueConfig], earlier: [GatewayCrashConfig])
+    /// connection of the venue). `host_crash` (`silent`): its host dies, and
+    /// no reset tells the participants.
+    func gatewayCrash(_ node: Node, durationNs: Int64, venues: [VenueConfig], earlier: [GatewayCrashConfig], silent: Bool)
         throws(ScenarioError) -> GatewayCrashConfig
     {
-        let f = try fields(node, allowed: ["at", "venue", "action", "for"], required: ["at", "venue", "action", "for"], what: "a gateway crash")
+        let action = silent ? "host_crash" : "gateway_crash"
+        let f = try fields(node, allowed: ["at", "venue", "action", "for"], required: ["at", "venue", "action", "for"],
+                           what: silent ? "a host crash" : "a gateway crash")
         let atNs = try duration(f["at"]!.value, positive: false, what: "a crash's time")
         guard atNs < durationNs else {
             throw error(f["at"]!.value, "\(formatDuration(atNs)) is not before the run's duration of \(formatDuration(durationNs)); a crash must come within it")
         }
         let venueName = try knownVenue(f["venue"]!.value, among: venues).name
         let restartNs = try duration(f["for"]!.value, atMost: SimulationLimits.longestGatewayOutageNs, what: "the time a crashed gateway takes to restart")
-        try requireEnd(atNs + restartNs, of: "gateway_crash", withinRun: durationNs, at: node)
+        try requireEnd(atNs + restartNs, of: action, withinRun: durationNs, at: node)
         // One crash at a time per venue: a gateway that is down cannot crash.
         if let previous = earlier.last(where: { $0.venue == venueName }), atNs < previous.atNs + previous.restartAfterNs {
             throw error(f["at"]!.value, "venue '\(venueName)''s gateway is still down at \(formatDuration(atNs)) from the crash at \(formatDuration(previous.atNs)); crashes of one venue must not overlap and come in time order")
         }
-        return GatewayCrashConfig(atNs: atNs, venue: venueName, restartAfterNs: restartNs)
+        return GatewayCrashConfig(atNs: atNs, venue: venueName, restartAfterNs: restartNs, silent: silent)
     }
 
     /// A `random` entry: from `at` to the end of the run, outages whose
@@ -116,7 +120,7 @@ extension ScenarioReader {
         let f = try fields(node, allowed: Self.faultKeys, required: ["at", "venue", "link", "action"], what: "a fault")
         let (atNs, venueName, link) = try faultTarget(f, durationNs: durationNs, venues: venues, links: links)
         let actionName = try choice(f["action"]!.value, Self.faultActionKeys.map { ($0.0, $0.0) }, "fault action")
-        guard actionName != "random", actionName != "gateway_crash", actionName != "partition" else { preconditionFailure("random faults and gateway crashes are read on their own") }
+        guard actionName != "random", actionName != "gateway_crash", actionName != "host_crash", actionName != "partition" else { preconditionFailure("random faults and gateway crashes are read on their own") }
         try refuseKeysOtherThan(action: actionName, in: f)
         func need(_ key: String) throws(ScenarioError) -> Node {
             guard let entry = f[key] else { throw error(node, "a \(actionName) fault needs '\(key)'") }

@@ -101,6 +101,14 @@ struct SimulatedNetwork {
 
     func modelsOrderEntry(venue: Int) -> Bool { modelsAnyLink && orderEntryModelled[venue] }
 
+    /// Whether a connection attempt to the venue at `timeNs` is lost: its
+    /// order-entry path is cut off one way or the other. Never, where the
+    /// path is not modelled.
+    func orderEntryPathIsDown(venue: Int, at timeNs: Int64) -> Bool {
+        guard modelsOrderEntry(venue: venue), let links = orderEntry[venue] else { return false }
+        return links.toVenue.isCutOff(at: timeNs) || links.fromVenue.isCutOff(at: timeNs)
+    }
+
     /// A new TCP connection for the participant: fresh streams each way,
     /// the old ones' counts kept for the report.
     mutating func resetConnection(participant: Int) {
@@ -110,6 +118,12 @@ struct SimulatedNetwork {
         retiredStreams[participant].fromVenue += back.statistics
         toVenueStreams[participant] = TCPStream(retransmission: stream.retransmission)
         fromVenueStreams[participant] = TCPStream(retransmission: stream.retransmission)
+    }
+
+    /// How long the participant's TCP retries a segment before it gives
+    /// the connection up.
+    func giveUpAfterNs(participant: Int) -> Int64 {
+        toVenueStreams[participant]?.retransmission.giveUpAfterNs ?? 0
     }
 
     /// By participant: the counts of its connections' streams before the

@@ -51,6 +51,12 @@ public struct Simulation {
     var connectionsBroken = 0
     /// Participants' sessions that closed before the day ended.
     var sessionsClosedEarly = 0
+    /// By participant: its connection was lost without a reset (TCP gave
+    /// up, or its session timed a silent venue out), and it has not logged
+    /// in again since.
+    var reconnectingAfterLoss: [Bool] = []
+    /// Logins after such a loss.
+    var sessionsReconnected = 0
     /// By venue: the market-data subscriber behind a modelled market-data
     /// link, which rebuilds the books from what arrives and re-requests
     /// what is lost (MoldUDP64); nil where the feed is not modelled.
@@ -158,7 +164,7 @@ public struct Simulation {
                 let id = ParticipantID(nextParticipant)
                 nextParticipant += 1
                 let sessions = Self.sessions(for: id, venue: venue, protocol: flow.orderEntryProtocol,
-                                             reconnects: !config.gatewayCrashes.isEmpty)
+                                             reconnects: Self.clientsMayReconnect(config))
                 let connection = venues[venueIndex].gateway.addConnection(sessions.port, participant: id)
                 venues[venueIndex].participantOfConnection.append(Int32(participants.count))
                 let client: SimulatedParticipant.Client
@@ -200,10 +206,11 @@ public struct Simulation {
             let downNs = min(crash.restartAfterNs, config.venues[v].standbyTakeoverNs ?? crash.restartAfterNs)
             crashVenues.append(Int32(v))
             crashRecords.append(GatewayCrashReport(venue: crash.venue, atNs: crash.atNs, acceptsAgainAtNs: crash.atNs + downNs,
-                                                   byStandby: downNs < crash.restartAfterNs))
+                                                   byStandby: downNs < crash.restartAfterNs, silent: crash.silent))
         }
         recoveringFrom = Array(repeating: nil, count: participants.count)
-        tracksConnectionEpochs = !config.gatewayCrashes.isEmpty
+        reconnectingAfterLoss = Array(repeating: false, count: participants.count)
+        tracksConnectionEpochs = Self.clientsMayReconnect(config)
         connectionEpochs = Array(repeating: 0, count: participants.count)
 
         var targets: [(venue: Int32, symbol: SymbolIndex)] = []
@@ -217,6 +224,12 @@ public struct Simulation {
             targets.append((Int32(venueIndex), SymbolIndex(Int32(symbolIndex))))
         }
         phaseEventTargets = targets
+    }
+
+    /// Whether a participant may connect a second time: after a gateway
+    /// crash, or after a modelled order-entry link broke its connection.
+    static func clientsMayReconnect(_ config: SimulationConfig) -> Bool {
+        !config.gatewayCrashes.isEmpty || config.venueLinks.contains { $0.orderEntry != nil }
     }
 
     enum ClientSession {
@@ -489,6 +502,10 @@ public struct Simulation {
                 crashRecords[Int(crash)].sessionsRecovered += 1
                 crashRecords[Int(crash)].lastLoginNs = max(crashRecords[Int(crash)].lastLoginNs ?? now, now)
             }
+            if reconnectingAfterLoss[p] {
+                reconnectingAfterLoss[p] = false
+                sessionsReconnected += 1
+            }
             let waiting = participants[p].waiting
             participants[p].waiting = []
             for instruction in waiting { send(instruction, from: participant) }
@@ -638,15 +655,21 @@ public struct Simulation {
                 kernel.schedule(.toVenue(participant: participant, message: slot), after: config.oneWayLatencyNs)
             }
         }
-        if let atNs = clientOutput.timerAtNs, !dayEnded {
+        // Not for a connection given up on the way (`connectionBroke`): its
+        // client waits for the next one.
+        if let atNs = clientOutput.timerAtNs, !dayEnded, participants[p].connected {
             participants[p].clientTimer.arm(atNs: atNs, event: .clientTimer(participant: participant), kernel: &kernel)
         }
         if clientOutput.closeReason != nil {
             // A protocol fault, or the peer silent past the session's
             // timeout (its timer closes it: a link down long enough breaks it).
-            if participants[p].connected, !dayEnded { sessionsClosedEarly += 1 }
+            let closedEarly = participants[p].connected && !dayEnded
             participants[p].connected = false
             participants[p].loggedIn = false
+            if closedEarly {
+                sessionsClosedEarly += 1
+                connectionLost(participant)
+            }
         }
     }
 
@@ -659,6 +682,27 @@ public struct Simulation {
         connectionsBroken += 1
         participants[p].connected = false
         participants[p].loggedIn = false
+        // The break is known when the segment is sent; the participant's TCP
+        // finds out when it has retried for as long as it does.
+        connectionLost(participant, reconnectAfterNs: network.giveUpAfterNs(participant: p))
+    }
+
+    /// The participant's end lost its connection with no reset from the
+    /// venue: TCP gave it up, or the session's timer heard nothing from the
+    /// venue for its timeout (a link down that long, or a venue host that
+    /// died without a word). It drops the connection and connects again,
+    /// as after a reset; the venue's end of the old connection, if still
+    /// open, gives way to the new one when it arrives.
+    mutating func connectionLost(_ participant: Int32, reconnectAfterNs: Nanoseconds = 0) {
+        guard !dayEnded else { return }
+        let p = Int(participant)
+        if recoveringFrom[p] == nil { reconnectingAfterLoss[p] = true }
+        dropConnection(participant)
+        if reconnectAfterNs > 0 {
+            kernel.schedule(.reconnectAttempt(participant: participant), after: reconnectAfterNs)
+        } else {
+            handleReconnectAttempt(participant)
+        }
     }
 
     // MARK: Gateway crashes
@@ -668,19 +712,30 @@ public struct Simulation {
     /// lost, and its sessions wait, with their state, for their next login.
     mutating func handleGatewayCrash(venue venueIndex: Int32, index: Int32) {
         let v = Int(venueIndex)
+        let silent = config.gatewayCrashes[Int(index)].silent
         for p in participants.indices where participants[p].venue == venueIndex && !venues[v].gateway.isClosed(participants[p].connection) {
             venues[v].gateway.connectionClosed(participants[p].connection)
             crashRecords[Int(index)].sessionsReset += 1
             // Still coming back from an earlier crash: now from this one.
             if recoveringFrom[p] == nil { recovering += 1 }
             recoveringFrom[p] = index
-            kernel.schedule(.connectionReset(participant: Int32(p)), after: oneWayDelayNs(venue: v))
+            reconnectingAfterLoss[p] = false
+            // A dead host sends no reset: the participant finds out when its
+            // session times the silence out (`connectionLost`).
+            if !silent { kernel.schedule(.connectionReset(participant: Int32(p)), after: oneWayDelayNs(venue: v)) }
         }
     }
 
     /// The reset reaches the participant: it drops the connection and tries
     /// to connect again at once.
     mutating func handleConnectionReset(_ participant: Int32) {
+        dropConnection(participant)
+        handleReconnectAttempt(participant)
+    }
+
+    /// The participant's end of its connection goes: the client's session,
+    /// its timer, its TCP streams, and the bytes still on the wire.
+    mutating func dropConnection(_ participant: Int32) {
         let p = Int(participant)
         switch participants[p].client {
         case .ouch(let index): ouchClients[index].connectionClosed()
@@ -699,7 +754,6 @@ public struct Simulation {
             }
             capturedConnections[p] = nil
         }
-        handleReconnectAttempt(participant)
     }
 
     /// A connection attempt travels to the venue.
@@ -707,8 +761,15 @@ public struct Simulation {
         let p = Int(participant)
         // The day's sessions are over: nobody reconnects to a closed venue.
         guard !dayEnded else { return }
-        crashRecords[Int(recoveringFrom[p]!)].connectionAttempts += 1
-        kernel.schedule(.connectAtVenue(participant: participant), after: oneWayDelayNs(venue: Int(participants[p].venue)))
+        if let crash = recoveringFrom[p] { crashRecords[Int(crash)].connectionAttempts += 1 }
+        let v = Int(participants[p].venue)
+        // Over a modelled path that is cut off, the attempt is lost; the
+        // participant tries again a `reconnectIntervalNs` later.
+        guard !network.orderEntryPathIsDown(venue: v, at: kernel.now) else {
+            kernel.schedule(.reconnectAttempt(participant: participant), after: Self.reconnectIntervalNs)
+            return
+        }
+        kernel.schedule(.connectAtVenue(participant: participant), after: oneWayDelayNs(venue: v))
     }
 
     /// The attempt reaches the venue: a gateway that is up (restarted, or
@@ -727,6 +788,10 @@ public struct Simulation {
             kernel.schedule(.reconnectAttempt(participant: participant), after: oneWayDelayNs(venue: v) + Self.reconnectIntervalNs)
             return
         }
+        // The venue's end of a connection lost without a reset may still
+        // be open: the new connection takes the session over from it.
+        let connection = participants[p].connection
+        if !venues[v].gateway.isClosed(connection) { venues[v].gateway.connectionClosed(connection) }
         participants[p].connected = true
         openConnection(participant)
     }
@@ -1115,6 +1180,7 @@ public struct Simulation {
             links: network.reports(venueNames: venues.map(\.name)),
             connectionsBroken: connectionsBroken,
             sessionsClosedEarly: sessionsClosedEarly,
+            sessionsReconnected: sessionsReconnected,
             feeds: subscriberReports(),
             linkOutages: network.outageReports(venueNames: venues.map(\.name)),
             orderEntryPaths: network.orderEntryPathReports(venueNames: venues.map(\.name)),

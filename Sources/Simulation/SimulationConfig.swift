@@ -50,15 +50,21 @@ public struct SimulationConfig: Hashable, Sendable {
 /// accepts connections again `restartAfterNs` later (or the venue's
 /// standby takes the sessions over sooner), with its sessions' state:
 /// sequence numbers, the reports kept for each, the books.
+///
+/// `silent`: the gateway's host dies rather than its process, so no reset
+/// reaches anyone; each participant finds out when its session times the
+/// silence out, and only then connects again (docs/network.md, "Host crash").
 public struct GatewayCrashConfig: Hashable, Sendable {
     public var atNs: Int64
     public var venue: String
     public var restartAfterNs: Int64
+    public var silent: Bool
 
-    public init(atNs: Int64, venue: String, restartAfterNs: Int64) {
+    public init(atNs: Int64, venue: String, restartAfterNs: Int64, silent: Bool = false) {
         self.atNs = atNs
         self.venue = venue
         self.restartAfterNs = restartAfterNs
+        self.silent = silent
     }
 }
 

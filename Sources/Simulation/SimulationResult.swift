@@ -90,6 +90,10 @@ public struct SimulationResult: Sendable {
     /// Participants' sessions that closed before the day ended (a protocol
     /// fault or a connection given up); 0 in a healthy run.
     public var sessionsClosedEarly = 0
+    /// Logins again after a connection lost without a reset (TCP gave it
+    /// up, or the session timed a silent venue out): each such participant
+    /// connects again, over and over while its path is cut off.
+    public var sessionsReconnected = 0
     /// The market-data subscriber of every venue with a modelled feed link.
     public var feeds: [FeedSubscriberReport] = []
     /// Every link that `SimulationConfig.linkFaults` hits, with its outages.
@@ -113,6 +117,8 @@ public struct GatewayCrashReport: Hashable, Sendable {
     /// When the venue took connections again: the restart, or the standby's takeover.
     public var acceptsAgainAtNs: Int64
     public var byStandby: Bool
+    /// The host died (`GatewayCrashConfig.silent`): no reset, sessions find out by their timeouts.
+    public var silent = false
     /// Sessions whose connection the crash reset, and of them those logged in again.
     public var sessionsReset = 0
     public var sessionsRecovered = 0

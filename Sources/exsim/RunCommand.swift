@@ -310,7 +310,7 @@ extension RunReport {
             machine: MachineInfo.current(),
             network: result.config.venueLinks.isEmpty ? nil : NetworkSummary(
                 links: result.links.map(LinkSummary.init(_:)), connectionsBroken: result.connectionsBroken,
-                sessionsClosedEarly: result.sessionsClosedEarly,
+                sessionsClosedEarly: result.sessionsClosedEarly, sessionsReconnected: result.sessionsReconnected,
                 feeds: result.feeds.map {
                     FeedSummary(venue: $0.venue, messagesPublished: $0.messagesPublished, messagesDelivered: $0.messagesDelivered,
                                 requestsSent: $0.requestsSent, duplicateMessages: $0.duplicateMessages, messagesLost: $0.messagesLost,
@@ -338,7 +338,8 @@ extension RunReport {
         numberedMessagesNotReceived = result.numberedMessagesNotReceived
         if !result.gatewayCrashes.isEmpty {
             gatewayCrashes = result.gatewayCrashes.map {
-                GatewayCrashSummary(venue: $0.venue, atNs: $0.atNs, acceptsAgainAtNs: $0.acceptsAgainAtNs, byStandby: $0.byStandby,
+                GatewayCrashSummary(venue: $0.venue, atNs: $0.atNs, action: $0.silent ? "host_crash" : "gateway_crash",
+                                    acceptsAgainAtNs: $0.acceptsAgainAtNs, byStandby: $0.byStandby,
                                     sessionsReset: $0.sessionsReset, sessionsRecovered: $0.sessionsRecovered,
                                     connectionAttempts: $0.connectionAttempts, recoveryNs: $0.recoveryNs)
             }

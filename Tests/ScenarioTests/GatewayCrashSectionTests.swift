@@ -16,6 +16,15 @@ import Simulation
         #expect(config.linkFaults.isEmpty && config.firstProblem == nil)
     }
 
+    @Test func aHostCrashParsesAsASilentCrash() throws {
+        let yaml = minimal + "\nfaults:\n  - { at: 1ms, venue: XT, action: host_crash, for: 3ms }\n"
+        let config = try ScenarioLoader.parse(yaml: yaml, file: "s.yaml")
+        #expect(config.gatewayCrashes == [GatewayCrashConfig(atNs: 1_000_000, venue: "XT", restartAfterNs: 3_000_000, silent: true)])
+        let noRestart = parseError(minimal + "\nfaults:\n  - { at: 1ms, venue: XT, action: host_crash }\n")
+        #expect(noRestart?.line == 18)
+        #expect(noRestart?.message.contains("a host crash") == true, "\(String(describing: noRestart))")
+    }
+
     @Test func crashMistakesNameTheLine() {
         // `minimal` ends at line 16; `faults:` is line 17, its entry line 18.
         func error(_ entry: String) -> ScenarioError? { parseError(minimal + "\nfaults:\n  - \(entry)\n") }

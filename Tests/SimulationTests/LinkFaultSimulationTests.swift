@@ -43,6 +43,22 @@ import Testing
         #expect(result.linkOutages.first?.outages == [LinkOutage(startNs: 10_000_000, endNs: nil)])
         #expect(result.counts.ordersAccepted + result.counts.ordersRejected < result.counts.ordersSent, "orders went unanswered")
         #expect(result.linkOutages.first?.outages.first?.lengthNs(runEndNs: result.endTimeNs) == result.endTimeNs - 10_000_000)
+        #expect(result.sessionsReconnected == 0, "every attempt met the link down")
+    }
+
+    /// TCP gives the connections up, and the link comes back: every
+    /// participant connects again and logs in where its session left off.
+    @Test func aBrokenConnectionIsMadeAgainOnceTheLinkIsBack() throws {
+        var config = flappingConfig([.down])
+        config.linkFaults.append(LinkFaultConfig(atNs: 30_000_000, venue: "XTST", link: .orderEntry, action: .up))
+        config.venueLinks[0].orderEntry!.retransmission.maxRetransmissions = 3
+        let result = try run(config)
+        #expect(result.connectionsBroken == 16, "every participant's connection")
+        #expect(result.sessionsReconnected == 16, "every participant logged in again")
+        #expect(result.invariantViolations.isEmpty, "\(result.invariantViolations.prefix(3))")
+        #expect(result.numberedMessagesNotReceived == 0, "the venue replayed what each session missed")
+        let again = try run(config)
+        #expect(result.traceDigest == again.traceDigest)
     }
 
     /// TCP keeps retrying through 18 s of outage, but the sessions' own idle
@@ -60,5 +76,6 @@ import Testing
         let result = try run(config, check: false)
         #expect(result.connectionsBroken == 0, "TCP had retries left")
         #expect(result.sessionsClosedEarly == 2, "both clients timed their silent venue out")
+        #expect(result.sessionsReconnected == 2, "both connected again once the link was back at 19 s")
     }
 }

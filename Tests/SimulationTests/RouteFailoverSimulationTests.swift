@@ -103,6 +103,29 @@ import Testing
         }
     }
 
+    /// The host dies: no reset, so each OUCH session finds out only when it
+    /// has heard nothing for SoupBinTCP's 15 s, then comes back to the standby.
+    @Test func aSilentHostCrashIsFoundByTheSessionsTimeouts() throws {
+        var config = smallConfig(rate: 200)
+        config.durationNs = 20_000_000_000
+        config.venues[0].standbyTakeoverNs = 2_000_000
+        config.gatewayCrashes = [GatewayCrashConfig(atNs: 1_000_000_000, venue: "XTST", restartAfterNs: 8_000_000, silent: true)]
+        let result = try run(config)
+        #expect(result.invariantViolations.isEmpty, "\(result.invariantViolations.prefix(3))")
+        let crash = try #require(result.gatewayCrashes.first)
+        #expect(crash.silent && crash.sessionsReset == 16 && crash.sessionsRecovered == 16)
+        let recovery = try #require(crash.recoveryNs)
+        // The idle timeout runs from the last byte each session heard,
+        // before the crash, and is checked on the session's heartbeat timer.
+        #expect(recovery > 13_900_000_000 && recovery < 15_100_000_000, "\(recovery)")
+        #expect(result.sessionsClosedEarly == 16, "each session timed the silence out")
+        #expect(result.sessionsReconnected == 0, "counted as the crash's recoveries")
+        #expect(result.numberedMessagesNotReceived == 0)
+        var reset = config
+        reset.gatewayCrashes[0].silent = false
+        #expect(try #require(try run(reset).gatewayCrashes.first?.recoveryNs) < 2_100_000, "a reset is heard at once")
+    }
+
     @Test func withoutACrashNothingChanges() throws {
         var crashless = config(standbyNs: nil)
         crashless.gatewayCrashes = []

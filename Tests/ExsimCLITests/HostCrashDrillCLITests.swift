@@ -1,0 +1,36 @@
+import Foundation
+import Testing
+
+/// The shipped host-crash drill through `exsim run`: no reset reaches the
+/// participants, each session finds the dead host by its own timeout
+/// (SoupBinTCP's 15 s, FIX's heartbeat and Test Request), and all come
+/// back to the standby with nothing the venue numbered lost.
+@Suite struct HostCrashDrillCLITests {
+    @Test func theHostCrashDrillHoldsItsAssertions() throws {
+        let directory = try ExsimProcess.temporaryDirectory("host-crash")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let run = try ExsimProcess.run(["run", "Scenarios/host-crash.yaml", "--check", "--out", directory.path])
+        #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
+        #expect(run.stdout.contains("host crash XGW at 1.00 s: 6 sessions cut off (found by their timeouts)"), "\(run.stdout)")
+        #expect(run.stdout.contains("assertion execution_reports_lost: 0 — measured 0: pass"), "\(run.stdout)")
+        let data = try Data(contentsOf: directory.appendingPathComponent("report.json"))
+        let report = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let crash = try #require((report["gatewayCrashes"] as? [[String: Any]])?.first)
+        #expect(crash["action"] as? String == "host_crash")
+        #expect(crash["sessionsReset"] as? Int == 6 && crash["sessionsRecovered"] as? Int == 6)
+        // The FIX sessions are the last back: 36 s to their Test Request and as long for its answer.
+        let recovery = try #require(crash["recoveryNs"] as? Int)
+        #expect(recovery > 71_500_000_000 && recovery < 73_000_000_000, "\(recovery)")
+
+        // The same crash as a process crash: the resets are heard at once.
+        let drill = try String(contentsOf: ExsimProcess.packageRoot.appendingPathComponent("Scenarios/host-crash.yaml"), encoding: .utf8)
+        let process = drill.replacingOccurrences(of: "action: host_crash", with: "action: gateway_crash")
+        #expect(process != drill)
+        let file = directory.appendingPathComponent("process.yaml")
+        try process.write(to: file, atomically: true, encoding: .utf8)
+        let reset = try ExsimProcess.run(["run", file.path, "--out", directory.appendingPathComponent("process").path])
+        #expect(reset.status == 0, "\(reset.stdout)\(reset.stderr)")
+        #expect(reset.stdout.contains("gateway crash XGW at 1.00 s: 6 sessions reset"), "\(reset.stdout)")
+        #expect(reset.stdout.contains("all logged in again 5.2"), "\(reset.stdout)")
+    }
+}
