@@ -668,7 +668,9 @@ public struct Simulation {
             participants[p].loggedIn = false
             if closedEarly {
                 sessionsClosedEarly += 1
-                connectionLost(participant)
+                // After a pause: a session the venue refused (a login it will
+                // not take) must not come straight back, once per round trip.
+                connectionLost(participant, reconnectAfterNs: Self.reconnectIntervalNs)
             }
         }
     }
