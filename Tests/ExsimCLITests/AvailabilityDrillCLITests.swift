@@ -22,12 +22,10 @@ import Testing
         let totalNs = try #require(outages["totalNs"] as? Int)
         #expect(1_000_000 - totalNs * 1_000_000 / 20_000_000_000 - 1 <= 999_549 && 999_549 <= 1_000_000 - totalNs * 1_000_000 / 20_000_000_000)
 
-        let drill = try String(contentsOf: ExsimProcess.packageRoot.appendingPathComponent("Scenarios/availability.yaml"), encoding: .utf8)
-        #expect(drill.contains("  order_entry_availability_at_least: 99.9%\n"))
-        let strict = directory.appendingPathComponent("strict.yaml")
-        try drill.replacingOccurrences(of: "  order_entry_availability_at_least: 99.9%\n", with: "  order_entry_availability_at_least: 99.99%\n")
-            .write(to: strict, atomically: true, encoding: .utf8)
-        let failing = try ExsimProcess.run(["run", strict.path, "--out", directory.appendingPathComponent("strict").path])
+        let failing = try ExsimProcess.runVariant(
+            of: "Scenarios/availability.yaml",
+            [("  order_entry_availability_at_least: 99.9%\n", "  order_entry_availability_at_least: 99.99%\n")],
+            named: "strict", in: directory)
         #expect(failing.status == 1, "\(failing.stdout)\(failing.stderr)")
         #expect(failing.stdout.contains("assertion order_entry_availability_at_least: 99.99% — measured 99.9549%: FAIL"), "\(failing.stdout)")
     }

@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 
 /// Runs the built `exsim` binary as a user would.
 ///
@@ -56,6 +57,22 @@ enum ExsimProcess {
             status: process.terminationStatus,
             stdout: String(decoding: try Data(contentsOf: stdoutURL), as: UTF8.self),
             stderr: String(decoding: try Data(contentsOf: stderrURL), as: UTF8.self))
+    }
+
+    /// Runs a copy of a shipped scenario with each of `edits` (text and
+    /// what replaces it) made, written as `name`.yaml in `directory`, its
+    /// report going to `directory`/`name`. Each text must occur in the
+    /// scenario: a drill that changed under a test fails it, not the edit.
+    static func runVariant(of scenario: String, _ edits: [(String, String)], named name: String, in directory: URL,
+                           sourceLocation: SourceLocation = #_sourceLocation) throws -> Output {
+        var text = try String(contentsOf: packageRoot.appendingPathComponent(scenario), encoding: .utf8)
+        for (old, new) in edits {
+            #expect(text.contains(old), "\(scenario) no longer has \(old.debugDescription)", sourceLocation: sourceLocation)
+            text = text.replacingOccurrences(of: old, with: new)
+        }
+        let file = directory.appendingPathComponent("\(name).yaml")
+        try text.write(to: file, atomically: true, encoding: .utf8)
+        return try run(["run", file.path, "--out", directory.appendingPathComponent(name).path])
     }
 
     static func temporaryDirectory(_ name: String) throws -> URL {

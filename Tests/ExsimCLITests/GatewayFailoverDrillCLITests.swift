@@ -23,12 +23,8 @@ import Testing
         #expect(report["numberedMessagesNotReceived"] as? Int == 0)
 
         // Without the standby the first crash lasts its 30 ms restart, and the recovery bound fails.
-        let drill = try String(contentsOf: ExsimProcess.packageRoot.appendingPathComponent("Scenarios/gateway-failover.yaml"), encoding: .utf8)
-        let alone = drill.replacingOccurrences(of: "    standby_gateway: { takeover: 5ms }\n", with: "")
-        #expect(alone != drill)
-        let file = directory.appendingPathComponent("alone.yaml")
-        try alone.write(to: file, atomically: true, encoding: .utf8)
-        let failing = try ExsimProcess.run(["run", file.path, "--out", directory.appendingPathComponent("alone").path])
+        let failing = try ExsimProcess.runVariant(
+            of: "Scenarios/gateway-failover.yaml", [("    standby_gateway: { takeover: 5ms }\n", "")], named: "alone", in: directory)
         #expect(failing.status == 1, "\(failing.stdout)\(failing.stderr)")
         #expect(failing.stdout.contains("assertion max_gateway_recovery: 6ms — measured 30."), "\(failing.stdout)")
     }

@@ -23,12 +23,8 @@ import Testing
         #expect(recovery > 71_500_000_000 && recovery < 73_000_000_000, "\(recovery)")
 
         // The same crash as a process crash: the resets are heard at once.
-        let drill = try String(contentsOf: ExsimProcess.packageRoot.appendingPathComponent("Scenarios/host-crash.yaml"), encoding: .utf8)
-        let process = drill.replacingOccurrences(of: "action: host_crash", with: "action: gateway_crash")
-        #expect(process != drill)
-        let file = directory.appendingPathComponent("process.yaml")
-        try process.write(to: file, atomically: true, encoding: .utf8)
-        let reset = try ExsimProcess.run(["run", file.path, "--out", directory.appendingPathComponent("process").path])
+        let reset = try ExsimProcess.runVariant(
+            of: "Scenarios/host-crash.yaml", [("action: host_crash", "action: gateway_crash")], named: "process", in: directory)
         #expect(reset.status == 0, "\(reset.stdout)\(reset.stderr)")
         #expect(reset.stdout.contains("gateway crash XGW at 1.00 s: 6 sessions reset"), "\(reset.stdout)")
         #expect(reset.stdout.contains("all logged in again 5.2"), "\(reset.stdout)")

@@ -61,14 +61,10 @@ import Testing
     @Test func theDrillMadeStricterFails() throws {
         let directory = try ExsimProcess.temporaryDirectory("flap-failing")
         defer { try? FileManager.default.removeItem(at: directory) }
-        let drill = try String(contentsOf: ExsimProcess.packageRoot.appendingPathComponent("Scenarios/link-flap.yaml"), encoding: .utf8)
-        #expect(drill.contains("  max_order_entry_outage: 10ms\n"))
-        let strict = drill.replacingOccurrences(of: "  max_order_entry_outage: 10ms\n", with: "  max_order_entry_outage: 5ms\n")
-        let file = directory.appendingPathComponent("strict.yaml")
-        try strict.write(to: file, atomically: true, encoding: .utf8)
-        let out = directory.appendingPathComponent("out")
-
-        let run = try ExsimProcess.run(["run", file.path, "--out", out.path])
+        let run = try ExsimProcess.runVariant(
+            of: "Scenarios/link-flap.yaml", [("  max_order_entry_outage: 10ms\n", "  max_order_entry_outage: 5ms\n")],
+            named: "strict", in: directory)
+        let out = directory.appendingPathComponent("strict")
         #expect(run.status == 1, "\(run.stdout)\(run.stderr)")
         #expect(run.stdout.contains("assertion max_order_entry_outage: 5ms — measured 10ms: FAIL"), "\(run.stdout)")
         #expect(run.stdout.contains("assertion orders_unanswered: 0 — measured 0: pass"), "the others are still evaluated: \(run.stdout)")
