@@ -87,7 +87,8 @@ let package = Package(
         .target(
             name: "Live",
             dependencies: [
-                "Exchange", "Measure",
+                // SimKernel for the venue's service-time model and its seeded draws.
+                "Exchange", "Measure", "SimKernel",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -141,7 +142,7 @@ let package = Package(
         .testTarget(
             name: "LiveTests",
             dependencies: [
-                "Live", "Exchange", "MatchingEngine", "Wire",
+                "Live", "Exchange", "MatchingEngine", "SimKernel", "Wire",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]

@@ -1,6 +1,7 @@
 import Exchange
 import Measure
 import NIOCore
+import SimKernel
 import Wire
 
 /// A venue on real sockets: the same `VenueGateway` the simulator drives,
@@ -47,6 +48,8 @@ final class LiveVenue {
     /// or FIX per version), so that a reconnect continues the session: its
     /// sequence numbers, its orders, and the reports kept while it was away.
     var sessionOfAccount: [AccountSession: Int32] = [:]
+    /// `LiveVenueConfiguration.serviceTime`, drawn from here.
+    var serviceTime: ServiceTimeSampler?
 
     /// One account's order-entry session on this venue.
     struct AccountSession: Hashable {
@@ -64,6 +67,7 @@ final class LiveVenue {
         self.clock = clock
         gateway = VenueGateway(configuration: gatewayConfiguration)
         report = LiveVenueReport(name: configuration.name)
+        serviceTime = configuration.serviceTime
     }
 
     /// Opens the market: every symbol continuous, the feed's start of day.
@@ -155,11 +159,24 @@ final class LiveVenue {
             buffer.withUnsafeReadableBytes { recorder.tcpBytes(ObjectIdentifier(channel), fromClient: true, $0) }
         }
         let startNs = clock.nowNs
+        let requestsBefore = gateway.statistics.requests
         buffer.withUnsafeReadableBytes { bytes in
             gateway.received(bytes, on: connection, nowNs: startNs, outputs: &outputs)
         }
+        if serviceTime != nil { serve(gateway.statistics.requests - requestsBefore, readAtNs: startNs) }
         gatewayTime.record(clock.nowNs - startNs)
         carryOut(flushNow: false, reading: (connection, startNs))
+    }
+
+    /// Holds the answers to `requests` until the venue has been busy for a
+    /// service time each, from the read (`LiveVenueConfiguration.serviceTime`).
+    func serve(_ requests: UInt64, readAtNs: Int64) {
+        guard requests > 0 else { return }
+        var busyNs: Int64 = 0
+        for _ in 0..<requests { busyNs &+= serviceTime!.next() }
+        report.serviceTimeNs = (report.serviceTimeNs ?? 0) &+ busyNs
+        let doneNs = readAtNs &+ busyNs
+        while clock.nowNs < doneNs {}
     }
 
     /// Flushes every connection written to since the last flush: once per

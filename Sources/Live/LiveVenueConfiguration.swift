@@ -1,4 +1,5 @@
 import Exchange
+import SimKernel
 import Wire
 
 /// One venue to serve: its gateway, the accounts it accepts, and where its
@@ -40,6 +41,13 @@ public struct LiveVenueConfiguration: Sendable {
     /// TLS on every TCP socket of the venue (order entry and ITCH over
     /// SoupBinTCP); nil: plain TCP.
     public var tls: LiveTLSContext?
+    /// The venue's modelled service time, applied as a real delay: after
+    /// a read, the venue stays busy for one draw per request carried out
+    /// before it writes the answers, as the simulated venue serves one
+    /// instruction at a time. Busy means the event loop spins, so the
+    /// venue's other connections wait as they would behind one matching
+    /// thread. nil: no delay, the bare gateway.
+    public var serviceTime: ServiceTimeSampler?
 
     public static let defaultMaximumConnections = 1_000
     public static let defaultMaximumQueuedOutputBytes = 16 * 1_024 * 1_024

@@ -32,8 +32,12 @@ public struct LiveVenueReport: Codable, Hashable, Sendable {
     public var feedRequests: UInt64 = 0
     public var feedRetransmittedPackets: UInt64 = 0
     public var feedMessages: UInt64 = 0
-    /// Time inside the gateway per read: bytes received → replies ready to write.
+    /// Time inside the gateway per read: bytes received → replies ready to
+    /// write, the modelled service time included when it is applied.
     public var gatewayTime: LatencySummary?
+    /// The modelled service time the venue spent busy, over every request
+    /// (`exsim serve --service-time modelled`); absent without it.
+    public var serviceTimeNs: Int64?
     /// The digest of every engine event (`exsim serve --engine-digest`),
     /// comparable with `exsim run --engine-digest`'s for the same requests.
     public var engineEventDigest: String?

@@ -40,7 +40,8 @@ struct SimulatedVenue {
         gateway = VenueGateway(configuration: .init(
             name: config.name, symbols: config.symbols, selfTradePrevention: config.selfTradePrevention,
             feedSession: SimulatedVenue.feedSession(venue: index), digestsEngineEvents: digestsEngineEvents))
-        serviceTime = ServiceTimeSampler(model: config.serviceTime, random: random)
+        serviceTime = ServiceTimeSampler(model: config.serviceTime, random: random,
+                                         longestSampleNs: SimulationLimits.longestServiceSampleNs)
     }
 
     /// The head of the queue goes into service: one access to the venue

@@ -97,17 +97,6 @@ public struct VenueConfig: Hashable, Sendable {
     }
 }
 
-/// How long a venue's matching thread spends on one instruction. The venue
-/// serves instructions one at a time, so queueing appears near capacity.
-public enum ServiceTimeModel: Hashable, Sendable {
-    case constant(ns: Int64)
-    /// Exponentially distributed with the given mean.
-    case exponential(meanNs: Int64)
-    /// Uniform on [minNs, maxNs].
-    case uniform(minNs: Int64, maxNs: Int64)
-    /// Log-normal with the given median and shape (sigma of the underlying normal).
-    case logNormal(medianNs: Int64, sigma: Double)
-}
 
 /// A scheduled phase change of one symbol at one venue.
 public struct PhaseEventConfig: Hashable, Sendable {

@@ -106,6 +106,16 @@ struct ServeCommand: ParsableCommand {
         valueName: "file"))
     var capture: String?
 
+    /// Whether a served venue holds its answers for the scenario's service time.
+    enum ServiceTimeMode: String, ExpressibleByArgument, CaseIterable {
+        case off, modelled
+    }
+
+    @Option(help: ArgumentHelp(
+        "off: answer as fast as the gateway can (the bare gateway); modelled: hold each read's answers for the venue's service_time per request, drawn from the scenario's seed, the event loop busy meanwhile as one matching thread would be.",
+        valueName: "off|modelled"))
+    var serviceTime: ServiceTimeMode = .off
+
     func run() throws {
         let config = try loadScenario(scenario)
         if !config.venueLinks.isEmpty {
@@ -178,6 +188,12 @@ struct ServeCommand: ParsableCommand {
             plan.venues[index].feedMulticastTTL = feedTTL
             plan.venues[index].tls = tls
             plan.venues[index].recorder = recorder
+            if serviceTime == .modelled {
+                plan.venues[index].serviceTime = ServiceTimeSampler(
+                    model: config.venues[index].serviceTime,
+                    random: RandomStream(scenarioSeed: config.seed, component: "venue.\(config.venues[index].name).service"),
+                    longestSampleNs: SimulationLimits.longestServiceSampleNs)
+            }
         }
         let directoryName = out ?? "out/\(config.name)"
         do {

@@ -47,6 +47,31 @@ import Testing
         #expect(((venue["answers"] as? [String: Int])?["accepted"]).map(Double.init) == figures["ordersAccepted"])
     }
 
+    /// `exsim serve --service-time modelled`: the venue holds each answer
+    /// for the quickstart's service time (exponential, mean 450 ns), drawn
+    /// per request, and reports the time it spent busy; an unknown mode is
+    /// a usage error.
+    @Test func serveAppliesTheModelledServiceTimeWhenAsked() throws {
+        let bad = try ExsimProcess.run(["serve", "Scenarios/quickstart.yaml", "--service-time", "slow", "--duration", "100ms"])
+        #expect(bad.status == 64 && bad.stderr.contains("--service-time <off|modelled>"), "\(bad.stderr)")
+
+        let serve = try ServeTests.ServeProcess(["Scenarios/quickstart.yaml", "--service-time", "modelled"])
+        try serve.waitForPorts()
+        let out = serve.directory.appendingPathComponent("load")
+        let run = try ExsimProcess.run(["load", "--ports-file", serve.portsFile.path, "--rate", "2k/s", "--duration", "1s",
+                                        "--out", out.path])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(try serve.terminate() == 0, "\(serve.standardError)")
+        let report = try #require(try JSONSerialization.jsonObject(
+            with: Data(contentsOf: serve.outDirectory.appendingPathComponent("serve-report.json"))) as? [String: Any])
+        let venue = try #require((report["venues"] as? [[String: Any]])?.first)
+        let requests = try #require(venue["requests"] as? Int)
+        let busyNs = try #require(venue["serviceTimeNs"] as? Int)
+        #expect(requests == 2_000)
+        // The mean of 2,000 exponential draws of mean 450 ns is within a fifth of it.
+        #expect(abs(Double(busyNs) / Double(requests) - 450) < 90, "\(busyNs) ns over \(requests) requests")
+    }
+
     /// `exsim serve --capture` records what the venue read and wrote: the
     /// capture's TCP payload is the report's bytes in and out, its
     /// SoupBinTCP packets the report's messages, its UDP the feed; exsim's

@@ -1,6 +1,7 @@
 import Exchange
 import Live
 import MatchingEngine
+import SimKernel
 import Testing
 import Wire
 
@@ -60,6 +61,30 @@ import Wire
         #expect(report.answers.accepted == 2)
         #expect(report.answers.executions == 2)
         #expect(report.connectionsAccepted == 2)
+    }
+
+    /// With the venue's service time applied, each answer leaves no sooner
+    /// than a service time per request after the read, and the venue
+    /// reports the time it spent busy.
+    @Test func aModelledServiceTimeHoldsTheAnswers() throws {
+        var venue = Self.venue()
+        venue.serviceTime = ServiceTimeSampler(model: .constant(ns: 2_000_000),
+                                               random: RandomStream(scenarioSeed: 1, component: "venue.XLIVE.service"),
+                                               longestSampleNs: 60_000_000_000)
+        let server = try LiveServer.start(venues: [venue], host: "127.0.0.1")
+        var shutDown = false
+        defer { if !shutDown { _ = server.shutdown() } }
+        let port = try #require(server.endpoints.first?.ouchPort)
+        let client = try LoopbackSoupBinTCPClient(port: port)
+        #expect(try client.login(username: "P1", password: "exsim")?.type == UInt8(ascii: "A"))
+        let clock = ContinuousClock()
+        let sent = clock.now
+        try client.enterOrder(token: "B1", side: "B", shares: 100, stock: "AAPL", price: Self.price - 100)
+        #expect(try client.readOUCH().first == UInt8(ascii: "A"))
+        #expect(clock.now - sent >= .milliseconds(2), "held for the 2 ms service time")
+        let report = try #require(server.shutdown().first)
+        shutDown = true
+        #expect(report.requests == 1 && report.serviceTimeNs == 2_000_000)
     }
 
     @Test func gatewayTimeIsRecordedOncePerAcknowledgedOrder() throws {
