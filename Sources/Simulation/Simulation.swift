@@ -104,15 +104,16 @@ public struct Simulation {
     static let invariantCheckInterval: UInt64 = 50_000
     /// Sequenced messages each simulated SoupBinTCP session keeps for replay.
     /// Only a login reads the store. A client logs in again only after a
-    /// gateway crash, to catch up on what was in flight; every report is
+    /// gateway crash or a lost connection (`clientsMayReconnect`), to catch
+    /// up on what was in flight; every report is
     /// copied in, though, and 16,384 slots per session (128 MiB over 64
     /// sessions) made each copy a cache miss.
     static let replayStoreMessages = 2_048
-    /// The store when no gateway crashes: clients log in once, at the start,
+    /// The store when no client can reconnect: each logs in once, at the start,
     /// with nothing to catch up on. 64 slots of 128 bytes per session stay
     /// in the cache, where 2,048 made each report's copy a write to cold
     /// memory (2 % of the quickstart's cycles).
-    static let replayStoreMessagesWithoutCrashes = 64
+    static let replayStoreMessagesWithoutReconnects = 64
     /// How often the end of the day checks whether everything has settled.
     static let closeCheckIntervalNs: Nanoseconds = 1_000
 
@@ -248,13 +249,13 @@ public struct Simulation {
             let username = SoupBinTCPUsername(user)!
             let password = SoupBinTCPPassword("exsim")!
             let session = SoupBinTCPSessionName(String(venue.name.prefix(10)))!
-            // A simulated client reconnects only after a gateway crash, so the
-            // replay store only needs to cover a login's catch-up; the default
+            // A simulated client reconnects only after a gateway crash or a lost
+            // connection, so the replay store only needs to cover a login's catch-up; the default
             // (131,072 messages of 128 bytes per session) would cost a
             // gigabyte at 64 sessions.
             return (.ouch42(.init(session: session, username: username, password: password,
                                   storedMessageLimit: reconnects ? Self.replayStoreMessages
-                                      : Self.replayStoreMessagesWithoutCrashes)),
+                                      : Self.replayStoreMessagesWithoutReconnects)),
                     .ouch(.init(username: username, password: password)))
         case .fix42, .fix44:
             let version: FIXVersion = `protocol` == .fix42 ? .fix42 : .fix44
