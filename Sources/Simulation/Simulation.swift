@@ -51,11 +51,7 @@ public struct Simulation {
     var connectionsBroken = 0
     /// Participants' sessions that closed before the day ended.
     var sessionsClosedEarly = 0
-    /// By participant: its connection was lost without a reset (TCP gave
-    /// up, or its session timed a silent venue out), and it has not logged
-    /// in again since.
-    var reconnectingAfterLoss: [Bool] = []
-    /// Logins after such a loss.
+    /// Logins again after a connection lost without a reset (`Reconnection.afterLoss`).
     var sessionsReconnected = 0
     /// By venue: the market-data subscriber behind a modelled market-data
     /// link, which rebuilds the books from what arrives and re-requests
@@ -65,9 +61,20 @@ public struct Simulation {
     /// By crash (`SimulationConfig.gatewayCrashes`): its venue, and what it cost.
     var crashVenues: [Int32] = []
     var crashRecords: [GatewayCrashReport] = []
-    /// By participant: the crash whose reset it is recovering from.
-    var recoveringFrom: [Int32?] = []
-    /// Participants between a reset and their next login.
+    /// Why a participant is between a lost connection and its next login.
+    enum Reconnection: Equatable {
+        /// The `index`-th gateway crash cut it off.
+        case afterCrash(index: Int32)
+        /// Its connection was lost without a reset: TCP gave it up, or its
+        /// session timed a silent venue out.
+        case afterLoss
+
+        var crash: Int32? { if case .afterCrash(let index) = self { index } else { nil } }
+    }
+
+    /// By participant: why it is reconnecting; nil while it is not.
+    var reconnecting: [Reconnection?] = []
+    /// Participants reconnecting after a crash: the day waits for them.
     var recovering = 0
     /// With gateway crashes: by participant, its connection's number (one
     /// more at each reset), and by message slot, the number of the
@@ -105,9 +112,9 @@ public struct Simulation {
     /// Sequenced messages each simulated SoupBinTCP session keeps for replay.
     /// Only a login reads the store. A client logs in again only after a
     /// gateway crash or a lost connection (`clientsMayReconnect`), to catch
-    /// up on what was in flight; every report is
-    /// copied in, though, and 16,384 slots per session (128 MiB over 64
-    /// sessions) made each copy a cache miss.
+    /// up on what was in flight; every report is copied in, though, and
+    /// 16,384 slots per session (128 MiB over 64 sessions) made each copy a
+    /// cache miss.
     static let replayStoreMessages = 2_048
     /// The store when no client can reconnect: each logs in once, at the start,
     /// with nothing to catch up on. 64 slots of 128 bytes per session stay
@@ -209,8 +216,7 @@ public struct Simulation {
             crashRecords.append(GatewayCrashReport(venue: crash.venue, atNs: crash.atNs, acceptsAgainAtNs: crash.atNs + downNs,
                                                    byStandby: downNs < crash.restartAfterNs, silent: crash.silent))
         }
-        recoveringFrom = Array(repeating: nil, count: participants.count)
-        reconnectingAfterLoss = Array(repeating: false, count: participants.count)
+        reconnecting = Array(repeating: nil, count: participants.count)
         tracksConnectionEpochs = Self.clientsMayReconnect(config)
         connectionEpochs = Array(repeating: 0, count: participants.count)
 
@@ -497,16 +503,17 @@ public struct Simulation {
         switch event {
         case .loggedIn:
             participants[p].loggedIn = true
-            if let crash = recoveringFrom[p] {
-                recoveringFrom[p] = nil
+            switch reconnecting[p] {
+            case .afterCrash(let crash):
                 recovering -= 1
                 crashRecords[Int(crash)].sessionsRecovered += 1
                 crashRecords[Int(crash)].lastLoginNs = max(crashRecords[Int(crash)].lastLoginNs ?? now, now)
-            }
-            if reconnectingAfterLoss[p] {
-                reconnectingAfterLoss[p] = false
+            case .afterLoss:
                 sessionsReconnected += 1
+            case nil:
+                break
             }
+            reconnecting[p] = nil
             let waiting = participants[p].waiting
             participants[p].waiting = []
             for instruction in waiting { send(instruction, from: participant) }
@@ -696,16 +703,13 @@ public struct Simulation {
     /// died without a word). It drops the connection and connects again,
     /// as after a reset; the venue's end of the old connection, if still
     /// open, gives way to the new one when it arrives.
-    mutating func connectionLost(_ participant: Int32, reconnectAfterNs: Nanoseconds = 0) {
+    mutating func connectionLost(_ participant: Int32, reconnectAfterNs: Nanoseconds) {
         guard !dayEnded else { return }
         let p = Int(participant)
-        if recoveringFrom[p] == nil { reconnectingAfterLoss[p] = true }
+        // Cut off by a crash already: its recovery is the crash's.
+        if reconnecting[p] == nil { reconnecting[p] = .afterLoss }
         dropConnection(participant)
-        if reconnectAfterNs > 0 {
-            kernel.schedule(.reconnectAttempt(participant: participant), after: reconnectAfterNs)
-        } else {
-            handleReconnectAttempt(participant)
-        }
+        kernel.schedule(.reconnectAttempt(participant: participant), after: reconnectAfterNs)
     }
 
     // MARK: Gateway crashes
@@ -720,9 +724,8 @@ public struct Simulation {
             venues[v].gateway.connectionClosed(participants[p].connection)
             crashRecords[Int(index)].sessionsReset += 1
             // Still coming back from an earlier crash: now from this one.
-            if recoveringFrom[p] == nil { recovering += 1 }
-            recoveringFrom[p] = index
-            reconnectingAfterLoss[p] = false
+            if reconnecting[p]?.crash == nil { recovering += 1 }
+            reconnecting[p] = .afterCrash(index: index)
             // A dead host sends no reset: the participant finds out when its
             // session times the silence out (`connectionLost`).
             if !silent { kernel.schedule(.connectionReset(participant: Int32(p)), after: oneWayDelayNs(venue: v)) }
@@ -764,7 +767,7 @@ public struct Simulation {
         let p = Int(participant)
         // The day's sessions are over: nobody reconnects to a closed venue.
         guard !dayEnded else { return }
-        if let crash = recoveringFrom[p] { crashRecords[Int(crash)].connectionAttempts += 1 }
+        if let crash = reconnecting[p]?.crash { crashRecords[Int(crash)].connectionAttempts += 1 }
         let v = Int(participants[p].venue)
         // Over a modelled path that is cut off, the attempt is lost; the
         // participant tries again a `reconnectIntervalNs` later.
