@@ -42,6 +42,9 @@ public struct FlowConfig: Hashable, Sendable {
     public var maxOpenOrdersPerParticipant: Int
     /// The wire protocol the flow's participants speak to their venue.
     public var orderEntryProtocol: OrderEntryProtocol
+    /// How the flow's participants space their attempts to connect again
+    /// while their venue will not take them.
+    public var reconnect = ReconnectBackoff.everyMillisecond
 
     public init(
         name: String, venue: String, symbols: [String] = [], rateOrdersPerSecond: Double, participants: Int,

@@ -335,7 +335,7 @@ struct ScenarioReader {
     }
 
     func flow(_ node: Node, venues: [VenueConfig]) throws(ScenarioError) -> FlowConfig {
-        let f = try fields(node, allowed: ["name", "venue", "symbols", "rate", "participants", "mix", "price", "quantity", "max_open_orders", "protocol"],
+        let f = try fields(node, allowed: ["name", "venue", "symbols", "rate", "participants", "mix", "price", "quantity", "max_open_orders", "protocol", "reconnect"],
                            required: ["name", "venue", "rate", "participants", "mix"], what: "a flow")
         let name = try string(f["name"]!.value, "a flow name")
         let venue = try knownVenue(f["venue"]!.value, among: venues)
@@ -405,7 +405,35 @@ struct ScenarioReader {
         if let n = f["max_open_orders"] {
             config.maxOpenOrdersPerParticipant = Int(try integer(n.value, 1...1_000_000, "open orders per participant"))
         }
+        if let n = f["reconnect"] { config.reconnect = try reconnectBackoff(n.value) }
         return config
+    }
+
+    static let reconnectKeys = ["initial", "multiplier", "max", "jitter"]
+
+    /// `reconnect: { initial: 1ms, multiplier: 2, max: 1s, jitter: 0.2 }`;
+    /// a key left out takes the value shown (docs/network.md, "Reconnect backoff").
+    func reconnectBackoff(_ node: Node) throws(ScenarioError) -> ReconnectBackoff {
+        let r = try fields(node, allowed: Self.reconnectKeys, required: [], what: "reconnect (a mapping such as { initial: 1ms, multiplier: 2, max: 1s, jitter: 0.2 })")
+        let longestNs = SimulationLimits.longestDurationNs
+        let initialNs = try r["initial"].map { entry throws(ScenarioError) in
+            try duration(entry.value, atMost: longestNs, what: "a reconnect wait")
+        } ?? 1_000_000
+        let multiplier = try r["multiplier"].map { entry throws(ScenarioError) in
+            try number(entry.value, 1...16, "a factor by which each failed attempt lengthens the next wait")
+        } ?? 2
+        let maximumNs = try r["max"].map { entry throws(ScenarioError) in
+            try duration(entry.value, atMost: longestNs, what: "a reconnect wait")
+        } ?? max(initialNs, 1_000_000_000)
+        guard maximumNs >= initialNs else {
+            throw error(r["max"]!.value, "the longest reconnect wait, \(formatDuration(maximumNs)), is below the first, \(formatDuration(initialNs)); give max at least initial")
+        }
+        var jitter = 0.0
+        if let entry = r["jitter"] {
+            jitter = try number(entry.value, 0...1, "the largest fraction of a wait that jitter takes off")
+            guard jitter < 1 else { throw error(entry.value, "a jitter of 1 could take a whole wait off and retry at once; expected a fraction below 1, such as 0.2") }
+        }
+        return ReconnectBackoff(initialNs: initialNs, multiplier: multiplier, maximumNs: maximumNs, jitter: jitter)
     }
 
     func phaseEvent(_ node: Node, venues: [VenueConfig], durationNs: Int64) throws(ScenarioError) -> PhaseEventConfig {

@@ -76,6 +76,12 @@ public struct Simulation {
     var reconnecting: [Reconnection?] = []
     /// Participants reconnecting after a crash: the day waits for them.
     var recovering = 0
+    /// By participant: how long its next connection attempt waits if the
+    /// current one fails, by its flow's `ReconnectBackoff`; back to the
+    /// flow's first wait at each login.
+    var reconnectWaitNs: [Nanoseconds] = []
+    /// By flow: the seeded stream its backoff's jitter draws from.
+    var reconnectJitter: [RandomStream] = []
     /// With gateway crashes: by participant, its connection's number (one
     /// more at each reset), and by message slot, the number of the
     /// connection the bytes were written on; bytes of a reset connection
@@ -217,6 +223,8 @@ public struct Simulation {
                                                    byStandby: downNs < crash.restartAfterNs, silent: crash.silent))
         }
         reconnecting = Array(repeating: nil, count: participants.count)
+        reconnectWaitNs = participants.map { config.flows[Int($0.flow)].reconnect.initialNs }
+        reconnectJitter = config.flows.map { RandomStream(scenarioSeed: config.seed, component: "flow.\($0.name).reconnect") }
         tracksConnectionEpochs = Self.clientsMayReconnect(config)
         connectionEpochs = Array(repeating: 0, count: participants.count)
 
@@ -514,6 +522,7 @@ public struct Simulation {
                 break
             }
             reconnecting[p] = nil
+            reconnectWaitNs[p] = config.flows[flow].reconnect.initialNs
             let waiting = participants[p].waiting
             participants[p].waiting = []
             for instruction in waiting { send(instruction, from: participant) }
@@ -678,7 +687,7 @@ public struct Simulation {
                 sessionsClosedEarly += 1
                 // After a pause: a session the venue refused (a login it will
                 // not take) must not come straight back, once per round trip.
-                connectionLost(participant, reconnectAfterNs: Self.reconnectIntervalNs)
+                connectionLost(participant, reconnectAfterNs: waitAfterFailedAttempt(p))
             }
         }
     }
@@ -770,9 +779,9 @@ public struct Simulation {
         if let crash = reconnecting[p]?.crash { crashRecords[Int(crash)].connectionAttempts += 1 }
         let v = Int(participants[p].venue)
         // Over a modelled path that is cut off, the attempt is lost; the
-        // participant tries again a `reconnectIntervalNs` later.
+        // participant tries again after its backoff's wait.
         guard !network.orderEntryPathIsDown(venue: v, at: kernel.now) else {
-            kernel.schedule(.reconnectAttempt(participant: participant), after: Self.reconnectIntervalNs)
+            kernel.schedule(.reconnectAttempt(participant: participant), after: waitAfterFailedAttempt(p))
             return
         }
         kernel.schedule(.connectAtVenue(participant: participant), after: oneWayDelayNs(venue: v))
@@ -780,8 +789,8 @@ public struct Simulation {
 
     /// The attempt reaches the venue: a gateway that is up (restarted, or
     /// its standby) takes the connection, and the session's login follows;
-    /// one that is down refuses it, and the participant tries again a
-    /// `reconnectIntervalNs` after the refusal is back.
+    /// one that is down refuses it, and the participant tries again once
+    /// the refusal is back and its backoff's wait is over.
     mutating func handleConnectAtVenue(_ participant: Int32) {
         let p = Int(participant)
         let v = Int(participants[p].venue)
@@ -791,7 +800,7 @@ public struct Simulation {
             crashVenues[$0] == Int32(v) && crashRecords[$0].atNs <= kernel.now && kernel.now < crashRecords[$0].acceptsAgainAtNs
         }
         guard !refusing else {
-            kernel.schedule(.reconnectAttempt(participant: participant), after: oneWayDelayNs(venue: v) + Self.reconnectIntervalNs)
+            kernel.schedule(.reconnectAttempt(participant: participant), after: oneWayDelayNs(venue: v) + waitAfterFailedAttempt(p))
             return
         }
         // The venue's end of a connection lost without a reset may still
@@ -810,8 +819,17 @@ public struct Simulation {
 
     func isStale(_ slot: Int32, participant p: Int) -> Bool { messageEpochs[Int(slot)] != connectionEpochs[p] }
 
-    /// How long a participant waits after a refused connection before it tries again.
-    static let reconnectIntervalNs: Nanoseconds = 1_000_000
+    /// How long a participant waits, after an attempt to connect that
+    /// failed, before its next: its flow's backoff, which grows with each
+    /// failure until a login. Draws from the flow's stream only with jitter,
+    /// so that runs without it keep their digests.
+    mutating func waitAfterFailedAttempt(_ p: Int) -> Nanoseconds {
+        let flow = Int(participants[p].flow)
+        let backoff = config.flows[flow].reconnect
+        let waitNs = reconnectWaitNs[p]
+        reconnectWaitNs[p] = backoff.next(after: waitNs)
+        return backoff.isJittered ? backoff.jittered(waitNs, draw: reconnectJitter[flow].next()) : waitNs
+    }
 
     /// A reset or a connection attempt crosses the order-entry link's
     /// propagation delay, or the fixed one-way latency.

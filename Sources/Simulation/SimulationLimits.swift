@@ -226,6 +226,7 @@ extension FlowConfig {
               maxOpenOrdersPerParticipant > 0 else {
             return "spread, walk and open-order limits must be positive"
         }
+        if let problem = reconnect.problem { return "reconnect: \(problem)" }
         for symbol in venue.symbols where symbols.isEmpty || symbols.contains(symbol.name) {
             let largestTicks = venue.largestLimitPrice.rawValue / symbol.tickSize
             guard largestTicks >= 2 * (priceSpreadTicks + 1) else {
