@@ -83,6 +83,9 @@ extension RunReport {
         if gatewayCrashes != nil, let lost = numberedMessagesNotReceived {
             lines.append("numberedMessagesNotReceived: \(lost)")
         }
+        if let resent = requestsResent, resent > 0 {
+            lines.append("requestsResent: \(resent) (sent again after a lost connection: OUCH at the login, FIX at the venue's ResendRequest)")
+        }
         if let attribution = latencyAttribution, !attribution.isEmpty {
             lines.append("")
             lines.append(contentsOf: Self.attributionTable(attribution, orderToAck: latency(named: "order-to-ack")))

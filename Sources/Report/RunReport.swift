@@ -44,6 +44,10 @@ public struct RunReport: Codable, Hashable, Sendable {
     /// data, FIX messages) that never reached them; absent in reports
     /// written before it existed.
     public var numberedMessagesNotReceived: UInt64?
+    /// Requests clients sent again after a lost connection (OUCH at a
+    /// login, FIX at the venue's ResendRequest); absent in runs where no
+    /// client can reconnect, and in reports written before it existed.
+    public var requestsResent: UInt64?
     /// Measured: the only part that differs between identical runs.
     public var wallClock: WallClockSummary
     public var machine: MachineInfo

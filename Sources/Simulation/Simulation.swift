@@ -127,6 +127,9 @@ public struct Simulation {
     /// in the cache, where 2,048 made each report's copy a write to cold
     /// memory (2 % of the quickstart's cycles).
     static let replayStoreMessagesWithoutReconnects = 64
+    /// The most messages a simulated FIX client keeps for resends when it
+    /// may reconnect: 262,144, about 40 MiB at most per session.
+    static let fixClientStoreMessages = 1 << 18
     /// How often the end of the day checks whether everything has settled.
     static let closeCheckIntervalNs: Nanoseconds = 1_000
 
@@ -186,7 +189,10 @@ public struct Simulation {
                 switch sessions.client {
                 case .ouch(let configuration):
                     client = .ouch(ouchClients.count)
-                    ouchClients.append(OUCHClient(directory: directory, session: configuration))
+                    // A client that may reconnect sends again what a lost
+                    // connection may have swallowed (OUCHClient).
+                    ouchClients.append(OUCHClient(directory: directory, session: configuration,
+                                                  resendsUnanswered: Self.clientsMayReconnect(config)))
                 case .fix(let configuration):
                     client = .fix(fixClients.count)
                     fixClients.append(FIXClient(directory: directory, session: configuration))
@@ -243,7 +249,7 @@ public struct Simulation {
 
     /// Whether a participant may connect a second time: after a gateway
     /// crash, or after a modelled order-entry link broke its connection.
-    static func clientsMayReconnect(_ config: SimulationConfig) -> Bool {
+    public static func clientsMayReconnect(_ config: SimulationConfig) -> Bool {
         !config.gatewayCrashes.isEmpty || config.venueLinks.contains { $0.orderEntry != nil }
     }
 
@@ -275,10 +281,20 @@ public struct Simulation {
             let version: FIXVersion = `protocol` == .fix42 ? .fix42 : .fix44
             let venueID = FIXString(venue.name)!
             let participantID = FIXString(user)!
+            var client = FIXSessionConfiguration(role: .initiator, version: version, senderCompID: participantID,
+                                                 targetCompID: venueID, password: "exsim")
+            if reconnects {
+                // As a real engine's file store does, a client that may
+                // reconnect keeps what it sent, so that the venue's
+                // ResendRequest after a crash finds every order written into
+                // the dead connection (72 s of them, when only the session's
+                // timeout finds a dead host). The store grows as it fills.
+                client.outboundStoreCapacityMessages = Self.fixClientStoreMessages
+                client.outboundStoreInitialMessages = 1_024
+            }
             return (.fix(FIXSessionConfiguration(role: .acceptor, version: version, senderCompID: venueID,
                                                  targetCompID: participantID, password: "exsim")),
-                    .fix(FIXSessionConfiguration(role: .initiator, version: version, senderCompID: participantID,
-                                                 targetCompID: venueID, password: "exsim")))
+                    .fix(client))
         }
     }
 
@@ -1222,7 +1238,9 @@ public struct Simulation {
                     fromVenue: modelled ? network.fromVenueTransit[v] : fixed(venues[v].writesOut))
             },
             gatewayCrashes: crashRecords,
-            numberedMessagesNotReceived: numberedMessagesNotReceived())
+            numberedMessagesNotReceived: numberedMessagesNotReceived(),
+            requestsResent: ouchClients.reduce(0) { $0 + UInt64($1.requestsResent) }
+                + fixClients.reduce(0) { $0 + UInt64($1.requestsResent) })
     }
 
     /// Over every session: what the venue numbered and its client never took in.

@@ -108,6 +108,10 @@ public struct SimulationResult: Sendable {
     /// Messages a venue's ports numbered for their clients that the clients
     /// never took in (SoupBinTCP sequenced data, FIX messages), over every session.
     public var numberedMessagesNotReceived: UInt64 = 0
+    /// Requests clients sent again after a lost connection: OUCH ones at a
+    /// login, not knowing whether the connection had delivered them
+    /// (`OUCHClient.resendsUnanswered`); FIX ones at the venue's ResendRequest.
+    public var requestsResent: UInt64 = 0
 }
 
 /// What one gateway crash cost.

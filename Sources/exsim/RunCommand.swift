@@ -336,6 +336,7 @@ extension RunReport {
                         packetsOverBackup: path.packetsOverBackup)
                 }))
         numberedMessagesNotReceived = result.numberedMessagesNotReceived
+        if Simulation.clientsMayReconnect(result.config) { requestsResent = result.requestsResent }
         if !result.gatewayCrashes.isEmpty {
             gatewayCrashes = result.gatewayCrashes.map {
                 GatewayCrashSummary(venue: $0.venue, atNs: $0.atNs, action: $0.silent ? "host_crash" : "gateway_crash",

@@ -37,11 +37,15 @@ struct OUCHTestVenue {
     var events: [[OrderEntryClientEvent]] = [[], []]
     /// Splits deliveries into random chunks when set.
     var chunking: SplitMix64? = nil
+    /// A connection that lost what the client writes, or what the port
+    /// writes, without either end knowing: the bytes are recorded and lost.
+    var lostToPort = [false, false]
+    var lostToClient = [false, false]
 
     var engineEvents: [EngineEvent] = []
     var reports: [OrderEntryDesk.AddressedReport] = []
 
-    init(passwords: [String] = ["alice", "bob"]) {
+    init(passwords: [String] = ["alice", "bob"], resendsUnanswered: Bool = false) {
         for index in 0..<2 {
             sessions.append(desk.addSession(participant: ParticipantID(UInt32(index + 1))))
             let username = SoupBinTCPUsername(Self.usernames[index])!
@@ -49,7 +53,7 @@ struct OUCHTestVenue {
                 session: SoupBinTCPSessionName("OUCH\(index)")!, username: username,
                 password: SoupBinTCPPassword(["alice", "bob"][index])!)))
             clients.append(OUCHClient(directory: directory, session: SoupBinTCPClientSession.Configuration(
-                username: username, password: SoupBinTCPPassword(passwords[index])!)))
+                username: username, password: SoupBinTCPPassword(passwords[index])!), resendsUnanswered: resendsUnanswered))
         }
     }
 
@@ -115,7 +119,7 @@ struct OUCHTestVenue {
                 }
             }
         }
-        guard connected[index] else { return }
+        guard connected[index], !lostToPort[index] else { return }
         var requests: [OrderEntryRequest] = []
         var portOutput = ConnectionOutput()
         for chunk in chunks(output.bytes) {
@@ -164,7 +168,7 @@ struct OUCHTestVenue {
                 }
             }
         }
-        guard connected[index] else { return }
+        guard connected[index], !lostToClient[index] else { return }
         var clientOutput = ConnectionOutput()
         for chunk in chunks(output.bytes) {
             output.bytes[chunk].withUnsafeBytes { bytes in
@@ -180,6 +184,8 @@ struct OUCHTestVenue {
     mutating func disconnect(_ index: Int) {
         guard connected[index] else { return }
         connected[index] = false
+        lostToPort[index] = false
+        lostToClient[index] = false
         ports[index].connectionClosed()
         clients[index].connectionClosed()
         portTimerNs[index] = nil

@@ -126,6 +126,43 @@ import Testing
         #expect(try #require(try run(reset).gatewayCrashes.first?.recoveryNs) < 2_100_000, "a reset is heard at once")
     }
 
+    /// What the crash swallowed (orders on the wire, in the gateway's
+    /// queue) goes out again at the login: every order is answered once.
+    @Test func requestsTheCrashSwallowedAreSentAgain() throws {
+        // Busy enough that the gateway dies with requests in hand.
+        var busy = smallConfig(rate: 400_000)
+        busy.venues[0].standbyTakeoverNs = 2_000_000
+        busy.gatewayCrashes = [GatewayCrashConfig(atNs: 10_000_000, venue: "XTST", restartAfterNs: 8_000_000)]
+        let result = try run(busy)
+        #expect(result.invariantViolations.isEmpty, "\(result.invariantViolations.prefix(3))")
+        #expect(result.requestsResent > 0)
+        #expect(result.numberedMessagesNotReceived == 0)
+        #expect(result.counts.ordersAccepted + result.counts.ordersRejected == result.counts.ordersSent, "every order answered")
+        #expect(result.cancelToAck.count == result.counts.cancelsSent, "every cancel answered")
+    }
+
+    /// A FIX client writes into a dead host's connection until its session
+    /// times the silence out, 72 s later; its store keeps all of it, and the
+    /// standby's ResendRequest at the login gets every order back.
+    @Test func fixOrdersWrittenIntoADeadHostAreResentFromTheStore() throws {
+        var config = smallConfig(rate: 1)
+        config.flows.append(FlowConfig(
+            name: "fix", venue: "XTST", rateOrdersPerSecond: 200, participants: 2,
+            mix: OrderMix(limit: 60, market: 5, immediateOrCancel: 10, cancel: 15, replace: 10), orderEntryProtocol: .fix44))
+        config.durationNs = 80_000_000_000
+        config.phaseEvents = []
+        config.venues[0].standbyTakeoverNs = 2_000_000
+        config.gatewayCrashes = [GatewayCrashConfig(atNs: 1_000_000_000, venue: "XTST", restartAfterNs: 8_000_000, silent: true)]
+        let result = try run(config)
+        #expect(result.invariantViolations.isEmpty, "\(result.invariantViolations.prefix(3))")
+        let crash = try #require(result.gatewayCrashes.first)
+        #expect(crash.sessionsRecovered == crash.sessionsReset)
+        // 72 s of 200/s instructions, more than the 1,024 a fixed store holds.
+        #expect(result.requestsResent > 10_000, "\(result.requestsResent)")
+        #expect(result.counts.ordersAccepted + result.counts.ordersRejected == result.counts.ordersSent, "every order answered")
+        #expect(result.numberedMessagesNotReceived == 0)
+    }
+
     @Test func withoutACrashNothingChanges() throws {
         var crashless = config(standbyNs: nil)
         crashless.gatewayCrashes = []

@@ -23,6 +23,17 @@ import Wire
 /// → `.cancelRejected`; Login Accepted → `.loggedIn`; a close → `.disconnected`.
 /// A Sequenced Data packet that is not an OUCH 4.2 outbound message makes the
 /// client log out: it can no longer know its orders' state.
+///
+/// SoupBinTCP numbers only the venue's messages: a request written into a
+/// connection that then died may never have reached the venue, and nothing
+/// in the protocol says so. A client made with `resendsUnanswered` keeps
+/// each request until the venue answers it and, at every login, sends again
+/// those still unanswered, in their first order, before anything new. That
+/// is safe because the venue answers by token: a second Enter Order of a
+/// live token is ignored, of a finished one rejected; a second Cancel of an
+/// order already cancelled or gone gets Cancel Reject; a second Replace of an
+/// order already replaced is refused on its existing token. The answers to
+/// the first copies come first, in the replay of what the client missed.
 public struct OUCHClient {
     /// The largest venue packet accepted; every OUCH 4.2 outbound message is
     /// at most 80 bytes, the margin admits Debug packets.
@@ -49,9 +60,37 @@ public struct OUCHClient {
     var packetActions: [SoupBinTCPClientSession.Action] = []
     var sendActions: [SoupBinTCPClientSession.Action] = []
 
-    public init(directory: SymbolDirectory, session: SoupBinTCPClientSession.Configuration) {
+    /// A request kept until answered, with its place in the order of sending.
+    struct UnansweredRequest {
+        var sequence: UInt64
+        var message: OUCHInboundMessage
+        /// Cancels of the same order sent and not answered: each is
+        /// answered once; the latest stands for them all.
+        var outstanding: Int32 = 1
+    }
+
+    /// Whether requests are kept until answered and sent again at each login.
+    public let resendsUnanswered: Bool
+    /// Enter Orders by token, and Replace Orders by replacement token: the
+    /// token their answer names. Kept only with `resendsUnanswered`.
+    var unansweredOrders = OpenAddressingMap<ClientOrderID, UnansweredRequest>()
+    /// Cancel Orders by the token of the order they cancel.
+    var unansweredCancels = OpenAddressingMap<ClientOrderID, UnansweredRequest>()
+    var requestsSent: UInt64 = 0
+    /// Requests sent again at a login, since the start.
+    public private(set) var requestsResent = 0
+
+    public init(directory: SymbolDirectory, session: SoupBinTCPClientSession.Configuration, resendsUnanswered: Bool = false) {
         self.directory = directory
         self.session = SoupBinTCPClientSession(configuration: session)
+        self.resendsUnanswered = resendsUnanswered
+    }
+
+    /// Requests sent and not answered yet; 0 unless `resendsUnanswered`.
+    public var unansweredRequestCount: Int {
+        var count = unansweredOrders.count
+        unansweredCancels.forEach { _, request in count += Int(request.outstanding) }
+        return count
     }
 
     /// Whether the venue accepted the login on the current connection.
@@ -89,8 +128,10 @@ public struct OUCHClient {
             preconditionFailure("an OUCH request needs a logged-in session: \(error)")
         }
         let message: OUCHInboundMessage
+        let answeredBy: ClientOrderID
         switch request {
         case .new(let new):
+            answeredBy = new.clientID
             let shares = Self.shares(new.quantity)
             let isFillOrKill = new.timeInForce == .fillOrKill
             let enter = OUCHEnterOrder(
@@ -104,8 +145,10 @@ public struct OUCHClient {
                 minimumQuantity: enter.minimumQuantity, isLive: false))
             message = .enterOrder(enter)
         case .cancel(let target, _, let newOpenQuantity):
+            answeredBy = target
             message = .cancelOrder(OUCHCancelOrder(token: target.ouchToken, shares: Self.shares(newOpenQuantity)))
         case .replace(let target, let replacementID, let price, let quantity, let includesExecuted):
+            answeredBy = replacementID
             let order = orders[target]
             let open = includesExecuted ? max(0, quantity.rawValue - (order?.executedQuantity ?? 0)) : quantity.rawValue
             pendingReplacements[replacementID] = target
@@ -115,11 +158,67 @@ public struct OUCHClient {
                 timeInForce: order?.timeInForce ?? .marketHours, display: order?.display ?? 0x59,
                 intermarketSweepEligibility: 0x4E, minimumQuantity: order?.minimumQuantity ?? 0))
         }
+        if resendsUnanswered { keepUntilAnswered(message, answeredBy: answeredBy) }
+        write(message, output: &output)
+    }
+
+    /// Frames one request as Unsequenced Data.
+    func write(_ message: OUCHInboundMessage, output: inout ConnectionOutput) {
         output.appendMessage(count: SoupBinTCP.headerByteCount + message.encodedLength) { frame in
             SoupBinTCP.encodeDataHeader(.unsequencedData, payloadByteCount: message.encodedLength, into: frame)
             return SoupBinTCP.headerByteCount
                 + message.encode(into: UnsafeMutableRawBufferPointer(rebasing: frame[SoupBinTCP.headerByteCount...]))
         }
+    }
+
+    mutating func keepUntilAnswered(_ message: OUCHInboundMessage, answeredBy id: ClientOrderID) {
+        requestsSent += 1
+        let request = UnansweredRequest(sequence: requestsSent, message: message)
+        if case .cancelOrder = message {
+            unansweredCancels.modifyValue(forKey: id) { entry in
+                entry = UnansweredRequest(sequence: request.sequence, message: message, outstanding: (entry?.outstanding ?? 0) + 1)
+            }
+        } else {
+            unansweredOrders[id] = request
+        }
+    }
+
+    /// The venue answered the Enter or Replace Order whose new token is `id`.
+    mutating func answeredOrder(_ id: ClientOrderID) {
+        if resendsUnanswered { unansweredOrders[id] = nil }
+    }
+
+    /// The venue answered a Cancel Order of `id`; false if none was awaiting
+    /// an answer.
+    @discardableResult
+    mutating func answeredCancel(_ id: ClientOrderID) -> Bool {
+        guard resendsUnanswered else { return true }
+        return unansweredCancels.modifyValue(forKey: id) { entry in
+            guard var request = entry else { return false }
+            request.outstanding -= 1
+            entry = request.outstanding > 0 ? request : nil
+            return true
+        }
+    }
+
+    /// At a login: every request still unanswered goes out again, in the
+    /// order first sent (a cancel at its latest copy's place).
+    mutating func resendUnanswered(nowNs: Int64, output: inout ConnectionOutput) {
+        guard resendsUnanswered, !unansweredOrders.isEmpty || !unansweredCancels.isEmpty else { return }
+        var requests: [UnansweredRequest] = []
+        unansweredOrders.forEach { _, request in requests.append(request) }
+        unansweredCancels.forEach { _, request in requests.append(request) }
+        // Sequences are unique, so the order does not depend on the maps'.
+        requests.sort { $0.sequence < $1.sequence }
+        for request in requests {
+            do throws(SoupBinTCPSessionError) {
+                try session.noteUnsequencedDataSent(nowNs: nowNs)
+            } catch {
+                preconditionFailure("a login leaves the session logged in: \(error)")
+            }
+            write(request.message, output: &output)
+        }
+        requestsResent += requests.count
     }
 
     /// Bytes from the venue in any chunking; events are appended in order.
@@ -179,6 +278,9 @@ public struct OUCHClient {
             case .close:
                 open = false
                 apply(action, events: &events, output: &output)
+            case .loggedIn:
+                apply(action, events: &events, output: &output)
+                resendUnanswered(nowNs: nowNs, output: &output)
             default:
                 apply(action, events: &events, output: &output)
             }
@@ -220,6 +322,7 @@ public struct OUCHClient {
                 order.isLive = open > 0
                 entry = open > 0 ? order : nil
             }
+            answeredOrder(id)
             events.append(.accepted(id, order: OrderID(accepted.orderReferenceNumber), openQuantity: Quantity(open)))
         case .executed(let executed):
             guard let id = ClientOrderID(ouchToken: executed.token) else { return }
@@ -228,9 +331,11 @@ public struct OUCHClient {
                                     price: Price(Int64(executed.executionPrice)), openQuantity: Quantity(open)))
         case .canceled(let canceled):
             guard let id = ClientOrderID(ouchToken: canceled.token) else { return }
+            answeredCancel(id)
             events.append(.cancelled(id, openQuantity: Quantity(reduce(id, by: Int64(canceled.decrementShares), executed: false))))
         case .aiqCanceled(let canceled):
             guard let id = ClientOrderID(ouchToken: canceled.token) else { return }
+            answeredCancel(id)
             events.append(.cancelled(id, openQuantity: Quantity(reduce(id, by: Int64(canceled.decrementShares), executed: false))))
         case .orderModified(let modified):
             guard let id = ClientOrderID(ouchToken: modified.token) else { return }
@@ -244,6 +349,7 @@ public struct OUCHClient {
             guard let id = ClientOrderID(ouchToken: replaced.replacementToken),
                   let previous = ClientOrderID(ouchToken: replaced.previousToken) else { return }
             pendingReplacements[id] = nil
+            answeredOrder(id)
             let open = replaced.orderState == 0x44 ? 0 : Int64(replaced.shares)
             var order = orders.removeValue(forKey: previous) ?? TrackedOrder(
                 openQuantity: 0, executedQuantity: 0, timeInForce: replaced.timeInForce, display: replaced.display,
@@ -254,6 +360,10 @@ public struct OUCHClient {
             events.append(.replaced(id, previous: previous, openQuantity: Quantity(open)))
         case .rejected(let rejected):
             guard let id = ClientOrderID(ouchToken: rejected.token) else { return }
+            // Every Enter and Replace Order awaits its answer in
+            // `unansweredOrders`: a Rejected that answers none refuses a
+            // copy sent again, whose first copy's answer came before it.
+            if resendsUnanswered, unansweredOrders.removeValue(forKey: id) == nil { return }
             if let existing = pendingReplacements.removeValue(forKey: id) {
                 events.append(.cancelRejected(existing))
             } else {
@@ -270,6 +380,18 @@ public struct OUCHClient {
                 pendingReplacements.removeAll { replacement, existing in
                     existing == id && orders[replacement]?.isLive == true
                 }
+            }
+            if resendsUnanswered {
+                // Such a refused replace is answered too.
+                let orders = orders
+                let awaiting = unansweredOrders.count
+                unansweredOrders.removeAll { replacement, request in
+                    guard case .replaceOrder(let replace) = request.message else { return false }
+                    return replace.existingToken == id.ouchToken && orders[replacement]?.isLive == true
+                }
+                // Answering neither a cancel nor a replace: it refuses a
+                // copy sent again, as a Rejected above.
+                if !answeredCancel(id), unansweredOrders.count == awaiting { return }
             }
             events.append(.cancelRejected(id))
         case .systemEvent, .executedWithReferencePrice, .brokenTrade, .tradeCorrection, .priceCorrection,

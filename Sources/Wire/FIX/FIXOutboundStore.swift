@@ -4,8 +4,13 @@
 /// A bounded store of sent application messages (body fields only, since a
 /// resend rewrites the header with PossDupFlag and OrigSendingTime).
 ///
+/// A store may start smaller than its capacity and double, up to it, each
+/// time the newest message would evict one: memory follows what a session
+/// sends, so a client can keep a whole day's messages for resends, as a real
+/// engine's file store does, and pay only for the ones it sent.
+///
 /// Invariant: a slot holds the message whose MsgSeqNum is congruent to its
-/// index modulo the capacity, or nothing (sequence number 0).
+/// index modulo the number of slots, or nothing (sequence number 0).
 public struct FIXOutboundStore {
     @usableFromInline struct Slot {
         var msgSeqNum: Int64 = 0
@@ -15,20 +20,30 @@ public struct FIXOutboundStore {
     }
 
     @usableFromInline var slots: [Slot]
+    /// The most messages held; older ones are evicted.
+    public let capacityMessages: Int
 
-    public init(capacityMessages: Int) {
-        precondition(capacityMessages > 0)
-        slots = Array(repeating: Slot(), count: capacityMessages)
+    /// A store of `capacityMessages` slots at once, or of `initialMessages`
+    /// that doubles up to `capacityMessages` as messages come.
+    public init(capacityMessages: Int, initialMessages: Int? = nil) {
+        precondition(capacityMessages > 0 && (initialMessages ?? 1) > 0)
+        self.capacityMessages = capacityMessages
+        slots = Array(repeating: Slot(), count: min(initialMessages ?? capacityMessages, capacityMessages))
     }
 
-    public var capacityMessages: Int { slots.count }
+    /// Slots allocated so far.
+    public var slotCount: Int { slots.count }
 
     /// Records a sent message, evicting the one `capacityMessages` earlier.
     public mutating func record(
         msgSeqNum: Int64, msgType: FIXMsgType, sendingTimeNs: Int64, body: UnsafeRawBufferPointer
     ) {
         precondition(msgSeqNum > 0)
-        let index = Int(msgSeqNum % Int64(slots.count))
+        var index = Int(msgSeqNum % Int64(slots.count))
+        if slots[index].msgSeqNum != 0, slots.count < capacityMessages {
+            grow()
+            index = Int(msgSeqNum % Int64(slots.count))
+        }
         slots[index].msgSeqNum = msgSeqNum
         slots[index].msgType = msgType
         slots[index].sendingTimeNs = sendingTimeNs
@@ -48,6 +63,17 @@ public struct FIXOutboundStore {
         return (slot.msgType, slot.sendingTimeNs, slot.body)
     }
 
+    /// Twice the slots, at most `capacityMessages`. The messages held have
+    /// sequence numbers within a window as wide as the old slot count, so
+    /// each keeps a slot of its own.
+    private mutating func grow() {
+        var grown = Array(repeating: Slot(), count: min(slots.count * 2, capacityMessages))
+        for slot in slots where slot.msgSeqNum != 0 {
+            grown[Int(slot.msgSeqNum % Int64(grown.count))] = slot
+        }
+        slots = grown
+    }
+
     /// Forgets everything (a sequence reset).
     public mutating func removeAll() {
         for index in slots.indices { slots[index].msgSeqNum = 0 }
@@ -57,5 +83,6 @@ public struct FIXOutboundStore {
         for (index, slot) in slots.enumerated() where slot.msgSeqNum != 0 {
             precondition(Int(slot.msgSeqNum % Int64(slots.count)) == index)
         }
+        precondition(slots.count <= capacityMessages, "\(slots.count) slots above a capacity of \(capacityMessages)")
     }
 }

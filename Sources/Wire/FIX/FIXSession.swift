@@ -79,7 +79,9 @@ public struct FIXSession {
         self.configuration = configuration
         heartbeatIntervalNs = Int64(configuration.heartbeatIntervalSeconds) * 1_000_000_000
         framer = FIXFramer(maximumMessageBytes: configuration.maximumMessageBytes)
-        store = FIXOutboundStore(capacityMessages: configuration.outboundStoreCapacityMessages)
+        store = FIXOutboundStore(capacityMessages: configuration.outboundStoreCapacityMessages,
+                                 initialMessages: configuration.outboundStoreInitialMessages > 0
+                                     ? configuration.outboundStoreInitialMessages : nil)
     }
 
     /// Whether the Logon exchange is done and no Logout has finished.
@@ -676,6 +678,9 @@ public struct FIXSession {
         disconnect(.loggedOut)
     }
 
+    /// Application messages sent again, PossDupFlag=Y, to answer ResendRequests.
+    public private(set) var applicationMessagesResent = 0
+
     /// Resends stored application messages in [BeginSeqNo, EndSeqNo] with
     /// PossDupFlag=Y and OrigSendingTime; every run of admin (or evicted)
     /// messages becomes one SequenceReset-GapFill.
@@ -704,6 +709,7 @@ public struct FIXSession {
                 beginOutbound(stored.msgType, nowNs: nowNs, resentMsgSeqNum: seq, origSendingTimeNs: stored.sendingTimeNs)
                 stored.body.withUnsafeBytes { writer.appendEncodedFields($0) }
                 finishOutbound(nowNs: nowNs)
+                applicationMessagesResent += 1
             } else if gapStart == nil {
                 gapStart = seq
             }

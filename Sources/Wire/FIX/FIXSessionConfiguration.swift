@@ -37,6 +37,9 @@ public struct FIXSessionConfiguration: Sendable {
     /// How many sent application messages are kept for ResendRequest; older
     /// ones are answered with SequenceReset-GapFill.
     public var outboundStoreCapacityMessages: Int
+    /// The store's first size, doubling up to its capacity as messages are
+    /// sent (`FIXOutboundStore`); 0: the whole capacity from the start.
+    public var outboundStoreInitialMessages = 0
     /// How many messages received ahead of a sequence gap are held until the
     /// gap is filled; more are dropped and requested again later.
     public var inboundQueueCapacityMessages: Int
