@@ -113,6 +113,16 @@ public struct ScenarioSketch {
                 lines.append(contentsOf: links)
             }
             if flip() || alwaysFaults { lines += faults() }
+            // A reconnect backoff for the first flow, drawn after everything
+            // else so that the earlier choices stay what they were.
+            if let flowStart = lines.firstIndex(of: "  - name: f0"), flip() || alwaysFaults {
+                var keys: [String] = []
+                if flip() { keys.append("initial: \(pick(["1ms", "1ns", "0ns", "1h"]))") }
+                if flip() { keys.append("multiplier: \(pick(["2", "1", "16", "0.5", "17"]))") }
+                if flip() { keys.append("max: \(pick(["1s", "1ns", "1ms"]))") }
+                if flip() { keys.append("jitter: \(pick(["0.2", "0", "0.999", "1", "-0.1"]))") }
+                lines.insert("    reconnect: { " + keys.joined(separator: ", ") + " }", at: flowStart + 1)
+            }
         }
         return lines.joined(separator: "\n") + "\n"
     }
