@@ -41,10 +41,12 @@ public struct ReconnectBackoff: Hashable, Sendable {
     /// Whether a wait needs a random draw.
     public var isJittered: Bool { jitter > 0 }
 
-    /// The wait after `wait`: `multiplier` times longer, at most `maximumNs`.
-    /// IEEE multiplication is exact to the bit on every machine, unlike `pow`.
+    /// The wait after `wait`: `multiplier` times longer, rounded up so that
+    /// a wait of a few nanoseconds still grows, at most `maximumNs`. IEEE
+    /// multiplication and rounding are exact to the bit on every machine,
+    /// unlike `pow`.
     public func next(after waitNs: Int64) -> Int64 {
-        let grown = Double(waitNs) * multiplier
+        let grown = (Double(waitNs) * multiplier).rounded(.up)
         return grown >= Double(maximumNs) ? maximumNs : max(waitNs, Int64(grown))
     }
 

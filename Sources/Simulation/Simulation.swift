@@ -230,7 +230,8 @@ public struct Simulation {
         }
         reconnecting = Array(repeating: nil, count: participants.count)
         reconnectWaitNs = participants.map { config.flows[Int($0.flow)].reconnect.initialNs }
-        reconnectJitter = config.flows.map { RandomStream(scenarioSeed: config.seed, component: "flow.\($0.name).reconnect") }
+        // Not "flow.<name>.reconnect": a flow named "<name>.reconnect" draws from that.
+        reconnectJitter = config.flows.map { RandomStream(scenarioSeed: config.seed, component: "reconnect.\($0.name)") }
         tracksConnectionEpochs = Self.clientsMayReconnect(config)
         connectionEpochs = Array(repeating: 0, count: participants.count)
 

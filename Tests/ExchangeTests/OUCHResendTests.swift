@@ -79,6 +79,38 @@ import Wire
         venue.checkConsistency()
     }
 
+    /// Only a Canceled the client asked for (reason `U`) answers its
+    /// Cancel Order: an IOC's remainder or a self-trade decrement on the
+    /// same token leaves the cancel awaiting its own answer.
+    @Test mutating func anUnsolicitedCanceledDoesNotAnswerACancel() {
+        venue.send(0, OUCHTestVenue.limit("A1", .buy, price: 1_890_000, quantity: 300))
+        venue.lostToPort[0] = true
+        venue.send(0, .cancel(target: clientID("A1"), requestID: nil, newOpenQuantity: 0))
+        var events: [OrderEntryClientEvent] = []
+        let selfTrade = OUCHCanceled(timestampNs: 0, token: OUCHToken("A1")!, decrementShares: 100, reason: UInt8(ascii: "Q"))
+        venue.clients[0].apply(.canceled(selfTrade), events: &events)
+        #expect(venue.clients[0].unansweredRequestCount == 1, "the cancel still awaits its answer")
+        let requested = OUCHCanceled(timestampNs: 0, token: OUCHToken("A1")!, decrementShares: 200, reason: UInt8(ascii: "U"))
+        venue.clients[0].apply(.canceled(requested), events: &events)
+        #expect(venue.clients[0].unansweredRequestCount == 0)
+    }
+
+    /// Two cancels of one order lost together: two copies go out, each
+    /// answered, and nothing is left awaiting.
+    @Test mutating func twoLostCancelsOfAnOrderAreBothSentAgain() {
+        venue.send(0, OUCHTestVenue.limit("A1", .buy, price: 1_890_000, quantity: 300))
+        venue.lostToPort[0] = true
+        venue.send(0, .cancel(target: clientID("A1"), requestID: nil, newOpenQuantity: 200))
+        venue.send(0, .cancel(target: clientID("A1"), requestID: nil, newOpenQuantity: 100))
+        #expect(venue.clients[0].unansweredRequestCount == 2)
+        venue.clearCapture()
+        reconnect(0)
+        #expect(venue.clients[0].requestsResent == 2)
+        #expect(venue.sent[0].count == 2)
+        #expect(venue.clients[0].unansweredRequestCount == 0)
+        #expect(venue.engine.openQuantity(of: OrderID(1)) == 100)
+    }
+
     @Test mutating func aClientWithoutResendsForgetsWhatWasLost() {
         var plain = OUCHTestVenue()
         plain.connectBoth()

@@ -8,8 +8,9 @@ import Testing
         var waits: [Int64] = [backoff.initialNs]
         for _ in 0..<4 { waits.append(backoff.next(after: waits.last!)) }
         #expect(waits == [1_000_000, 2_000_000, 4_000_000, 5_000_000, 5_000_000])
-        let slow = ReconnectBackoff(initialNs: 3, multiplier: 1.1, maximumNs: 100, jitter: 0)
-        #expect(slow.next(after: 3) == 3, "3.3 ns truncates back to 3: a wait never shrinks")
+        let slow = ReconnectBackoff(initialNs: 1, multiplier: 1.5, maximumNs: 100, jitter: 0)
+        #expect(slow.next(after: 1) == 2, "1.5 ns rounds up: a wait of a nanosecond still grows")
+        #expect(slow.next(after: 3) == 5)
         #expect(ReconnectBackoff.everyMillisecond.next(after: 1_000_000) == 1_000_000)
     }
 

@@ -18,7 +18,7 @@ import Testing
     }
 
     @Test func aGrowingStoreKeepsEverythingUpToItsCapacity() {
-        var store = FIXOutboundStore(capacityMessages: 100, initialMessages: 4)
+        var store = FIXOutboundStore(capacityMessages: 128, initialMessages: 4)
         #expect(store.slotCount == 4)
         record(&store, 1...4)
         #expect(store.slotCount == 4, "no eviction yet, no growth")
@@ -28,10 +28,25 @@ import Testing
         let held = store.message(37)
         #expect(held?.sendingTimeNs == 37 && held?.body == withUnsafeBytes(of: Int64(37)) { Array($0) })
         store.checkInvariants()
-        // Then to its capacity, 100 (not 128), and evicting from there on.
-        record(&store, 51...250)
-        #expect(store.slotCount == 100)
-        #expect(!store.contains(150) && (151...250).allSatisfy { store.contains($0) })
+        // Then to its capacity, 128, and evicting from there on.
+        record(&store, 51...300)
+        #expect(store.slotCount == 128)
+        #expect(!store.contains(172) && (173...300).allSatisfy { store.contains($0) })
+        store.checkInvariants()
+    }
+
+    /// Admin messages take sequence numbers but are not stored: the held
+    /// ones lie further apart than the slots, and the store grows until the
+    /// new one has a slot of its own.
+    @Test func sparseMessagesAreKeptThroughSeveralDoublings() {
+        var store = FIXOutboundStore(capacityMessages: 64, initialMessages: 2)
+        let held: [Int64] = [1, 2, 6, 9, 17, 33, 34]
+        for seq in held { record(&store, seq...seq) }
+        #expect(held.allSatisfy { store.contains($0) }, "slots \(store.slotCount)")
+        #expect(store.slotCount == 64, "33 met 1 at 32 slots")
+        // At its capacity the store evicts: 65 takes 1's slot.
+        record(&store, 65...65)
+        #expect(!store.contains(1) && store.contains(65) && store.slotCount == 64)
         store.checkInvariants()
     }
 }

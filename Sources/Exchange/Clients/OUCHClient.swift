@@ -201,8 +201,12 @@ public struct OUCHClient {
         }
     }
 
+    /// Canceled reason `U`: the client's own Cancel Order.
+    static let userRequestedCancelReason: UInt8 = 0x55
+
     /// At a login: every request still unanswered goes out again, in the
-    /// order first sent (a cancel at its latest copy's place).
+    /// order first sent; cancels of one order as many times as there are
+    /// unanswered, at the latest one's place.
     mutating func resendUnanswered(nowNs: Int64, output: inout ConnectionOutput) {
         guard resendsUnanswered, !unansweredOrders.isEmpty || !unansweredCancels.isEmpty else { return }
         var requests: [UnansweredRequest] = []
@@ -211,14 +215,16 @@ public struct OUCHClient {
         // Sequences are unique, so the order does not depend on the maps'.
         requests.sort { $0.sequence < $1.sequence }
         for request in requests {
-            do throws(SoupBinTCPSessionError) {
-                try session.noteUnsequencedDataSent(nowNs: nowNs)
-            } catch {
-                preconditionFailure("a login leaves the session logged in: \(error)")
+            for _ in 0..<request.outstanding {
+                do throws(SoupBinTCPSessionError) {
+                    try session.noteUnsequencedDataSent(nowNs: nowNs)
+                } catch {
+                    preconditionFailure("a login leaves the session logged in: \(error)")
+                }
+                write(request.message, output: &output)
+                requestsResent += 1
             }
-            write(request.message, output: &output)
         }
-        requestsResent += requests.count
     }
 
     /// Bytes from the venue in any chunking; events are appended in order.
@@ -331,11 +337,13 @@ public struct OUCHClient {
                                     price: Price(Int64(executed.executionPrice)), openQuantity: Quantity(open)))
         case .canceled(let canceled):
             guard let id = ClientOrderID(ouchToken: canceled.token) else { return }
-            answeredCancel(id)
+            // Only a cancel the client asked for answers its Cancel Order; an
+            // IOC's remainder or a self-trade decrement leaves it awaiting
+            // its own answer.
+            if canceled.reason == Self.userRequestedCancelReason { answeredCancel(id) }
             events.append(.cancelled(id, openQuantity: Quantity(reduce(id, by: Int64(canceled.decrementShares), executed: false))))
         case .aiqCanceled(let canceled):
             guard let id = ClientOrderID(ouchToken: canceled.token) else { return }
-            answeredCancel(id)
             events.append(.cancelled(id, openQuantity: Quantity(reduce(id, by: Int64(canceled.decrementShares), executed: false))))
         case .orderModified(let modified):
             guard let id = ClientOrderID(ouchToken: modified.token) else { return }

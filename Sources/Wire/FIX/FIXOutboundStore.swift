@@ -24,9 +24,16 @@ public struct FIXOutboundStore {
     public let capacityMessages: Int
 
     /// A store of `capacityMessages` slots at once, or of `initialMessages`
-    /// that doubles up to `capacityMessages` as messages come.
+    /// that doubles up to `capacityMessages` as messages come; the capacity
+    /// is then the initial size times a power of two, so that each doubling
+    /// keeps every held message in a slot of its own.
     public init(capacityMessages: Int, initialMessages: Int? = nil) {
         precondition(capacityMessages > 0 && (initialMessages ?? 1) > 0)
+        if let initialMessages, initialMessages < capacityMessages {
+            let ratio = capacityMessages / initialMessages
+            precondition(capacityMessages % initialMessages == 0 && ratio & (ratio - 1) == 0,
+                         "a growing store's capacity \(capacityMessages) must be \(initialMessages) times a power of two")
+        }
         self.capacityMessages = capacityMessages
         slots = Array(repeating: Slot(), count: min(initialMessages ?? capacityMessages, capacityMessages))
     }
@@ -40,7 +47,11 @@ public struct FIXOutboundStore {
     ) {
         precondition(msgSeqNum > 0)
         var index = Int(msgSeqNum % Int64(slots.count))
-        if slots[index].msgSeqNum != 0, slots.count < capacityMessages {
+        // Admin messages take sequence numbers and are not stored, so the
+        // held ones may lie further apart than the slots: grow until the
+        // new one has a free slot, or the store is at its capacity and
+        // evicts the message in its slot.
+        while slots[index].msgSeqNum != 0, slots.count < capacityMessages {
             grow()
             index = Int(msgSeqNum % Int64(slots.count))
         }
@@ -63,11 +74,11 @@ public struct FIXOutboundStore {
         return (slot.msgType, slot.sendingTimeNs, slot.body)
     }
 
-    /// Twice the slots, at most `capacityMessages`. The messages held have
-    /// sequence numbers within a window as wide as the old slot count, so
-    /// each keeps a slot of its own.
+    /// Twice the slots (at most `capacityMessages`, a doubling too). The
+    /// messages held have distinct sequence numbers modulo the old count,
+    /// so distinct modulo twice it: each keeps a slot of its own.
     private mutating func grow() {
-        var grown = Array(repeating: Slot(), count: min(slots.count * 2, capacityMessages))
+        var grown = Array(repeating: Slot(), count: slots.count * 2)
         for slot in slots where slot.msgSeqNum != 0 {
             grown[Int(slot.msgSeqNum % Int64(grown.count))] = slot
         }
