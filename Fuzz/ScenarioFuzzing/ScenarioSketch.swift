@@ -124,6 +124,12 @@ public struct ScenarioSketch {
                 lines.insert("    reconnect: { " + keys.joined(separator: ", ") + " }", at: flowStart + 1)
             }
         }
+        // A per-session throttle on the first venue, drawn last for the same reason.
+        // Venues come before flows: the first list item named is the first venue.
+        if let venueStart = lines.firstIndex(where: { $0.hasPrefix("  - name: ") }), flip() {
+            lines.insert("    throttle: { messages: \(pick(["20", "1", "0", "1000000000", "1000000001"])), per: \(pick(["1ms", "1ns", "0ns", "1h", "2h"])) }",
+                         at: venueStart + 1)
+        }
         return lines.joined(separator: "\n") + "\n"
     }
 

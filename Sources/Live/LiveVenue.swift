@@ -280,6 +280,7 @@ final class LiveVenue {
         var report = report
         let statistics = gateway.statistics
         report.requests = statistics.requests
+        if gateway.configuration.sessionMessageLimit != nil { report.requestsThrottled = statistics.requestsThrottled }
         report.messagesIn = statistics.messagesIn
         report.trades = statistics.trades
         report.executedQuantity = statistics.executedQuantity

@@ -23,6 +23,9 @@ public struct LiveVenueReport: Codable, Hashable, Sendable {
     public var messagesOut: UInt64 = 0
     /// Requests the gateway carried out (new orders, cancels, replaces).
     public var requests: UInt64 = 0
+    /// Requests refused for coming faster than the venue's per-session
+    /// `throttle`; absent from reports of venues without one.
+    public var requestsThrottled: UInt64? = nil
     public var trades: UInt64 = 0
     public var executedQuantity: Int64 = 0
     public var answers = OrderEntryTally()

@@ -39,6 +39,11 @@ extension RunReport {
         for venue in venues {
             lines.append("| \(venue.name) | \(venue.messagesServed) | \(String(format: "%.1f %%", venue.utilisation * 100)) | \(venue.maxQueueDepth) |")
         }
+        for venue in venues {
+            if let throttled = venue.requestsThrottled {
+                lines.append("\(venue.name): \(throttled) requests refused over the per-session throttle")
+            }
+        }
         if let network {
             lines.append("")
             lines.append("| venue | link | packetsSent | lost | queue_full | packetsDuplicated | packetsReordered | queueHighWaterBytes | retransmissions | segmentsHeldForOrder |")

@@ -433,9 +433,12 @@ public struct VenueSummary: Codable, Hashable, Sendable {
     /// times), equal to `exsim serve --engine-digest`'s for the same requests.
     public var engineEventDigest: String?
     public var engineEvents: UInt64?
+    /// With a per-session `throttle`: requests refused for coming faster.
+    public var requestsThrottled: UInt64?
 
     public init(name: String, utilisation: Double, maxQueueDepth: Int, messagesServed: UInt64,
-                engineEventDigest: String? = nil, engineEvents: UInt64? = nil) {
+                engineEventDigest: String? = nil, engineEvents: UInt64? = nil, requestsThrottled: UInt64? = nil) {
+        self.requestsThrottled = requestsThrottled
         self.name = name
         self.utilisation = utilisation
         self.maxQueueDepth = maxQueueDepth

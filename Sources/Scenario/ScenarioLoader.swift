@@ -229,7 +229,8 @@ struct ScenarioReader {
         return config
     }
 
-    static let venueKeys = ["name", "service_time", "self_trade_prevention", "symbols", "order_entry", "fix_sessions", "standby_gateway"]
+    static let venueKeys = ["name", "service_time", "self_trade_prevention", "symbols", "order_entry", "fix_sessions", "standby_gateway",
+                            "throttle"]
 
     /// The venue a node names, which must be one of the scenario's.
     func knownVenue(_ node: Node, among venues: [VenueConfig]) throws(ScenarioError) -> VenueConfig {
@@ -303,6 +304,13 @@ struct ScenarioReader {
             let standby = try fields(node.value, allowed: ["takeover"], required: ["takeover"], what: "a standby gateway")
             venue.standbyTakeoverNs = try duration(standby["takeover"]!.value, positive: false, atMost: SimulationLimits.longestGatewayOutageNs,
                                                    what: "a standby's takeover time")
+        }
+        if let node = f["throttle"] {
+            let throttle = try fields(node.value, allowed: ["messages", "per"], required: ["messages", "per"],
+                                      what: "a throttle (a mapping such as { messages: 1000, per: 1s })")
+            let messages = try integer(throttle["messages"]!.value, 1...1_000_000_000, "requests each session may send per interval")
+            let intervalNs = try duration(throttle["per"]!.value, atMost: 3_600_000_000_000, what: "a throttle's interval")
+            venue.sessionMessageLimit = MessageRateLimit(messages: Int(messages), intervalNs: intervalNs)
         }
         return venue
     }

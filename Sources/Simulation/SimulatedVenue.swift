@@ -37,9 +37,11 @@ struct SimulatedVenue {
 
     init(config: VenueConfig, index: Int, digestsEngineEvents: Bool = false, random: RandomStream) {
         name = config.name
-        gateway = VenueGateway(configuration: .init(
+        var configuration = VenueGateway.Configuration(
             name: config.name, symbols: config.symbols, selfTradePrevention: config.selfTradePrevention,
-            feedSession: SimulatedVenue.feedSession(venue: index), digestsEngineEvents: digestsEngineEvents))
+            feedSession: SimulatedVenue.feedSession(venue: index), digestsEngineEvents: digestsEngineEvents)
+        configuration.sessionMessageLimit = config.sessionMessageLimit
+        gateway = VenueGateway(configuration: configuration)
         serviceTime = ServiceTimeSampler(model: config.serviceTime, random: random,
                                          longestSampleNs: SimulationLimits.longestServiceSampleNs)
     }

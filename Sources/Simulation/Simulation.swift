@@ -1211,7 +1211,8 @@ public struct Simulation {
                     name: $0.name, instructionsServed: $0.served, busyNs: $0.busyNs, maxQueueDepth: $0.maxQueueDepth,
                     utilisation: Double($0.busyNs) / Double(elapsed),
                     engineEventDigest: $0.gateway.engineEventDigest?.description,
-                    engineEvents: $0.gateway.engineEventDigest.map { $0.eventCount })
+                    engineEvents: $0.gateway.engineEventDigest.map { $0.eventCount },
+                    requestsThrottled: $0.gateway.configuration.sessionMessageLimit == nil ? nil : $0.gateway.statistics.requestsThrottled)
             },
             cutShort: cutShort,
             unsettledAtClose: unsettledAtClose,

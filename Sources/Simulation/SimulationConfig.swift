@@ -83,6 +83,9 @@ public struct VenueConfig: Hashable, Sendable {
     /// With a standby gateway: how long after a crash of the primary the
     /// standby accepts the sessions; nil without one.
     public var standbyTakeoverNs: Int64? = nil
+    /// How fast each order-entry session may send requests; the venue
+    /// refuses what comes faster (docs/scenarios.md, `throttle`). nil: no limit.
+    public var sessionMessageLimit: MessageRateLimit? = nil
 
     public init(
         name: String, symbols: [SymbolConfig], serviceTime: ServiceTimeModel, selfTradePrevention: SelfTradePrevention = .none,

@@ -52,6 +52,8 @@ public struct VenueStatistics: Hashable, Sendable {
     /// With `digestsEngineEvents`: the digest of the venue's engine events and their count.
     public var engineEventDigest: String?
     public var engineEvents: UInt64?
+    /// With a per-session `throttle`: the requests it refused; nil without one.
+    public var requestsThrottled: UInt64? = nil
 }
 
 /// The outcome of a simulated run: counts, latency distributions,

@@ -296,7 +296,8 @@ extension RunReport {
             latencies: [result.orderToAck.summary, result.orderToFill.summary, result.cancelToAck.summary],
             venues: result.venues.map {
                 VenueSummary(name: $0.name, utilisation: $0.utilisation, maxQueueDepth: $0.maxQueueDepth, messagesServed: $0.instructionsServed,
-                             engineEventDigest: $0.engineEventDigest, engineEvents: $0.engineEvents)
+                             engineEventDigest: $0.engineEventDigest, engineEvents: $0.engineEvents,
+                             requestsThrottled: $0.requestsThrottled)
             },
             invariants: InvariantResult(checked: result.invariantsChecked, violations: result.invariantViolations),
             wire: WireSummary(

@@ -251,6 +251,9 @@ struct ServeCommand: ParsableCommand {
             print("\(venue.name): \(venue.connectionsAccepted) connection(s), \(venue.requests) request(s), "
                   + "\(venue.answers.accepted) accepted, \(venue.answers.rejected) rejected, \(venue.trades) trade(s), "
                   + "\(venue.bytesIn) bytes in, \(venue.bytesOut) bytes out")
+            if let throttled = venue.requestsThrottled {
+                print("\(venue.name): \(throttled) request(s) refused over the per-session throttle")
+            }
             if let digest = venue.engineEventDigest {
                 print("\(venue.name) engine digest: \(digest) (\(venue.engineEvents ?? 0) engine events)")
             }

@@ -23,9 +23,10 @@ struct ServeListenPlan {
             let fixVersions = FIXVersion.allCases.filter {
                 protocols.contains($0 == .fix42 ? OrderEntryProtocol.fix42 : .fix44)
             }
-            let gateway = VenueGateway.Configuration(
+            var gateway = VenueGateway.Configuration(
                 name: venue.name, symbols: venue.symbols, selfTradePrevention: venue.selfTradePrevention,
                 feedSession: Self.feedSession(venue: index))
+            gateway.sessionMessageLimit = venue.sessionMessageLimit
             // The scenario's FIX sessions name accounts that --accounts must provide.
             for session in venue.fixSessions where accounts.index(named: session.account) == nil {
                 throw Mistake(description: "venue \(venue.name): fix_sessions names account \(session.account), but serve has only \(accounts.name(0)) … \(accounts.name(accounts.count - 1)) (--accounts \(accounts.count))")

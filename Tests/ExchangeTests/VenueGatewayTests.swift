@@ -25,7 +25,12 @@ import Wire
         /// Every byte each connection was sent, in order.
         var received: [Int32: [UInt8]] = [:]
 
-        init() {
+        init(sessionMessageLimit: MessageRateLimit? = nil) {
+            if let sessionMessageLimit {
+                var configuration = gateway.configuration
+                configuration.sessionMessageLimit = sessionMessageLimit
+                gateway = VenueGateway(configuration: configuration)
+            }
             let username = SoupBinTCPUsername("TRADER")!
             let password = SoupBinTCPPassword("secret")!
             client = OUCHClient(directory: SymbolDirectory(symbols: gateway.configuration.symbols),

@@ -63,6 +63,33 @@ import Wire
         #expect(report.connectionsAccepted == 2)
     }
 
+    /// A venue with a per-session throttle: a burst past it gets Rejected
+    /// `O` for the excess, on the wall clock as in a simulated run, and the
+    /// venue counts what it refused.
+    @Test func aThrottledSessionGetsRejectedPastItsLimit() throws {
+        var venue = Self.venue()
+        // 5 at once, then one per 200 ms: the burst below fits in far less.
+        venue.gateway.sessionMessageLimit = MessageRateLimit(messages: 5, intervalNs: 1_000_000_000)
+        let server = try LiveServer.start(venues: [venue], host: "127.0.0.1")
+        var shutDown = false
+        defer { if !shutDown { _ = server.shutdown() } }
+        let port = try #require(server.endpoints.first?.ouchPort)
+        let client = try LoopbackSoupBinTCPClient(port: port)
+        #expect(try client.login(username: "P1", password: "exsim")?.type == UInt8(ascii: "A"))
+        for token in 1...8 {
+            try client.enterOrder(token: "B\(token)", side: "B", shares: 100, stock: "AAPL", price: Self.price - 100)
+        }
+        var kinds: [UInt8] = []
+        for _ in 1...8 { kinds.append(try client.readOUCH().first ?? 0) }
+        #expect(kinds.filter { $0 == UInt8(ascii: "A") }.count >= 5, "\(kinds)")
+        #expect(kinds.filter { $0 == UInt8(ascii: "J") }.count >= 1, "\(kinds)")
+        let reports = server.shutdown()
+        shutDown = true
+        let report = try #require(reports.first)
+        #expect(report.requestsThrottled == UInt64(kinds.filter { $0 == UInt8(ascii: "J") }.count))
+        #expect(report.requests == UInt64(kinds.filter { $0 == UInt8(ascii: "A") }.count))
+    }
+
     /// With the venue's service time applied, each answer leaves no sooner
     /// than a service time per request after the read, and the venue
     /// reports the time it spent busy.

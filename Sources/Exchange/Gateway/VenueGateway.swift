@@ -22,6 +22,9 @@ public struct VenueGateway {
         /// Fold every engine event into `engineEventDigest` (off by default:
         /// it costs a few instructions per event on the hot path).
         public var digestsEngineEvents: Bool
+        /// How fast each order-entry session may send requests; faster ones
+        /// are refused (`OrderEntryRejectReason.throttled`). nil: no limit.
+        public var sessionMessageLimit: MessageRateLimit? = nil
 
         public init(
             name: String, symbols: [SymbolConfig], selfTradePrevention: SelfTradePrevention = .none,
@@ -75,6 +78,8 @@ public struct VenueGateway {
     /// Connections whose port asked to close; their input is ignored.
     var closed: [Bool] = []
     var connectionOfSession: [Int32] = []
+    /// By connection, with a `sessionMessageLimit`: its requests' rate so far.
+    var throttles: [SessionThrottle] = []
 
     // Scratch, reused across calls so that the hot path does not allocate.
     var requests: [OrderEntryRequest] = []
@@ -91,6 +96,8 @@ public struct VenueGateway {
     public struct Statistics: Hashable, Sendable {
         /// Requests carried out (new orders, cancels, replaces).
         public var requests: UInt64 = 0
+        /// Requests refused for coming faster than `sessionMessageLimit`.
+        public var requestsThrottled: UInt64 = 0
         /// Whole order-entry messages received (SoupBinTCP packets, FIX
         /// messages, the ITCH recovery service's excluded).
         public var messagesIn: UInt64 = 0
@@ -156,6 +163,9 @@ public struct VenueGateway {
         let connection = Int32(slots.count - 1)
         sessionOfConnection.append(session)
         closed.append(false)
+        if let limit = configuration.sessionMessageLimit {
+            while throttles.count < slots.count { throttles.append(SessionThrottle(limit: limit)) }
+        }
         while connectionOfSession.count <= Int(session) { connectionOfSession.append(-1) }
         connectionOfSession[Int(session)] = connection
         return connection
@@ -255,11 +265,17 @@ public struct VenueGateway {
         // still arrives (a retransmission the drain did not wait for, on a
         // session whose client never logged out) is not carried out.
         if dayHasEnded { requests.removeAllReusingCapacity() }
+        let throttled = configuration.sessionMessageLimit != nil
         for request in requests {
             engineEvents.removeAllReusingCapacity()
             reports.removeAllReusingCapacity()
-            desk.handle(request, from: session, engine: &engine, events: &engineEvents, reports: &reports)
-            statistics.requests += 1
+            if throttled, !throttles[Int(connection)].admit(nowNs: nowNs) {
+                desk.refuse(request, from: session, reason: .throttled, reports: &reports)
+                statistics.requestsThrottled += 1
+            } else {
+                desk.handle(request, from: session, engine: &engine, events: &engineEvents, reports: &reports)
+                statistics.requests += 1
+            }
             settle(nowNs: nowNs, outputs: &outputs)
         }
         noteClosures(outputs)

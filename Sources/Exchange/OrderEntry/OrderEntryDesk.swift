@@ -79,6 +79,27 @@ public struct OrderEntryDesk {
         return tags
     }
 
+    /// Refuses `request` without carrying it out: the report a refusal of
+    /// its kind gets (a reject of a new order, a cancel reject of a cancel
+    /// or replace, with the order's state while it is open). The request
+    /// leaves no trace: its client id stays unused, free for a later try.
+    public func refuse(_ request: OrderEntryRequest, from session: Int32, reason: OrderEntryRejectReason,
+                       reports: inout [AddressedReport]) {
+        precondition(session >= 0 && Int(session) < sessions.count, "unknown session \(session)")
+        let report: OrderEntryReport
+        switch request {
+        case .new(let new):
+            report = .rejected(new, order: nil, reason: reason)
+        case .cancel(let target, let requestID, _):
+            report = .cancelRejected(target: target, requestID: requestID, isReplace: false,
+                                     state: ownedOpenOrder(session: session, clientID: target)?.state, reason: reason)
+        case .replace(let target, let replacementID, _, _, _):
+            report = .cancelRejected(target: target, requestID: replacementID, isReplace: true,
+                                     state: ownedOpenOrder(session: session, clientID: target)?.state, reason: reason)
+        }
+        reports.append(AddressedReport(session: session, report: report))
+    }
+
     /// Carries out one request. The engine's events are appended to `events`
     /// (for the market-data side) and the reports to `reports`.
     public mutating func handle(

@@ -57,4 +57,7 @@ public enum OrderEntryRejectReason: Hashable, Sendable {
     /// A cancel or replace named an order this session does not have open.
     case unknownClientID
     case unknownSymbol
+    /// The session sent faster than the venue's per-session limit
+    /// (`MessageRateLimit`); the request was not carried out.
+    case throttled
 }

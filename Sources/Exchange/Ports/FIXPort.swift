@@ -450,6 +450,7 @@ public struct FIXPort {
     static func text(for reason: OrderEntryRejectReason) -> FIXString {
         switch reason {
         case .duplicateClientID: "Duplicate ClOrdID"
+        case .throttled: "Throttle limit exceeded"
         case .unknownClientID: "Unknown order"
         case .unknownSymbol: "Unknown symbol"
         case .engine(let engineReason):

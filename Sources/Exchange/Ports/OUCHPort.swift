@@ -56,7 +56,7 @@ import Wire
 /// | invalid quantity, reduce beyond open quantity | `Z` | Shares (the quantity is unacceptable) |
 /// | fill-or-kill not fillable | `N` | Minimum Quantity: FOK is entered as a minimum equal to shares, and that minimum cannot be met |
 /// | post-only would take | `O` | none fits: `D` would read as a malformed Display byte, `W` is for mid-point orders |
-/// | duplicate token, unknown token, unknown order, not the owner, replace that changes nothing | `O` | Other |
+/// | duplicate token, unknown token, unknown order, not the owner, replace that changes nothing, over the session's rate limit | `O` | Other |
 ///
 /// A Rejected naming the token of a live order is never sent, since a client
 /// would take it for the death of that order: a duplicate Enter Order of a
@@ -542,7 +542,7 @@ public struct OUCHPort {
         case .engine(.invalidQuantity), .engine(.reduceExceedsOpenQuantity): sharesCode
         case .engine(.fillOrKillNotFillable): 0x4E // N
         case .engine(.postOnlyWouldTake), .duplicateClientID, .unknownClientID, .engine(.unknownOrder),
-             .engine(.notOrderOwner), .engine(.replaceWouldNotChange):
+             .engine(.notOrderOwner), .engine(.replaceWouldNotChange), .throttled:
             otherRejectCode
         }
     }
