@@ -33,15 +33,17 @@ import Simulation
 
     /// 4 participants at 10k/s between them, each allowed 20 requests per
     /// millisecond in bursts: a quiet flow passes; at 200k/s they are
-    /// refused, and every refusal is answered.
+    /// refused, and every refusal is answered, over OUCH and FIX alike.
     @Test func aRunCountsWhatTheThrottleRefused() throws {
-        for (rate, refuses) in [("10k/s", false), ("200k/s", true)] {
+        for (rate, refuses, protocolName) in [("10k/s", false, "ouch42"), ("200k/s", true, "ouch42"), ("200k/s", true, "fix44"),
+                                              ("200k/s", true, "fix42")] {
             let yaml = Self.withThrottle.replacingOccurrences(of: "rate: 10k/s", with: "rate: \(rate)")
+                .replacingOccurrences(of: "    mix: { limit: 1 }", with: "    mix: { limit: 1 }\n    protocol: \(protocolName)")
             var simulation = try Simulation(config: try ScenarioLoader.parse(yaml: yaml, file: "s.yaml"), checkInvariants: true)
             let result = simulation.run()
             #expect(result.invariantViolations.isEmpty, "\(result.invariantViolations.prefix(3))")
             let throttled = try #require(result.venues.first?.requestsThrottled)
-            #expect((throttled > 0) == refuses, "\(rate): \(throttled)")
+            #expect((throttled > 0) == refuses, "\(rate) \(protocolName): \(throttled)")
             #expect(result.counts.ordersAccepted + result.counts.ordersRejected == result.counts.ordersSent)
             if refuses { #expect(result.counts.ordersRejected > 0) }
         }
