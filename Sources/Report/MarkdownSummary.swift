@@ -39,10 +39,10 @@ extension RunReport {
         for venue in venues {
             lines.append("| \(venue.name) | \(venue.messagesServed) | \(String(format: "%.1f %%", venue.utilisation * 100)) | \(venue.maxQueueDepth) |")
         }
-        for venue in venues {
-            if let throttled = venue.requestsThrottled {
-                lines.append("\(venue.name): \(throttled) requests refused over the per-session throttle")
-            }
+        let throttled = venues.compactMap { venue in venue.requestsThrottled.map { (venue.name, $0) } }
+        if !throttled.isEmpty { lines.append("") }
+        for (name, count) in throttled {
+            lines.append("\(name): \(count) requests refused over the per-session throttle")
         }
         if let network {
             lines.append("")

@@ -310,6 +310,9 @@ struct ScenarioReader {
                                       what: "a throttle (a mapping such as { messages: 1000, per: 1s })")
             let messages = try integer(throttle["messages"]!.value, 1...1_000_000_000, "requests each session may send per interval")
             let intervalNs = try duration(throttle["per"]!.value, atMost: 3_600_000_000_000, what: "a throttle's interval")
+            guard intervalNs >= messages else {
+                throw error(node.value, "a throttle of \(messages) requests per \(formatDuration(intervalNs)) allows more than one per nanosecond, finer than the venue's clock; give a longer per or fewer messages")
+            }
             venue.sessionMessageLimit = MessageRateLimit(messages: Int(messages), intervalNs: intervalNs)
         }
         return venue

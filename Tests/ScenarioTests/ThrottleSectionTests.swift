@@ -27,6 +27,9 @@ import Simulation
         #expect(zero?.message.contains("out of range") == true, "\(String(describing: zero))")
         let instant = error("{ messages: 10, per: 0ns }")
         #expect(instant?.message.contains("greater than zero") == true, "\(String(describing: instant))")
+        let tooFine = error("{ messages: 1001, per: 1us }")
+        #expect(tooFine?.message.contains("more than one per nanosecond") == true, "\(String(describing: tooFine))")
+        #expect(error("{ messages: 1000, per: 1us }") == nil, "one per nanosecond is the finest")
         let scalar = error("100/s")
         #expect(scalar?.message.contains("throttle") == true, "\(String(describing: scalar))")
     }

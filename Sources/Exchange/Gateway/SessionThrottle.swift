@@ -11,8 +11,9 @@ public struct MessageRateLimit: Hashable, Sendable {
     }
 
     /// The time one request uses up: the interval over the messages it
-    /// allows, rounded down (so the limit errs towards letting through),
-    /// at least a nanosecond.
+    /// allows, rounded down (so the limit errs towards letting through).
+    /// At least a nanosecond: a limit of more than a request per
+    /// nanosecond is stricter than written (scenarios refuse those).
     var emissionIntervalNs: Int64 { max(1, intervalNs / Int64(messages)) }
 }
 
