@@ -106,6 +106,18 @@ final class LiveVenue {
         channel.close(mode: .all, promise: nil)
     }
 
+    /// Whether the login `route` names an account whose session is still
+    /// connected: a second login of it is refused (the duplicate-connection
+    /// rule), and counted.
+    func refusesDuplicateLogin(_ route: LoginRouter.Route, listener: LoginRouter.Listener) -> Bool {
+        loop.preconditionInEventLoop()
+        guard listener != .itchOverSoupBinTCP, route.recognised,
+              let existing = sessionOfAccount[AccountSession(account: route.account, fixVersion: route.fixVersion)],
+              channels[Int(existing)] != nil else { return false }
+        report.duplicateLoginsRefused += 1
+        return true
+    }
+
     /// Gives the channel its own gateway connection on the routed account's port.
     func bind(_ channel: any Channel, route: LoginRouter.Route, listener: LoginRouter.Listener) -> Int32 {
         loop.preconditionInEventLoop()
@@ -135,8 +147,9 @@ final class LiveVenue {
             }
             connection = gateway.addConnection(kind, participant: accounts.participant(route.account))
             let key = AccountSession(account: route.account, fixVersion: route.fixVersion)
-            // A second connection while the first is up gets a session of its
-            // own (as before sessions outlived connections); the first keeps the account's.
+            // A second login of a connected account never gets here
+            // (`refusesDuplicateLogin`); an unrecognised one gets a port of
+            // its own, whose login check refuses it.
             if route.recognised, sessionOfAccount[key] == nil { sessionOfAccount[key] = connection }
         }
         precondition(Int(connection) == channels.count, "gateway connections are numbered in order")

@@ -9,6 +9,9 @@ public struct LiveVenueReport: Codable, Hashable, Sendable {
     public var connectionsAccepted: UInt64 = 0
     /// Connections whose first message named one of the venue's accounts.
     public var loginsRouted: UInt64 = 0
+    /// Logins refused because their account's session was still connected
+    /// on another connection (docs/live.md, "One connection per session").
+    public var duplicateLoginsRefused: UInt64 = 0
     /// Connections that ended, by either side.
     public var connectionsClosed: UInt64 = 0
     /// Connections closed on arrival because the venue held `maximumConnections` already.

@@ -56,9 +56,32 @@ final class VenueConnectionHandler: ChannelInboundHandler {
         firstBytes = nil
         loginDeadline?.cancel()
         loginDeadline = nil
+        if venue.refusesDuplicateLogin(route, listener: listener) {
+            refuseDuplicateLogin(context: context)
+            return
+        }
         let connection = venue.bind(context.channel, route: route, listener: listener)
         self.connection = connection
         venue.received(pending, on: connection)
+    }
+
+    /// The account's session is connected elsewhere. SoupBinTCP answers
+    /// Login Rejected `S` (session not available) and closes; FIX closes
+    /// without a word, as QuickFIX's acceptor does with a second Logon of a
+    /// session it has connected ("Multiple logons/connections for this
+    /// session are not allowed"). The session and its first connection go on.
+    func refuseDuplicateLogin(context: ChannelHandlerContext) {
+        refused = true
+        if listener == .ouch42 {
+            var buffer = context.channel.allocator.buffer(capacity: SoupBinTCPLoginRejected.encodedByteCount)
+            buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: SoupBinTCPLoginRejected.encodedByteCount) {
+                SoupBinTCPLoginRejected(code: .sessionNotAvailable).encode(into: $0)
+            }
+            let channel = context.channel
+            channel.writeAndFlush(buffer).whenComplete { _ in channel.close(promise: nil) }
+        } else {
+            context.close(promise: nil)
+        }
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {

@@ -195,3 +195,45 @@ import Wire
         #expect(report.trades == 1)
     }
 }
+
+/// One connection per session: a second login of an account whose session
+/// is still connected is refused, and the first connection goes on.
+@Suite struct LiveDuplicateLoginTests {
+    @Test func aSecondOUCHLoginOfAConnectedAccountIsRejectedS() throws {
+        let server = try LiveServer.start(venues: [LiveOUCHSessionTests.venue()], host: "127.0.0.1")
+        defer { _ = server.shutdown() }
+        let port = try #require(server.endpoints.first?.ouchPort)
+        let first = try LoopbackSoupBinTCPClient(port: port)
+        #expect(try first.login(username: "P1", password: "exsim")?.type == UInt8(ascii: "A"))
+        let second = try LoopbackSoupBinTCPClient(port: port)
+        let refusal = try #require(try second.login(username: "P1", password: "exsim"))
+        #expect(refusal.type == UInt8(ascii: "J") && refusal.payload == [UInt8(ascii: "S")], "Login Rejected, session not available")
+        #expect(try second.readPacket() == nil, "and closed")
+        // The first connection keeps the session.
+        try first.enterOrder(token: "B1", side: "B", shares: 100, stock: "AAPL", price: LiveOUCHSessionTests.price)
+        #expect(try first.readOUCH().first == UInt8(ascii: "A"))
+        // Another account logs in as usual.
+        let other = try LoopbackSoupBinTCPClient(port: port)
+        #expect(try other.login(username: "P2", password: "exsim")?.type == UInt8(ascii: "A"))
+        #expect(try server.snapshots().first?.sessionsConnected == 2)
+    }
+
+    @Test func aSecondFIXLogonOfAConnectedSessionIsClosedWithoutAWord() throws {
+        let server = try LiveServer.start(venues: [LiveSessionReconnectTests.fixVenue()], host: "127.0.0.1")
+        var shutDown = false
+        defer { if !shutDown { _ = server.shutdown() } }
+        let port = try #require(server.endpoints.first?.fixPort)
+        let reconnect = LiveSessionReconnectTests()
+        let first = try reconnect.client(port, "P1", nextSequenceNumber: 1)
+        try reconnect.logOn(first)
+        #expect(try first.expect("A")[tag: 34] == "1")
+        let second = try reconnect.client(port, "P1", nextSequenceNumber: 1)
+        try reconnect.logOn(second)
+        #expect(try second.receive() == nil, "closed without a Logon or a Logout")
+        try reconnect.newOrder(first, id: "B1", side: "1")
+        #expect(try first.expect("8")[tag: 150] == "0", "the first connection keeps trading")
+        let reports = server.shutdown()
+        shutDown = true
+        #expect(reports.first?.duplicateLoginsRefused == 1)
+    }
+}
