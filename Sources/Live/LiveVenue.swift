@@ -108,14 +108,17 @@ final class LiveVenue {
 
     /// Whether the login `route` names an account whose session is still
     /// connected: a second login of it is refused (the duplicate-connection
-    /// rule), and counted.
-    func refusesDuplicateLogin(_ route: LoginRouter.Route, listener: LoginRouter.Listener) -> Bool {
+    /// rule, `VenueConnectionHandler.refuseDuplicateLogin`).
+    func isConnectedElsewhere(_ route: LoginRouter.Route, listener: LoginRouter.Listener) -> Bool {
         loop.preconditionInEventLoop()
         guard listener != .itchOverSoupBinTCP, route.recognised,
-              let existing = sessionOfAccount[AccountSession(account: route.account, fixVersion: route.fixVersion)],
-              channels[Int(existing)] != nil else { return false }
+              let existing = sessionOfAccount[AccountSession(account: route.account, fixVersion: route.fixVersion)] else { return false }
+        return channels[Int(existing)] != nil
+    }
+
+    func noteDuplicateLoginRefused() {
+        loop.preconditionInEventLoop()
         report.duplicateLoginsRefused += 1
-        return true
     }
 
     /// Gives the channel its own gateway connection on the routed account's port.

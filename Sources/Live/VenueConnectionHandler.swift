@@ -20,6 +20,9 @@ final class VenueConnectionHandler: ChannelInboundHandler {
     /// How long a connection may take to send its first message: the
     /// SoupBinTCP login timeout, which the port applies once bound.
     static let loginTimeoutNs = SoupBinTCPTimers.standard.loginTimeoutNs
+    /// A whole SoupBinTCP Login Request: length 2, type 1, Username 6,
+    /// Password 10 (at byte 9), Session 10, Sequence Number 20.
+    static let soupBinTCPLoginRequestBytes = 2 + 1 + 46
 
     init(venue: LiveVenue, listener: LoginRouter.Listener) {
         self.venue = venue
@@ -53,13 +56,21 @@ final class VenueConnectionHandler: ChannelInboundHandler {
             firstBytes = pending
             return
         }
+        if venue.isConnectedElsewhere(route, listener: listener) {
+            // Credentials first: a wrong password gets the port's Login
+            // Rejected `A` (on a port of its own), as any wrong password does.
+            guard listener == .ouch42 else { return refuseDuplicateLogin(context: context) }
+            guard pending.readableBytes >= Self.soupBinTCPLoginRequestBytes else {
+                firstBytes = pending
+                return
+            }
+            let passwordBytes = pending.getBytes(at: pending.readerIndex + 9, length: 10) ?? []
+            let password = String(decoding: passwordBytes, as: UTF8.self).trimmingSpaces()
+            if password == venue.configuration.accounts.password { return refuseDuplicateLogin(context: context) }
+        }
         firstBytes = nil
         loginDeadline?.cancel()
         loginDeadline = nil
-        if venue.refusesDuplicateLogin(route, listener: listener) {
-            refuseDuplicateLogin(context: context)
-            return
-        }
         let connection = venue.bind(context.channel, route: route, listener: listener)
         self.connection = connection
         venue.received(pending, on: connection)
@@ -72,6 +83,10 @@ final class VenueConnectionHandler: ChannelInboundHandler {
     /// session are not allowed"). The session and its first connection go on.
     func refuseDuplicateLogin(context: ChannelHandlerContext) {
         refused = true
+        firstBytes = nil
+        loginDeadline?.cancel()
+        loginDeadline = nil
+        venue.noteDuplicateLoginRefused()
         if listener == .ouch42 {
             var buffer = context.channel.allocator.buffer(capacity: SoupBinTCPLoginRejected.encodedByteCount)
             buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: SoupBinTCPLoginRejected.encodedByteCount) {

@@ -209,6 +209,10 @@ import Wire
         let refusal = try #require(try second.login(username: "P1", password: "exsim"))
         #expect(refusal.type == UInt8(ascii: "J") && refusal.payload == [UInt8(ascii: "S")], "Login Rejected, session not available")
         #expect(try second.readPacket() == nil, "and closed")
+        // Credentials come first: a wrong password gets Login Rejected `A`.
+        let intruder = try LoopbackSoupBinTCPClient(port: port)
+        let wrong = try #require(try intruder.login(username: "P1", password: "wrong"))
+        #expect(wrong.type == UInt8(ascii: "J") && wrong.payload == [UInt8(ascii: "A")], "Login Rejected, not authorised")
         // The first connection keeps the session.
         try first.enterOrder(token: "B1", side: "B", shares: 100, stock: "AAPL", price: LiveOUCHSessionTests.price)
         #expect(try first.readOUCH().first == UInt8(ascii: "A"))
