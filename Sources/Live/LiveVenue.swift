@@ -151,7 +151,7 @@ final class LiveVenue {
             connection = gateway.addConnection(kind, participant: accounts.participant(route.account))
             let key = AccountSession(account: route.account, fixVersion: route.fixVersion)
             // A second login of a connected account never gets here
-            // (`refusesDuplicateLogin`); an unrecognised one gets a port of
+            // (`isConnectedElsewhere`); an unrecognised one gets a port of
             // its own, whose login check refuses it.
             if route.recognised, sessionOfAccount[key] == nil { sessionOfAccount[key] = connection }
         }

@@ -20,9 +20,6 @@ final class VenueConnectionHandler: ChannelInboundHandler {
     /// How long a connection may take to send its first message: the
     /// SoupBinTCP login timeout, which the port applies once bound.
     static let loginTimeoutNs = SoupBinTCPTimers.standard.loginTimeoutNs
-    /// A whole SoupBinTCP Login Request: length 2, type 1, Username 6,
-    /// Password 10 (at byte 9), Session 10, Sequence Number 20.
-    static let soupBinTCPLoginRequestBytes = 2 + 1 + 46
 
     init(venue: LiveVenue, listener: LoginRouter.Listener) {
         self.venue = venue
@@ -60,13 +57,18 @@ final class VenueConnectionHandler: ChannelInboundHandler {
             // Credentials first: a wrong password gets the port's Login
             // Rejected `A` (on a port of its own), as any wrong password does.
             guard listener == .ouch42 else { return refuseDuplicateLogin(context: context) }
-            guard pending.readableBytes >= Self.soupBinTCPLoginRequestBytes else {
+            let loginBytes = SoupBinTCPLoginRequest.encodedByteCount
+            guard pending.readableBytes >= loginBytes else {
                 firstBytes = pending
                 return
             }
-            let passwordBytes = pending.getBytes(at: pending.readerIndex + 9, length: 10) ?? []
-            let password = String(decoding: passwordBytes, as: UTF8.self).trimmingSpaces()
-            if password == venue.configuration.accounts.password { return refuseDuplicateLogin(context: context) }
+            // The packet without its length prefix; a malformed one is the port's to refuse.
+            let login = pending.withUnsafeReadableBytes { bytes in
+                try? SoupBinTCPLoginRequest(decoding: UnsafeRawBufferPointer(rebasing: bytes[2..<loginBytes]))
+            }
+            if let login, login.password == SoupBinTCPPassword(venue.configuration.accounts.password) {
+                return refuseDuplicateLogin(context: context)
+            }
         }
         firstBytes = nil
         loginDeadline?.cancel()

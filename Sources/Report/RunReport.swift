@@ -438,13 +438,13 @@ public struct VenueSummary: Codable, Hashable, Sendable {
 
     public init(name: String, utilisation: Double, maxQueueDepth: Int, messagesServed: UInt64,
                 engineEventDigest: String? = nil, engineEvents: UInt64? = nil, requestsThrottled: UInt64? = nil) {
-        self.requestsThrottled = requestsThrottled
         self.name = name
         self.utilisation = utilisation
         self.maxQueueDepth = maxQueueDepth
         self.messagesServed = messagesServed
         self.engineEventDigest = engineEventDigest
         self.engineEvents = engineEvents
+        self.requestsThrottled = requestsThrottled
     }
 }
 

@@ -89,11 +89,11 @@ public struct FIXClient {
         reconnecting = true
     }
 
-    /// Messages the venue numbered that this client has taken in (its next
-    /// expected MsgSeqNum less one).
     /// Requests sent again, PossDupFlag=Y, at the venue's ResendRequest.
     public var requestsResent: Int { session.applicationMessagesResent }
 
+    /// Messages the venue numbered that this client has taken in (its next
+    /// expected MsgSeqNum less one).
     public var messagesNumberedReceived: UInt64 { UInt64(max(session.nextExpectedMsgSeqNum - 1, 0)) }
 
     /// Connected: sends the Logon.

@@ -173,13 +173,13 @@ public struct OUCHClient {
 
     mutating func keepUntilAnswered(_ message: OUCHInboundMessage, answeredBy id: ClientOrderID) {
         requestsSent += 1
-        let request = UnansweredRequest(sequence: requestsSent, message: message)
         if case .cancelOrder = message {
+            let sequence = requestsSent
             unansweredCancels.modifyValue(forKey: id) { entry in
-                entry = UnansweredRequest(sequence: request.sequence, message: message, outstanding: (entry?.outstanding ?? 0) + 1)
+                entry = UnansweredRequest(sequence: sequence, message: message, outstanding: (entry?.outstanding ?? 0) + 1)
             }
         } else {
-            unansweredOrders[id] = request
+            unansweredOrders[id] = UnansweredRequest(sequence: requestsSent, message: message)
         }
     }
 
