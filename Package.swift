@@ -103,7 +103,7 @@ let package = Package(
         .target(
             name: "Scenario",
             dependencies: [
-                "Simulation", "SimKernel", "MatchingEngine", "OrderFlow", "Exchange", "Wire",
+                "Simulation", "SimKernel", "MatchingEngine", "OrderFlow", "Exchange", "Wire", "Capture", "Replay",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Collections", package: "swift-collections"),
             ],
@@ -137,7 +137,7 @@ let package = Package(
         .testTarget(name: "MeasureTests", dependencies: ["Measure"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Measure"]),
         .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "Simulation"]),
-        .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Scenario", "SimKernel", "OrderFlow", "ScenarioFuzzing", "Exchange", "Wire"]),
+        .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Scenario", "SimKernel", "OrderFlow", "ScenarioFuzzing", "Exchange", "Wire", "MatchingEngine"]),
         .testTarget(name: "ExsimCLITests", dependencies: ["exsim"]),
         .testTarget(
             name: "LiveTests",

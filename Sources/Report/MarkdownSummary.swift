@@ -44,6 +44,16 @@ extension RunReport {
         for (name, count) in throttled {
             lines.append("\(name): \(count) requests refused over the per-session throttle")
         }
+        for venue in venues {
+            guard let replay = venue.feedReplay else { continue }
+            lines.append("")
+            lines.append("\(venue.name) replays \(replay.source): \(replay.messages) messages; orders \(replay.ordersAdded) added, "
+                + "\(replay.ordersReduced) reduced, \(replay.ordersDeleted) deleted, \(replay.ordersReplaced) replaced; "
+                + "\(replay.ordersGone) named an order the participants had traded away, \(replay.ordersUnknown) one the venue never received; "
+                + "\(replay.executions) executions of captured orders (\(replay.executedQuantity) shares); "
+                + "\(replay.refused) refused, \(replay.unknownStocks) adds in stocks the venue does not list, "
+                + "\(replay.otherMessages) other messages, \(replay.malformed) malformed")
+        }
         if let network {
             lines.append("")
             lines.append("| venue | link | packetsSent | lost | queue_full | packetsDuplicated | packetsReordered | queueHighWaterBytes | retransmissions | segmentsHeldForOrder |")

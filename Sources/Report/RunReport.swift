@@ -435,9 +435,12 @@ public struct VenueSummary: Codable, Hashable, Sendable {
     public var engineEvents: UInt64?
     /// With a per-session `throttle`: requests refused for coming faster.
     public var requestsThrottled: UInt64?
+    /// With a captured feed replayed into the venue (`replay:`): what it did.
+    public var feedReplay: FeedReplaySummary?
 
     public init(name: String, utilisation: Double, maxQueueDepth: Int, messagesServed: UInt64,
-                engineEventDigest: String? = nil, engineEvents: UInt64? = nil, requestsThrottled: UInt64? = nil) {
+                engineEventDigest: String? = nil, engineEvents: UInt64? = nil, requestsThrottled: UInt64? = nil,
+                feedReplay: FeedReplaySummary? = nil) {
         self.name = name
         self.utilisation = utilisation
         self.maxQueueDepth = maxQueueDepth
@@ -445,6 +448,48 @@ public struct VenueSummary: Codable, Hashable, Sendable {
         self.engineEventDigest = engineEventDigest
         self.engineEvents = engineEvents
         self.requestsThrottled = requestsThrottled
+        self.feedReplay = feedReplay
+    }
+}
+
+/// What a captured ITCH feed replayed into a venue did (docs/reports.md).
+public struct FeedReplaySummary: Codable, Hashable, Sendable {
+    /// The capture and its feed.
+    public var source: String
+    public var messages: UInt64
+    public var ordersAdded: UInt64
+    public var ordersReduced: UInt64
+    public var ordersDeleted: UInt64
+    public var ordersReplaced: UInt64
+    /// Messages naming a captured order the participants had traded away.
+    public var ordersGone: UInt64
+    /// Messages naming an order the capture never added.
+    public var ordersUnknown: UInt64
+    public var unknownStocks: UInt64
+    public var refused: UInt64
+    /// Executions of captured orders at the venue, and their shares.
+    public var executions: UInt64
+    public var executedQuantity: Int64
+    public var otherMessages: UInt64
+    public var malformed: UInt64
+
+    public init(source: String, messages: UInt64, ordersAdded: UInt64, ordersReduced: UInt64, ordersDeleted: UInt64,
+                ordersReplaced: UInt64, ordersGone: UInt64, ordersUnknown: UInt64, unknownStocks: UInt64, refused: UInt64,
+                executions: UInt64, executedQuantity: Int64, otherMessages: UInt64, malformed: UInt64) {
+        self.source = source
+        self.messages = messages
+        self.ordersAdded = ordersAdded
+        self.ordersReduced = ordersReduced
+        self.ordersDeleted = ordersDeleted
+        self.ordersReplaced = ordersReplaced
+        self.ordersGone = ordersGone
+        self.ordersUnknown = ordersUnknown
+        self.unknownStocks = unknownStocks
+        self.refused = refused
+        self.executions = executions
+        self.executedQuantity = executedQuantity
+        self.otherMessages = otherMessages
+        self.malformed = malformed
     }
 }
 

@@ -164,7 +164,7 @@ struct ScenarioReader {
     // MARK: The scenario
 
     mutating func scenario(_ root: Node) throws(ScenarioError) -> SimulationConfig {
-        let f = try fields(root, allowed: ["name", "seed", "duration", "network", "venues", "flows", "schedule", "faults", "assertions"],
+        let f = try fields(root, allowed: ["name", "seed", "duration", "network", "venues", "flows", "schedule", "faults", "replay", "assertions"],
                            required: ["name", "seed", "duration", "venues", "flows"], what: "the scenario")
         let name = try string(f["name"]!.value, "a scenario name")
         let seedText = try scalar(f["seed"]!.value, "a seed")
@@ -226,6 +226,9 @@ struct ScenarioReader {
         var config = SimulationConfig(name: name, seed: seed, durationNs: durationNs, oneWayLatencyNs: latencyNs,
                                       venues: venues, flows: flows, phaseEvents: phaseEvents, venueLinks: links, linkFaults: linkFaults)
         config.gatewayCrashes = gatewayCrashes
+        if let entry = f["replay"] {
+            config.feedReplays = try feedReplays(entry.value, durationNs: durationNs, venues: venues)
+        }
         return config
     }
 

@@ -243,6 +243,7 @@ extension Simulation {
         case .feedRequestToVenue(let venue, _): return "feedRequestToVenue: venue \(venueName(venue))"
         case .subscriberTimer(let venue): return "subscriberTimer: venue \(venueName(venue))"
         case .linkFault(let link, let transition): return "linkFault: faulted link \(link + 1), change \(transition + 1)"
+        case .feedReplay(let replay): return "feedReplay: captured feed \(replay + 1) applies its next messages"
         }
     }
 }

@@ -61,6 +61,11 @@ public struct Simulation {
     /// By crash (`SimulationConfig.gatewayCrashes`): its venue, and what it cost.
     var crashVenues: [Int32] = []
     var crashRecords: [GatewayCrashReport] = []
+    /// By captured feed (`SimulationConfig.feedReplays`): its venue, the
+    /// participant its orders trade as, and its next message.
+    var feedReplayVenues: [Int32] = []
+    var feedReplayParticipants: [ParticipantID] = []
+    var feedReplayCursors: [Int] = []
     /// Why a participant is between a lost connection and its next login.
     enum Reconnection: Equatable {
         /// The `index`-th gateway crash cut it off.
@@ -228,6 +233,16 @@ public struct Simulation {
             crashRecords.append(GatewayCrashReport(venue: crash.venue, atNs: crash.atNs, acceptsAgainAtNs: crash.atNs + downNs,
                                                    byStandby: downNs < crash.restartAfterNs, silent: crash.silent))
         }
+        for replay in config.feedReplays {
+            guard let v = config.venues.firstIndex(where: { $0.name == replay.venue }) else {
+                throw SimulationConfigError(description: "a feed replay names unknown venue '\(replay.venue)'")
+            }
+            feedReplayVenues.append(Int32(v))
+            // After every simulated participant's number, so that self-trade
+            // prevention never takes a captured order for a participant's.
+            feedReplayParticipants.append(ParticipantID(nextParticipant + UInt32(feedReplayParticipants.count)))
+            feedReplayCursors.append(0)
+        }
         reconnecting = Array(repeating: nil, count: participants.count)
         reconnectWaitNs = participants.map { config.flows[Int($0.flow)].reconnect.initialNs }
         // Not "flow.<name>.reconnect": a flow named "<name>.reconnect" draws from that.
@@ -344,6 +359,11 @@ public struct Simulation {
         for (index, crash) in config.gatewayCrashes.enumerated() {
             kernel.schedule(.gatewayCrash(venue: crashVenues[index], index: Int32(index)), at: crash.atNs)
         }
+        for (index, replay) in config.feedReplays.enumerated() {
+            if let first = replay.messages.timesNs.first, first < config.durationNs {
+                kernel.schedule(.feedReplay(replay: Int32(index)), at: first)
+            }
+        }
         kernel.schedule(.closeCheck, at: config.durationNs)
 
         let checkMask = observation.interval - 1
@@ -385,6 +405,7 @@ public struct Simulation {
             case .connectionReset(let participant): handleConnectionReset(participant)
             case .reconnectAttempt(let participant): handleReconnectAttempt(participant)
             case .connectAtVenue(let participant): handleConnectAtVenue(participant)
+            case .feedReplay(let replay): handleFeedReplay(replay)
             case .linkFault(let link, let transition):
                 let isDown = network.faultedLinks[Int(link)].schedule.transitions[Int(transition)].isDown
                 network.markTransition(link: Int(link), isDown: isDown, at: kernel.now)
@@ -1098,6 +1119,29 @@ public struct Simulation {
         if checkInvariants { runInvariantCheck() }
     }
 
+    /// The captured messages of a feed replay that apply now go to its
+    /// venue, at once: the capture's orders entered the real venue, not
+    /// this one's queue. The next time, if within the run, is scheduled.
+    mutating func handleFeedReplay(_ replay: Int32) {
+        let r = Int(replay)
+        let venue = feedReplayVenues[r]
+        let messages = config.feedReplays[r].messages
+        var cursor = feedReplayCursors[r]
+        let now = kernel.now
+        while cursor < messages.count, messages.timesNs[cursor] == now {
+            messages.withMessage(cursor) { message in
+                venues[Int(venue)].gateway.replayCapturedFeed(message, participant: feedReplayParticipants[r], nowNs: now,
+                                                             outputs: &outputs)
+            }
+            carryOut(venue: venue)
+            cursor += 1
+        }
+        feedReplayCursors[r] = cursor
+        if cursor < messages.count, messages.timesNs[cursor] < config.durationNs {
+            kernel.schedule(.feedReplay(replay: replay), at: messages.timesNs[cursor])
+        }
+    }
+
     /// The flows have stopped; once nothing is queued or in flight, the
     /// venues end the day: sessions and feeds close, timers are disarmed.
     mutating func handleCloseCheck() {
@@ -1212,7 +1256,8 @@ public struct Simulation {
                     utilisation: Double($0.busyNs) / Double(elapsed),
                     engineEventDigest: $0.gateway.engineEventDigest?.description,
                     engineEvents: $0.gateway.engineEventDigest.map { $0.eventCount },
-                    requestsThrottled: $0.gateway.configuration.sessionMessageLimit == nil ? nil : $0.gateway.statistics.requestsThrottled)
+                    requestsThrottled: $0.gateway.configuration.sessionMessageLimit == nil ? nil : $0.gateway.statistics.requestsThrottled,
+                    feedReplay: $0.gateway.feedReplayStatistics)
             },
             cutShort: cutShort,
             unsettledAtClose: unsettledAtClose,

@@ -43,6 +43,8 @@ public struct SimulationConfig: Hashable, Sendable {
 
     /// Crashes of venues' order-entry gateways (docs/network.md, "Gateway crash").
     public var gatewayCrashes: [GatewayCrashConfig] = []
+    /// Captured ITCH feeds whose orders rest at venues (docs/capture.md, "Replay into the simulator").
+    public var feedReplays: [FeedReplayConfig] = []
 }
 
 /// A venue's order-entry gateway process crashes at `atNs`: every

@@ -41,6 +41,8 @@ enum SimulationEvent: TraceRecordable {
     case reconnectAttempt(participant: Int32)
     /// The attempt reaches the venue: a gateway that is up accepts it.
     case connectAtVenue(participant: Int32)
+    /// The next messages of the `replay`-th captured feed (`SimulationConfig.feedReplays`) apply at their venue.
+    case feedReplay(replay: Int32)
 
     func record(into digest: inout TraceDigest) {
         switch self {
@@ -80,6 +82,8 @@ enum SimulationEvent: TraceRecordable {
             digest.absorb(UInt64(17) << 56 | UInt64(UInt32(bitPattern: participant)))
         case .connectAtVenue(let participant):
             digest.absorb(UInt64(18) << 56 | UInt64(UInt32(bitPattern: participant)))
+        case .feedReplay(let replay):
+            digest.absorb(UInt64(19) << 56 | UInt64(UInt32(bitPattern: replay)))
         }
     }
 }

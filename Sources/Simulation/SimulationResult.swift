@@ -1,3 +1,4 @@
+import Exchange
 import Measure
 import Network
 import SimKernel
@@ -54,6 +55,9 @@ public struct VenueStatistics: Hashable, Sendable {
     public var engineEvents: UInt64?
     /// With a per-session `throttle`: the requests it refused; nil without one.
     public var requestsThrottled: UInt64? = nil
+    /// What the captured feed replayed into the venue did; nil without one,
+    /// or when none of its messages came within the run.
+    public var feedReplay: CapturedFeedReplay.Statistics? = nil
 }
 
 /// The outcome of a simulated run: counts, latency distributions,

@@ -262,6 +262,18 @@ func printError(_ message: String, prefix: String = "error") {
 }
 
 extension RunReport {
+    /// A venue's captured feed replay as report.json gives it; nil without one.
+    static func feedReplaySummary(of venue: VenueStatistics, config: SimulationConfig) -> FeedReplaySummary? {
+        guard let replay = venue.feedReplay else { return nil }
+        let source = config.feedReplays.first { $0.venue == venue.name }?.source ?? ""
+        return FeedReplaySummary(
+            source: source, messages: replay.messages, ordersAdded: replay.ordersAdded, ordersReduced: replay.ordersReduced,
+            ordersDeleted: replay.ordersDeleted, ordersReplaced: replay.ordersReplaced, ordersGone: replay.ordersGone,
+            ordersUnknown: replay.ordersUnknown, unknownStocks: replay.unknownStocks, refused: replay.refused,
+            executions: replay.executions, executedQuantity: replay.executedQuantity, otherMessages: replay.otherMessages,
+            malformed: replay.malformed)
+    }
+
     /// Outages as report.json gives them: the intervals, the longest and
     /// the total, one still open counted to `runEndNs`.
     static func outageFigures(_ outages: [LinkOutage], runEndNs: Int64) -> (intervals: [OutageInterval], longestNs: Int64, totalNs: Int64) {
@@ -297,7 +309,8 @@ extension RunReport {
             venues: result.venues.map {
                 VenueSummary(name: $0.name, utilisation: $0.utilisation, maxQueueDepth: $0.maxQueueDepth, messagesServed: $0.instructionsServed,
                              engineEventDigest: $0.engineEventDigest, engineEvents: $0.engineEvents,
-                             requestsThrottled: $0.requestsThrottled)
+                             requestsThrottled: $0.requestsThrottled,
+                             feedReplay: Self.feedReplaySummary(of: $0, config: result.config))
             },
             invariants: InvariantResult(checked: result.invariantsChecked, violations: result.invariantViolations),
             wire: WireSummary(

@@ -24,7 +24,9 @@ struct ValidateCommand: ParsableCommand {
                 let linkNote = links > 0 ? ", \(links) modelled link direction(s)" : ""
                 let faultNote = config.linkFaults.isEmpty ? "" : ", \(config.linkFaults.count) fault(s)"
                 let assertionNote = drill.assertions.isEmpty ? "" : ", \(drill.assertions.count) assertion(s)"
-                print("\(file): ok (\(config.venues.count) venue(s), \(config.flows.count) flow(s), \(config.phaseEvents.count) scheduled phase change(s)\(linkNote)\(faultNote)\(assertionNote))")
+                let replayNote = config.feedReplays.isEmpty ? ""
+                    : ", \(config.feedReplays.count) captured feed(s) of \(config.feedReplays.reduce(0) { $0 + $1.messages.count }) messages"
+                print("\(file): ok (\(config.venues.count) venue(s), \(config.flows.count) flow(s), \(config.phaseEvents.count) scheduled phase change(s)\(linkNote)\(faultNote)\(replayNote)\(assertionNote))")
             } catch let error as ScenarioError {
                 printError(error.description)
                 failed = true

@@ -80,6 +80,10 @@ public struct VenueGateway {
     var connectionOfSession: [Int32] = []
     /// By connection, with a `sessionMessageLimit`: its requests' rate so far.
     var throttles: [SessionThrottle] = []
+    /// A captured feed's orders, entered by `replayCapturedFeed` through a
+    /// desk session with no connection; nil until the first message.
+    var feedReplay: CapturedFeedReplay?
+    var feedReplaySession: Int32 = -1
 
     // Scratch, reused across calls so that the hot path does not allocate.
     var requests: [OrderEntryRequest] = []
@@ -281,6 +285,38 @@ public struct VenueGateway {
         noteClosures(outputs)
     }
 
+    /// What a captured feed replayed into this venue did; nil when none was.
+    public var feedReplayStatistics: CapturedFeedReplay.Statistics? { feedReplay?.statistics }
+
+    /// One message of a captured ITCH feed: the orders it adds, reduces,
+    /// deletes or replaces are carried out now (`CapturedFeedReplay`), in a
+    /// desk session of their own trading as `participant`, whose reports go
+    /// nowhere but into the replay's statistics.
+    public mutating func replayCapturedFeed(
+        _ message: UnsafeRawBufferPointer, participant: ParticipantID, nowNs: Int64, outputs: inout GatewayOutputs
+    ) {
+        if feedReplay == nil {
+            feedReplay = CapturedFeedReplay(directory: directory)
+            feedReplaySession = desk.addSession(participant: participant)
+            while connectionOfSession.count <= Int(feedReplaySession) { connectionOfSession.append(-1) }
+        }
+        guard !dayHasEnded else { return }
+        outputs.ensureCapacity(connections: slots.count)
+        requests.removeAllReusingCapacity()
+        let session = feedReplaySession
+        // Out of `self` while it reads the desk, so that the two accesses do not overlap.
+        var replay = feedReplay.take()!
+        replay.requests(for: message, openOrder: { desk.openOrder(session: session, clientID: $0) }, into: &requests)
+        feedReplay = replay
+        for request in requests {
+            engineEvents.removeAllReusingCapacity()
+            reports.removeAllReusingCapacity()
+            desk.handle(request, from: session, engine: &engine, events: &engineEvents, reports: &reports)
+            settle(nowNs: nowNs, outputs: &outputs)
+        }
+        noteClosures(outputs)
+    }
+
     /// A connection's timer expired.
     public mutating func timerFired(_ connection: Int32, nowNs: Int64, outputs: inout GatewayOutputs) {
         outputs.ensureCapacity(connections: slots.count)
@@ -382,6 +418,11 @@ public struct VenueGateway {
         }
         for addressed in reports {
             let connection = connectionOfSession[Int(addressed.session)]
+            guard connection >= 0 else {
+                // The replay session's: counted, sent nowhere.
+                feedReplay?.note(addressed.report)
+                continue
+            }
             outputs.withOutput(of: connection) { output in
                 switch slots[Int(connection)] {
                 case .ouch(let index):
