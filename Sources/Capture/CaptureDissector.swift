@@ -15,9 +15,27 @@ public protocol CaptureMessageSink {
     /// dissector, generic across the module boundary, calls the sink once
     /// per packet rather than once per message).
     mutating func itchMessages(_ messages: MessageBlockIterator, feed: Int, timestampNs: Int64)
+    /// One order-entry message a client sent, valid only during the call:
+    /// the payload of a SoupBinTCP Unsequenced Data packet (an OUCH 4.2
+    /// inbound message), or a whole FIX message, session messages included.
+    /// `session` numbers the TCP connection (`CaptureDissector.orderEntrySessionNames`
+    /// names it). The default ignores it.
+    mutating func orderEntryMessage(_ message: UnsafeRawBufferPointer, protocol: CapturedOrderEntryProtocol, session: Int,
+                                    timestampNs: Int64)
+}
+
+/// The protocol of a captured order-entry message.
+public enum CapturedOrderEntryProtocol: Sendable {
+    /// OUCH 4.2 over SoupBinTCP.
+    case ouch
+    case fix
 }
 
 extension CaptureMessageSink {
+    @inlinable
+    public mutating func orderEntryMessage(_ message: UnsafeRawBufferPointer, protocol: CapturedOrderEntryProtocol, session: Int,
+                                           timestampNs: Int64) {}
+
     @inlinable
     public mutating func itchMessages(_ messages: MessageBlockIterator, feed: Int, timestampNs: Int64) {
         var messages = messages
@@ -72,6 +90,8 @@ public final class CaptureDissector<Sink: CaptureMessageSink> {
         var closedDirections = [false, false]
         /// The feed number of a SoupBinTCP connection carrying ITCH.
         var itchFeed: Int?
+        /// The order-entry session number of a connection whose client sent order entry.
+        var orderEntrySession: Int?
         /// TCP figures of connections that ended before a new one on the same ports.
         var earlierConnections = TCPFlowSummary()
     }
@@ -107,6 +127,9 @@ public final class CaptureDissector<Sink: CaptureMessageSink> {
     var moldSessions: [MoldSession] = []
     /// The ITCH feeds found, in the order first seen: their numbers are the sink's `feed`.
     public private(set) var feedNames: [String] = []
+    /// The order-entry connections found (client → server), in the order
+    /// their client first sent a message: their numbers are the sink's `session`.
+    public private(set) var orderEntrySessionNames: [String] = []
     var lastMoldSession = -1
     /// ITCH messages by type byte: a raw table, written once per message on
     /// the feed's hot path without array uniqueness or exclusivity checks.
@@ -557,6 +580,7 @@ public final class CaptureDissector<Sink: CaptureMessageSink> {
             guard payload.count > 0 else { return }
             countMessage(flow: flow, timestampNs: timestampNs)
             ouchInCounts[Int(payload.readUInt8(at: 0))] += 1
+            sink.orderEntryMessage(payload, protocol: .ouch, session: orderEntrySession(of: flow), timestampNs: timestampNs)
         case .loginRequest:
             if let login = try? SoupBinTCPLoginRequest(decoding: packet.bytes) {
                 let session = login.requestedSession.description.isEmpty ? "the current session" : "session '\(login.requestedSession)'"
@@ -597,10 +621,24 @@ public final class CaptureDissector<Sink: CaptureMessageSink> {
                     sessionEvent(flow, "FIX \(type == "A" ? "Logon" : "Logout") from the \(Self.sideName(direction))",
                                  timestampNs: timestampNs)
                 }
+                if direction == 0 {
+                    let session = orderEntrySession(of: flow)
+                    flows[flow].fixFramers[direction].withBytes(of: range) {
+                        sink.orderEntryMessage($0, protocol: .fix, session: session, timestampNs: timestampNs)
+                    }
+                }
             case .garbled(let reason):
                 framingError(flow, "FIX from the \(Self.sideName(direction)): garbled message (\(reason))")
             }
         }
+    }
+
+    /// The order-entry session number of `flow`, given at its first message.
+    func orderEntrySession(of flow: Int) -> Int {
+        if let session = flows[flow].orderEntrySession { return session }
+        orderEntrySessionNames.append("\(flows[flow].summary.client) → \(flows[flow].summary.server)")
+        flows[flow].orderEntrySession = orderEntrySessionNames.count - 1
+        return orderEntrySessionNames.count - 1
     }
 
     /// MsgType (35), the third field of every message the framer returns.

@@ -98,6 +98,13 @@ extension RunReport {
         if gatewayCrashes != nil, let lost = numberedMessagesNotReceived {
             lines.append("numberedMessagesNotReceived: \(lost)")
         }
+        for replay in orderEntryReplays ?? [] {
+            lines.append("")
+            lines.append("\(replay.venue) replays \(replay.source): \(replay.requestsPlanned) requests planned; sent \(replay.ordersSent) orders, "
+                + "\(replay.cancelsSent) cancels, \(replay.replacesSent) replaces; \(replay.ordersAccepted) accepted, \(replay.ordersRejected) rejected, "
+                + "\(replay.instructionsRejected) cancels or replaces refused; \(replay.executions) executions (\(replay.executedQuantity) shares)"
+                + (replay.requestsNotSent > 0 ? "; \(replay.requestsNotSent) not sent, their session away" : ""))
+        }
         if let resent = requestsResent, resent > 0 {
             lines.append("requestsResent: \(resent) (sent again after a lost connection: OUCH at the login, FIX at the venue's ResendRequest)")
         }

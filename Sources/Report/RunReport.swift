@@ -48,6 +48,9 @@ public struct RunReport: Codable, Hashable, Sendable {
     /// login, FIX at the venue's ResendRequest); absent in runs where no
     /// client can reconnect, and in reports written before it existed.
     public var requestsResent: UInt64?
+    /// Each replay of captured order-entry sessions (`replay:` with
+    /// `order_entry`); absent without one.
+    public var orderEntryReplays: [OrderEntryReplaySummary]?
     /// Measured: the only part that differs between identical runs.
     public var wallClock: WallClockSummary
     public var machine: MachineInfo
@@ -632,5 +635,42 @@ public struct GatewayCrashSummary: Codable, Hashable, Sendable {
         self.sessionsRecovered = sessionsRecovered
         self.connectionAttempts = connectionAttempts
         self.recoveryNs = recoveryNs
+    }
+}
+
+/// What one replay of captured order-entry sessions sent and was answered (docs/reports.md).
+public struct OrderEntryReplaySummary: Codable, Hashable, Sendable {
+    public var venue: String
+    /// The capture, its sessions, and what of it was not sent.
+    public var source: String
+    public var sessions: Int
+    /// Captured requests planned within the run.
+    public var requestsPlanned: Int
+    public var ordersSent: UInt64
+    public var cancelsSent: UInt64
+    public var replacesSent: UInt64
+    public var ordersAccepted: UInt64
+    public var ordersRejected: UInt64
+    public var instructionsRejected: UInt64
+    public var executions: UInt64
+    public var executedQuantity: Int64
+    public var requestsNotSent: UInt64
+
+    public init(venue: String, source: String, sessions: Int, requestsPlanned: Int, ordersSent: UInt64, cancelsSent: UInt64,
+                replacesSent: UInt64, ordersAccepted: UInt64, ordersRejected: UInt64, instructionsRejected: UInt64,
+                executions: UInt64, executedQuantity: Int64, requestsNotSent: UInt64) {
+        self.venue = venue
+        self.source = source
+        self.sessions = sessions
+        self.requestsPlanned = requestsPlanned
+        self.ordersSent = ordersSent
+        self.cancelsSent = cancelsSent
+        self.replacesSent = replacesSent
+        self.ordersAccepted = ordersAccepted
+        self.ordersRejected = ordersRejected
+        self.instructionsRejected = instructionsRejected
+        self.executions = executions
+        self.executedQuantity = executedQuantity
+        self.requestsNotSent = requestsNotSent
     }
 }

@@ -227,7 +227,7 @@ struct ScenarioReader {
                                       venues: venues, flows: flows, phaseEvents: phaseEvents, venueLinks: links, linkFaults: linkFaults)
         config.gatewayCrashes = gatewayCrashes
         if let entry = f["replay"] {
-            config.feedReplays = try feedReplays(entry.value, durationNs: durationNs, venues: venues)
+            (config.feedReplays, config.orderEntryReplays) = try replays(entry.value, durationNs: durationNs, venues: venues)
         }
         return config
     }

@@ -244,6 +244,8 @@ extension Simulation {
         case .subscriberTimer(let venue): return "subscriberTimer: venue \(venueName(venue))"
         case .linkFault(let link, let transition): return "linkFault: faulted link \(link + 1), change \(transition + 1)"
         case .feedReplay(let replay): return "feedReplay: captured feed \(replay + 1) applies its next messages"
+        case .orderEntryReplay(let participant):
+            return "orderEntryReplay: \(participantName(participant)) sends its next captured requests"
         }
     }
 }

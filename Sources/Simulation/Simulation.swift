@@ -66,6 +66,12 @@ public struct Simulation {
     var feedReplayVenues: [Int32] = []
     var feedReplayParticipants: [ParticipantID] = []
     var feedReplayCursors: [Int] = []
+    /// Participants from this index on replay captured order-entry sessions
+    /// (`SimulationConfig.orderEntryReplays`), one each, in order.
+    var firstReplayParticipant = 0
+    var replaySessions: [ReplayedSession] = []
+    /// By order-entry replay: what its sessions sent and were answered.
+    var orderEntryReplayCounts: [OrderEntryReplayCounts] = []
     /// Why a participant is between a lost connection and its next login.
     enum Reconnection: Equatable {
         /// The `index`-th gateway crash cut it off.
@@ -185,27 +191,33 @@ public struct Simulation {
             for _ in 0..<flow.participants {
                 let id = ParticipantID(nextParticipant)
                 nextParticipant += 1
-                let sessions = Self.sessions(for: id, venue: venue, protocol: flow.orderEntryProtocol,
-                                             reconnects: Self.clientsMayReconnect(config))
-                let connection = venues[venueIndex].gateway.addConnection(sessions.port, participant: id)
-                venues[venueIndex].participantOfConnection.append(Int32(participants.count))
-                let client: SimulatedParticipant.Client
-                let directory = venues[venueIndex].gateway.directory
-                switch sessions.client {
-                case .ouch(let configuration):
-                    client = .ouch(ouchClients.count)
-                    // A client that may reconnect sends again what a lost
-                    // connection may have swallowed (OUCHClient).
-                    ouchClients.append(OUCHClient(directory: directory, session: configuration,
-                                                  resendsUnanswered: Self.clientsMayReconnect(config)))
-                case .fix(let configuration):
-                    client = .fix(fixClients.count)
-                    fixClients.append(FIXClient(directory: directory, session: configuration))
-                }
-                participants.append(SimulatedParticipant(
-                    id: id, flow: Int32(flowIndex), venue: Int32(venueIndex), connection: connection, client: client))
+                participants.append(Self.participant(
+                    id: id, flow: Int32(flowIndex), venue: venueIndex, protocol: flow.orderEntryProtocol, config: config,
+                    index: participants.count, venues: &venues, ouchClients: &ouchClients, fixClients: &fixClients))
             }
         }
+        // Captured order-entry sessions: a participant each, after every flow's.
+        let firstReplayParticipant = participants.count
+        var replaySessions: [ReplayedSession] = []
+        for (replayIndex, replay) in config.orderEntryReplays.enumerated() {
+            guard let venueIndex = config.venues.firstIndex(where: { $0.name == replay.venue }) else {
+                throw SimulationConfigError(description: "an order-entry replay names unknown venue '\(replay.venue)'")
+            }
+            for (sessionIndex, session) in replay.sessions.enumerated() {
+                guard config.venues[venueIndex].orderEntryProtocols.contains(session.orderEntryProtocol) else {
+                    throw SimulationConfigError(description: "a replayed session speaks \(session.orderEntryProtocol.rawValue), which venue '\(replay.venue)' does not accept")
+                }
+                let id = ParticipantID(nextParticipant)
+                nextParticipant += 1
+                participants.append(Self.participant(
+                    id: id, flow: -1, venue: venueIndex, protocol: session.orderEntryProtocol, config: config,
+                    index: participants.count, venues: &venues, ouchClients: &ouchClients, fixClients: &fixClients))
+                replaySessions.append(ReplayedSession(replay: Int32(replayIndex), session: Int32(sessionIndex)))
+            }
+        }
+        self.firstReplayParticipant = firstReplayParticipant
+        self.replaySessions = replaySessions
+        orderEntryReplayCounts = Array(repeating: OrderEntryReplayCounts(), count: config.orderEntryReplays.count)
         self.venues = venues
         if checkInvariants { feedHandlers = venues.map { _ in ITCHFeedHandler() } }
         self.flows = flows
@@ -244,7 +256,7 @@ public struct Simulation {
             feedReplayCursors.append(0)
         }
         reconnecting = Array(repeating: nil, count: participants.count)
-        reconnectWaitNs = participants.map { config.flows[Int($0.flow)].reconnect.initialNs }
+        reconnectWaitNs = participants.map { Self.reconnectBackoff(of: $0, config: config).initialNs }
         // Not "flow.<name>.reconnect": a flow named "<name>.reconnect" draws from that.
         reconnectJitter = config.flows.map { RandomStream(scenarioSeed: config.seed, component: "reconnect.\($0.name)") }
         tracksConnectionEpochs = Self.clientsMayReconnect(config)
@@ -276,6 +288,32 @@ public struct Simulation {
 
     /// The two ends of a participant's order-entry session. Credentials are
     /// derived from the participant number (username "P" + number).
+    /// A participant of `flow` (-1: a replayed session) with its connection
+    /// at the venue and its order-entry client.
+    static func participant(
+        id: ParticipantID, flow: Int32, venue venueIndex: Int, protocol: OrderEntryProtocol, config: SimulationConfig, index: Int,
+        venues: inout [SimulatedVenue], ouchClients: inout [OUCHClient], fixClients: inout [FIXClient]
+    ) -> SimulatedParticipant {
+        let sessions = Self.sessions(for: id, venue: config.venues[venueIndex], protocol: `protocol`,
+                                     reconnects: Self.clientsMayReconnect(config))
+        let connection = venues[venueIndex].gateway.addConnection(sessions.port, participant: id)
+        venues[venueIndex].participantOfConnection.append(Int32(index))
+        let client: SimulatedParticipant.Client
+        let directory = venues[venueIndex].gateway.directory
+        switch sessions.client {
+        case .ouch(let configuration):
+            client = .ouch(ouchClients.count)
+            // A client that may reconnect sends again what a lost
+            // connection may have swallowed (OUCHClient).
+            ouchClients.append(OUCHClient(directory: directory, session: configuration,
+                                          resendsUnanswered: Self.clientsMayReconnect(config)))
+        case .fix(let configuration):
+            client = .fix(fixClients.count)
+            fixClients.append(FIXClient(directory: directory, session: configuration))
+        }
+        return SimulatedParticipant(id: id, flow: flow, venue: Int32(venueIndex), connection: connection, client: client)
+    }
+
     static func sessions(for id: ParticipantID, venue: VenueConfig, protocol: OrderEntryProtocol, reconnects: Bool)
         -> (port: VenueGateway.PortKind, client: ClientSession)
     {
@@ -364,6 +402,12 @@ public struct Simulation {
                 kernel.schedule(.feedReplay(replay: Int32(index)), at: first)
             }
         }
+        for (offset, replayed) in replaySessions.enumerated() {
+            let session = config.orderEntryReplays[Int(replayed.replay)].sessions[Int(replayed.session)]
+            if let first = session.timesNs.first, first < config.durationNs {
+                kernel.schedule(.orderEntryReplay(participant: Int32(firstReplayParticipant + offset)), at: first)
+            }
+        }
         kernel.schedule(.closeCheck, at: config.durationNs)
 
         let checkMask = observation.interval - 1
@@ -406,6 +450,7 @@ public struct Simulation {
             case .reconnectAttempt(let participant): handleReconnectAttempt(participant)
             case .connectAtVenue(let participant): handleConnectAtVenue(participant)
             case .feedReplay(let replay): handleFeedReplay(replay)
+            case .orderEntryReplay(let participant): handleOrderEntryReplay(participant)
             case .linkFault(let link, let transition):
                 let isDown = network.faultedLinks[Int(link)].schedule.transitions[Int(transition)].isDown
                 network.markTransition(link: Int(link), isDown: isDown, at: kernel.now)
@@ -544,6 +589,10 @@ public struct Simulation {
 
     mutating func handle(_ event: OrderEntryClientEvent, participant: Int32) {
         let p = Int(participant)
+        if p >= firstReplayParticipant, !event.isLogin {
+            handleReplayed(event, participant: participant)
+            return
+        }
         let flow = Int(participants[p].flow)
         let now = kernel.now
         switch event {
@@ -560,7 +609,11 @@ public struct Simulation {
                 break
             }
             reconnecting[p] = nil
-            reconnectWaitNs[p] = config.flows[flow].reconnect.initialNs
+            reconnectWaitNs[p] = Self.reconnectBackoff(of: participants[p], config: config).initialNs
+            if p >= firstReplayParticipant {
+                sendWaitingCapturedRequests(participant)
+                return
+            }
             let waiting = participants[p].waiting
             participants[p].waiting = []
             for instruction in waiting { send(instruction, from: participant) }
@@ -857,13 +910,19 @@ public struct Simulation {
 
     func isStale(_ slot: Int32, participant p: Int) -> Bool { messageEpochs[Int(slot)] != connectionEpochs[p] }
 
+    /// A participant's reconnect backoff: its flow's; a replayed session's is
+    /// the default, once a millisecond, which draws nothing.
+    static func reconnectBackoff(of participant: SimulatedParticipant, config: SimulationConfig) -> ReconnectBackoff {
+        participant.flow >= 0 ? config.flows[Int(participant.flow)].reconnect : .everyMillisecond
+    }
+
     /// How long a participant waits, after an attempt to connect that
     /// failed, before its next: its flow's backoff, which grows with each
     /// failure until a login. Draws from the flow's stream only with jitter,
     /// so that runs without it keep their digests.
     mutating func waitAfterFailedAttempt(_ p: Int) -> Nanoseconds {
         let flow = Int(participants[p].flow)
-        let backoff = config.flows[flow].reconnect
+        let backoff = Self.reconnectBackoff(of: participants[p], config: config)
         let waitNs = reconnectWaitNs[p]
         reconnectWaitNs[p] = backoff.next(after: waitNs)
         return backoff.isJittered ? backoff.jittered(waitNs, draw: reconnectJitter[flow].next()) : waitNs
@@ -1287,7 +1346,12 @@ public struct Simulation {
             gatewayCrashes: crashRecords,
             numberedMessagesNotReceived: numberedMessagesNotReceived(),
             requestsResent: ouchClients.reduce(0) { $0 + UInt64($1.requestsResent) }
-                + fixClients.reduce(0) { $0 + UInt64($1.requestsResent) })
+                + fixClients.reduce(0) { $0 + UInt64($1.requestsResent) },
+            orderEntryReplays: config.orderEntryReplays.enumerated().map { index, replay in
+                OrderEntryReplayResult(venue: replay.venue, source: replay.source, sessions: replay.sessions.count,
+                                       requestsPlanned: replay.sessions.reduce(0) { $0 + $1.count },
+                                       counts: orderEntryReplayCounts[index])
+            })
     }
 
     /// Over every session: what the venue numbered and its client never took in.

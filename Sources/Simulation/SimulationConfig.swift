@@ -45,6 +45,8 @@ public struct SimulationConfig: Hashable, Sendable {
     public var gatewayCrashes: [GatewayCrashConfig] = []
     /// Captured ITCH feeds whose orders rest at venues (docs/capture.md, "Replay into the simulator").
     public var feedReplays: [FeedReplayConfig] = []
+    /// Captured order-entry sessions re-submitted to venues (docs/capture.md, "Captured order entry").
+    public var orderEntryReplays: [OrderEntryReplayConfig] = []
 }
 
 /// A venue's order-entry gateway process crashes at `atNs`: every

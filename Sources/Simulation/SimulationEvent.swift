@@ -43,6 +43,8 @@ enum SimulationEvent: TraceRecordable {
     case connectAtVenue(participant: Int32)
     /// The next messages of the `replay`-th captured feed (`SimulationConfig.feedReplays`) apply at their venue.
     case feedReplay(replay: Int32)
+    /// A participant replaying a captured order-entry session sends its next captured requests.
+    case orderEntryReplay(participant: Int32)
 
     func record(into digest: inout TraceDigest) {
         switch self {
@@ -84,6 +86,8 @@ enum SimulationEvent: TraceRecordable {
             digest.absorb(UInt64(18) << 56 | UInt64(UInt32(bitPattern: participant)))
         case .feedReplay(let replay):
             digest.absorb(UInt64(19) << 56 | UInt64(UInt32(bitPattern: replay)))
+        case .orderEntryReplay(let participant):
+            digest.absorb(UInt64(20) << 56 | UInt64(UInt32(bitPattern: participant)))
         }
     }
 }

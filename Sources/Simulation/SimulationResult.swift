@@ -118,6 +118,18 @@ public struct SimulationResult: Sendable {
     /// login, not knowing whether the connection had delivered them
     /// (`OUCHClient.resendsUnanswered`); FIX ones at the venue's ResendRequest.
     public var requestsResent: UInt64 = 0
+    /// Each order-entry replay (`SimulationConfig.orderEntryReplays`), in order.
+    public var orderEntryReplays: [OrderEntryReplayResult] = []
+}
+
+/// What one replay of captured order-entry sessions sent and was answered.
+public struct OrderEntryReplayResult: Hashable, Sendable {
+    public var venue: String
+    public var source: String
+    public var sessions: Int
+    /// Captured requests planned within the run, over every session.
+    public var requestsPlanned: Int
+    public var counts: OrderEntryReplayCounts
 }
 
 /// What one gateway crash cost.

@@ -318,7 +318,9 @@ extension RunReport {
                 messagesFromVenues: result.wire.messagesFromVenues, bytesFromVenues: result.wire.bytesFromVenues,
                 feedPackets: result.wire.feedPackets, feedMessages: result.wire.feedMessages, feedBytes: result.wire.feedBytes,
                 participantsByProtocol: Dictionary(
-                    result.config.flows.map { ($0.orderEntryProtocol.rawValue, $0.participants) }, uniquingKeysWith: +),
+                    result.config.flows.map { ($0.orderEntryProtocol.rawValue, $0.participants) }
+                        + result.config.orderEntryReplays.flatMap { $0.sessions.map { ($0.orderEntryProtocol.rawValue, 1) } },
+                    uniquingKeysWith: +),
                 captureFile: captureFile),
             wallClock: WallClockSummary(elapsedSeconds: elapsedSeconds, events: result.eventsDelivered, simulatedEndNs: simulatedEndNs),
             machine: MachineInfo.current(),
@@ -351,6 +353,16 @@ extension RunReport {
                 }))
         numberedMessagesNotReceived = result.numberedMessagesNotReceived
         if Simulation.clientsMayReconnect(result.config) { requestsResent = result.requestsResent }
+        if !result.orderEntryReplays.isEmpty {
+            orderEntryReplays = result.orderEntryReplays.map {
+                OrderEntryReplaySummary(
+                    venue: $0.venue, source: $0.source, sessions: $0.sessions, requestsPlanned: $0.requestsPlanned,
+                    ordersSent: $0.counts.ordersSent, cancelsSent: $0.counts.cancelsSent, replacesSent: $0.counts.replacesSent,
+                    ordersAccepted: $0.counts.ordersAccepted, ordersRejected: $0.counts.ordersRejected,
+                    instructionsRejected: $0.counts.instructionsRejected, executions: $0.counts.executions,
+                    executedQuantity: $0.counts.executedQuantity, requestsNotSent: $0.counts.requestsNotSent)
+            }
+        }
         if !result.gatewayCrashes.isEmpty {
             gatewayCrashes = result.gatewayCrashes.map {
                 GatewayCrashSummary(venue: $0.venue, atNs: $0.atNs, action: $0.silent ? "host_crash" : "gateway_crash",

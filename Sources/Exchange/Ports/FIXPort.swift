@@ -244,40 +244,19 @@ public struct FIXPort {
         case .newOrderSingle(let order):
             if let request = newOrderRequest(order, postOnly: order.isPostOnly) { requests.append(.new(request)) }
         case .orderCancelRequest(let cancel):
-            guard let target = ClientOrderID(cancel.origClOrdID) else {
+            switch Self.cancelRequest(cancel, version: version) {
+            case .success(let request): requests.append(request)
+            case .failure(let refusal):
                 refuseCancel(clOrdID: cancel.clOrdID, origClOrdID: cancel.origClOrdID, isReplace: false,
-                             reason: 1, text: "Unknown order")
-                return
+                             reason: refusal.reason, text: refusal.text)
             }
-            guard let requestID = ClientOrderID(cancel.clOrdID) else {
-                refuseCancel(clOrdID: cancel.clOrdID, origClOrdID: cancel.origClOrdID, isReplace: false,
-                             reason: otherCancelRejectReason, text: "ClOrdID longer than 24 bytes")
-                return
-            }
-            requests.append(.cancel(target: target, requestID: requestID, newOpenQuantity: .zero))
         case .orderCancelReplaceRequest(let replace):
-            guard let target = ClientOrderID(replace.origClOrdID) else {
+            switch Self.replaceRequest(replace, version: version) {
+            case .success(let request): requests.append(request)
+            case .failure(let refusal):
                 refuseCancel(clOrdID: replace.clOrdID, origClOrdID: replace.origClOrdID, isReplace: true,
-                             reason: 1, text: "Unknown order")
-                return
+                             reason: refusal.reason, text: refusal.text)
             }
-            guard let replacementID = ClientOrderID(replace.clOrdID) else {
-                refuseCancel(clOrdID: replace.clOrdID, origClOrdID: replace.origClOrdID, isReplace: true,
-                             reason: otherCancelRejectReason, text: "ClOrdID longer than 24 bytes")
-                return
-            }
-            guard replace.orderType == .limit, let price = replace.price else {
-                refuseCancel(clOrdID: replace.clOrdID, origClOrdID: replace.origClOrdID, isReplace: true,
-                             reason: otherCancelRejectReason, text: "Replace must be a limit order")
-                return
-            }
-            guard replace.orderQuantity <= Self.maximumOrderQuantity.rawValue, price <= Self.maximumPrice.rawValue else {
-                refuseCancel(clOrdID: replace.clOrdID, origClOrdID: replace.origClOrdID, isReplace: true,
-                             reason: otherCancelRejectReason, text: "Quantity or price exceeds limit")
-                return
-            }
-            requests.append(.replace(target: target, replacementID: replacementID, price: Price(price),
-                                     quantity: Quantity(replace.orderQuantity), quantityIncludesExecuted: true))
         case .executionReport, .orderCancelReject, .businessMessageReject:
             // The acceptor session answers these with BusinessMessageReject
             // 380=3 before delivery; nothing reaches here.
@@ -286,38 +265,81 @@ public struct FIXPort {
     }
 
     mutating func newOrderRequest(_ order: FIXNewOrderSingle, postOnly: Bool) -> NewOrderRequest? {
-        guard let clientID = ClientOrderID(order.clOrdID) else {
-            refuseOrder(order, reason: otherOrderRejectReason, text: "ClOrdID longer than 24 bytes")
+        switch Self.newOrderRequest(order, postOnly: postOnly, directory: directory, version: version) {
+        case .success(let request):
+            return request
+        case .failure(let refusal):
+            refuseOrder(order, reason: refusal.reason, text: refusal.text)
             return nil
         }
+    }
+
+    /// Why a request is refused before the desk: the reject reason (OrdRejReason
+    /// or CxlRejReason) and the Text the port answers with.
+    public struct Refusal: Error, Hashable, Sendable {
+        public var reason: Int64
+        public var text: FIXString
+    }
+
+    /// The request a NewOrderSingle makes, by the rules above, or why the
+    /// port refuses it. Shared with the replay of captured order entry
+    /// (`CapturedOrderEntryDecoder`), which must read orders as the port does.
+    public static func newOrderRequest(
+        _ order: FIXNewOrderSingle, postOnly: Bool, directory: SymbolDirectory, version: FIXVersion
+    ) -> Result<NewOrderRequest, Refusal> {
+        let otherReason = otherOrderRejectReason(version)
+        let unsupportedReason = unsupportedCharacteristicReason(version)
+        guard let clientID = ClientOrderID(order.clOrdID) else {
+            return .failure(Refusal(reason: otherReason, text: "ClOrdID longer than 24 bytes"))
+        }
         guard let name = Alpha8(fixSymbol: order.symbol), let symbol = directory.index(of: name) else {
-            refuseOrder(order, reason: 1, text: "Unknown symbol")
-            return nil
+            return .failure(Refusal(reason: 1, text: "Unknown symbol"))
         }
         let type: OrderType
         switch order.orderType {
         case .market: type = .market
         case .limit: type = .limit
-        case .stop, .stopLimit:
-            refuseOrder(order, reason: unsupportedCharacteristicReason, text: "Unsupported OrdType")
-            return nil
+        case .stop, .stopLimit: return .failure(Refusal(reason: unsupportedReason, text: "Unsupported OrdType"))
         }
         guard let timeInForce = (order.timeInForce ?? .day).engineTimeInForce else {
-            refuseOrder(order, reason: unsupportedCharacteristicReason, text: "Unsupported TimeInForce")
-            return nil
+            return .failure(Refusal(reason: unsupportedReason, text: "Unsupported TimeInForce"))
         }
-        guard order.orderQuantity <= Self.maximumOrderQuantity.rawValue else {
-            refuseOrder(order, reason: 3, text: "Order exceeds quantity limit")
-            return nil
+        guard order.orderQuantity <= maximumOrderQuantity.rawValue else {
+            return .failure(Refusal(reason: 3, text: "Order exceeds quantity limit"))
         }
-        if type == .limit, let price = order.price, price > Self.maximumPrice.rawValue {
-            refuseOrder(order, reason: otherOrderRejectReason, text: "Price exceeds limit")
-            return nil
+        if type == .limit, let price = order.price, price > maximumPrice.rawValue {
+            return .failure(Refusal(reason: otherReason, text: "Price exceeds limit"))
         }
-        return NewOrderRequest(
+        return .success(NewOrderRequest(
             clientID: clientID, symbol: symbol, side: order.side.engineSide, type: type, timeInForce: timeInForce,
             price: Price(type == .limit ? order.price ?? 0 : 0), quantity: Quantity(order.orderQuantity),
-            postOnly: postOnly)
+            postOnly: postOnly))
+    }
+
+    /// The request an OrderCancelRequest makes, or why the port refuses it.
+    public static func cancelRequest(_ cancel: FIXOrderCancelRequest, version: FIXVersion) -> Result<OrderEntryRequest, Refusal> {
+        guard let target = ClientOrderID(cancel.origClOrdID) else { return .failure(Refusal(reason: 1, text: "Unknown order")) }
+        guard let requestID = ClientOrderID(cancel.clOrdID) else {
+            return .failure(Refusal(reason: otherCancelRejectReason(version), text: "ClOrdID longer than 24 bytes"))
+        }
+        return .success(.cancel(target: target, requestID: requestID, newOpenQuantity: .zero))
+    }
+
+    /// The request an OrderCancelReplaceRequest makes, or why the port refuses it.
+    public static func replaceRequest(_ replace: FIXOrderCancelReplaceRequest, version: FIXVersion) -> Result<OrderEntryRequest, Refusal> {
+        let otherReason = otherCancelRejectReason(version)
+        guard let target = ClientOrderID(replace.origClOrdID) else { return .failure(Refusal(reason: 1, text: "Unknown order")) }
+        guard let replacementID = ClientOrderID(replace.clOrdID) else {
+            return .failure(Refusal(reason: otherReason, text: "ClOrdID longer than 24 bytes"))
+        }
+        guard replace.orderType == .limit, let price = replace.price else {
+            return .failure(Refusal(reason: otherReason, text: "Replace must be a limit order"))
+        }
+        guard replace.orderQuantity <= maximumOrderQuantity.rawValue, price <= maximumPrice.rawValue else {
+            return .failure(Refusal(reason: otherReason, text: "Quantity or price exceeds limit"))
+        }
+        return .success(.replace(target: target, replacementID: replacementID, price: Price(price),
+                                 quantity: Quantity(replace.orderQuantity), quantityIncludesExecuted: true))
     }
 
     mutating func refuseOrder(_ order: FIXNewOrderSingle, reason: Int64, text: FIXString) {
@@ -421,11 +443,13 @@ public struct FIXPort {
     // MARK: Reason codes
 
     /// OrdRejReason for a refusal FIX has no code for: 99 Other (4.4), 0 Broker / Exchange option (4.2).
-    var otherOrderRejectReason: Int64 { version == .fix44 ? 99 : 0 }
+    var otherOrderRejectReason: Int64 { Self.otherOrderRejectReason(version) }
+    static func otherOrderRejectReason(_ version: FIXVersion) -> Int64 { version == .fix44 ? 99 : 0 }
     /// OrdRejReason 11 Unsupported order characteristic exists from FIX 4.3 on.
-    var unsupportedCharacteristicReason: Int64 { version == .fix44 ? 11 : 0 }
+    static func unsupportedCharacteristicReason(_ version: FIXVersion) -> Int64 { version == .fix44 ? 11 : 0 }
     /// CxlRejReason 99 Other (4.4), 2 Broker / Exchange option (4.2).
-    var otherCancelRejectReason: Int64 { version == .fix44 ? 99 : 2 }
+    var otherCancelRejectReason: Int64 { Self.otherCancelRejectReason(version) }
+    static func otherCancelRejectReason(_ version: FIXVersion) -> Int64 { version == .fix44 ? 99 : 2 }
 
     func orderRejectReason(_ reason: OrderEntryRejectReason) -> Int64 {
         switch reason {

@@ -364,21 +364,17 @@ public struct OUCHPort {
             notePendingCancel(PendingCancel(target: target, modifySide: nil))
             requests.append(.cancel(target: target, requestID: nil, newOpenQuantity: Quantity(Int64(cancel.shares))))
         case .replaceOrder(let replace):
-            guard let target = ClientOrderID(ouchToken: replace.existingToken) else {
+            switch Self.replaceRequest(replace) {
+            case nil:
                 cancelReject(replace.existingToken, nowNs: nowNs, output: &output)
-                return true
-            }
-            let replacement = ClientOrderID(ouchToken: replace.replacementToken)
-            guard let replacement, replace.price != OUCHConvention.marketPrice, replace.shares <= Self.maximumShares else {
-                let reason = replacement == nil ? Self.otherRejectCode
-                    : replace.shares > Self.maximumShares ? Self.sharesCode : Self.invalidPriceCode
-                let replacementIsLive = replacement.map { desk.openOrder(session: deskSession, clientID: $0) != nil } ?? false
+            case .success(let request):
+                requests.append(request)
+            case .failure(let refusal):
+                let replacementIsLive = ClientOrderID(ouchToken: replace.replacementToken)
+                    .map { desk.openOrder(session: deskSession, clientID: $0) != nil } ?? false
                 rejectReplace(existing: replace.existingToken, replacement: replace.replacementToken,
-                              replacementIsLive: replacementIsLive, reason: reason, nowNs: nowNs, output: &output)
-                return true
+                              replacementIsLive: replacementIsLive, reason: refusal.code, nowNs: nowNs, output: &output)
             }
-            requests.append(.replace(target: target, replacementID: replacement, price: Price(Int64(replace.price)),
-                                     quantity: Quantity(Int64(replace.shares)), quantityIncludesExecuted: false))
         case .modifyOrder(let modify):
             guard let target = ClientOrderID(ouchToken: modify.token),
                   trackedEcho(target, desk: desk, deskSession: deskSession, requests: requests)
@@ -396,42 +392,67 @@ public struct OUCHPort {
         _ order: OUCHEnterOrder, nowNs: Int64, desk: OrderEntryDesk, deskSession: Int32,
         requests: inout [OrderEntryRequest], output: inout ConnectionOutput
     ) {
-        guard let id = ClientOrderID(ouchToken: order.token) else {
-            reject(order.token, reason: Self.otherRejectCode, nowNs: nowNs, output: &output)
-            return
-        }
-        let refusal: UInt8
-        if let symbol = directory.index(of: order.stock) {
-            let isImmediate = order.timeInForce == .immediateOrCancel
-            let isFillOrKill = isImmediate && order.minimumQuantity == order.shares && order.shares > 0
-            if order.crossType != 0x4E { // N: continuous trading
-                refusal = 0x52 // R: not allowed in this cross
-            } else if order.shares > Self.maximumShares {
-                refusal = Self.sharesCode
-            } else if order.minimumQuantity != 0 && !isFillOrKill {
-                refusal = 0x4E // N: invalid minimum quantity
-            } else {
-                let isMarket = order.price == OUCHConvention.marketPrice
-                // A duplicate token goes to the desk too, which refuses it.
-                let echo = OrderEcho(
-                    side: order.side, timeInForce: order.timeInForce, firm: order.firm, display: order.display,
-                    capacity: order.capacity, intermarketSweepEligibility: order.intermarketSweepEligibility,
-                    minimumQuantity: order.minimumQuantity)
-                requests.append(.new(NewOrderRequest(
-                    clientID: id, symbol: symbol, side: OUCHConvention.side(order.side), type: isMarket ? .market : .limit,
-                    timeInForce: isFillOrKill ? .fillOrKill : isImmediate ? .immediateOrCancel : .day,
-                    price: isMarket ? Price(0) : Price(Int64(order.price)), quantity: Quantity(Int64(order.shares)),
-                    postOnly: order.display == 0x50, echo: echo.packed))) // P: post-only
+        switch Self.newOrderRequest(order, directory: directory) {
+        case .success(let request):
+            // A duplicate token goes to the desk too, which refuses it.
+            requests.append(.new(request))
+        case .failure(let refusal):
+            guard let id = ClientOrderID(ouchToken: order.token) else {
+                reject(order.token, reason: refusal.code, nowNs: nowNs, output: &output)
                 return
             }
-        } else {
-            refusal = 0x53 // S: invalid stock
+            // Refused before the desk: silent when the token is tracked, live
+            // or entered and awaiting its answer, as a duplicate would be.
+            if trackedEcho(id, desk: desk, deskSession: deskSession, requests: requests) == nil {
+                reject(order.token, reason: refusal.code, nowNs: nowNs, output: &output)
+            }
         }
-        // Refused before the desk: silent when the token is tracked, live
-        // or entered and awaiting its answer, as a duplicate would be.
-        if trackedEcho(id, desk: desk, deskSession: deskSession, requests: requests) == nil {
-            reject(order.token, reason: refusal, nowNs: nowNs, output: &output)
+    }
+
+    /// Why an Enter Order is refused before the desk: its Rejected reason code.
+    public struct Refusal: Error, Hashable, Sendable {
+        public var code: UInt8
+    }
+
+    /// The request an Enter Order makes, by the table above, or the reason
+    /// the port refuses it. Shared with the replay of captured order entry
+    /// (`CapturedOrderEntryDecoder`), which must read orders as the port does.
+    @inline(__always)
+    public static func newOrderRequest(_ order: OUCHEnterOrder, directory: SymbolDirectory) -> Result<NewOrderRequest, Refusal> {
+        guard let id = ClientOrderID(ouchToken: order.token) else { return .failure(Refusal(code: otherRejectCode)) }
+        guard let symbol = directory.index(of: order.stock) else { return .failure(Refusal(code: 0x53)) } // S: invalid stock
+        let isImmediate = order.timeInForce == .immediateOrCancel
+        let isFillOrKill = isImmediate && order.minimumQuantity == order.shares && order.shares > 0
+        if order.crossType != 0x4E { // N: continuous trading
+            return .failure(Refusal(code: 0x52)) // R: not allowed in this cross
+        } else if order.shares > maximumShares {
+            return .failure(Refusal(code: sharesCode))
+        } else if order.minimumQuantity != 0 && !isFillOrKill {
+            return .failure(Refusal(code: 0x4E)) // N: invalid minimum quantity
         }
+        let isMarket = order.price == OUCHConvention.marketPrice
+        let echo = OrderEcho(
+            side: order.side, timeInForce: order.timeInForce, firm: order.firm, display: order.display,
+            capacity: order.capacity, intermarketSweepEligibility: order.intermarketSweepEligibility,
+            minimumQuantity: order.minimumQuantity)
+        return .success(NewOrderRequest(
+            clientID: id, symbol: symbol, side: OUCHConvention.side(order.side), type: isMarket ? .market : .limit,
+            timeInForce: isFillOrKill ? .fillOrKill : isImmediate ? .immediateOrCancel : .day,
+            price: isMarket ? Price(0) : Price(Int64(order.price)), quantity: Quantity(Int64(order.shares)),
+            postOnly: order.display == 0x50, echo: echo.packed)) // P: post-only
+    }
+
+    /// The request a Replace Order makes, or the Rejected reason code the
+    /// port answers on the replacement token: a market price, too many
+    /// shares, an unusable replacement token.
+    @inline(__always)
+    public static func replaceRequest(_ replace: OUCHReplaceOrder) -> Result<OrderEntryRequest, Refusal>? {
+        guard let target = ClientOrderID(ouchToken: replace.existingToken) else { return nil }
+        guard let replacement = ClientOrderID(ouchToken: replace.replacementToken) else { return .failure(Refusal(code: otherRejectCode)) }
+        guard replace.shares <= maximumShares else { return .failure(Refusal(code: sharesCode)) }
+        guard replace.price != OUCHConvention.marketPrice else { return .failure(Refusal(code: invalidPriceCode)) }
+        return .success(.replace(target: target, replacementID: replacement, price: Price(Int64(replace.price)),
+                                 quantity: Quantity(Int64(replace.shares)), quantityIncludesExecuted: false))
     }
 
     /// The echo of the order `id` names, if it is tracked: open at the desk,
