@@ -74,6 +74,44 @@ import Testing
         #expect(otherVenue["engineEventDigest"] as? String != simulatedDigest)
     }
 
+    /// Four participants trading with one another, self-trade prevention
+    /// on: each gets a connection of its own to `exsim serve`, and the
+    /// replay sends their requests in the order the simulated venue
+    /// received them, one at a time (the next once the venue has answered),
+    /// since TCP keeps no order across connections.
+    static let multiConnectionScenario = scenario
+        .replacingOccurrences(of: "name: symmetry", with: "name: symmetry-four")
+        .replacingOccurrences(of: "self_trade_prevention: none", with: "self_trade_prevention: cancel_newest")
+        .replacingOccurrences(of: "rate: 100k/s\n    participants: 1", with: "rate: 100k/s\n    participants: 4")
+
+    @Test(.enabled(if: CaptureOracleTests.oraclePython != nil || CaptureOracleTests.required,
+                   "the oracle Python is not installed: scripts/setup.sh installs it, and scripts/test.sh runs every oracle test"))
+    func severalConnectionsInTheirSimulatedOrderGiveTheSameEngineEvents() throws {
+        #expect(Self.multiConnectionScenario.contains("participants: 4") && Self.multiConnectionScenario.contains("cancel_newest"))
+        let directory = try ExsimProcess.temporaryDirectory("symmetry-four")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let scenarioFile = directory.appendingPathComponent("symmetry-four.yaml")
+        try Data(Self.multiConnectionScenario.utf8).write(to: scenarioFile)
+        let capture = directory.appendingPathComponent("run.pcap")
+        let runOut = directory.appendingPathComponent("run")
+        let run = try ExsimProcess.run(["run", scenarioFile.path, "--engine-digest", "--capture", capture.path, "--out", runOut.path])
+        #expect(run.status == 0, "\(run.stderr)")
+        let simulated = try Self.venue(in: runOut.appendingPathComponent("report.json"))
+        let simulatedDigest = try #require(simulated["engineEventDigest"] as? String)
+        let simulatedEvents = try #require(simulated["engineEvents"] as? Int)
+
+        let serve = try ServeTests.ServeProcess([scenarioFile.path, "--engine-digest"])
+        try serve.waitForPorts()
+        let replay = try ServeTests.runOracle("replay_order_entry.py", [capture.path, serve.portsFile.path, "XSIM"])
+        #expect(replay.status == 0, "\(replay.standardError)")
+        #expect(replay.standardOutput.contains("\"connections\": 4"), "\(replay.standardOutput)")
+        #expect(try serve.terminate() == 0, "\(serve.standardError)")
+        let served = try Self.venue(in: serve.outDirectory.appendingPathComponent("serve-report.json"))
+        #expect(served["engineEvents"] as? Int == simulatedEvents)
+        #expect(served["engineEventDigest"] as? String == simulatedDigest, "replayed: \(replay.standardOutput)")
+        #expect((served["trades"] as? Int ?? 0) > 0)
+    }
+
     @Test func withoutTheFlagNoDigestIsReportedAndTheTraceIsUnchanged() throws {
         let directory = try ExsimProcess.temporaryDirectory("symmetry-off")
         defer { try? FileManager.default.removeItem(at: directory) }
