@@ -114,6 +114,14 @@ struct LoadCommand: ParsableCommand {
     @Flag(help: "Speak TLS to the venue without verifying its certificate (encrypted, not authenticated).")
     var tlsNoVerify = false
 
+    @Option(help: ArgumentHelp(
+        "Present this client certificate chain (PEM, leaf first) to a venue that asks for one (exsim serve --tls-client-ca); needs --tls-key.",
+        valueName: "file"))
+    var tlsCertificate: String?
+
+    @Option(help: ArgumentHelp("The private key (PEM) of --tls-certificate.", valueName: "file"))
+    var tlsKey: String?
+
     @Option(help: ArgumentHelp("Directory for load-report.json, load-summary.md and the .hgrm files.", valueName: "dir"))
     var out = "out/load"
 
@@ -239,12 +247,16 @@ struct LoadCommand: ParsableCommand {
                                 venueCompID: venue ?? "")
         }
         guard tlsCA == nil || !tlsNoVerify else { throw ValidationError("give --tls-ca or --tls-no-verify, not both") }
+        guard (tlsCertificate == nil) == (tlsKey == nil) else { throw ValidationError("--tls-certificate and --tls-key go together") }
+        guard tlsCertificate == nil || tlsCA != nil || tlsNoVerify else {
+            throw ValidationError("--tls-certificate is presented in a TLS handshake: give --tls-ca FILE (or --tls-no-verify) as well")
+        }
         var tls: LiveTLSContext?
         if tlsCA != nil || tlsNoVerify {
             do {
-                tls = try LiveTLSContext.client(trustedCertificatesFile: tlsCA)
+                tls = try LiveTLSContext.client(trustedCertificatesFile: tlsCA, certificateFile: tlsCertificate, keyFile: tlsKey)
             } catch {
-                printError("--tls-ca \(error.description)")
+                printError("--tls-ca\(tlsCertificate == nil ? "" : "/--tls-certificate/--tls-key") \(error.description)")
                 throw ExsimExit.badInput
             }
         } else if target.tls {

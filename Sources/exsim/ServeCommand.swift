@@ -31,7 +31,9 @@ struct ServeCommand: ParsableCommand {
             (SoupBinTCP End of Session, FIX Logout), waits up to 5 s for \
             clients to go, and writes serve-report.json into the output \
             directory. With --tls-certificate and --tls-key, every TCP socket \
-            speaks TLS. With --metrics-port, Prometheus metrics are served at \
+            speaks TLS; with --tls-client-ca as well, a client must present a \
+            certificate that chains to that file's, or its handshake fails and \
+            it gets no session (the venue goes on). With --metrics-port, Prometheus metrics are served at \
             http://HOST:PORT/metrics. On a terminal, a progress line on \
             standard error shows each venue's counts once a second. Exit \
             codes: 0 success, 64 bad input, 69 an address (an order-entry \
@@ -101,6 +103,11 @@ struct ServeCommand: ParsableCommand {
     var tlsKey: String?
 
     @Option(help: ArgumentHelp(
+        "Ask every TLS client for a certificate that chains to one of this file's (PEM) and refuse the handshake without one; needs --tls-certificate.",
+        valueName: "file"))
+    var tlsClientCA: String?
+
+    @Option(help: ArgumentHelp(
         "Write every venue's traffic to this capture: nanosecond pcap, or pcapng when the name ends in .pcapng; zstd-compressed when it ends in .zst.",
         discussion: "Order entry as the TCP connections the venues accepted (a handshake, the bytes read and written, a FIN exchange), the feed and MoldUDP64 re-requests as UDP, stamped with the wall clock when the venue handed the bytes over.",
         valueName: "file"))
@@ -155,13 +162,17 @@ struct ServeCommand: ParsableCommand {
             break
         case (let certificate?, let key?):
             do {
-                tls = try LiveTLSContext.server(certificateFile: certificate, keyFile: key)
+                tls = try LiveTLSContext.server(certificateFile: certificate, keyFile: key, clientCertificateAuthoritiesFile: tlsClientCA)
             } catch {
-                printError("--tls-certificate/--tls-key: \(error.description)")
+                printError("--tls-certificate/--tls-key\(tlsClientCA == nil ? "" : "/--tls-client-ca"): \(error.description)")
                 throw ExsimExit.badInput
             }
         default:
             printError("--tls-certificate and --tls-key go together")
+            throw ExsimExit.badInput
+        }
+        if tlsClientCA != nil, tls == nil {
+            printError("--tls-client-ca needs --tls-certificate and --tls-key: client certificates are asked for in a TLS handshake")
             throw ExsimExit.badInput
         }
         var plan: ServeListenPlan

@@ -8,10 +8,11 @@ in two accounts, enters a buy and a sell that fills it exactly (leaving the
 book as it was), checks that both orders are Accepted and both sides
 Executed at the resting price, checks that a wrong password gets Login
 Rejected, and logs out. With --tls-ca CA_FILE it speaks TLS through
-Python's ssl module (OpenSSL), trusting only that file's certificates.
+Python's ssl module (OpenSSL), trusting only that file's certificates;
+with --tls-cert and --tls-key it also presents that client certificate.
 Prints one JSON summary line; exits 1 with a message when anything differs.
 
-  live_ouch_session.py PORTS_FILE VENUE SYMBOL PRICE_TICKS [--tls-ca CA_FILE]
+  live_ouch_session.py PORTS_FILE VENUE SYMBOL PRICE_TICKS [--tls-ca CA_FILE [--tls-cert CERT_FILE --tls-key KEY_FILE]]
 """
 import json
 import socket
@@ -136,13 +137,24 @@ def check_executed(payload, token, shares, price):
 
 def main():
     global TLS_CONTEXT
-    arguments = sys.argv[1:]
-    if len(arguments) == 6 and arguments[4] == "--tls-ca":
-        TLS_CONTEXT = ssl.create_default_context(cafile=arguments[5])
+    usage = "usage: live_ouch_session.py PORTS_FILE VENUE SYMBOL PRICE_TICKS [--tls-ca CA_FILE [--tls-cert CERT_FILE --tls-key KEY_FILE]]"
+    arguments = []
+    options = {}
+    rest = sys.argv[1:]
+    while rest:
+        if rest[0] in ("--tls-ca", "--tls-cert", "--tls-key") and len(rest) >= 2:
+            options[rest[0]] = rest[1]
+            rest = rest[2:]
+        else:
+            arguments.append(rest.pop(0))
+    if len(arguments) != 4 or (("--tls-cert" in options) != ("--tls-key" in options)) or ("--tls-cert" in options and "--tls-ca" not in options):
+        fail(usage)
+    if "--tls-ca" in options:
+        TLS_CONTEXT = ssl.create_default_context(cafile=options["--tls-ca"])
         TLS_CONTEXT.check_hostname = False  # venues are reached by address
-        arguments = arguments[:4]
-    if len(arguments) != 4:
-        fail("usage: live_ouch_session.py PORTS_FILE VENUE SYMBOL PRICE_TICKS [--tls-ca CA_FILE]")
+        if "--tls-cert" in options:
+            # A client certificate, for a venue that asks for one.
+            TLS_CONTEXT.load_cert_chain(options["--tls-cert"], options["--tls-key"])
     ports_file, venue_name, symbol, price = arguments[0], arguments[1], arguments[2], int(arguments[3])
     with open(ports_file) as handle:
         venues = json.load(handle)["venues"]

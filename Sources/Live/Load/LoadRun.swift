@@ -18,7 +18,7 @@ public enum LoadError: Error, CustomStringConvertible, Equatable {
         case .unreachable(let host, let port, let reason): "cannot connect to \(host):\(port): \(reason)"
         case .loginRefused(let account): "the venue did not accept the login of \(account) (password, account count?)"
         case .tlsFailed(let account, let reason):
-            "TLS with the venue failed on \(account)'s connection: \(reason) (does the venue speak TLS, and is --tls-ca its certificate or its CA?)"
+            "TLS with the venue failed on \(account)'s connection: \(reason) (does the venue speak TLS, is --tls-ca its certificate or its CA, and does it ask for a client certificate, --tls-certificate?)"
         }
     }
 }
