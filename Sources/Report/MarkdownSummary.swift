@@ -49,7 +49,7 @@ extension RunReport {
             lines.append("")
             lines.append("\(venue.name) replays \(replay.source): \(replay.messages) messages; orders \(replay.ordersAdded) added, "
                 + "\(replay.ordersReduced) reduced, \(replay.ordersDeleted) deleted, \(replay.ordersReplaced) replaced; "
-                + "\(replay.ordersGone) named an order the participants had traded away, \(replay.ordersUnknown) one the venue never received; "
+                + "\(replay.ordersGone) named an order the participants had traded away, \(replay.ordersUnknown) one the venue never rested; "
                 + "\(replay.executions) executions of captured orders (\(replay.executedQuantity) shares); "
                 + "\(replay.refused) refused, \(replay.unknownStocks) adds in stocks the venue does not list, "
                 + "\(replay.otherMessages) other messages, \(replay.malformed) malformed")

@@ -16,8 +16,26 @@ struct ReplayedSession {
     var newSentAtNs: [ClientOrderID: Nanoseconds] = [:]
     /// When each cancel awaiting its answer was sent, by its target.
     var cancelSentAtNs: [ClientOrderID: Nanoseconds] = [:]
-    /// Replaces awaiting their answer, by the replacement's id.
-    var pendingReplaces: Set<ClientOrderID> = []
+    /// Replaces awaiting their answer: the replacement's id by its target's,
+    /// and the target's by the replacement's. OUCH refuses a replace on
+    /// either token (Rejected on the replacement, Cancel Reject on the
+    /// target), FIX on the replacement's ClOrdID.
+    var replacementOfTarget: [ClientOrderID: ClientOrderID] = [:]
+    var targetOfReplacement: [ClientOrderID: ClientOrderID] = [:]
+
+    /// The pending replace whose replacement is `id`, settled: true if there was one.
+    mutating func settleReplace(replacement id: ClientOrderID) -> Bool {
+        guard let target = targetOfReplacement.removeValue(forKey: id) else { return false }
+        replacementOfTarget.removeValue(forKey: target)
+        return true
+    }
+
+    /// The pending replace of the order `id` names, settled: true if there was one.
+    mutating func settleReplace(target id: ClientOrderID) -> Bool {
+        guard let replacement = replacementOfTarget.removeValue(forKey: id) else { return false }
+        targetOfReplacement.removeValue(forKey: replacement)
+        return true
+    }
 
     init(replay: Int32, session: Int32) {
         self.replay = replay
@@ -36,7 +54,8 @@ public struct OrderEntryReplayCounts: Hashable, Sendable {
     public var instructionsRejected: UInt64 = 0
     public var executions: UInt64 = 0
     public var executedQuantity: Int64 = 0
-    /// Requests due while their session was away, beyond what it holds for its login.
+    /// Requests due while their session was away, beyond what it holds
+    /// for its login, or still held when the run ended.
     public var requestsNotSent: UInt64 = 0
 
     public init() {}
@@ -106,9 +125,10 @@ extension Simulation {
             replaySessions[r].cancelSentAtNs[target] = now
             counts.cancelsSent += 1
             orderEntryReplayCounts[replay].cancelsSent += 1
-        case .replace(_, let replacementID, let price, let quantity, _):
+        case .replace(let target, let replacementID, let price, let quantity, _):
             kernel.recordInTrace(1 << 62 | UInt64(bitPattern: price.rawValue) ^ UInt64(bitPattern: quantity.rawValue) << 40)
-            replaySessions[r].pendingReplaces.insert(replacementID)
+            replaySessions[r].replacementOfTarget[target] = replacementID
+            replaySessions[r].targetOfReplacement[replacementID] = target
             counts.replacesSent += 1
             orderEntryReplayCounts[replay].replacesSent += 1
         }
@@ -140,7 +160,7 @@ extension Simulation {
                 orderToAck.record(now - sentAtNs)
                 counts.ordersRejected += 1
                 orderEntryReplayCounts[replay].ordersRejected += 1
-            } else if replaySessions[r].pendingReplaces.remove(clientID) != nil {
+            } else if replaySessions[r].settleReplace(replacement: clientID) {
                 // The replacement of a refused replace.
                 counts.instructionsRejected += 1
                 orderEntryReplayCounts[replay].instructionsRejected += 1
@@ -158,13 +178,12 @@ extension Simulation {
                 counts.cancelled += 1
             }
         case .replaced(let clientID, _, _):
-            replaySessions[r].pendingReplaces.remove(clientID)
+            _ = replaySessions[r].settleReplace(replacement: clientID)
         case .cancelRejected(let clientID):
-            // As a flow's participant counts them: a refusal of a cancel
-            // or replace it awaits an answer to, once.
+            // A refusal of a cancel or replace it awaits an answer to, once.
             if let sentAtNs = replaySessions[r].cancelSentAtNs.removeValue(forKey: clientID) {
                 cancelToAck.record(now - sentAtNs)
-            } else if replaySessions[r].pendingReplaces.remove(clientID) == nil {
+            } else if !replaySessions[r].settleReplace(target: clientID), !replaySessions[r].settleReplace(replacement: clientID) {
                 return
             }
             counts.instructionsRejected += 1

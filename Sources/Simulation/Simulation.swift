@@ -1348,9 +1348,12 @@ public struct Simulation {
             requestsResent: ouchClients.reduce(0) { $0 + UInt64($1.requestsResent) }
                 + fixClients.reduce(0) { $0 + UInt64($1.requestsResent) },
             orderEntryReplays: config.orderEntryReplays.enumerated().map { index, replay in
-                OrderEntryReplayResult(venue: replay.venue, source: replay.source, sessions: replay.sessions.count,
-                                       requestsPlanned: replay.sessions.reduce(0) { $0 + $1.count },
-                                       counts: orderEntryReplayCounts[index])
+                var counts = orderEntryReplayCounts[index]
+                // A session that never logged in still holds what came due.
+                counts.requestsNotSent += replaySessions.filter { $0.replay == Int32(index) }
+                    .reduce(0) { $0 + UInt64($1.waiting.count) }
+                return OrderEntryReplayResult(venue: replay.venue, source: replay.source, sessions: replay.sessions.count,
+                                              requestsPlanned: replay.sessions.reduce(0) { $0 + $1.count }, counts: counts)
             })
     }
 

@@ -24,8 +24,12 @@ struct ValidateCommand: ParsableCommand {
                 let linkNote = links > 0 ? ", \(links) modelled link direction(s)" : ""
                 let faultNote = config.linkFaults.isEmpty ? "" : ", \(config.linkFaults.count) fault(s)"
                 let assertionNote = drill.assertions.isEmpty ? "" : ", \(drill.assertions.count) assertion(s)"
-                let replayNote = config.feedReplays.isEmpty ? ""
+                var replayNote = config.feedReplays.isEmpty ? ""
                     : ", \(config.feedReplays.count) captured feed(s) of \(config.feedReplays.reduce(0) { $0 + $1.messages.count }) messages"
+                if !config.orderEntryReplays.isEmpty {
+                    let sessions = config.orderEntryReplays.flatMap(\.sessions)
+                    replayNote += ", \(sessions.count) captured order-entry session(s) of \(sessions.reduce(0) { $0 + $1.count }) requests"
+                }
                 print("\(file): ok (\(config.venues.count) venue(s), \(config.flows.count) flow(s), \(config.phaseEvents.count) scheduled phase change(s)\(linkNote)\(faultNote)\(replayNote)\(assertionNote))")
             } catch let error as ScenarioError {
                 printError(error.description)

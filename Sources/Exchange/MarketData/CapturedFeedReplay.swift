@@ -17,8 +17,10 @@ import Wire
 ///   leave the order (a cancel down to what remains, or of all of it): the
 ///   capture's trades were with orders this venue never saw.
 /// - Order Delete (`D`): a cancel of what remains.
-/// - Order Replace (`U`): a replace to the captured price and shares under
-///   the new reference.
+/// - Order Replace (`U`): a cancel of what remains, then a new order for
+///   the captured price and shares under the new reference, as ITCH
+///   defines it (the new order has time priority of its own); a new order
+///   the venue refuses leaves nothing behind.
 ///
 /// Every other message (trades of non-displayed orders, crosses, system
 /// events, the stock directory) changes no book and is counted only.
@@ -34,16 +36,17 @@ public struct CapturedFeedReplay: Sendable {
         /// Messages naming an order of the capture that no longer rests
         /// here: simulated participants traded it away.
         public var ordersGone: UInt64 = 0
-        /// Messages naming an order this venue never received: the capture
-        /// began after its Add, or the Add was in a stock the venue does not list.
+        /// Messages naming an order this venue never rested: the capture
+        /// began after its Add, the Add was in a stock the venue does not
+        /// list, or the venue refused it.
         public var ordersUnknown: UInt64 = 0
         /// Adds in a stock the venue does not list.
         public var unknownStocks: UInt64 = 0
         /// Requests the venue refused (a price off its tick, a halted book).
         public var refused: UInt64 = 0
-        /// Executions of captured orders at this venue, against simulated
-        /// participants' orders (or each other's, when a book's captured
-        /// orders cross because participants moved it).
+        /// Trades at this venue with a captured order on at least one side
+        /// (against a simulated participant's order, or another captured
+        /// one when captured orders cross), each counted once.
         public var executions: UInt64 = 0
         public var executedQuantity: Int64 = 0
         /// Messages that change no book here: trades of non-displayed
@@ -56,9 +59,14 @@ public struct CapturedFeedReplay: Sendable {
     }
 
     let directory: SymbolDirectory
-    /// Every order reference the capture added, to tell an order traded
-    /// away here from one the capture never showed.
+    /// Every captured order reference the venue rested (or that replaces
+    /// one already traded away), to tell an order traded away here from
+    /// one the venue never rested.
     var added: Set<UInt64> = []
+    /// The match number of the last execution counted: both sides of a
+    /// trade between two captured orders come to the replay session, one
+    /// after the other.
+    var lastMatchID: UInt64?
     public private(set) var statistics = Statistics()
 
     public init(directory: SymbolDirectory) {
@@ -103,14 +111,17 @@ public struct CapturedFeedReplay: Sendable {
             statistics.ordersDeleted += 1
             requests.append(.cancel(target: state.clientID, requestID: nil, newOpenQuantity: Quantity(0)))
         case .orderReplace(let replace):
-            // The capture added the new reference even where this venue has
-            // nothing left to replace: what later names it is gone too.
-            added.insert(replace.newOrderReferenceNumber)
-            guard let state = target(replace.originalOrderReferenceNumber, openOrder: openOrder) else { return }
+            guard let state = target(replace.originalOrderReferenceNumber, openOrder: openOrder) else {
+                // Nothing left here to replace: what later names the new
+                // reference finds it gone too.
+                if added.contains(replace.originalOrderReferenceNumber) { added.insert(replace.newOrderReferenceNumber) }
+                return
+            }
             statistics.ordersReplaced += 1
-            requests.append(.replace(target: state.clientID, replacementID: Self.clientID(replace.newOrderReferenceNumber),
-                                     price: Price(Int64(replace.price)), quantity: Quantity(Int64(replace.shares)),
-                                     quantityIncludesExecuted: false))
+            requests.append(.cancel(target: state.clientID, requestID: nil, newOpenQuantity: Quantity(0)))
+            requests.append(.new(NewOrderRequest(
+                clientID: Self.clientID(replace.newOrderReferenceNumber), symbol: state.symbol, side: state.side, type: .limit,
+                timeInForce: .day, price: Price(Int64(replace.price)), quantity: Quantity(Int64(replace.shares)))))
         default:
             statistics.otherMessages += 1
         }
@@ -121,12 +132,22 @@ public struct CapturedFeedReplay: Sendable {
         switch report {
         case .rejected, .cancelRejected:
             statistics.refused += 1
-        case .executed(_, let quantity, _, _, _):
+        case .accepted(let state):
+            if let reference = Self.reference(state.clientID) { added.insert(reference) }
+        case .executed(_, let quantity, _, let matchID, _):
+            guard matchID != lastMatchID else { return }
+            lastMatchID = matchID
             statistics.executions += 1
             statistics.executedQuantity += quantity.rawValue
-        case .accepted, .cancelled, .replaced:
+        case .cancelled, .replaced:
             break
         }
+    }
+
+    /// The captured order reference a replay client order id stands for.
+    static func reference(_ clientID: ClientOrderID) -> UInt64? {
+        guard clientID.count == 8 else { return nil }
+        return withUnsafeBytes(of: clientID.word0) { UInt64(bigEndian: $0.loadUnaligned(as: UInt64.self)) }
     }
 
     mutating func addOrder(_ reference: UInt64, stock: Alpha8, isBuy: Bool, shares: UInt32, price: UInt32,
@@ -135,7 +156,6 @@ public struct CapturedFeedReplay: Sendable {
             statistics.unknownStocks += 1
             return
         }
-        added.insert(reference)
         statistics.ordersAdded += 1
         requests.append(.new(NewOrderRequest(clientID: Self.clientID(reference), symbol: symbol, side: isBuy ? .buy : .sell,
                                              type: .limit, timeInForce: .day, price: Price(Int64(price)),
