@@ -4,10 +4,18 @@ import NIOCore
 struct LiveFeedSender {
     let channel: any Channel
     let destination: SocketAddress
+    /// The buffer the last datagram went out in, kept for the next: a
+    /// datagram is written at once, so the next one fills it in place.
+    var spare = ReusedWriteBuffer(initialCapacity: 2_048)
 
-    func send(_ packet: [UInt8]) {
-        let datagram = AddressedEnvelope(remoteAddress: destination, data: channel.allocator.buffer(bytes: packet))
-        channel.writeAndFlush(datagram, promise: nil)
+    init(channel: any Channel, destination: SocketAddress) {
+        self.channel = channel
+        self.destination = destination
+    }
+
+    mutating func send(_ packet: [UInt8]) {
+        let buffer = spare.filled(with: packet, allocator: channel.allocator)
+        channel.writeAndFlush(AddressedEnvelope(remoteAddress: destination, data: buffer), promise: nil)
     }
 }
 

@@ -20,6 +20,8 @@ final class LiveVenue {
     var outputs = GatewayOutputs()
     /// The channel of each gateway connection; nil once it closed.
     var channels: [(any Channel)?] = []
+    /// By connection, the buffer its last write went out in, kept for the next.
+    var writeBuffers: [ReusedWriteBuffer] = []
     var timers: [LoopTimer] = []
     var isFIXConnection: [Bool] = []
     /// ITCH over SoupBinTCP: its output is the feed, not answers to count.
@@ -157,6 +159,7 @@ final class LiveVenue {
         }
         precondition(Int(connection) == channels.count, "gateway connections are numbered in order")
         channels.append(channel)
+        writeBuffers.append(ReusedWriteBuffer(initialCapacity: Self.writeBufferBytes))
         timers.append(LoopTimer())
         isFIXConnection.append(route.fixVersion != nil)
         isFeedConnection.append(listener == .itchOverSoupBinTCP)
@@ -343,7 +346,7 @@ final class LiveVenue {
                 continue
             }
             if !output.bytes.isEmpty {
-                channel.write(channel.allocator.buffer(bytes: output.bytes), promise: nil)
+                channel.write(writeBuffers[index].filled(with: output.bytes, allocator: channel.allocator), promise: nil)
                 if flushNow {
                     let handedNs = acks == nil ? 0 : clock.nowNs
                     channel.flush()
@@ -357,14 +360,15 @@ final class LiveVenue {
             // its reply on one.
             if let atNs = output.timerAtNs { arm(connection, atNs: atNs) }
         }
-        if let feed {
+        if feed != nil {
             for packet in outputs.feedPackets {
                 report.feedPackets += 1
                 report.feedBytes += UInt64(packet.count)
-                if let recorder = configuration.recorder {
+                if let recorder = configuration.recorder, let feed {
                     packet.withUnsafeBytes { recorder.udpDatagram(from: feed.channel.localAddress, to: feed.destination, $0) }
                 }
-                feed.send(packet)
+                // In place: the sender keeps its buffer for the next packet.
+                feed!.send(packet)
             }
         }
         if let atNs = outputs.feedTimerAtNs, !dayEnded {
@@ -372,6 +376,9 @@ final class LiveVenue {
         }
         outputs.removeAll()
     }
+
+    /// A connection's first write buffer: room for a burst of answers.
+    static let writeBufferBytes = 16 * 1_024
 
     func arm(_ connection: Int32, atNs: Int64) {
         timers[Int(connection)].set(atNs: atNs) { scheduled(atNs: $0) { $0.timerTaskRan(connection) } }

@@ -16,6 +16,8 @@ final class LoadConnection {
     var fix: FIXClient?
     var channel: (any Channel)?
     var output = ConnectionOutput()
+    /// The buffer the last write went out in, filled again in place once written.
+    var writeBuffer = ReusedWriteBuffer(initialCapacity: 64 * 1_024)
     var events: [OrderEntryClientEvent] = []
     var times: LoadOrderTimes
     let tokens: LoadToken
@@ -164,9 +166,7 @@ final class LoadConnection {
         }
         let close = output.closeReason != nil
         if !output.bytes.isEmpty, let channel {
-            var buffer = channel.allocator.buffer(capacity: output.bytes.count)
-            buffer.writeBytes(output.bytes)
-            channel.writeAndFlush(buffer, promise: nil)
+            channel.writeAndFlush(writeBuffer.filled(with: output.bytes, allocator: channel.allocator), promise: nil)
         }
         output.removeAll()
         if close {
