@@ -130,6 +130,28 @@ public struct ScenarioSketch {
             lines.insert("    throttle: { messages: \(pick(["20", "1", "0", "1000000000", "1000000001"])), per: \(pick(["1ms", "1ns", "0ns", "1h", "2h"])) }",
                          at: venueStart + 1)
         }
+        // A replay of the shipped capture, drawn last for the same reason.
+        // Its path is the repository's, relative to where the fuzzer runs
+        // (the package root); run elsewhere, validate reports it missing.
+        // Usually valid, so that replays run: the capture's stock AAPL on
+        // the first venue, which the replay names.
+        if choose(4) == 3 {
+            if choose(4) != 3, let symbol = lines.firstIndex(where: { $0.hasPrefix("      - { name: ") }) {
+                lines[symbol] = "      - { name: \(pick(["AAPL", "AAPL", "NVDA"])), tick: \(pick(["0.01", "0.01", "1"])), reference_price: 190.00 }"
+            }
+            var keys = ["capture: \(pick(["Captures/two-venues.pcap.zst", "Captures/two-venues.pcap.zst", "Captures/none.pcap"]))",
+                        "venue: \(pick(["XSIM", "XSIM", "NOPE"]))"]
+            switch choose(3) {
+            case 0: keys.append("feed: \(pick(["SIM0000001", "SIM0000002", "NOPE"]))")
+            case 1: keys.append("order_entry: \(pick(["ouch42", "all", "fix", "itch"]))")
+            default: keys.append("feed: SIM0000002")
+            }
+            if flip() { keys.append("speed: \(pick(["10", "1", "0.001", "1e6", "0"]))") }
+            if flip() { keys.append("start: \(pick(["100us", "0ns", duration, "1s"]))") }
+            if flip() { keys.append("compress_gaps: \(pick(["10us", "0ns", "1ns"]))") }
+            lines.append("replay:")
+            lines.append("  - { " + keys.joined(separator: ", ") + " }")
+        }
         return lines.joined(separator: "\n") + "\n"
     }
 

@@ -16,6 +16,7 @@ import Testing
         var cutShort = 0
         var ranWithLinks = 0
         var ranWithThrottle = 0
+        var ranWithReplay = 0
         for seed in 0..<Self.cases {
             var sketch = ScenarioSketch(ChoiceStream(seed: seed))
             let yaml = sketch.yaml()
@@ -26,12 +27,13 @@ import Testing
                     if ended { endedDay += 1 } else { cutShort += 1 }
                     if yaml.contains("\n    - venue: ") { ranWithLinks += 1 }
                     if yaml.contains("    throttle: {") { ranWithThrottle += 1 }
+                    if yaml.contains("\nreplay:") { ranWithReplay += 1 }
                 }
             } catch {
                 Issue.record("seed \(seed): \(error.description)\n\(yaml)")
             }
         }
-        print("scenario fuzz: \(Self.cases) scenarios, \(rejected) rejected, \(endedDay) ran to the end of the day, \(cutShort) stopped at the event limit, \(ranWithLinks) ran with modelled links, \(ranWithThrottle) with a throttle")
+        print("scenario fuzz: \(Self.cases) scenarios, \(rejected) rejected, \(endedDay) ran to the end of the day, \(cutShort) stopped at the event limit, \(ranWithLinks) ran with modelled links, \(ranWithThrottle) with a throttle, \(ranWithReplay) with a replay")
         // The generator must reach both sides of validation, and runs that
         // end their day as well as runs the event limit stops.
         #expect(rejected > 0 && rejected < Int(Self.cases), "rejected \(rejected) of \(Self.cases)")
@@ -39,6 +41,7 @@ import Testing
         #expect(cutShort > 0, "no generated run reached the event limit")
         #expect(ranWithLinks > 0, "no generated run had modelled links")
         #expect(ranWithThrottle > 0, "no generated run had a throttle")
+        #expect(ranWithReplay > 0, "no generated run replayed a capture")
     }
 
     /// Scenarios that all have links and faults, which the general mix
