@@ -248,7 +248,8 @@ struct FeedCollectingSink: CaptureMessageSink {
 /// at in the run: the first request at `startNs`, each later one at its
 /// recorded gap (one `ReplaySchedule` across the sessions, so that their
 /// order is kept). Requests planned at or after `endNs` are counted, not kept.
-struct OrderEntryCollectingSink: CaptureMessageSink {
+/// Shared with `exsim replay --order-entry`, which plays them onto sockets.
+public struct OrderEntryCollectingSink: CaptureMessageSink {
     var decoder: CapturedOrderEntryDecoder
     let takesOUCH: Bool
     let takesFIX: Bool
@@ -256,14 +257,17 @@ struct OrderEntryCollectingSink: CaptureMessageSink {
     let endNs: Int64
     var schedule: ReplaySchedule
     /// By the dissector's session number; nil until the session's first request.
-    var sessions: [CapturedOrderEntrySession?] = []
-    var refused = 0
-    var firstRefusal: String?
-    var duplicates = 0
-    var malformed = 0
-    var beyondRun = 0
+    public private(set) var sessions: [CapturedOrderEntrySession?] = []
+    /// Requests the venue's port would refuse before its book, and the first one's reason.
+    public private(set) var refused = 0
+    public private(set) var firstRefusal: String?
+    /// FIX messages sent again (PossDupFlag Y), and messages not of their protocol.
+    public private(set) var duplicates = 0
+    public private(set) var malformed = 0
+    /// Requests planned at or after `endNs`.
+    public private(set) var beyondRun = 0
 
-    init(directory: SymbolDirectory, takesOUCH: Bool, takesFIX: Bool, startNs: Int64, endNs: Int64, mode: PacingMode, gapLimitNs: Int64?) {
+    public init(directory: SymbolDirectory, takesOUCH: Bool, takesFIX: Bool, startNs: Int64, endNs: Int64, mode: PacingMode, gapLimitNs: Int64?) {
         decoder = CapturedOrderEntryDecoder(directory: directory)
         self.takesOUCH = takesOUCH
         self.takesFIX = takesFIX
@@ -272,9 +276,9 @@ struct OrderEntryCollectingSink: CaptureMessageSink {
         schedule = ReplaySchedule(mode: mode, gapLimitNs: gapLimitNs)
     }
 
-    mutating func itchMessage(_ message: UnsafeRawBufferPointer, feed: Int, timestampNs: Int64) {}
+    public mutating func itchMessage(_ message: UnsafeRawBufferPointer, feed: Int, timestampNs: Int64) {}
 
-    mutating func orderEntryMessage(_ message: UnsafeRawBufferPointer, protocol: CapturedOrderEntryProtocol, session: Int,
+    public mutating func orderEntryMessage(_ message: UnsafeRawBufferPointer, protocol: CapturedOrderEntryProtocol, session: Int,
                                     timestampNs: Int64) {
         let read: CapturedOrderEntryDecoder.Message
         let spoken: OrderEntryProtocol

@@ -11,12 +11,25 @@ import Simulation
 struct ReplayCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "replay",
-        abstract: "Replay a capture's MoldUDP64/ITCH feed onto a UDP socket: as recorded, ×N, at a fixed rate or at top speed.",
+        abstract: "Replay a capture onto real sockets: its MoldUDP64/ITCH feed to a UDP address, or its client order entry to a venue; as recorded, ×N, at a fixed rate or at top speed.",
         discussion: """
             exsim plays the venue's side of the feed: every UDP datagram of the capture \
             that carries MoldUDP64 (by --port, else exsim's own feed port 26477, else its \
             framing) goes to --feed-to as one datagram, byte for byte, in capture order. \
-            TCP segments are never sent: SoupBinTCP, OUCH and FIX replay is not built yet.
+            TCP segments are never sent as captured.
+
+            With --order-entry and --ports-file, exsim plays the clients' side instead: \
+            each captured OUCH or FIX session (a TCP connection, in the order its client \
+            first sent) logs in afresh as the venue's next account, in the ports file's \
+            order, speaking its captured protocol (FIX version by its BeginString), and \
+            sends its captured orders, cancels and replaces at their paced times over \
+            one event loop. Token and ClOrdID are rewritten consistently (a stamp of \
+            this run, the session, a counter), so a venue that keeps the day's ids \
+            never sees one twice. Requests the venue's port would refuse before its \
+            book (an unlisted stock) and FIX resends (PossDupFlag Y) are not sent. \
+            Printed: what was sent and answered, the send-time error and order→ack \
+            from send. Exits 1 when orders stay unanswered after --drain-timeout or \
+            the venue closes a session, 69 when it cannot be reached or refuses a login.
 
             Pacing: as recorded by default; --speed N divides every recorded gap by N \
             (a burst recorded together leaves together); --rate R/s spaces datagrams \
@@ -75,6 +88,21 @@ struct ReplayCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Hold at most this many bytes of datagrams in memory, read ahead of the sends; a feed that fits is read whole before the first send.", valueName: "bytes"))
     var readAheadBytes = 256 << 20
 
+    @Flag(help: "Replay the capture's client order entry (OUCH and FIX sessions) to the venue in --ports-file instead of its feed.")
+    var orderEntry = false
+
+    @Option(help: ArgumentHelp("With --order-entry: exsim serve's ports file, for the venue's address, ports, accounts and symbols.", valueName: "file"))
+    var portsFile: String?
+
+    @Option(name: .customLong("venue"), help: ArgumentHelp("With --order-entry: the venue in --ports-file (needed when it has several).", valueName: "name"))
+    var venueName: String?
+
+    @Option(help: ArgumentHelp("With --order-entry: which captured sessions, all, ouch42 or fix.", valueName: "choice"))
+    var sessions = "all"
+
+    @Option(help: ArgumentHelp("With --order-entry: how long to wait for the last answers after the last send.", valueName: "duration"))
+    var drainTimeout = "5s"
+
     @OptionGroup var portOptions: CapturePortOptions
 
     @Option(help: "Also write the figures as JSON to this file.")
@@ -92,6 +120,18 @@ struct ReplayCommand: ParsableCommand {
         }
         guard let spinNs = ScenarioValues.duration(spin), spinNs >= 0 else {
             printError("--spin \(spin): expected a duration like 200us or 20us")
+            throw ExsimExit.badInput
+        }
+        guard ["all", "ouch42", "fix"].contains(sessions) else {
+            printError("--sessions \(sessions): expected all, ouch42 or fix")
+            throw ExsimExit.badInput
+        }
+        if orderEntry {
+            try runOrderEntry(mode: mode, gapLimitNs: gapLimitNs)
+            return
+        }
+        guard portsFile == nil, venueName == nil else {
+            printError("--ports-file and --venue go with --order-entry; the feed goes to --feed-to HOST:PORT")
             throw ExsimExit.badInput
         }
         guard let feedTo else {

@@ -4,25 +4,135 @@ import Measure
 import NIOCore
 import Wire
 
-/// One connection of the load client: its OUCH client, the times of its
-/// orders, and what the venue answered. Lives on the load loop; the
-/// channel handler and the pacing timer call it there.
-final class LoadConnection {
-    let index: Int
-    let plan: LoadPlan
-    /// One of the two, by the plan's protocol; optionals so that each is
-    /// mutated in place (an enum payload would be copied out per message).
+/// One order-entry client on a live connection: its OUCH or FIX client
+/// state machine, its channel, the output it writes and its heartbeat
+/// timer. Lives on one event loop; the channel handler and the timers call
+/// it there. The load client and the replay of captured sessions each add
+/// what they send and what they count.
+class LiveClientConnection {
+    /// One of the two, by the protocol; optionals so that each is mutated
+    /// in place (an enum payload would be copied out per message).
     var ouch: OUCHClient?
     var fix: FIXClient?
     var channel: (any Channel)?
     var output = ConnectionOutput()
+    var events: [OrderEntryClientEvent] = []
     /// The buffer the last write went out in, filled again in place once written.
     var writeBuffer = ReusedWriteBuffer(initialCapacity: 64 * 1_024)
-    var events: [OrderEntryClientEvent] = []
-    var times: LoadOrderTimes
-    let tokens: LoadToken
     var loggedIn = false
     var closed = false
+    var heartbeat = LoopTimer()
+
+    init(account: String, password: String, orderEntry: LoadPlan.OrderEntry, directory: SymbolDirectory, clock: LiveClock) {
+        switch orderEntry {
+        case .ouch42:
+            ouch = OUCHClient(
+                directory: directory,
+                session: .init(username: SoupBinTCPUsername(account)!, password: SoupBinTCPPassword(password)!,
+                               requestedSequenceNumber: 0))
+        case .fix(let version, let venueCompID):
+            // Each run is a new day for its accounts: a venue that kept
+            // their sessions from an earlier run (serve does, across
+            // reconnects) starts them again at sequence 1.
+            var session = FIXSessionConfiguration(role: .initiator, version: version, senderCompID: FIXString(account)!,
+                                                  targetCompID: FIXString(venueCompID)!, password: FIXString(password))
+            session.resetOnLogon = true
+            fix = FIXClient(
+                directory: directory,
+                session: session,
+                startOfDayOffsetNs: clock.startOfDayOffsetNs, sessionDateEpochNs: clock.sessionDateEpochNs)
+        }
+        output.bytes.reserveCapacity(64 * 1_024)
+        output.messageStarts.reserveCapacity(1_024)
+        events.reserveCapacity(1_024)
+    }
+
+    /// Encodes a request into the output.
+    func send(_ request: OrderEntryRequest, nowNs: Int64) {
+        if ouch != nil {
+            ouch!.send(request, nowNs: nowNs, output: &output)
+        } else {
+            fix!.send(request, nowNs: nowNs, output: &output)
+        }
+    }
+
+    /// Venue bytes: each event the client makes of them goes to `apply`.
+    func received(_ buffer: ByteBuffer, nowNs: Int64) {
+        buffer.withUnsafeReadableBytes { bytes in
+            if ouch != nil {
+                ouch!.received(bytes, nowNs: nowNs, events: &events, output: &output)
+            } else {
+                fix!.received(bytes, nowNs: nowNs, events: &events, output: &output)
+            }
+        }
+        for event in events { apply(event, nowNs: nowNs) }
+        events.removeAll(keepingCapacity: true)
+    }
+
+    /// What an answer means to the subclass; the login and the close are noted here.
+    func apply(_ event: OrderEntryClientEvent, nowNs: Int64) {
+        switch event {
+        case .loggedIn: loggedIn = true
+        case .disconnected: closed = true
+        default: break
+        }
+    }
+
+    func connectionOpened(nowNs: Int64) {
+        if ouch != nil { ouch!.connectionOpened(nowNs: nowNs, output: &output) } else { fix!.connectionOpened(nowNs: nowNs, output: &output) }
+    }
+
+    func timerFired(nowNs: Int64) {
+        if ouch != nil { ouch!.timerFired(nowNs: nowNs, output: &output) } else { fix!.timerFired(nowNs: nowNs, output: &output) }
+    }
+
+    func logout(nowNs: Int64) {
+        if ouch != nil { ouch!.logout(nowNs: nowNs, output: &output) } else { fix!.logout(nowNs: nowNs, output: &output) }
+    }
+
+    func stopTimers() {
+        heartbeat.cancel()
+    }
+
+    /// Writes what the client produced, in one buffer and one flush, and
+    /// keeps its heartbeat timer armed.
+    func flush(clock: LiveClock) {
+        if let atNs = output.timerAtNs, let channel {
+            heartbeat.set(atNs: atNs) { scheduleHeartbeat(atNs: $0, on: channel.eventLoop, clock: clock) }
+        }
+        let close = output.closeReason != nil
+        if !output.bytes.isEmpty, let channel {
+            channel.writeAndFlush(writeBuffer.filled(with: output.bytes, allocator: channel.allocator), promise: nil)
+        }
+        output.removeAll()
+        if close {
+            closed = true
+            channel?.close(promise: nil)
+        }
+    }
+
+    func scheduleHeartbeat(atNs: Int64, on loop: any EventLoop, clock: LiveClock) -> Scheduled<Void> {
+        let connection = NIOLoopBound(self, eventLoop: loop)
+        return loop.scheduleTask(deadline: clock.deadline(atNs: atNs)) {
+            connection.value.heartbeatTaskRan(on: loop, clock: clock)
+        }
+    }
+
+    func heartbeatTaskRan(on loop: any EventLoop, clock: LiveClock) {
+        let nowNs = clock.nowNs
+        guard heartbeat.taskRan(nowNs: nowNs, schedule: { scheduleHeartbeat(atNs: $0, on: loop, clock: clock) }) else { return }
+        timerFired(nowNs: nowNs)
+        flush(clock: clock)
+    }
+}
+
+/// One connection of the load client: its orders' planned and sent times,
+/// and what the venue answered.
+final class LoadConnection: LiveClientConnection {
+    let index: Int
+    let plan: LoadPlan
+    var times: LoadOrderTimes
+    let tokens: LoadToken
 
     /// Orders sent; the next order's number.
     var sent = 0
@@ -33,7 +143,6 @@ final class LoadConnection {
     /// Set when sending starts.
     var schedule: LoadSchedule?
     var lastSentNs: Int64 = 0
-    var heartbeat = LoopTimer()
 
     var ackFromPlanned = LatencyRecorder(name: LoadLatencyPath.ackFromPlanned)
     var ackFromSend = LatencyRecorder(name: LoadLatencyPath.ackFromSend)
@@ -43,32 +152,11 @@ final class LoadConnection {
     init(index: Int, plan: LoadPlan, clock: LiveClock) {
         self.index = index
         self.plan = plan
-        // Accounts are named as exsim serve names them (LiveAccounts).
-        let account = "P" + String(index + 1, radix: 36, uppercase: true)
-        let directory = SymbolDirectory(symbols: [plan.symbol])
-        switch plan.orderEntry {
-        case .ouch42:
-            ouch = OUCHClient(
-                directory: directory,
-                session: .init(username: SoupBinTCPUsername(account)!, password: SoupBinTCPPassword(plan.password)!,
-                               requestedSequenceNumber: 0))
-        case .fix(let version, let venueCompID):
-            // Each load run is a new day for its accounts: a venue that kept
-            // their sessions from an earlier run (serve does, across
-            // reconnects) starts them again at sequence 1.
-            var session = FIXSessionConfiguration(role: .initiator, version: version, senderCompID: FIXString(account)!,
-                                                  targetCompID: FIXString(venueCompID)!, password: FIXString(plan.password))
-            session.resetOnLogon = true
-            fix = FIXClient(
-                directory: directory,
-                session: session,
-                startOfDayOffsetNs: clock.startOfDayOffsetNs, sessionDateEpochNs: clock.sessionDateEpochNs)
-        }
         times = LoadOrderTimes(capacity: plan.ordersPerConnection)
         tokens = LoadToken(epochMilliseconds: (clock.sessionDateEpochNs + clock.startOfDayOffsetNs + clock.nowNs) / 1_000_000)
-        output.bytes.reserveCapacity(64 * 1_024)
-        output.messageStarts.reserveCapacity(1_024)
-        events.reserveCapacity(1_024)
+        // Accounts are named as exsim serve names them (LiveAccounts).
+        super.init(account: "P" + String(index + 1, radix: 36, uppercase: true), password: plan.password,
+                   orderEntry: plan.orderEntry, directory: SymbolDirectory(symbols: [plan.symbol]), clock: clock)
     }
 
     var answered: Int { accepted + rejected }
@@ -101,32 +189,17 @@ final class LoadConnection {
         let request = OrderEntryRequest.new(NewOrderRequest(
             clientID: tokens.id(number), symbol: SymbolIndex(0), side: order.side, price: order.price,
             quantity: Quantity(plan.quantity)))
-        if ouch != nil {
-            ouch!.send(request, nowNs: nowNs, output: &output)
-        } else {
-            fix!.send(request, nowNs: nowNs, output: &output)
-        }
+        send(request, nowNs: nowNs)
         sent += 1
         lastSentNs = nowNs
     }
 
-    /// Venue bytes: answers matched to their orders' times.
-    func received(_ buffer: ByteBuffer, nowNs: Int64) {
-        buffer.withUnsafeReadableBytes { bytes in
-            if ouch != nil {
-                ouch!.received(bytes, nowNs: nowNs, events: &events, output: &output)
-            } else {
-                fix!.received(bytes, nowNs: nowNs, events: &events, output: &output)
-            }
-        }
-        for event in events { apply(event, nowNs: nowNs) }
-        events.removeAll(keepingCapacity: true)
-    }
-
-    func apply(_ event: OrderEntryClientEvent, nowNs: Int64) {
+    /// Answers matched to their orders' times.
+    override func apply(_ event: OrderEntryClientEvent, nowNs: Int64) {
+        super.apply(event, nowNs: nowNs)
         switch event {
         case .loggedIn:
-            loggedIn = true
+            break
         case .accepted(let id, _, _):
             guard let number = answer(id) else { return }
             accepted += 1
@@ -142,9 +215,7 @@ final class LoadConnection {
             executedOrders += 1
             fillFromPlanned.record(nowNs - times.plannedNs[number])
             fillFromSend.record(nowNs - times.sentNs[number])
-        case .disconnected:
-            closed = true
-        case .cancelled, .replaced, .cancelRejected:
+        case .disconnected, .cancelled, .replaced, .cancelRejected:
             break
         }
     }
@@ -156,53 +227,6 @@ final class LoadConnection {
         }
         times.answer[number] = LoadOrderTimes.answered
         return number
-    }
-
-    /// Writes what the client produced, in one buffer and one flush, and
-    /// keeps its heartbeat timer armed.
-    func flush(clock: LiveClock) {
-        if let atNs = output.timerAtNs, let channel {
-            heartbeat.set(atNs: atNs) { scheduleHeartbeat(atNs: $0, on: channel.eventLoop, clock: clock) }
-        }
-        let close = output.closeReason != nil
-        if !output.bytes.isEmpty, let channel {
-            channel.writeAndFlush(writeBuffer.filled(with: output.bytes, allocator: channel.allocator), promise: nil)
-        }
-        output.removeAll()
-        if close {
-            closed = true
-            channel?.close(promise: nil)
-        }
-    }
-
-    func connectionOpened(nowNs: Int64) {
-        if ouch != nil { ouch!.connectionOpened(nowNs: nowNs, output: &output) } else { fix!.connectionOpened(nowNs: nowNs, output: &output) }
-    }
-
-    func timerFired(nowNs: Int64) {
-        if ouch != nil { ouch!.timerFired(nowNs: nowNs, output: &output) } else { fix!.timerFired(nowNs: nowNs, output: &output) }
-    }
-
-    func logout(nowNs: Int64) {
-        if ouch != nil { ouch!.logout(nowNs: nowNs, output: &output) } else { fix!.logout(nowNs: nowNs, output: &output) }
-    }
-
-    func stopTimers() {
-        heartbeat.cancel()
-    }
-
-    func scheduleHeartbeat(atNs: Int64, on loop: any EventLoop, clock: LiveClock) -> Scheduled<Void> {
-        let connection = NIOLoopBound(self, eventLoop: loop)
-        return loop.scheduleTask(deadline: clock.deadline(atNs: atNs)) {
-            connection.value.heartbeatTaskRan(on: loop, clock: clock)
-        }
-    }
-
-    func heartbeatTaskRan(on loop: any EventLoop, clock: LiveClock) {
-        let nowNs = clock.nowNs
-        guard heartbeat.taskRan(nowNs: nowNs, schedule: { scheduleHeartbeat(atNs: $0, on: loop, clock: clock) }) else { return }
-        timerFired(nowNs: nowNs)
-        flush(clock: clock)
     }
 }
 

@@ -1,0 +1,375 @@
+import Exchange
+import MatchingEngine
+import Measure
+import NIOCore
+import NIOPosix
+import NIOSSL
+
+/// Captured client sessions to play onto a venue's sockets (`exsim replay
+/// --order-entry`): each logs in as an account of its own and sends its
+/// requests at their planned offsets from the start, with the ids the
+/// caller gave them.
+public struct SessionReplayPlan: Sendable {
+    public struct Session: Sendable {
+        public var account: String
+        public var orderEntry: LoadPlan.OrderEntry
+        public var port: Int
+        public var requests: [OrderEntryRequest]
+        /// When each request is due, after the replay starts; never decreasing.
+        public var plannedOffsetsNs: [Int64]
+
+        public init(account: String, orderEntry: LoadPlan.OrderEntry, port: Int, requests: [OrderEntryRequest], plannedOffsetsNs: [Int64]) {
+            precondition(requests.count == plannedOffsetsNs.count, "a planned time per request")
+            self.account = account
+            self.orderEntry = orderEntry
+            self.port = port
+            self.requests = requests
+            self.plannedOffsetsNs = plannedOffsetsNs
+        }
+    }
+
+    public var host: String
+    public var password: String
+    /// The venue's symbols: the clients name stocks by them.
+    public var symbols: [SymbolConfig]
+    public var sessions: [Session]
+    /// How long to wait for the last answers after the last send.
+    public var drainTimeoutNs: Int64
+    public var tls: LiveTLSContext?
+
+    public init(host: String, password: String, symbols: [SymbolConfig], sessions: [Session], drainTimeoutNs: Int64) {
+        self.host = host
+        self.password = password
+        self.symbols = symbols
+        self.sessions = sessions
+        self.drainTimeoutNs = drainTimeoutNs
+    }
+}
+
+/// What a replay of captured sessions sent, and what the venue answered.
+public struct SessionReplayResult: Sendable {
+    public var ordersSent = 0
+    public var cancelsSent = 0
+    public var replacesSent = 0
+    public var accepted = 0
+    public var rejected = 0
+    public var executions = 0
+    public var cancelled = 0
+    public var replaced = 0
+    /// Cancels and replaces the venue refused.
+    public var cancelRejected = 0
+    /// New orders with no Accepted or Rejected by the end.
+    public var unanswered = 0
+    /// Each request's send time minus its planned time.
+    public var sendErrors = LatencyRecorder(name: "send_error")
+    /// The last request's error: what accumulated by the end.
+    public var driftNs: Int64 = 0
+    /// New order sent → Accepted or Rejected.
+    public var orderToAck = LatencyRecorder(name: "order_ack_from_send")
+    /// From the start to the last send.
+    public var elapsedNs: Int64 = 0
+    /// The last request's planned offset.
+    public var plannedSpanNs: Int64 = 0
+    public var failure: String?
+
+    public init() {}
+
+    public var requestsSent: Int { ordersSent + cancelsSent + replacesSent }
+}
+
+/// One replayed session's connection: its captured requests and its answers.
+final class SessionReplayConnection: LiveClientConnection {
+    let session: SessionReplayPlan.Session
+    var next = 0
+    /// When each new order awaiting its answer was sent, by its id.
+    var sentAtNs: [ClientOrderID: Int64] = [:]
+    var result = SessionReplayResult()
+
+    init(session: SessionReplayPlan.Session, plan: SessionReplayPlan, clock: LiveClock) {
+        self.session = session
+        super.init(account: session.account, password: plan.password, orderEntry: session.orderEntry,
+                   directory: SymbolDirectory(symbols: plan.symbols), clock: clock)
+        sentAtNs.reserveCapacity(1_024)
+    }
+
+    var isDone: Bool { next == session.requests.count }
+
+    /// Sends every request due by `nowNs`; returns the planned time of the next, nil when none is left.
+    func sendDue(startNs: Int64, nowNs: Int64) -> Int64? {
+        while next < session.requests.count {
+            let plannedNs = startNs + session.plannedOffsetsNs[next]
+            guard plannedNs <= nowNs else { return plannedNs }
+            let request = session.requests[next]
+            switch request {
+            case .new(let order):
+                sentAtNs[order.clientID] = nowNs
+                result.ordersSent += 1
+            case .cancel: result.cancelsSent += 1
+            case .replace: result.replacesSent += 1
+            }
+            send(request, nowNs: nowNs)
+            result.sendErrors.record(nowNs - plannedNs)
+            result.driftNs = nowNs - plannedNs
+            next += 1
+        }
+        return nil
+    }
+
+    override func apply(_ event: OrderEntryClientEvent, nowNs: Int64) {
+        super.apply(event, nowNs: nowNs)
+        switch event {
+        case .accepted(let id, _, _):
+            guard let sent = sentAtNs.removeValue(forKey: id) else { return }
+            result.accepted += 1
+            result.orderToAck.record(nowNs - sent)
+        case .rejected(let id):
+            guard let sent = sentAtNs.removeValue(forKey: id) else { return }
+            result.rejected += 1
+            result.orderToAck.record(nowNs - sent)
+        case .executed: result.executions += 1
+        case .cancelled: result.cancelled += 1
+        case .replaced: result.replaced += 1
+        case .cancelRejected: result.cancelRejected += 1
+        case .loggedIn, .disconnected: break
+        }
+    }
+}
+
+/// Every replayed session on one event loop, and the turns that send their due requests.
+final class SessionReplayDriver {
+    let plan: SessionReplayPlan
+    let clock: LiveClock
+    let loop: any EventLoop
+    let connections: [SessionReplayConnection]
+    let loggedIn: EventLoopPromise<Void>
+    let finished: EventLoopPromise<Void>
+    var loginSettled = false
+    var tlsFailure: (connection: Int, reason: String)?
+    var startNs: Int64 = 0
+    var lastSendNs: Int64 = 0
+    var sending = false
+    var isFinished = false
+    var failure: String?
+    var turn: Scheduled<Void>?
+    var drainDeadline: Scheduled<Void>?
+
+    init(plan: SessionReplayPlan, clock: LiveClock, loop: any EventLoop) {
+        self.plan = plan
+        self.clock = clock
+        self.loop = loop
+        connections = plan.sessions.map { SessionReplayConnection(session: $0, plan: plan, clock: clock) }
+        loggedIn = loop.makePromise()
+        finished = loop.makePromise()
+    }
+
+    var bound: NIOLoopBound<SessionReplayDriver> { NIOLoopBound(self, eventLoop: loop) }
+
+    func opened(_ index: Int, channel: any Channel) {
+        connections[index].channel = channel
+        connections[index].connectionOpened(nowNs: clock.nowNs)
+        connections[index].flush(clock: clock)
+    }
+
+    func received(_ buffer: ByteBuffer, on index: Int) {
+        let connection = connections[index]
+        let wasLoggedIn = connection.loggedIn
+        connection.received(buffer, nowNs: clock.nowNs)
+        connection.flush(clock: clock)
+        if !wasLoggedIn, connection.loggedIn, connections.allSatisfy(\.loggedIn) { settleLogin(nil) }
+        if !sending, !isFinished, startNs > 0 { finishIfAnswered() }
+    }
+
+    func closed(_ index: Int) {
+        connections[index].closed = true
+        connections[index].stopTimers()
+        guard !isFinished else { return }
+        let account = connections[index].session.account
+        if !connections[index].loggedIn {
+            if let tlsFailure, tlsFailure.connection == index {
+                settleLogin(.tlsFailed(account: account, reason: tlsFailure.reason))
+            } else {
+                settleLogin(.loginRefused(account: account))
+            }
+        }
+        finish(failure: "the venue closed \(account)'s connection before the replay ended")
+    }
+
+    func settleLogin(_ error: LoadError?) {
+        guard !loginSettled else { return }
+        loginSettled = true
+        if let error { loggedIn.fail(error) } else { loggedIn.succeed(()) }
+    }
+
+    func start() {
+        startNs = clock.nowNs
+        sending = true
+        sendDue()
+    }
+
+    /// One turn: each session's due requests in one write, then the next turn
+    /// at the earliest planned time (after a short gap, so that the loop
+    /// reads the venue's answers between turns, as `LoadDriver` does).
+    func sendDue() {
+        guard sending else { return }
+        let now = clock.nowNs
+        var next: Int64?
+        for connection in connections where !connection.closed {
+            if let planned = connection.sendDue(startNs: startNs, nowNs: now) { next = min(next ?? planned, planned) }
+            connection.flush(clock: clock)
+        }
+        lastSendNs = now
+        guard let next else {
+            sending = false
+            let driver = bound
+            drainDeadline = loop.scheduleTask(deadline: clock.deadline(atNs: now + plan.drainTimeoutNs)) { driver.value.finish(failure: nil) }
+            finishIfAnswered()
+            return
+        }
+        let driver = bound
+        turn = loop.scheduleTask(deadline: clock.deadline(atNs: max(next, clock.nowNs + LoadDriver.minimumTurnGapNs))) {
+            driver.value.sendDue()
+        }
+    }
+
+    func finishIfAnswered() {
+        if connections.allSatisfy({ $0.isDone && $0.sentAtNs.isEmpty }) { finish(failure: nil) }
+    }
+
+    func finish(failure: String?) {
+        guard !isFinished else { return }
+        isFinished = true
+        sending = false
+        self.failure = failure
+        turn?.cancel()
+        drainDeadline?.cancel()
+        finished.succeed(())
+    }
+
+    func logOut() -> EventLoopFuture<Void> {
+        var closes: [EventLoopFuture<Void>] = []
+        for connection in connections {
+            connection.stopTimers()
+            guard let channel = connection.channel else { continue }
+            if !connection.closed {
+                connection.logout(nowNs: clock.nowNs)
+                connection.output.closeReason = nil
+                connection.flush(clock: clock)
+                connection.stopTimers()
+                channel.close(promise: nil)
+            }
+            closes.append(channel.closeFuture)
+        }
+        return EventLoopFuture.andAllComplete(closes, on: loop)
+    }
+
+    func result() -> SessionReplayResult {
+        var total = SessionReplayResult()
+        for connection in connections {
+            let part = connection.result
+            total.ordersSent += part.ordersSent
+            total.cancelsSent += part.cancelsSent
+            total.replacesSent += part.replacesSent
+            total.accepted += part.accepted
+            total.rejected += part.rejected
+            total.executions += part.executions
+            total.cancelled += part.cancelled
+            total.replaced += part.replaced
+            total.cancelRejected += part.cancelRejected
+            total.unanswered += connection.sentAtNs.count
+            total.sendErrors.merge(part.sendErrors)
+            total.orderToAck.merge(part.orderToAck)
+            total.plannedSpanNs = max(total.plannedSpanNs, connection.session.plannedOffsetsNs.last ?? 0)
+        }
+        // The drift of the request planned last.
+        total.driftNs = connections.max { ($0.session.plannedOffsetsNs.last ?? 0) < ($1.session.plannedOffsetsNs.last ?? 0) }?.result.driftNs ?? 0
+        total.elapsedNs = max(0, lastSendNs - startNs)
+        total.failure = failure
+        return total
+    }
+}
+
+/// The replay of captured sessions: connects and logs in every session,
+/// sends their requests on one event loop at their planned times, waits for
+/// the answers (at most the drain timeout), logs out and returns what happened.
+public enum SessionReplayRun {
+    public static func run(_ plan: SessionReplayPlan) throws(LoadError) -> SessionReplayResult {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        defer { try? group.syncShutdownGracefully() }
+        let loop = group.next()
+        let clock = LiveClock.startingNow()
+        let driver: NIOLoopBound<SessionReplayDriver>
+        do {
+            driver = try loop.submit { NIOLoopBound(SessionReplayDriver(plan: plan, clock: clock, loop: loop), eventLoop: loop) }.wait()
+        } catch {
+            preconditionFailure("the replay loop refused work at start: \(error)")
+        }
+        var channels: [any Channel] = []
+        for (index, session) in plan.sessions.enumerated() {
+            let bootstrap = ClientBootstrap(group: loop)
+                .channelOption(.socketOption(.tcp_nodelay), value: 1)
+                .connectTimeout(.seconds(5))
+                .channelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        if let tls = plan.tls { try channel.pipeline.syncOperations.addHandler(try tls.clientHandler()) }
+                        try channel.pipeline.syncOperations.addHandler(SessionReplayChannelHandler(driver: driver.value, index: index))
+                    }
+                }
+            do {
+                channels.append(try bootstrap.connect(host: plan.host, port: session.port).wait())
+            } catch {
+                for channel in channels { try? channel.close().wait() }
+                throw LoadError.unreachable(host: plan.host, port: session.port, reason: "\(error)")
+            }
+        }
+        let loginTimeout = loop.scheduleTask(in: .nanoseconds(LoadRun.loginTimeoutNs)) {
+            let waiting = driver.value.connections.firstIndex { !$0.loggedIn } ?? 0
+            driver.value.settleLogin(.loginRefused(account: plan.sessions[waiting].account))
+        }
+        do {
+            try loop.submit { driver.value.loggedIn.futureResult }.wait().wait()
+        } catch {
+            loginTimeout.cancel()
+            for channel in channels { try? channel.close().wait() }
+            throw (error as? LoadError) ?? .loginRefused(account: plan.sessions.first?.account ?? "")
+        }
+        loginTimeout.cancel()
+        try? loop.submit { driver.value.start() }.wait()
+        try? loop.submit { driver.value.finished.futureResult }.wait().wait()
+        try? loop.flatSubmit { driver.value.logOut() }.wait()
+        return (try? loop.submit { driver.value.result() }.wait()) ?? SessionReplayResult()
+    }
+}
+
+/// The channel end of one replayed session.
+final class SessionReplayChannelHandler: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+
+    let driver: SessionReplayDriver
+    let index: Int
+
+    init(driver: SessionReplayDriver, index: Int) {
+        self.driver = driver
+        self.index = index
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        driver.opened(index, channel: context.channel)
+        context.fireChannelActive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        driver.received(unwrapInboundIn(data), on: index)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        driver.closed(index)
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        if error is NIOSSLError || error is BoringSSLError {
+            if driver.tlsFailure == nil { driver.tlsFailure = (index, "\(error)") }
+        }
+        context.close(promise: nil)
+    }
+}

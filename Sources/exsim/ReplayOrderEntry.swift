@@ -1,0 +1,241 @@
+import Capture
+import Exchange
+import Foundation
+import Live
+import Measure
+import MatchingEngine
+import OrderFlow
+import Replay
+import Report
+import Scenario
+import Simulation
+import Wire
+
+/// `exsim replay FILE --order-entry --ports-file PORTS`: the capture's client
+/// sessions, each logged in as an account of the venue's, send their
+/// captured requests at their paced times, ids rewritten.
+extension ReplayCommand {
+    func runOrderEntry(mode: PacingMode, gapLimitNs: Int64?) throws {
+        guard feedTo == nil else {
+            printError("--order-entry replays the clients' side to a venue, --feed-to the venue's feed: choose one")
+            throw ExsimExit.badInput
+        }
+        guard let portsFile else {
+            printError("--order-entry needs --ports-file FILE: the venue's address, ports, accounts and symbols (exsim serve --ports-file writes it)")
+            throw ExsimExit.badInput
+        }
+        guard let drainNs = ScenarioValues.duration(drainTimeout), drainNs > 0 else {
+            printError("--drain-timeout \(drainTimeout): expected a duration like 5s")
+            throw ExsimExit.badInput
+        }
+        let venue = try Self.venue(portsFile: portsFile, name: venueName)
+        let symbols = venue.symbols.map { SymbolConfig(name: $0.name, tickSize: $0.tickSize, referencePrice: Price($0.referencePrice)) }
+        let (takesOUCH, takesFIX) = sessionsChoice
+        let reader = try openCapture(file)
+        let dissector = CaptureDissector(
+            linkType: reader.linkType, portMap: try portOptions.portMap(),
+            sink: OrderEntryCollectingSink(directory: SymbolDirectory(symbols: symbols), takesOUCH: takesOUCH, takesFIX: takesFIX,
+                                           startNs: 0, endNs: .max, mode: mode, gapLimitNs: gapLimitNs))
+        try dissectAll(reader, into: dissector)
+        let collected = dissector.sink
+        let captured = collected.sessions.enumerated().compactMap { number, session -> (String, CapturedOrderEntrySession)? in
+            guard let session, session.count > 0 else { return nil }
+            return (dissector.orderEntrySessionNames[number], session)
+        }
+        guard !captured.isEmpty else {
+            let refused = collected.firstRefusal.map { "; \(collected.refused) requests \(venue.name) would refuse, the first: \($0)" } ?? ""
+            printError("\(file): no \(sessions) order entry to replay to \(venue.name)\(refused)")
+            throw ExsimExit.badInput
+        }
+        guard captured.count <= venue.accounts.count else {
+            printError("\(file) holds \(captured.count) client sessions and \(venue.name) has \(venue.accounts.count) accounts: serve it with --accounts \(captured.count) or more")
+            throw ExsimExit.badInput
+        }
+        // Ids unique to this run, so that a venue that keeps its sessions'
+        // day (exsim serve does) never sees one twice.
+        let milliseconds = Int(Date().timeIntervalSince1970 * 1_000)
+        let prefix = CapturedIDRewriter.base36(milliseconds % 2_176_782_336, width: 6)  // 36^6: repeats after 25 days
+        var sessions: [SessionReplayPlan.Session] = []
+        for (index, (name, session)) in captured.enumerated() {
+            let orderEntry: LoadPlan.OrderEntry
+            let port: Int?
+            switch session.orderEntryProtocol {
+            case .ouch42:
+                (orderEntry, port) = (.ouch42, venue.ouchPort)
+            case .fix42, .fix44:
+                let version: FIXVersion = session.orderEntryProtocol == .fix42 ? .fix42 : .fix44
+                (orderEntry, port) = (.fix(version, venueCompID: venue.venueCompID),
+                                      venue.fixVersions.contains(version.beginString.description) ? venue.fixPort : nil)
+            }
+            guard let port else {
+                printError("the captured session \(name) speaks \(session.orderEntryProtocol.rawValue), which \(venue.name) does not serve")
+                throw ExsimExit.badInput
+            }
+            var ids = CapturedIDRewriter(prefix: prefix, session: index)
+            sessions.append(SessionReplayPlan.Session(
+                account: venue.accounts[index], orderEntry: orderEntry, port: port,
+                requests: session.requests.map { ids.rewrite($0) }, plannedOffsetsNs: session.timesNs))
+        }
+        var plan = SessionReplayPlan(host: venue.host, password: venue.password, symbols: symbols, sessions: sessions, drainTimeoutNs: drainNs)
+        if venue.tls == true {
+            do {
+                plan.tls = try LiveTLSContext.client(trustedCertificatesFile: nil)
+            } catch {
+                printError(error.description)
+                throw ExsimExit.badInput
+            }
+        }
+
+        print("exsim \(Exsim.version) · replay \(file) → \(venue.name) at \(venue.host) (order entry, \(sessions.count) session(s))")
+        print("machine: \(MachineInfo.current().description) · load average \(Self.loadAverage())")
+        #if DEBUG
+        print("warning: this is a debug build; send-time errors and latencies are not representative (use swift build -c release)")
+        #endif
+        print("pacing: \(mode)\(gapLimitNs.map { ", recorded gaps over \(formatNanoseconds($0)) compressed to it" } ?? "")")
+        for (index, (name, session)) in captured.enumerated() {
+            print("  \(name) → \(sessions[index].account) (\(session.orderEntryProtocol.rawValue), \(session.count) requests)")
+        }
+        var skipped: [String] = []
+        if collected.refused > 0 { skipped.append("\(collected.refused) \(venue.name)'s port would refuse (the first: \(collected.firstRefusal ?? ""))") }
+        if collected.duplicates > 0 { skipped.append("\(collected.duplicates) FIX resends (PossDupFlag Y)") }
+        if collected.malformed > 0 { skipped.append("\(collected.malformed) malformed messages") }
+        if !skipped.isEmpty { print("not sent: " + skipped.joined(separator: ", ")) }
+
+        let result: SessionReplayResult
+        do {
+            result = try SessionReplayRun.run(plan)
+        } catch {
+            printError(error.description)
+            throw ExsimExit.addressUnavailable
+        }
+        print("sent: \(formatCount(result.requestsSent)) requests (\(formatCount(result.ordersSent)) orders, \(formatCount(result.cancelsSent)) cancels, \(formatCount(result.replacesSent)) replaces) in \(String(format: "%.6f", Double(result.elapsedNs) / 1e9)) s (planned \(String(format: "%.6f", Double(result.plannedSpanNs) / 1e9)) s)")
+        print("answers: \(formatCount(result.accepted)) accepted, \(formatCount(result.rejected)) rejected, \(formatCount(result.executions)) executions, \(formatCount(result.cancelled)) cancelled, \(formatCount(result.replaced)) replaced, \(formatCount(result.cancelRejected)) cancels or replaces refused; \(formatCount(result.unanswered)) orders unanswered")
+        let errors = result.sendErrors.summary
+        print("send-time error (actual − planned): p50 \(formatNanoseconds(errors.p50Ns)) · p99 \(formatNanoseconds(errors.p99Ns)) · max \(formatNanoseconds(errors.maxNs)) over \(formatCount(Int(errors.count))) requests; drift \(formatNanoseconds(result.driftNs))")
+        let ack = result.orderToAck.summary
+        print("order→ack from send: p50 \(formatNanoseconds(ack.p50Ns)) · p99 \(formatNanoseconds(ack.p99Ns)) · max \(formatNanoseconds(ack.maxNs)) (\(formatCount(Int(ack.count))))")
+        if let json { try writeOrderEntryJSON(json, result: result, venue: venue.name, mode: mode, sessions: sessions.count) }
+        if let failure = result.failure {
+            printError(failure)
+            throw ExsimExit.checkFailed
+        }
+        if result.unanswered > 0 {
+            printError("\(result.unanswered) orders were not answered within --drain-timeout \(drainTimeout)")
+            throw ExsimExit.checkFailed
+        }
+    }
+
+    var sessionsChoice: (Bool, Bool) {
+        switch sessions {
+        case "ouch42": (true, false)
+        case "fix": (false, true)
+        default: (true, true)
+        }
+    }
+
+    static func venue(portsFile: String, name: String?) throws -> LiveVenueEndpoints {
+        let file: ServePortsFile
+        do {
+            file = try JSONDecoder().decode(ServePortsFile.self, from: Data(contentsOf: URL(fileURLWithPath: portsFile)))
+        } catch {
+            printError("--ports-file \(portsFile): cannot be read as the ports file exsim serve writes (\(error.localizedDescription))")
+            throw ExsimExit.badInput
+        }
+        if let name {
+            guard let venue = file.venues.first(where: { $0.name == name }) else {
+                printError("--venue \(name): \(portsFile) has \(file.venues.map(\.name).joined(separator: ", "))")
+                throw ExsimExit.badInput
+            }
+            return venue
+        }
+        guard file.venues.count == 1, let venue = file.venues.first else {
+            printError("--ports-file \(portsFile) has \(file.venues.count) venues (\(file.venues.map(\.name).joined(separator: ", "))): name one with --venue")
+            throw ExsimExit.badInput
+        }
+        return venue
+    }
+
+    struct OrderEntryReplayJSON: Encodable {
+        var file: String
+        var venue: String
+        var pacing: String
+        var sessions: Int
+        var requestsSent: Int
+        var ordersSent: Int
+        var cancelsSent: Int
+        var replacesSent: Int
+        var accepted: Int
+        var rejected: Int
+        var executions: Int
+        var cancelled: Int
+        var replaced: Int
+        var cancelRejected: Int
+        var unanswered: Int
+        var elapsedNs: Int64
+        var plannedSpanNs: Int64
+        var driftNs: Int64
+        var sendErrors: LatencySummary
+        var orderToAck: LatencySummary
+        var machine: MachineInfo
+        var loadAverage: String
+    }
+
+    func writeOrderEntryJSON(_ path: String, result: SessionReplayResult, venue: String, mode: PacingMode, sessions: Int) throws {
+        let document = OrderEntryReplayJSON(
+            file: file, venue: venue, pacing: mode.description, sessions: sessions, requestsSent: result.requestsSent,
+            ordersSent: result.ordersSent, cancelsSent: result.cancelsSent, replacesSent: result.replacesSent,
+            accepted: result.accepted, rejected: result.rejected, executions: result.executions, cancelled: result.cancelled,
+            replaced: result.replaced, cancelRejected: result.cancelRejected, unanswered: result.unanswered,
+            elapsedNs: result.elapsedNs, plannedSpanNs: result.plannedSpanNs, driftNs: result.driftNs,
+            sendErrors: result.sendErrors.summary, orderToAck: result.orderToAck.summary,
+            machine: MachineInfo.current(), loadAverage: Self.loadAverage())
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        do {
+            try encoder.encode(document).write(to: URL(fileURLWithPath: path))
+        } catch {
+            printError("cannot write \(path): \(error.localizedDescription)")
+            throw ExsimExit.badInput
+        }
+        print("json: \(path)")
+    }
+}
+
+/// Gives a captured session's order ids new ones, consistently: the same
+/// captured id always becomes the same new one, so cancels and replaces
+/// name the orders they named. A new id is the run's prefix (six base-36
+/// characters of the wall-clock millisecond), the session's number in two,
+/// and a counter in six: 14 characters, an OUCH token's width.
+struct CapturedIDRewriter {
+    let stem: String
+    var ids: [ClientOrderID: ClientOrderID] = [:]
+
+    init(prefix: String, session: Int) {
+        stem = prefix + Self.base36(session, width: 2)
+    }
+
+    mutating func id(_ captured: ClientOrderID) -> ClientOrderID {
+        if let id = ids[captured] { return id }
+        let id = ClientOrderID(stem + Self.base36(ids.count, width: 6))!
+        ids[captured] = id
+        return id
+    }
+
+    mutating func rewrite(_ request: OrderEntryRequest) -> OrderEntryRequest {
+        switch request {
+        case .new(var order):
+            order.clientID = id(order.clientID)
+            return .new(order)
+        case .cancel(let target, let requestID, let newOpenQuantity):
+            return .cancel(target: id(target), requestID: requestID.map { id($0) }, newOpenQuantity: newOpenQuantity)
+        case .replace(let target, let replacementID, let price, let quantity, let includesExecuted):
+            return .replace(target: id(target), replacementID: id(replacementID), price: price, quantity: quantity,
+                            quantityIncludesExecuted: includesExecuted)
+        }
+    }
+
+    static func base36(_ value: Int, width: Int) -> String {
+        let digits = String(value, radix: 36, uppercase: true)
+        return String(repeating: "0", count: max(0, width - digits.count)) + digits.suffix(width)
+    }
+}
