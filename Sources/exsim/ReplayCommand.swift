@@ -290,6 +290,11 @@ struct ReplayCommand: ParsableCommand {
                                   capturedDatagrams: result.datagrams, result: result,
                                   datagramsPerSecond: result.datagramsPerSecond, machine: MachineInfo.current(),
                                   loadAverage: Self.loadAverage())
+        try Self.write(document, toJSON: path)
+    }
+
+    /// Writes `document` as sorted, indented JSON, or ends the command with the bad-input code.
+    static func write(_ document: some Encodable, toJSON path: String) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         do {

@@ -189,15 +189,7 @@ extension ReplayCommand {
             elapsedNs: result.elapsedNs, plannedSpanNs: result.plannedSpanNs, driftNs: result.driftNs,
             sendErrors: result.sendErrors.summary, orderToAck: result.orderToAck.summary,
             machine: MachineInfo.current(), loadAverage: Self.loadAverage())
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        do {
-            try encoder.encode(document).write(to: URL(fileURLWithPath: path))
-        } catch {
-            printError("cannot write \(path): \(error.localizedDescription)")
-            throw ExsimExit.badInput
-        }
-        print("json: \(path)")
+        try Self.write(document, toJSON: path)
     }
 }
 

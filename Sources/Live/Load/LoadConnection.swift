@@ -2,6 +2,8 @@ import Exchange
 import MatchingEngine
 import Measure
 import NIOCore
+import NIOPosix
+import NIOSSL
 import Wire
 
 /// One order-entry client on a live connection: its OUCH or FIX client
@@ -237,4 +239,94 @@ public enum LoadLatencyPath {
     public static let fillFromPlanned = "order_fill_from_planned"
     public static let fillFromSend = "order_fill_from_send"
     public static let all = [ackFromPlanned, ackFromSend, fillFromPlanned, fillFromSend]
+}
+
+/// What drives a set of live client connections on one loop: the load
+/// client, or the replay of captured sessions. Its channel handlers call it.
+protocol LiveClientDriver: AnyObject {
+    func opened(_ index: Int, channel: any Channel)
+    func received(_ buffer: ByteBuffer, on index: Int)
+    func closed(_ index: Int)
+    /// A TLS failure on a connection, reported before its close.
+    func tlsFailed(_ index: Int, reason: String)
+}
+
+/// The channel end of one client connection.
+final class LiveClientChannelHandler: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+
+    let driver: any LiveClientDriver
+    let index: Int
+
+    init(driver: any LiveClientDriver, index: Int) {
+        self.driver = driver
+        self.index = index
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        driver.opened(index, channel: context.channel)
+        context.fireChannelActive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        driver.received(unwrapInboundIn(data), on: index)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        driver.closed(index)
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        if error is NIOSSLError || error is BoringSSLError { driver.tlsFailed(index, reason: "\(error)") }
+        context.close(promise: nil)
+    }
+}
+
+enum LiveClientConnections {
+    /// Connects to every endpoint in order, each channel with TLS if given
+    /// and a handler calling `driver`; on a failure, closes those opened
+    /// and throws which endpoint could not be reached.
+    static func connect<Driver: LiveClientDriver>(
+        _ endpoints: [(host: String, port: Int)], on loop: any EventLoop, tls: LiveTLSContext?, driver: NIOLoopBound<Driver>
+    ) throws(LoadError) -> [any Channel] {
+        var channels: [any Channel] = []
+        for (index, endpoint) in endpoints.enumerated() {
+            let bootstrap = ClientBootstrap(group: loop)
+                .channelOption(.socketOption(.tcp_nodelay), value: 1)
+                .connectTimeout(.seconds(5))
+                .channelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        // Writes before the handshake ends wait in the TLS handler.
+                        if let tls { try channel.pipeline.syncOperations.addHandler(try tls.clientHandler()) }
+                        try channel.pipeline.syncOperations.addHandler(LiveClientChannelHandler(driver: driver.value, index: index))
+                    }
+                }
+            do {
+                channels.append(try bootstrap.connect(host: endpoint.host, port: endpoint.port).wait())
+            } catch {
+                for channel in channels { try? channel.close().wait() }
+                throw LoadError.unreachable(host: endpoint.host, port: endpoint.port, reason: "\(error)")
+            }
+        }
+        return channels
+    }
+
+    /// Logout on every connection still open, then close; completes when all have closed.
+    static func logOut(_ connections: [LiveClientConnection], clock: LiveClock, loop: any EventLoop) -> EventLoopFuture<Void> {
+        var closes: [EventLoopFuture<Void>] = []
+        for connection in connections {
+            connection.stopTimers()
+            guard let channel = connection.channel else { continue }
+            if !connection.closed {
+                connection.logout(nowNs: clock.nowNs)
+                connection.output.closeReason = nil
+                connection.flush(clock: clock)
+                connection.stopTimers()
+                channel.close(promise: nil)
+            }
+            closes.append(channel.closeFuture)
+        }
+        return EventLoopFuture.andAllComplete(closes, on: loop)
+    }
 }

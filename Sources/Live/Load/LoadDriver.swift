@@ -3,7 +3,7 @@ import NIOCore
 
 /// Every connection of a load run on one event loop, and the pacing turn
 /// that sends them their due orders. All its methods run on that loop.
-final class LoadDriver {
+final class LoadDriver: LiveClientDriver {
     let plan: LoadPlan
     let clock: LiveClock
     let loop: any EventLoop
@@ -176,20 +176,7 @@ final class LoadDriver {
 
     /// Logout Request on every connection, then close.
     func logOut() -> EventLoopFuture<Void> {
-        var closes: [EventLoopFuture<Void>] = []
-        for load in connections {
-            load.stopTimers()
-            guard let channel = load.channel else { continue }
-            if !load.closed {
-                load.logout(nowNs: clock.nowNs)
-                load.output.closeReason = nil
-                load.flush(clock: clock)
-                load.stopTimers()
-                channel.close(promise: nil)
-            }
-            closes.append(channel.closeFuture)
-        }
-        return EventLoopFuture.andAllComplete(closes, on: loop)
+        LiveClientConnections.logOut(connections, clock: clock, loop: loop)
     }
 
     func result() -> LoadResult {

@@ -62,26 +62,13 @@ public enum LoadRun {
         } catch {
             preconditionFailure("the load loop refused work at start: \(error)")
         }
-        var channels: [any Channel] = []
-        for index in 0..<plan.connections {
-            let bootstrap = ClientBootstrap(group: loop)
-                .channelOption(.socketOption(.tcp_nodelay), value: 1)
-                .connectTimeout(.seconds(5))
-                .channelInitializer { channel in
-                    channel.eventLoop.makeCompletedFuture {
-                        // Writes before the handshake ends wait in the TLS handler.
-                        if let tls = plan.tls { try channel.pipeline.syncOperations.addHandler(try tls.clientHandler()) }
-                        try channel.pipeline.syncOperations.addHandler(LoadChannelHandler(driver: driver.value, connection: index))
-                    }
-                }
-            do {
-                channels.append(try bootstrap.connect(host: plan.host, port: plan.port).wait())
-            } catch {
-                for channel in channels { try? channel.close().wait() }
-                let unreachable = LoadError.unreachable(host: plan.host, port: plan.port, reason: "\(error)")
-                try? loop.submit { driver.value.abandon(unreachable) }.wait()
-                throw unreachable
-            }
+        let channels: [any Channel]
+        do {
+            channels = try LiveClientConnections.connect(Array(repeating: (plan.host, plan.port), count: plan.connections),
+                                                         on: loop, tls: plan.tls, driver: driver)
+        } catch {
+            try? loop.submit { driver.value.abandon(error) }.wait()
+            throw error
         }
         let closeAll = { for channel in channels { try? channel.close().wait() } }
         let loginTimeout = loop.scheduleTask(in: .nanoseconds(loginTimeoutNs)) { driver.value.loginTimedOut() }
@@ -99,37 +86,5 @@ public enum LoadRun {
         try? loop.submit { driver.value.finished.futureResult }.wait().wait()
         try? loop.flatSubmit { driver.value.logOut() }.wait()
         return (try? loop.submit { driver.value.result() }.wait()) ?? LoadResult()
-    }
-}
-
-/// The channel end of one load connection.
-final class LoadChannelHandler: ChannelInboundHandler {
-    typealias InboundIn = ByteBuffer
-
-    let driver: LoadDriver
-    let connection: Int
-
-    init(driver: LoadDriver, connection: Int) {
-        self.driver = driver
-        self.connection = connection
-    }
-
-    func channelActive(context: ChannelHandlerContext) {
-        driver.opened(connection, channel: context.channel)
-        context.fireChannelActive()
-    }
-
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        driver.received(unwrapInboundIn(data), on: connection)
-    }
-
-    func channelInactive(context: ChannelHandlerContext) {
-        driver.closed(connection)
-        context.fireChannelInactive()
-    }
-
-    func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        if error is NIOSSLError || error is BoringSSLError { driver.tlsFailed(connection, reason: "\(error)") }
-        context.close(promise: nil)
     }
 }

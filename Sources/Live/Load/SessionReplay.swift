@@ -136,7 +136,7 @@ final class SessionReplayConnection: LiveClientConnection {
 }
 
 /// Every replayed session on one event loop, and the turns that send their due requests.
-final class SessionReplayDriver {
+final class SessionReplayDriver: LiveClientDriver {
     let plan: SessionReplayPlan
     let clock: LiveClock
     let loop: any EventLoop
@@ -246,20 +246,11 @@ final class SessionReplayDriver {
     }
 
     func logOut() -> EventLoopFuture<Void> {
-        var closes: [EventLoopFuture<Void>] = []
-        for connection in connections {
-            connection.stopTimers()
-            guard let channel = connection.channel else { continue }
-            if !connection.closed {
-                connection.logout(nowNs: clock.nowNs)
-                connection.output.closeReason = nil
-                connection.flush(clock: clock)
-                connection.stopTimers()
-                channel.close(promise: nil)
-            }
-            closes.append(channel.closeFuture)
-        }
-        return EventLoopFuture.andAllComplete(closes, on: loop)
+        LiveClientConnections.logOut(connections, clock: clock, loop: loop)
+    }
+
+    func tlsFailed(_ index: Int, reason: String) {
+        if tlsFailure == nil { tlsFailure = (index, reason) }
     }
 
     func result() -> SessionReplayResult {
@@ -303,24 +294,8 @@ public enum SessionReplayRun {
         } catch {
             preconditionFailure("the replay loop refused work at start: \(error)")
         }
-        var channels: [any Channel] = []
-        for (index, session) in plan.sessions.enumerated() {
-            let bootstrap = ClientBootstrap(group: loop)
-                .channelOption(.socketOption(.tcp_nodelay), value: 1)
-                .connectTimeout(.seconds(5))
-                .channelInitializer { channel in
-                    channel.eventLoop.makeCompletedFuture {
-                        if let tls = plan.tls { try channel.pipeline.syncOperations.addHandler(try tls.clientHandler()) }
-                        try channel.pipeline.syncOperations.addHandler(SessionReplayChannelHandler(driver: driver.value, index: index))
-                    }
-                }
-            do {
-                channels.append(try bootstrap.connect(host: plan.host, port: session.port).wait())
-            } catch {
-                for channel in channels { try? channel.close().wait() }
-                throw LoadError.unreachable(host: plan.host, port: session.port, reason: "\(error)")
-            }
-        }
+        let channels = try LiveClientConnections.connect(plan.sessions.map { (plan.host, $0.port) }, on: loop, tls: plan.tls,
+                                                         driver: driver)
         let loginTimeout = loop.scheduleTask(in: .nanoseconds(LoadRun.loginTimeoutNs)) {
             let waiting = driver.value.connections.firstIndex { !$0.loggedIn } ?? 0
             driver.value.settleLogin(.loginRefused(account: plan.sessions[waiting].account))
@@ -337,39 +312,5 @@ public enum SessionReplayRun {
         try? loop.submit { driver.value.finished.futureResult }.wait().wait()
         try? loop.flatSubmit { driver.value.logOut() }.wait()
         return (try? loop.submit { driver.value.result() }.wait()) ?? SessionReplayResult()
-    }
-}
-
-/// The channel end of one replayed session.
-final class SessionReplayChannelHandler: ChannelInboundHandler {
-    typealias InboundIn = ByteBuffer
-
-    let driver: SessionReplayDriver
-    let index: Int
-
-    init(driver: SessionReplayDriver, index: Int) {
-        self.driver = driver
-        self.index = index
-    }
-
-    func channelActive(context: ChannelHandlerContext) {
-        driver.opened(index, channel: context.channel)
-        context.fireChannelActive()
-    }
-
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        driver.received(unwrapInboundIn(data), on: index)
-    }
-
-    func channelInactive(context: ChannelHandlerContext) {
-        driver.closed(index)
-        context.fireChannelInactive()
-    }
-
-    func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        if error is NIOSSLError || error is BoringSSLError {
-            if driver.tlsFailure == nil { driver.tlsFailure = (index, "\(error)") }
-        }
-        context.close(promise: nil)
     }
 }
