@@ -269,6 +269,7 @@ struct LoadCommand: ParsableCommand {
                             arrivals: arrivals == .poisson ? .poisson(seed: seed) : .constant,
                             orderEntry: orderEntry.fixVersion.map { .fix($0, venueCompID: target.venueCompID) } ?? .ouch42)
         load.tls = tls
+        if let problem = load.credentialsProblem { throw ValidationError(problem) }
         return (load, search)
     }
 

@@ -82,11 +82,11 @@ struct ReplayCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Run the send loop under SCHED_FIFO at this priority (1-99; needs root or CAP_SYS_NICE), so that other processes cannot preempt its spin.", valueName: "priority"))
     var realtimePriority: Int32?
 
-    @Option(help: ArgumentHelp("Spin on the clock for this long before each planned send, sleeping before that (e.g. 200us, 20us, 0ns).", valueName: "duration"))
-    var spin = "200us"
+    @Option(help: ArgumentHelp("Spin on the clock for this long before each planned send, sleeping before that (e.g. 200us, 20us, 0ns; default 200us).", valueName: "duration"))
+    var spin: String?
 
-    @Option(help: ArgumentHelp("Hold at most this many bytes of datagrams in memory, read ahead of the sends; a feed that fits is read whole before the first send.", valueName: "bytes"))
-    var readAheadBytes = 256 << 20
+    @Option(help: ArgumentHelp("Hold at most this many bytes of datagrams in memory, read ahead of the sends; a feed that fits is read whole before the first send (default 256 MiB).", valueName: "bytes"))
+    var readAheadBytes: Int?
 
     @Flag(help: "Replay the capture's client order entry (OUCH and FIX sessions) to the venue in --ports-file instead of its feed.")
     var orderEntry = false
@@ -97,11 +97,23 @@ struct ReplayCommand: ParsableCommand {
     @Option(name: .customLong("venue"), help: ArgumentHelp("With --order-entry: the venue in --ports-file (needed when it has several).", valueName: "name"))
     var venueName: String?
 
-    @Option(help: ArgumentHelp("With --order-entry: which captured sessions, all, ouch42 or fix.", valueName: "choice"))
-    var sessions = "all"
+    @Option(help: ArgumentHelp("With --order-entry: which captured sessions, all (the default), ouch42 or fix.", valueName: "choice"))
+    var sessions: String?
 
     @Option(help: ArgumentHelp("With --order-entry: how long to wait for the last answers after the last send.", valueName: "duration"))
-    var drainTimeout = "5s"
+    var drainTimeout: String?
+
+    @Option(help: ArgumentHelp("With --order-entry, to a venue that speaks TLS: trust only the certificates in this PEM file (the host name is not checked).", valueName: "file"))
+    var tlsCA: String?
+
+    @Flag(help: "With --order-entry: speak TLS without verifying the venue's certificate.")
+    var tlsNoVerify = false
+
+    @Option(help: ArgumentHelp("With --order-entry: present this client certificate chain (PEM) to a venue that asks for one; needs --tls-key.", valueName: "file"))
+    var tlsCertificate: String?
+
+    @Option(help: ArgumentHelp("The private key (PEM) of --tls-certificate.", valueName: "file"))
+    var tlsKey: String?
 
     @OptionGroup var portOptions: CapturePortOptions
 
@@ -118,22 +130,29 @@ struct ReplayCommand: ParsableCommand {
             }
             gapLimitNs = parsed
         }
+        if orderEntry {
+            let feedOnly = [("--spin", spin != nil), ("--read-ahead-bytes", readAheadBytes != nil),
+                            ("--realtime-priority", realtimePriority != nil)].filter(\.1).map(\.0)
+            guard feedOnly.isEmpty else {
+                printError("\(feedOnly.joined(separator: ", ")) pace the feed's datagrams; --order-entry sends on an event loop's timers")
+                throw ExsimExit.badInput
+            }
+            try runOrderEntry(mode: mode, gapLimitNs: gapLimitNs)
+            return
+        }
+        let orderEntryOnly = [("--ports-file", portsFile != nil), ("--venue", venueName != nil), ("--sessions", sessions != nil),
+                              ("--drain-timeout", drainTimeout != nil), ("--tls-ca", tlsCA != nil), ("--tls-no-verify", tlsNoVerify),
+                              ("--tls-certificate", tlsCertificate != nil), ("--tls-key", tlsKey != nil)].filter(\.1).map(\.0)
+        guard orderEntryOnly.isEmpty else {
+            printError("\(orderEntryOnly.joined(separator: ", ")) go with --order-entry; the feed goes to --feed-to HOST:PORT")
+            throw ExsimExit.badInput
+        }
+        let spin = spin ?? "200us"
         guard let spinNs = ScenarioValues.duration(spin), spinNs >= 0 else {
             printError("--spin \(spin): expected a duration like 200us or 20us")
             throw ExsimExit.badInput
         }
-        guard ["all", "ouch42", "fix"].contains(sessions) else {
-            printError("--sessions \(sessions): expected all, ouch42 or fix")
-            throw ExsimExit.badInput
-        }
-        if orderEntry {
-            try runOrderEntry(mode: mode, gapLimitNs: gapLimitNs)
-            return
-        }
-        guard portsFile == nil, venueName == nil else {
-            printError("--ports-file and --venue go with --order-entry; the feed goes to --feed-to HOST:PORT")
-            throw ExsimExit.badInput
-        }
+        let readAheadBytes = readAheadBytes ?? 256 << 20
         guard let feedTo else {
             printError("replay needs --feed-to HOST:PORT: where to send the feed")
             throw ExsimExit.badInput

@@ -24,13 +24,19 @@ extension ReplayCommand {
             printError("--order-entry needs --ports-file FILE: the venue's address, ports, accounts and symbols (exsim serve --ports-file writes it)")
             throw ExsimExit.badInput
         }
+        let drainTimeout = drainTimeout ?? "5s"
         guard let drainNs = ScenarioValues.duration(drainTimeout), drainNs > 0 else {
             printError("--drain-timeout \(drainTimeout): expected a duration like 5s")
             throw ExsimExit.badInput
         }
+        let sessions = sessions ?? "all"
+        guard ["all", "ouch42", "fix"].contains(sessions) else {
+            printError("--sessions \(sessions): expected all, ouch42 or fix")
+            throw ExsimExit.badInput
+        }
         let venue = try Self.venue(portsFile: portsFile, name: venueName)
         let symbols = venue.symbols.map { SymbolConfig(name: $0.name, tickSize: $0.tickSize, referencePrice: Price($0.referencePrice)) }
-        let (takesOUCH, takesFIX) = sessionsChoice
+        let (takesOUCH, takesFIX) = (sessions != "fix", sessions != "ouch42")
         let reader = try openCapture(file)
         let dissector = CaptureDissector(
             linkType: reader.linkType, portMap: try portOptions.portMap(),
@@ -47,6 +53,10 @@ extension ReplayCommand {
             printError("\(file): no \(sessions) order entry to replay to \(venue.name)\(refused)")
             throw ExsimExit.badInput
         }
+        guard captured.count <= CapturedIDRewriter.maximumSessions else {
+            printError("\(file) holds \(captured.count) client sessions; a replay takes at most \(CapturedIDRewriter.maximumSessions) (choose fewer with --sessions)")
+            throw ExsimExit.badInput
+        }
         guard captured.count <= venue.accounts.count else {
             printError("\(file) holds \(captured.count) client sessions and \(venue.name) has \(venue.accounts.count) accounts: serve it with --accounts \(captured.count) or more")
             throw ExsimExit.badInput
@@ -55,7 +65,7 @@ extension ReplayCommand {
         // day (exsim serve does) never sees one twice.
         let milliseconds = Int(Date().timeIntervalSince1970 * 1_000)
         let prefix = CapturedIDRewriter.base36(milliseconds % 2_176_782_336, width: 6)  // 36^6: repeats after 25 days
-        var sessions: [SessionReplayPlan.Session] = []
+        var replayed: [SessionReplayPlan.Session] = []
         for (index, (name, session)) in captured.enumerated() {
             let orderEntry: LoadPlan.OrderEntry
             let port: Int?
@@ -72,28 +82,25 @@ extension ReplayCommand {
                 throw ExsimExit.badInput
             }
             var ids = CapturedIDRewriter(prefix: prefix, session: index)
-            sessions.append(SessionReplayPlan.Session(
+            replayed.append(SessionReplayPlan.Session(
                 account: venue.accounts[index], orderEntry: orderEntry, port: port,
                 requests: session.requests.map { ids.rewrite($0) }, plannedOffsetsNs: session.timesNs))
         }
-        var plan = SessionReplayPlan(host: venue.host, password: venue.password, symbols: symbols, sessions: sessions, drainTimeoutNs: drainNs)
-        if venue.tls == true {
-            do {
-                plan.tls = try LiveTLSContext.client(trustedCertificatesFile: nil)
-            } catch {
-                printError(error.description)
-                throw ExsimExit.badInput
-            }
+        var plan = SessionReplayPlan(host: venue.host, password: venue.password, symbols: symbols, sessions: replayed, drainTimeoutNs: drainNs)
+        if let problem = plan.credentialsProblem {
+            printError("--ports-file \(portsFile): \(problem)")
+            throw ExsimExit.badInput
         }
+        plan.tls = try tlsContext(venueSpeaksTLS: venue.tls == true)
 
-        print("exsim \(Exsim.version) · replay \(file) → \(venue.name) at \(venue.host) (order entry, \(sessions.count) session(s))")
+        print("exsim \(Exsim.version) · replay \(file) → \(venue.name) at \(venue.host) (order entry, \(replayed.count) session(s))")
         print("machine: \(MachineInfo.current().description) · load average \(Self.loadAverage())")
         #if DEBUG
         print("warning: this is a debug build; send-time errors and latencies are not representative (use swift build -c release)")
         #endif
         print("pacing: \(mode)\(gapLimitNs.map { ", recorded gaps over \(formatNanoseconds($0)) compressed to it" } ?? "")")
         for (index, (name, session)) in captured.enumerated() {
-            print("  \(name) → \(sessions[index].account) (\(session.orderEntryProtocol.rawValue), \(session.count) requests)")
+            print("  \(name) → \(replayed[index].account) (\(session.orderEntryProtocol.rawValue), \(session.count) requests)")
         }
         var skipped: [String] = []
         if collected.refused > 0 { skipped.append("\(collected.refused) \(venue.name)'s port would refuse (the first: \(collected.firstRefusal ?? ""))") }
@@ -114,7 +121,13 @@ extension ReplayCommand {
         print("send-time error (actual − planned): p50 \(formatNanoseconds(errors.p50Ns)) · p99 \(formatNanoseconds(errors.p99Ns)) · max \(formatNanoseconds(errors.maxNs)) over \(formatCount(Int(errors.count))) requests; drift \(formatNanoseconds(result.driftNs))")
         let ack = result.orderToAck.summary
         print("order→ack from send: p50 \(formatNanoseconds(ack.p50Ns)) · p99 \(formatNanoseconds(ack.p99Ns)) · max \(formatNanoseconds(ack.maxNs)) (\(formatCount(Int(ack.count))))")
-        if let json { try writeOrderEntryJSON(json, result: result, venue: venue.name, mode: mode, sessions: sessions.count) }
+        if let json {
+            do {
+                try writeOrderEntryJSON(json, result: result, venue: venue.name, mode: mode, sessions: replayed.count)
+            } catch where result.failure != nil || result.unanswered > 0 {
+                // The run's own failure decides the exit code.
+            }
+        }
         if let failure = result.failure {
             printError(failure)
             throw ExsimExit.checkFailed
@@ -125,11 +138,33 @@ extension ReplayCommand {
         }
     }
 
-    var sessionsChoice: (Bool, Bool) {
-        switch sessions {
-        case "ouch42": (true, false)
-        case "fix": (false, true)
-        default: (true, true)
+    /// TLS as the options and the ports file say: a venue that speaks it
+    /// needs --tls-ca or --tls-no-verify, as `exsim load` does.
+    func tlsContext(venueSpeaksTLS: Bool) throws -> LiveTLSContext? {
+        guard tlsCA == nil || !tlsNoVerify else {
+            printError("give --tls-ca or --tls-no-verify, not both")
+            throw ExsimExit.badInput
+        }
+        guard (tlsCertificate == nil) == (tlsKey == nil) else {
+            printError("--tls-certificate and --tls-key go together")
+            throw ExsimExit.badInput
+        }
+        guard tlsCA != nil || tlsNoVerify else {
+            if venueSpeaksTLS {
+                printError("the venue speaks TLS (its ports file says so): give --tls-ca FILE to verify its certificate, or --tls-no-verify")
+                throw ExsimExit.badInput
+            }
+            if tlsCertificate != nil {
+                printError("--tls-certificate is presented in a TLS handshake: give --tls-ca FILE (or --tls-no-verify) as well")
+                throw ExsimExit.badInput
+            }
+            return nil
+        }
+        do {
+            return try LiveTLSContext.client(trustedCertificatesFile: tlsCA, certificateFile: tlsCertificate, keyFile: tlsKey)
+        } catch {
+            printError("--tls-ca\(tlsCertificate == nil ? "" : "/--tls-certificate/--tls-key") \(error.description)")
+            throw ExsimExit.badInput
         }
     }
 
@@ -171,6 +206,8 @@ extension ReplayCommand {
         var replaced: Int
         var cancelRejected: Int
         var unanswered: Int
+        /// Why the run ended early (the venue closed a session); absent when it did not.
+        var failure: String?
         var elapsedNs: Int64
         var plannedSpanNs: Int64
         var driftNs: Int64
@@ -186,7 +223,7 @@ extension ReplayCommand {
             ordersSent: result.ordersSent, cancelsSent: result.cancelsSent, replacesSent: result.replacesSent,
             accepted: result.accepted, rejected: result.rejected, executions: result.executions, cancelled: result.cancelled,
             replaced: result.replaced, cancelRejected: result.cancelRejected, unanswered: result.unanswered,
-            elapsedNs: result.elapsedNs, plannedSpanNs: result.plannedSpanNs, driftNs: result.driftNs,
+            failure: result.failure, elapsedNs: result.elapsedNs, plannedSpanNs: result.plannedSpanNs, driftNs: result.driftNs,
             sendErrors: result.sendErrors.summary, orderToAck: result.orderToAck.summary,
             machine: MachineInfo.current(), loadAverage: Self.loadAverage())
         try Self.write(document, toJSON: path)
@@ -199,10 +236,13 @@ extension ReplayCommand {
 /// characters of the wall-clock millisecond), the session's number in two,
 /// and a counter in six: 14 characters, an OUCH token's width.
 struct CapturedIDRewriter {
+    /// Sessions whose numbers fit the id's two base-36 characters.
+    static let maximumSessions = 36 * 36
     let stem: String
     var ids: [ClientOrderID: ClientOrderID] = [:]
 
     init(prefix: String, session: Int) {
+        precondition(session < Self.maximumSessions, "a session number in two base-36 characters")
         stem = prefix + Self.base36(session, width: 2)
     }
 

@@ -56,12 +56,55 @@ import Testing
             (base + ["--ports-file", serve.portsFile.path, "--venue", "XOUCH", "--sessions", "ouch42"], "--accounts 8"),
             (base + ["--ports-file", serve.portsFile.path, "--venue", "XOUCH", "--feed-to", "127.0.0.1:9"], "choose one"),
             (["replay", Self.sample, "--ports-file", serve.portsFile.path, "--feed-to", "127.0.0.1:9"], "go with --order-entry"),
+            (["replay", Self.sample, "--sessions", "ouch42", "--feed-to", "127.0.0.1:9"], "go with --order-entry"),
+            (base + ["--ports-file", serve.portsFile.path, "--venue", "XOUCH", "--spin", "20us"], "pace the feed's datagrams"),
         ]
         for (arguments, expected) in cases {
             let run = try ExsimProcess.run(arguments)
             #expect(run.status == 64, "\(arguments): \(run.stdout)")
             #expect(run.stderr.contains(expected), "\(arguments): \(run.stderr)")
         }
+        // Ports files edited by hand: eight accounts, the first of them no SoupBinTCP username, or all good.
+        let directory = try ExsimProcess.temporaryDirectory("replay-order-entry-bad")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        func portsFile(accounts: [String]) throws -> String {
+            var object = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: serve.portsFile)) as? [String: Any])
+            let venues = try #require(object["venues"] as? [[String: Any]])
+            object["venues"] = venues.map { venue -> [String: Any] in
+                var venue = venue
+                venue["accounts"] = accounts
+                return venue
+            }
+            let file = directory.appendingPathComponent("ports-\(accounts[0]).json")
+            try JSONSerialization.data(withJSONObject: object).write(to: file)
+            return file.path
+        }
+        let eight = (2...8).map { "P\($0)" }
+        let badAccount = try ExsimProcess.run(base + ["--ports-file", try portsFile(accounts: ["TRADER01"] + eight), "--venue", "XOUCH",
+                                                      "--sessions", "ouch42"])
+        #expect(badAccount.status == 64 && badAccount.stderr.contains("TRADER01"), "\(badAccount.stderr)")
+        let good = try portsFile(accounts: ["P1"] + eight)
+        #expect(try serve.terminate() == 0, "\(serve.standardError)")
+        // The venue gone: its ports are closed.
+        let gone = try ExsimProcess.run(base + ["--ports-file", good, "--venue", "XFIX", "--sessions", "fix"])
+        #expect(gone.status == 69 && gone.stderr.contains("cannot connect"), "\(gone.stderr)")
+    }
+
+    /// To a venue that speaks TLS: refused without a way to trust it, replayed with its certificate.
+    @Test(.enabled(if: ServeTLSTests.openssl != nil || CaptureOracleTests.required, "openssl is not installed: scripts/setup.sh installs it"))
+    func aTLSVenueIsReplayedToWithItsCertificate() throws {
+        let directory = try ExsimProcess.temporaryDirectory("replay-order-entry-tls")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let (certificate, key) = try ServeTLSTests.makeCertificate(in: directory)
+        let serve = try ServeTests.ServeProcess(["Scenarios/two-venues.yaml", "--tls-certificate", certificate, "--tls-key", key])
+        try serve.waitForPorts()
+        let base = ["replay", Self.sample, "--order-entry", "--ports-file", serve.portsFile.path, "--venue", "XOUCH", "--sessions", "ouch42",
+                    "--top-speed"]
+        let untold = try ExsimProcess.run(base)
+        #expect(untold.status == 64 && untold.stderr.contains("--tls-ca"), "\(untold.stderr)")
+        let replay = try ExsimProcess.run(base + ["--tls-ca", certificate])
+        #expect(replay.status == 0, "\(replay.stderr)")
+        #expect(replay.stdout.contains("1,330 accepted, 0 rejected") && replay.stdout.contains("0 orders unanswered"), "\(replay.stdout)")
         #expect(try serve.terminate() == 0, "\(serve.standardError)")
     }
 }

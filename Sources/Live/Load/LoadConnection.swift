@@ -24,8 +24,30 @@ class LiveClientConnection {
     var loggedIn = false
     var closed = false
     var heartbeat = LoopTimer()
+    /// The account it logs in as.
+    let account: String
 
+    /// Whether `account`, `password` and `orderEntry`'s CompID fit their
+    /// protocol's fields (SoupBinTCP: 6 and 10 printable characters; FIX:
+    /// printable, no SOH); nil when they do, else what does not.
+    static func credentialsProblem(account: String, password: String, orderEntry: LoadPlan.OrderEntry) -> String? {
+        switch orderEntry {
+        case .ouch42:
+            if SoupBinTCPUsername(account) == nil { return "account '\(account)' is not a SoupBinTCP username (1 to 6 printable characters)" }
+            if SoupBinTCPPassword(password) == nil { return "the password is not a SoupBinTCP password (up to 10 printable characters)" }
+        case .fix(_, let venueCompID):
+            if account.isEmpty || FIXString(account) == nil { return "account '\(account)' is not a FIX SenderCompID" }
+            if venueCompID.isEmpty || FIXString(venueCompID) == nil { return "'\(venueCompID)' is not a FIX TargetCompID" }
+            if FIXString(password) == nil { return "the password is not a FIX Password (554)" }
+        }
+        return nil
+    }
+
+    /// - Precondition: `credentialsProblem` finds none.
     init(account: String, password: String, orderEntry: LoadPlan.OrderEntry, directory: SymbolDirectory, clock: LiveClock) {
+        precondition(Self.credentialsProblem(account: account, password: password, orderEntry: orderEntry) == nil,
+                     "credentials checked before the connection is made")
+        self.account = account
         switch orderEntry {
         case .ouch42:
             ouch = OUCHClient(

@@ -66,14 +66,14 @@ final class LoadDriver: LiveClientDriver {
         load.stopTimers()
         guard !isFinished else { return }
         if !load.loggedIn {
-            let account = "P\(connection + 1)"
+            let account = connections[connection].account
             if let tlsFailure, tlsFailure.connection == connection {
                 settleLogin(.tlsFailed(account: account, reason: tlsFailure.reason))
             } else {
                 settleLogin(.loginRefused(account: account))
             }
         }
-        finish(failure: "the venue closed connection P\(connection + 1) before the run ended")
+        finish(failure: "the venue closed connection \(load.account) before the run ended")
     }
 
     /// The run ends before it started: every promise is settled.
@@ -85,7 +85,7 @@ final class LoadDriver: LiveClientDriver {
     /// The first account still waiting for Login Accepted is refused.
     func loginTimedOut() {
         let waiting = connections.firstIndex { !$0.loggedIn } ?? 0
-        settleLogin(.loginRefused(account: "P\(waiting + 1)"))
+        settleLogin(.loginRefused(account: connections[waiting].account))
     }
 
     /// Completes `loggedIn` once: nil when every connection is logged in.
@@ -99,6 +99,8 @@ final class LoadDriver: LiveClientDriver {
 
     /// Starts sending: order 0 of connection c is planned at start + c × spacing / connections.
     func start() {
+        // A connection closed between the logins and now has ended the run.
+        guard !isFinished else { return }
         startNs = clock.nowNs
         endNs = startNs + plan.durationNs
         sending = true

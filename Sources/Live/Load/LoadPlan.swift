@@ -83,3 +83,17 @@ public struct LoadPlan: Sendable {
         return (buys ? .buy : .sell, symbol.referencePrice)
     }
 }
+
+extension LoadPlan {
+    /// What of the accounts (P1 … P<connections>), the password and the
+    /// venue's CompID does not fit the plan's protocol; nil when all do.
+    public var credentialsProblem: String? {
+        for index in [0, max(0, connections - 1)] {
+            let account = "P" + String(index + 1, radix: 36, uppercase: true)
+            if let problem = LiveClientConnection.credentialsProblem(account: account, password: password, orderEntry: orderEntry) {
+                return problem
+            }
+        }
+        return nil
+    }
+}

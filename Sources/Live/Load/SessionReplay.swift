@@ -94,9 +94,12 @@ final class SessionReplayConnection: LiveClientConnection {
 
     var isDone: Bool { next == session.requests.count }
 
-    /// Sends every request due by `nowNs`; returns the planned time of the next, nil when none is left.
-    func sendDue(startNs: Int64, nowNs: Int64) -> Int64? {
+    /// Sends every request due by now; returns the planned time of the
+    /// next, nil when none is left. The clock is read for each request, so
+    /// that its send time includes the encoding of those before it.
+    func sendDue(startNs: Int64, clock: LiveClock) -> Int64? {
         while next < session.requests.count {
+            let nowNs = clock.nowNs
             let plannedNs = startNs + session.plannedOffsetsNs[next]
             guard plannedNs <= nowNs else { return plannedNs }
             let request = session.requests[next]
@@ -201,9 +204,17 @@ final class SessionReplayDriver: LiveClientDriver {
     }
 
     func start() {
+        // A connection closed between the logins and now has ended the run.
+        guard !isFinished else { return }
         startNs = clock.nowNs
         sending = true
         sendDue()
+    }
+
+    /// The run ends before it started: every promise is settled.
+    func abandon(_ error: LoadError) {
+        settleLogin(error)
+        finish(failure: error.description)
     }
 
     /// One turn: each session's due requests in one write, then the next turn
@@ -211,12 +222,14 @@ final class SessionReplayDriver: LiveClientDriver {
     /// reads the venue's answers between turns, as `LoadDriver` does).
     func sendDue() {
         guard sending else { return }
-        let now = clock.nowNs
         var next: Int64?
         for connection in connections where !connection.closed {
-            if let planned = connection.sendDue(startNs: startNs, nowNs: now) { next = min(next ?? planned, planned) }
+            // A flush that closed a connection may have ended the run.
+            guard sending else { return }
+            if let planned = connection.sendDue(startNs: startNs, clock: clock) { next = min(next ?? planned, planned) }
             connection.flush(clock: clock)
         }
+        let now = clock.nowNs
         lastSendNs = now
         guard let next else {
             sending = false
@@ -271,10 +284,10 @@ final class SessionReplayDriver: LiveClientDriver {
             total.orderToAck.merge(part.orderToAck)
             total.plannedSpanNs = max(total.plannedSpanNs, connection.session.plannedOffsetsNs.last ?? 0)
         }
+        total.failure = failure
         // The drift of the request planned last.
         total.driftNs = connections.max { ($0.session.plannedOffsetsNs.last ?? 0) < ($1.session.plannedOffsetsNs.last ?? 0) }?.result.driftNs ?? 0
         total.elapsedNs = max(0, lastSendNs - startNs)
-        total.failure = failure
         return total
     }
 }
@@ -283,7 +296,10 @@ final class SessionReplayDriver: LiveClientDriver {
 /// sends their requests on one event loop at their planned times, waits for
 /// the answers (at most the drain timeout), logs out and returns what happened.
 public enum SessionReplayRun {
+    /// - Precondition: the plan has sessions, whose credentials fit their
+    ///   protocol (`LiveClientConnection.credentialsProblem`).
     public static func run(_ plan: SessionReplayPlan) throws(LoadError) -> SessionReplayResult {
+        precondition(!plan.sessions.isEmpty, "a replay of no session")
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         defer { try? group.syncShutdownGracefully() }
         let loop = group.next()
@@ -294,8 +310,14 @@ public enum SessionReplayRun {
         } catch {
             preconditionFailure("the replay loop refused work at start: \(error)")
         }
-        let channels = try LiveClientConnections.connect(plan.sessions.map { (plan.host, $0.port) }, on: loop, tls: plan.tls,
+        let channels: [any Channel]
+        do {
+            channels = try LiveClientConnections.connect(plan.sessions.map { (plan.host, $0.port) }, on: loop, tls: plan.tls,
                                                          driver: driver)
+        } catch {
+            try? loop.submit { driver.value.abandon(error) }.wait()
+            throw error
+        }
         let loginTimeout = loop.scheduleTask(in: .nanoseconds(LoadRun.loginTimeoutNs)) {
             let waiting = driver.value.connections.firstIndex { !$0.loggedIn } ?? 0
             driver.value.settleLogin(.loginRefused(account: plan.sessions[waiting].account))
@@ -303,14 +325,30 @@ public enum SessionReplayRun {
         do {
             try loop.submit { driver.value.loggedIn.futureResult }.wait().wait()
         } catch {
+            let refused = (error as? LoadError) ?? .loginRefused(account: plan.sessions[0].account)
             loginTimeout.cancel()
+            try? loop.submit { driver.value.abandon(refused) }.wait()
             for channel in channels { try? channel.close().wait() }
-            throw (error as? LoadError) ?? .loginRefused(account: plan.sessions.first?.account ?? "")
+            throw refused
         }
         loginTimeout.cancel()
         try? loop.submit { driver.value.start() }.wait()
         try? loop.submit { driver.value.finished.futureResult }.wait().wait()
         try? loop.flatSubmit { driver.value.logOut() }.wait()
         return (try? loop.submit { driver.value.result() }.wait()) ?? SessionReplayResult()
+    }
+}
+
+extension SessionReplayPlan {
+    /// The first session whose account, the password or the venue's CompID
+    /// do not fit the session's protocol, with what is wrong; nil when all do.
+    public var credentialsProblem: String? {
+        for session in sessions {
+            if let problem = LiveClientConnection.credentialsProblem(account: session.account, password: password,
+                                                                     orderEntry: session.orderEntry) {
+                return problem
+            }
+        }
+        return nil
     }
 }
