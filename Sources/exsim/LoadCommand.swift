@@ -106,21 +106,7 @@ struct LoadCommand: ParsableCommand {
     @Option(help: ArgumentHelp("How long to wait for the last answers after sending stops.", valueName: "duration"))
     var drainTimeout = "5s"
 
-    @Option(help: ArgumentHelp(
-        "Speak TLS to the venue and trust only the certificates in this PEM file (the venue's certificate or its CA); the host name is not checked.",
-        valueName: "file"))
-    var tlsCA: String?
-
-    @Flag(help: "Speak TLS to the venue without verifying its certificate (encrypted, not authenticated).")
-    var tlsNoVerify = false
-
-    @Option(help: ArgumentHelp(
-        "Present this client certificate chain (PEM, leaf first) to a venue that asks for one (exsim serve --tls-client-ca); needs --tls-key.",
-        valueName: "file"))
-    var tlsCertificate: String?
-
-    @Option(help: ArgumentHelp("The private key (PEM) of --tls-certificate.", valueName: "file"))
-    var tlsKey: String?
+    @OptionGroup var tlsOptions: ClientTLSOptions
 
     @Option(help: ArgumentHelp("Directory for load-report.json, load-summary.md and the .hgrm files.", valueName: "dir"))
     var out = "out/load"
@@ -246,23 +232,7 @@ struct LoadCommand: ParsableCommand {
             target = LoadTarget(host: host, port: port, venue: venue ?? "", symbol: .init(name: symbol, tickSize: tick, referencePrice: .init(price)),
                                 venueCompID: venue ?? "")
         }
-        guard tlsCA == nil || !tlsNoVerify else { throw ValidationError("give --tls-ca or --tls-no-verify, not both") }
-        guard (tlsCertificate == nil) == (tlsKey == nil) else { throw ValidationError("--tls-certificate and --tls-key go together") }
-        guard tlsCertificate == nil || tlsCA != nil || tlsNoVerify else {
-            throw ValidationError("--tls-certificate is presented in a TLS handshake: give --tls-ca FILE (or --tls-no-verify) as well")
-        }
-        var tls: LiveTLSContext?
-        if tlsCA != nil || tlsNoVerify {
-            do {
-                tls = try LiveTLSContext.client(trustedCertificatesFile: tlsCA, certificateFile: tlsCertificate, keyFile: tlsKey)
-            } catch {
-                printError("--tls-ca\(tlsCertificate == nil ? "" : "/--tls-certificate/--tls-key") \(error.description)")
-                throw ExsimExit.badInput
-            }
-        } else if target.tls {
-            printError("the venue speaks TLS (its ports file says so): give --tls-ca FILE to verify its certificate, or --tls-no-verify")
-            throw ExsimExit.badInput
-        }
+        let tls = try tlsOptions.context(venueSpeaksTLS: target.tls)
         var load = LoadPlan(host: target.host, port: target.port, pacing: ping ? .ping : .openLoop(ratePerSecond: perSecond),
                             durationNs: durationNs, connections: ping ? 1 : connections, symbol: target.symbol,
                             quantity: quantity, drainTimeoutNs: drainNs,

@@ -64,7 +64,7 @@ struct ReplayCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Send the feed to this UDP address (an IPv4 address or a host name).", valueName: "HOST:PORT"))
     var feedTo: String?
 
-    @Flag(help: "Replay onto real sockets (the only replay built so far; implied).")
+    @Flag(help: "Replay onto real sockets (implied; a scenario's replay: section replays a capture into the simulator instead).")
     var live = false
 
     @Option(help: ArgumentHelp("Play N times faster than recorded (e.g. 10, 0.5).", valueName: "N"))
@@ -100,20 +100,10 @@ struct ReplayCommand: ParsableCommand {
     @Option(help: ArgumentHelp("With --order-entry: which captured sessions, all (the default), ouch42 or fix.", valueName: "choice"))
     var sessions: String?
 
-    @Option(help: ArgumentHelp("With --order-entry: how long to wait for the last answers after the last send.", valueName: "duration"))
+    @Option(help: ArgumentHelp("With --order-entry: how long to wait for the last answers after the last send (default 5s).", valueName: "duration"))
     var drainTimeout: String?
 
-    @Option(help: ArgumentHelp("With --order-entry, to a venue that speaks TLS: trust only the certificates in this PEM file (the host name is not checked).", valueName: "file"))
-    var tlsCA: String?
-
-    @Flag(help: "With --order-entry: speak TLS without verifying the venue's certificate.")
-    var tlsNoVerify = false
-
-    @Option(help: ArgumentHelp("With --order-entry: present this client certificate chain (PEM) to a venue that asks for one; needs --tls-key.", valueName: "file"))
-    var tlsCertificate: String?
-
-    @Option(help: ArgumentHelp("The private key (PEM) of --tls-certificate.", valueName: "file"))
-    var tlsKey: String?
+    @OptionGroup(title: "With --order-entry: TLS to the venue") var tlsOptions: ClientTLSOptions
 
     @OptionGroup var portOptions: CapturePortOptions
 
@@ -141,8 +131,7 @@ struct ReplayCommand: ParsableCommand {
             return
         }
         let orderEntryOnly = [("--ports-file", portsFile != nil), ("--venue", venueName != nil), ("--sessions", sessions != nil),
-                              ("--drain-timeout", drainTimeout != nil), ("--tls-ca", tlsCA != nil), ("--tls-no-verify", tlsNoVerify),
-                              ("--tls-certificate", tlsCertificate != nil), ("--tls-key", tlsKey != nil)].filter(\.1).map(\.0)
+                              ("--drain-timeout", drainTimeout != nil), ("the --tls options", tlsOptions.isGiven)].filter(\.1).map(\.0)
         guard orderEntryOnly.isEmpty else {
             printError("\(orderEntryOnly.joined(separator: ", ")) go with --order-entry; the feed goes to --feed-to HOST:PORT")
             throw ExsimExit.badInput

@@ -91,7 +91,7 @@ extension ReplayCommand {
             printError("--ports-file \(portsFile): \(problem)")
             throw ExsimExit.badInput
         }
-        plan.tls = try tlsContext(venueSpeaksTLS: venue.tls == true)
+        plan.tls = try tlsOptions.context(venueSpeaksTLS: venue.tls == true)
 
         print("exsim \(Exsim.version) · replay \(file) → \(venue.name) at \(venue.host) (order entry, \(replayed.count) session(s))")
         print("machine: \(MachineInfo.current().description) · load average \(Self.loadAverage())")
@@ -135,36 +135,6 @@ extension ReplayCommand {
         if result.unanswered > 0 {
             printError("\(result.unanswered) orders were not answered within --drain-timeout \(drainTimeout)")
             throw ExsimExit.checkFailed
-        }
-    }
-
-    /// TLS as the options and the ports file say: a venue that speaks it
-    /// needs --tls-ca or --tls-no-verify, as `exsim load` does.
-    func tlsContext(venueSpeaksTLS: Bool) throws -> LiveTLSContext? {
-        guard tlsCA == nil || !tlsNoVerify else {
-            printError("give --tls-ca or --tls-no-verify, not both")
-            throw ExsimExit.badInput
-        }
-        guard (tlsCertificate == nil) == (tlsKey == nil) else {
-            printError("--tls-certificate and --tls-key go together")
-            throw ExsimExit.badInput
-        }
-        guard tlsCA != nil || tlsNoVerify else {
-            if venueSpeaksTLS {
-                printError("the venue speaks TLS (its ports file says so): give --tls-ca FILE to verify its certificate, or --tls-no-verify")
-                throw ExsimExit.badInput
-            }
-            if tlsCertificate != nil {
-                printError("--tls-certificate is presented in a TLS handshake: give --tls-ca FILE (or --tls-no-verify) as well")
-                throw ExsimExit.badInput
-            }
-            return nil
-        }
-        do {
-            return try LiveTLSContext.client(trustedCertificatesFile: tlsCA, certificateFile: tlsCertificate, keyFile: tlsKey)
-        } catch {
-            printError("--tls-ca\(tlsCertificate == nil ? "" : "/--tls-certificate/--tls-key") \(error.description)")
-            throw ExsimExit.badInput
         }
     }
 
