@@ -3,102 +3,31 @@ import NIOCore
 
 /// Every connection of a load run on one event loop, and the pacing turn
 /// that sends them their due orders. All its methods run on that loop.
-final class LoadDriver: LiveClientDriver {
+final class LoadDriver: LiveClientRun<LoadConnection> {
     let plan: LoadPlan
-    let clock: LiveClock
-    let loop: any EventLoop
-    var connections: [LoadConnection]
-    let loggedIn: EventLoopPromise<Void>
-    let finished: EventLoopPromise<Void>
-    var startNs: Int64 = 0
     var endNs: Int64 = 0
-    var loginSettled = false
-    /// The first connection whose TLS failed, and why.
-    var tlsFailure: (connection: Int, reason: String)?
-    var sending = false
-    var isFinished = false
-    var failure: String?
-    var turn: Scheduled<Void>?
-    var drainDeadline: Scheduled<Void>?
 
     init(plan: LoadPlan, clock: LiveClock, loop: any EventLoop) {
         self.plan = plan
-        self.clock = clock
-        self.loop = loop
-        connections = (0..<plan.connections).map { LoadConnection(index: $0, plan: plan, clock: clock) }
-        loggedIn = loop.makePromise()
-        finished = loop.makePromise()
+        super.init(connections: (0..<plan.connections).map { LoadConnection(index: $0, plan: plan, clock: clock) },
+                   clock: clock, loop: loop, runName: "run")
     }
 
     /// Self, for closures the loop runs later.
     var bound: NIOLoopBound<LoadDriver> { NIOLoopBound(self, eventLoop: loop) }
 
-    // MARK: Channel events
-
-    func opened(_ connection: Int, channel: any Channel) {
-        let load = connections[connection]
-        load.channel = channel
-        load.connectionOpened(nowNs: clock.nowNs)
-        load.flush(clock: clock)
-    }
-
-    func received(_ buffer: ByteBuffer, on connection: Int) {
-        let load = connections[connection]
-        let wasLoggedIn = load.loggedIn
-        load.received(buffer, nowNs: clock.nowNs)
+    /// `--ping`: the next order goes as soon as the last is answered.
+    override func answered(on load: LoadConnection) {
         if case .ping = plan.pacing, sending, load.isIdle {
             let now = clock.nowNs
             if now < endNs { load.appendOrder(plannedNs: now, nowNs: now) } else { stopSending(load) }
         }
-        load.flush(clock: clock)
-        if !wasLoggedIn && load.loggedIn && connections.allSatisfy(\.loggedIn) { settleLogin(nil) }
-        if !sending && !isFinished && startNs > 0 { finishIfAnswered() }
-    }
-
-    /// A TLS failure on a connection, reported before its close.
-    func tlsFailed(_ connection: Int, reason: String) {
-        if tlsFailure == nil { tlsFailure = (connection, reason) }
-    }
-
-    func closed(_ connection: Int) {
-        let load = connections[connection]
-        load.closed = true
-        load.stopTimers()
-        guard !isFinished else { return }
-        if !load.loggedIn {
-            let account = connections[connection].account
-            if let tlsFailure, tlsFailure.connection == connection {
-                settleLogin(.tlsFailed(account: account, reason: tlsFailure.reason))
-            } else {
-                settleLogin(.loginRefused(account: account))
-            }
-        }
-        finish(failure: "the venue closed connection \(load.account) before the run ended")
-    }
-
-    /// The run ends before it started: every promise is settled.
-    func abandon(_ error: LoadError) {
-        settleLogin(error)
-        finish(failure: error.description)
-    }
-
-    /// The first account still waiting for Login Accepted is refused.
-    func loginTimedOut() {
-        let waiting = connections.firstIndex { !$0.loggedIn } ?? 0
-        settleLogin(.loginRefused(account: connections[waiting].account))
-    }
-
-    /// Completes `loggedIn` once: nil when every connection is logged in.
-    func settleLogin(_ error: LoadError?) {
-        guard !loginSettled else { return }
-        loginSettled = true
-        if let error { loggedIn.fail(error) } else { loggedIn.succeed(()) }
     }
 
     // MARK: Pacing
 
     /// Starts sending: order 0 of connection c is planned at start + c × spacing / connections.
-    func start() {
+    override func start() {
         // A connection closed between the logins and now has ended the run.
         guard !isFinished else { return }
         startNs = clock.nowNs
@@ -162,24 +91,7 @@ final class LoadDriver: LiveClientDriver {
         finishIfAnswered()
     }
 
-    func finishIfAnswered() {
-        if connections.allSatisfy(\.isIdle) { finish(failure: nil) }
-    }
-
-    func finish(failure: String?) {
-        guard !isFinished else { return }
-        isFinished = true
-        sending = false
-        self.failure = failure
-        turn?.cancel()
-        drainDeadline?.cancel()
-        finished.succeed(())
-    }
-
-    /// Logout Request on every connection, then close.
-    func logOut() -> EventLoopFuture<Void> {
-        LiveClientConnections.logOut(connections, clock: clock, loop: loop)
-    }
+    override var isAnswered: Bool { connections.allSatisfy(\.isIdle) }
 
     func result() -> LoadResult {
         var result = LoadResult()

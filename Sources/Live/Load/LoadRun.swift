@@ -52,39 +52,8 @@ public enum LoadRun {
     public static let loginTimeoutNs: Int64 = 5_000_000_000
 
     public static func run(_ plan: LoadPlan) throws(LoadError) -> LoadResult {
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        defer { try? group.syncShutdownGracefully() }
-        let loop = group.next()
-        let clock = LiveClock.startingNow()
-        let driver: NIOLoopBound<LoadDriver>
-        do {
-            driver = try loop.submit { NIOLoopBound(LoadDriver(plan: plan, clock: clock, loop: loop), eventLoop: loop) }.wait()
-        } catch {
-            preconditionFailure("the load loop refused work at start: \(error)")
-        }
-        let channels: [any Channel]
-        do {
-            channels = try LiveClientConnections.connect(Array(repeating: (plan.host, plan.port), count: plan.connections),
-                                                         on: loop, tls: plan.tls, driver: driver)
-        } catch {
-            try? loop.submit { driver.value.abandon(error) }.wait()
-            throw error
-        }
-        let closeAll = { for channel in channels { try? channel.close().wait() } }
-        let loginTimeout = loop.scheduleTask(in: .nanoseconds(loginTimeoutNs)) { driver.value.loginTimedOut() }
-        do {
-            try loop.submit { driver.value.loggedIn.futureResult }.wait().wait()
-        } catch {
-            let refused = (error as? LoadError) ?? .loginRefused(account: "P1")
-            loginTimeout.cancel()
-            try? loop.submit { driver.value.abandon(refused) }.wait()
-            closeAll()
-            throw refused
-        }
-        loginTimeout.cancel()
-        try? loop.submit { driver.value.start() }.wait()
-        try? loop.submit { driver.value.finished.futureResult }.wait().wait()
-        try? loop.flatSubmit { driver.value.logOut() }.wait()
-        return (try? loop.submit { driver.value.result() }.wait()) ?? LoadResult()
+        try LiveClientConnections.run(Array(repeating: (plan.host, plan.port), count: plan.connections), tls: plan.tls,
+                                      making: { LoadDriver(plan: plan, clock: $0, loop: $1) }, result: { $0.result() },
+                                      orElse: LoadResult())
     }
 }

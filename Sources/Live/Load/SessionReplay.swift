@@ -139,82 +139,24 @@ final class SessionReplayConnection: LiveClientConnection {
 }
 
 /// Every replayed session on one event loop, and the turns that send their due requests.
-final class SessionReplayDriver: LiveClientDriver {
+final class SessionReplayDriver: LiveClientRun<SessionReplayConnection> {
     let plan: SessionReplayPlan
-    let clock: LiveClock
-    let loop: any EventLoop
-    let connections: [SessionReplayConnection]
-    let loggedIn: EventLoopPromise<Void>
-    let finished: EventLoopPromise<Void>
-    var loginSettled = false
-    var tlsFailure: (connection: Int, reason: String)?
-    var startNs: Int64 = 0
     var lastSendNs: Int64 = 0
-    var sending = false
-    var isFinished = false
-    var failure: String?
-    var turn: Scheduled<Void>?
-    var drainDeadline: Scheduled<Void>?
 
     init(plan: SessionReplayPlan, clock: LiveClock, loop: any EventLoop) {
         self.plan = plan
-        self.clock = clock
-        self.loop = loop
-        connections = plan.sessions.map { SessionReplayConnection(session: $0, plan: plan, clock: clock) }
-        loggedIn = loop.makePromise()
-        finished = loop.makePromise()
+        super.init(connections: plan.sessions.map { SessionReplayConnection(session: $0, plan: plan, clock: clock) },
+                   clock: clock, loop: loop, runName: "replay")
     }
 
     var bound: NIOLoopBound<SessionReplayDriver> { NIOLoopBound(self, eventLoop: loop) }
 
-    func opened(_ index: Int, channel: any Channel) {
-        connections[index].channel = channel
-        connections[index].connectionOpened(nowNs: clock.nowNs)
-        connections[index].flush(clock: clock)
-    }
-
-    func received(_ buffer: ByteBuffer, on index: Int) {
-        let connection = connections[index]
-        let wasLoggedIn = connection.loggedIn
-        connection.received(buffer, nowNs: clock.nowNs)
-        connection.flush(clock: clock)
-        if !wasLoggedIn, connection.loggedIn, connections.allSatisfy(\.loggedIn) { settleLogin(nil) }
-        if !sending, !isFinished, startNs > 0 { finishIfAnswered() }
-    }
-
-    func closed(_ index: Int) {
-        connections[index].closed = true
-        connections[index].stopTimers()
-        guard !isFinished else { return }
-        let account = connections[index].session.account
-        if !connections[index].loggedIn {
-            if let tlsFailure, tlsFailure.connection == index {
-                settleLogin(.tlsFailed(account: account, reason: tlsFailure.reason))
-            } else {
-                settleLogin(.loginRefused(account: account))
-            }
-        }
-        finish(failure: "the venue closed \(account)'s connection before the replay ended")
-    }
-
-    func settleLogin(_ error: LoadError?) {
-        guard !loginSettled else { return }
-        loginSettled = true
-        if let error { loggedIn.fail(error) } else { loggedIn.succeed(()) }
-    }
-
-    func start() {
+    override func start() {
         // A connection closed between the logins and now has ended the run.
         guard !isFinished else { return }
         startNs = clock.nowNs
         sending = true
         sendDue()
-    }
-
-    /// The run ends before it started: every promise is settled.
-    func abandon(_ error: LoadError) {
-        settleLogin(error)
-        finish(failure: error.description)
     }
 
     /// One turn: each session's due requests in one write, then the next turn
@@ -244,27 +186,7 @@ final class SessionReplayDriver: LiveClientDriver {
         }
     }
 
-    func finishIfAnswered() {
-        if connections.allSatisfy({ $0.isDone && $0.sentAtNs.isEmpty }) { finish(failure: nil) }
-    }
-
-    func finish(failure: String?) {
-        guard !isFinished else { return }
-        isFinished = true
-        sending = false
-        self.failure = failure
-        turn?.cancel()
-        drainDeadline?.cancel()
-        finished.succeed(())
-    }
-
-    func logOut() -> EventLoopFuture<Void> {
-        LiveClientConnections.logOut(connections, clock: clock, loop: loop)
-    }
-
-    func tlsFailed(_ index: Int, reason: String) {
-        if tlsFailure == nil { tlsFailure = (index, reason) }
-    }
+    override var isAnswered: Bool { connections.allSatisfy { $0.isDone && $0.sentAtNs.isEmpty } }
 
     func result() -> SessionReplayResult {
         var total = SessionReplayResult()
@@ -299,43 +221,9 @@ public enum SessionReplayRun {
     /// - Precondition: the plan has sessions, whose credentials fit their
     ///   protocol (`LiveClientConnection.credentialsProblem`).
     public static func run(_ plan: SessionReplayPlan) throws(LoadError) -> SessionReplayResult {
-        precondition(!plan.sessions.isEmpty, "a replay of no session")
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        defer { try? group.syncShutdownGracefully() }
-        let loop = group.next()
-        let clock = LiveClock.startingNow()
-        let driver: NIOLoopBound<SessionReplayDriver>
-        do {
-            driver = try loop.submit { NIOLoopBound(SessionReplayDriver(plan: plan, clock: clock, loop: loop), eventLoop: loop) }.wait()
-        } catch {
-            preconditionFailure("the replay loop refused work at start: \(error)")
-        }
-        let channels: [any Channel]
-        do {
-            channels = try LiveClientConnections.connect(plan.sessions.map { (plan.host, $0.port) }, on: loop, tls: plan.tls,
-                                                         driver: driver)
-        } catch {
-            try? loop.submit { driver.value.abandon(error) }.wait()
-            throw error
-        }
-        let loginTimeout = loop.scheduleTask(in: .nanoseconds(LoadRun.loginTimeoutNs)) {
-            let waiting = driver.value.connections.firstIndex { !$0.loggedIn } ?? 0
-            driver.value.settleLogin(.loginRefused(account: plan.sessions[waiting].account))
-        }
-        do {
-            try loop.submit { driver.value.loggedIn.futureResult }.wait().wait()
-        } catch {
-            let refused = (error as? LoadError) ?? .loginRefused(account: plan.sessions[0].account)
-            loginTimeout.cancel()
-            try? loop.submit { driver.value.abandon(refused) }.wait()
-            for channel in channels { try? channel.close().wait() }
-            throw refused
-        }
-        loginTimeout.cancel()
-        try? loop.submit { driver.value.start() }.wait()
-        try? loop.submit { driver.value.finished.futureResult }.wait().wait()
-        try? loop.flatSubmit { driver.value.logOut() }.wait()
-        return (try? loop.submit { driver.value.result() }.wait()) ?? SessionReplayResult()
+        try LiveClientConnections.run(plan.sessions.map { (plan.host, $0.port) }, tls: plan.tls,
+                                      making: { SessionReplayDriver(plan: plan, clock: $0, loop: $1) }, result: { $0.result() },
+                                      orElse: SessionReplayResult())
     }
 }
 
