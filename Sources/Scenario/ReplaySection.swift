@@ -70,11 +70,7 @@ extension ScenarioReader {
         let path = resolvedPath(try string(captureNode, "the path of a capture (.pcap, .pcapng, optionally .zst)"))
         do {
             let reader = try CaptureReader(path: path)
-            var portMap = CapturePortMap()
-            portMap[Simulation.feedPort] = .moldUDP64
-            portMap[Simulation.ouchPort] = .soupBinTCP
-            portMap[Simulation.fixPort] = .fix
-            let dissector = CaptureDissector(linkType: reader.linkType, portMap: portMap, sink: sink)
+            let dissector = CaptureDissector(linkType: reader.linkType, portMap: Simulation.capturePortMap, sink: sink)
             while let packet = try reader.next() { dissector.packet(packet) }
             _ = dissector.finish()
             return (path, dissector)

@@ -114,9 +114,8 @@ extension Simulation {
         let now = kernel.now
         switch request {
         case .new(let order):
-            kernel.recordInTrace(UInt64(order.side.rawValue) << 48 | UInt64(order.type.rawValue) << 40 | UInt64(order.timeInForce.rawValue) << 32 | UInt64(UInt32(bitPattern: order.symbol.rawValue)))
-            kernel.recordInTrace(UInt64(bitPattern: order.price.rawValue))
-            kernel.recordInTrace(UInt64(bitPattern: order.quantity.rawValue) << 32 | UInt64(participants[p].id.rawValue))
+            traceNewOrder(side: order.side, type: order.type, timeInForce: order.timeInForce, symbol: order.symbol,
+                          price: order.price, quantity: order.quantity, participant: participants[p].id)
             replaySessions[r].newSentAtNs[order.clientID] = now
             counts.ordersSent += 1
             orderEntryReplayCounts[replay].ordersSent += 1
@@ -132,11 +131,7 @@ extension Simulation {
             counts.replacesSent += 1
             orderEntryReplayCounts[replay].replacesSent += 1
         }
-        switch participants[p].client {
-        case .ouch(let index): ouchClients[index].send(request, nowNs: now, output: &clientOutput)
-        case .fix(let index): fixClients[index].send(request, nowNs: now, output: &clientOutput)
-        }
-        carryOutClient(participant)
+        sendThroughClient(request, from: participant)
     }
 
     /// What the venue answered a replayed session: counted, and timed from

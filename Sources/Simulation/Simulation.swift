@@ -526,9 +526,8 @@ public struct Simulation {
         let request: OrderEntryRequest
         switch instruction {
         case .new(let order):
-            kernel.recordInTrace(UInt64(order.side.rawValue) << 48 | UInt64(order.type.rawValue) << 40 | UInt64(order.timeInForce.rawValue) << 32 | UInt64(UInt32(bitPattern: order.symbol.rawValue)))
-            kernel.recordInTrace(UInt64(bitPattern: order.price.rawValue))
-            kernel.recordInTrace(UInt64(bitPattern: order.quantity.rawValue) << 32 | UInt64(order.participant.rawValue))
+            traceNewOrder(side: order.side, type: order.type, timeInForce: order.timeInForce, symbol: order.symbol,
+                          price: order.price, quantity: order.quantity, participant: order.participant)
             let (clientID, number) = participants[p].takeClientOrderID()
             participants[p].orders.update(number) {
                 $0.pendingNew = .init(sentAtNs: now, symbol: order.symbol, side: order.side, type: order.type,
@@ -560,9 +559,25 @@ public struct Simulation {
             request = .replace(target: participants[p].clientOrderID(reference), replacementID: replacement,
                                price: price, quantity: quantity, quantityIncludesExecuted: false)
         }
-        switch participants[p].client {
-        case .ouch(let index): ouchClients[index].send(request, nowNs: now, output: &clientOutput)
-        case .fix(let index): fixClients[index].send(request, nowNs: now, output: &clientOutput)
+        sendThroughClient(request, from: participant)
+    }
+
+    /// A new order's fields into the trace, as every participant's new
+    /// order, generated or replayed, contributes them.
+    @inline(__always)
+    mutating func traceNewOrder(side: Side, type: OrderType, timeInForce: TimeInForce, symbol: SymbolIndex, price: Price,
+                                quantity: Quantity, participant: ParticipantID) {
+        kernel.recordInTrace(UInt64(side.rawValue) << 48 | UInt64(type.rawValue) << 40 | UInt64(timeInForce.rawValue) << 32 | UInt64(UInt32(bitPattern: symbol.rawValue)))
+        kernel.recordInTrace(UInt64(bitPattern: price.rawValue))
+        kernel.recordInTrace(UInt64(bitPattern: quantity.rawValue) << 32 | UInt64(participant.rawValue))
+    }
+
+    /// Hands a request to the participant's order-entry client and sends what it wrote.
+    @inline(__always)
+    mutating func sendThroughClient(_ request: OrderEntryRequest, from participant: Int32) {
+        switch participants[Int(participant)].client {
+        case .ouch(let index): ouchClients[index].send(request, nowNs: kernel.now, output: &clientOutput)
+        case .fix(let index): fixClients[index].send(request, nowNs: kernel.now, output: &clientOutput)
         }
         carryOutClient(participant)
     }
@@ -1259,6 +1274,10 @@ public struct Simulation {
     public static let ouchPort: UInt16 = 15_000
     public static let fixPort: UInt16 = 9_878
     public static let feedPort: UInt16 = 26_477
+    /// Which protocol each of those ports carries, for reading a capture exsim wrote.
+    public static var capturePortMap: CapturePortMap {
+        CapturePortMap([feedPort: .moldUDP64, ouchPort: .soupBinTCP, fixPort: .fix])
+    }
     static let feedSourcePort: UInt16 = 26_400
     static func participantPort(_ participant: Int32) -> UInt16 { UInt16(40_000 + Int(participant) % 25_000) }
     static func venuePort(for client: SimulatedParticipant.Client) -> UInt16 {

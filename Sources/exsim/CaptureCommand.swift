@@ -33,12 +33,7 @@ struct CapturePortOptions: ParsableArguments {
 
     /// The port map, or a usage error naming the bad entry.
     func portMap() throws -> CapturePortMap {
-        var map = CapturePortMap()
-        if !noDefaultPorts {
-            map[Simulation.feedPort] = .moldUDP64
-            map[Simulation.ouchPort] = .soupBinTCP
-            map[Simulation.fixPort] = .fix
-        }
+        var map = noDefaultPorts ? CapturePortMap() : Simulation.capturePortMap
         for entry in ports {
             switch CapturePortMap.parseEntry(entry) {
             case .success(let (port, value)): map[port] = value

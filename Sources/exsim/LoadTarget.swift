@@ -21,12 +21,7 @@ struct LoadTarget {
     /// The named venue (or the first serving the protocol), its first symbol unless `symbolName` is given.
     static func fromPortsFile(_ path: String, venue name: String?, symbolName: String?, price: Int64?,
                               protocol orderEntry: LoadCommand.OrderEntryProtocol = .ouch42) throws(Problem) -> LoadTarget {
-        let file: ServePortsFile
-        do {
-            file = try JSONDecoder().decode(ServePortsFile.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
-        } catch {
-            throw Problem(description: "--ports-file \(path): cannot be read as the ports file exsim serve writes (\(error.localizedDescription))")
-        }
+        let file = try ServePortsFile.read(path)
         func port(of venue: LiveVenueEndpoints) -> Int? {
             switch orderEntry {
             case .ouch42: venue.ouchPort
@@ -50,6 +45,17 @@ struct LoadTarget {
         return LoadTarget(host: venue.host, port: port, venue: venue.name,
                           symbol: SymbolConfig(name: symbol.name, tickSize: symbol.tickSize, referencePrice: Price(reference)),
                           venueCompID: venue.venueCompID, tls: venue.tls == true)
+    }
+}
+
+extension ServePortsFile {
+    /// The ports file at `path`, or why it is not one `exsim serve` writes.
+    static func read(_ path: String) throws(LoadTarget.Problem) -> ServePortsFile {
+        do {
+            return try JSONDecoder().decode(ServePortsFile.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
+        } catch {
+            throw LoadTarget.Problem(description: "--ports-file \(path): cannot be read as the ports file exsim serve writes (\(error.localizedDescription))")
+        }
     }
 }
 

@@ -141,9 +141,9 @@ extension ReplayCommand {
     static func venue(portsFile: String, name: String?) throws -> LiveVenueEndpoints {
         let file: ServePortsFile
         do {
-            file = try JSONDecoder().decode(ServePortsFile.self, from: Data(contentsOf: URL(fileURLWithPath: portsFile)))
+            file = try ServePortsFile.read(portsFile)
         } catch {
-            printError("--ports-file \(portsFile): cannot be read as the ports file exsim serve writes (\(error.localizedDescription))")
+            printError(error.description)
             throw ExsimExit.badInput
         }
         if let name {
