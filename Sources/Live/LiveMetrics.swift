@@ -29,6 +29,7 @@ public final class LiveMetrics: Sendable {
         public static let bytesOut = "exsim_bytes_out_total"
         public static let messagesIn = "exsim_messages_in_total"
         public static let messagesOut = "exsim_messages_out_total"
+        public static let feedReplayMessages = "exsim_feed_replay_messages_total"
         public static let gatewayOrderAck = "exsim_gateway_order_ack_seconds"
         public static let gatewayOrderAckFlushed = "exsim_gateway_order_ack_flushed_seconds"
     }
@@ -66,6 +67,7 @@ public final class LiveMetrics: Sendable {
                 counter(Name.bytesOut) { $0.bytesOut },
                 counter(Name.messagesIn) { $0.messagesIn },
                 counter(Name.messagesOut) { $0.messagesOut },
+                counter(Name.feedReplayMessages) { $0.feedReplayMessages },
             ]
             sessionsConnected = CoreMetrics.Gauge(label: Name.sessionsConnected, dimensions: dimensions, factory: factory)
             published = NIOLockedValueBox(Array(repeating: 0, count: counters.count))

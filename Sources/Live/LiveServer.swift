@@ -143,6 +143,13 @@ public final class LiveServer: Sendable {
             try? group.syncShutdownGracefully()
             throw error
         }
+        // Every venue's captured feed starts now that all of them listen,
+        // from one time 0 for all. A scenario's replay `start:` leaves the
+        // stack time to connect before the first message.
+        let replayOriginNs = clock.nowNs
+        for (configuration, venue) in zip(venues, running) where configuration.feedReplay != nil {
+            try? venue.loop.submit { venue.venue.value.startFeedReplay(originNs: replayOriginNs) }.wait()
+        }
         return LiveServer(group: group, running: running, endpoints: endpoints, clock: clock, metrics: metrics,
                           metricsChannel: metricsChannel)
     }

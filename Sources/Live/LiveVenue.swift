@@ -52,6 +52,13 @@ final class LiveVenue {
     var sessionOfAccount: [AccountSession: Int32] = [:]
     /// `LiveVenueConfiguration.serviceTime`, drawn from here.
     var serviceTime: ServiceTimeSampler?
+    /// The next message of `LiveVenueConfiguration.feedReplay`, the task
+    /// that applies it when due, and how late each was applied.
+    var replayCursor = 0
+    /// Driver time of the replay's time 0 (`startFeedReplay`).
+    var replayOriginNs: Int64 = 0
+    var replayTask: Scheduled<Void>?
+    var replayLateness = LatencyRecorder(name: "feedReplayLateness")
 
     /// One account's order-entry session on this venue.
     struct AccountSession: Hashable {
@@ -77,6 +84,44 @@ final class LiveVenue {
         loop.preconditionInEventLoop()
         gateway.open(nowNs: clock.nowNs, outputs: &outputs)
         carryOut()
+    }
+
+    // MARK: Captured feed replay
+
+    /// At most this many captured messages apply per turn of the loop, so
+    /// that a burst the capture holds (or a replay far faster than
+    /// recorded) does not keep the venue's connections waiting for it.
+    static let replayMessagesPerTurn = 1_024
+
+    /// Starts the captured feed's replay: its message planned at time t
+    /// applies at driver time `originNs` + t.
+    func startFeedReplay(originNs: Int64) {
+        loop.preconditionInEventLoop()
+        precondition(replayTask == nil && replayCursor == 0, "a venue's feed replay starts once")
+        replayOriginNs = originNs
+        if let first = configuration.feedReplay?.messages.timesNs.first { scheduleReplay(atNs: first) }
+    }
+
+    func scheduleReplay(atNs: Int64) {
+        replayTask = scheduled(atNs: replayOriginNs &+ atNs) { $0.feedReplayTaskRan() }
+    }
+
+    /// Applies every captured message due by now (up to a turn's worth),
+    /// writes what they caused, and wakes again for the next.
+    func feedReplayTaskRan() {
+        replayTask = nil
+        guard !dayEnded, let messages = configuration.feedReplay?.messages else { return }
+        let nowNs = clock.nowNs
+        let replayNowNs = nowNs &- replayOriginNs
+        var applied = 0
+        while replayCursor < messages.count, messages.timesNs[replayCursor] <= replayNowNs, applied < Self.replayMessagesPerTurn {
+            messages.withMessage(replayCursor) { gateway.replayCapturedFeed($0, nowNs: nowNs, outputs: &outputs) }
+            replayLateness.record(replayNowNs - messages.timesNs[replayCursor])
+            replayCursor += 1
+            applied += 1
+        }
+        if applied > 0 { carryOut() }
+        if replayCursor < messages.count { scheduleReplay(atNs: messages.timesNs[replayCursor]) }
     }
 
     // MARK: Connections
@@ -240,7 +285,8 @@ final class LiveVenue {
             sessionsConnected: sessionsConnected,
             bytesIn: report.bytesIn, bytesOut: report.bytesOut, messagesIn: statistics.messagesIn,
             messagesOut: report.messagesOut, requests: statistics.requests, trades: statistics.trades,
-            answers: report.answers, orderAck: orderAckTime, orderAckFlushed: orderAckFlushedTime)
+            answers: report.answers, feedReplayMessages: UInt64(replayCursor), orderAck: orderAckTime,
+            orderAckFlushed: orderAckFlushedTime)
     }
 
     // MARK: Timers
@@ -283,6 +329,8 @@ final class LiveVenue {
         loop.preconditionInEventLoop()
         if !dayEnded {
             dayEnded = true
+            replayTask?.cancel()
+            replayTask = nil
             gateway.endOfDay(nowNs: clock.nowNs, outputs: &outputs)
             carryOut()
         }
@@ -296,6 +344,7 @@ final class LiveVenue {
         for channel in openChannels.values { channel.close(promise: nil) }
         for index in timers.indices { timers[index].cancel() }
         feedTimer.cancel()
+        replayTask?.cancel()
         var report = report
         let statistics = gateway.statistics
         report.requests = statistics.requests
@@ -309,6 +358,12 @@ final class LiveVenue {
         report.engineEvents = gateway.engineEventDigest.map { $0.eventCount }
         report.gatewayOrderAck = orderAckTime.count > 0 ? orderAckTime.summary : nil
         report.gatewayOrderAckFlushed = orderAckFlushedTime.count > 0 ? orderAckFlushedTime.summary : nil
+        if let replay = configuration.feedReplay {
+            report.feedReplay = LiveFeedReplayReport(
+                source: replay.source, messagesPlanned: UInt64(replay.messages.count),
+                statistics: gateway.feedReplayStatistics ?? CapturedFeedReplay.Statistics(),
+                lateness: replayLateness.count > 0 ? replayLateness.summary : nil)
+        }
         return report
     }
 

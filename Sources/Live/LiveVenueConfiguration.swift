@@ -48,6 +48,9 @@ public struct LiveVenueConfiguration: Sendable {
     /// venue's other connections wait as they would behind one matching
     /// thread. nil: no delay, the bare gateway.
     public var serviceTime: ServiceTimeSampler?
+    /// A captured ITCH feed the venue's books replay as the server's clock
+    /// reaches each message's time; nil: none.
+    public var feedReplay: LiveFeedReplay?
 
     public static let defaultMaximumConnections = 1_000
     public static let defaultMaximumQueuedOutputBytes = 16 * 1_024 * 1_024

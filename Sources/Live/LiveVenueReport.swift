@@ -58,6 +58,9 @@ public struct LiveVenueReport: Codable, Hashable, Sendable {
     /// The same, to the return of the flush: the kernel's send of the
     /// acknowledgement (on loopback, its delivery to the client's socket) included.
     public var gatewayOrderAckFlushed: LatencySummary?
+    /// With a captured feed replayed into the venue (the scenario's
+    /// `replay:`): what it did, and how late its messages applied.
+    public var feedReplay: LiveFeedReplayReport?
 
     public init(name: String) { self.name = name }
 }

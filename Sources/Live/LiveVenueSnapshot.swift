@@ -23,6 +23,8 @@ public struct LiveVenueSnapshot: Sendable {
     public var requests: UInt64
     public var trades: UInt64
     public var answers: OrderEntryTally
+    /// Captured ITCH messages the venue's feed replay has applied (`LiveVenueConfiguration.feedReplay`).
+    public var feedReplayMessages: UInt64
     /// Gateway time per acknowledged order (`LiveVenueReport.gatewayOrderAck`).
     public var orderAck: LatencyRecorder
     /// The same to the flush's return (`LiveVenueReport.gatewayOrderAckFlushed`).

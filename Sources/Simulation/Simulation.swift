@@ -61,10 +61,9 @@ public struct Simulation {
     /// By crash (`SimulationConfig.gatewayCrashes`): its venue, and what it cost.
     var crashVenues: [Int32] = []
     var crashRecords: [GatewayCrashReport] = []
-    /// By captured feed (`SimulationConfig.feedReplays`): its venue, the
-    /// participant its orders trade as, and its next message.
+    /// By captured feed (`SimulationConfig.feedReplays`): its venue and its
+    /// next message. Its orders trade as `CapturedFeedReplay.participant`.
     var feedReplayVenues: [Int32] = []
-    var feedReplayParticipants: [ParticipantID] = []
     var feedReplayCursors: [Int] = []
     /// Participants from this index on replay captured order-entry sessions
     /// (`SimulationConfig.orderEntryReplays`), one each, in order.
@@ -250,9 +249,6 @@ public struct Simulation {
                 throw SimulationConfigError(description: "a feed replay names unknown venue '\(replay.venue)'")
             }
             feedReplayVenues.append(Int32(v))
-            // After every simulated participant's number, so that self-trade
-            // prevention never takes a captured order for a participant's.
-            feedReplayParticipants.append(ParticipantID(nextParticipant + UInt32(feedReplayParticipants.count)))
             feedReplayCursors.append(0)
         }
         reconnecting = Array(repeating: nil, count: participants.count)
@@ -1204,7 +1200,7 @@ public struct Simulation {
         let now = kernel.now
         while cursor < messages.count, messages.timesNs[cursor] == now {
             messages.withMessage(cursor) { message in
-                venues[Int(venue)].gateway.replayCapturedFeed(message, participant: feedReplayParticipants[r], nowNs: now,
+                venues[Int(venue)].gateway.replayCapturedFeed(message, nowNs: now,
                                                              outputs: &outputs)
             }
             carryOut(venue: venue)

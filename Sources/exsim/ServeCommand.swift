@@ -206,6 +206,15 @@ struct ServeCommand: ParsableCommand {
                     longestSampleNs: SimulationLimits.longestServiceSampleNs)
             }
         }
+        for replay in config.feedReplays {
+            // The loader checked that the venue exists.
+            guard let index = plan.venues.firstIndex(where: { $0.name == replay.venue }) else { continue }
+            plan.venues[index].feedReplay = LiveFeedReplay(source: replay.source, messages: replay.messages)
+        }
+        if !config.orderEntryReplays.isEmpty {
+            printError("the scenario's order-entry replays are a client's part: play them against this server "
+                       + "with exsim replay CAPTURE --order-entry --ports-file FILE", prefix: "note")
+        }
         let directoryName = out ?? "out/\(config.name)"
         do {
             try prepareOutputDirectory(URL(fileURLWithPath: directoryName))
@@ -241,6 +250,11 @@ struct ServeCommand: ParsableCommand {
                 throw ExsimExit.badInput
             }
         }
+        for venue in plan.venues {
+            guard let replay = venue.feedReplay, let last = replay.messages.timesNs.last else { continue }
+            print("\(venue.name) replays \(replay.messages.count) captured ITCH messages of \(replay.source) "
+                  + "from \(formatNanoseconds(replay.messages.timesNs[0])) to \(formatNanoseconds(last)) after the start")
+        }
         print(durationNs.map { "serving for \(formatNanoseconds($0)); SIGINT or SIGTERM stops sooner" }
               ?? "serving; SIGINT or SIGTERM stops")
         fflush(nil)  // the ports reach a pipe reader before serving starts
@@ -267,6 +281,15 @@ struct ServeCommand: ParsableCommand {
             }
             if let digest = venue.engineEventDigest {
                 print("\(venue.name) engine digest: \(digest) (\(venue.engineEvents ?? 0) engine events)")
+            }
+            if let replay = venue.feedReplay {
+                var line = "\(venue.name): replayed \(replay.messages) of \(replay.messagesPlanned) captured messages "
+                    + "(\(replay.ordersAdded) orders added, \(replay.executions) executions against them)"
+                if let lateness = replay.lateness {
+                    line += ", applied late by p50 \(formatNanoseconds(lateness.p50Ns)), p99 \(formatNanoseconds(lateness.p99Ns)), "
+                        + "max \(formatNanoseconds(lateness.maxNs))"
+                }
+                print(line)
             }
             if let orderAck = venue.gatewayOrderAck {
                 print("\(venue.name): gateway order→ack (read → ack handed to the flush, \(orderAck.count) orders) "

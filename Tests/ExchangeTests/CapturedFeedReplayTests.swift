@@ -90,7 +90,7 @@ extension VenueGatewayTests.Harness {
     /// Hands one captured ITCH message to the gateway's feed replay.
     mutating func replay(_ message: [UInt8]) {
         message.withUnsafeBytes {
-            gateway.replayCapturedFeed($0, participant: ParticipantID(99), nowNs: nowNs, outputs: &outputs)
+            gateway.replayCapturedFeed($0, nowNs: nowNs, outputs: &outputs)
         }
         _ = drain()
     }

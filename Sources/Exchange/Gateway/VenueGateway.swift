@@ -290,14 +290,12 @@ public struct VenueGateway {
 
     /// One message of a captured ITCH feed: the orders it adds, reduces,
     /// deletes or replaces are carried out now (`CapturedFeedReplay`), in a
-    /// desk session of their own trading as `participant`, whose reports go
-    /// nowhere but into the replay's statistics.
-    public mutating func replayCapturedFeed(
-        _ message: UnsafeRawBufferPointer, participant: ParticipantID, nowNs: Int64, outputs: inout GatewayOutputs
-    ) {
+    /// desk session of their own trading as `CapturedFeedReplay.participant`,
+    /// whose reports go nowhere but into the replay's statistics.
+    public mutating func replayCapturedFeed(_ message: UnsafeRawBufferPointer, nowNs: Int64, outputs: inout GatewayOutputs) {
         if feedReplay == nil {
             feedReplay = CapturedFeedReplay(directory: directory)
-            feedReplaySession = desk.addSession(participant: participant)
+            feedReplaySession = desk.addSession(participant: CapturedFeedReplay.participant)
             while connectionOfSession.count <= Int(feedReplaySession) { connectionOfSession.append(-1) }
         }
         guard !dayHasEnded else { return }

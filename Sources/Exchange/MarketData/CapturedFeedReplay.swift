@@ -25,6 +25,13 @@ import Wire
 /// Every other message (trades of non-displayed orders, crosses, system
 /// events, the stock directory) changes no book and is counted only.
 public struct CapturedFeedReplay: Sendable {
+    /// The participant the captured orders trade as, in `exsim run` and
+    /// `exsim serve` alike: a number no simulated participant and no live
+    /// account takes, so self-trade prevention never takes a captured
+    /// order for theirs, and the engine events of a served replay can be
+    /// compared with a simulated one's (a venue replays one feed at most).
+    public static let participant = ParticipantID(UInt32.max)
+
     public struct Statistics: Hashable, Sendable {
         /// Captured ITCH messages handed in.
         public var messages: UInt64 = 0

@@ -1,0 +1,83 @@
+import Exchange
+import Foundation
+import Live
+import MatchingEngine
+import Testing
+import Wire
+
+/// A served venue whose books replay a captured ITCH feed on the wall
+/// clock: a client over OUCH trades against a captured order, and what the
+/// capture does to that order later applies, when its time comes, to what
+/// the client left of it.
+@Suite struct LiveFeedReplayTests {
+    static let price: UInt32 = 1_900_000
+
+    static func bytes(_ message: ITCHMessage) -> [UInt8] {
+        var buffer = [UInt8](repeating: 0, count: message.encodedLength)
+        _ = buffer.withUnsafeMutableBytes { message.encode(into: $0) }
+        return buffer
+    }
+
+    /// At 0: a captured sell of 300 at the price; at `deleteAtNs`: its delete.
+    static func capturedFeed(deleteAtNs: Int64) -> CapturedFeedMessages {
+        var messages = CapturedFeedMessages()
+        let add = bytes(.addOrder(ITCHAddOrder(stockLocate: 1, trackingNumber: 0, timestampNs: 0, orderReferenceNumber: 7,
+                                               side: .sell, shares: 300, stock: Alpha8("AAPL")!, price: price)))
+        let delete = bytes(.orderDelete(ITCHOrderDelete(stockLocate: 1, trackingNumber: 0, timestampNs: 0, orderReferenceNumber: 7)))
+        add.withUnsafeBytes { messages.append($0, atNs: 0) }
+        delete.withUnsafeBytes { messages.append($0, atNs: deleteAtNs) }
+        return messages
+    }
+
+    @Test func aClientTradesAgainstACapturedOrderAndTheCapturesDeleteFollowsOnTheWallClock() throws {
+        var venue = LiveOUCHSessionTests.venue()
+        let deleteAtNs: Int64 = 1_000_000_000
+        venue.feedReplay = LiveFeedReplay(source: "hand-made", messages: Self.capturedFeed(deleteAtNs: deleteAtNs))
+        let startedAt = Date()
+        let server = try LiveServer.start(venues: [venue], host: "127.0.0.1")
+        var shutDown = false
+        defer { if !shutDown { _ = server.shutdown() } }
+        let port = try #require(server.endpoints.first?.ouchPort)
+
+        let buyer = try LoopbackSoupBinTCPClient(port: port)
+        #expect(try buyer.login(username: "P1", password: "exsim")?.type == UInt8(ascii: "A"))
+        try buyer.enterOrder(token: "B1", side: "B", shares: 200, stock: "AAPL", price: Self.price)
+        #expect(try buyer.readOUCH().first == UInt8(ascii: "A"), "OUCH Accepted")
+        let executed = try buyer.readOUCH()
+        #expect(executed.first == UInt8(ascii: "E"), "the captured sell rests at the venue and fills the buy")
+        #expect(LoopbackSoupBinTCPClient.uint32(executed[23..<27]) == 200)
+        // The test only holds if the buy came before the delete's time.
+        #expect(Date().timeIntervalSince(startedAt) < Double(deleteAtNs) / 1e9, "the buy raced the captured delete")
+
+        // After the captured delete, the 100 shares the buy left are gone:
+        // a second buy rests instead of trading.
+        Thread.sleep(forTimeInterval: Double(deleteAtNs) / 1e9 + 0.2)
+        try buyer.enterOrder(token: "B2", side: "B", shares: 100, stock: "AAPL", price: Self.price)
+        #expect(try buyer.readOUCH().first == UInt8(ascii: "A"), "OUCH Accepted")
+
+        let reports = server.shutdown()
+        shutDown = true
+        let report = try #require(reports.first)
+        let replay = try #require(report.feedReplay)
+        #expect(replay.source == "hand-made")
+        #expect(replay.messagesPlanned == 2 && replay.messages == 2)
+        #expect(replay.ordersAdded == 1 && replay.ordersDeleted == 1 && replay.ordersGone == 0)
+        #expect(replay.executions == 1 && replay.executedQuantity == 200)
+        #expect(report.trades == 1, "the second buy found nothing to trade with")
+        let lateness = try #require(replay.lateness)
+        #expect(lateness.count == 2 && lateness.minNs >= 0)
+    }
+
+    @Test func aVenueThatClosesBeforeTheCapturesEndReportsWhatItReached() throws {
+        var venue = LiveOUCHSessionTests.venue()
+        venue.feedReplay = LiveFeedReplay(source: "hand-made", messages: Self.capturedFeed(deleteAtNs: 3_600_000_000_000))
+        let server = try LiveServer.start(venues: [venue], host: "127.0.0.1")
+        // The add applies at once; the delete, an hour on, never.
+        let deadline = Date().addingTimeInterval(30)
+        while try server.snapshots().first?.feedReplayMessages ?? 0 < 1, Date() < deadline { usleep(10_000) }
+        let report = try #require(server.shutdown().first)
+        let replay = try #require(report.feedReplay)
+        #expect(replay.messagesPlanned == 2 && replay.messages == 1)
+        #expect(replay.ordersAdded == 1 && replay.ordersDeleted == 0)
+    }
+}
