@@ -110,8 +110,10 @@ public final class LiveServer: Sendable {
     /// Binds every venue's sockets on `host` and opens its market; with
     /// `metricsPort`, serves Prometheus `/metrics` over HTTP on that port
     /// (0: any free port), on an event loop of its own, not a venue's.
+    /// A venue's captured feed (`LiveVenueConfiguration.feedReplay`) starts
+    /// `feedReplayDelayNs` after every venue listens.
     /// - Throws: `LiveStartError`, after releasing whatever was bound.
-    public static func start(venues: [LiveVenueConfiguration], host: String, metricsPort: Int? = nil)
+    public static func start(venues: [LiveVenueConfiguration], host: String, metricsPort: Int? = nil, feedReplayDelayNs: Int64 = 0)
         throws(LiveStartError) -> LiveServer
     {
         let clock = LiveClock.startingNow()
@@ -143,10 +145,11 @@ public final class LiveServer: Sendable {
             try? group.syncShutdownGracefully()
             throw error
         }
-        // Every venue's captured feed starts now that all of them listen,
-        // from one time 0 for all. A scenario's replay `start:` leaves the
-        // stack time to connect before the first message.
-        let replayOriginNs = clock.nowNs
+        // Every venue's captured feed starts from one time 0 for all:
+        // `feedReplayDelayNs` after all of them listen, time for the stack
+        // to connect before the first message.
+        precondition(feedReplayDelayNs >= 0, "a negative replay delay")
+        let replayOriginNs = clock.nowNs &+ feedReplayDelayNs
         for (configuration, venue) in zip(venues, running) where configuration.feedReplay != nil {
             try? venue.loop.submit { venue.venue.value.startFeedReplay(originNs: replayOriginNs) }.wait()
         }

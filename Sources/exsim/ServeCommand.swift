@@ -123,6 +123,11 @@ struct ServeCommand: ParsableCommand {
         valueName: "off|modelled"))
     var serviceTime: ServiceTimeMode = .off
 
+    @Option(help: ArgumentHelp(
+        "How long after the venues listen the scenario's captured feeds (replay:) start, so that a stack can connect first.",
+        valueName: "duration"))
+    var replayDelay = "0s"
+
     func run() throws {
         let config = try loadScenario(scenario)
         if !config.venueLinks.isEmpty {
@@ -139,6 +144,10 @@ struct ServeCommand: ParsableCommand {
                 throw ExsimExit.badInput
             }
             durationNs = parsed
+        }
+        guard let replayDelayNs = ScenarioValues.duration(replayDelay), replayDelayNs >= 0 else {
+            printError("--replay-delay \(replayDelay): expected a duration like 5s or 500ms")
+            throw ExsimExit.badInput
         }
         guard maxConnections > 0 else {
             printError("--max-connections \(maxConnections): expected at least 1")
@@ -226,7 +235,7 @@ struct ServeCommand: ParsableCommand {
         let stop = ServeStopSignal()
         let server: LiveServer
         do {
-            server = try LiveServer.start(venues: plan.venues, host: host, metricsPort: metricsPort)
+            server = try LiveServer.start(venues: plan.venues, host: host, metricsPort: metricsPort, feedReplayDelayNs: replayDelayNs)
         } catch {
             printError(error.description)
             _ = recorder?.finish()
@@ -238,6 +247,12 @@ struct ServeCommand: ParsableCommand {
         let started = DispatchTime.now().uptimeNanoseconds
         for venue in server.endpoints { printEndpoints(venue) }
         if let port = server.metricsPort { print("metrics http://\(host):\(port)/metrics") }
+        for venue in plan.venues {
+            guard let replay = venue.feedReplay, let last = replay.messages.timesNs.last else { continue }
+            print("\(venue.name) replays \(replay.messages.count) captured ITCH messages of \(replay.source) "
+                  + "from \(formatNanoseconds(replayDelayNs + replay.messages.timesNs[0])) to "
+                  + "\(formatNanoseconds(replayDelayNs + last)) after the venues listen")
+        }
         // A script that waits for the ports file then reads standard output
         // finds the lines above there already.
         fflush(nil)
@@ -249,11 +264,6 @@ struct ServeCommand: ParsableCommand {
                 _ = server.shutdown()
                 throw ExsimExit.badInput
             }
-        }
-        for venue in plan.venues {
-            guard let replay = venue.feedReplay, let last = replay.messages.timesNs.last else { continue }
-            print("\(venue.name) replays \(replay.messages.count) captured ITCH messages of \(replay.source) "
-                  + "from \(formatNanoseconds(replay.messages.timesNs[0])) to \(formatNanoseconds(last)) after the start")
         }
         print(durationNs.map { "serving for \(formatNanoseconds($0)); SIGINT or SIGTERM stops sooner" }
               ?? "serving; SIGINT or SIGTERM stops")

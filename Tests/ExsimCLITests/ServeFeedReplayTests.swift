@@ -86,6 +86,23 @@ import Testing
                 "\(byType) \(replay)")
     }
 
+    @Test func replayDelayMovesTheReplaysTimeZeroAndABadOneIsRefused() throws {
+        let directory = try ExsimProcess.temporaryDirectory("serve-replay-delay")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let run = try ExsimProcess.run(["serve", "Scenarios/feed-replay.yaml", "--replay-delay", "300ms", "--duration", "800ms",
+                                        "--out", directory.path])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("XREPLAY replays 2397 captured ITCH messages of Captures/two-venues.pcap.zst, SIM0000001 from 300.00 ms"),
+                "\(run.stdout)")
+        #expect(run.stdout.contains("XREPLAY: replayed 2397 of 2397"), "\(run.stdout)")
+        let early = try ExsimProcess.run(["serve", "Scenarios/feed-replay.yaml", "--replay-delay", "10s", "--duration", "200ms",
+                                          "--out", directory.path])
+        #expect(early.stdout.contains("XREPLAY: replayed 0 of 2397"), "stopped before time 0: \(early.stdout)")
+        let bad = try ExsimProcess.run(["serve", "Scenarios/feed-replay.yaml", "--replay-delay", "soon"])
+        #expect(bad.status == 64)
+        #expect(bad.stderr.contains("--replay-delay soon: expected a duration"), "\(bad.stderr)")
+    }
+
     @Test func capturedOrderEntryInAServedScenarioIsNotedAsTheClientsPart() throws {
         let directory = try ExsimProcess.temporaryDirectory("serve-order-entry-replay")
         defer { try? FileManager.default.removeItem(at: directory) }

@@ -84,6 +84,8 @@ def main():
         sequence, count = struct.unpack(">QH", datagram[10:20])
         if count == 0 or count == 0xFFFF:
             continue  # heartbeat or end of session: no messages
+        if expected_sequence is None and sequence != 1:
+            fail(f"the first messages have sequence {sequence}, not 1")
         if expected_sequence is not None and sequence != expected_sequence:
             fail(f"sequence {sequence} where {expected_sequence} was next (a gap on loopback)")
         expected_sequence = sequence + count

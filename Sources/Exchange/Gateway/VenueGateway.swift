@@ -305,7 +305,9 @@ public struct VenueGateway {
         // Out of `self` while it reads the desk, so that the two accesses do not overlap.
         var replay = feedReplay.take()!
         replay.requests(for: message, openOrder: { desk.openOrder(session: session, clientID: $0) }, into: &requests)
-        feedReplay = replay
+        // Consumed, not copied: a copy alive beside `feedReplay` would share
+        // its sets, and `settle`'s notes would copy them whole, once per order.
+        feedReplay = consume replay
         for request in requests {
             engineEvents.removeAllReusingCapacity()
             reports.removeAllReusingCapacity()
