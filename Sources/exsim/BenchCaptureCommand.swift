@@ -2,6 +2,7 @@ import ArgumentParser
 import Capture
 import Exchange
 import Foundation
+import MatchingEngine
 import Report
 import Wire
 
@@ -14,8 +15,9 @@ struct BenchCaptureCommand: ParsableCommand {
             Writes a synthetic ITCH 5.0 feed over MoldUDP64 to a zstd-compressed capture with \
             exsim's own writer (or takes --file), then measures, best of --rounds: reading it \
             packet by packet through libpcap and zstd (GB/s of uncompressed capture); `capture \
-            book` end to end (read, decode, MoldUDP64, book: ITCH messages/s); and the book \
-            builder alone over the same messages held in memory. Where the zstd command-line \
+            book` end to end (read, decode, MoldUDP64, book: ITCH messages/s), as it runs (the \
+            books built on a second thread) and on one thread; and the book builder alone over \
+            the same messages held in memory. Where the zstd command-line \
             tool is installed, its decompression rate of the same file is printed beside ours.
             """
     )
@@ -65,7 +67,7 @@ struct BenchCaptureCommand: ParsableCommand {
         }
         defer { if generated { try? FileManager.default.removeItem(atPath: path) } }
 
-        var bestReadNs = Int64.max, bestBookNs = Int64.max
+        var bestReadNs = Int64.max, bestBookNs = Int64.max, bestOneThreadNs = Int64.max
         var uncompressedBytes: Int64 = 0, compressedBytes: Int64 = 0, packets = 0, applied = 0, problems = 0
         for _ in 0..<rounds {
             let reader = try openCapture(path)
@@ -85,19 +87,31 @@ struct BenchCaptureCommand: ParsableCommand {
 
             let bookReader = try openCapture(path)
             let dissector = CaptureDissector(linkType: bookReader.linkType, portMap: try CapturePortOptions.parse([]).portMap(),
-                                             sink: BookBuildingSink())
+                                             sink: BookBuildingPipeline())
             let bookStarted = WallClock.nowNs()
             try dissectAll(bookReader, into: dissector)
+            let books = dissector.sink.finish()
             bestBookNs = min(bestBookNs, WallClock.nowNs() - bookStarted)
-            applied = dissector.sink.messagesApplied
-            problems = dissector.sink.problemCount
+            applied = books.messagesApplied
+            problems = books.problemCount
+
+            // The same on one thread, for the pipeline's gain.
+            let oneThreadReader = try openCapture(path)
+            let oneThread = CaptureDissector(linkType: oneThreadReader.linkType, portMap: try CapturePortOptions.parse([]).portMap(),
+                                             sink: BookBuildingSink())
+            let oneThreadStarted = WallClock.nowNs()
+            try dissectAll(oneThreadReader, into: oneThread)
+            bestOneThreadNs = min(bestOneThreadNs, WallClock.nowNs() - oneThreadStarted)
+            precondition(Self.sameBooks(oneThread.sink, books), "one thread and two build the same books")
         }
         let readRate = Double(uncompressedBytes) / (Double(bestReadNs) / 1e9)
         let bookRate = Double(applied) / (Double(bestBookNs) / 1e9)
         print("\ncapture: \(formatByteCount(compressedBytes)) zstd, \(formatByteCount(uncompressedBytes)) uncompressed, \(packets) packets, \(applied) ITCH messages (\(problems) contradicting the book)")
         print(String(format: "  read (zstd + libpcap, packet by packet): %.2f GB/s of uncompressed capture, %@ packets (best of %d: %@)",
                      readRate / 1e9, formatRate(Double(packets) / (Double(bestReadNs) / 1e9)), rounds, formatNanoseconds(bestReadNs)))
-        print("  capture book (read, decode, MoldUDP64, book): \(formatRate(bookRate)) ITCH messages (best of \(rounds): \(formatNanoseconds(bestBookNs)))")
+        let oneThreadRate = Double(applied) / (Double(bestOneThreadNs) / 1e9)
+        print("  capture book (read, decode, MoldUDP64, book on a second thread): \(formatRate(bookRate)) ITCH messages (best of \(rounds): \(formatNanoseconds(bestBookNs)))")
+        print("  the same on one thread: \(formatRate(oneThreadRate)) ITCH messages (best of \(rounds): \(formatNanoseconds(bestOneThreadNs)))")
 
         let builderRate = try measureBuilderAlone(path)
         print("  book builder alone (messages in memory): \(formatRate(builderRate.rate)) ITCH messages over \(builderRate.messages)")
@@ -110,6 +124,7 @@ struct BenchCaptureCommand: ParsableCommand {
         let figures = BenchFigures()
         figures.rate("readBytesPerSecond", readRate, unit: "bytes/s")
         figures.rate("bookMessagesPerSecond", bookRate)
+        figures.rate("bookOneThreadMessagesPerSecond", oneThreadRate)
         figures.rate("builderMessagesPerSecond", builderRate.rate)
         try output.write(bench: "capture", parameters: ["messages": "\(messages)", "seed": "\(seed)", "file": file ?? "synthetic"],
                          figures: figures)
@@ -150,6 +165,24 @@ struct BenchCaptureCommand: ParsableCommand {
             precondition(builder.messagesApplied == collected.count)
         }
         return (Double(collected.count) / (Double(best) / 1e9), collected.count)
+    }
+
+    /// Whether two sinks hold the same books: every feed's counts, symbols
+    /// and levels on both sides.
+    static func sameBooks(_ one: BookBuildingSink, _ other: BookBuildingSink) -> Bool {
+        guard one.feeds.count == other.feeds.count else { return false }
+        for (a, b) in zip(one.feeds, other.feeds) {
+            guard a.builder.messagesApplied == b.builder.messagesApplied, a.builder.problemCount == b.builder.problemCount,
+                  a.builder.orderCount == b.builder.orderCount,
+                  a.symbols.map(\.locate) == b.symbols.map(\.locate), a.symbols.map(\.stock) == b.symbols.map(\.stock)
+            else { return false }
+            for locate in a.symbols.map(\.locate) {
+                for side in [Side.buy, .sell] where a.builder.depth(stockLocate: locate, side: side) != b.builder.depth(stockLocate: locate, side: side) {
+                    return false
+                }
+            }
+        }
+        return true
     }
 
     /// The zstd tool's decompression rate of the same file, when it is installed.

@@ -18,7 +18,8 @@ struct CaptureBookCommand: ParsableCommand {
             capture starts after the directory. Messages that contradict the book (an \
             unknown order, too many shares) are counted and the first ones printed; a gap in \
             the feed shows there. The rate is measured over reading, decoding and building \
-            together, on the wall clock. Exits 64 on a missing, unreadable or corrupt file.
+            together, on the wall clock; the books are built on a second thread while the \
+            capture is read. Exits 64 on a missing, unreadable or corrupt file.
             """
     )
 
@@ -30,13 +31,13 @@ struct CaptureBookCommand: ParsableCommand {
     func run() throws {
         let portMap = try portOptions.portMap()
         let reader = try openCapture(file)
-        let dissector = CaptureDissector(linkType: reader.linkType, portMap: portMap, sink: BookBuildingSink())
+        let dissector = CaptureDissector(linkType: reader.linkType, portMap: portMap, sink: BookBuildingPipeline())
         let clock = ContinuousClock()
         let started = clock.now
         try dissectAll(reader, into: dissector)
+        let book = dissector.sink.finish()
         let elapsed = clock.now - started
         let inspection = dissector.finish()
-        let book = dissector.sink
         print(describeCapture(reader))
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
         let applied = book.messagesApplied

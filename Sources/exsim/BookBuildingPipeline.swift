@@ -1,0 +1,147 @@
+import Capture
+import Foundation
+import Wire
+
+/// `capture book` on two cores: the reading thread (zstd, libpcap, packet
+/// decoding, MoldUDP64 sequencing) copies each new ITCH message into a
+/// chunk, and a second thread builds the books from the chunks, so the two
+/// halves of the work overlap. The builder sees the messages in the order
+/// the single-threaded `BookBuildingSink` would, so the books come out the
+/// same.
+///
+/// A chunk is a run of records `[feed: UInt32 LE][length: UInt16 LE][message]`
+/// in one of a few buffers allocated at the start and handed back and forth,
+/// so nothing is allocated per chunk and the memory in flight is bounded.
+struct BookBuildingPipeline: CaptureMessageSink {
+    /// The bytes of one chunk: thousands of messages per hand-over.
+    static let chunkBytes = 256 << 10
+    /// Buffers in all: the one being filled, and those the builder holds or has queued.
+    static let bufferCount = 8
+    static let recordHeaderBytes = 6
+
+    /// What the two threads share, under `condition`.
+    final class Handover: @unchecked Sendable {
+        let condition = NSCondition()
+        /// Filled chunks, in order, and how many bytes of each hold records.
+        var filled: [(buffer: UnsafeMutableRawBufferPointer, count: Int)] = []
+        /// Buffers the builder is done with.
+        var free: [UnsafeMutableRawBufferPointer] = []
+        var closed = false
+        var books: BookBuildingSink?
+
+        /// Blocks until a buffer is free.
+        func takeFree() -> UnsafeMutableRawBufferPointer {
+            condition.lock()
+            defer { condition.unlock() }
+            while free.isEmpty { condition.wait() }
+            return free.removeLast()
+        }
+
+        func handOver(_ buffer: UnsafeMutableRawBufferPointer, count: Int) {
+            condition.lock()
+            filled.append((buffer, count))
+            condition.broadcast()
+            condition.unlock()
+        }
+
+        /// The builder's loop: applies every chunk in order until the reader closes.
+        func build() {
+            var books = BookBuildingSink()
+            while true {
+                condition.lock()
+                while filled.isEmpty && !closed { condition.wait() }
+                guard !filled.isEmpty else {
+                    self.books = books
+                    condition.broadcast()
+                    condition.unlock()
+                    return
+                }
+                let (buffer, count) = filled.removeFirst()
+                condition.unlock()
+                BookBuildingPipeline.apply(UnsafeRawBufferPointer(rebasing: buffer[..<count]), to: &books)
+                condition.lock()
+                free.append(buffer)
+                condition.broadcast()
+                condition.unlock()
+            }
+        }
+
+        /// Waits for the builder to finish the last chunk; its books.
+        func close() -> BookBuildingSink {
+            condition.lock()
+            defer { condition.unlock() }
+            closed = true
+            condition.broadcast()
+            while books == nil { condition.wait() }
+            return books!
+        }
+    }
+
+    let handover = Handover()
+    var buffer: UnsafeMutableRawBufferPointer
+    var used = 0
+
+    init() {
+        for _ in 0..<Self.bufferCount {
+            handover.free.append(UnsafeMutableRawBufferPointer.allocate(byteCount: Self.chunkBytes, alignment: 64))
+        }
+        buffer = handover.free.removeLast()
+        let thread = Thread { [handover] in handover.build() }
+        thread.name = "exsim book builder"
+        thread.start()
+    }
+
+    mutating func itchMessages(_ messages: MessageBlockIterator, feed: Int, timestampNs: Int64) {
+        var messages = messages
+        while let message = messages.next() { append(message, feed: feed) }
+    }
+
+    mutating func itchMessage(_ message: UnsafeRawBufferPointer, feed: Int, timestampNs: Int64) {
+        append(message, feed: feed)
+    }
+
+    @inline(__always)
+    mutating func append(_ message: UnsafeRawBufferPointer, feed: Int) {
+        // A MoldUDP64 block or SoupBinTCP packet carries at most 65,535 bytes.
+        precondition(message.count <= Int(UInt16.max) && feed <= Int(UInt32.max), "an ITCH message too long to record")
+        if used + Self.recordHeaderBytes + message.count > Self.chunkBytes {
+            handover.handOver(buffer, count: used)
+            buffer = handover.takeFree()
+            used = 0
+        }
+        buffer.storeBytes(of: UInt32(truncatingIfNeeded: feed).littleEndian, toByteOffset: used, as: UInt32.self)
+        buffer.storeBytes(of: UInt16(truncatingIfNeeded: message.count).littleEndian, toByteOffset: used + 4, as: UInt16.self)
+        if let source = message.baseAddress, message.count > 0 {
+            (buffer.baseAddress! + used + Self.recordHeaderBytes).copyMemory(from: source, byteCount: message.count)
+        }
+        used += Self.recordHeaderBytes + message.count
+    }
+
+    static func apply(_ records: UnsafeRawBufferPointer, to books: inout BookBuildingSink) {
+        var offset = 0
+        while offset < records.count {
+            let feed = Int(UInt32(littleEndian: records.loadUnaligned(fromByteOffset: offset, as: UInt32.self)))
+            let length = Int(UInt16(littleEndian: records.loadUnaligned(fromByteOffset: offset + 4, as: UInt16.self)))
+            let start = offset + recordHeaderBytes
+            books.itchMessage(UnsafeRawBufferPointer(rebasing: records[start..<start + length]), feed: feed, timestampNs: 0)
+            offset = start + length
+        }
+    }
+
+    /// Hands over what is left, waits for the builder, frees the buffers
+    /// and returns the books. Call once, after the last packet.
+    mutating func finish() -> BookBuildingSink {
+        precondition(used >= 0, "a book-building pipeline finishes once")
+        // Possibly empty: the builder applies nothing and frees it with the rest.
+        handover.handOver(buffer, count: used)
+        used = -1
+        let books = handover.close()
+        handover.condition.lock()
+        let buffers = handover.free
+        handover.free = []
+        handover.condition.unlock()
+        precondition(buffers.count == Self.bufferCount, "every buffer back from the builder")
+        for buffer in buffers { buffer.deallocate() }
+        return books
+    }
+}
