@@ -30,6 +30,7 @@ struct LoadSummary {
             MeasuredFigure(name: "ordersRejected", value: Double(result.rejected), unit: "orders", better: .lower),
             MeasuredFigure(name: "ordersExecuted", value: Double(result.executedOrders), unit: "orders", better: .higher),
             MeasuredFigure(name: "ordersUnanswered", value: Double(result.unanswered), unit: "orders", better: .lower),
+            MeasuredFigure(name: "ordersNotSent", value: Double(result.notSent), unit: "orders", better: .lower),
         ]
         for recorder in result.latencies where recorder.count > 0 {
             let prefix = Self.figurePrefix(recorder.name)
@@ -46,6 +47,10 @@ struct LoadSummary {
         Swift.print("orders: \(result.sent) sent, \(result.accepted) accepted, \(result.rejected) rejected, "
                     + "\(result.executedOrders) executed (\(result.executions) executions), \(result.unanswered) unanswered; "
                     + "achieved \(formatRate(result.achievedRatePerSecond))")
+        if result.heldBackTurns > 0 {
+            Swift.print("held back: the venue read slower than the plan sent (a connection's socket full on \(result.heldBackTurns) turns); "
+                        + "\(result.notSent) orders planned within the duration were never sent")
+        }
         for recorder in result.latencies where recorder.count > 0 {
             let values = Self.percentiles.map { "\($0.label) \(formatNanoseconds(recorder.valueAtPercentile($0.percentile)))" }
             Swift.print("\(Self.label(recorder.name)): \(values.joined(separator: ", ")) (\(recorder.count))")

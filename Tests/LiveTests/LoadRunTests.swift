@@ -1,8 +1,13 @@
+import Dispatch
 import Exchange
+import Foundation
 @testable import Live
 import MatchingEngine
 import Wire
 import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The load client against a venue served in-process on loopback.
 @Suite struct LoadRunTests {
@@ -88,6 +93,25 @@ import Testing
         }
     }
 
+    /// A venue that logs the client in and then never reads: the load
+    /// client's socket fills, and its orders wait (counted as never sent)
+    /// instead of piling up in memory at the plan's rate.
+    @Test func aVenueThatStopsReadingHoldsTheOrdersBackInBoundedMemory() throws {
+        let venue = try SilentSoupBinTCPVenue()
+        var plan = Self.plan(port: venue.port, pacing: .openLoop(ratePerSecond: 1_000_000), durationNs: 1_000_000_000,
+                             connections: 1)
+        plan.drainTimeoutNs = 200_000_000
+        let result = try LoadRun.run(plan)
+        venue.stop()
+        #expect(result.heldBackTurns > 0, "the socket filled and the orders waited")
+        #expect(result.sent + result.notSent == 1_000_000, "1M/s for 1 s: every planned order sent or counted as not sent")
+        // The socket buffers take a few MB (about 75,000 orders here), NIO
+        // at most its 1 MiB watermark and one turn more; without the hold a
+        // debug build wrote 224,000 in the same time, a release build all 1M.
+        #expect(result.sent < 150_000, "\(result.sent) orders written to a venue that reads nothing")
+        #expect(result.accepted == 0 && result.unanswered == result.sent)
+    }
+
     @Test func anAccountTheVenueDoesNotHaveIsARefusedLogin() throws {
         let server = try LiveServer.start(venues: [LiveOUCHSessionTests.venue()], host: "127.0.0.1")
         defer { _ = server.shutdown() }
@@ -151,5 +175,65 @@ import Testing
         #expect(abs(result.sent - 10_000) < 600, "\(result.sent) sent")
         #expect(result.sent != 10_000, "not the constant schedule")
         #expect(result.unanswered == 0)
+    }
+}
+
+/// A SoupBinTCP "venue" on a loopback port that accepts one connection,
+/// answers its Login Request with Login Accepted, and then reads nothing
+/// more, with a receive buffer as small as the kernel allows.
+final class SilentSoupBinTCPVenue: @unchecked Sendable {
+    let listener: Int32
+    let port: Int
+    let done = DispatchSemaphore(value: 0)
+    let finished = DispatchSemaphore(value: 0)
+
+    init() throws {
+        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var small: Int32 = 4_096
+        setsockopt(listener, SOL_SOCKET, SO_RCVBUF, &small, socklen_t(MemoryLayout<Int32>.size))
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
+                bind(listener, pointer, length) == 0 && listen(listener, 1) == 0 && getsockname(listener, pointer, &length) == 0
+            }
+        }
+        guard bound else {
+            close(listener)
+            throw LoopbackTCPSocket.Failure(description: "could not listen on a loopback port: errno \(errno)")
+        }
+        self.listener = listener
+        port = Int(UInt16(bigEndian: address.sin_port))
+        let thread = Thread { [self] in serve() }
+        thread.start()
+    }
+
+    func serve() {
+        let connection = accept(listener, nil, nil)
+        defer {
+            if connection >= 0 { close(connection) }
+            finished.signal()
+        }
+        guard connection >= 0 else { return }
+        // The Login Request: a 2-byte length, then that many bytes.
+        var header = [UInt8](repeating: 0, count: 2)
+        guard recv(connection, &header, 2, Int32(MSG_WAITALL)) == 2 else { return }
+        var request = [UInt8](repeating: 0, count: Int(header[0]) << 8 | Int(header[1]))
+        guard recv(connection, &request, request.count, Int32(MSG_WAITALL)) == request.count else { return }
+        // Login Accepted: 'A', session (10, left-justified), sequence number (20, right-justified).
+        let payload = Array(("A" + "XLIVE".padding(toLength: 10, withPad: " ", startingAt: 0)
+                             + String(repeating: " ", count: 19) + "1").utf8)
+        let packet = [UInt8(payload.count >> 8), UInt8(payload.count & 0xFF)] + payload
+        _ = send(connection, packet, packet.count, 0)
+        done.wait()
+    }
+
+    /// Ends the connection and stops listening.
+    func stop() {
+        done.signal()
+        finished.wait()
+        close(listener)
     }
 }

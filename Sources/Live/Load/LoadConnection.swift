@@ -167,6 +167,11 @@ final class LoadConnection: LiveClientConnection {
     /// Set when sending starts.
     var schedule: LoadSchedule?
     var lastSentNs: Int64 = 0
+    /// Turns on which the connection's socket was full (the venue not
+    /// reading as fast as the plan sends) and its due orders waited.
+    var heldBackTurns = 0
+    /// Whether the last turn held this connection's orders back.
+    var isHeldBack = false
 
     var ackFromPlanned = LatencyRecorder(name: LoadLatencyPath.ackFromPlanned)
     var ackFromSend = LatencyRecorder(name: LoadLatencyPath.ackFromSend)
@@ -186,18 +191,48 @@ final class LoadConnection: LiveClientConnection {
     var answered: Int { accepted + rejected }
     var isIdle: Bool { answered == sent }
 
+    /// Orders one turn appends at most: a connection whose socket was full
+    /// sends its backlog a turn at a time, and what waits in memory stays
+    /// bounded by the channel's high watermark and one turn.
+    static let maximumOrdersPerTurn = 4_096
+
     /// Appends every order whose planned time has passed and lies before
-    /// `endNs`; returns the planned time of the next one, nil once past the end.
+    /// `endNs` (at most a turn's worth); returns the planned time of the
+    /// next one, nil once past the end. While the channel is over its high
+    /// watermark (the venue reads slower than the plan sends, and NIO holds
+    /// what the socket did not take) nothing is appended: the orders wait,
+    /// keep their planned times, and go once the venue reads again, their
+    /// latency from the planned time counting the wait.
     func appendDueOrders(nowNs: Int64, endNs: Int64) -> Int64? {
         guard var schedule else { preconditionFailure("sending has not started") }
         defer { self.schedule = schedule }
+        isHeldBack = false
+        if let channel, !channel.isWritable, schedule.nextNs <= nowNs, schedule.nextNs < endNs {
+            isHeldBack = true
+            heldBackTurns += 1
+            return schedule.nextNs
+        }
+        var appended = 0
         while true {
             let planned = schedule.nextNs
             guard planned < endNs else { return nil }
-            guard planned <= nowNs else { return planned }
+            guard planned <= nowNs, appended < Self.maximumOrdersPerTurn else { return planned }
             appendOrder(plannedNs: planned, nowNs: nowNs)
             schedule.advance()
+            appended += 1
         }
+    }
+
+    /// Orders planned before `endNs` that were never sent: held back until
+    /// the run ended.
+    func ordersNotSent(endNs: Int64) -> Int {
+        guard var remaining = schedule else { return 0 }
+        var count = 0
+        while remaining.nextNs < endNs {
+            count += 1
+            remaining.advance()
+        }
+        return count
     }
 
     /// Appends the next order planned now (`--ping`).
@@ -306,6 +341,11 @@ final class LiveClientChannelHandler: ChannelInboundHandler {
 }
 
 enum LiveClientConnections {
+    /// Bytes NIO may hold for a connection beyond what its socket took
+    /// before the channel reads as not writable (the load client then holds
+    /// its orders back), and below which it is writable again.
+    static let writeBufferWaterMark = ChannelOptions.Types.WriteBufferWaterMark(low: 256 * 1_024, high: 1_024 * 1_024)
+
     /// Connects to every endpoint in order, each channel with TLS if given
     /// and a handler calling `driver`; on a failure, closes those opened
     /// and throws which endpoint could not be reached.
@@ -316,6 +356,7 @@ enum LiveClientConnections {
         for (index, endpoint) in endpoints.enumerated() {
             let bootstrap = ClientBootstrap(group: loop)
                 .channelOption(.socketOption(.tcp_nodelay), value: 1)
+                .channelOption(.writeBufferWaterMark, value: LiveClientConnections.writeBufferWaterMark)
                 .connectTimeout(.seconds(5))
                 .channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {

@@ -61,8 +61,10 @@ final class LoadDriver: LiveClientRun<LoadConnection> {
         guard sending else { return }
         let now = clock.nowNs
         var next: Int64?
+        var heldBack = false
         for load in connections where !load.closed {
             if let planned = load.appendDueOrders(nowNs: now, endNs: endNs) { next = min(next ?? planned, planned) }
+            heldBack = heldBack || load.isHeldBack
             load.flush(clock: clock)
         }
         guard let next else {
@@ -77,14 +79,18 @@ final class LoadDriver: LiveClientRun<LoadConnection> {
         // `minimumTurnGapNs` past the end of this one: the loop polls its
         // sockets between any two turns, and a turn sends everything that
         // came due meanwhile in one write per connection.
+        // A connection whose socket is full is looked at again a little
+        // later, not at every poll of the loop.
         let driver = bound
-        let earliest = clock.nowNs + Self.minimumTurnGapNs
+        let earliest = clock.nowNs + (heldBack ? Self.heldBackPollNs : Self.minimumTurnGapNs)
         turn = loop.scheduleTask(deadline: clock.deadline(atNs: max(next, earliest))) { driver.value.sendDueOrders() }
     }
 
     /// Long enough that the next turn is still in the future when the loop
     /// decides whether to poll (a few hundred nanoseconds after the turn).
     static let minimumTurnGapNs: Int64 = 2_000
+    /// How soon a turn after one that held a connection back comes.
+    static let heldBackPollNs: Int64 = 100_000
 
     func stopSending(_ load: LoadConnection) {
         sending = false
@@ -104,6 +110,8 @@ final class LoadDriver: LiveClientRun<LoadConnection> {
             result.rejected += load.rejected
             result.executedOrders += load.executedOrders
             result.executions += load.executions
+            result.heldBackTurns += load.heldBackTurns
+            result.notSent += load.ordersNotSent(endNs: endNs)
             recorders[0].merge(load.ackFromPlanned)
             recorders[1].merge(load.ackFromSend)
             recorders[2].merge(load.fillFromPlanned)
@@ -113,6 +121,9 @@ final class LoadDriver: LiveClientRun<LoadConnection> {
                 lastNs = max(lastNs, load.lastSentNs)
             }
         }
+        // Orders held back to the end leave the rate over the whole plan:
+        // sending was meant to go on until its end, and could not.
+        if result.notSent > 0 { lastNs = max(lastNs, endNs) }
         result.sendingSeconds = firstNs < lastNs ? Double(lastNs - firstNs) / 1e9 : 0
         result.latencies = recorders
         result.failure = failure

@@ -31,6 +31,12 @@ public struct LoadResult: Sendable {
     /// Orders with at least one execution, and execution messages.
     public var executedOrders = 0
     public var executions = 0
+    /// Orders planned within the duration that were never sent: held back
+    /// while the venue did not read (its socket full) until the run ended.
+    public var notSent = 0
+    /// Turns, over all connections, on which a connection's socket was full
+    /// and its due orders waited.
+    public var heldBackTurns = 0
     /// From the first send to the last.
     public var sendingSeconds = 0.0
     /// In `LoadLatencyPath.all` order.
