@@ -20,31 +20,18 @@ public struct LiveFeedReplay: Sendable {
 }
 
 /// What a served venue's feed replay did: the counts `exsim run` reports
-/// for a replay (docs/reports.md, `venues[].feedReplay`), how many of the
-/// planned messages the venue reached before it closed, and how late the
-/// wall clock applied them.
+/// for a replay, under the same keys (docs/reports.md, `venues[].feedReplay`),
+/// how many of the planned messages the venue reached before it closed,
+/// and how late the wall clock applied them.
 public struct LiveFeedReplayReport: Codable, Hashable, Sendable {
     /// The capture and its feed.
     public var source: String
     /// Messages the scenario planned (those within its duration).
     public var messagesPlanned: UInt64
-    /// Messages applied before the venue closed; the rest were never reached.
-    public var messages: UInt64
-    public var ordersAdded: UInt64
-    public var ordersReduced: UInt64
-    public var ordersDeleted: UInt64
-    public var ordersReplaced: UInt64
-    /// Messages naming a captured order the stack had traded away.
-    public var ordersGone: UInt64
-    /// Messages naming an order the capture never added here.
-    public var ordersUnknown: UInt64
-    public var unknownStocks: UInt64
-    public var refused: UInt64
-    /// Executions of captured orders at the venue, and their shares.
-    public var executions: UInt64
-    public var executedQuantity: Int64
-    public var otherMessages: UInt64
-    public var malformed: UInt64
+    /// What the replay did; its `messages` are those applied before the
+    /// venue closed (the rest were never reached). Encoded beside the
+    /// other keys, not under a key of its own, as `exsim run` writes them.
+    public var statistics: CapturedFeedReplay.Statistics
     /// Per message applied: the time it was applied minus the time it was
     /// planned for. The venue's event loop wakes for a message's time and
     /// applies everything due, so this is the loop's timer lateness plus
@@ -54,19 +41,27 @@ public struct LiveFeedReplayReport: Codable, Hashable, Sendable {
     public init(source: String, messagesPlanned: UInt64, statistics: CapturedFeedReplay.Statistics, lateness: LatencySummary?) {
         self.source = source
         self.messagesPlanned = messagesPlanned
-        messages = statistics.messages
-        ordersAdded = statistics.ordersAdded
-        ordersReduced = statistics.ordersReduced
-        ordersDeleted = statistics.ordersDeleted
-        ordersReplaced = statistics.ordersReplaced
-        ordersGone = statistics.ordersGone
-        ordersUnknown = statistics.ordersUnknown
-        unknownStocks = statistics.unknownStocks
-        refused = statistics.refused
-        executions = statistics.executions
-        executedQuantity = statistics.executedQuantity
-        otherMessages = statistics.otherMessages
-        malformed = statistics.malformed
+        self.statistics = statistics
         self.lateness = lateness
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case source, messagesPlanned, lateness
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        source = try container.decode(String.self, forKey: .source)
+        messagesPlanned = try container.decode(UInt64.self, forKey: .messagesPlanned)
+        lateness = try container.decodeIfPresent(LatencySummary.self, forKey: .lateness)
+        statistics = try CapturedFeedReplay.Statistics(from: decoder)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(source, forKey: .source)
+        try container.encode(messagesPlanned, forKey: .messagesPlanned)
+        try container.encodeIfPresent(lateness, forKey: .lateness)
+        try statistics.encode(to: encoder)
     }
 }

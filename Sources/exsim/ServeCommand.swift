@@ -293,8 +293,8 @@ struct ServeCommand: ParsableCommand {
                 print("\(venue.name) engine digest: \(digest) (\(venue.engineEvents ?? 0) engine events)")
             }
             if let replay = venue.feedReplay {
-                var line = "\(venue.name): replayed \(replay.messages) of \(replay.messagesPlanned) captured messages "
-                    + "(\(replay.ordersAdded) orders added, \(replay.executions) executions against them)"
+                var line = "\(venue.name): replayed \(replay.statistics.messages) of \(replay.messagesPlanned) captured messages "
+                    + "(\(replay.statistics.ordersAdded) orders added, \(replay.statistics.executions) executions against them)"
                 if let lateness = replay.lateness {
                     line += ", applied late by p50 \(formatNanoseconds(lateness.p50Ns)), p99 \(formatNanoseconds(lateness.p99Ns)), "
                         + "max \(formatNanoseconds(lateness.maxNs))"

@@ -74,9 +74,9 @@ import Wire
         let report = try #require(reports.first)
         let replay = try #require(report.feedReplay)
         #expect(replay.source == "hand-made")
-        #expect(replay.messagesPlanned == 2 && replay.messages == 2)
-        #expect(replay.ordersAdded == 1 && replay.ordersDeleted == 1 && replay.ordersGone == 0)
-        #expect(replay.executions == 1 && replay.executedQuantity == 200)
+        #expect(replay.messagesPlanned == 2 && replay.statistics.messages == 2)
+        #expect(replay.statistics.ordersAdded == 1 && replay.statistics.ordersDeleted == 1 && replay.statistics.ordersGone == 0)
+        #expect(replay.statistics.executions == 1 && replay.statistics.executedQuantity == 200)
         #expect(report.trades == 1, "the second buy found nothing to trade with")
         #expect(replay.lateness?.count == 2)
     }
@@ -112,7 +112,7 @@ import Wire
         try Self.waitForReplay(server, messages: UInt64(count))
         let report = try #require(server.shutdown().first)
         shutDown = true
-        #expect(report.feedReplay?.ordersAdded == UInt64(count))
+        #expect(report.feedReplay?.statistics.ordersAdded == UInt64(count))
     }
 
     @Test func aVenueThatClosesBeforeTheCapturesEndReportsWhatItReached() throws {
@@ -124,7 +124,7 @@ import Wire
         while try server.snapshots().first?.feedReplayMessages ?? 0 < 1, Date() < deadline { usleep(10_000) }
         let report = try #require(server.shutdown().first)
         let replay = try #require(report.feedReplay)
-        #expect(replay.messagesPlanned == 2 && replay.messages == 1)
-        #expect(replay.ordersAdded == 1 && replay.ordersDeleted == 0)
+        #expect(replay.messagesPlanned == 2 && replay.statistics.messages == 1)
+        #expect(replay.statistics.ordersAdded == 1 && replay.statistics.ordersDeleted == 0)
     }
 }

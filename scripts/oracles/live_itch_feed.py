@@ -43,6 +43,7 @@ from itch.parser import MessageParser  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import live_ouch_session as ouch  # noqa: E402
+import moldudp64_feed  # noqa: E402
 
 TIMEOUT_S = 20.0
 
@@ -161,27 +162,7 @@ def main():
     if serve.wait(timeout=TIMEOUT_S) != 0:
         fail(f"serve exited {serve.returncode}: {serve.stderr.read().decode()}")
 
-    # MoldUDP64: Session (10), Sequence Number (u64), Message Count (u16), then u16-length message blocks.
-    expected_sequence = None
-    session = None
-    blocks = bytearray()
-    message_count = 0
-    for datagram in datagrams:
-        if len(datagram) < 20:
-            fail(f"a datagram of {len(datagram)} bytes is shorter than a MoldUDP64 header")
-        this_session = datagram[:10]
-        sequence, count = struct.unpack(">QH", datagram[10:20])
-        if session is None:
-            session = this_session
-        elif this_session != session:
-            fail(f"session changed from {session!r} to {this_session!r}")
-        if count == 0 or count == 0xFFFF:
-            continue  # heartbeat or end of session: no messages
-        if expected_sequence is not None and sequence != expected_sequence:
-            fail(f"sequence {sequence} where {expected_sequence} was next (a gap on loopback)")
-        expected_sequence = sequence + count
-        blocks.extend(datagram[20:])
-        message_count += count
+    session, blocks, message_count = moldudp64_feed.message_blocks(datagrams, fail)
     messages = list(MessageParser().parse_file(io.BytesIO(bytes(blocks))))
     udp_messages = []
     offset = 0

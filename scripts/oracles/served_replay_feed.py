@@ -19,7 +19,6 @@ import io
 import json
 import os
 import socket
-import struct
 import subprocess
 import sys
 import tempfile
@@ -27,6 +26,9 @@ import time
 
 os.environ.setdefault("ITCH_NO_CPP", "1")
 from itch.parser import MessageParser  # noqa: E402
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import moldudp64_feed  # noqa: E402
 
 TIMEOUT_S = 60.0
 
@@ -69,28 +71,7 @@ def main():
     if serve.returncode != 0:
         fail(f"serve exited {serve.returncode}: {serve.stderr.read().decode()}")
 
-    # MoldUDP64: Session (10), Sequence Number (u64), Message Count (u16), then u16-length message blocks.
-    expected_sequence = None
-    session = None
-    blocks = bytearray()
-    message_count = 0
-    for datagram in datagrams:
-        if len(datagram) < 20:
-            fail(f"a datagram of {len(datagram)} bytes is shorter than a MoldUDP64 header")
-        if session is None:
-            session = datagram[:10]
-        elif datagram[:10] != session:
-            fail(f"session changed from {session!r} to {datagram[:10]!r}")
-        sequence, count = struct.unpack(">QH", datagram[10:20])
-        if count == 0 or count == 0xFFFF:
-            continue  # heartbeat or end of session: no messages
-        if expected_sequence is None and sequence != 1:
-            fail(f"the first messages have sequence {sequence}, not 1")
-        if expected_sequence is not None and sequence != expected_sequence:
-            fail(f"sequence {sequence} where {expected_sequence} was next (a gap on loopback)")
-        expected_sequence = sequence + count
-        blocks.extend(datagram[20:])
-        message_count += count
+    session, blocks, message_count = moldudp64_feed.message_blocks(datagrams, fail, first_sequence=1)
     messages = list(MessageParser().parse_file(io.BytesIO(bytes(blocks))))
     if len(messages) != message_count:
         fail(f"itchfeed decoded {len(messages)} messages where the MoldUDP64 headers count {message_count}")

@@ -32,7 +32,7 @@ public struct CapturedFeedReplay: Sendable {
     /// compared with a simulated one's (a venue replays one feed at most).
     public static let participant = ParticipantID(UInt32.max)
 
-    public struct Statistics: Hashable, Sendable {
+    public struct Statistics: Hashable, Sendable, Codable {
         /// Captured ITCH messages handed in.
         public var messages: UInt64 = 0
         public var ordersAdded: UInt64 = 0
