@@ -89,7 +89,13 @@ struct BenchCaptureCommand: ParsableCommand {
             let dissector = CaptureDissector(linkType: bookReader.linkType, portMap: try CapturePortOptions.parse([]).portMap(),
                                              sink: BookBuildingPipeline())
             let bookStarted = WallClock.nowNs()
-            try dissectAll(bookReader, into: dissector)
+            do {
+                try dissectAll(bookReader, into: dissector)
+            } catch {
+                _ = dissector.sink.finish()
+                throw error
+            }
+            _ = dissector.finish()
             let books = dissector.sink.finish()
             bestBookNs = min(bestBookNs, WallClock.nowNs() - bookStarted)
             applied = books.messagesApplied
@@ -101,6 +107,7 @@ struct BenchCaptureCommand: ParsableCommand {
                                              sink: BookBuildingSink())
             let oneThreadStarted = WallClock.nowNs()
             try dissectAll(oneThreadReader, into: oneThread)
+            _ = oneThread.finish()
             bestOneThreadNs = min(bestOneThreadNs, WallClock.nowNs() - oneThreadStarted)
             precondition(Self.sameBooks(oneThread.sink, books), "one thread and two build the same books")
         }

@@ -102,6 +102,7 @@ struct BookBuildingPipeline: CaptureMessageSink {
 
     @inline(__always)
     mutating func append(_ message: UnsafeRawBufferPointer, feed: Int) {
+        precondition(used >= 0, "an ITCH message after the pipeline finished")
         // A MoldUDP64 block or SoupBinTCP packet carries at most 65,535 bytes.
         precondition(message.count <= Int(UInt16.max) && feed <= Int(UInt32.max), "an ITCH message too long to record")
         if used + Self.recordHeaderBytes + message.count > Self.chunkBytes {
@@ -129,7 +130,8 @@ struct BookBuildingPipeline: CaptureMessageSink {
     }
 
     /// Hands over what is left, waits for the builder, frees the buffers
-    /// and returns the books. Call once, after the last packet.
+    /// and returns the books. Call once, after the dissector's `finish`
+    /// (which may still deliver messages), or on an error to stop the builder.
     mutating func finish() -> BookBuildingSink {
         precondition(used >= 0, "a book-building pipeline finishes once")
         // Possibly empty: the builder applies nothing and frees it with the rest.

@@ -34,10 +34,17 @@ struct CaptureBookCommand: ParsableCommand {
         let dissector = CaptureDissector(linkType: reader.linkType, portMap: portMap, sink: BookBuildingPipeline())
         let clock = ContinuousClock()
         let started = clock.now
-        try dissectAll(reader, into: dissector)
+        do {
+            try dissectAll(reader, into: dissector)
+        } catch {
+            _ = dissector.sink.finish()
+            throw error
+        }
+        // The dissector's end hands over what it still held (TCP bytes
+        // waiting behind a hole): before the pipeline's end.
+        let inspection = dissector.finish()
         let book = dissector.sink.finish()
         let elapsed = clock.now - started
-        let inspection = dissector.finish()
         print(describeCapture(reader))
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
         let applied = book.messagesApplied

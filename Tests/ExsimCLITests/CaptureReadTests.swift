@@ -1,3 +1,4 @@
+@testable import Capture
 import Foundation
 import Testing
 
@@ -203,5 +204,36 @@ import Testing
             #expect(bid < 100 && ask > 100, "the synthetic feed's buys are below 100 and its sells above: \(row)")
         }
     }
-}
 
+    /// An ITCH over SoupBinTCP flow on a port exsim does not know, whose
+    /// first server segment the capture missed: its later bytes wait behind
+    /// the hole until the end of the capture, and are recognised and handed
+    /// over only then. `capture book` builds its books on a second thread;
+    /// those last messages must still reach them.
+    @Test func messagesHeldBehindAHoleUntilTheEndStillReachTheBooks() throws {
+        let directory = try ExsimProcess.temporaryDirectory("capture-late")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("late.pcap").path
+        func addOrder(_ reference: UInt8, stock: String, side: Character, price: UInt32) -> [UInt8] {
+            // ITCH 5.0 Add Order: type, locate, tracking, timestamp (6), reference (8), side, shares, stock (8), price.
+            var message: [UInt8] = [UInt8(ascii: "A"), 0, 1, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, reference]
+            message += [side.asciiValue!, 0, 0, 0, 100] + Array(stock.padding(toLength: 8, withPad: " ", startingAt: 0).utf8)
+            message += [UInt8(price >> 24), UInt8(price >> 16 & 0xFF), UInt8(price >> 8 & 0xFF), UInt8(price & 0xFF)]
+            // SoupBinTCP Sequenced Data: length, 'S', the message.
+            return [0, UInt8(message.count + 1), UInt8(ascii: "S")] + message
+        }
+        let lost = addOrder(1, stock: "AAPL", side: "B", price: 1_900_000)
+        let late = addOrder(2, stock: "AAPL", side: "B", price: 1_900_100) + addOrder(3, stock: "MSFT", side: "S", price: 4_100_000)
+        let writer = try CaptureWriter(path: path)
+        var connection = try writer.openTCP(atNs: 0, client: CaptureHost(10, 0, 0, 1), clientPort: 50_000,
+                                            server: CaptureHost(10, 0, 0, 2), serverPort: 40_000)
+        connection.serverNextSequence &+= UInt32(lost.count)  // the segment the capture missed
+        try late.withUnsafeBytes { try writer.tcp(&connection, atNs: 1_000, fromClient: false, payload: $0) }
+        try writer.finish()
+
+        let book = try ExsimProcess.run(["capture", "book", path])
+        #expect(book.status == 0, "\(book.stderr)")
+        #expect(book.stdout.contains("ITCH messages: 2 applied in 1 feed(s), 0 contradicting the book; 2 orders resting"),
+                "\(book.stdout)")
+    }
+}

@@ -133,7 +133,8 @@ extension LiveClientConnections {
     /// until every connection is logged in (at most `LoadRun.loginTimeoutNs`),
     /// starts, waits for the end, logs out and returns `result` of the run.
     static func run<Connection, Run: LiveClientRun<Connection>, Result: Sendable>(
-        _ endpoints: [(host: String, port: Int)], tls: LiveTLSContext?, making make: @escaping @Sendable (LiveClock, any EventLoop) -> Run,
+        _ endpoints: [(host: String, port: Int)], tls: LiveTLSContext?, writeBuffering: LiveClientWriteBuffering = LiveClientWriteBuffering(),
+        making make: @escaping @Sendable (LiveClock, any EventLoop) -> Run,
         result: @escaping @Sendable (Run) -> Result, orElse empty: Result
     ) throws(LoadError) -> Result {
         precondition(!endpoints.isEmpty, "a run of no connection")
@@ -149,7 +150,7 @@ extension LiveClientConnections {
         }
         let channels: [any Channel]
         do {
-            channels = try connect(endpoints, on: loop, tls: tls, driver: run)
+            channels = try connect(endpoints, on: loop, tls: tls, writeBuffering: writeBuffering, driver: run)
         } catch {
             try? loop.submit { run.value.abandon(error) }.wait()
             throw error

@@ -38,6 +38,31 @@ struct LoadSchedule {
         }
     }
 
+    /// How many planned times, from `nextNs` on, fall before `endNs`.
+    /// Constant arrivals count in closed form; Poisson ones walk the stream
+    /// (a run plans at most 10^8 orders: about two seconds at the worst).
+    func remaining(before endNs: Int64) -> Int {
+        guard nextNs < endNs else { return 0 }
+        switch arrivals {
+        case .constant:
+            // The last k with firstNs + round(k × spacing) < endNs, found
+            // from an estimate and corrected for the rounding.
+            func time(_ k: Int) -> Int64 { firstNs + Int64((Double(k) * spacingNs).rounded()) }
+            var last = max(count, Int((Double(endNs - firstNs) / spacingNs).rounded(.down)))
+            while last > count && time(last) >= endNs { last -= 1 }
+            while time(last + 1) < endNs { last += 1 }
+            return last - count + 1
+        case .poisson:
+            var stream = self
+            var remaining = 0
+            while stream.nextNs < endNs {
+                remaining += 1
+                stream.advance()
+            }
+            return remaining
+        }
+    }
+
     /// Moves to the order after `nextNs`.
     mutating func advance() {
         count += 1

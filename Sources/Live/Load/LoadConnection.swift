@@ -226,13 +226,7 @@ final class LoadConnection: LiveClientConnection {
     /// Orders planned before `endNs` that were never sent: held back until
     /// the run ended.
     func ordersNotSent(endNs: Int64) -> Int {
-        guard var remaining = schedule else { return 0 }
-        var count = 0
-        while remaining.nextNs < endNs {
-            count += 1
-            remaining.advance()
-        }
-        return count
+        schedule?.remaining(before: endNs) ?? 0
     }
 
     /// Appends the next order planned now (`--ping`).
@@ -340,23 +334,38 @@ final class LiveClientChannelHandler: ChannelInboundHandler {
     }
 }
 
-enum LiveClientConnections {
+/// How much a client connection buffers before it stops taking orders.
+public struct LiveClientWriteBuffering: Sendable {
     /// Bytes NIO may hold for a connection beyond what its socket took
     /// before the channel reads as not writable (the load client then holds
     /// its orders back), and below which it is writable again.
-    static let writeBufferWaterMark = ChannelOptions.Types.WriteBufferWaterMark(low: 256 * 1_024, high: 1_024 * 1_024)
+    public var lowWaterMarkBytes = 256 * 1_024
+    public var highWaterMarkBytes = 1_024 * 1_024
+    /// The socket's send buffer (`SO_SNDBUF`); nil: the kernel's own, which
+    /// grows to `net.ipv4.tcp_wmem`'s maximum.
+    public var socketSendBufferBytes: Int?
 
+    public init() {}
+}
+
+enum LiveClientConnections {
     /// Connects to every endpoint in order, each channel with TLS if given
     /// and a handler calling `driver`; on a failure, closes those opened
     /// and throws which endpoint could not be reached.
     static func connect<Driver: LiveClientDriver>(
-        _ endpoints: [(host: String, port: Int)], on loop: any EventLoop, tls: LiveTLSContext?, driver: NIOLoopBound<Driver>
+        _ endpoints: [(host: String, port: Int)], on loop: any EventLoop, tls: LiveTLSContext?,
+        writeBuffering: LiveClientWriteBuffering, driver: NIOLoopBound<Driver>
     ) throws(LoadError) -> [any Channel] {
         var channels: [any Channel] = []
         for (index, endpoint) in endpoints.enumerated() {
-            let bootstrap = ClientBootstrap(group: loop)
+            var bootstrap = ClientBootstrap(group: loop)
                 .channelOption(.socketOption(.tcp_nodelay), value: 1)
-                .channelOption(.writeBufferWaterMark, value: LiveClientConnections.writeBufferWaterMark)
+                .channelOption(.writeBufferWaterMark, value: ChannelOptions.Types.WriteBufferWaterMark(
+                    low: writeBuffering.lowWaterMarkBytes, high: writeBuffering.highWaterMarkBytes))
+            if let bytes = writeBuffering.socketSendBufferBytes {
+                bootstrap = bootstrap.channelOption(.socketOption(.so_sndbuf), value: SocketOptionValue(bytes))
+            }
+            bootstrap = bootstrap
                 .connectTimeout(.seconds(5))
                 .channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {

@@ -111,7 +111,8 @@ final class LoadDriver: LiveClientRun<LoadConnection> {
             result.executedOrders += load.executedOrders
             result.executions += load.executions
             result.heldBackTurns += load.heldBackTurns
-            result.notSent += load.ordersNotSent(endNs: endNs)
+            // A run that failed (a connection lost) did not hold its orders back: they are not counted.
+            if failure == nil { result.notSent += load.ordersNotSent(endNs: endNs) }
             recorders[0].merge(load.ackFromPlanned)
             recorders[1].merge(load.ackFromSend)
             recorders[2].merge(load.fillFromPlanned)

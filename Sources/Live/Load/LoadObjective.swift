@@ -53,6 +53,7 @@ public struct LoadObjective: Sendable, Equatable, CustomStringConvertible {
     public func verdict(on result: LoadResult, plannedRate: Double) -> String? {
         if let failure = result.failure { return failure }
         if result.unanswered > 0 { return "\(result.unanswered) order(s) unanswered" }
+        if result.notSent > 0 { return "\(result.notSent) order(s) held back: the venue did not read them" }
         guard let measured = measuredNs(in: result) else { return "no order answered" }
         if result.achievedRatePerSecond < 0.9 * plannedRate { return "sent at only \(Int(result.achievedRatePerSecond))/s" }
         if measured > boundNs { return "\(percentileName) over the bound" }

@@ -37,6 +37,8 @@ public struct LoadPlan: Sendable {
     public var drainTimeoutNs: Int64
     /// TLS towards the venue; nil: plain TCP.
     public var tls: LiveTLSContext?
+    /// The connections' write buffering: where the load holds its orders back.
+    public var writeBuffering = LiveClientWriteBuffering()
 
     public init(host: String, port: Int, pacing: Pacing, durationNs: Int64, connections: Int, password: String = "exsim",
                 symbol: SymbolConfig, quantity: Int64 = 100, drainTimeoutNs: Int64 = 5_000_000_000,

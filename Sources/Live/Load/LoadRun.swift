@@ -59,7 +59,7 @@ public enum LoadRun {
 
     public static func run(_ plan: LoadPlan) throws(LoadError) -> LoadResult {
         try LiveClientConnections.run(Array(repeating: (plan.host, plan.port), count: plan.connections), tls: plan.tls,
-                                      making: { LoadDriver(plan: plan, clock: $0, loop: $1) }, result: { $0.result() },
+                                      writeBuffering: plan.writeBuffering, making: { LoadDriver(plan: plan, clock: $0, loop: $1) }, result: { $0.result() },
                                       orElse: LoadResult())
     }
 }
