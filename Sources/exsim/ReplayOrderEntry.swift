@@ -119,6 +119,10 @@ extension ReplayCommand {
         print("answers: \(formatCount(result.accepted)) accepted, \(formatCount(result.rejected)) rejected, \(formatCount(result.executions)) executions, \(formatCount(result.cancelled)) cancelled, \(formatCount(result.replaced)) replaced, \(formatCount(result.cancelRejected)) cancels or replaces refused; \(formatCount(result.unanswered)) orders unanswered")
         let errors = result.sendErrors.summary
         print("send-time error (actual − planned): p50 \(formatNanoseconds(errors.p50Ns)) · p99 \(formatNanoseconds(errors.p99Ns)) · max \(formatNanoseconds(errors.maxNs)) over \(formatCount(Int(errors.count))) requests; drift \(formatNanoseconds(result.driftNs))")
+        if result.heldBackTurns > 0 {
+            print("held back: the venue read slower than the replay sent (a session's socket full on \(result.heldBackTurns) turns); the waits are in the send-time error"
+                  + (result.notSent > 0 ? "; \(formatCount(result.notSent)) requests never sent" : ""))
+        }
         let ack = result.orderToAck.summary
         print("order→ack from send: p50 \(formatNanoseconds(ack.p50Ns)) · p99 \(formatNanoseconds(ack.p99Ns)) · max \(formatNanoseconds(ack.maxNs)) (\(formatCount(Int(ack.count))))")
         if let json {
@@ -181,6 +185,10 @@ extension ReplayCommand {
         var elapsedNs: Int64
         var plannedSpanNs: Int64
         var driftNs: Int64
+        /// Turns on which a session's socket was full and its requests waited.
+        var heldBackTurns: Int
+        /// Captured requests never sent (the run ended first).
+        var requestsNotSent: Int
         var sendErrors: LatencySummary
         var orderToAck: LatencySummary
         var machine: MachineInfo
@@ -194,7 +202,7 @@ extension ReplayCommand {
             accepted: result.accepted, rejected: result.rejected, executions: result.executions, cancelled: result.cancelled,
             replaced: result.replaced, cancelRejected: result.cancelRejected, unanswered: result.unanswered,
             failure: result.failure, elapsedNs: result.elapsedNs, plannedSpanNs: result.plannedSpanNs, driftNs: result.driftNs,
-            sendErrors: result.sendErrors.summary, orderToAck: result.orderToAck.summary,
+            heldBackTurns: result.heldBackTurns, requestsNotSent: result.notSent, sendErrors: result.sendErrors.summary, orderToAck: result.orderToAck.summary,
             machine: MachineInfo.current(), loadAverage: Self.loadAverage())
         try Self.write(document, toJSON: path)
     }

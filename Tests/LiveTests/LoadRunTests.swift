@@ -117,6 +117,32 @@ import Glibc
         #expect(result.accepted == 0 && result.unanswered == result.sent)
     }
 
+    /// The replay of a captured session holds its requests back in the same
+    /// way, and a venue that takes nothing for the drain timeout ends it,
+    /// the requests left counted as never sent.
+    @Test func aReplayedSessionHoldsItsRequestsBackAndEndsWhenTheVenueTakesNothing() throws {
+        let venue = try SilentSoupBinTCPVenue()
+        defer { venue.stop() }
+        let tokens = LoadToken(epochMilliseconds: 0)
+        let count = 50_000
+        let requests = (0..<count).map { number in
+            OrderEntryRequest.new(NewOrderRequest(clientID: tokens.id(number), symbol: SymbolIndex(0), side: .buy,
+                                                  price: Price(1_890_000), quantity: Quantity(100)))
+        }
+        let session = SessionReplayPlan.Session(account: "P1", orderEntry: .ouch42, port: venue.port, requests: requests,
+                                                plannedOffsetsNs: Array(repeating: 0, count: count))
+        var plan = SessionReplayPlan(host: "127.0.0.1", password: "exsim", symbols: [Self.symbol], sessions: [session],
+                                     drainTimeoutNs: 300_000_000)
+        plan.writeBuffering.lowWaterMarkBytes = 8 * 1_024
+        plan.writeBuffering.highWaterMarkBytes = 16 * 1_024
+        plan.writeBuffering.socketSendBufferBytes = 16 * 1_024
+        let result = try SessionReplayRun.run(plan)
+        #expect(result.heldBackTurns > 0)
+        #expect(result.failure?.contains("the venue read nothing for 300 ms") == true, "\(result.failure ?? "no failure")")
+        #expect(result.requestsSent + result.notSent == count)
+        #expect(result.requestsSent < 20_000, "\(result.requestsSent) requests written to a venue that reads nothing")
+    }
+
     @Test func anAccountTheVenueDoesNotHaveIsARefusedLogin() throws {
         let server = try LiveServer.start(venues: [LiveOUCHSessionTests.venue()], host: "127.0.0.1")
         defer { _ = server.shutdown() }

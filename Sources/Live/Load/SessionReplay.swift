@@ -37,6 +37,9 @@ public struct SessionReplayPlan: Sendable {
     public var drainTimeoutNs: Int64
     public var tls: LiveTLSContext?
 
+    /// The sessions' write buffering: where the replay holds its requests back.
+    public var writeBuffering = LiveClientWriteBuffering()
+
     public init(host: String, password: String, symbols: [SymbolConfig], sessions: [Session], drainTimeoutNs: Int64) {
         self.host = host
         self.password = password
@@ -64,6 +67,13 @@ public struct SessionReplayResult: Sendable {
     public var sendErrors = LatencyRecorder(name: "send_error")
     /// The last request's error: what accumulated by the end.
     public var driftNs: Int64 = 0
+    /// Turns, over all sessions, on which a session's socket was full (the
+    /// venue reading slower than the replay sends) and its due requests
+    /// waited; their send-time errors count the wait.
+    public var heldBackTurns = 0
+    /// Captured requests never sent: the run ended first (a venue that
+    /// read nothing for the drain timeout, or a lost connection).
+    public var notSent = 0
     /// New order sent → Accepted or Rejected.
     public var orderToAck = LatencyRecorder(name: "order_ack_from_send")
     /// From the start to the last send.
@@ -94,14 +104,30 @@ final class SessionReplayConnection: LiveClientConnection {
 
     var isDone: Bool { next == session.requests.count }
 
-    /// Sends every request due by now; returns the planned time of the
-    /// next, nil when none is left. The clock is read for each request, so
-    /// that its send time includes the encoding of those before it.
+    /// Whether the last turn held this session's requests back.
+    var isHeldBack = false
+
+    /// Sends every request due by now (at most a turn's worth, as the load
+    /// client sends its orders); returns the planned time of the next, nil
+    /// when none is left. The clock is read for each request, so that its
+    /// send time includes the encoding of those before it. While the channel
+    /// is over its high watermark nothing is sent: the requests wait, as
+    /// the load client's orders do, and memory stays bounded.
     func sendDue(startNs: Int64, clock: LiveClock) -> Int64? {
+        isHeldBack = false
+        if next < session.requests.count, let channel, !channel.isWritable,
+           startNs + session.plannedOffsetsNs[next] <= clock.nowNs
+        {
+            isHeldBack = true
+            result.heldBackTurns += 1
+            return startNs + session.plannedOffsetsNs[next]
+        }
+        var sent = 0
         while next < session.requests.count {
             let nowNs = clock.nowNs
             let plannedNs = startNs + session.plannedOffsetsNs[next]
-            guard plannedNs <= nowNs else { return plannedNs }
+            guard plannedNs <= nowNs, sent < LoadConnection.maximumOrdersPerTurn else { return plannedNs }
+            sent += 1
             let request = session.requests[next]
             switch request {
             case .new(let order):
@@ -142,6 +168,8 @@ final class SessionReplayConnection: LiveClientConnection {
 final class SessionReplayDriver: LiveClientRun<SessionReplayConnection> {
     let plan: SessionReplayPlan
     var lastSendNs: Int64 = 0
+    /// Since when every turn has held a session back; nil while one sends.
+    var heldBackSinceNs: Int64?
 
     init(plan: SessionReplayPlan, clock: LiveClock, loop: any EventLoop) {
         self.plan = plan
@@ -165,14 +193,31 @@ final class SessionReplayDriver: LiveClientRun<SessionReplayConnection> {
     func sendDue() {
         guard sending else { return }
         var next: Int64?
+        var heldBack = false
+        var sent = 0
         for connection in connections where !connection.closed {
             // A flush that closed a connection may have ended the run.
             guard sending else { return }
+            let before = connection.result.requestsSent
             if let planned = connection.sendDue(startNs: startNs, clock: clock) { next = min(next ?? planned, planned) }
+            heldBack = heldBack || connection.isHeldBack
+            sent += connection.result.requestsSent - before
             connection.flush(clock: clock)
         }
         let now = clock.nowNs
         lastSendNs = now
+        if heldBack && sent == 0 {
+            // A venue that takes nothing for the drain timeout ends the run:
+            // the requests it would not take are counted, never sent.
+            let since = heldBackSinceNs ?? now
+            heldBackSinceNs = since
+            if now - since > plan.drainTimeoutNs {
+                finish(failure: "the venue read nothing for \(plan.drainTimeoutNs / 1_000_000) ms: its socket stayed full")
+                return
+            }
+        } else {
+            heldBackSinceNs = nil
+        }
         guard let next else {
             sending = false
             let driver = bound
@@ -181,7 +226,8 @@ final class SessionReplayDriver: LiveClientRun<SessionReplayConnection> {
             return
         }
         let driver = bound
-        turn = loop.scheduleTask(deadline: clock.deadline(atNs: max(next, clock.nowNs + LoadDriver.minimumTurnGapNs))) {
+        let gapNs = heldBack ? LoadDriver.heldBackPollNs : LoadDriver.minimumTurnGapNs
+        turn = loop.scheduleTask(deadline: clock.deadline(atNs: max(next, clock.nowNs + gapNs))) {
             driver.value.sendDue()
         }
     }
@@ -201,6 +247,8 @@ final class SessionReplayDriver: LiveClientRun<SessionReplayConnection> {
             total.cancelled += part.cancelled
             total.replaced += part.replaced
             total.cancelRejected += part.cancelRejected
+            total.heldBackTurns += part.heldBackTurns
+            total.notSent += connection.session.requests.count - connection.next
             total.unanswered += connection.sentAtNs.count
             total.sendErrors.merge(part.sendErrors)
             total.orderToAck.merge(part.orderToAck)
@@ -221,7 +269,7 @@ public enum SessionReplayRun {
     /// - Precondition: the plan has sessions, whose credentials fit their
     ///   protocol (`LiveClientConnection.credentialsProblem`).
     public static func run(_ plan: SessionReplayPlan) throws(LoadError) -> SessionReplayResult {
-        try LiveClientConnections.run(plan.sessions.map { (plan.host, $0.port) }, tls: plan.tls,
+        try LiveClientConnections.run(plan.sessions.map { (plan.host, $0.port) }, tls: plan.tls, writeBuffering: plan.writeBuffering,
                                       making: { SessionReplayDriver(plan: plan, clock: $0, loop: $1) }, result: { $0.result() },
                                       orElse: SessionReplayResult())
     }
