@@ -120,8 +120,11 @@ extension ReplayCommand {
         let errors = result.sendErrors.summary
         print("send-time error (actual − planned): p50 \(formatNanoseconds(errors.p50Ns)) · p99 \(formatNanoseconds(errors.p99Ns)) · max \(formatNanoseconds(errors.maxNs)) over \(formatCount(Int(errors.count))) requests; drift \(formatNanoseconds(result.driftNs))")
         if result.heldBackTurns > 0 {
-            print("held back: the venue read slower than the replay sent (a session's socket full on \(result.heldBackTurns) turns); the waits are in the send-time error"
-                  + (result.notSent > 0 ? "; \(formatCount(result.notSent)) requests never sent" : ""))
+            print("held back: the venue read slower than the replay sent (a session's socket full on \(formatCount(result.heldBackTurns)) turns); "
+                  + "the waits of the requests sent since are in their send-time error")
+        }
+        if result.notSent > 0 {
+            print("not sent: \(formatCount(result.notSent)) captured requests (the run ended first)")
         }
         let ack = result.orderToAck.summary
         print("order→ack from send: p50 \(formatNanoseconds(ack.p50Ns)) · p99 \(formatNanoseconds(ack.p99Ns)) · max \(formatNanoseconds(ack.maxNs)) (\(formatCount(Int(ack.count))))")
@@ -180,7 +183,7 @@ extension ReplayCommand {
         var replaced: Int
         var cancelRejected: Int
         var unanswered: Int
-        /// Why the run ended early (the venue closed a session); absent when it did not.
+        /// Why the run ended early (the venue closed a session, or took nothing from one for the drain timeout); absent when it did not.
         var failure: String?
         var elapsedNs: Int64
         var plannedSpanNs: Int64

@@ -138,9 +138,42 @@ import Glibc
         plan.writeBuffering.socketSendBufferBytes = 16 * 1_024
         let result = try SessionReplayRun.run(plan)
         #expect(result.heldBackTurns > 0)
-        #expect(result.failure?.contains("the venue read nothing for 300 ms") == true, "\(result.failure ?? "no failure")")
-        #expect(result.requestsSent + result.notSent == count)
+        #expect(result.failure?.contains("the venue took nothing from P1's session for 300 ms") == true, "\(result.failure ?? "no failure")")
+        #expect(result.notSent > 0 && result.requestsSent + result.notSent == count)
         #expect(result.requestsSent < 20_000, "\(result.requestsSent) requests written to a venue that reads nothing")
+        #expect(result.sendErrors.count == UInt64(result.requestsSent))
+        #expect(result.elapsedNs < 300_000_000, "from the start to the last send, not to the end of the wait")
+    }
+
+    /// A venue that reads, however slowly, is waited for: the replay holds
+    /// back and goes on as it takes bytes, and sends every request.
+    @Test func aReplayedSessionWaitsForAVenueThatReadsSlowly() throws {
+        // A read every 20 ms through a 4 KiB receive window: a few hundred
+        // KB/s, the 10,000 orders' 520 KB in a second or two. The 128 KiB
+        // NIO may hold drains to its 8 KiB low watermark in longer than the
+        // drain timeout, so a venue that is reading must be told by the
+        // bytes it takes, not by the channel turning writable (checked: with
+        // only the latter, the run ends as if the venue read nothing).
+        let venue = try SilentSoupBinTCPVenue(readsBytes: 64 * 1_024, everyMilliseconds: 20)
+        defer { venue.stop() }
+        let tokens = LoadToken(epochMilliseconds: 0)
+        let count = 10_000
+        let requests = (0..<count).map { number in
+            OrderEntryRequest.new(NewOrderRequest(clientID: tokens.id(number), symbol: SymbolIndex(0), side: .buy,
+                                                  price: Price(1_890_000), quantity: Quantity(100)))
+        }
+        let session = SessionReplayPlan.Session(account: "P1", orderEntry: .ouch42, port: venue.port, requests: requests,
+                                                plannedOffsetsNs: Array(repeating: 0, count: count))
+        // A drain timeout shorter than the whole send, longer than any one pause.
+        var plan = SessionReplayPlan(host: "127.0.0.1", password: "exsim", symbols: [Self.symbol], sessions: [session],
+                                     drainTimeoutNs: 200_000_000)
+        plan.writeBuffering.lowWaterMarkBytes = 8 * 1_024
+        plan.writeBuffering.highWaterMarkBytes = 128 * 1_024
+        plan.writeBuffering.socketSendBufferBytes = 16 * 1_024
+        let result = try SessionReplayRun.run(plan)
+        #expect(result.heldBackTurns > 0, "the venue read slower than the replay sent")
+        #expect(result.failure == nil, "\(result.failure ?? "")")
+        #expect(result.requestsSent == count && result.notSent == 0)
     }
 
     @Test func anAccountTheVenueDoesNotHaveIsARefusedLogin() throws {
@@ -228,14 +261,20 @@ import Glibc
 
 /// A SoupBinTCP "venue" on a loopback port that accepts one connection,
 /// answers its Login Request with Login Accepted, and then reads nothing
-/// more, with a receive buffer as small as the kernel allows.
+/// more (or a little now and then), with a receive buffer as small as the
+/// kernel allows.
 final class SilentSoupBinTCPVenue: @unchecked Sendable {
     let listener: Int32
     let port: Int
     let done = DispatchSemaphore(value: 0)
     let finished = DispatchSemaphore(value: 0)
+    /// After the login: read this many bytes every so often (0: read nothing).
+    let readBytes: Int
+    let readIntervalMilliseconds: Int
 
-    init() throws {
+    init(readsBytes: Int = 0, everyMilliseconds: Int = 0) throws {
+        readBytes = readsBytes
+        readIntervalMilliseconds = everyMilliseconds
         let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var small: Int32 = 4_096
         setsockopt(listener, SOL_SOCKET, SO_RCVBUF, &small, socklen_t(MemoryLayout<Int32>.size))
@@ -275,7 +314,14 @@ final class SilentSoupBinTCPVenue: @unchecked Sendable {
                              + String(repeating: " ", count: 19) + "1").utf8)
         let packet = [UInt8(payload.count >> 8), UInt8(payload.count & 0xFF)] + payload
         _ = send(connection, packet, packet.count, 0)
-        done.wait()
+        guard readBytes > 0 else {
+            done.wait()
+            return
+        }
+        var buffer = [UInt8](repeating: 0, count: readBytes)
+        while done.wait(timeout: .now() + .milliseconds(readIntervalMilliseconds)) == .timedOut {
+            _ = recv(connection, &buffer, readBytes, Int32(MSG_DONTWAIT))
+        }
     }
 
     /// Ends the connection and stops listening; an `accept` still waiting

@@ -60,14 +60,19 @@ final class LoadDriver: LiveClientRun<LoadConnection> {
     func sendDueOrders() {
         guard sending else { return }
         let now = clock.nowNs
+        // The next planned time over every connection, and over those not held back.
         var next: Int64?
+        var nextActive: Int64?
         var heldBack = false
         for load in connections where !load.closed {
-            if let planned = load.appendDueOrders(nowNs: now, endNs: endNs) { next = min(next ?? planned, planned) }
+            if let planned = load.appendDueOrders(nowNs: now, endNs: endNs) {
+                next = min(next ?? planned, planned)
+                if !load.isHeldBack { nextActive = min(nextActive ?? planned, planned) }
+            }
             heldBack = heldBack || load.isHeldBack
             load.flush(clock: clock)
         }
-        guard let next else {
+        guard next != nil else {
             sending = false
             finishIfAnswered()
             return
@@ -79,11 +84,12 @@ final class LoadDriver: LiveClientRun<LoadConnection> {
         // `minimumTurnGapNs` past the end of this one: the loop polls its
         // sockets between any two turns, and a turn sends everything that
         // came due meanwhile in one write per connection.
-        // A connection whose socket is full is looked at again a little
-        // later, not at every poll of the loop.
+        // Connections not held back keep their plan; one whose socket is
+        // full is looked at again a little later, not at every poll.
         let driver = bound
-        let earliest = clock.nowNs + (heldBack ? Self.heldBackPollNs : Self.minimumTurnGapNs)
-        turn = loop.scheduleTask(deadline: clock.deadline(atNs: max(next, earliest))) { driver.value.sendDueOrders() }
+        var deadline = max(nextActive ?? .max, clock.nowNs + Self.minimumTurnGapNs)
+        if heldBack { deadline = min(deadline, clock.nowNs + Self.heldBackPollNs) }
+        turn = loop.scheduleTask(deadline: clock.deadline(atNs: deadline)) { driver.value.sendDueOrders() }
     }
 
     /// Long enough that the next turn is still in the future when the loop

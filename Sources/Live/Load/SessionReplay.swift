@@ -72,7 +72,7 @@ public struct SessionReplayResult: Sendable {
     /// waited; their send-time errors count the wait.
     public var heldBackTurns = 0
     /// Captured requests never sent: the run ended first (a venue that
-    /// read nothing for the drain timeout, or a lost connection).
+    /// took nothing from a session for the drain timeout, or a lost connection).
     public var notSent = 0
     /// New order sent → Accepted or Rejected.
     public var orderToAck = LatencyRecorder(name: "order_ack_from_send")
@@ -106,6 +106,11 @@ final class SessionReplayConnection: LiveClientConnection {
 
     /// Whether the last turn held this session's requests back.
     var isHeldBack = false
+    /// While held back: when the session last made progress (it could
+    /// send, or the venue took some of what NIO holds for it), and how
+    /// many bytes NIO held at the last look.
+    var lastProgressNs: Int64 = 0
+    var lastBufferedBytes = Int.max
 
     /// Sends every request due by now (at most a turn's worth, as the load
     /// client sends its orders); returns the planned time of the next, nil
@@ -115,13 +120,22 @@ final class SessionReplayConnection: LiveClientConnection {
     /// the load client's orders do, and memory stays bounded.
     func sendDue(startNs: Int64, clock: LiveClock) -> Int64? {
         isHeldBack = false
+        let turnNs = clock.nowNs
         if next < session.requests.count, let channel, !channel.isWritable,
-           startNs + session.plannedOffsetsNs[next] <= clock.nowNs
+           startNs + session.plannedOffsetsNs[next] <= turnNs
         {
             isHeldBack = true
             result.heldBackTurns += 1
+            // A venue that reads slowly still takes bytes: that is progress.
+            let buffered = (try? channel.syncOptions?.getOption(ChannelOptions.bufferedWritableBytes)) ?? nil
+            if let buffered {
+                if buffered < lastBufferedBytes { lastProgressNs = turnNs }
+                lastBufferedBytes = buffered
+            }
             return startNs + session.plannedOffsetsNs[next]
         }
+        lastProgressNs = turnNs
+        lastBufferedBytes = .max
         var sent = 0
         while next < session.requests.count {
             let nowNs = clock.nowNs
@@ -168,8 +182,6 @@ final class SessionReplayConnection: LiveClientConnection {
 final class SessionReplayDriver: LiveClientRun<SessionReplayConnection> {
     let plan: SessionReplayPlan
     var lastSendNs: Int64 = 0
-    /// Since when every turn has held a session back; nil while one sends.
-    var heldBackSinceNs: Int64?
 
     init(plan: SessionReplayPlan, clock: LiveClock, loop: any EventLoop) {
         self.plan = plan
@@ -192,33 +204,32 @@ final class SessionReplayDriver: LiveClientRun<SessionReplayConnection> {
     /// reads the venue's answers between turns, as `LoadDriver` does).
     func sendDue() {
         guard sending else { return }
+        // The next planned time over every session, and over those not held back.
         var next: Int64?
+        var nextActive: Int64?
         var heldBack = false
         var sent = 0
         for connection in connections where !connection.closed {
             // A flush that closed a connection may have ended the run.
             guard sending else { return }
             let before = connection.result.requestsSent
-            if let planned = connection.sendDue(startNs: startNs, clock: clock) { next = min(next ?? planned, planned) }
+            if let planned = connection.sendDue(startNs: startNs, clock: clock) {
+                next = min(next ?? planned, planned)
+                if !connection.isHeldBack { nextActive = min(nextActive ?? planned, planned) }
+            }
             heldBack = heldBack || connection.isHeldBack
             sent += connection.result.requestsSent - before
             connection.flush(clock: clock)
         }
         let now = clock.nowNs
-        lastSendNs = now
-        if heldBack && sent == 0 {
-            // A venue that takes nothing for the drain timeout ends the run:
-            // the requests it would not take are counted, never sent.
-            let since = heldBackSinceNs ?? now
-            heldBackSinceNs = since
-            if now - since > plan.drainTimeoutNs {
-                finish(failure: "the venue read nothing for \(plan.drainTimeoutNs / 1_000_000) ms: its socket stayed full")
-                return
-            }
-        } else {
-            heldBackSinceNs = nil
+        if sent > 0 { lastSendNs = now }
+        // A session whose venue took nothing for the drain timeout ends the
+        // run: the requests it would not take are counted, never sent.
+        if let stuck = connections.first(where: { $0.isHeldBack && now - $0.lastProgressNs > plan.drainTimeoutNs }) {
+            finish(failure: "the venue took nothing from \(stuck.account)'s session for \(plan.drainTimeoutNs / 1_000_000) ms: its socket stayed full")
+            return
         }
-        guard let next else {
+        guard next != nil else {
             sending = false
             let driver = bound
             drainDeadline = loop.scheduleTask(deadline: clock.deadline(atNs: now + plan.drainTimeoutNs)) { driver.value.finish(failure: nil) }
@@ -226,8 +237,11 @@ final class SessionReplayDriver: LiveClientRun<SessionReplayConnection> {
             return
         }
         let driver = bound
-        let gapNs = heldBack ? LoadDriver.heldBackPollNs : LoadDriver.minimumTurnGapNs
-        turn = loop.scheduleTask(deadline: clock.deadline(atNs: max(next, clock.nowNs + gapNs))) {
+        // Sessions not held back keep their plan; held-back ones are looked
+        // at again a little later, not at every poll of the loop.
+        var deadline = max(nextActive ?? .max, clock.nowNs + LoadDriver.minimumTurnGapNs)
+        if heldBack { deadline = min(deadline, clock.nowNs + LoadDriver.heldBackPollNs) }
+        turn = loop.scheduleTask(deadline: clock.deadline(atNs: deadline)) {
             driver.value.sendDue()
         }
     }
