@@ -147,3 +147,30 @@ struct BookBuildingPipeline: CaptureMessageSink {
         return books
     }
 }
+
+extension BookBuildingPipeline {
+    /// What `buildBooks` returns: the books, what the dissector found, and
+    /// the name of each feed (by the books' feed number).
+    struct BuiltBooks {
+        var books: BookBuildingSink
+        var inspection: CaptureInspection
+        var feedNames: [String]
+    }
+
+    /// Reads every packet of `reader` and builds the books of its ITCH feeds
+    /// on a second thread. The ends come in the one safe order: the
+    /// dissector's first, as it may still hand over TCP bytes held behind a
+    /// hole, then the pipeline's; a fault in the file stops the builder
+    /// thread before the error ends the command.
+    static func buildBooks(from reader: CaptureReader, portMap: CapturePortMap) throws -> BuiltBooks {
+        let dissector = CaptureDissector(linkType: reader.linkType, portMap: portMap, sink: BookBuildingPipeline())
+        do {
+            try dissectAll(reader, into: dissector)
+        } catch {
+            _ = dissector.sink.finish()
+            throw error
+        }
+        let inspection = dissector.finish()
+        return BuiltBooks(books: dissector.sink.finish(), inspection: inspection, feedNames: dissector.feedNames)
+    }
+}

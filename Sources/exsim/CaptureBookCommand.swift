@@ -31,19 +31,10 @@ struct CaptureBookCommand: ParsableCommand {
     func run() throws {
         let portMap = try portOptions.portMap()
         let reader = try openCapture(file)
-        let dissector = CaptureDissector(linkType: reader.linkType, portMap: portMap, sink: BookBuildingPipeline())
         let clock = ContinuousClock()
         let started = clock.now
-        do {
-            try dissectAll(reader, into: dissector)
-        } catch {
-            _ = dissector.sink.finish()
-            throw error
-        }
-        // The dissector's end hands over what it still held (TCP bytes
-        // waiting behind a hole): before the pipeline's end.
-        let inspection = dissector.finish()
-        let book = dissector.sink.finish()
+        let built = try BookBuildingPipeline.buildBooks(from: reader, portMap: portMap)
+        let (book, inspection) = (built.books, built.inspection)
         let elapsed = clock.now - started
         print(describeCapture(reader))
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
@@ -57,7 +48,7 @@ struct CaptureBookCommand: ParsableCommand {
         }
         for (feed, books) in book.feeds.enumerated() {
             print("")
-            print("\(dissector.feedNames[feed]): \(books.builder.messagesApplied) messages, \(books.builder.orderCount) orders resting")
+            print("\(built.feedNames[feed]): \(books.builder.messagesApplied) messages, \(books.builder.orderCount) orders resting")
             print("| symbol | locate | bid orders | bid shares | bid | ask | ask shares | ask orders |")
             print("|---|---:|---:|---:|---:|---:|---:|---:|")
             for (locate, stock) in books.symbols.sorted(by: { $0.locate < $1.locate }) {

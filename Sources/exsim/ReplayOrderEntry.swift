@@ -167,46 +167,35 @@ extension ReplayCommand {
         return venue
     }
 
+    /// The run's description, then the result's keys beside it (`SessionReplayResult`'s encoding).
     struct OrderEntryReplayJSON: Encodable {
         var file: String
         var venue: String
         var pacing: String
         var sessions: Int
-        var requestsSent: Int
-        var ordersSent: Int
-        var cancelsSent: Int
-        var replacesSent: Int
-        var accepted: Int
-        var rejected: Int
-        var executions: Int
-        var cancelled: Int
-        var replaced: Int
-        var cancelRejected: Int
-        var unanswered: Int
-        /// Why the run ended early (the venue closed a session, or took nothing from one for the drain timeout); absent when it did not.
-        var failure: String?
-        var elapsedNs: Int64
-        var plannedSpanNs: Int64
-        var driftNs: Int64
-        /// Turns on which a session's socket was full and its requests waited.
-        var heldBackTurns: Int
-        /// Captured requests never sent (the run ended first).
-        var requestsNotSent: Int
-        var sendErrors: LatencySummary
-        var orderToAck: LatencySummary
+        var result: SessionReplayResult
         var machine: MachineInfo
         var loadAverage: String
+
+        enum CodingKeys: String, CodingKey {
+            case file, venue, pacing, sessions, machine, loadAverage
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(file, forKey: .file)
+            try container.encode(venue, forKey: .venue)
+            try container.encode(pacing, forKey: .pacing)
+            try container.encode(sessions, forKey: .sessions)
+            try container.encode(machine, forKey: .machine)
+            try container.encode(loadAverage, forKey: .loadAverage)
+            try result.encode(to: encoder)
+        }
     }
 
     func writeOrderEntryJSON(_ path: String, result: SessionReplayResult, venue: String, mode: PacingMode, sessions: Int) throws {
-        let document = OrderEntryReplayJSON(
-            file: file, venue: venue, pacing: mode.description, sessions: sessions, requestsSent: result.requestsSent,
-            ordersSent: result.ordersSent, cancelsSent: result.cancelsSent, replacesSent: result.replacesSent,
-            accepted: result.accepted, rejected: result.rejected, executions: result.executions, cancelled: result.cancelled,
-            replaced: result.replaced, cancelRejected: result.cancelRejected, unanswered: result.unanswered,
-            failure: result.failure, elapsedNs: result.elapsedNs, plannedSpanNs: result.plannedSpanNs, driftNs: result.driftNs,
-            heldBackTurns: result.heldBackTurns, requestsNotSent: result.notSent, sendErrors: result.sendErrors.summary, orderToAck: result.orderToAck.summary,
-            machine: MachineInfo.current(), loadAverage: Self.loadAverage())
+        let document = OrderEntryReplayJSON(file: file, venue: venue, pacing: mode.description, sessions: sessions, result: result,
+                                            machine: MachineInfo.current(), loadAverage: Self.loadAverage())
         try Self.write(document, toJSON: path)
     }
 }

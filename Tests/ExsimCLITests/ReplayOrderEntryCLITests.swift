@@ -29,6 +29,11 @@ import Testing
         #expect(ouch.stdout.contains("1,330 accepted, 0 rejected") && ouch.stdout.contains("0 orders unanswered"), "\(ouch.stdout)")
         let document = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: json))) as? [String: Any])
         #expect(document["sessions"] as? Int == 8 && document["unanswered"] as? Int == 0)
+        // The run's description and the result's counts side by side, in one object.
+        #expect(document["requestsSent"] as? Int == 1_955 && document["requestsNotSent"] as? Int == 0)
+        #expect(document["heldBackTurns"] as? Int == 0 && document["failure"] == nil)
+        #expect((document["sendErrors"] as? [String: Any])?["count"] as? Int == 1_955)
+        #expect(document["machine"] is [String: Any] && document["pacing"] is String && document["venue"] as? String == "XOUCH")
         let again = try ExsimProcess.run(["replay", Self.sample, "--order-entry", "--ports-file", serve.portsFile.path, "--venue", "XOUCH",
                                           "--sessions", "ouch42", "--speed", "20"])
         #expect(again.status == 0, "\(again.stderr)")

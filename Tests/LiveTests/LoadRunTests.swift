@@ -103,9 +103,7 @@ import Glibc
         // hundred orders whatever the machine's speed and its tcp_wmem.
         var plan = Self.plan(port: venue.port, pacing: .openLoop(ratePerSecond: 100_000), durationNs: 500_000_000,
                              connections: 1)
-        plan.writeBuffering.lowWaterMarkBytes = 8 * 1_024
-        plan.writeBuffering.highWaterMarkBytes = 16 * 1_024
-        plan.writeBuffering.socketSendBufferBytes = 16 * 1_024
+        plan.writeBuffering = Self.smallWriteBuffers(highWaterMarkBytes: 16 * 1_024)
         plan.drainTimeoutNs = 200_000_000
         let result = try LoadRun.run(plan)
         #expect(result.failure == nil)
@@ -123,19 +121,8 @@ import Glibc
     @Test func aReplayedSessionHoldsItsRequestsBackAndEndsWhenTheVenueTakesNothing() throws {
         let venue = try SilentSoupBinTCPVenue()
         defer { venue.stop() }
-        let tokens = LoadToken(epochMilliseconds: 0)
         let count = 50_000
-        let requests = (0..<count).map { number in
-            OrderEntryRequest.new(NewOrderRequest(clientID: tokens.id(number), symbol: SymbolIndex(0), side: .buy,
-                                                  price: Price(1_890_000), quantity: Quantity(100)))
-        }
-        let session = SessionReplayPlan.Session(account: "P1", orderEntry: .ouch42, port: venue.port, requests: requests,
-                                                plannedOffsetsNs: Array(repeating: 0, count: count))
-        var plan = SessionReplayPlan(host: "127.0.0.1", password: "exsim", symbols: [Self.symbol], sessions: [session],
-                                     drainTimeoutNs: 300_000_000)
-        plan.writeBuffering.lowWaterMarkBytes = 8 * 1_024
-        plan.writeBuffering.highWaterMarkBytes = 16 * 1_024
-        plan.writeBuffering.socketSendBufferBytes = 16 * 1_024
+        let plan = Self.replayPlan(orders: count, port: venue.port, drainTimeoutNs: 300_000_000, highWaterMarkBytes: 16 * 1_024)
         let result = try SessionReplayRun.run(plan)
         #expect(result.heldBackTurns > 0)
         #expect(result.failure?.contains("the venue took nothing from P1's session for 300 ms") == true, "\(result.failure ?? "no failure")")
@@ -156,24 +143,40 @@ import Glibc
         // only the latter, the run ends as if the venue read nothing).
         let venue = try SilentSoupBinTCPVenue(readsBytes: 64 * 1_024, everyMilliseconds: 20)
         defer { venue.stop() }
-        let tokens = LoadToken(epochMilliseconds: 0)
         let count = 10_000
-        let requests = (0..<count).map { number in
-            OrderEntryRequest.new(NewOrderRequest(clientID: tokens.id(number), symbol: SymbolIndex(0), side: .buy,
-                                                  price: Price(1_890_000), quantity: Quantity(100)))
-        }
-        let session = SessionReplayPlan.Session(account: "P1", orderEntry: .ouch42, port: venue.port, requests: requests,
-                                                plannedOffsetsNs: Array(repeating: 0, count: count))
         // A drain timeout shorter than the whole send, longer than any one pause.
-        var plan = SessionReplayPlan(host: "127.0.0.1", password: "exsim", symbols: [Self.symbol], sessions: [session],
-                                     drainTimeoutNs: 200_000_000)
-        plan.writeBuffering.lowWaterMarkBytes = 8 * 1_024
-        plan.writeBuffering.highWaterMarkBytes = 128 * 1_024
-        plan.writeBuffering.socketSendBufferBytes = 16 * 1_024
+        let plan = Self.replayPlan(orders: count, port: venue.port, drainTimeoutNs: 200_000_000, highWaterMarkBytes: 128 * 1_024)
         let result = try SessionReplayRun.run(plan)
         #expect(result.heldBackTurns > 0, "the venue read slower than the replay sent")
         #expect(result.failure == nil, "\(result.failure ?? "")")
         #expect(result.requestsSent == count && result.notSent == 0)
+    }
+
+    /// Write buffers small enough that a venue that does not read holds the
+    /// client back after a few hundred orders, whatever the machine's
+    /// tcp_wmem: a 16 KiB socket send buffer and NIO's watermarks.
+    static func smallWriteBuffers(highWaterMarkBytes: Int) -> LiveClientWriteBuffering {
+        var buffering = LiveClientWriteBuffering()
+        buffering.lowWaterMarkBytes = 8 * 1_024
+        buffering.highWaterMarkBytes = highWaterMarkBytes
+        buffering.socketSendBufferBytes = 16 * 1_024
+        return buffering
+    }
+
+    /// One captured OUCH session of `orders` buy orders, all planned at the
+    /// start, replayed to `port` through small write buffers.
+    static func replayPlan(orders count: Int, port: Int, drainTimeoutNs: Int64, highWaterMarkBytes: Int) -> SessionReplayPlan {
+        let tokens = LoadToken(epochMilliseconds: 0)
+        let requests = (0..<count).map { number in
+            OrderEntryRequest.new(NewOrderRequest(clientID: tokens.id(number), symbol: SymbolIndex(0), side: .buy,
+                                                  price: Price(1_890_000), quantity: Quantity(100)))
+        }
+        let session = SessionReplayPlan.Session(account: "P1", orderEntry: .ouch42, port: port, requests: requests,
+                                                plannedOffsetsNs: Array(repeating: 0, count: count))
+        var plan = SessionReplayPlan(host: "127.0.0.1", password: "exsim", symbols: [symbol], sessions: [session],
+                                     drainTimeoutNs: drainTimeoutNs)
+        plan.writeBuffering = smallWriteBuffers(highWaterMarkBytes: highWaterMarkBytes)
+        return plan
     }
 
     @Test func anAccountTheVenueDoesNotHaveIsARefusedLogin() throws {

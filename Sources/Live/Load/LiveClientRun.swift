@@ -128,6 +128,51 @@ class LiveClientRun<Connection: LiveClientConnection>: LiveClientDriver {
     }
 }
 
+/// When a run's next turn comes, from what this turn found on each
+/// connection: the planned time of its next request, and whether it was
+/// held back (its socket full).
+///
+/// NIO runs every task that has come due before it polls the sockets
+/// again, so a turn that is already due when this one ends would run at
+/// once, and again, and starve the reads of the venue's answers for as long
+/// as sending lags its plan. The next turn therefore waits at least
+/// `minimumGapNs` past the end of this one: the loop polls its sockets
+/// between any two turns, and a turn sends everything that came due
+/// meanwhile in one write per connection. Connections not held back keep
+/// their plan; one whose socket is full is looked at again a little later
+/// (`heldBackPollNs`), not at every poll.
+struct LiveClientNextTurn {
+    /// The earliest planned time over every connection; nil when none has a request left.
+    private(set) var plannedNs: Int64?
+    /// The earliest planned time over the connections not held back.
+    private(set) var activePlannedNs: Int64?
+    private(set) var anyHeldBack = false
+
+    /// Long enough that the next turn is still in the future when the loop
+    /// decides whether to poll (a few hundred nanoseconds after the turn).
+    static let minimumGapNs: Int64 = 2_000
+    /// How soon a turn after one that held a connection back comes.
+    static let heldBackPollNs: Int64 = 100_000
+
+    /// Notes one connection: the planned time of its next request, nil when
+    /// it has none left.
+    mutating func note(plannedNs next: Int64?, heldBack: Bool) {
+        if let next {
+            plannedNs = min(plannedNs ?? next, next)
+            if !heldBack { activePlannedNs = min(activePlannedNs ?? next, next) }
+        }
+        anyHeldBack = anyHeldBack || heldBack
+    }
+
+    /// When the next turn runs, for a turn that ended at `nowNs`.
+    /// - Precondition: some connection has a request left.
+    func deadlineNs(nowNs: Int64) -> Int64 {
+        precondition(plannedNs != nil, "no request left to plan a turn for")
+        let deadline = max(activePlannedNs ?? .max, nowNs + Self.minimumGapNs)
+        return anyHeldBack ? min(deadline, nowNs + Self.heldBackPollNs) : deadline
+    }
+}
+
 extension LiveClientConnections {
     /// A whole run on a loop of its own: connects to every endpoint, waits
     /// until every connection is logged in (at most `LoadRun.loginTimeoutNs`),

@@ -135,6 +135,46 @@ class LiveClientConnection {
         }
     }
 
+    // MARK: Holding back while the venue does not read
+
+    /// Whether the last turn held this connection's requests back.
+    var isHeldBack = false
+    /// Turns on which the connection's socket was full (the venue reading
+    /// slower than the run sends) and its due requests waited.
+    var heldBackTurns = 0
+    /// When the connection last made progress (it could send, or the venue
+    /// took some of what NIO holds for it), and how many bytes NIO held at
+    /// the last look while held back.
+    var lastProgressNs: Int64 = 0
+    var lastBufferedBytes = Int.max
+
+    /// Requests one turn sends at most on a connection: one whose socket was
+    /// full sends its backlog a turn at a time, and what waits in memory
+    /// stays bounded by the channel's high watermark and one turn.
+    static let maximumRequestsPerTurn = 4_096
+
+    /// Whether this turn holds the connection's requests back: something is
+    /// due (`dueAtNs` is at or before `nowNs`) but the channel is over its
+    /// high watermark, as NIO holds what the socket did not take. The due
+    /// requests then wait and keep their planned times. Notes the turn, and
+    /// whether the venue took any of the held bytes since the last look.
+    func holdsBack(dueAtNs: Int64, nowNs: Int64) -> Bool {
+        guard let channel, !channel.isWritable, dueAtNs <= nowNs else {
+            isHeldBack = false
+            lastProgressNs = nowNs
+            lastBufferedBytes = .max
+            return false
+        }
+        isHeldBack = true
+        heldBackTurns += 1
+        // A venue that reads slowly still takes bytes: that is progress.
+        if let buffered = (try? channel.syncOptions?.getOption(ChannelOptions.bufferedWritableBytes)) ?? nil {
+            if buffered < lastBufferedBytes { lastProgressNs = nowNs }
+            lastBufferedBytes = buffered
+        }
+        return true
+    }
+
     func scheduleHeartbeat(atNs: Int64, on loop: any EventLoop, clock: LiveClock) -> Scheduled<Void> {
         let connection = NIOLoopBound(self, eventLoop: loop)
         return loop.scheduleTask(deadline: clock.deadline(atNs: atNs)) {
@@ -167,12 +207,6 @@ final class LoadConnection: LiveClientConnection {
     /// Set when sending starts.
     var schedule: LoadSchedule?
     var lastSentNs: Int64 = 0
-    /// Turns on which the connection's socket was full (the venue not
-    /// reading as fast as the plan sends) and its due orders waited.
-    var heldBackTurns = 0
-    /// Whether the last turn held this connection's orders back.
-    var isHeldBack = false
-
     var ackFromPlanned = LatencyRecorder(name: LoadLatencyPath.ackFromPlanned)
     var ackFromSend = LatencyRecorder(name: LoadLatencyPath.ackFromSend)
     var fillFromPlanned = LatencyRecorder(name: LoadLatencyPath.fillFromPlanned)
@@ -191,11 +225,6 @@ final class LoadConnection: LiveClientConnection {
     var answered: Int { accepted + rejected }
     var isIdle: Bool { answered == sent }
 
-    /// Orders one turn appends at most: a connection whose socket was full
-    /// sends its backlog a turn at a time, and what waits in memory stays
-    /// bounded by the channel's high watermark and one turn.
-    static let maximumOrdersPerTurn = 4_096
-
     /// Appends every order whose planned time has passed and lies before
     /// `endNs` (at most a turn's worth); returns the planned time of the
     /// next one, nil once past the end. While the channel is over its high
@@ -206,17 +235,12 @@ final class LoadConnection: LiveClientConnection {
     func appendDueOrders(nowNs: Int64, endNs: Int64) -> Int64? {
         guard var schedule else { preconditionFailure("sending has not started") }
         defer { self.schedule = schedule }
-        isHeldBack = false
-        if let channel, !channel.isWritable, schedule.nextNs <= nowNs, schedule.nextNs < endNs {
-            isHeldBack = true
-            heldBackTurns += 1
-            return schedule.nextNs
-        }
+        if schedule.nextNs < endNs, holdsBack(dueAtNs: schedule.nextNs, nowNs: nowNs) { return schedule.nextNs }
         var appended = 0
         while true {
             let planned = schedule.nextNs
             guard planned < endNs else { return nil }
-            guard planned <= nowNs, appended < Self.maximumOrdersPerTurn else { return planned }
+            guard planned <= nowNs, appended < Self.maximumRequestsPerTurn else { return planned }
             appendOrder(plannedNs: planned, nowNs: nowNs)
             schedule.advance()
             appended += 1

@@ -60,43 +60,19 @@ final class LoadDriver: LiveClientRun<LoadConnection> {
     func sendDueOrders() {
         guard sending else { return }
         let now = clock.nowNs
-        // The next planned time over every connection, and over those not held back.
-        var next: Int64?
-        var nextActive: Int64?
-        var heldBack = false
+        var next = LiveClientNextTurn()
         for load in connections where !load.closed {
-            if let planned = load.appendDueOrders(nowNs: now, endNs: endNs) {
-                next = min(next ?? planned, planned)
-                if !load.isHeldBack { nextActive = min(nextActive ?? planned, planned) }
-            }
-            heldBack = heldBack || load.isHeldBack
+            next.note(plannedNs: load.appendDueOrders(nowNs: now, endNs: endNs), heldBack: load.isHeldBack)
             load.flush(clock: clock)
         }
-        guard next != nil else {
+        guard next.plannedNs != nil else {
             sending = false
             finishIfAnswered()
             return
         }
-        // NIO runs every task that has come due before it polls the sockets
-        // again, so a turn that is already due when this one ends would run
-        // at once, and again, and starve the reads of the venue's answers for
-        // as long as sending lags its plan. The next turn waits at least
-        // `minimumTurnGapNs` past the end of this one: the loop polls its
-        // sockets between any two turns, and a turn sends everything that
-        // came due meanwhile in one write per connection.
-        // Connections not held back keep their plan; one whose socket is
-        // full is looked at again a little later, not at every poll.
         let driver = bound
-        var deadline = max(nextActive ?? .max, clock.nowNs + Self.minimumTurnGapNs)
-        if heldBack { deadline = min(deadline, clock.nowNs + Self.heldBackPollNs) }
-        turn = loop.scheduleTask(deadline: clock.deadline(atNs: deadline)) { driver.value.sendDueOrders() }
+        turn = loop.scheduleTask(deadline: clock.deadline(atNs: next.deadlineNs(nowNs: clock.nowNs))) { driver.value.sendDueOrders() }
     }
-
-    /// Long enough that the next turn is still in the future when the loop
-    /// decides whether to poll (a few hundred nanoseconds after the turn).
-    static let minimumTurnGapNs: Int64 = 2_000
-    /// How soon a turn after one that held a connection back comes.
-    static let heldBackPollNs: Int64 = 100_000
 
     func stopSending(_ load: LoadConnection) {
         sending = false

@@ -87,6 +87,40 @@ public struct SessionReplayResult: Sendable {
     public var requestsSent: Int { ordersSent + cancelsSent + replacesSent }
 }
 
+/// The JSON of `exsim replay --order-entry --json`: every count under its
+/// own name, `requestsSent` beside them, the latencies as summaries.
+extension SessionReplayResult: Encodable {
+    enum CodingKeys: String, CodingKey {
+        case requestsSent, ordersSent, cancelsSent, replacesSent, accepted, rejected, executions, cancelled, replaced
+        case cancelRejected, unanswered, failure, elapsedNs, plannedSpanNs, driftNs, heldBackTurns
+        case notSent = "requestsNotSent"
+        case sendErrors, orderToAck
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(requestsSent, forKey: .requestsSent)
+        try container.encode(ordersSent, forKey: .ordersSent)
+        try container.encode(cancelsSent, forKey: .cancelsSent)
+        try container.encode(replacesSent, forKey: .replacesSent)
+        try container.encode(accepted, forKey: .accepted)
+        try container.encode(rejected, forKey: .rejected)
+        try container.encode(executions, forKey: .executions)
+        try container.encode(cancelled, forKey: .cancelled)
+        try container.encode(replaced, forKey: .replaced)
+        try container.encode(cancelRejected, forKey: .cancelRejected)
+        try container.encode(unanswered, forKey: .unanswered)
+        try container.encodeIfPresent(failure, forKey: .failure)
+        try container.encode(elapsedNs, forKey: .elapsedNs)
+        try container.encode(plannedSpanNs, forKey: .plannedSpanNs)
+        try container.encode(driftNs, forKey: .driftNs)
+        try container.encode(heldBackTurns, forKey: .heldBackTurns)
+        try container.encode(notSent, forKey: .notSent)
+        try container.encode(sendErrors.summary, forKey: .sendErrors)
+        try container.encode(orderToAck.summary, forKey: .orderToAck)
+    }
+}
+
 /// One replayed session's connection: its captured requests and its answers.
 final class SessionReplayConnection: LiveClientConnection {
     let session: SessionReplayPlan.Session
@@ -104,14 +138,6 @@ final class SessionReplayConnection: LiveClientConnection {
 
     var isDone: Bool { next == session.requests.count }
 
-    /// Whether the last turn held this session's requests back.
-    var isHeldBack = false
-    /// While held back: when the session last made progress (it could
-    /// send, or the venue took some of what NIO holds for it), and how
-    /// many bytes NIO held at the last look.
-    var lastProgressNs: Int64 = 0
-    var lastBufferedBytes = Int.max
-
     /// Sends every request due by now (at most a turn's worth, as the load
     /// client sends its orders); returns the planned time of the next, nil
     /// when none is left. The clock is read for each request, so that its
@@ -119,28 +145,15 @@ final class SessionReplayConnection: LiveClientConnection {
     /// is over its high watermark nothing is sent: the requests wait, as
     /// the load client's orders do, and memory stays bounded.
     func sendDue(startNs: Int64, clock: LiveClock) -> Int64? {
-        isHeldBack = false
-        let turnNs = clock.nowNs
-        if next < session.requests.count, let channel, !channel.isWritable,
-           startNs + session.plannedOffsetsNs[next] <= turnNs
-        {
-            isHeldBack = true
-            result.heldBackTurns += 1
-            // A venue that reads slowly still takes bytes: that is progress.
-            let buffered = (try? channel.syncOptions?.getOption(ChannelOptions.bufferedWritableBytes)) ?? nil
-            if let buffered {
-                if buffered < lastBufferedBytes { lastProgressNs = turnNs }
-                lastBufferedBytes = buffered
-            }
+        if next < session.requests.count,
+           holdsBack(dueAtNs: startNs + session.plannedOffsetsNs[next], nowNs: clock.nowNs) {
             return startNs + session.plannedOffsetsNs[next]
         }
-        lastProgressNs = turnNs
-        lastBufferedBytes = .max
         var sent = 0
         while next < session.requests.count {
             let nowNs = clock.nowNs
             let plannedNs = startNs + session.plannedOffsetsNs[next]
-            guard plannedNs <= nowNs, sent < LoadConnection.maximumOrdersPerTurn else { return plannedNs }
+            guard plannedNs <= nowNs, sent < Self.maximumRequestsPerTurn else { return plannedNs }
             sent += 1
             let request = session.requests[next]
             switch request {
@@ -204,20 +217,13 @@ final class SessionReplayDriver: LiveClientRun<SessionReplayConnection> {
     /// reads the venue's answers between turns, as `LoadDriver` does).
     func sendDue() {
         guard sending else { return }
-        // The next planned time over every session, and over those not held back.
-        var next: Int64?
-        var nextActive: Int64?
-        var heldBack = false
+        var next = LiveClientNextTurn()
         var sent = 0
         for connection in connections where !connection.closed {
             // A flush that closed a connection may have ended the run.
             guard sending else { return }
             let before = connection.result.requestsSent
-            if let planned = connection.sendDue(startNs: startNs, clock: clock) {
-                next = min(next ?? planned, planned)
-                if !connection.isHeldBack { nextActive = min(nextActive ?? planned, planned) }
-            }
-            heldBack = heldBack || connection.isHeldBack
+            next.note(plannedNs: connection.sendDue(startNs: startNs, clock: clock), heldBack: connection.isHeldBack)
             sent += connection.result.requestsSent - before
             connection.flush(clock: clock)
         }
@@ -229,19 +235,14 @@ final class SessionReplayDriver: LiveClientRun<SessionReplayConnection> {
             finish(failure: "the venue took nothing from \(stuck.account)'s session for \(plan.drainTimeoutNs / 1_000_000) ms: its socket stayed full")
             return
         }
-        guard next != nil else {
+        let driver = bound
+        guard next.plannedNs != nil else {
             sending = false
-            let driver = bound
             drainDeadline = loop.scheduleTask(deadline: clock.deadline(atNs: now + plan.drainTimeoutNs)) { driver.value.finish(failure: nil) }
             finishIfAnswered()
             return
         }
-        let driver = bound
-        // Sessions not held back keep their plan; held-back ones are looked
-        // at again a little later, not at every poll of the loop.
-        var deadline = max(nextActive ?? .max, clock.nowNs + LoadDriver.minimumTurnGapNs)
-        if heldBack { deadline = min(deadline, clock.nowNs + LoadDriver.heldBackPollNs) }
-        turn = loop.scheduleTask(deadline: clock.deadline(atNs: deadline)) {
+        turn = loop.scheduleTask(deadline: clock.deadline(atNs: next.deadlineNs(nowNs: clock.nowNs))) {
             driver.value.sendDue()
         }
     }
@@ -261,7 +262,7 @@ final class SessionReplayDriver: LiveClientRun<SessionReplayConnection> {
             total.cancelled += part.cancelled
             total.replaced += part.replaced
             total.cancelRejected += part.cancelRejected
-            total.heldBackTurns += part.heldBackTurns
+            total.heldBackTurns += connection.heldBackTurns
             total.notSent += connection.session.requests.count - connection.next
             total.unanswered += connection.sentAtNs.count
             total.sendErrors.merge(part.sendErrors)
