@@ -999,7 +999,10 @@ public struct Simulation {
         let now = kernel.now
         // Counted here and noted once: each write to `venues[v]` costs a uniqueness check.
         var fixedLatencyWrites: UInt64 = 0
-        for connection in outputs.touched {
+        // By index: `for … in` would copy the list (a retain and a release
+        // per call), as the loop body writes to `self`.
+        for touchedIndex in outputs.touched.indices {
+            let connection = outputs.touched[touchedIndex]
             let participant = venues[v].participantOfConnection[Int(connection)]
             let p = Int(participant)
             // Fields are read one by one: a copy of the whole output costs

@@ -124,7 +124,7 @@ import Wire
             bytes += payload
             var requests: [OrderEntryRequest] = []
             var output = ConnectionOutput()
-            bytes.withUnsafeBytes { venue.ports[0].received($0, nowNs: venue.nowNs, desk: venue.desk, session: venue.sessions[0],
+            bytes.withUnsafeBytes { venue.ports[0].received($0, nowNs: venue.nowNs, desk: &venue.desk, session: venue.sessions[0],
                                                             requests: &requests, output: &output) }
             requestCount += requests.count
             venue.deliverToClient(0, output)

@@ -124,7 +124,7 @@ struct OUCHTestVenue {
         var portOutput = ConnectionOutput()
         for chunk in chunks(output.bytes) {
             output.bytes[chunk].withUnsafeBytes { bytes in
-                ports[index].received(bytes, nowNs: nowNs, desk: desk, session: sessions[index], requests: &requests,
+                ports[index].received(bytes, nowNs: nowNs, desk: &desk, session: sessions[index], requests: &requests,
                                       output: &portOutput)
             }
             if portOutput.closeReason != nil { break }

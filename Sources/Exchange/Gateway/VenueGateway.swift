@@ -224,7 +224,7 @@ public struct VenueGateway {
             case .fix(let index): fixPorts[index].connectionOpened(nowNs: nowNs, output: &output)
             }
         }
-        noteClosures(outputs)
+        noteClosures(in: &outputs)
     }
 
     /// The transport connection of `connection` went away, closed by either
@@ -253,7 +253,7 @@ public struct VenueGateway {
             switch slots[Int(connection)] {
             case .ouch(let index):
                 let before = ouchPorts[index].packetsReceived
-                ouchPorts[index].received(bytes, nowNs: nowNs, desk: desk, session: session, requests: &requests,
+                ouchPorts[index].received(bytes, nowNs: nowNs, desk: &desk, session: session, requests: &requests,
                                           output: &output)
                 statistics.messagesIn &+= ouchPorts[index].packetsReceived &- before
             case .recovery(let index):
@@ -282,7 +282,7 @@ public struct VenueGateway {
             }
             settle(nowNs: nowNs, outputs: &outputs)
         }
-        noteClosures(outputs)
+        noteClosures(in: &outputs)
     }
 
     /// What a captured feed replayed into this venue did; nil when none was.
@@ -314,7 +314,7 @@ public struct VenueGateway {
             desk.handle(request, from: session, engine: &engine, events: &engineEvents, reports: &reports)
             settle(nowNs: nowNs, outputs: &outputs)
         }
-        noteClosures(outputs)
+        noteClosures(in: &outputs)
     }
 
     /// A connection's timer expired.
@@ -327,7 +327,7 @@ public struct VenueGateway {
             case .fix(let index): fixPorts[index].timerFired(nowNs: nowNs, output: &output)
             }
         }
-        noteClosures(outputs)
+        noteClosures(in: &outputs)
     }
 
     public mutating func feedTimerFired(nowNs: Int64, outputs: inout GatewayOutputs) {
@@ -342,7 +342,7 @@ public struct VenueGateway {
         engine.setPhase(phase, symbol: symbol, events: &engineEvents)
         desk.absorbUnsolicited(engineEvents, reports: &reports)
         settle(nowNs: nowNs, outputs: &outputs)
-        noteClosures(outputs)
+        noteClosures(in: &outputs)
     }
 
     /// Ends the day: order-entry sessions get their end of day, the feed its end of session.
@@ -363,7 +363,7 @@ public struct VenueGateway {
         for (index, connection) in recoveryConnections.enumerated() {
             outputs.withOutput(of: connection) { recoveryPorts[index].endOfDay(nowNs: nowNs, output: &$0) }
         }
-        noteClosures(outputs)
+        noteClosures(in: &outputs)
     }
 
     /// Sends recovery clients what the feed has published since.
@@ -374,8 +374,10 @@ public struct VenueGateway {
         }
     }
 
-    /// Notes connections whose port closed them in this call.
-    mutating func noteClosures(_ outputs: GatewayOutputs) {
+    /// Notes connections whose port closed them in this call. `inout` only
+    /// so that the outputs are read in place: passed by value, their five
+    /// buffers were retained and released per input.
+    mutating func noteClosures(in outputs: inout GatewayOutputs) {
         for connection in outputs.touched where outputs.connections[Int(connection)].closeReason != nil {
             closed[Int(connection)] = true
         }

@@ -199,9 +199,12 @@ public struct OUCHPort {
     /// `desk` is the desk this port's orders go to, as desk session
     /// `deskSession`; `requests` must hold exactly the requests not yet
     /// handed to it (entered tokens awaiting their answer count as tracked).
+    /// The port only reads `desk`: it is `inout` so that the packet handler
+    /// reads it in place, as a closure that captured it by value retained
+    /// and released its buffers on every call.
     /// - Complexity: O(bytes), plus O(1) per message.
     public mutating func received(
-        _ bytes: UnsafeRawBufferPointer, nowNs: Int64, desk: OrderEntryDesk, session deskSession: Int32,
+        _ bytes: UnsafeRawBufferPointer, nowNs: Int64, desk: inout OrderEntryDesk, session deskSession: Int32,
         requests: inout [OrderEntryRequest], output: inout ConnectionOutput
     ) {
         // The packet handler mutates the port, so the framer steps out of it while it runs.
@@ -210,7 +213,7 @@ public struct OUCHPort {
         defer { self.framer = framer }
         do throws(SoupBinTCPFramingError) {
             try framer.decode(bytes) { packet in
-                handle(packet, nowNs: nowNs, desk: desk, deskSession: deskSession, requests: &requests, output: &output)
+                handle(packet, nowNs: nowNs, desk: &desk, deskSession: deskSession, requests: &requests, output: &output)
                     ? .continueDecoding : .stopDecoding
             }
         } catch {
@@ -314,12 +317,12 @@ public struct OUCHPort {
 
     /// One SoupBinTCP packet; false once the connection is closing.
     mutating func handle(
-        _ packet: SoupBinTCPPacketView, nowNs: Int64, desk: OrderEntryDesk, deskSession: Int32,
+        _ packet: SoupBinTCPPacketView, nowNs: Int64, desk: inout OrderEntryDesk, deskSession: Int32,
         requests: inout [OrderEntryRequest], output: inout ConnectionOutput
     ) -> Bool {
         packetsReceived &+= 1
         if session.receivedUnsequencedData(packet, nowNs: nowNs) {
-            return decodeInbound(packet.payload, nowNs: nowNs, desk: desk, deskSession: deskSession, requests: &requests,
+            return decodeInbound(packet.payload, nowNs: nowNs, desk: &desk, deskSession: deskSession, requests: &requests,
                                  output: &output)
         }
         session.received(packet, nowNs: nowNs, actions: &packetActions)
@@ -327,7 +330,7 @@ public struct OUCHPort {
         for action in packetActions {
             switch action {
             case .deliverUnsequencedData:
-                if !decodeInbound(packet.payload, nowNs: nowNs, desk: desk, deskSession: deskSession, requests: &requests,
+                if !decodeInbound(packet.payload, nowNs: nowNs, desk: &desk, deskSession: deskSession, requests: &requests,
                                   output: &output) { open = false }
             case .close:
                 open = false
@@ -342,7 +345,7 @@ public struct OUCHPort {
 
     /// One OUCH inbound message; false if it was malformed and the connection is closing.
     mutating func decodeInbound(
-        _ payload: UnsafeRawBufferPointer, nowNs: Int64, desk: OrderEntryDesk, deskSession: Int32,
+        _ payload: UnsafeRawBufferPointer, nowNs: Int64, desk: inout OrderEntryDesk, deskSession: Int32,
         requests: inout [OrderEntryRequest], output: inout ConnectionOutput
     ) -> Bool {
         let message: OUCHInboundMessage
@@ -355,7 +358,7 @@ public struct OUCHPort {
         }
         switch message {
         case .enterOrder(let order):
-            enter(order, nowNs: nowNs, desk: desk, deskSession: deskSession, requests: &requests, output: &output)
+            enter(order, nowNs: nowNs, desk: &desk, deskSession: deskSession, requests: &requests, output: &output)
         case .cancelOrder(let cancel):
             guard let target = ClientOrderID(ouchToken: cancel.token) else {
                 cancelReject(cancel.token, nowNs: nowNs, output: &output)
@@ -377,7 +380,7 @@ public struct OUCHPort {
             }
         case .modifyOrder(let modify):
             guard let target = ClientOrderID(ouchToken: modify.token),
-                  trackedEcho(target, desk: desk, deskSession: deskSession, requests: requests)
+                  trackedEcho(target, desk: &desk, deskSession: deskSession, requests: requests)
                     .map({ $0.side == modify.side }) ?? true else {
                 cancelReject(modify.token, nowNs: nowNs, output: &output)
                 return true
@@ -389,7 +392,7 @@ public struct OUCHPort {
     }
 
     mutating func enter(
-        _ order: OUCHEnterOrder, nowNs: Int64, desk: OrderEntryDesk, deskSession: Int32,
+        _ order: OUCHEnterOrder, nowNs: Int64, desk: inout OrderEntryDesk, deskSession: Int32,
         requests: inout [OrderEntryRequest], output: inout ConnectionOutput
     ) {
         switch Self.newOrderRequest(order, directory: directory) {
@@ -403,7 +406,7 @@ public struct OUCHPort {
             }
             // Refused before the desk: silent when the token is tracked, live
             // or entered and awaiting its answer, as a duplicate would be.
-            if trackedEcho(id, desk: desk, deskSession: deskSession, requests: requests) == nil {
+            if trackedEcho(id, desk: &desk, deskSession: deskSession, requests: requests) == nil {
                 reject(order.token, reason: refusal.code, nowNs: nowNs, output: &output)
             }
         }
@@ -459,7 +462,7 @@ public struct OUCHPort {
     /// or entered in a request not yet handed to the desk (the first such).
     /// O(pending requests) for the latter; only refusals and Modify ask.
     func trackedEcho(
-        _ id: ClientOrderID, desk: OrderEntryDesk, deskSession: Int32, requests: [OrderEntryRequest]
+        _ id: ClientOrderID, desk: inout OrderEntryDesk, deskSession: Int32, requests: [OrderEntryRequest]
     ) -> OrderEcho? {
         if let state = desk.openOrder(session: deskSession, clientID: id) { return Self.echo(of: state) }
         for request in requests {
