@@ -114,7 +114,7 @@ struct SimulatedParticipant {
 
     mutating func noteAcknowledged(_ clientID: ClientOrderID, sentAtNs: Nanoseconds, nowNs: Nanoseconds) {
         if acknowledgedAtNs != nowNs {
-            acknowledgedNow.removeAll(keepingCapacity: true)
+            acknowledgedNow.removeAllReusingCapacity()
             acknowledgedAtNs = nowNs
         }
         acknowledgedNow.append((clientID, sentAtNs))

@@ -588,7 +588,7 @@ public struct Simulation {
         let bytes = messages.bytes(of: message)
         kernel.recordInTrace(MessageStore.fingerprint(bytes))
         let p = Int(participant)
-        clientEvents.removeAll(keepingCapacity: true)
+        clientEvents.removeAllReusingCapacity()
         switch participants[p].client {
         case .ouch(let index): ouchClients[index].received(bytes, nowNs: kernel.now, events: &clientEvents, output: &clientOutput)
         case .fix(let index): fixClients[index].received(bytes, nowNs: kernel.now, events: &clientEvents, output: &clientOutput)

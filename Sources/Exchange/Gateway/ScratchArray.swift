@@ -4,9 +4,10 @@ extension Array {
     /// `removeAll(keepingCapacity:)` goes through the generic
     /// `replaceSubrange`, about 100 instructions even for one element, and
     /// the gateway's scratch lists (requests, engine events, reports, feed
-    /// updates) hold a handful per call: popping them is cheaper.
-    @inline(__always)
-    mutating func removeAllReusingCapacity() {
+    /// updates) hold a handful per call: popping them is cheaper. Public for
+    /// the simulator's own scratch lists (a participant's client events).
+    @inlinable @inline(__always)
+    public mutating func removeAllReusingCapacity() {
         if count > 4 {
             removeAll(keepingCapacity: true)
         } else {
