@@ -26,8 +26,9 @@ public struct FeedPacketList: RandomAccessCollection, Sendable {
         if count == buffers.count {
             buffers.append(Array(packet))
         } else {
-            buffers[count].removeAll(keepingCapacity: true)
-            buffers[count].append(contentsOf: packet)
+            // One replacement, not an emptying and an append: each is a
+            // pass through `replaceSubrange`.
+            buffers[count].replaceSubrange(0..<buffers[count].count, with: packet)
         }
         count += 1
     }
