@@ -594,7 +594,8 @@ public struct Simulation {
         case .fix(let index): fixClients[index].received(bytes, nowNs: kernel.now, events: &clientEvents, output: &clientOutput)
         }
         messages.release(message)
-        for event in clientEvents { handle(event, participant: participant) }
+        // By index, as `handle` writes to `self`: `for … in` would copy the list.
+        for index in clientEvents.indices { handle(clientEvents[index], participant: participant) }
         carryOutClient(participant)
     }
 
@@ -1044,7 +1045,8 @@ public struct Simulation {
             }
         }
         if fixedLatencyWrites > 0 { venues[v].writesOut += fixedLatencyWrites }
-        for packet in outputs.feedPackets {
+        for packetIndex in outputs.feedPackets.indices {
+            let packet = outputs.feedPackets[packetIndex]
             wire.feedPackets += 1
             wire.feedBytes += UInt64(packet.count)
             if network.modelsMarketData(venue: v) {

@@ -199,8 +199,9 @@ public struct OrderEntryDesk {
     }
 
     mutating func route(_ events: [EngineEvent], from firstEvent: Int, context: Context, reports: inout [AddressedReport]) {
-        for event in events[firstEvent...] {
-            switch event {
+        // By index: a slice of the list would be retained and released per call.
+        for index in firstEvent..<events.count {
+            switch events[index] {
             case .accepted(let id, let symbol, _, let side, let price, let quantity):
                 guard case .new(let request, let newID, let session, let slot) = context, newID == id else {
                     preconditionFailure("accepted \(id) outside its own request")
