@@ -135,10 +135,7 @@ final class LiveVenue {
         guard replayCursor < messages.count else { return }
         if applied == Self.replayMessagesPerTurn {
             // More may be due: after the connections have had their turn.
-            let venue = NIOLoopBound(self, eventLoop: loop)
-            replayTask = loop.scheduleTask(deadline: clock.deadline(atNs: clock.nowNs &+ Self.replayYieldNs)) {
-                venue.value.feedReplayTaskRan()
-            }
+            replayTask = scheduled(atNs: clock.nowNs &+ Self.replayYieldNs) { $0.feedReplayTaskRan() }
         } else {
             scheduleReplay(atNs: messages.timesNs[replayCursor])
         }
