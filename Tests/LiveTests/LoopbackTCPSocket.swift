@@ -15,6 +15,27 @@ final class LoopbackTCPSocket {
     static let readTimeoutSeconds = 10
     let descriptor: Int32
 
+    /// Binds `descriptor` to a free port on 127.0.0.1 (listening, for a TCP
+    /// listener) and returns the port; closes the descriptor and throws,
+    /// naming `what`, when it cannot.
+    static func bindToFreeLoopbackPort(_ descriptor: Int32, listening: Bool, what: String) throws -> Int {
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
+                bind(descriptor, pointer, length) == 0 && (!listening || listen(descriptor, 1) == 0)
+                    && getsockname(descriptor, pointer, &length) == 0
+            }
+        }
+        guard bound else {
+            close(descriptor)
+            throw Failure(description: "could not \(what): errno \(errno)")
+        }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
     init(port: Int) throws {
         descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard descriptor >= 0 else { throw Failure(description: "socket() failed: errno \(errno)") }

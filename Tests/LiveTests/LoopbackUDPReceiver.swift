@@ -15,21 +15,8 @@ final class LoopbackUDPReceiver {
         let descriptor = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
         var timeout = timeval(tv_sec: Self.readTimeoutSeconds, tv_usec: 0)
         setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
-                bind(descriptor, pointer, length) == 0 && getsockname(descriptor, pointer, &length) == 0
-            }
-        }
-        guard bound else {
-            close(descriptor)
-            throw LoopbackTCPSocket.Failure(description: "could not bind a loopback UDP port: errno \(errno)")
-        }
+        port = try LoopbackTCPSocket.bindToFreeLoopbackPort(descriptor, listening: false, what: "bind a loopback UDP port")
         self.descriptor = descriptor
-        port = Int(UInt16(bigEndian: address.sin_port))
     }
 
     deinit { close(descriptor) }
