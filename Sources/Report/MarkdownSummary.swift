@@ -92,7 +92,8 @@ extension RunReport {
             let what = crash.action == "host_crash" ? "host crash" : "gateway crash"
             let cut = crash.action == "host_crash" ? "sessions cut off (found by their timeouts)" : "sessions reset"
             lines.append("\(what) \(crash.venue) at \(formatNanoseconds(crash.atNs)): \(crash.sessionsReset) \(cut), "
-                + "connections taken again at \(formatNanoseconds(crash.acceptsAgainAtNs))\(crash.byStandby ? " by the standby" : " after the restart"), "
+                + "connections taken again at \(formatNanoseconds(crash.acceptsAgainAtNs))\(crash.byStandby ? " by the standby" : " after the restart")"
+                + "\(crash.sessionState == "lost" ? " without the sessions' state" : ""), "
                 + "\(crash.sessionsRecovered) sessionsRecovered, \(crash.connectionAttempts) connectionAttempts; \(recovery)")
         }
         if gatewayCrashes != nil, let lost = numberedMessagesNotReceived {

@@ -618,19 +618,24 @@ public struct GatewayCrashSummary: Codable, Hashable, Sendable {
     /// When the venue took connections again, and whether its standby did.
     public var acceptsAgainAtNs: Int64
     public var byStandby: Bool
+    /// `lost` when the venue came back without its sessions' state (the
+    /// scenario's `state: lost`, and no standby first); absent when kept.
+    public var sessionState: String?
     public var sessionsReset: Int
     public var sessionsRecovered: Int
     public var connectionAttempts: Int
     /// From the crash until the last reset session logged in again; absent when one never did.
     public var recoveryNs: Int64?
 
-    public init(venue: String, atNs: Int64, action: String? = nil, acceptsAgainAtNs: Int64, byStandby: Bool, sessionsReset: Int,
+    public init(venue: String, atNs: Int64, action: String? = nil, acceptsAgainAtNs: Int64, byStandby: Bool,
+                sessionState: String? = nil, sessionsReset: Int,
                 sessionsRecovered: Int, connectionAttempts: Int, recoveryNs: Int64?) {
         self.venue = venue
         self.atNs = atNs
         self.action = action
         self.acceptsAgainAtNs = acceptsAgainAtNs
         self.byStandby = byStandby
+        self.sessionState = sessionState
         self.sessionsReset = sessionsReset
         self.sessionsRecovered = sessionsRecovered
         self.connectionAttempts = connectionAttempts

@@ -6,10 +6,10 @@ import Yams
 /// outages, flaps and degradations at given times, and random outages
 /// drawn from the scenario's seed.
 extension ScenarioReader {
-    static let faultKeys = ["at", "venue", "link", "action", "period", "count", "delay", "loss", "for", "mtbf", "mttr"]
+    static let faultKeys = ["at", "venue", "link", "action", "period", "count", "delay", "loss", "for", "mtbf", "mttr", "state"]
     static let faultActionKeys: [(String, [String])] = [
         ("down", []), ("up", []), ("flap", ["period", "count"]), ("degrade", ["delay", "loss", "for"]), ("random", ["mtbf", "mttr"]),
-        ("gateway_crash", ["for"]), ("host_crash", ["for"]), ("partition", ["for"]),
+        ("gateway_crash", ["for", "state"]), ("host_crash", ["for", "state"]), ("partition", ["for"]),
     ]
 
     func faults(_ node: Node, seed: UInt64, durationNs: Int64, venues: [VenueConfig], links: [VenueLinksConfig], sites: [ScenarioSite] = [])
@@ -63,13 +63,18 @@ extension ScenarioReader {
     /// `{ at, venue, action: gateway_crash, for }`: the venue's order-entry
     /// gateway crashes and restarts `for` later (no `link`: it hits every
     /// connection of the venue). `host_crash` (`silent`): its host dies, and
-    /// no reset tells the participants.
+    /// no reset tells the participants. `state: lost` (default `kept`): it
+    /// restarts without its sessions' state.
     func gatewayCrash(_ node: Node, durationNs: Int64, venues: [VenueConfig], earlier: [GatewayCrashConfig], silent: Bool)
         throws(ScenarioError) -> GatewayCrashConfig
     {
         let action = silent ? "host_crash" : "gateway_crash"
-        let f = try fields(node, allowed: ["at", "venue", "action", "for"], required: ["at", "venue", "action", "for"],
+        let f = try fields(node, allowed: ["at", "venue", "action", "for", "state"], required: ["at", "venue", "action", "for"],
                            what: silent ? "a host crash" : "a gateway crash")
+        var keepsState = true
+        if let state = f["state"] {
+            keepsState = try choice(state.value, [("kept", true), ("lost", false)], "session state after the restart")
+        }
         let atNs = try duration(f["at"]!.value, positive: false, what: "a crash's time")
         guard atNs < durationNs else {
             throw error(f["at"]!.value, "\(formatDuration(atNs)) is not before the run's duration of \(formatDuration(durationNs)); a crash must come within it")
@@ -81,7 +86,7 @@ extension ScenarioReader {
         if let previous = earlier.last(where: { $0.venue == venueName }), atNs < previous.atNs + previous.restartAfterNs {
             throw error(f["at"]!.value, "venue '\(venueName)''s gateway is still down at \(formatDuration(atNs)) from the crash at \(formatDuration(previous.atNs)); crashes of one venue must not overlap and come in time order")
         }
-        return GatewayCrashConfig(atNs: atNs, venue: venueName, restartAfterNs: restartNs, silent: silent)
+        return GatewayCrashConfig(atNs: atNs, venue: venueName, restartAfterNs: restartNs, silent: silent, keepsSessionState: keepsState)
     }
 
     /// A `random` entry: from `at` to the end of the run, outages whose

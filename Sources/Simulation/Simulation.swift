@@ -241,8 +241,10 @@ public struct Simulation {
             }
             let downNs = min(crash.restartAfterNs, config.venues[v].standbyTakeoverNs ?? crash.restartAfterNs)
             crashVenues.append(Int32(v))
+            let byStandby = downNs < crash.restartAfterNs
             crashRecords.append(GatewayCrashReport(venue: crash.venue, atNs: crash.atNs, acceptsAgainAtNs: crash.atNs + downNs,
-                                                   byStandby: downNs < crash.restartAfterNs, silent: crash.silent))
+                                                   byStandby: byStandby, silent: crash.silent,
+                                                   sessionStateLost: !crash.keepsSessionState && !byStandby))
         }
         for replay in config.feedReplays {
             guard let v = config.venues.firstIndex(where: { $0.name == replay.venue }) else {
@@ -842,6 +844,9 @@ public struct Simulation {
             // session times the silence out (`connectionLost`).
             if !silent { kernel.schedule(.connectionReset(participant: Int32(p)), after: oneWayDelayNs(venue: v)) }
         }
+        // Whoever takes the connections again finds no session state: the
+        // sessions start again, the books stay.
+        if crashRecords[Int(index)].sessionStateLost { venues[v].gateway.loseSessionState() }
     }
 
     /// The reset reaches the participant: it drops the connection and tries

@@ -58,17 +58,24 @@ public struct SimulationConfig: Hashable, Sendable {
 /// `silent`: the gateway's host dies rather than its process, so no reset
 /// reaches anyone; each participant finds out when its session times the
 /// silence out, and only then connects again (docs/network.md, "Host crash").
+///
+/// `keepsSessionState` false: the gateway restarts without its sessions'
+/// state (docs/network.md, "Restart without state"): sequence numbers and
+/// stored messages are lost, the books and orders kept. A standby that
+/// takes over before the restart still has the state.
 public struct GatewayCrashConfig: Hashable, Sendable {
     public var atNs: Int64
     public var venue: String
     public var restartAfterNs: Int64
     public var silent: Bool
+    public var keepsSessionState: Bool
 
-    public init(atNs: Int64, venue: String, restartAfterNs: Int64, silent: Bool = false) {
+    public init(atNs: Int64, venue: String, restartAfterNs: Int64, silent: Bool = false, keepsSessionState: Bool = true) {
         self.atNs = atNs
         self.venue = venue
         self.restartAfterNs = restartAfterNs
         self.silent = silent
+        self.keepsSessionState = keepsSessionState
     }
 }
 

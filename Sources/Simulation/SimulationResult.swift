@@ -141,6 +141,9 @@ public struct GatewayCrashReport: Hashable, Sendable {
     public var byStandby: Bool
     /// The host died (`GatewayCrashConfig.silent`): no reset, sessions find out by their timeouts.
     public var silent = false
+    /// The venue came back without its sessions' state: a restart without
+    /// it (`GatewayCrashConfig.keepsSessionState`), and no standby first.
+    public var sessionStateLost = false
     /// Sessions whose connection the crash reset, and of them those logged in again.
     public var sessionsReset = 0
     public var sessionsRecovered = 0

@@ -367,7 +367,7 @@ extension RunReport {
             gatewayCrashes = result.gatewayCrashes.map {
                 GatewayCrashSummary(venue: $0.venue, atNs: $0.atNs, action: $0.silent ? "host_crash" : "gateway_crash",
                                     acceptsAgainAtNs: $0.acceptsAgainAtNs, byStandby: $0.byStandby,
-                                    sessionsReset: $0.sessionsReset, sessionsRecovered: $0.sessionsRecovered,
+                                    sessionState: $0.sessionStateLost ? "lost" : nil, sessionsReset: $0.sessionsReset, sessionsRecovered: $0.sessionsRecovered,
                                     connectionAttempts: $0.connectionAttempts, recoveryNs: $0.recoveryNs)
             }
         }

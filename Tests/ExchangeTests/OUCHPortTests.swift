@@ -15,6 +15,19 @@ import Wire
         venue.connectBoth()
     }
 
+    /// A port that lost its state names its new SoupBinTCP session after
+    /// the old one, in the 10 bytes a name has, never the same twice running.
+    @Test func aRestartedSessionGetsANewName() {
+        func name(_ text: String, _ restart: Int) -> String {
+            OUCHPort.sessionName(SoupBinTCPSessionName(text)!, restart: restart).trimmed
+        }
+        #expect(name("XGW", 1) == "XGW-1")
+        #expect(name("XGW-1", 2) == "XGW-2")
+        #expect(name("ABCDEFGHIJ", 1) == "ABCDEFGH-1")
+        #expect(name("ABCDEFGHIJ", 12) == "ABCDEFG-12")
+        #expect(name("ABCDEFGH-1", 1) == "ABCDEFGH-2")
+    }
+
     @Test func loginIsAcceptedAndReported() {
         for index in 0..<2 {
             #expect(venue.venuePacketTypes[index] == [SoupBinTCPPacketType.loginAccepted.rawValue])

@@ -25,6 +25,21 @@ import Simulation
         #expect(noRestart?.message.contains("a host crash") == true, "\(String(describing: noRestart))")
     }
 
+    @Test func aCrashMayLoseTheSessionsState() throws {
+        let yaml = minimal + "\nfaults:\n  - { at: 1ms, venue: XT, action: gateway_crash, for: 3ms, state: lost }\n"
+            + "  - { at: 5ms, venue: XT, action: host_crash, for: 1ms, state: kept }\n"
+        let config = try ScenarioLoader.parse(yaml: yaml, file: "s.yaml")
+        #expect(config.gatewayCrashes == [
+            GatewayCrashConfig(atNs: 1_000_000, venue: "XT", restartAfterNs: 3_000_000, keepsSessionState: false),
+            GatewayCrashConfig(atNs: 5_000_000, venue: "XT", restartAfterNs: 1_000_000, silent: true),
+        ])
+        let unknown = parseError(minimal + "\nfaults:\n  - { at: 1ms, venue: XT, action: gateway_crash, for: 3ms, state: gone }\n")
+        #expect(unknown?.line == 18)
+        #expect(unknown?.message == "'gone' is not a session state after the restart; expected one of: kept, lost", "\(String(describing: unknown))")
+        let onALink = parseError(minimal + "\nfaults:\n  - { at: 1ms, venue: XT, link: order_entry, action: down, state: lost }\n")
+        #expect(onALink?.line == 18)
+    }
+
     @Test func crashMistakesNameTheLine() {
         // `minimal` ends at line 16; `faults:` is line 17, its entry line 18.
         func error(_ entry: String) -> ScenarioError? { parseError(minimal + "\nfaults:\n  - \(entry)\n") }

@@ -158,6 +158,48 @@ struct FIXSessionPairTests {
         #expect(pair.participant.nextExpectedMsgSeqNum == pair.venue.nextOutgoingMsgSeqNum)
     }
 
+    /// An acceptor that lost its state (a gateway restarted without its
+    /// store) answers the next Logon, whatever its MsgSeqNum, with
+    /// ResetSeqNumFlag=Y: both sides start again from 1, with no
+    /// ResendRequest for the numbers it forgot. What it numbered meanwhile
+    /// is gone, and counted as sent.
+    @Test(arguments: FIXVersion.allCases)
+    func anAcceptorThatLostItsStateResetsBothSidesAtTheNextLogon(version: FIXVersion) {
+        var pair = Self.loggedOnPair(version)
+        pair.fromParticipant(pair.participant.sendApplication(.newOrderSingle(FIXSamples.newOrder), nowNs: pair.nowNs))
+        pair.fromVenue(pair.venue.sendApplication(.executionReport(FIXSamples.fill), nowNs: pair.nowNs))
+        pair.venue.connectionClosed()
+        pair.participant.connectionClosed()
+        pair.venue.loseState()
+        pair.fromVenue(pair.venue.sendApplication(.executionReport(FIXSamples.fill), nowNs: pair.nowNs))
+        #expect(pair.venue.messagesSent == 3 && pair.participant.messagesReceived == 2)
+
+        pair.nowNs += Self.second
+        pair.venue.connectionOpened()
+        pair.participant.connectionOpened()
+        pair.wireLog.removeAll()
+        pair.fromParticipant(pair.participant.start(nowNs: pair.nowNs))
+        #expect(pair.venue.isLoggedOn && pair.participant.isLoggedOn)
+        #expect(pair.venueDisconnect == nil && pair.participantDisconnect == nil)
+        #expect(pair.wireLog.count == 2, "\(pair.wireLog)")
+        #expect(pair.wireLog[0].hasPrefix("P>V") && pair.wireLog[0].contains("|34=3|") && !pair.wireLog[0].contains("|141="))
+        #expect(pair.wireLog[1].hasPrefix("V>P") && pair.wireLog[1].contains("|34=1|") && pair.wireLog[1].contains("|141=Y|"))
+        #expect(pair.participant.nextOutgoingMsgSeqNum == 2 && pair.venue.nextExpectedMsgSeqNum == 2)
+        #expect(pair.venue.nextOutgoingMsgSeqNum == 2 && pair.participant.nextExpectedMsgSeqNum == 2)
+
+        pair.participantDelivered.removeAll()
+        pair.venueDelivered.removeAll()
+        pair.fromParticipant(pair.participant.sendApplication(.orderCancelRequest(FIXSamples.cancel), nowNs: pair.nowNs))
+        pair.fromVenue(pair.venue.sendApplication(.orderCancelReject(FIXSamples.cancelReject), nowNs: pair.nowNs))
+        #expect(pair.venueDelivered.map(\.0) == [.orderCancelRequest(FIXSamples.cancel)])
+        #expect(pair.participantDelivered.map(\.0) == [.orderCancelReject(FIXSamples.cancelReject)])
+        #expect(!pair.wireLog.contains { $0.contains("|35=2|") || $0.contains("|35=5|") }, "\(pair.wireLog)")
+        // Numbered by the venue: three before the reset (the first Logon and
+        // two reports, one stored while away) and two since (the Logon and
+        // the reject); the stored report never arrived.
+        #expect(pair.venue.messagesSent == 5 && pair.participant.messagesReceived == 4)
+    }
+
     @Test func silentVenueGetsTestRequestThenLogout() {
         var pair = Self.loggedOnPair(.fix44)
         pair.dropFromVenue = Int.max

@@ -420,6 +420,43 @@ private func outboundMessage(_ index: Int) -> [UInt8] {
         #expect(named.logins.map(\.session) == [sessionName])
     }
 
+    /// A server that lost its state starts a new session under a new name:
+    /// the client's login to the old one is refused with 'S', and its next
+    /// login joins the current session from its first message.
+    @Test func aClientRefusedItsOldSessionJoinsTheNewOneFromTheStart() {
+        var wiring = Wiring(server: serverConfiguration, client: clientConfiguration())
+        wiring.connect()
+        for index in 0..<3 { wiring.serverSends(outboundMessage(index)) }
+        wiring.clientLogsOut()
+        // Numbered while the client was away, then lost with the state.
+        wiring.serverSends(outboundMessage(3))
+        let restarted = SoupBinTCPSessionName("EXSIM0000R")!
+        wiring.server.startNewSession(named: restarted)
+        #expect(wiring.server.nextSequenceNumber == 1 && wiring.server.configuration.session == restarted)
+        wiring.serverSends(outboundMessage(4))
+        wiring.nowNs += second
+        wiring.connect()
+        #expect(wiring.clientCloses.last == .loginRejected(.sessionNotAvailable))
+        #expect(wiring.client.nextExpectedSequenceNumber == nil && wiring.client.messagesReceived == 3)
+        wiring.nowNs += second
+        wiring.connect()
+        let logins = wiring.clientSent.compactMap { packet -> SoupBinTCPLoginRequest? in
+            if case let .loginRequest(request) = packet { request } else { nil }
+        }
+        #expect(logins.map(\.requestedSession) == [.blank, sessionName, .blank])
+        #expect(logins.map(\.requestedSequenceNumber) == [1, 4, 1])
+        #expect(wiring.logins.map(\.session) == [sessionName, restarted])
+        #expect(wiring.deliveredToClient.map(\.sequenceNumber) == [1, 2, 3, 1])
+        #expect(wiring.deliveredToClient.last?.message == outboundMessage(4))
+        #expect(wiring.client.messagesReceived == 4)
+        // Reconnecting within the new session resumes it by name.
+        wiring.clientLogsOut()
+        wiring.serverSends(outboundMessage(5))
+        wiring.connect()
+        #expect(wiring.logins.last == SoupBinTCPLoginAccepted(session: restarted, nextSequenceNumber: 2))
+        #expect(wiring.deliveredToClient.last?.message == outboundMessage(5) && wiring.client.messagesReceived == 5)
+    }
+
     @Test func replayOfMessagesTheStoreDroppedIsRefused() {
         var configuration = serverConfiguration
         configuration.storedMessageLimit = 4

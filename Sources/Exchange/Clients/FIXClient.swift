@@ -93,8 +93,8 @@ public struct FIXClient {
     public var requestsResent: Int { session.applicationMessagesResent }
 
     /// Messages the venue numbered that this client has taken in (its next
-    /// expected MsgSeqNum less one).
-    public var messagesNumberedReceived: UInt64 { UInt64(max(session.nextExpectedMsgSeqNum - 1, 0)) }
+    /// expected MsgSeqNum less one, plus what it took in before a reset).
+    public var messagesNumberedReceived: UInt64 { session.messagesReceived }
 
     /// Connected: sends the Logon.
     public mutating func connectionOpened(nowNs: Int64, output: inout ConnectionOutput) {

@@ -96,8 +96,9 @@ public struct OUCHClient {
     /// Whether the venue accepted the login on the current connection.
     public var isLoggedIn: Bool { session.isLoggedIn }
 
-    /// Sequenced messages from the venue this client has taken in.
-    public var messagesNumberedReceived: UInt64 { (session.nextExpectedSequenceNumber ?? 1) - 1 }
+    /// Sequenced messages from the venue this client has taken in, over
+    /// every session the venue ran for the account.
+    public var messagesNumberedReceived: UInt64 { session.messagesReceived }
 
     /// The open quantity this client has seen for an order, while it is live.
     public func openQuantity(of id: ClientOrderID) -> Quantity? {

@@ -241,6 +241,28 @@ public struct VenueGateway {
         }
     }
 
+    /// The gateway came back without its session state (a restart with no
+    /// journal to recover from): every order-entry port starts its session
+    /// again, OUCH as a new SoupBinTCP session numbered from 1 under a new
+    /// name, FIX with a sequence reset at the next Logon, and what the
+    /// ports had stored for their clients is gone. A connection still open
+    /// is closed first. The books, the orders and the desk's tokens and
+    /// ClOrdIDs stay: the matching engine behind the gateway keeps them.
+    public mutating func loseSessionState() {
+        for connection in slots.indices {
+            switch slots[connection] {
+            case .ouch(let index):
+                if !closed[connection] { connectionClosed(Int32(connection)) }
+                ouchPorts[index].startNewSession()
+            case .fix(let index):
+                if !closed[connection] { connectionClosed(Int32(connection)) }
+                fixPorts[index].loseSessionState()
+            case .recovery:
+                break
+            }
+        }
+    }
+
     /// Bytes from a client; every whole request in them is carried out.
     public mutating func received(
         _ bytes: UnsafeRawBufferPointer, on connection: Int32, nowNs: Int64, outputs: inout GatewayOutputs

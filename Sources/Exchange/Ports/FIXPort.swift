@@ -123,8 +123,9 @@ public struct FIXPort {
 
     /// Whether the client has logged on and the session has not ended.
     public var isLoggedIn: Bool { session.isLoggedOn }
-    /// Messages the port has numbered for its client, of every type.
-    public var messagesNumbered: UInt64 { UInt64(max(session.nextOutgoingMsgSeqNum - 1, 0)) }
+    /// Messages the port has numbered for its client, of every type, over
+    /// every reset of the sequence numbers.
+    public var messagesNumbered: UInt64 { session.messagesSent }
 
     var version: FIXVersion { session.configuration.version }
 
@@ -142,6 +143,18 @@ public struct FIXPort {
         let deadline = nowNs + session.configuration.logonTimeoutNs
         logonDeadlineNs = deadline
         output.timerAtNs = deadline
+    }
+
+    /// The port lost its session state (its gateway restarted without it):
+    /// what it sent is gone, and the next Logon starts the sequence numbers
+    /// again from 1 with ResetSeqNumFlag=Y (`FIXSession.loseState`). The
+    /// orders stay with the desk.
+    /// - Precondition: the connection is closed.
+    public mutating func loseSessionState() {
+        registry.release(session)
+        session.loseState()
+        logonDeadlineNs = nil
+        pendingRefusals.removeAll(keepingCapacity: true)
     }
 
     /// The connection went away, closed by either side. Reports sent until

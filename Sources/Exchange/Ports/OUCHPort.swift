@@ -175,8 +175,15 @@ public struct OUCHPort {
 
     /// Whether a client is logged in on the current connection.
     public var isLoggedIn: Bool { session.isLoggedIn }
-    /// Sequenced messages the port has numbered for its client.
-    public var messagesNumbered: UInt64 { session.nextSequenceNumber - 1 }
+    /// Sequenced messages the port has numbered for its client, over every
+    /// session it has run.
+    public var messagesNumbered: UInt64 { numberedInEarlierSessions + session.nextSequenceNumber - 1 }
+    /// Sequenced messages of the sessions before the current one.
+    var numberedInEarlierSessions: UInt64 = 0
+    /// Sessions started since the first (`startNewSession`).
+    public private(set) var sessionRestarts = 0
+    /// The name of the account's current SoupBinTCP session.
+    public var sessionName: SoupBinTCPSessionName { session.configuration.session }
 
     // MARK: Connection
 
@@ -193,6 +200,36 @@ public struct OUCHPort {
     public mutating func connectionClosed() {
         session.connectionClosed()
         framer = SoupBinTCPFrameDecoder(maximumPacketLength: Self.maximumClientPacketLength)
+    }
+
+    /// The port lost its session state (its gateway restarted without it):
+    /// the account starts a new SoupBinTCP session under a new name, from
+    /// sequence number 1, with nothing stored. The orders stay with the
+    /// desk. A client that logs in to the old session is refused with 'S'
+    /// and joins the new one (`SoupBinTCPClientSession`).
+    /// - Precondition: the connection is closed.
+    public mutating func startNewSession() {
+        numberedInEarlierSessions = messagesNumbered
+        sessionRestarts += 1
+        session.startNewSession(named: Self.sessionName(session.configuration.session, restart: sessionRestarts))
+        framer = SoupBinTCPFrameDecoder(maximumPacketLength: Self.maximumClientPacketLength)
+        pendingCancels.removeAll()
+    }
+
+    /// The name of the `restart`-th session after `name`'s: its first
+    /// bytes, a dash and the number, in the 10 bytes a name has ("XGW" →
+    /// "XGW-1"). Never the name before it.
+    static func sessionName(_ name: SoupBinTCPSessionName, restart: Int) -> SoupBinTCPSessionName {
+        let base = name.trimmed.split(separator: "-").first.map(String.init) ?? ""
+        var number = restart
+        while true {
+            let suffix = "-\(number)"
+            if let next = SoupBinTCPSessionName(String(base.prefix(SoupBinTCPSessionName.byteCount - suffix.count)) + suffix),
+               next != name {
+                return next
+            }
+            number += 1
+        }
     }
 
     /// Bytes from the client in any chunking. Requests decoded from OUCH messages are appended in order.

@@ -74,6 +74,13 @@ public struct FIXSession {
     public private(set) var holdsLogonClaim = false
     /// Whether a Logon exchange has completed on some connection.
     private var hasLoggedOn = false
+    /// Acceptor: the state was lost (`loseState`), so the next Logon
+    /// starts the sequence numbers again, whatever it carries.
+    private var resetsAtNextLogon = false
+    /// Messages numbered, and messages taken in, under sequence numbers
+    /// that a reset has since started again.
+    public private(set) var messagesSentBeforeResets: UInt64 = 0
+    public private(set) var messagesReceivedBeforeResets: UInt64 = 0
 
     public init(configuration: FIXSessionConfiguration) {
         self.configuration = configuration
@@ -298,6 +305,36 @@ public struct FIXSession {
         testRequestSentNs = nil
         gapHighestMsgSeqNum = nil
         armedTimerNs = nil
+    }
+
+    /// Acceptor: the session loses its state, as an engine restarted
+    /// without its message store does: the sent messages are gone, and the
+    /// next Logon, whatever its MsgSeqNum, is answered with
+    /// ResetSeqNumFlag=Y and both sides start again from 1, the two Logons
+    /// being the first messages. Until then, messages sent are numbered
+    /// from 1 and stored, and go with the reset.
+    public mutating func loseState() {
+        precondition(configuration.role == .acceptor, "an initiator keeps its own state")
+        connectionOpened()
+        state = .disconnected
+        restartSequences()
+        resetsAtNextLogon = true
+    }
+
+    /// Messages numbered since the start, over every reset.
+    public var messagesSent: UInt64 { messagesSentBeforeResets + UInt64(max(nextOutgoingMsgSeqNum - 1, 0)) }
+    /// Messages taken in since the start, over every reset.
+    public var messagesReceived: UInt64 { messagesReceivedBeforeResets + UInt64(max(nextExpectedMsgSeqNum - 1, 0)) }
+
+    /// Both sequence numbers back to 1 and the sent messages dropped; what
+    /// was numbered and taken in before stays counted.
+    private mutating func restartSequences() {
+        messagesSentBeforeResets += UInt64(max(nextOutgoingMsgSeqNum - 1, 0))
+        messagesReceivedBeforeResets += UInt64(max(nextExpectedMsgSeqNum - 1, 0))
+        nextExpectedMsgSeqNum = 1
+        nextOutgoingMsgSeqNum = 1
+        store.removeAll()
+        queue.removeAll()
     }
 
     /// Starts the Logout exchange.
@@ -581,13 +618,14 @@ public struct FIXSession {
             return
         }
         holdsLogonClaim = true
-        let resetRequested = configuration.resetOnLogon || (try? view.boolean(FIXTag.resetSeqNumFlag)) == true
-        if resetRequested {
-            nextExpectedMsgSeqNum = 1
-            nextOutgoingMsgSeqNum = 1
-            store.removeAll()
-        }
-        if msgSeqNum < nextExpectedMsgSeqNum {
+        let resetRequested = configuration.resetOnLogon || resetsAtNextLogon
+            || (try? view.boolean(FIXTag.resetSeqNumFlag)) == true
+        if resetRequested { restartSequences() }
+        // Without its state the acceptor cannot hold the counterparty to its
+        // old numbers: its Logon counts as the first message of the reset.
+        let logonSeqNum = resetsAtNextLogon ? 1 : msgSeqNum
+        resetsAtNextLogon = false
+        if logonSeqNum < nextExpectedMsgSeqNum {
             sendLogout(
                 text: "MsgSeqNum too low, expecting \(nextExpectedMsgSeqNum) but received \(msgSeqNum)", nowNs: nowNs)
             disconnect(.msgSeqNumTooLow)
@@ -602,7 +640,7 @@ public struct FIXSession {
         state = .active
         hasLoggedOn = true
         pending.append(.established)
-        enterSequence(msgSeqNum: msgSeqNum, nowNs: nowNs)
+        enterSequence(msgSeqNum: logonSeqNum, nowNs: nowNs)
     }
 
     /// Initiator: the acceptor's Logon reply.
@@ -610,6 +648,13 @@ public struct FIXSession {
         guard problem == nil, view.version == configuration.version, compIDsMatch(view) else {
             disconnect(.invalidLogon)
             return
+        }
+        // A reset this side did not ask for: the acceptor lost its state
+        // (`loseState`). Both sides start again from 1, our Logon being our
+        // first message; what we sent before is gone with the old numbers.
+        if !configuration.resetOnLogon, (try? view.boolean(FIXTag.resetSeqNumFlag)) == true {
+            restartSequences()
+            nextOutgoingMsgSeqNum = 2
         }
         if msgSeqNum < nextExpectedMsgSeqNum {
             sendLogout(

@@ -81,6 +81,11 @@ public struct SoupBinTCPClientSession {
     public private(set) var session: SoupBinTCPSessionName?
     /// The sequence number the next Sequenced Data packet carries; nil before the first login.
     public private(set) var nextExpectedSequenceNumber: UInt64?
+    /// Sequenced messages taken in from sessions the server no longer has.
+    public private(set) var messagesOfEarlierSessions: UInt64 = 0
+    /// The server refused the session this client was in: the next login
+    /// asks for the current session from its first message.
+    private var joinsCurrentSession = false
 
     public init(configuration: Configuration) {
         self.configuration = configuration
@@ -90,14 +95,17 @@ public struct SoupBinTCPClientSession {
     /// Whether the server accepted the login on the current connection.
     public var isLoggedIn: Bool { state == .active }
 
+    /// Sequenced messages taken in since the start, over every session.
+    public var messagesReceived: UInt64 { messagesOfEarlierSessions + (nextExpectedSequenceNumber ?? 1) - 1 }
+
     /// Connected: send the Login Request.
     public mutating func connectionOpened(nowNs: Int64, actions: inout [Action]) {
         precondition(state == .disconnected, "one connection at a time")
         let request = SoupBinTCPLoginRequest(
             username: configuration.username,
             password: configuration.password,
-            requestedSession: session ?? configuration.requestedSession,
-            requestedSequenceNumber: nextExpectedSequenceNumber ?? configuration.requestedSequenceNumber)
+            requestedSession: joinsCurrentSession ? .blank : session ?? configuration.requestedSession,
+            requestedSequenceNumber: joinsCurrentSession ? 1 : nextExpectedSequenceNumber ?? configuration.requestedSequenceNumber)
         state = .awaitingLoginResponse(sentAtNs: nowNs)
         armedTimerNs = nil
         actions.append(.send(.loginRequest(request)))
@@ -149,11 +157,13 @@ public struct SoupBinTCPClientSession {
             state = .active
             session = accepted.session
             nextExpectedSequenceNumber = accepted.nextSequenceNumber
+            joinsCurrentSession = false
             actions.append(.loggedIn(accepted))
             arm(liveness.nextDeadlineNs, &actions)
         case (.awaitingLoginResponse, .loginRejected):
             do {
                 let rejected = try SoupBinTCPLoginRejected(decoding: packet.bytes)
+                if rejected.code == .sessionNotAvailable, session != nil { forgetSession() }
                 close(.loginRejected(rejected.code), &actions)
             } catch {
                 close(.protocolViolation(.malformedPacket(error)), &actions)
@@ -175,6 +185,17 @@ public struct SoupBinTCPClientSession {
         default:
             close(.protocolViolation(.unexpectedPacket(type: type.rawValue)), &actions)
         }
+    }
+
+    /// 'S' for the session this client was in: the server no longer has it
+    /// (it restarted without its state, or started the next one). What was
+    /// taken in of it is counted; the next login joins the current session
+    /// from its first message, whatever its name.
+    private mutating func forgetSession() {
+        messagesOfEarlierSessions += (nextExpectedSequenceNumber ?? 1) - 1
+        session = nil
+        nextExpectedSequenceNumber = nil
+        joinsCurrentSession = true
     }
 
     /// The byte stream could not be framed: close.

@@ -91,7 +91,8 @@ public struct SoupBinTCPServerSession {
         case active
     }
 
-    public let configuration: Configuration
+    /// Changes only with `startNewSession(named:)`.
+    public private(set) var configuration: Configuration
     private var state: ConnectionState = .disconnected
     private var store: SoupBinTCPMessageStore
     private var armedTimerNs: Int64?
@@ -130,6 +131,25 @@ public struct SoupBinTCPServerSession {
     public mutating func connectionClosed() {
         state = .disconnected
         armedTimerNs = nil
+    }
+
+    /// Starts the session again under another name, as a server that lost
+    /// its state does (a gateway restarted without it): the stored messages
+    /// are gone, numbering starts again at the configuration's first
+    /// sequence number, and the session is between connections. A Login
+    /// Request for the old name then gets Login Rejected 'S'; one for the
+    /// current session (a blank name) gets the new one.
+    /// - Precondition: `name` is not blank and not the current name.
+    public mutating func startNewSession(named name: SoupBinTCPSessionName) {
+        precondition(!name.isBlank && name != configuration.session, "a new session needs a new name")
+        configuration.session = name
+        store = SoupBinTCPMessageStore(
+            firstSequenceNumber: configuration.firstSequenceNumber,
+            messageLimit: configuration.storedMessageLimit,
+            maximumMessageByteCount: configuration.maximumMessageByteCount)
+        state = .disconnected
+        armedTimerNs = nil
+        hasEnded = false
     }
 
     /// The common case of `received` without an action list: Unsequenced
