@@ -79,11 +79,23 @@ public final class CaptureReader {
     private let fileByteCount: Int64
 
     static let zstdMagic: UInt32 = 0xFD2F_B528
+    /// A zstd skippable frame (0x184D2A50 … 0x184D2A5F), which pzstd puts
+    /// first, before each frame, to note its size.
+    static func isSkippableFrameMagic(_ magic: UInt32) -> Bool { magic & 0xFFFF_FFF0 == 0x184D_2A50 }
+    /// Threads that decompress a file of many zstd frames: one per core, up to 4.
+    public static let zstdWorkerCount = max(1, min(4, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))))
 
-    /// Opens `path` and reads its header.
+    /// Whether the frames of this zstd file are decompressed on worker
+    /// threads (a regular file of many frames, as exsim writes them).
+    public var decompressesInParallel: Bool { decompressor?.decompressesInParallel ?? false }
+
+    /// Opens `path` and reads its header. A regular zstd file of many frames
+    /// is decompressed on `zstdWorkers` threads ahead of the reads (fewer
+    /// when the caller keeps cores busy with other threads).
     /// - Throws: when the file is missing, unreadable, not a capture, or a
     ///   corrupt zstd stream.
-    public init(path: String) throws(CaptureReadError) {
+    public init(path: String, zstdWorkers: Int = CaptureReader.zstdWorkerCount) throws(CaptureReadError) {
+        precondition(zstdWorkers >= 1)
         self.path = path
         var status = stat()
         guard stat(path, &status) == 0 else {
@@ -104,14 +116,19 @@ public final class CaptureReader {
             fclose(file)
             throw CaptureReadError(path: path, reason: "too short to be a capture (\(status.st_size) bytes)")
         }
-        isCompressed = magic == Self.zstdMagic || path.hasSuffix(".zst")
+        let zstd = magic == Self.zstdMagic || Self.isSkippableFrameMagic(magic)
+        isCompressed = zstd || path.hasSuffix(".zst")
         let pcapFile: UnsafeMutablePointer<FILE>
         if isCompressed {
-            guard magic == Self.zstdMagic else {
+            guard zstd else {
                 fclose(file)
                 throw CaptureReadError(path: path, reason: "named .zst but not zstd-compressed (it starts with 0x\(String(magic, radix: 16)))")
             }
-            let stream = ZstdReadStream(source: file)
+            // A regular file of many frames decompresses on every core.
+            let workers = (status.st_mode & S_IFMT) == S_IFREG
+                ? ZstdFrameWorkers(descriptor: fileno(file), byteCount: Int(status.st_size), workers: zstdWorkers)
+                : nil
+            let stream = ZstdReadStream(source: file, workers: workers)
             guard let cookieFile = stream.openFile() else {
                 throw CaptureReadError(path: path, reason: "cannot open a decompressing stream: \(String(cString: strerror(errno)))")
             }

@@ -58,9 +58,20 @@ public final class CaptureWriter {
     private var identification: UInt16 = 0
     public private(set) var packetsWritten = 0
 
-    static let flushThresholdBytes = 1 << 20
+    /// Bytes gathered before a write: of a zstd capture in frames, one frame's.
+    let flushThresholdBytes: Int
+    /// Whether each write of a zstd capture ends a frame.
+    let endsFrames: Bool
 
-    public init(path: String, epochOffsetNs: Int64 = 0, maximumSegmentBytes: Int = 1_460) throws(CaptureWriteError) {
+    /// `zstdFrameBytes`: a zstd capture is written as one frame when nil
+    /// (as the zstd tool writes it, and as Wireshark 4.0 reads it: its
+    /// reader stops at the end of the first frame), else as a run of
+    /// frames of that many uncompressed bytes (the last shorter), as pzstd
+    /// writes them. A frame depends on nothing before it, so `CaptureReader`
+    /// decompresses several at once (`ZstdFrameWorkers`).
+    public init(path: String, epochOffsetNs: Int64 = 0, maximumSegmentBytes: Int = 1_460,
+                zstdFrameBytes: Int? = nil) throws(CaptureWriteError) {
+        precondition(zstdFrameBytes.map { $0 > 0 } ?? true)
         precondition(maximumSegmentBytes > 0 && maximumSegmentBytes <= PacketFraming.maximumPayload)
         guard let file = fopen(path, "wb") else {
             throw CaptureWriteError(path: path, reason: String(cString: strerror(errno)))
@@ -70,9 +81,11 @@ public final class CaptureWriter {
         self.epochOffsetNs = epochOffsetNs
         self.maximumSegmentBytes = maximumSegmentBytes
         compressor = path.hasSuffix(".zst") ? ZstdWriteStream() : nil
+        endsFrames = compressor != nil && zstdFrameBytes != nil
+        flushThresholdBytes = endsFrames ? zstdFrameBytes! : 1 << 20
         format = CaptureFileFormat(writingTo: path)
         pending = format == .pcapng ? PcapNGFormat.fileHeader() : PcapFormat.fileHeader()
-        pending.reserveCapacity(Self.flushThresholdBytes + 65_536)
+        pending.reserveCapacity(flushThresholdBytes + 65_536)
     }
 
     /// One UDP datagram.
@@ -193,14 +206,15 @@ public final class CaptureWriter {
             pending.append(contentsOf: frame)
         }
         packetsWritten += 1
-        if pending.count >= Self.flushThresholdBytes { try flush() }
+        if pending.count >= flushThresholdBytes { try flush() }
     }
 
+    /// Writes what is pending; of a zstd capture in frames, as one whole frame.
     private func flush(endingStream: Bool = false) throws(CaptureWriteError) {
-        guard !pending.isEmpty || (endingStream && compressor != nil) else { return }
+        guard !pending.isEmpty || (endingStream && compressor != nil && !endsFrames) else { return }
         guard let file else { preconditionFailure("capture \(path) written after finish()") }
         if let compressor {
-            if let reason = pending.withUnsafeBytes({ compressor.write($0, end: endingStream, to: file) }) {
+            if let reason = pending.withUnsafeBytes({ compressor.write($0, end: endingStream || endsFrames, to: file) }) {
                 throw CaptureWriteError(path: path, reason: reason)
             }
         } else {

@@ -6,7 +6,9 @@ import Glibc
 /// A zstd-compressed file seen as a `FILE*` of its decompressed bytes, so
 /// libpcap reads a `.pcap.zst` as it reads a `.pcap`. Reads decompress
 /// straight into the stdio buffer: memory stays at the two fixed buffers
-/// whatever the size of the file.
+/// whatever the size of the file. A file of many frames is decompressed
+/// by `ZstdFrameWorkers` instead, several frames at once, when the caller
+/// hands them over.
 ///
 /// A class, because the `FILE*` holds a pointer to it as its cookie: the
 /// owner keeps it alive until the `FILE*` is closed.
@@ -33,13 +35,22 @@ final class ZstdReadStream {
     /// The first four decompressed bytes: the capture's magic number.
     private(set) var magic: UInt32 = 0
 
-    init(source: UnsafeMutablePointer<FILE>) {
+    /// Decompresses the frames of a mapped file ahead of the reads; nil
+    /// when the stream is read through `source` here.
+    private let workers: ZstdFrameWorkers?
+
+    init(source: UnsafeMutablePointer<FILE>, workers: ZstdFrameWorkers? = nil) {
         self.source = source
+        self.workers = workers
         context = ZSTD_createDCtx()
         input = UnsafeMutableRawPointer.allocate(byteCount: Self.inputChunkBytes, alignment: 16)
     }
 
+    /// Whether the frames are decompressed on worker threads.
+    var decompressesInParallel: Bool { workers != nil }
+
     deinit {
+        workers?.stop()
         ZSTD_freeDCtx(context)
         input.deallocate()
         fclose(source)
@@ -63,6 +74,29 @@ final class ZstdReadStream {
     /// a corrupt or truncated stream (`failure` says which).
     func read(into buffer: UnsafeMutablePointer<CChar>, count: Int) -> Int {
         guard failure == nil else { return -1 }
+        let produced: Int
+        if let workers {
+            guard let taken = workers.read(into: buffer, count: count) else {
+                failure = workers.failure
+                return -1
+            }
+            compressedByteCount = workers.compressedByteCount
+            produced = taken
+        } else {
+            produced = readStream(into: buffer, count: count)
+        }
+        guard produced > 0 else { return produced }
+        if decompressedByteCount < 4 {
+            for index in 0..<min(produced, 4 - Int(decompressedByteCount)) {
+                magic |= UInt32(UInt8(bitPattern: buffer[index])) << (8 * UInt32(Int(decompressedByteCount) + index))
+            }
+        }
+        decompressedByteCount += Int64(produced)
+        return produced
+    }
+
+    /// `read` through the stream of `source`, on this thread.
+    private func readStream(into buffer: UnsafeMutablePointer<CChar>, count: Int) -> Int {
         var output = ZSTD_outBuffer(dst: buffer, size: count, pos: 0)
         // Bounded: each pass either consumes input, produces output, or returns.
         while output.pos == 0 {
@@ -92,12 +126,6 @@ final class ZstdReadStream {
             // 0 means a frame was completely decoded and flushed.
             frameInProgress = result != 0
         }
-        if decompressedByteCount < 4 {
-            for index in 0..<min(output.pos, 4 - Int(decompressedByteCount)) {
-                magic |= UInt32(UInt8(bitPattern: buffer[index])) << (8 * UInt32(Int(decompressedByteCount) + index))
-            }
-        }
-        decompressedByteCount += Int64(output.pos)
         return output.pos
     }
 }

@@ -18,7 +18,10 @@ struct BenchCaptureCommand: ParsableCommand {
             book` end to end (read, decode, MoldUDP64, book: ITCH messages/s), as it runs (the \
             books built on a second thread) and on one thread; and the book builder alone over \
             the same messages held in memory. Where the zstd command-line \
-            tool is installed, its decompression rate of the same file is printed beside ours.
+            tool is installed, its decompression rate of the same file is printed beside ours. \
+            The synthetic capture is written twice: as one zstd frame (as exsim and the zstd tool \
+            write it) and in 4 MiB frames (as pzstd does), which exsim decompresses on several \
+            threads; reading is measured on both.
             """
     )
 
@@ -34,8 +37,16 @@ struct BenchCaptureCommand: ParsableCommand {
     @Option(help: "Rounds of each measurement; the best is reported.")
     var rounds = 3
 
-    @Option(help: "Keep the synthetic capture at this path instead of deleting it.")
+    @Option(help: "Keep the synthetic capture at this path instead of deleting it (its copy in zstd frames beside it, named …-frames.pcap.zst).")
     var keep: String?
+
+    /// The uncompressed bytes of each zstd frame of the synthetic capture's framed copy.
+    static let framedCopyFrameBytes = 4 << 20
+
+    /// Where the framed copy of the synthetic capture at `path` goes.
+    static func framedCopyPath(_ path: String) -> String {
+        (path.hasSuffix(".pcap.zst") ? String(path.dropLast(".pcap.zst".count)) : path) + "-frames.pcap.zst"
+    }
 
     @OptionGroup var output: BenchJSONOption
 
@@ -47,6 +58,7 @@ struct BenchCaptureCommand: ParsableCommand {
         printBenchHeader("capture")
         print("libraries: \(CaptureLibraries.pcapVersion); zstd \(CaptureLibraries.zstdVersion)")
         let path: String
+        var framedPath: String?
         var generated = false
         if let file {
             path = file
@@ -57,35 +69,50 @@ struct BenchCaptureCommand: ParsableCommand {
             generated = keep == nil
             let started = WallClock.nowNs()
             let written: CaptureFeedWorkload.Written
+            let framed = Self.framedCopyPath(path)
             do {
                 written = try CaptureFeedWorkload(messages: messages, seed: seed).write(to: path)
+                _ = try CaptureFeedWorkload(messages: messages, seed: seed).write(to: framed, zstdFrameBytes: Self.framedCopyFrameBytes)
             } catch {
                 printError("cannot write the workload capture: \(error)")
                 throw ExsimExit.badInput
             }
-            print("\nworkload: synthetic ITCH 5.0 feed, \(written.messages) messages in \(written.packets) MoldUDP64 packets, seed \(seed); written with zstd in \(formatNanoseconds(WallClock.nowNs() - started))")
+            framedPath = framed
+            print("\nworkload: synthetic ITCH 5.0 feed, \(written.messages) messages in \(written.packets) MoldUDP64 packets, seed \(seed); written with zstd twice (one frame, and 4 MiB frames) in \(formatNanoseconds(WallClock.nowNs() - started))")
         }
-        defer { if generated { try? FileManager.default.removeItem(atPath: path) } }
+        defer {
+            if generated {
+                try? FileManager.default.removeItem(atPath: path)
+                if let framedPath { try? FileManager.default.removeItem(atPath: framedPath) }
+            }
+        }
 
-        var bestReadNs = Int64.max, bestBookNs = Int64.max, bestOneThreadNs = Int64.max
-        var uncompressedBytes: Int64 = 0, compressedBytes: Int64 = 0, packets = 0, applied = 0, problems = 0
+        var bestReadNs = Int64.max, bestFramedReadNs = Int64.max, bestBookNs = Int64.max, bestOneThreadNs = Int64.max
+        var uncompressedBytes: Int64 = 0, compressedBytes: Int64 = 0, framedBytes: Int64 = 0, packets = 0, applied = 0, problems = 0
+        var parallel = false, framedParallel = false
         for _ in 0..<rounds {
             let reader = try openCapture(path)
+            parallel = reader.decompressesInParallel
             var checksum = 0
             let started = WallClock.nowNs()
-            do {
-                while let packet = try reader.next() { checksum &+= packet.bytes.count }
-            } catch {
-                printError(error.description)
-                throw ExsimExit.badInput
-            }
+            try readAll(reader, checksum: &checksum)
             bestReadNs = min(bestReadNs, WallClock.nowNs() - started)
+            if let framedPath {
+                let framed = try openCapture(framedPath)
+                var framedChecksum = 0
+                let framedStarted = WallClock.nowNs()
+                try readAll(framed, checksum: &framedChecksum)
+                bestFramedReadNs = min(bestFramedReadNs, WallClock.nowNs() - framedStarted)
+                precondition(framedChecksum == checksum, "the framed copy holds the same packets")
+                framedBytes = framed.fileSizeBytes
+                framedParallel = framed.decompressesInParallel
+            }
             uncompressedBytes = reader.uncompressedByteCount
             compressedBytes = reader.fileSizeBytes
             packets = reader.packetCount
             precondition(Int64(checksum) == reader.capturedByteCount)
 
-            let bookReader = try openCapture(path)
+            let bookReader = try openCapture(path, zstdWorkers: BookBuildingPipeline.zstdWorkers)
             let portMap = try CapturePortOptions.parse([]).portMap()
             let bookStarted = WallClock.nowNs()
             let books = try BookBuildingPipeline.buildBooks(from: bookReader, portMap: portMap).books
@@ -106,8 +133,16 @@ struct BenchCaptureCommand: ParsableCommand {
         let readRate = Double(uncompressedBytes) / (Double(bestReadNs) / 1e9)
         let bookRate = Double(applied) / (Double(bestBookNs) / 1e9)
         print("\ncapture: \(formatByteCount(compressedBytes)) zstd, \(formatByteCount(uncompressedBytes)) uncompressed, \(packets) packets, \(applied) ITCH messages (\(problems) contradicting the book)")
-        print(String(format: "  read (zstd + libpcap, packet by packet): %.2f GB/s of uncompressed capture, %@ packets (best of %d: %@)",
-                     readRate / 1e9, formatRate(Double(packets) / (Double(bestReadNs) / 1e9)), rounds, formatNanoseconds(bestReadNs)))
+        print(String(format: "  read (zstd + libpcap, packet by packet): %.2f GB/s of uncompressed capture, %@ packets (best of %d: %@)%@",
+                     readRate / 1e9, formatRate(Double(packets) / (Double(bestReadNs) / 1e9)), rounds, formatNanoseconds(bestReadNs),
+                     parallel ? "; its zstd frames decompressed on \(CaptureReader.zstdWorkerCount) threads" : "; one zstd frame at a time, on the reading thread"))
+        let framedReadRate = framedPath == nil ? nil : Double(uncompressedBytes) / (Double(bestFramedReadNs) / 1e9)
+        if let framedReadRate {
+            // A capture under 4 MiB is one frame either way.
+            let how = framedParallel ? "decompressed on \(CaptureReader.zstdWorkerCount) threads" : "one frame: read on the reading thread"
+            print(String(format: "  read, the same capture in 4 MiB zstd frames (%@ on disk, as pzstd writes it; %@): %.2f GB/s (best of %d: %@)",
+                         formatByteCount(framedBytes), how, framedReadRate / 1e9, rounds, formatNanoseconds(bestFramedReadNs)))
+        }
         let oneThreadRate = Double(applied) / (Double(bestOneThreadNs) / 1e9)
         print("  capture book (read, decode, MoldUDP64, book on a second thread): \(formatRate(bookRate)) ITCH messages (best of \(rounds): \(formatNanoseconds(bestBookNs)))")
         print("  the same on one thread: \(formatRate(oneThreadRate)) ITCH messages (best of \(rounds): \(formatNanoseconds(bestOneThreadNs)))")
@@ -122,11 +157,22 @@ struct BenchCaptureCommand: ParsableCommand {
 
         let figures = BenchFigures()
         figures.rate("readBytesPerSecond", readRate, unit: "bytes/s")
+        if let framedReadRate { figures.rate("readFramedBytesPerSecond", framedReadRate, unit: "bytes/s") }
         figures.rate("bookMessagesPerSecond", bookRate)
         figures.rate("bookOneThreadMessagesPerSecond", oneThreadRate)
         figures.rate("builderMessagesPerSecond", builderRate.rate)
         try output.write(bench: "capture", parameters: ["messages": "\(messages)", "seed": "\(seed)", "file": file ?? "synthetic"],
                          figures: figures)
+    }
+
+    /// Reads every packet, summing their sizes; a fault ends the bench.
+    func readAll(_ reader: CaptureReader, checksum: inout Int) throws {
+        do {
+            while let packet = try reader.next() { checksum &+= packet.bytes.count }
+        } catch {
+            printError(error.description)
+            throw ExsimExit.badInput
+        }
     }
 
     /// Collects the feed's ITCH messages (as length-prefixed blocks, at most

@@ -149,6 +149,10 @@ struct BookBuildingPipeline: CaptureMessageSink {
 }
 
 extension BookBuildingPipeline {
+    /// Threads that decompress a zstd capture of many frames while the
+    /// books are built: the builder keeps a core to itself.
+    static var zstdWorkers: Int { max(1, CaptureReader.zstdWorkerCount - 1) }
+
     /// What `buildBooks` returns: the books, what the dissector found, and
     /// the name of each feed (by the books' feed number).
     struct BuiltBooks {

@@ -30,7 +30,7 @@ struct CaptureBookCommand: ParsableCommand {
 
     func run() throws {
         let portMap = try portOptions.portMap()
-        let reader = try openCapture(file)
+        let reader = try openCapture(file, zstdWorkers: BookBuildingPipeline.zstdWorkers)
         let clock = ContinuousClock()
         let started = clock.now
         let built = try BookBuildingPipeline.buildBooks(from: reader, portMap: portMap)

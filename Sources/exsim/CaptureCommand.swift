@@ -47,9 +47,10 @@ struct CapturePortOptions: ParsableArguments {
 }
 
 /// Opens a capture, or ends the command with a clear error and the bad-input code.
-func openCapture(_ path: String) throws -> CaptureReader {
+/// `zstdWorkers`: threads that decompress a zstd file of many frames.
+func openCapture(_ path: String, zstdWorkers: Int = CaptureReader.zstdWorkerCount) throws -> CaptureReader {
     do {
-        return try CaptureReader(path: path)
+        return try CaptureReader(path: path, zstdWorkers: zstdWorkers)
     } catch {
         printError(error.description)
         throw ExsimExit.badInput

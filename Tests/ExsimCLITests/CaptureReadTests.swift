@@ -193,6 +193,11 @@ import Testing
         let bench = try ExsimProcess.run(["bench", "capture", "--messages", "20000", "--rounds", "1", "--keep", capture])
         #expect(bench.status == 0, "\(bench.stderr)")
         #expect(bench.stdout.contains("20000 ITCH messages (0 contradicting the book)"), "\(bench.stdout)")
+        #expect(bench.stdout.contains("read, the same capture in 4 MiB zstd frames"), "\(bench.stdout)")
+        // The copy in frames, kept beside the capture, holds the same feed.
+        let framed = try ExsimProcess.run(["capture", "book", directory.appendingPathComponent("feed-frames.pcap.zst").path])
+        #expect(framed.status == 0 && framed.stdout.contains("ITCH messages: 20000 applied in 1 feed(s), 0 contradicting the book"),
+                "\(framed.stdout)\(framed.stderr)")
         let book = try ExsimProcess.run(["capture", "book", capture])
         #expect(book.status == 0, "\(book.stderr)")
         #expect(book.stdout.contains("ITCH messages: 20000 applied in 1 feed(s), 0 contradicting the book"), "\(book.stdout)")

@@ -20,8 +20,9 @@ struct CaptureFeedWorkload {
         var packets = 0
     }
 
-    func write(to path: String) throws -> Written {
-        let writer = try CaptureWriter(path: path, epochOffsetNs: 1_767_605_400_000_000_000)
+    /// `zstdFrameBytes`: as `CaptureWriter`'s, nil for one zstd frame.
+    func write(to path: String, zstdFrameBytes: Int? = nil) throws -> Written {
+        let writer = try CaptureWriter(path: path, epochOffsetNs: 1_767_605_400_000_000_000, zstdFrameBytes: zstdFrameBytes)
         let venue = CaptureHost(10, 1, 0, 1), group = CaptureHost(233, 54, 12, 1)
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: MoldUDP64PacketBuilder.defaultMaximumPayloadBytes, alignment: 8)
         defer { buffer.deallocate() }
