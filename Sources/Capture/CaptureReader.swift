@@ -75,7 +75,7 @@ public final class CaptureReader {
     public private(set) var capturedByteCount: Int64 = 0
 
     private let handle: OpaquePointer
-    private let decompressor: ZstdReadStream?
+    let decompressor: ZstdReadStream?
     private let fileByteCount: Int64
 
     static let zstdMagic: UInt32 = 0xFD2F_B528

@@ -7,24 +7,26 @@ import Glibc
 /// frames at once, ahead of the one reader that takes their bytes in order.
 ///
 /// A zstd frame depends on nothing before it, so a file written as a run of
-/// frames (exsim's captures end one every `CaptureWriter.zstdFrameBytes`;
-/// `pzstd` writes them too) decompresses on every core, where one frame
-/// can only be decompressed on one. The file is mapped, not read: the
-/// frames are found by walking their block headers
-/// (`ZSTD_findFrameCompressedSize`), and each worker decompresses straight
-/// from the mapping into one of `slotCount` buffers. The reader frees a
-/// buffer once it has taken its frame, so memory stays at the slots
-/// whatever the size of the file.
+/// frames (as `pzstd` writes it, or `CaptureWriter` with `zstdFrameBytes`)
+/// decompresses on every core, where one frame can only be decompressed
+/// on one. The file is mapped, not read: the frames are found by walking
+/// their block headers (`ZSTD_findFrameCompressedSize`), and each worker
+/// decompresses straight from the mapping into one of `slotCount`
+/// buffers. The reader frees a buffer once it has taken its frame. A frame
+/// larger than `largestFrameBytes` (declared so, or found so while
+/// decompressing) is left to the reader, which streams it from the mapping
+/// into its caller's buffer: memory stays within `slotCount` ×
+/// `largestFrameBytes` whatever the file holds. The file must not change
+/// while it is read: a mapped file cut short under the reader faults it.
 ///
 /// A class with a mutex and a condition: the workers and the reader share
 /// the slots. The workers stop when the file ends, at the first fault, or
-/// when the object is released.
+/// at `stop()`.
 final class ZstdFrameWorkers: @unchecked Sendable {
     /// Frames decompressed ahead of the reader, at most.
     static let slotCount = 4
-    /// The largest first frame that makes a file worth reading this way:
-    /// one frame of the whole file would only hold the memory.
-    static let largestFirstFrameBytes = 64 << 20
+    /// The default largest frame a worker decompresses into a slot.
+    static let defaultLargestFrameBytes = 32 << 20
 
     private struct Slot {
         /// The frame held, or -1.
@@ -32,11 +34,16 @@ final class ZstdFrameWorkers: @unchecked Sendable {
         var buffer: UnsafeMutableRawPointer? = nil
         var capacity = 0
         var byteCount = 0
+        /// Where the frame starts in the mapping, and its compressed size.
+        var start = 0
         var compressedByteCount = 0
+        /// Too large for a slot: the reader streams it from the mapping.
+        var streamedByReader = false
     }
 
     private let mapping: UnsafeRawPointer
     private let mappedByteCount: Int
+    let largestFrameBytes: Int
     private var mutex = pthread_mutex_t()
     private var changed = pthread_cond_t()
     private var threads: [pthread_t] = []
@@ -54,35 +61,37 @@ final class ZstdFrameWorkers: @unchecked Sendable {
     private var fault: String?
     private var stopping = false
 
-    // The reader's own, unguarded: the frame it is taking bytes from.
+    // The reader's own, unguarded: the frame it is taking bytes from (its
+    // slot is the reader's until released), and its stream for frames too
+    // large for a slot.
     private var current = 0
+    private var currentSlot: Slot?
     private var currentPosition = 0
-    private var currentHeld = false
-    /// Decompressed bytes handed to the reader so far, and their compressed size.
+    /// The frame the reader streams has been decoded and flushed.
+    private var currentStreamEnded = false
+    private let readerContext: OpaquePointer?
+    /// Compressed bytes of the frames the reader has started.
     private(set) var compressedByteCount: Int64 = 0
 
     /// Maps the file open as `descriptor` and starts `workers` threads; nil
-    /// when the file cannot be mapped or is not worth it: a single frame,
-    /// or a first frame over `largestFirstFrameBytes` (its size unknown
-    /// counts as over). The caller then reads it as one stream.
-    init?(descriptor: Int32, byteCount: Int, workers: Int) {
-        precondition(workers >= 1)
+    /// when the file cannot be mapped or holds a single frame (then it is
+    /// read as one stream).
+    init?(descriptor: Int32, byteCount: Int, workers: Int, largestFrameBytes: Int = ZstdFrameWorkers.defaultLargestFrameBytes) {
+        precondition(workers >= 1 && largestFrameBytes > 0)
         guard byteCount > 0,
               let mapped = mmap(nil, byteCount, PROT_READ, MAP_PRIVATE, descriptor, 0),
               mapped != UnsafeMutableRawPointer(bitPattern: -1)
         else { return nil }
         let first = ZSTD_findFrameCompressedSize(mapped, byteCount)
-        let firstContent = ZSTD_getFrameContentSize(mapped, byteCount)
-        guard ZSTD_isError(first) == 0, first < byteCount,
-              firstContent != ZSTD_CONTENTSIZE_UNKNOWN, firstContent != ZSTD_CONTENTSIZE_ERROR,
-              firstContent <= UInt64(Self.largestFirstFrameBytes)
-        else {
+        guard ZSTD_isError(first) == 0, first < byteCount else {
             munmap(mapped, byteCount)
             return nil
         }
         madvise(mapped, byteCount, MADV_SEQUENTIAL)
         mapping = UnsafeRawPointer(mapped)
         mappedByteCount = byteCount
+        self.largestFrameBytes = largestFrameBytes
+        readerContext = ZSTD_createDCtx()
         pthread_mutex_init(&mutex, nil)
         pthread_cond_init(&changed, nil)
         for _ in 0..<workers {
@@ -99,12 +108,8 @@ final class ZstdFrameWorkers: @unchecked Sendable {
                 Unmanaged<ZstdFrameWorkers>.fromOpaque(context).release()
             }
         }
-        guard !threads.isEmpty else {
-            pthread_mutex_destroy(&mutex)
-            pthread_cond_destroy(&changed)
-            munmap(mapped, byteCount)
-            return nil
-        }
+        // Every property is set: a nil here runs deinit, which cleans up.
+        guard !threads.isEmpty else { return nil }
     }
 
     /// Stops the workers and waits for them; the owner calls it before
@@ -121,6 +126,8 @@ final class ZstdFrameWorkers: @unchecked Sendable {
     deinit {
         precondition(threads.isEmpty, "stop() before release")
         for slot in slots { slot.buffer?.deallocate() }
+        currentSlot?.buffer?.deallocate()
+        ZSTD_freeDCtx(readerContext)
         munmap(UnsafeMutableRawPointer(mutating: mapping), mappedByteCount)
         pthread_mutex_destroy(&mutex)
         pthread_cond_destroy(&changed)
@@ -129,37 +136,96 @@ final class ZstdFrameWorkers: @unchecked Sendable {
     /// Copies up to `count` decompressed bytes in file order into `buffer`:
     /// the count, 0 at the end of the file, or nil at a fault (`failure`).
     func read(into buffer: UnsafeMutableRawPointer, count: Int) -> Int? {
+        while true {
+            if currentSlot == nil {
+                guard let slot = waitForCurrentFrame() else {
+                    pthread_mutex_lock(&mutex)
+                    defer { pthread_mutex_unlock(&mutex) }
+                    return fault == nil ? 0 : nil
+                }
+                currentSlot = slot
+                currentPosition = slot.start
+                currentStreamEnded = false
+                compressedByteCount += Int64(slot.compressedByteCount)
+                if slot.streamedByReader { ZSTD_DCtx_reset(readerContext, ZSTD_reset_session_only) }
+            }
+            let slot = currentSlot!
+            if slot.streamedByReader {
+                if !currentStreamEnded {
+                    var output = ZSTD_outBuffer(dst: buffer, size: count, pos: 0)
+                    var input = ZSTD_inBuffer(src: mapping, size: slot.start + slot.compressedByteCount, pos: currentPosition)
+                    let result = ZSTD_decompressStream(readerContext, &output, &input)
+                    currentPosition = input.pos
+                    if ZSTD_isError(result) != 0 {
+                        noteFault("corrupt zstd data: \(String(cString: ZSTD_getErrorName(result)))")
+                        return nil
+                    }
+                    // 0: the frame is decoded and flushed.
+                    currentStreamEnded = result == 0
+                    if output.pos > 0 { return output.pos }
+                    if !currentStreamEnded {
+                        guard input.pos < input.size else {
+                            noteFault("the zstd stream ends inside a frame (the file is truncated)")
+                            return nil
+                        }
+                        continue
+                    }
+                }
+            } else {
+                let available = slot.start + slot.byteCount - currentPosition
+                if available > 0 {
+                    let taken = min(available, count)
+                    buffer.copyMemory(from: slot.buffer! + (currentPosition - slot.start), byteCount: taken)
+                    currentPosition += taken
+                    return taken
+                }
+            }
+            releaseCurrentFrame()
+        }
+    }
+
+    /// Waits until the reader's next frame is in its slot; the slot, or nil
+    /// once the file has ended or a fault stopped the workers before it.
+    private func waitForCurrentFrame() -> Slot? {
         pthread_mutex_lock(&mutex)
         defer { pthread_mutex_unlock(&mutex) }
         while true {
             let index = current % Self.slotCount
             if slots[index].frame == current {
+                // The buffer goes with the reader until it gives the slot back.
                 let slot = slots[index]
-                if !currentHeld {
-                    currentHeld = true
-                    compressedByteCount += Int64(slot.compressedByteCount)
-                }
-                let available = slot.byteCount - currentPosition
-                if available > 0 {
-                    let taken = min(available, count)
-                    // The slot is the reader's until it releases it: copying
-                    // under the lock only keeps the code short.
-                    buffer.copyMemory(from: slot.buffer! + currentPosition, byteCount: taken)
-                    currentPosition += taken
-                    return taken
-                }
-                // Taken whole (or empty, a skippable frame): free the slot.
-                slots[index].frame = -1
-                current += 1
-                currentPosition = 0
-                currentHeld = false
-                released = current
-                pthread_cond_broadcast(&changed)
-                continue
+                slots[index].buffer = nil
+                slots[index].capacity = 0
+                return slot
             }
-            if let end = endFrame, current >= end { return fault == nil ? 0 : nil }
+            if let end = endFrame, current >= end { return nil }
             pthread_cond_wait(&changed, &mutex)
         }
+    }
+
+    /// The reader has taken its frame whole: its slot (with the buffer, for
+    /// reuse) goes back to the workers.
+    private func releaseCurrentFrame() {
+        var slot = currentSlot!
+        currentSlot = nil
+        slot.frame = -1
+        pthread_mutex_lock(&mutex)
+        slots[current % Self.slotCount] = slot
+        current += 1
+        released = current
+        pthread_cond_broadcast(&changed)
+        pthread_mutex_unlock(&mutex)
+    }
+
+    /// A fault the reader found in the frame it streams: the earliest, as
+    /// every frame before it was read whole.
+    private func noteFault(_ description: String) {
+        pthread_mutex_lock(&mutex)
+        fault = description
+        endFrame = current
+        stopping = true
+        pthread_cond_broadcast(&changed)
+        pthread_mutex_unlock(&mutex)
     }
 
     /// Why the file could not be read to its end, once the reader has
@@ -200,11 +266,13 @@ final class ZstdFrameWorkers: @unchecked Sendable {
             var slot = slots[frame % Self.slotCount]
             slots[frame % Self.slotCount].buffer = nil
             pthread_mutex_unlock(&mutex)
+            slot.start = start
+            slot.compressedByteCount = size
             let problem = decompress(UnsafeRawBufferPointer(start: mapping + start, count: size), into: &slot, context: context)
             pthread_mutex_lock(&mutex)
-            slot.compressedByteCount = size
             if let problem {
                 slots[frame % Self.slotCount].buffer = slot.buffer
+                slots[frame % Self.slotCount].capacity = slot.capacity
                 // A frame before this one may end the file first: keep the earliest fault.
                 if endFrame.map({ frame < $0 }) ?? true { finish(at: frame, fault: problem) }
                 break
@@ -223,20 +291,37 @@ final class ZstdFrameWorkers: @unchecked Sendable {
         pthread_cond_broadcast(&changed)
     }
 
-    /// One frame into the slot's buffer, grown as needed; the fault, if any.
-    /// A skippable frame gives no bytes.
+    /// One frame into the slot's buffer, grown as needed up to
+    /// `largestFrameBytes`; a larger one is marked for the reader to
+    /// stream. The fault, if any. A skippable frame gives no bytes.
     private func decompress(_ frame: UnsafeRawBufferPointer, into slot: inout Slot, context: OpaquePointer?) -> String? {
         slot.byteCount = 0
+        slot.streamedByReader = false
         let declared = ZSTD_getFrameContentSize(frame.baseAddress, frame.count)
-        if declared != ZSTD_CONTENTSIZE_UNKNOWN, declared != ZSTD_CONTENTSIZE_ERROR, declared <= UInt64(Int.max / 2) {
+        if declared == ZSTD_CONTENTSIZE_ERROR {
+            return "corrupt zstd data: a frame header that cannot be read"
+        }
+        if declared != ZSTD_CONTENTSIZE_UNKNOWN {
+            guard declared <= UInt64(largestFrameBytes) else {
+                slot.streamedByReader = true
+                return nil
+            }
             reserve(max(Int(declared), Self.smallestBuffer), in: &slot)
         } else {
-            reserve(1 << 20, in: &slot)
+            reserve(min(1 << 20, largestFrameBytes), in: &slot)
         }
         ZSTD_DCtx_reset(context, ZSTD_reset_session_only)
         var input = ZSTD_inBuffer(src: frame.baseAddress, size: frame.count, pos: 0)
         while true {
-            if slot.byteCount == slot.capacity { reserve(2 * slot.capacity, in: &slot) }
+            if slot.byteCount == slot.capacity {
+                guard slot.capacity < largestFrameBytes else {
+                    // Larger than it may hold: the reader streams it instead.
+                    slot.byteCount = 0
+                    slot.streamedByReader = true
+                    return nil
+                }
+                reserve(min(2 * slot.capacity, largestFrameBytes), in: &slot)
+            }
             var output = ZSTD_outBuffer(dst: slot.buffer, size: slot.capacity, pos: slot.byteCount)
             let result = ZSTD_decompressStream(context, &output, &input)
             slot.byteCount = output.pos

@@ -37,7 +37,7 @@ final class ZstdReadStream {
 
     /// Decompresses the frames of a mapped file ahead of the reads; nil
     /// when the stream is read through `source` here.
-    private let workers: ZstdFrameWorkers?
+    let workers: ZstdFrameWorkers?
 
     init(source: UnsafeMutablePointer<FILE>, workers: ZstdFrameWorkers? = nil) {
         self.source = source

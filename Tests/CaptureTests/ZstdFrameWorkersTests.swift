@@ -9,8 +9,9 @@ import Testing
     /// 3,000 UDP datagrams of 40–400 bytes, as a plain pcap and as a zstd
     /// one of 16 KiB frames (about 60 of them).
     static func writePair(_ name: String) throws -> (plain: String, compressed: String) {
-        let plain = CaptureReaderTests.temporaryPath(name + ".pcap")
-        let compressed = CaptureReaderTests.temporaryPath(name + ".pcap.zst")
+        // Named apart from CaptureReaderTests' files: the suites run at once.
+        let plain = CaptureReaderTests.temporaryPath("workers-" + name + ".pcap")
+        let compressed = CaptureReaderTests.temporaryPath("workers-" + name + ".pcap.zst")
         for (path, frameBytes) in [(plain, nil), (compressed, 16 << 10)] {
             let writer = try CaptureWriter(path: path, epochOffsetNs: CaptureReaderTests.epochNs, zstdFrameBytes: frameBytes)
             var state: UInt64 = 0x9E37_79B9_7F4A_7C15
@@ -73,43 +74,84 @@ import Testing
         #expect(Self.same(read.packets, try Self.packets(plain).packets))
     }
 
-    @Test func aCutFrameStopsAfterThePacketsBeforeIt() throws {
-        let (plain, compressed) = try Self.writePair("cut")
-        defer { for path in [plain, compressed] { try? FileManager.default.removeItem(atPath: path) } }
-        let whole = try Data(contentsOf: URL(fileURLWithPath: compressed))
-        try whole.prefix(whole.count * 2 / 3).write(to: URL(fileURLWithPath: compressed))
-        let read = try Self.packets(compressed)
-        let reason = try #require(read.failure?.reason)
-        #expect(reason.contains("the zstd stream ends inside a frame (the file is truncated)"), "\(reason)")
-        let expected = try Self.packets(plain).packets
-        #expect(read.packets.count > 1_000 && read.packets.count < 3_000)
-        #expect(Self.same(read.packets, Array(expected.prefix(read.packets.count))))
+    /// How a test damages a capture of many frames, and what the reader says.
+    enum Damage: String, CaseIterable {
+        /// The last third cut off, in the middle of a frame.
+        case cut
+        /// 64 bytes flipped in the middle of the file.
+        case corrupt
+
+        func apply(to bytes: inout Data) {
+            switch self {
+            case .cut: bytes = bytes.prefix(bytes.count * 2 / 3)
+            case .corrupt: for index in (bytes.count / 2)..<(bytes.count / 2 + 64) { bytes[index] ^= 0x5A }
+            }
+        }
+
+        var reason: String {
+            switch self {
+            case .cut: "the zstd stream ends inside a frame (the file is truncated)"
+            case .corrupt: "corrupt zstd data"
+            }
+        }
     }
 
-    @Test func aCorruptFrameStopsAfterThePacketsBeforeIt() throws {
-        let (plain, compressed) = try Self.writePair("corrupt")
+    @Test(arguments: Damage.allCases)
+    func aDamagedFrameStopsAfterThePacketsBeforeIt(_ damage: Damage) throws {
+        let (plain, compressed) = try Self.writePair(damage.rawValue)
         defer { for path in [plain, compressed] { try? FileManager.default.removeItem(atPath: path) } }
         var bytes = try Data(contentsOf: URL(fileURLWithPath: compressed))
-        let middle = bytes.count / 2
-        for index in middle..<(middle + 64) { bytes[index] ^= 0x5A }
+        damage.apply(to: &bytes)
         try bytes.write(to: URL(fileURLWithPath: compressed))
         let read = try Self.packets(compressed)
         let reason = try #require(read.failure?.reason)
-        #expect(reason.contains("zstd"), "\(reason)")
+        #expect(reason.contains(damage.reason), "\(reason)")
         #expect(reason.hasPrefix("after packet \(read.packets.count): "), "\(reason)")
         let expected = try Self.packets(plain).packets
         #expect(read.packets.count > 500 && read.packets.count < 3_000)
         #expect(Self.same(read.packets, Array(expected.prefix(read.packets.count))))
     }
 
-    /// A reader let go while its workers are frames ahead stops them.
+    /// A reader let go while its workers are frames ahead stops them: once
+    /// it is gone, nothing holds the workers' object any more.
     @Test func aReaderReleasedEarlyStopsItsWorkers() throws {
         let (plain, compressed) = try Self.writePair("early")
         defer { for path in [plain, compressed] { try? FileManager.default.removeItem(atPath: path) } }
         for _ in 0..<20 {
-            let reader = try CaptureReader(path: compressed)
-            #expect(reader.decompressesInParallel)
-            for _ in 0..<10 { _ = try reader.next() }
+            weak var workers: ZstdFrameWorkers?
+            do {
+                let reader = try CaptureReader(path: compressed)
+                workers = reader.decompressor?.workers
+                #expect(workers != nil)
+                for _ in 0..<10 { _ = try reader.next() }
+            }
+            #expect(workers == nil, "the workers still run after their reader was released")
         }
+    }
+
+    /// Frames larger than a slot may hold, whether their header says so or
+    /// their decompression finds out, are streamed by the reader from the
+    /// mapping: the bytes are the plain capture's whatever the bound.
+    @Test(arguments: [1 << 12, 17 << 10, 1 << 20])
+    func framesTooLargeForASlotAreStreamedByTheReader(largestFrameBytes: Int) throws {
+        let (plain, compressed) = try Self.writePair("large-\(largestFrameBytes)")
+        defer { for path in [plain, compressed] { try? FileManager.default.removeItem(atPath: path) } }
+        let expected = [UInt8](try Data(contentsOf: URL(fileURLWithPath: plain)))
+        let file = try #require(fopen(compressed, "rb"))
+        defer { fclose(file) }
+        let size = try #require(try FileManager.default.attributesOfItem(atPath: compressed)[.size] as? Int)
+        let workers = try #require(ZstdFrameWorkers(descriptor: fileno(file), byteCount: size, workers: 2,
+                                                    largestFrameBytes: largestFrameBytes))
+        defer { workers.stop() }
+        var read: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 5_000)
+        while true {
+            let count = try #require(chunk.withUnsafeMutableBytes { workers.read(into: $0.baseAddress!, count: $0.count) },
+                                     "\(workers.failure ?? "")")
+            if count == 0 { break }
+            read += chunk[..<count]
+        }
+        #expect(read == expected)
+        #expect(workers.compressedByteCount == Int64(size))
     }
 }

@@ -181,11 +181,17 @@ struct FIXSessionPairTests {
         pair.fromParticipant(pair.participant.start(nowNs: pair.nowNs))
         #expect(pair.venue.isLoggedOn && pair.participant.isLoggedOn)
         #expect(pair.venueDisconnect == nil && pair.participantDisconnect == nil)
-        #expect(pair.wireLog.count == 2, "\(pair.wireLog)")
+        // The report stored while away follows the Logon under the new numbers.
+        #expect(pair.wireLog.count == 3, "\(pair.wireLog)")
         #expect(pair.wireLog[0].hasPrefix("P>V") && pair.wireLog[0].contains("|34=3|") && !pair.wireLog[0].contains("|141="))
         #expect(pair.wireLog[1].hasPrefix("V>P") && pair.wireLog[1].contains("|34=1|") && pair.wireLog[1].contains("|141=Y|"))
+        #expect(pair.wireLog[2].hasPrefix("V>P") && pair.wireLog[2].contains("|35=8|") && pair.wireLog[2].contains("|34=2|")
+                && !pair.wireLog[2].contains("|43="))
         #expect(pair.participant.nextOutgoingMsgSeqNum == 2 && pair.venue.nextExpectedMsgSeqNum == 2)
-        #expect(pair.venue.nextOutgoingMsgSeqNum == 2 && pair.participant.nextExpectedMsgSeqNum == 2)
+        #expect(pair.venue.nextOutgoingMsgSeqNum == 3 && pair.participant.nextExpectedMsgSeqNum == 3)
+
+        #expect(pair.participantDelivered.map(\.0) == [.executionReport(FIXSamples.fill), .executionReport(FIXSamples.fill)])
+        #expect(pair.participantDelivered.map(\.possDup) == [false, false])
 
         pair.participantDelivered.removeAll()
         pair.venueDelivered.removeAll()
@@ -194,10 +200,11 @@ struct FIXSessionPairTests {
         #expect(pair.venueDelivered.map(\.0) == [.orderCancelRequest(FIXSamples.cancel)])
         #expect(pair.participantDelivered.map(\.0) == [.orderCancelReject(FIXSamples.cancelReject)])
         #expect(!pair.wireLog.contains { $0.contains("|35=2|") || $0.contains("|35=5|") }, "\(pair.wireLog)")
-        // Numbered by the venue: three before the reset (the first Logon and
-        // two reports, one stored while away) and two since (the Logon and
-        // the reject); the stored report never arrived.
-        #expect(pair.venue.messagesSent == 5 && pair.participant.messagesReceived == 4)
+        // Each side counts every message it numbered once, across the reset:
+        // the venue its two Logons and three reports, the participant its two
+        // Logons, the order and the cancel; nothing was lost.
+        #expect(pair.venue.messagesSent == 5 && pair.participant.messagesReceived == 5)
+        #expect(pair.participant.messagesSent == 4 && pair.venue.messagesReceived == 4)
     }
 
     @Test func silentVenueGetsTestRequestThenLogout() {

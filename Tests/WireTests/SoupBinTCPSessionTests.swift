@@ -457,6 +457,33 @@ private func outboundMessage(_ index: Int) -> [UInt8] {
         #expect(wiring.deliveredToClient.last?.message == outboundMessage(5) && wiring.client.messagesReceived == 5)
     }
 
+    /// A refusal that was not the end of the session (here, a replay the
+    /// bounded store no longer held): when the session it rejoins from the
+    /// start is the same one, what the client took in before is not
+    /// delivered twice.
+    @Test func aClientThatRejoinsTheSameSessionSkipsWhatItHad() {
+        var configuration = serverConfiguration
+        configuration.storedMessageLimit = 4
+        var wiring = Wiring(server: configuration, client: clientConfiguration())
+        wiring.connect()
+        for index in 0..<2 { wiring.serverSends(outboundMessage(index)) }
+        wiring.clientLogsOut()
+        for index in 2..<8 { wiring.serverSends(outboundMessage(index)) }
+        wiring.connect()
+        #expect(wiring.clientCloses.last == .loginRejected(.sessionNotAvailable), "message 3 is no longer stored")
+        // The same session, whole again (a server restarted from its
+        // journal): the blank login from 1 replays it from its start.
+        configuration.storedMessageLimit = 8
+        var server = SoupBinTCPServerSession(configuration: configuration)
+        var actions: [SoupBinTCPServerSession.Action] = []
+        for index in 0..<8 { outboundMessage(index).withUnsafeBytes { _ = try? server.sendSequencedData($0, nowNs: 0, actions: &actions) } }
+        wiring.server = server
+        wiring.connect()
+        #expect(wiring.logins.last == SoupBinTCPLoginAccepted(session: sessionName, nextSequenceNumber: 1))
+        #expect(wiring.deliveredToClient.map(\.sequenceNumber) == [1, 2, 3, 4, 5, 6, 7, 8])
+        #expect(wiring.client.messagesReceived == 8)
+    }
+
     @Test func replayOfMessagesTheStoreDroppedIsRefused() {
         var configuration = serverConfiguration
         configuration.storedMessageLimit = 4

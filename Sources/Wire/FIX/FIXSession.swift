@@ -311,8 +311,8 @@ public struct FIXSession {
     /// without its message store does: the sent messages are gone, and the
     /// next Logon, whatever its MsgSeqNum, is answered with
     /// ResetSeqNumFlag=Y and both sides start again from 1, the two Logons
-    /// being the first messages. Until then, messages sent are numbered
-    /// from 1 and stored, and go with the reset.
+    /// being the first messages. Application messages sent until then are
+    /// stored and follow that Logon, numbered 2, 3, …
     public mutating func loseState() {
         precondition(configuration.role == .acceptor, "an initiator keeps its own state")
         connectionOpened()
@@ -620,7 +620,17 @@ public struct FIXSession {
         holdsLogonClaim = true
         let resetRequested = configuration.resetOnLogon || resetsAtNextLogon
             || (try? view.boolean(FIXTag.resetSeqNumFlag)) == true
+        // Application messages stored since the state was lost go out again
+        // after the Logon under the new numbers, as a new OUCH session holds
+        // what it numbered before its client came back.
+        var held: [(msgType: FIXMsgType, body: [UInt8])] = []
+        if resetsAtNextLogon {
+            for seq in Swift.stride(from: Int64(1), to: nextOutgoingMsgSeqNum, by: 1) {
+                if let stored = store.message(seq), !stored.msgType.isAdmin { held.append((stored.msgType, stored.body)) }
+            }
+        }
         if resetRequested { restartSequences() }
+        messagesSentBeforeResets -= UInt64(held.count)
         // Without its state the acceptor cannot hold the counterparty to its
         // old numbers: its Logon counts as the first message of the reset.
         let logonSeqNum = resetsAtNextLogon ? 1 : msgSeqNum
@@ -641,6 +651,17 @@ public struct FIXSession {
         hasLoggedOn = true
         pending.append(.established)
         enterSequence(msgSeqNum: logonSeqNum, nowNs: nowNs)
+        for message in held { sendStored(message.msgType, body: message.body, nowNs: nowNs) }
+    }
+
+    /// Sends an application message already encoded (its body fields) under
+    /// the next MsgSeqNum, and stores it.
+    private mutating func sendStored(_ msgType: FIXMsgType, body: [UInt8], nowNs: Int64) {
+        let msgSeqNum = nextOutgoingMsgSeqNum
+        beginOutbound(msgType, nowNs: nowNs)
+        body.withUnsafeBytes { writer.appendEncodedFields($0) }
+        finishOutbound(nowNs: nowNs)
+        body.withUnsafeBytes { store.record(msgSeqNum: msgSeqNum, msgType: msgType, sendingTimeNs: nowNs, body: $0) }
     }
 
     /// Initiator: the acceptor's Logon reply.
@@ -654,6 +675,8 @@ public struct FIXSession {
         // first message; what we sent before is gone with the old numbers.
         if !configuration.resetOnLogon, (try? view.boolean(FIXTag.resetSeqNumFlag)) == true {
             restartSequences()
+            // Our Logon counts as the first message of the new numbers.
+            messagesSentBeforeResets -= 1
             nextOutgoingMsgSeqNum = 2
         }
         if msgSeqNum < nextExpectedMsgSeqNum {

@@ -86,6 +86,13 @@ public struct SoupBinTCPClientSession {
     /// The server refused the session this client was in: the next login
     /// asks for the current session from its first message.
     private var joinsCurrentSession = false
+    /// The session refused, and the sequence number this client expected
+    /// in it: should the current session turn out to be the same one, what
+    /// was already taken in is not delivered again.
+    private var refusedSession: (name: SoupBinTCPSessionName, next: UInt64)?
+    /// Sequenced Data below this number repeats what was taken in before
+    /// the refusal: counted, not delivered.
+    private var deliversFrom: UInt64 = 0
 
     public init(configuration: Configuration) {
         self.configuration = configuration
@@ -126,7 +133,8 @@ public struct SoupBinTCPClientSession {
     /// caller hands the packet to `received`.
     public mutating func receivedSequencedData(_ packet: SoupBinTCPPacketView, nowNs: Int64) -> UInt64? {
         guard state == .active, packet.typeByte == SoupBinTCPPacketType.sequencedData.rawValue,
-              let sequenceNumber = nextExpectedSequenceNumber, sequenceNumber < UInt64.max else { return nil }
+              let sequenceNumber = nextExpectedSequenceNumber, sequenceNumber < UInt64.max,
+              sequenceNumber >= deliversFrom else { return nil }
         liveness.noteReceived(nowNs: nowNs)
         nextExpectedSequenceNumber = sequenceNumber + 1
         return sequenceNumber
@@ -158,6 +166,12 @@ public struct SoupBinTCPClientSession {
             session = accepted.session
             nextExpectedSequenceNumber = accepted.nextSequenceNumber
             joinsCurrentSession = false
+            if let refused = refusedSession.take(), refused.name == accepted.session {
+                // The refusal was not the end of the session: its start is
+                // replayed, and what was taken in before stays counted once.
+                messagesOfEarlierSessions -= refused.next - 1
+                deliversFrom = refused.next
+            }
             actions.append(.loggedIn(accepted))
             arm(liveness.nextDeadlineNs, &actions)
         case (.awaitingLoginResponse, .loginRejected):
@@ -177,7 +191,7 @@ public struct SoupBinTCPClientSession {
                 return
             }
             nextExpectedSequenceNumber = sequenceNumber + 1
-            actions.append(.deliverSequencedData(sequenceNumber: sequenceNumber))
+            if sequenceNumber >= deliversFrom { actions.append(.deliverSequencedData(sequenceNumber: sequenceNumber)) }
         case (.active, .serverHeartbeat):
             break
         case (.active, .endOfSession):
@@ -192,7 +206,9 @@ public struct SoupBinTCPClientSession {
     /// taken in of it is counted; the next login joins the current session
     /// from its first message, whatever its name.
     private mutating func forgetSession() {
-        messagesOfEarlierSessions += (nextExpectedSequenceNumber ?? 1) - 1
+        let next = nextExpectedSequenceNumber ?? 1
+        messagesOfEarlierSessions += next - 1
+        if let session { refusedSession = (session, next) }
         session = nil
         nextExpectedSequenceNumber = nil
         joinsCurrentSession = true
