@@ -89,8 +89,10 @@ func formatByteCount(_ bytes: Int64) -> String {
 
 /// The capture's first line: what the file is.
 func describeCapture(_ reader: CaptureReader) -> String {
+    // A file of many zstd frames reads faster: say so, since it depends on how it was compressed.
+    let frames = reader.decompressesInParallel ? ", its zstd frames decompressed on several threads" : ""
     let compression = reader.isCompressed
-        ? "zstd-compressed, \(formatByteCount(reader.fileSizeBytes)) on disk, \(formatByteCount(reader.uncompressedByteCount)) uncompressed"
+        ? "zstd-compressed, \(formatByteCount(reader.fileSizeBytes)) on disk, \(formatByteCount(reader.uncompressedByteCount)) uncompressed\(frames)"
         : formatByteCount(reader.fileSizeBytes)
     return "capture: \(reader.path) (\(reader.format.rawValue), \(compression)), \(LinkType.name(reader.linkType)), snap length \(reader.snapLength)"
 }

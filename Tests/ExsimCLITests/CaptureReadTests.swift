@@ -198,6 +198,8 @@ import Testing
         let framed = try ExsimProcess.run(["capture", "book", directory.appendingPathComponent("feed-frames.pcap.zst").path])
         #expect(framed.status == 0 && framed.stdout.contains("ITCH messages: 20000 applied in 1 feed(s), 0 contradicting the book"),
                 "\(framed.stdout)\(framed.stderr)")
+        // Under 4 MiB, the copy is one frame: read on the reading thread.
+        #expect(!framed.stdout.contains("decompressed on several threads"), "\(framed.stdout)")
         let book = try ExsimProcess.run(["capture", "book", capture])
         #expect(book.status == 0, "\(book.stderr)")
         #expect(book.stdout.contains("ITCH messages: 20000 applied in 1 feed(s), 0 contradicting the book"), "\(book.stdout)")
@@ -208,6 +210,26 @@ import Testing
             let bid = try #require(Double(columns[4])), ask = try #require(Double(columns[5]))
             #expect(bid < 100 && ask > 100, "the synthetic feed's buys are below 100 and its sells above: \(row)")
         }
+    }
+
+    /// The bench's capture of 150,000 messages (about 5 MB) and its copy in
+    /// 4 MiB zstd frames: the copy's two frames are decompressed on worker
+    /// threads, and `capture book` builds the same books from both.
+    @Test func aCaptureInFramesBuildsTheSameBooks() throws {
+        let directory = try ExsimProcess.temporaryDirectory("capture-frames")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let capture = directory.appendingPathComponent("feed.pcap.zst").path
+        let bench = try ExsimProcess.run(["bench", "capture", "--messages", "150000", "--rounds", "1", "--keep", capture])
+        #expect(bench.status == 0, "\(bench.stderr)")
+        let framedPath = directory.appendingPathComponent("feed-frames.pcap.zst").path
+        let inspect = try ExsimProcess.run(["capture", "inspect", framedPath])
+        #expect(inspect.status == 0 && inspect.stdout.contains("its zstd frames decompressed on several threads"), "\(inspect.stdout)")
+        let one = try ExsimProcess.run(["capture", "book", capture])
+        let framed = try ExsimProcess.run(["capture", "book", framedPath])
+        #expect(one.status == 0 && framed.status == 0, "\(one.stderr)\(framed.stderr)")
+        func books(_ output: String) -> [Substring] { output.split(separator: "\n").filter { $0.hasPrefix("|") || $0.hasPrefix("ITCH messages") } }
+        #expect(books(one.stdout).contains { $0.contains("150000 applied") })
+        #expect(books(framed.stdout) == books(one.stdout), "\(framed.stdout)")
     }
 
     /// An ITCH over SoupBinTCP flow on a port exsim does not know, whose
