@@ -71,6 +71,10 @@ public struct SoupBinTCPClientSession {
         case disconnected
         case awaitingLoginResponse(sentAtNs: Int64)
         case active
+        /// Logged in to a session found again after it was refused: the
+        /// replay of what was taken in before is skipped up to this number
+        /// (off the common path, which checks for `.active` alone).
+        case catchingUp(deliversFrom: UInt64)
     }
 
     public let configuration: Configuration
@@ -90,9 +94,6 @@ public struct SoupBinTCPClientSession {
     /// in it: should the current session turn out to be the same one, what
     /// was already taken in is not delivered again.
     private var refusedSession: (name: SoupBinTCPSessionName, next: UInt64)?
-    /// Sequenced Data below this number repeats what was taken in before
-    /// the refusal: counted, not delivered.
-    private var deliversFrom: UInt64 = 0
 
     public init(configuration: Configuration) {
         self.configuration = configuration
@@ -100,7 +101,12 @@ public struct SoupBinTCPClientSession {
     }
 
     /// Whether the server accepted the login on the current connection.
-    public var isLoggedIn: Bool { state == .active }
+    public var isLoggedIn: Bool {
+        switch state {
+        case .active, .catchingUp: true
+        case .disconnected, .awaitingLoginResponse: false
+        }
+    }
 
     /// Sequenced messages taken in since the start, over every session.
     public var messagesReceived: UInt64 { messagesOfEarlierSessions + (nextExpectedSequenceNumber ?? 1) - 1 }
@@ -133,8 +139,7 @@ public struct SoupBinTCPClientSession {
     /// caller hands the packet to `received`.
     public mutating func receivedSequencedData(_ packet: SoupBinTCPPacketView, nowNs: Int64) -> UInt64? {
         guard state == .active, packet.typeByte == SoupBinTCPPacketType.sequencedData.rawValue,
-              let sequenceNumber = nextExpectedSequenceNumber, sequenceNumber < UInt64.max,
-              sequenceNumber >= deliversFrom else { return nil }
+              let sequenceNumber = nextExpectedSequenceNumber, sequenceNumber < UInt64.max else { return nil }
         liveness.noteReceived(nowNs: nowNs)
         nextExpectedSequenceNumber = sequenceNumber + 1
         return sequenceNumber
@@ -151,7 +156,10 @@ public struct SoupBinTCPClientSession {
             close(.protocolViolation(.malformedPacket(error)), &actions)
             return
         }
-        switch (state, type) {
+        // Catching up is being logged in, but for which messages are delivered.
+        var phase = state
+        if case .catchingUp = state { phase = .active }
+        switch (phase, type) {
         case (_, .debug):
             break
         case (.awaitingLoginResponse, .loginAccepted):
@@ -170,7 +178,7 @@ public struct SoupBinTCPClientSession {
                 // The refusal was not the end of the session: its start is
                 // replayed, and what was taken in before stays counted once.
                 messagesOfEarlierSessions -= refused.next - 1
-                deliversFrom = refused.next
+                if accepted.nextSequenceNumber < refused.next { state = .catchingUp(deliversFrom: refused.next) }
             }
             actions.append(.loggedIn(accepted))
             arm(liveness.nextDeadlineNs, &actions)
@@ -191,7 +199,11 @@ public struct SoupBinTCPClientSession {
                 return
             }
             nextExpectedSequenceNumber = sequenceNumber + 1
-            if sequenceNumber >= deliversFrom { actions.append(.deliverSequencedData(sequenceNumber: sequenceNumber)) }
+            if case .catchingUp(let deliversFrom) = state, sequenceNumber < deliversFrom {
+                if sequenceNumber + 1 == deliversFrom { state = .active }
+            } else {
+                actions.append(.deliverSequencedData(sequenceNumber: sequenceNumber))
+            }
         case (.active, .serverHeartbeat):
             break
         case (.active, .endOfSession):
@@ -234,7 +246,7 @@ public struct SoupBinTCPClientSession {
             } else {
                 arm(sentAtNs + timers.loginTimeoutNs, &actions)
             }
-        case .active:
+        case .active, .catchingUp:
             switch liveness.check(nowNs: nowNs) {
             case .peerSilent:
                 close(.serverSilent, &actions)
@@ -296,7 +308,7 @@ public struct SoupBinTCPClientSession {
 
     /// Traps if the session's bookkeeping is inconsistent.
     public func checkInvariants() {
-        if state == .active {
+        if isLoggedIn {
             precondition(armedTimerNs != nil, "a logged-in connection always has a timer")
             precondition(nextExpectedSequenceNumber != nil && session != nil)
         }
