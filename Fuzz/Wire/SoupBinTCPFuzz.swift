@@ -210,6 +210,12 @@ enum SoupBinTCPFuzz {
         var nowNs: Int64 = 1_000_000
         var open = true
         var expected: UInt64?
+        // The model of a refused session (`SoupBinTCPClientSession`): 'S'
+        // for the session the client was in forgets it; a login that finds
+        // the same session again skips what was taken in before.
+        var session: SoupBinTCPSessionName?
+        var refused: (name: SoupBinTCPSessionName, next: UInt64)?
+        var catchUpFrom: UInt64?
         client.connectionOpened(nowNs: nowNs, actions: &actions)
         while true {
             for action in actions {
@@ -225,17 +231,37 @@ enum SoupBinTCPFuzz {
                     }
                 case .loggedIn(let accepted):
                     expected = accepted.nextSequenceNumber
+                    catchUpFrom = nil
+                    if let found = refused.take(), found.name == accepted.session, accepted.nextSequenceNumber < found.next {
+                        catchUpFrom = found.next
+                    }
+                    session = accepted.session
                 case .deliverSequencedData(let sequenceNumber):
+                    if let from = catchUpFrom {
+                        fuzzCheck(sequenceNumber == from, "delivered \(sequenceNumber) while skipping up to \(from)")
+                        expected = from
+                        catchUpFrom = nil
+                    }
                     fuzzCheck(sequenceNumber == expected, "delivered \(sequenceNumber), expected \(String(describing: expected))")
                     expected = sequenceNumber &+ 1
-                case .close:
+                case .close(let reason):
                     open = false
                     fuzzCheck(!client.isLoggedIn, "still logged in after a close")
+                    if reason == .loginRejected(.sessionNotAvailable), let name = session {
+                        refused = (name, expected ?? 1)
+                        session = nil
+                        expected = nil
+                    }
                 case .armTimer:
                     break
                 }
             }
             client.checkInvariants()
+            if let from = catchUpFrom, let position = client.nextExpectedSequenceNumber, let start = expected {
+                // Skipping: the client moves on without delivering, never past the skip's end.
+                fuzzCheck(position >= start && position <= from, "the client skipped past \(from)")
+                expected = position
+            }
             fuzzCheck(client.nextExpectedSequenceNumber == expected, "the client's position drifted")
             guard let operation = reader.byte() else { return }
             actions.removeAll(keepingCapacity: true)

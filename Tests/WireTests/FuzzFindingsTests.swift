@@ -32,6 +32,34 @@ import Wire
         return actions
     }
 
+    /// A Login Accepted at Sequence Number 0, then, on the next connection,
+    /// Login Rejected 'S': the client forgets the session it was in and
+    /// counted what it took in of it as "next − 1", which underflowed.
+    @Test func soupBinTCPClientRefusedAfterALoginAcceptedAtZeroCountsNothing() {
+        var client = SoupBinTCPClientSession(configuration: .init(
+            username: SoupBinTCPUsername("P1")!, password: SoupBinTCPPassword("exsim")!))
+        var actions: [SoupBinTCPClientSession.Action] = []
+        func feed(_ stream: [UInt8]) {
+            var decoder = SoupBinTCPFrameDecoder()
+            stream.withUnsafeBytes { bytes in
+                try? decoder.decode(bytes) { packet in
+                    client.received(packet, nowNs: 1, actions: &actions)
+                    return .continueDecoding
+                }
+            }
+        }
+        client.connectionOpened(nowNs: 0, actions: &actions)
+        // Login Accepted, session "FUZZSESS", Sequence Number "0" (right-aligned in 20 bytes).
+        feed([0x00, 0x1F, 0x41] + Array("FUZZSESS  ".utf8) + Array(String(repeating: " ", count: 19).utf8) + [0x30])
+        #expect(client.isLoggedIn && client.nextExpectedSequenceNumber == 0 && client.messagesReceived == 0)
+        client.connectionClosed()
+        client.connectionOpened(nowNs: 2, actions: &actions)
+        feed([0x00, 0x02, 0x4A, 0x53])  // Login Rejected 'S'
+        client.checkInvariants()
+        #expect(actions.last == .close(.loginRejected(.sessionNotAvailable)))
+        #expect(client.nextExpectedSequenceNumber == nil && client.messagesReceived == 0)
+    }
+
     @Test func soupBinTCPClientClosesOnSequencedDataAfterTheLargestSequenceNumber() {
         let actions = Self.feedClient(Self.loginAcceptedAtMaximumThenSequencedData)
         #expect(actions.contains(.close(.protocolViolation(.sequenceNumberExhausted))), "\(actions)")

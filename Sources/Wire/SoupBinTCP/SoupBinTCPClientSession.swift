@@ -109,7 +109,9 @@ public struct SoupBinTCPClientSession {
     }
 
     /// Sequenced messages taken in since the start, over every session.
-    public var messagesReceived: UInt64 { messagesOfEarlierSessions + (nextExpectedSequenceNumber ?? 1) - 1 }
+    /// Wrapping, as the counts below: a server's numbers, however hostile
+    /// (a Login Accepted at 0, or near the largest), never trap the client.
+    public var messagesReceived: UInt64 { messagesOfEarlierSessions &+ (max(nextExpectedSequenceNumber ?? 1, 1) - 1) }
 
     /// Connected: send the Login Request.
     public mutating func connectionOpened(nowNs: Int64, actions: inout [Action]) {
@@ -177,7 +179,7 @@ public struct SoupBinTCPClientSession {
             if let refused = refusedSession.take(), refused.name == accepted.session {
                 // The refusal was not the end of the session: its start is
                 // replayed, and what was taken in before stays counted once.
-                messagesOfEarlierSessions -= refused.next - 1
+                messagesOfEarlierSessions &-= max(refused.next, 1) - 1
                 if accepted.nextSequenceNumber < refused.next { state = .catchingUp(deliversFrom: refused.next) }
             }
             actions.append(.loggedIn(accepted))
@@ -219,7 +221,7 @@ public struct SoupBinTCPClientSession {
     /// from its first message, whatever its name.
     private mutating func forgetSession() {
         let next = nextExpectedSequenceNumber ?? 1
-        messagesOfEarlierSessions += next - 1
+        messagesOfEarlierSessions &+= max(next, 1) - 1
         if let session { refusedSession = (session, next) }
         session = nil
         nextExpectedSequenceNumber = nil
