@@ -86,7 +86,9 @@ public final class CaptureReader {
     public static let zstdWorkerCount = max(1, min(4, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))))
 
     /// Whether the frames of this zstd file are decompressed on worker
-    /// threads (a regular file of many frames, as exsim writes them).
+    /// threads: a regular file of many frames, as pzstd writes them, or
+    /// `CaptureWriter` with `zstdFrameBytes` (exsim writes one frame by
+    /// default, the only kind Wireshark 4.0 reads whole).
     public var decompressesInParallel: Bool { decompressor?.decompressesInParallel ?? false }
 
     /// Opens `path` and reads its header. A regular zstd file of many frames

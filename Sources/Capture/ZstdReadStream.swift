@@ -19,8 +19,10 @@ final class ZstdReadStream {
     static let fileBufferBytes = 1 << 20
 
     private let source: UnsafeMutablePointer<FILE>
-    private let context: OpaquePointer
-    private let input: UnsafeMutableRawPointer
+    /// The stream's own decompression state and input buffer: only when
+    /// no workers decompress for it.
+    private let context: OpaquePointer?
+    private let input: UnsafeMutableRawPointer?
     private var inputSize = 0
     private var inputPosition = 0
     /// True between the start of a zstd frame and its end: the file must
@@ -42,8 +44,8 @@ final class ZstdReadStream {
     init(source: UnsafeMutablePointer<FILE>, workers: ZstdFrameWorkers? = nil) {
         self.source = source
         self.workers = workers
-        context = ZSTD_createDCtx()
-        input = UnsafeMutableRawPointer.allocate(byteCount: Self.inputChunkBytes, alignment: 16)
+        context = workers == nil ? ZSTD_createDCtx() : nil
+        input = workers == nil ? UnsafeMutableRawPointer.allocate(byteCount: Self.inputChunkBytes, alignment: 16) : nil
     }
 
     /// Whether the frames are decompressed on worker threads.
@@ -51,8 +53,8 @@ final class ZstdReadStream {
 
     deinit {
         workers?.stop()
-        ZSTD_freeDCtx(context)
-        input.deallocate()
+        if let context { ZSTD_freeDCtx(context) }
+        input?.deallocate()
         fclose(source)
     }
 
@@ -97,6 +99,7 @@ final class ZstdReadStream {
 
     /// `read` through the stream of `source`, on this thread.
     private func readStream(into buffer: UnsafeMutablePointer<CChar>, count: Int) -> Int {
+        guard let context, let input else { preconditionFailure("a stream read without its decompression state") }
         var output = ZSTD_outBuffer(dst: buffer, size: count, pos: 0)
         // Bounded: each pass either consumes input, produces output, or returns.
         while output.pos == 0 {

@@ -250,15 +250,12 @@ public struct VenueGateway {
     /// ClOrdIDs stay: the matching engine behind the gateway keeps them.
     public mutating func loseSessionState() {
         for connection in slots.indices {
+            if case .recovery = slots[connection] { continue }
+            if !closed[connection] { connectionClosed(Int32(connection)) }
             switch slots[connection] {
-            case .ouch(let index):
-                if !closed[connection] { connectionClosed(Int32(connection)) }
-                ouchPorts[index].startNewSession()
-            case .fix(let index):
-                if !closed[connection] { connectionClosed(Int32(connection)) }
-                fixPorts[index].loseSessionState()
-            case .recovery:
-                break
+            case .ouch(let index): ouchPorts[index].startNewSession()
+            case .fix(let index): fixPorts[index].loseSessionState()
+            case .recovery: break
             }
         }
     }

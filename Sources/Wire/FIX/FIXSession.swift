@@ -322,15 +322,17 @@ public struct FIXSession {
     }
 
     /// Messages numbered since the start, over every reset.
-    public var messagesSent: UInt64 { messagesSentBeforeResets + UInt64(max(nextOutgoingMsgSeqNum - 1, 0)) }
+    public var messagesSent: UInt64 { messagesSentBeforeResets + messagesSentSinceReset }
     /// Messages taken in since the start, over every reset.
-    public var messagesReceived: UInt64 { messagesReceivedBeforeResets + UInt64(max(nextExpectedMsgSeqNum - 1, 0)) }
+    public var messagesReceived: UInt64 { messagesReceivedBeforeResets + messagesReceivedSinceReset }
+    private var messagesSentSinceReset: UInt64 { UInt64(max(nextOutgoingMsgSeqNum - 1, 0)) }
+    private var messagesReceivedSinceReset: UInt64 { UInt64(max(nextExpectedMsgSeqNum - 1, 0)) }
 
     /// Both sequence numbers back to 1 and the sent messages dropped; what
     /// was numbered and taken in before stays counted.
     private mutating func restartSequences() {
-        messagesSentBeforeResets += UInt64(max(nextOutgoingMsgSeqNum - 1, 0))
-        messagesReceivedBeforeResets += UInt64(max(nextExpectedMsgSeqNum - 1, 0))
+        messagesSentBeforeResets += messagesSentSinceReset
+        messagesReceivedBeforeResets += messagesReceivedSinceReset
         nextExpectedMsgSeqNum = 1
         nextOutgoingMsgSeqNum = 1
         store.removeAll()

@@ -87,13 +87,13 @@ public struct SoupBinTCPClientSession {
     public private(set) var nextExpectedSequenceNumber: UInt64?
     /// Sequenced messages taken in from sessions the server no longer has.
     public private(set) var messagesOfEarlierSessions: UInt64 = 0
-    /// The server refused the session this client was in: the next login
-    /// asks for the current session from its first message.
-    private var joinsCurrentSession = false
     /// The session refused, and the sequence number this client expected
     /// in it: should the current session turn out to be the same one, what
     /// was already taken in is not delivered again.
     private var refusedSession: (name: SoupBinTCPSessionName, next: UInt64)?
+    /// The server refused the session this client was in: the next login
+    /// asks for the current session from its first message.
+    private var joinsCurrentSession: Bool { refusedSession != nil }
 
     public init(configuration: Configuration) {
         self.configuration = configuration
@@ -175,7 +175,6 @@ public struct SoupBinTCPClientSession {
             state = .active
             session = accepted.session
             nextExpectedSequenceNumber = accepted.nextSequenceNumber
-            joinsCurrentSession = false
             if let refused = refusedSession.take(), refused.name == accepted.session {
                 // The refusal was not the end of the session: its start is
                 // replayed, and what was taken in before stays counted once.
@@ -187,7 +186,7 @@ public struct SoupBinTCPClientSession {
         case (.awaitingLoginResponse, .loginRejected):
             do {
                 let rejected = try SoupBinTCPLoginRejected(decoding: packet.bytes)
-                if rejected.code == .sessionNotAvailable, session != nil { forgetSession() }
+                if rejected.code == .sessionNotAvailable { forgetSession() }
                 close(.loginRejected(rejected.code), &actions)
             } catch {
                 close(.protocolViolation(.malformedPacket(error)), &actions)
@@ -220,12 +219,12 @@ public struct SoupBinTCPClientSession {
     /// taken in of it is counted; the next login joins the current session
     /// from its first message, whatever its name.
     private mutating func forgetSession() {
+        guard let session else { return }
         let next = nextExpectedSequenceNumber ?? 1
         messagesOfEarlierSessions &+= max(next, 1) - 1
-        if let session { refusedSession = (session, next) }
-        session = nil
+        refusedSession = (session, next)
+        self.session = nil
         nextExpectedSequenceNumber = nil
-        joinsCurrentSession = true
     }
 
     /// The byte stream could not be framed: close.
