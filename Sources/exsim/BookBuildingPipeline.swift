@@ -118,15 +118,34 @@ struct BookBuildingPipeline: CaptureMessageSink {
         used += Self.recordHeaderBytes + message.count
     }
 
+    /// Messages whose map slots are read before the first of them is
+    /// applied: enough misses in flight at once to cover the memory's
+    /// latency, few enough that the slots are still cached when used.
+    static let readAheadMessages = 16
+
     static func apply(_ records: UnsafeRawBufferPointer, to books: inout BookBuildingSink) {
         var offset = 0
         while offset < records.count {
-            let feed = Int(UInt32(littleEndian: records.loadUnaligned(fromByteOffset: offset, as: UInt32.self)))
-            let length = Int(UInt16(littleEndian: records.loadUnaligned(fromByteOffset: offset + 4, as: UInt16.self)))
-            let start = offset + recordHeaderBytes
-            books.itchMessage(UnsafeRawBufferPointer(rebasing: records[start..<start + length]), feed: feed, timestampNs: 0)
-            offset = start + length
+            var ahead = offset
+            for _ in 0..<readAheadMessages where ahead < records.count {
+                let (feed, message) = record(at: ahead, in: records)
+                books.readAhead(message, feed: feed)
+                ahead = message.count + (ahead + recordHeaderBytes)
+            }
+            while offset < ahead {
+                let (feed, message) = record(at: offset, in: records)
+                books.itchMessage(message, feed: feed, timestampNs: 0)
+                offset += recordHeaderBytes + message.count
+            }
         }
+    }
+
+    @inline(__always)
+    static func record(at offset: Int, in records: UnsafeRawBufferPointer) -> (feed: Int, message: UnsafeRawBufferPointer) {
+        let feed = Int(UInt32(littleEndian: records.loadUnaligned(fromByteOffset: offset, as: UInt32.self)))
+        let length = Int(UInt16(littleEndian: records.loadUnaligned(fromByteOffset: offset + 4, as: UInt16.self)))
+        let start = offset + recordHeaderBytes
+        return (feed, UnsafeRawBufferPointer(rebasing: records[start..<start + length]))
     }
 
     /// Hands over what is left, waits for the builder, frees the buffers

@@ -102,10 +102,23 @@ struct BookBuildingSink: CaptureMessageSink {
     var problemCount: Int { feeds.reduce(0) { $0 + $1.builder.problemCount } }
     var orderCount: Int { feeds.reduce(0) { $0 + $1.builder.orderCount } }
 
+    /// Sums of the map slots read ahead of the messages that use them
+    /// (`ITCHBookBuilder.orderSlotWord`), kept so the reads stay.
+    private(set) var slotWords: UInt32 = 0
+
     mutating func itchMessages(_ messages: MessageBlockIterator, feed: Int, timestampNs: Int64) {
         while feeds.count <= feed { feeds.append(FeedBooks()) }
+        // The packet's orders first, all at once, so their cache misses overlap.
+        var ahead = messages
+        while let message = ahead.next() { slotWords &+= feeds[feed].builder.orderSlotWord(of: message) }
         var messages = messages
         while let message = messages.next() { apply(message, feed: feed) }
+    }
+
+    /// Reads the slots `message` will look up, ahead of `itchMessage`.
+    @inline(__always)
+    mutating func readAhead(_ message: UnsafeRawBufferPointer, feed: Int) {
+        if feed < feeds.count { slotWords &+= feeds[feed].builder.orderSlotWord(of: message) }
     }
 
     mutating func itchMessage(_ message: UnsafeRawBufferPointer, feed: Int, timestampNs: Int64) {

@@ -17,7 +17,7 @@ import Wire
 /// cancelled than the order has) is counted and described in `problems`,
 /// and the book keeps what it can: a feed handler cannot stop the feed.
 public struct ITCHBookBuilder: MoldUDP64MessageSink {
-    struct Order {
+    @usableFromInline struct Order {
         var stockLocate: UInt16
         var isBuy: Bool
         var price: UInt32
@@ -27,7 +27,7 @@ public struct ITCHBookBuilder: MoldUDP64MessageSink {
     /// Orders on the books, by Order Reference Number (an `OrderID` here
     /// only for its hash). Never iterated in an order that reaches output:
     /// `depth` sorts what it gathers.
-    var orders = OpenAddressingMap<OrderID, Order>()
+    @usableFromInline var orders = OpenAddressingMap<OrderID, Order>()
     /// Messages taken, valid or not.
     public private(set) var messagesApplied = 0
     /// Messages that contradicted the book, or were not ITCH 5.0.
@@ -47,6 +47,29 @@ public struct ITCHBookBuilder: MoldUDP64MessageSink {
         } catch {
             messagesApplied += 1
             problem("message \(sequenceNumber) is not ITCH 5.0: \(error)")
+        }
+    }
+
+    /// Reads the map slots that applying `message` will look up (see
+    /// `OpenAddressingMap.homeSlotWord`): a feed handler that holds several
+    /// messages reads the slots of all of them first, then applies them, so
+    /// that their cache misses overlap. Changes nothing; unchecked bytes are
+    /// fine, as nothing is taken from them but where to read.
+    @inlinable
+    public func orderSlotWord(of message: UnsafeRawBufferPointer) -> UInt32 {
+        // Every message that names an order has its reference at byte 11
+        // (after type, stock locate, tracking number, timestamp); Order
+        // Replace has the new one at 19.
+        guard message.count >= 19 else { return 0 }
+        switch message[0] {
+        case UInt8(ascii: "A"), UInt8(ascii: "F"), UInt8(ascii: "E"), UInt8(ascii: "C"), UInt8(ascii: "X"), UInt8(ascii: "D"):
+            return orders.homeSlotWord(of: OrderID(UInt64(bigEndian: message.loadUnaligned(fromByteOffset: 11, as: UInt64.self))))
+        case UInt8(ascii: "U"):
+            guard message.count >= 27 else { return 0 }
+            return orders.homeSlotWord(of: OrderID(UInt64(bigEndian: message.loadUnaligned(fromByteOffset: 11, as: UInt64.self))))
+                &+ orders.homeSlotWord(of: OrderID(UInt64(bigEndian: message.loadUnaligned(fromByteOffset: 19, as: UInt64.self))))
+        default:
+            return 0
         }
     }
 

@@ -26,7 +26,10 @@ public protocol OpenAddressingKey: Equatable {
 @usableFromInline let openAddressingEmptyTags: ContiguousArray<UInt32> = [0]
 
 public struct OpenAddressingMap<Key: OpenAddressingKey, Value> {
-    /// 0 marks an empty slot; otherwise the key's high hash bits with the low bit set.
+    /// 0 marks an empty slot; otherwise the key's low 31 hash bits, shifted
+    /// up, with the low bit set. They hold the entry's home slot, so a
+    /// removal shifting entries back reads this dense array alone, neither
+    /// the entries nor their keys' hashes.
     @usableFromInline var tags: ContiguousArray<UInt32>
     @usableFromInline var entries: ContiguousArray<(key: Key, value: Value)?>
     /// Capacity - 1; the capacity is a power of two.
@@ -59,19 +62,31 @@ public struct OpenAddressingMap<Key: OpenAddressingKey, Value> {
     @inlinable public var count: Int { storedCount }
     @inlinable public var isEmpty: Bool { storedCount == 0 }
 
+    /// Tables stay below this many slots, so that a tag holds every bit of a home slot.
+    @usableFromInline static var maximumCapacity: Int { 1 << 31 }
+
     @inlinable
-    static func tag(_ hash: UInt64) -> UInt32 { UInt32(truncatingIfNeeded: hash >> 32) | 1 }
+    static func tag(_ hash: UInt64) -> UInt32 { UInt32(truncatingIfNeeded: hash) << 1 | 1 }
+
+    /// The home slot of the entry whose tag is `tag`.
+    @inlinable
+    static func home(ofTag tag: UInt32, mask: Int) -> Int { Int(tag >> 1) & mask }
 
     /// The slot holding `key`, or the empty slot where it would go.
     @inlinable
     func slot(of key: Key, hash: UInt64) -> (index: Int, found: Bool) {
         let tag = Self.tag(hash)
+        let mask = self.mask
         var index = Int(truncatingIfNeeded: hash) & mask
-        while true {
-            let slotTag = tags[index]
-            if slotTag == 0 { return (index, false) }
-            if slotTag == tag, entries[index].unsafelyUnwrapped.key == key { return (index, true) }
-            index = (index + 1) & mask
+        return tags.withUnsafeBufferPointer { tags in
+            entries.withUnsafeBufferPointer { entries in
+                while true {
+                    let slotTag = tags[index]
+                    if slotTag == 0 { return (index, false) }
+                    if slotTag == tag, entries[index].unsafelyUnwrapped.key == key { return (index, true) }
+                    index = (index + 1) & mask
+                }
+            }
         }
     }
 
@@ -117,6 +132,23 @@ public struct OpenAddressingMap<Key: OpenAddressingKey, Value> {
         if found { return false }
         storeNew(key, value, hash: hash, at: index)
         return true
+    }
+
+    /// Reads the home slot of `key`, its tag and its entry, and returns a
+    /// word made from them. Changes nothing. A caller about to look up
+    /// several keys reads all their home slots first: their cache misses
+    /// then overlap, where one lookup after another would wait for each in
+    /// turn. The caller keeps the words (a sum), so that the reads are not
+    /// optimised away.
+    @inlinable
+    public func homeSlotWord(of key: Key) -> UInt32 {
+        let index = Int(truncatingIfNeeded: key.probeHash) & mask
+        let tag = tags.withUnsafeBufferPointer { $0[index] }
+        // An empty map has its one shared tag and no entries.
+        let entryByte: UInt8 = entries.withUnsafeBufferPointer { entries in
+            index < entries.count ? withUnsafeBytes(of: entries[index]) { $0[0] } : 0
+        }
+        return tag &+ UInt32(entryByte)
     }
 
     /// Stores a key known to be absent in the free slot `index` its probe
@@ -170,20 +202,27 @@ public struct OpenAddressingMap<Key: OpenAddressingKey, Value> {
     /// reachable from its home slot without crossing an empty slot.
     @inlinable
     mutating func remove(at index: Int) {
-        var hole = index
-        var next = (hole + 1) & mask
-        while tags[next] != 0 {
-            let home = Int(truncatingIfNeeded: entries[next].unsafelyUnwrapped.key.probeHash) & mask
-            // Distance from home to `next` versus from the hole to `next`, cyclically.
-            if (next &- home) & mask >= (next &- hole) & mask {
-                tags[hole] = tags[next]
-                entries[hole] = entries[next]
-                hole = next
+        let mask = self.mask
+        // Through buffer pointers: one uniqueness check per array for the
+        // whole shift, not one per slot moved.
+        tags.withUnsafeMutableBufferPointer { tags in
+            entries.withUnsafeMutableBufferPointer { entries in
+                var hole = index
+                var next = (hole + 1) & mask
+                while tags[next] != 0 {
+                    let home = Self.home(ofTag: tags[next], mask: mask)
+                    // Distance from home to `next` versus from the hole to `next`, cyclically.
+                    if (next &- home) & mask >= (next &- hole) & mask {
+                        tags[hole] = tags[next]
+                        entries[hole] = entries[next]
+                        hole = next
+                    }
+                    next = (next + 1) & mask
+                }
+                tags[hole] = 0
+                entries[hole] = nil
             }
-            next = (next + 1) & mask
         }
-        tags[hole] = 0
-        entries[hole] = nil
         storedCount -= 1
     }
 
@@ -194,6 +233,7 @@ public struct OpenAddressingMap<Key: OpenAddressingKey, Value> {
     mutating func grow() {
         let oldEntries = entries
         let capacity = max(8, tags.count * 2)
+        precondition(capacity <= Self.maximumCapacity, "a map of more than 2^30 entries")
         tags = ContiguousArray(repeating: 0, count: capacity)
         entries = ContiguousArray(repeating: nil, count: capacity)
         mask = capacity - 1
