@@ -12,7 +12,10 @@
 #      socket that binds and never reads, and tcpreplay --topspeed
 #      --preload-pcap on interface lo (both hold the capture in memory before
 #      sending); datagrams/s of each;
-#   2. as recorded (1×), once each: exsim replay's send-time error p50, p99,
+#   2. the machine's floor: `exsim bench pacing` at the capture's rate, the
+#      replay's wait with nothing sent, and how often the machine takes the
+#      CPU away from a loop that only reads the clock;
+#   3. as recorded (1×), once each: exsim replay's send-time error p50, p99,
 #      p99.9, max and drift (as root, a second time under SCHED_FIFO with
 #      --realtime-priority 50 --spin FIFO_SPIN, default 40us: a spin shorter
 #      than the 50 µs gaps, so that the task sleeps a little each gap and the
@@ -107,6 +110,12 @@ for run in $(seq "$runs"); do
     tcpreplay --topspeed --preload-pcap -i lo "$capture" > "$out/tcpreplay-top-$run.log" 2>&1
     echo "run $run: exsim replay --top-speed $exsim_rate datagrams/s · tcpreplay --topspeed $(rate_of_tcpreplay "$out/tcpreplay-top-$run.log") packets/s"
 done
+
+echo
+echo "## the machine's floor: exsim bench pacing, the replay's wait with nothing sent, at the capture's rate"
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+rate=$(python3 -c "print(round(1e6 / $gap_us))")
+"$binary" bench pacing --rate "$rate/s" --seconds 10 --json "$out/pacing.json" | grep -E '^  (pacer|hiccups)'
 
 echo
 echo "## as recorded (1×): $span_s s of capture"

@@ -13,7 +13,7 @@ struct BenchCommand: ParsableCommand {
             `swift build -c release` and run .build/release/exsim.
             """,
         subcommands: [BenchEngineCommand.self, BenchKernelCommand.self, BenchCodecCommand.self, BenchGatewayCommand.self,
-                      BenchNetworkCommand.self, BenchCaptureCommand.self]
+                      BenchNetworkCommand.self, BenchCaptureCommand.self, BenchPacingCommand.self]
     )
 }
 

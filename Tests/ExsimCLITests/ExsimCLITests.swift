@@ -340,4 +340,30 @@ import Testing
             #expect(names.contains(name), "\(name) in \(names)")
         }
     }
+
+    /// The pacing floor runs briefly: the pacer alone at each planned time,
+    /// then the hiccups, both printed and in the bench report as figures
+    /// where lower is better; a bad rate or spin is bad input.
+    @Test func pacingBenchRunsBriefly() throws {
+        let directory = try ExsimProcess.temporaryDirectory("pacing")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let json = directory.appendingPathComponent("pacing.json").path
+        let pacing = try ExsimProcess.run(["bench", "pacing", "--seconds", "0.05", "--rate", "20k/s", "--spin", "20us", "--json", json])
+        #expect(pacing.status == 0, "\(pacing.stderr)")
+        #expect(pacing.stdout.contains("machine:"))
+        #expect(pacing.stdout.contains("over 1,000 planned times"), "\(pacing.stdout)")
+        #expect(pacing.stdout.contains("hiccups (a loop that only reads the clock): above 2.00 µs"), "\(pacing.stdout)")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: json))) as? [String: Any])
+        let figures = report["figures"] as? [[String: Any]] ?? []
+        let names = figures.compactMap { $0["name"] as? String }
+        for name in ["pacerErrorP50Ns", "pacerErrorP99Ns", "pacerErrorMaxNs", "hiccupsAbove5usPerSecond", "hiccupLongestNs"] {
+            #expect(names.contains(name), "\(name) in \(names)")
+        }
+        #expect(figures.allSatisfy { $0["better"] as? String == "lower" })
+        for bad in [["--rate", "0/s"], ["--spin", "soon"], ["--seconds", "0"], ["--realtime-priority", "100"]] {
+            let refused = try ExsimProcess.run(["bench", "pacing"] + bad)
+            #expect(refused.status == 64, "\(bad): \(refused.stderr)")
+            #expect(refused.stderr.contains(bad[0]), "\(bad): \(refused.stderr)")
+        }
+    }
 }

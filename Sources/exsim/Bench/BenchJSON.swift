@@ -46,4 +46,10 @@ final class BenchFigures {
         precondition(!all.contains { $0.name == name }, "figure \(name) recorded twice")
         all.append(MeasuredFigure(name: name, value: value, unit: unit, better: .higher))
     }
+
+    /// A figure where lower is better: a latency, an error, a count of hiccups.
+    func lower(_ name: String, _ value: Double, unit: String) {
+        precondition(!all.contains { $0.name == name }, "figure \(name) recorded twice")
+        all.append(MeasuredFigure(name: name, value: value, unit: unit, better: .lower))
+    }
 }
