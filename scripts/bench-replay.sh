@@ -114,8 +114,14 @@ done
 echo
 echo "## the machine's floor: exsim bench pacing, the replay's wait with nothing sent, at the capture's rate"
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
-rate=$(python3 -c "print(round(1e6 / $gap_us))")
+# A whole number of planned times per second, at least one.
+rate=$(python3 -c "print(max(1, round(1e6 / $gap_us)))")
 "$binary" bench pacing --rate "$rate/s" --seconds 10 --json "$out/pacing.json" | grep -E '^  (pacer|hiccups)'
+if [[ $(id -u) == 0 ]]; then
+    echo "the same under SCHED_FIFO, as the replay below runs a second time:"
+    "$binary" bench pacing --rate "$rate/s" --seconds 10 --realtime-priority 50 --spin "${FIFO_SPIN:-40us}" \
+        --json "$out/pacing-fifo.json" | grep -E '^  (pacer|hiccups)'
+fi
 
 echo
 echo "## as recorded (1×): $span_s s of capture"

@@ -18,8 +18,9 @@ struct BenchPacingCommand: ParsableCommand {
             gap between two reads longer than 2 µs is time the machine took \
             the CPU away (an interrupt, the hypervisor, another process), \
             counted per second above 2, 5, 10 and 50 µs. A replay whose \
-            send-time error is close to the pacer's here is as punctual as \
-            the machine allows.
+            send-time error is close to the pacer's is as punctual as the \
+            machine was; the machine varies from one minute to the next, so \
+            compare runs made side by side, several times.
             """
     )
 
@@ -75,7 +76,7 @@ struct BenchPacingCommand: ParsableCommand {
             "above \(formatNanoseconds(threshold)) \(String(format: "%.0f", hiccups.perSecond(count)))/s"
         }
         print("  hiccups (a loop that only reads the clock): \(counts.joined(separator: " · ")) · longest \(formatNanoseconds(hiccups.longestNs)); \(String(format: "%.2f", hiccups.lostFraction * 100)) % of the time taken away")
-        print("exsim replay at 1× cannot keep its send-time error below the pacer's here: the rest is the machine's")
+        print("the pacer's error is this machine's punctuality over this window; a replay's send-time error near it is the machine's, not exsim's (it varies from one window to the next: compare runs made side by side)")
 
         let figures = BenchFigures()
         figures.lower("pacerErrorP50Ns", Double(errors.p50Ns), unit: "ns")

@@ -71,29 +71,40 @@ import Wire
     }
 
     /// The read ahead of a message touches the home slot of each order the
-    /// message names (the reference at byte 11, a replace's new one at 19),
-    /// reads nothing for other messages or short bytes, and changes nothing.
+    /// message names (the reference at byte 11, a replace's new one at 19)
+    /// and reads nothing for other messages or bytes too short to name one.
+    /// Every reference used below rests on the book, so each slot read adds
+    /// a non-zero tag: a read missed or misplaced changes the sum.
     @Test func readingAheadTouchesTheSlotsOfTheNamedOrders() {
         var book = ITCHBookBuilder()
         Self.deliver((1...200).map { Self.add(UInt64($0), .buy, 100, at: 1_000_000) }, to: &book)
-        func word(_ message: ITCHMessage) -> UInt32 {
+        func bytes(_ message: ITCHMessage) -> [UInt8] {
             var bytes = [UInt8](repeating: 0, count: message.encodedLength)
             _ = bytes.withUnsafeMutableBytes { message.encode(into: $0) }
-            return bytes.withUnsafeBytes { book.orderSlotWord(of: $0) }
+            return bytes
         }
+        func word(_ message: ITCHMessage) -> UInt32 { bytes(message).withUnsafeBytes { book.orderSlotWord(of: $0) } }
         func slot(_ reference: UInt64) -> UInt32 { book.orders.homeSlotWord(of: OrderID(reference)) }
+        #expect(slot(77) != slot(150) && slot(12) != 0 && slot(150) != 0, "two orders' home slots tell them apart")
         #expect(word(Self.add(77, .buy, 100, at: 1)) == slot(77))
+        #expect(word(.addOrderWithMPID(ITCHAddOrderWithMPID(
+            stockLocate: 1, trackingNumber: 0, timestampNs: 2, orderReferenceNumber: 78, side: .sell, shares: 1,
+            stock: Self.stock, price: 1, attribution: Alpha4("EXSM")!))) == slot(78))
         #expect(word(.orderExecuted(ITCHOrderExecuted(stockLocate: 1, trackingNumber: 0, timestampNs: 2,
                                                       orderReferenceNumber: 150, executedShares: 1, matchNumber: 1))) == slot(150))
+        #expect(word(.orderExecutedWithPrice(ITCHOrderExecutedWithPrice(
+            stockLocate: 1, trackingNumber: 0, timestampNs: 2, orderReferenceNumber: 151, executedShares: 1, matchNumber: 2,
+            printable: UInt8(ascii: "Y"), executionPrice: 1))) == slot(151))
         #expect(word(.orderCancel(ITCHOrderCancel(stockLocate: 1, trackingNumber: 0, timestampNs: 2, orderReferenceNumber: 3,
                                                   cancelledShares: 1))) == slot(3))
         #expect(word(.orderDelete(ITCHOrderDelete(stockLocate: 1, trackingNumber: 0, timestampNs: 2, orderReferenceNumber: 199))) == slot(199))
-        #expect(word(.orderReplace(ITCHOrderReplace(stockLocate: 1, trackingNumber: 0, timestampNs: 2, originalOrderReferenceNumber: 12,
-                                                    newOrderReferenceNumber: 4_000, shares: 1, price: 1))) == slot(12) &+ slot(4_000))
-        #expect(slot(77) != slot(150), "two orders' home slots tell them apart")
+        let replace = bytes(.orderReplace(ITCHOrderReplace(stockLocate: 1, trackingNumber: 0, timestampNs: 2, originalOrderReferenceNumber: 12,
+                                                           newOrderReferenceNumber: 150, shares: 1, price: 1)))
+        #expect(replace.withUnsafeBytes { book.orderSlotWord(of: $0) } == slot(12) &+ slot(150))
+        // A replace too short to hold its new reference reads neither.
+        #expect(replace[0..<26].withUnsafeBytes { book.orderSlotWord(of: $0) } == 0)
         #expect(([UInt8(ascii: "P")] + [UInt8](repeating: 1, count: 43)).withUnsafeBytes { book.orderSlotWord(of: $0) } == 0,
                 "a Trade names no order on the book")
         #expect([UInt8](repeating: UInt8(ascii: "D"), count: 18).withUnsafeBytes { book.orderSlotWord(of: $0) } == 0)
-        #expect(book.orderCount == 200 && book.messagesApplied == 200 && book.problems.isEmpty)
     }
 }

@@ -5,15 +5,20 @@ import MatchingEngine
 /// map's layout is the same in every run.
 public protocol OpenAddressingKey: Equatable {
     /// Bits spread over the whole word: the map uses the low bits for the
-    /// home slot and the high bits as a tag.
+    /// home slot, and keeps the low 31 in a tag.
     var probeHash: UInt64 { get }
 }
+
+/// The tags of every map that has not stored anything yet: one empty slot.
+@usableFromInline let openAddressingEmptyTags: ContiguousArray<UInt32> = [0]
 
 /// A hash map with linear probing in flat arrays, for the identifiers an
 /// order carries on its way through a gateway and a client (client order
 /// ids, engine order ids). Swift's `Dictionary` seeds and runs SipHash on
 /// every lookup; here a lookup is one multiply-mix, then a scan of 4-byte
-/// tags that touches a key only when its tag matches.
+/// tags that touches a key only when its tag matches. A tag holds the low
+/// 31 bits of the key's hash: its home slot and, in a table of 2^k slots,
+/// 31 − k bits more that tell apart keys sharing a home slot.
 ///
 /// Removal shifts the following entries back (no tombstones), so probe
 /// sequences stay short under churn. The load stays at most 3/4.
@@ -22,14 +27,11 @@ public protocol OpenAddressingKey: Equatable {
 /// unrelated to insertion order; callers must not let it reach output.
 ///
 /// - Complexity: expected O(1) per lookup, insert and removal.
-/// The tags of every map that has not stored anything yet: one empty slot.
-@usableFromInline let openAddressingEmptyTags: ContiguousArray<UInt32> = [0]
-
 public struct OpenAddressingMap<Key: OpenAddressingKey, Value> {
     /// 0 marks an empty slot; otherwise the key's low 31 hash bits, shifted
     /// up, with the low bit set. They hold the entry's home slot, so a
-    /// removal shifting entries back reads this dense array alone, neither
-    /// the entries nor their keys' hashes.
+    /// removal decides which entries to shift back from this dense array
+    /// alone, without reading their keys or hashing them again.
     @usableFromInline var tags: ContiguousArray<UInt32>
     @usableFromInline var entries: ContiguousArray<(key: Key, value: Value)?>
     /// Capacity - 1; the capacity is a power of two.
@@ -53,6 +55,7 @@ public struct OpenAddressingMap<Key: OpenAddressingKey, Value> {
         }
         var capacity = 8
         while capacity * 3 < minimumCapacity * 4 { capacity *= 2 }
+        precondition(capacity <= Self.maximumCapacity, "a map of more than 3 × 2^29 entries")
         tags = ContiguousArray(repeating: 0, count: capacity)
         entries = ContiguousArray(repeating: nil, count: capacity)
         mask = capacity - 1
@@ -62,7 +65,7 @@ public struct OpenAddressingMap<Key: OpenAddressingKey, Value> {
     @inlinable public var count: Int { storedCount }
     @inlinable public var isEmpty: Bool { storedCount == 0 }
 
-    /// Tables stay below this many slots, so that a tag holds every bit of a home slot.
+    /// Tables have at most this many slots, so that a tag holds every bit of a home slot.
     @usableFromInline static var maximumCapacity: Int { 1 << 31 }
 
     @inlinable
@@ -233,7 +236,7 @@ public struct OpenAddressingMap<Key: OpenAddressingKey, Value> {
     mutating func grow() {
         let oldEntries = entries
         let capacity = max(8, tags.count * 2)
-        precondition(capacity <= Self.maximumCapacity, "a map of more than 2^30 entries")
+        precondition(capacity <= Self.maximumCapacity, "a map of more than 3 × 2^29 entries")
         tags = ContiguousArray(repeating: 0, count: capacity)
         entries = ContiguousArray(repeating: nil, count: capacity)
         mask = capacity - 1
@@ -269,6 +272,8 @@ public struct OpenAddressingMap<Key: OpenAddressingKey, Value> {
             live += 1
             guard let entry = entries[index] else { preconditionFailure("tagged slot \(index) without an entry") }
             precondition(tags[index] == Self.tag(entry.key.probeHash), "slot \(index) has a stale tag")
+            precondition(Self.home(ofTag: tags[index], mask: mask) == Int(truncatingIfNeeded: entry.key.probeHash) & mask,
+                         "slot \(index)'s tag names another home slot")
             precondition(slot(of: entry.key, hash: entry.key.probeHash) == (index, true), "entry at \(index) unreachable")
         }
         precondition(live == storedCount, "count \(storedCount) but \(live) entries")

@@ -70,8 +70,10 @@ struct CrossingInsertsWorkload {
     }
 }
 
-/// Keeps the optimiser from deleting work whose result is otherwise unused.
-@inline(never)
+/// Keeps the optimiser from deleting work whose result is otherwise unused:
+/// not optimised itself, so the value must exist when it is called (an
+/// inlined `withExtendedLifetime` of a plain integer keeps nothing).
+@inline(never) @_optimize(none)
 func blackHole<T>(_ value: T) {
     withExtendedLifetime(value) {}
 }
