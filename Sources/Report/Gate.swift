@@ -305,7 +305,11 @@ public enum Gate {
         let pairs = zip(baseValues, candidateValues).filter { $0.0 > 0 }
         let isPaired = tolerances.paired && tolerances.statistic == .median && baseValues.count == candidateValues.count
             && pairs.count == baseValues.count && !pairs.isEmpty
-        let ratio = isPaired ? statistic(pairs.map { $0.1 / $0.0 }, figure.better, .median) : (b > 0 ? c / b : 1)
+        // A baseline of 0 allows no relative change: a lower-is-better
+        // figure that was 0 (no error, no hiccup) and is not any more has
+        // regressed, whatever the threshold.
+        let ratio = isPaired ? statistic(pairs.map { $0.1 / $0.0 }, figure.better, .median)
+            : b > 0 ? c / b : (figure.better == .lower && c > 0 ? .infinity : 1)
         let limit: Double
         let regressed: Bool
         let improved: Bool

@@ -254,6 +254,15 @@ func benchReport(_ figures: [String: Double], parameters: [String: String] = ["e
         #expect(Gate.speedRow(subject: "bench x", figure: figure, [100], [110], GateTolerances()).verdict == .ok)
     }
 
+    @Test func aLowerIsBetterFigureFromZeroRegressesOnAnyRise() {
+        let figure = MeasuredFigure(name: "hiccupsAbove50usPerSecond", value: 0, unit: "hiccups/s", better: .lower)
+        #expect(Gate.speedRow(subject: "bench pacing", figure: figure, [0], [3], GateTolerances()).verdict == .regressed,
+                "none before, some now")
+        #expect(Gate.speedRow(subject: "bench pacing", figure: figure, [0], [0], GateTolerances()).verdict == .ok)
+        let rate = MeasuredFigure(name: "eventsPerSecond", value: 0, unit: "events/s", better: .higher)
+        #expect(Gate.speedRow(subject: "bench x", figure: rate, [0], [5], GateTolerances()).verdict != .regressed)
+    }
+
     @Test func aBenchFigureMissingFromTheCandidateFails() throws {
         let result = try Gate.compare(baselines: [.bench(benchReport(["a": 1, "b": 2]))], candidates: [.bench(benchReport(["a": 1]))],
                                       tolerances: GateTolerances())
