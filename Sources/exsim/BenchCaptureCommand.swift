@@ -93,24 +93,20 @@ struct BenchCaptureCommand: ParsableCommand {
         for _ in 0..<rounds {
             let reader = try openCapture(path)
             parallel = reader.decompressesInParallel
-            var checksum = 0
-            let started = WallClock.nowNs()
-            try readAll(reader, checksum: &checksum)
-            bestReadNs = min(bestReadNs, WallClock.nowNs() - started)
+            let read = try timedRead(reader)
+            bestReadNs = min(bestReadNs, read.elapsedNs)
             if let framedPath {
                 let framed = try openCapture(framedPath)
-                var framedChecksum = 0
-                let framedStarted = WallClock.nowNs()
-                try readAll(framed, checksum: &framedChecksum)
-                bestFramedReadNs = min(bestFramedReadNs, WallClock.nowNs() - framedStarted)
-                precondition(framedChecksum == checksum, "the framed copy holds the same packets")
+                let framedRead = try timedRead(framed)
+                bestFramedReadNs = min(bestFramedReadNs, framedRead.elapsedNs)
+                precondition(framedRead.checksum == read.checksum, "the framed copy holds the same packets")
                 framedBytes = framed.fileSizeBytes
                 framedParallel = framed.decompressesInParallel
             }
             uncompressedBytes = reader.uncompressedByteCount
             compressedBytes = reader.fileSizeBytes
             packets = reader.packetCount
-            precondition(Int64(checksum) == reader.capturedByteCount)
+            precondition(Int64(read.checksum) == reader.capturedByteCount)
 
             let bookReader = try openCapture(path, zstdWorkers: BookBuildingPipeline.zstdWorkers)
             let portMap = try CapturePortOptions.parse([]).portMap()
@@ -165,14 +161,18 @@ struct BenchCaptureCommand: ParsableCommand {
                          figures: figures)
     }
 
-    /// Reads every packet, summing their sizes; a fault ends the bench.
-    func readAll(_ reader: CaptureReader, checksum: inout Int) throws {
+    /// Reads every packet, summing their sizes, on the wall clock; a fault
+    /// ends the bench.
+    func timedRead(_ reader: CaptureReader) throws -> (checksum: Int, elapsedNs: Int64) {
+        var checksum = 0
+        let started = WallClock.nowNs()
         do {
             while let packet = try reader.next() { checksum &+= packet.bytes.count }
         } catch {
             printError(error.description)
             throw ExsimExit.badInput
         }
+        return (checksum, WallClock.nowNs() - started)
     }
 
     /// Collects the feed's ITCH messages (as length-prefixed blocks, at most
@@ -200,23 +200,13 @@ struct BenchCaptureCommand: ParsableCommand {
             var slotWords: UInt32 = 0
             let started = WallClock.nowNs()
             collected.blocks.withUnsafeBytes { bytes in
-                // As the pipeline's builder thread does: the slots of the
-                // next messages read at once, then the messages applied.
-                var ahead = MessageBlockIterator(bytes)
-                var blocks = ahead
+                // As the pipeline's builder thread does.
                 var sequence: UInt64 = 1
-                while true {
-                    var read = 0
-                    while read < BookBuildingPipeline.readAheadMessages, let message = ahead.next() {
-                        slotWords &+= builder.orderSlotWord(of: message)
-                        read += 1
-                    }
-                    guard read > 0 else { break }
-                    for _ in 0..<read {
-                        builder.deliver(sequenceNumber: sequence, message: blocks.next()!)
-                        sequence &+= 1
-                    }
-                }
+                applyReadingAhead(MessageBlockIterator(bytes), readAhead: { slotWords &+= builder.orderSlotWord(of: $0) },
+                                  apply: {
+                                      builder.deliver(sequenceNumber: sequence, message: $0)
+                                      sequence &+= 1
+                                  })
             }
             best = min(best, WallClock.nowNs() - started)
             precondition(builder.messagesApplied == collected.count)

@@ -108,11 +108,8 @@ struct BookBuildingSink: CaptureMessageSink {
 
     mutating func itchMessages(_ messages: MessageBlockIterator, feed: Int, timestampNs: Int64) {
         while feeds.count <= feed { feeds.append(FeedBooks()) }
-        // The packet's orders first, all at once, so their cache misses overlap.
-        var ahead = messages
-        while let message = ahead.next() { slotWords &+= feeds[feed].builder.orderSlotWord(of: message) }
-        var messages = messages
-        while let message = messages.next() { apply(message, feed: feed) }
+        applyReadingAhead(messages, readAhead: { slotWords &+= feeds[feed].builder.orderSlotWord(of: $0) },
+                          apply: { apply($0, feed: feed) })
     }
 
     /// Reads the slots `message` will look up, ahead of `itchMessage`.
