@@ -43,26 +43,14 @@ struct BenchPacingCommand: ParsableCommand {
             throw ValidationError("--rate '\(rate)': expected a rate like 20k/s, above 0 and at most 10M/s")
         }
         guard seconds > 0, seconds <= 3_600 else { throw ValidationError("--seconds must be above 0 and at most 3600") }
-        guard let spinNs = ScenarioValues.duration(spin), spinNs >= 0 else {
-            throw ValidationError("--spin '\(spin)': expected a duration like 200us or 20us")
-        }
-        if let realtimePriority, !(1...99).contains(realtimePriority) {
-            throw ValidationError("--realtime-priority must be from 1 to 99")
-        }
     }
 
     func run() throws {
-        printBenchHeader("pacing")
         let perSecond = ScenarioValues.rate(rate)!
-        let spinNs = ScenarioValues.duration(spin)!
-        if let realtimePriority {
-            do throws(ReplaySendError) {
-                try raiseToRealTimePriority(realtimePriority)
-            } catch {
-                printError(error.description)
-                throw ExsimExit.badInput
-            }
-        }
+        let spinNs = try PacerSettings.spinNs(spin)
+        try PacerSettings.check(realtimePriority: realtimePriority)
+        printBenchHeader("pacing")
+        if let realtimePriority { try PacerSettings.raise(to: realtimePriority) }
         let workload = PacingFloorWorkload(ratePerSecond: perSecond, durationNs: Int64(seconds * 1e9), spinThresholdNs: spinNs)
         let priority = realtimePriority.map { ", SCHED_FIFO \($0)" } ?? ""
         print("\nworkload: \(formatRate(perSecond)) planned times (\(formatNanoseconds(1e9 / perSecond)) apart) for \(seconds) s, spin \(formatNanoseconds(spinNs))\(priority)")

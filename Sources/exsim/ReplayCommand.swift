@@ -136,11 +136,7 @@ struct ReplayCommand: ParsableCommand {
             printError("\(orderEntryOnly.joined(separator: ", ")) go with --order-entry; the feed goes to --feed-to HOST:PORT")
             throw ExsimExit.badInput
         }
-        let spin = spin ?? "200us"
-        guard let spinNs = ScenarioValues.duration(spin), spinNs >= 0 else {
-            printError("--spin \(spin): expected a duration like 200us or 20us")
-            throw ExsimExit.badInput
-        }
+        let spinNs = try PacerSettings.spinNs(spin ?? "200us")
         let readAheadBytes = readAheadBytes ?? 256 << 20
         guard let feedTo else {
             printError("replay needs --feed-to HOST:PORT: where to send the feed")
@@ -150,10 +146,7 @@ struct ReplayCommand: ParsableCommand {
             printError("--feed-to \(feedTo): expected HOST:PORT, the port 1 to 65535")
             throw ExsimExit.badInput
         }
-        if let realtimePriority, !(1...99).contains(realtimePriority) {
-            printError("--realtime-priority \(realtimePriority): expected a SCHED_FIFO priority from 1 to 99")
-            throw ExsimExit.badInput
-        }
+        try PacerSettings.check(realtimePriority: realtimePriority)
         guard readAheadBytes > 0 else {
             printError("--read-ahead-bytes \(readAheadBytes): expected a positive number of bytes")
             throw ExsimExit.badInput
@@ -192,12 +185,7 @@ struct ReplayCommand: ParsableCommand {
         #endif
         print("pacing: \(mode)\(gapLimitNs.map { ", recorded gaps over \(formatNanoseconds($0)) compressed to it" } ?? "")")
         if let realtimePriority {
-            do {
-                try raiseToRealTimePriority(realtimePriority)
-            } catch {
-                printError("--realtime-priority: \(error.description)")
-                throw ExsimExit.badInput
-            }
+            try PacerSettings.raise(to: realtimePriority)
             print("scheduling: SCHED_FIFO priority \(realtimePriority), spinning the last \(formatNanoseconds(spinNs)) before each send")
         }
         let schedule = ReplaySchedule(mode: mode, gapLimitNs: gapLimitNs)
