@@ -157,7 +157,7 @@ final class ZstdFrameWorkers: @unchecked Sendable {
                     let result = ZSTD_decompressStream(readerContext, &output, &input)
                     currentPosition = input.pos
                     if ZSTD_isError(result) != 0 {
-                        noteFault("corrupt zstd data: \(String(cString: ZSTD_getErrorName(result)))")
+                        noteFault(ZstdReadStream.corruptFault(result))
                         return nil
                     }
                     // 0: the frame is decoded and flushed.
@@ -165,7 +165,7 @@ final class ZstdFrameWorkers: @unchecked Sendable {
                     if output.pos > 0 { return output.pos }
                     if !currentStreamEnded {
                         guard input.pos < input.size else {
-                            noteFault("the zstd stream ends inside a frame (the file is truncated)")
+                            noteFault(ZstdReadStream.truncatedFault)
                             return nil
                         }
                         continue
@@ -257,8 +257,8 @@ final class ZstdFrameWorkers: @unchecked Sendable {
             if ZSTD_isError(size) != 0 {
                 let truncated = ZSTD_getErrorCode(size) == ZSTD_error_srcSize_wrong
                 finish(at: frame, fault: truncated
-                    ? "the zstd stream ends inside a frame (the file is truncated)"
-                    : "corrupt zstd data: \(String(cString: ZSTD_getErrorName(size)))")
+                    ? ZstdReadStream.truncatedFault
+                    : ZstdReadStream.corruptFault(size))
                 break
             }
             nextOffset += size
@@ -325,11 +325,11 @@ final class ZstdFrameWorkers: @unchecked Sendable {
             var output = ZSTD_outBuffer(dst: slot.buffer, size: slot.capacity, pos: slot.byteCount)
             let result = ZSTD_decompressStream(context, &output, &input)
             slot.byteCount = output.pos
-            if ZSTD_isError(result) != 0 { return "corrupt zstd data: \(String(cString: ZSTD_getErrorName(result)))" }
+            if ZSTD_isError(result) != 0 { return ZstdReadStream.corruptFault(result) }
             // 0: the frame is decoded and flushed.
             if result == 0 { return nil }
             if input.pos == input.size && output.pos < output.size {
-                return "the zstd stream ends inside a frame (the file is truncated)"
+                return ZstdReadStream.truncatedFault
             }
         }
     }

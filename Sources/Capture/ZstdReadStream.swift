@@ -18,6 +18,11 @@ final class ZstdReadStream {
     /// The stdio buffer libpcap's reads are served from.
     static let fileBufferBytes = 1 << 20
 
+    /// A fault of a zstd file, in the words every reader of one reports it
+    /// (this stream, and `ZstdFrameWorkers`).
+    static let truncatedFault = "the zstd stream ends inside a frame (the file is truncated)"
+    static func corruptFault(_ code: Int) -> String { "corrupt zstd data: \(String(cString: ZSTD_getErrorName(code)))" }
+
     private let source: UnsafeMutablePointer<FILE>
     /// The stream's own decompression state and input buffer: only when
     /// no workers decompress for it.
@@ -113,7 +118,7 @@ final class ZstdReadStream {
                         return -1
                     }
                     if frameInProgress {
-                        failure = "the zstd stream ends inside a frame (the file is truncated)"
+                        failure = Self.truncatedFault
                         return -1
                     }
                     return 0
@@ -123,7 +128,7 @@ final class ZstdReadStream {
             let result = ZSTD_decompressStream(context, &output, &inBuffer)
             inputPosition = inBuffer.pos
             if ZSTD_isError(result) != 0 {
-                failure = "corrupt zstd data: \(String(cString: ZSTD_getErrorName(result)))"
+                failure = Self.corruptFault(result)
                 return -1
             }
             // 0 means a frame was completely decoded and flushed.

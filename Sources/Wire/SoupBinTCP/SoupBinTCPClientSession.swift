@@ -111,7 +111,11 @@ public struct SoupBinTCPClientSession {
     /// Sequenced messages taken in since the start, over every session.
     /// Wrapping, as the counts below: a server's numbers, however hostile
     /// (a Login Accepted at 0, or near the largest), never trap the client.
-    public var messagesReceived: UInt64 { messagesOfEarlierSessions &+ (max(nextExpectedSequenceNumber ?? 1, 1) - 1) }
+    public var messagesReceived: UInt64 { messagesOfEarlierSessions &+ Self.messagesTakenIn(expecting: nextExpectedSequenceNumber ?? 1) }
+
+    /// Messages of a session taken in by a client that expects `next`
+    /// (a server's 0 counts as 1, so the count never traps).
+    static func messagesTakenIn(expecting next: UInt64) -> UInt64 { max(next, 1) - 1 }
 
     /// Connected: send the Login Request.
     public mutating func connectionOpened(nowNs: Int64, actions: inout [Action]) {
@@ -178,7 +182,7 @@ public struct SoupBinTCPClientSession {
             if let refused = refusedSession.take(), refused.name == accepted.session {
                 // The refusal was not the end of the session: its start is
                 // replayed, and what was taken in before stays counted once.
-                messagesOfEarlierSessions &-= max(refused.next, 1) - 1
+                messagesOfEarlierSessions &-= Self.messagesTakenIn(expecting: refused.next)
                 if accepted.nextSequenceNumber < refused.next { state = .catchingUp(deliversFrom: refused.next) }
             }
             actions.append(.loggedIn(accepted))
@@ -221,7 +225,7 @@ public struct SoupBinTCPClientSession {
     private mutating func forgetSession() {
         guard let session else { return }
         let next = nextExpectedSequenceNumber ?? 1
-        messagesOfEarlierSessions &+= max(next, 1) - 1
+        messagesOfEarlierSessions &+= Self.messagesTakenIn(expecting: next)
         refusedSession = (session, next)
         self.session = nil
         nextExpectedSequenceNumber = nil
