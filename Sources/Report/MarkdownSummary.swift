@@ -107,7 +107,7 @@ extension RunReport {
                 + (replay.requestsNotSent > 0 ? "; \(replay.requestsNotSent) not sent, their session away" : ""))
         }
         if let resent = requestsResent, resent > 0 {
-            lines.append("requestsResent: \(resent) (sent again after a lost connection: OUCH at the login, FIX at the venue's ResendRequest)")
+            lines.append("requestsResent: \(resent) (sent again after a lost connection: OUCH at the login, FIX at the venue's ResendRequest or, after a venue's reset, with PossResend=Y)")
         }
         if let attribution = latencyAttribution, !attribution.isEmpty {
             lines.append("")

@@ -45,7 +45,8 @@ public struct RunReport: Codable, Hashable, Sendable {
     /// written before it existed.
     public var numberedMessagesNotReceived: UInt64?
     /// Requests clients sent again after a lost connection (OUCH at a
-    /// login, FIX at the venue's ResendRequest); absent in runs where no
+    /// login, FIX at the venue's ResendRequest or with PossResend=Y after
+    /// a venue's unasked-for reset); absent in runs where no
     /// client can reconnect, and in reports written before it existed.
     public var requestsResent: UInt64?
     /// Each replay of captured order-entry sessions (`replay:` with

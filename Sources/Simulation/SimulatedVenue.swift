@@ -35,12 +35,18 @@ struct SimulatedVenue {
     /// (its order entry not modelled).
     var writesOut: UInt64 = 0
 
-    init(config: VenueConfig, index: Int, digestsEngineEvents: Bool = false, random: RandomStream) {
+    /// `losesSessionState`: a crash of this venue restarts its gateway
+    /// without its sessions' state, after which FIX clients send orders
+    /// again with PossResend=Y; the gateway then keeps finished FIX orders
+    /// to answer them.
+    init(config: VenueConfig, index: Int, digestsEngineEvents: Bool = false, losesSessionState: Bool = false,
+         random: RandomStream) {
         name = config.name
         var configuration = VenueGateway.Configuration(
             name: config.name, symbols: config.symbols, selfTradePrevention: config.selfTradePrevention,
             feedSession: SimulatedVenue.feedSession(venue: index), digestsEngineEvents: digestsEngineEvents)
         configuration.sessionMessageLimit = config.sessionMessageLimit
+        configuration.keepsFinishedFIXOrders = losesSessionState
         gateway = VenueGateway(configuration: configuration)
         serviceTime = ServiceTimeSampler(model: config.serviceTime, random: random,
                                          longestSampleNs: SimulationLimits.longestServiceSampleNs)

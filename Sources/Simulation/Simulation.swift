@@ -156,9 +156,10 @@ public struct Simulation {
             guard venue.symbols.allSatisfy({ Alpha8($0.name) != nil }) else {
                 throw SimulationConfigError(description: "venue '\(venue.name)': symbols must be 1 to 8 ASCII characters")
             }
+            let losesSessionState = config.gatewayCrashes.contains { $0.venue == venue.name && !$0.keepsSessionState }
             venues.append(SimulatedVenue(
                 config: venue, index: index, digestsEngineEvents: digestsEngineEvents,
-                random: RandomStream(scenarioSeed: config.seed, component: "venue.\(venue.name).service")))
+                losesSessionState: losesSessionState, random: RandomStream(scenarioSeed: config.seed, component: "venue.\(venue.name).service")))
         }
 
         var flows: [OrderFlowGenerator] = []
@@ -307,7 +308,11 @@ public struct Simulation {
                                           resendsUnanswered: Self.clientsMayReconnect(config)))
         case .fix(let configuration):
             client = .fix(fixClients.count)
-            fixClients.append(FIXClient(directory: directory, session: configuration))
+            // Its venue's ResendRequest recovers what a lost connection
+            // swallowed, unless the venue lost its state: then the client
+            // sends it again itself, PossResend=Y (FIXClient).
+            fixClients.append(FIXClient(directory: directory, session: configuration,
+                                        resendsUnanswered: Self.clientsMayReconnect(config)))
         }
         return SimulatedParticipant(id: id, flow: flow, venue: Int32(venueIndex), connection: connection, client: client)
     }

@@ -116,7 +116,9 @@ public struct SimulationResult: Sendable {
     public var numberedMessagesNotReceived: UInt64 = 0
     /// Requests clients sent again after a lost connection: OUCH ones at a
     /// login, not knowing whether the connection had delivered them
-    /// (`OUCHClient.resendsUnanswered`); FIX ones at the venue's ResendRequest.
+    /// (`OUCHClient.resendsUnanswered`); FIX ones at the venue's ResendRequest,
+    /// or with PossResend=Y after a venue that lost its state reset the
+    /// sequence numbers (`FIXClient.resendsUnanswered`).
     public var requestsResent: UInt64 = 0
     /// Each order-entry replay (`SimulationConfig.orderEntryReplays`), in order.
     public var orderEntryReplays: [OrderEntryReplayResult] = []

@@ -48,8 +48,16 @@ struct FIXVenueHarness {
     var clientEvents: [[OrderEntryClientEvent]] = []
     var engineEvents: [EngineEvent] = []
     var nowNs: Int64 = 0
+    /// Messages lost on the way, as on a connection about to die: the
+    /// venue's to its clients, and the clients' to the venue.
+    var losesToClient = false
+    var losesToVenue = false
+    /// The venue's messages of one output reach the client in one read, as
+    /// one TCP segment carries them (a Logon reply and the reports kept
+    /// for the session), instead of one read each.
+    var deliversOutputInOneRead = false
 
-    init(version: FIXVersion, participants: Int = 2, heartbeatSeconds: Int = 30) {
+    init(version: FIXVersion, participants: Int = 2, heartbeatSeconds: Int = 30, resendsUnanswered: Bool = false) {
         self.version = version
         let venueDirectory = SymbolDirectory(symbols: Self.symbols)
         let clientDirectory = SymbolDirectory(names: venueDirectory.names + [Alpha8("ZZZZ")!])
@@ -60,8 +68,10 @@ struct FIXVenueHarness {
                 username: "user", password: "secret")))
             clients.append(FIXClient(directory: clientDirectory, session: FIXSessionConfiguration(
                 role: .initiator, version: version, senderCompID: firm, targetCompID: "EXSIM",
-                heartbeatIntervalSeconds: heartbeatSeconds, username: "user", password: "secret")))
-            deskSessions.append(desk.addSession(participant: ParticipantID(UInt32(index + 1))))
+                heartbeatIntervalSeconds: heartbeatSeconds, username: "user", password: "secret"),
+                resendsUnanswered: resendsUnanswered))
+            // As a VenueGateway keeping finished FIX orders registers a FIX session.
+            deskSessions.append(desk.addSession(participant: ParticipantID(UInt32(index + 1)), keepsFinishedOrders: true))
         }
         portTimersNs = Array(repeating: nil, count: participants)
         clientTimersNs = portTimersNs
@@ -104,6 +114,22 @@ struct FIXVenueHarness {
     mutating func takeToVenue(_ index: Int) -> [FIXWireMessage] {
         defer { toVenue[index].removeAll() }
         return toVenue[index]
+    }
+
+    /// The venue's gateway restarts without its sessions' state: participant
+    /// `index`'s connection dies, its port loses its session, and the
+    /// client connects and logs on again.
+    mutating func restartWithoutState(_ index: Int, whileAway: (inout FIXVenueHarness) -> Void = { _ in }) {
+        ports[index].connectionClosed()
+        ports[index].loseSessionState()
+        clients[index].connectionClosed()
+        whileAway(&self)
+        var output = ConnectionOutput()
+        ports[index].connectionOpened(nowNs: nowNs, output: &output)
+        applyPort(index, output)
+        output = ConnectionOutput()
+        clients[index].connectionOpened(nowNs: nowNs, output: &output)
+        applyClient(index, output)
     }
 
     /// Raw bytes into port `index`, as if its client had written them.
@@ -158,7 +184,7 @@ struct FIXVenueHarness {
 
     mutating func applyClient(_ index: Int, _ output: ConnectionOutput) {
         if let time = output.timerAtNs { clientTimersNs[index] = time }
-        for message in 0..<output.messageCount {
+        for message in 0..<output.messageCount where !losesToVenue {
             let bytes = Array(output.bytes[output.messageRange(message)])
             toVenue[index].append(FIXWireMessage(bytes))
             deliverToPort(index, bytes)
@@ -168,11 +194,13 @@ struct FIXVenueHarness {
 
     mutating func applyPort(_ index: Int, _ output: ConnectionOutput) {
         if let time = output.timerAtNs { portTimersNs[index] = time }
-        for message in 0..<output.messageCount {
+        var read: [UInt8] = []
+        for message in 0..<output.messageCount where !losesToClient {
             let bytes = Array(output.bytes[output.messageRange(message)])
             toClient[index].append(FIXWireMessage(bytes))
-            deliverToClient(index, bytes)
+            if deliversOutputInOneRead { read += bytes } else { deliverToClient(index, bytes) }
         }
+        if !read.isEmpty { deliverToClient(index, read) }
         if let reason = output.closeReason { portClosed[index] = reason }
     }
 

@@ -53,4 +53,26 @@ import Testing
         #expect(slow.status == 1, "\(slow.stdout)\(slow.stderr)")
         #expect(slow.stdout.contains("assertion max_gateway_recovery: 14ms — measured 2"), "\(slow.stdout)")
     }
+
+    /// Every session FIX: each request a crash swallowed, and each new
+    /// order whose answer was lost with the venue's state, goes again with
+    /// PossResend=Y after the venue's reset Logon; the venue answers an
+    /// order it took with its status. No order stays unanswered, which the
+    /// same run with OUCH sessions cannot promise (OUCH 4.2 has no status).
+    @Test func fixSessionsGetEveryOrderAnsweredAfterTheResetWithPossResend() throws {
+        let directory = try ExsimProcess.temporaryDirectory("gateway-cold-restart-fix")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let run = try ExsimProcess.runVariant(
+            of: "Scenarios/gateway-cold-restart.yaml",
+            [("    protocol: ouch42", "    protocol: fix44"),
+             ("  order_ack_p99_below: 3ms", "  order_ack_p99_below: 3ms\n  orders_unanswered: 0")],
+            named: "fix", in: directory)
+        #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
+        #expect(run.stdout.contains("assertion orders_unanswered: 0 — measured 0: pass"), "\(run.stdout)")
+        let report = try Self.report(at: directory.appendingPathComponent("fix"))
+        #expect(try Self.unanswered(report) == 0)
+        // Reports were lost with the state, and requests went again.
+        #expect((report["numberedMessagesNotReceived"] as? Int ?? 0) > 0)
+        #expect((report["requestsResent"] as? Int ?? 0) > 0)
+    }
 }

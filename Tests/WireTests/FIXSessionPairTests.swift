@@ -81,7 +81,7 @@ struct FIXSessionPair {
                     continue
                 }
                 pending.append((!ofVenue, bytes))
-            case .deliver(let message, _, let possDup):
+            case .deliver(let message, _, let possDup, _):
                 if ofVenue { venueDelivered.append((message, possDup)) } else { participantDelivered.append((message, possDup)) }
             case .armTimer(let atNs):
                 if ofVenue { venueTimerNs = atNs } else { participantTimerNs = atNs }
@@ -125,7 +125,8 @@ struct FIXSessionPairTests {
         }
         #expect(pair.participantDelivered.map(\.0) == [
             .executionReport(FIXSamples.fill), .executionReport(FIXSamples.rejectReport),
-            .orderCancelReject(FIXSamples.cancelReject), .businessMessageReject(FIXSamples.businessReject),
+            .executionReport(FIXSamples.statusReport), .orderCancelReject(FIXSamples.cancelReject),
+            .businessMessageReject(FIXSamples.businessReject),
         ])
 
         pair.fromParticipant(pair.participant.logout(nowNs: pair.nowNs))

@@ -279,7 +279,7 @@ struct FIXSessionTests {
         var (venue, client) = Self.loggedOnVenue(version)
         let actions = venue.feed(client.make("D", Self.orderBody))
         #expect(actions.sent.isEmpty)
-        guard case .deliver(.newOrderSingle(let order), let seq, let possDup)? = actions.first else {
+        guard case .deliver(.newOrderSingle(let order), let seq, let possDup, _)? = actions.first else {
             Issue.record("\(actions)")
             return
         }

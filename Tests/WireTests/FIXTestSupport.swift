@@ -76,7 +76,7 @@ extension Array where Element == FIXSession.Action {
         return nil
     }
     var delivered: [FIXApplicationMessage] {
-        compactMap { if case .deliver(let message, _, _) = $0 { return message } else { return nil } }
+        compactMap { if case .deliver(let message, _, _, _) = $0 { return message } else { return nil } }
     }
 }
 
@@ -159,6 +159,12 @@ enum FIXSamples {
         orderID: "NONE", clOrdID: "ORD-0009", execID: "E2", execType: .rejected, orderStatus: .rejected,
         orderRejectReason: 1, symbol: "ZZZZ", side: .sell, leavesQuantity: 0, cumulativeQuantity: 0,
         averagePrice: 0, text: "Unknown symbol")
+    /// The answer to a NewOrderSingle sent again (PossResend=Y): ExecType I
+    /// in 4.4, ExecTransType 3 with ExecType 2 in 4.2.
+    static let statusReport = FIXExecutionReport(
+        orderID: "V2", clOrdID: "ORD-0002", execID: "E3", execType: .orderStatus, orderStatus: .filled,
+        symbol: "AAPL", side: .sell, orderQuantity: 300, orderType: .limit, price: 1_012_500, timeInForce: .goodTillCancel,
+        leavesQuantity: 0, cumulativeQuantity: 300, averagePrice: 1_012_500, transactTimeNs: fixTestEpochNs + 5_000_000)
     static let cancelReject = FIXOrderCancelReject(
         orderID: "V1", clOrdID: "ORD-0004", origClOrdID: "ORD-0001", orderStatus: .filled,
         responseTo: .cancelRequest, cancelRejectReason: 0, transactTimeNs: fixTestEpochNs + 4_000_000,
@@ -169,7 +175,7 @@ enum FIXSamples {
 
     static let all: [FIXApplicationMessage] = [
         .newOrderSingle(newOrder), .newOrderSingle(postOnlyOrder), .orderCancelRequest(cancel), .orderCancelReplaceRequest(replace),
-        .executionReport(fill), .executionReport(rejectReport), .orderCancelReject(cancelReject),
+        .executionReport(fill), .executionReport(rejectReport), .executionReport(statusReport), .orderCancelReject(cancelReject),
         .businessMessageReject(businessReject),
     ]
 }

@@ -20,6 +20,19 @@
 // | OrderCancelReject 434=1 / 434=2            | .cancelRejected(OrigClOrdID) / (ClOrdID, the replacement)|
 // | disconnect                                 | .disconnected (reason in output.closeReason)          |
 //
+// A client made with `resendsUnanswered` keeps each request until a report
+// names its ClOrdID (ExecutionReport or OrderCancelReject). When the venue's
+// Logon reply resets the sequence numbers unasked (the venue lost its state,
+// and will ask for nothing it missed), the client sends every request still
+// unanswered again, in the order first sent, PossResend (97)=Y, before
+// anything new. The venue answers a NewOrderSingle it already took with the
+// order's status (ExecType I; ExecTransType 3 in 4.2): .accepted with
+// LeavesQty, or .rejected when OrdStatus is 8. A status report that answers
+// nothing awaited is dropped. A fill or cancel of a new order still awaiting
+// its answer (its Accepted lost with the venue's state, the fill made after
+// the restart) is taken as its acceptance too: .accepted, then the report's
+// own event.
+//
 // FIX names the order in a cancel by Symbol, Side and OrderQty besides
 // OrigClOrdID, and a replace's OrderQty counts what has executed, so the
 // client keeps each open order's terms and executed quantity from what it
@@ -63,13 +76,35 @@ public struct FIXClient {
     var reconnecting = false
     var nextCancelNumber: UInt64 = 1
 
+    /// A request kept until a report names its ClOrdID, with its place in
+    /// the order of sending.
+    struct UnansweredRequest {
+        var sequence: UInt64
+        var message: FIXApplicationMessage
+    }
+
+    /// Whether requests are kept until answered and sent again, PossResend=Y,
+    /// after a Logon reply that reset the sequence numbers unasked.
+    public let resendsUnanswered: Bool
+    /// By the request's own ClOrdID (a cancel's, a replacement's), which
+    /// the venue's answer names. Kept only with `resendsUnanswered`.
+    var unanswered: [ClientOrderID: UnansweredRequest] = [:]
+    var requestsSent: UInt64 = 0
+    /// Requests sent again, PossResend=Y, after an unasked-for reset.
+    var requestsSentAgain = 0
+    /// Set by the Logon reply of an unasked-for reset; the resend follows
+    /// once the reply's actions are carried out.
+    var resendsAfterLogon = false
+
     /// - Precondition: an initiator configuration with 4 price decimals.
     /// `sessionDateEpochNs`: the date SendingTime carries (the simulator's
     /// fixed date, or today when live, as the venue's gateway has it).
     public init(directory: SymbolDirectory, session configuration: FIXSessionConfiguration,
                 startOfDayOffsetNs: Int64 = TradingDay.marketOpenNs,
-                sessionDateEpochNs: Int64 = TradingDay.sessionDateEpochNs) {
+                sessionDateEpochNs: Int64 = TradingDay.sessionDateEpochNs,
+                resendsUnanswered: Bool = false) {
         precondition(configuration.role == .initiator, "a client is the initiator")
+        self.resendsUnanswered = resendsUnanswered
         precondition(configuration.priceDecimals == 4, "engine prices have 4 implied decimals")
         self.directory = directory
         symbolNames = directory.names.map { FIXString($0) }
@@ -89,8 +124,12 @@ public struct FIXClient {
         reconnecting = true
     }
 
-    /// Requests sent again, PossDupFlag=Y, at the venue's ResendRequest.
-    public var requestsResent: Int { session.applicationMessagesResent }
+    /// Requests sent again: PossDupFlag=Y at the venue's ResendRequest, and
+    /// PossResend=Y after a reset the client did not ask for.
+    public var requestsResent: Int { session.applicationMessagesResent + requestsSentAgain }
+
+    /// Requests sent and not answered yet; 0 unless `resendsUnanswered`.
+    public var unansweredRequestCount: Int { unanswered.count }
 
     /// Messages the venue numbered that this client has taken in (its next
     /// expected MsgSeqNum less one, plus what it took in before a reset).
@@ -140,17 +179,18 @@ public struct FIXClient {
                 orderQuantity: new.quantity.rawValue, orderType: FIXOrdType(new.type),
                 price: new.type == .limit ? new.price.rawValue : nil, timeInForce: record.timeInForce,
                 execInst: new.postOnly ? Self.postOnlyExecInst : nil)
-            session.sendApplication(.newOrderSingle(message), nowNs: sessionNs, output: &sessionOutput)
+            send(.newOrderSingle(message), answeredBy: new.clientID, sessionNs: sessionNs)
             carryOut(events: &events, output: &output)
 
         case .cancel(let target, let requestID, let newOpenQuantity):
             precondition(newOpenQuantity.rawValue == 0, "a FIX cancel cancels the whole order")
             let record = orders[target] ?? unknownOrderRecord
+            let clOrdID = requestID.map { FIXString($0) } ?? takeCancelID()
             let message = FIXOrderCancelRequest(
-                origClOrdID: FIXString(target), clOrdID: requestID.map { FIXString($0) } ?? takeCancelID(),
+                origClOrdID: FIXString(target), clOrdID: clOrdID,
                 symbol: record.symbol, side: record.side, transactTimeNs: sessionNs,
                 orderQuantity: record.orderQuantity)
-            session.sendApplication(.orderCancelRequest(message), nowNs: sessionNs, output: &sessionOutput)
+            send(.orderCancelRequest(message), answeredBy: ClientOrderID(clOrdID), sessionNs: sessionNs)
             carryOut(events: &events, output: &output)
 
         case .replace(let target, let replacementID, let price, let quantity, let includesExecuted):
@@ -160,10 +200,34 @@ public struct FIXClient {
                 origClOrdID: FIXString(target), clOrdID: FIXString(replacementID), symbol: record.symbol,
                 side: record.side, transactTimeNs: sessionNs, orderQuantity: total, orderType: .limit,
                 price: price.rawValue, timeInForce: record.timeInForce)
-            session.sendApplication(.orderCancelReplaceRequest(message), nowNs: sessionNs, output: &sessionOutput)
+            send(.orderCancelReplaceRequest(message), answeredBy: replacementID, sessionNs: sessionNs)
             carryOut(events: &events, output: &output)
         }
         precondition(events.isEmpty)
+    }
+
+    /// Sends a request, kept until answered when the client resends.
+    mutating func send(_ message: FIXApplicationMessage, answeredBy id: ClientOrderID?, sessionNs: Int64) {
+        if resendsUnanswered, let id {
+            requestsSent += 1
+            unanswered[id] = UnansweredRequest(sequence: requestsSent, message: message)
+        }
+        session.sendApplication(message, nowNs: sessionNs, output: &sessionOutput)
+    }
+
+    /// After a Logon reply that reset the sequence numbers unasked: every
+    /// request still unanswered goes out again, PossResend=Y, in the order
+    /// first sent.
+    mutating func resendUnanswered(sessionNs: Int64, events: inout [OrderEntryClientEvent], output: inout ConnectionOutput) {
+        resendsAfterLogon = false
+        guard !unanswered.isEmpty else { return }
+        // Sequences are unique, so the order does not depend on the dictionary's.
+        let requests = unanswered.values.sorted { $0.sequence < $1.sequence }
+        for request in requests where session.isLoggedOn {
+            session.sendApplication(request.message, nowNs: sessionNs, possibleResend: true, output: &sessionOutput)
+            requestsSentAgain += 1
+            carryOut(events: &events, output: &output)
+        }
     }
 
     /// Bytes from the venue in any chunking; what they mean is appended to `events`.
@@ -171,8 +235,10 @@ public struct FIXClient {
         _ bytes: UnsafeRawBufferPointer, nowNs: Int64, events: inout [OrderEntryClientEvent],
         output: inout ConnectionOutput
     ) {
-        session.received(bytes, nowNs: clock.sessionNs(nowNs), output: &sessionOutput)
+        let sessionNs = clock.sessionNs(nowNs)
+        session.received(bytes, nowNs: sessionNs, output: &sessionOutput)
         carryOut(events: &events, output: &output)
+        if resendsAfterLogon { resendUnanswered(sessionNs: sessionNs, events: &events, output: &output) }
     }
 
     /// The timer armed through `output.timerAtNs` expired. A session that
@@ -204,7 +270,8 @@ public struct FIXClient {
                 output.appendMessage(bytes)
             case .established:
                 events.append(.loggedIn)
-            case .deliver(let message, _, _):
+                if resendsUnanswered, session.lastLogonResetUnasked { resendsAfterLogon = true }
+            case .deliver(let message, _, _, _):
                 handle(message, events: &events)
             case .armTimer(let atNs):
                 output.timerAtNs = clock.driverNs(atNs)
@@ -224,6 +291,7 @@ public struct FIXClient {
         case .executionReport(let report):
             handle(report, events: &events)
         case .orderCancelReject(let reject):
+            if resendsUnanswered, let request = ClientOrderID(reject.clOrdID) { unanswered[request] = nil }
             let id = reject.responseTo == .cancelReplaceRequest ? reject.clOrdID : reject.origClOrdID
             if let id = ClientOrderID(id) { events.append(.cancelRejected(id)) }
         case .businessMessageReject, .newOrderSingle, .orderCancelRequest, .orderCancelReplaceRequest:
@@ -236,6 +304,17 @@ public struct FIXClient {
     mutating func handle(_ report: FIXExecutionReport, events: inout [OrderEntryClientEvent]) {
         guard let clOrdID = report.clOrdID.flatMap({ ClientOrderID($0) }) else { return }
         let open = Quantity(report.leavesQuantity)
+        let awaited = resendsUnanswered ? unanswered.removeValue(forKey: clOrdID) : nil
+        let wasAwaited = awaited != nil
+        // A fill or an unsolicited cancel of a new order still awaiting its
+        // answer: its Accepted was lost with the venue's state (the venue
+        // sends it first on one connection), and the order was accepted.
+        if case .newOrderSingle? = awaited?.message,
+           report.execType == .trade || report.execType == .canceled || report.execType == .restated {
+            let order = report.orderID.withBytes { FIXNumberText.integer($0) }.map { UInt64(max($0, 0)) } ?? 0
+            let filledNow = report.execType == .trade ? report.lastQuantity ?? 0 : 0
+            events.append(.accepted(clOrdID, order: OrderID(order), openQuantity: Quantity(report.leavesQuantity + filledNow)))
+        }
         switch report.execType {
         case .new:
             let order = report.orderID.withBytes { FIXNumberText.integer($0) }.map { UInt64(max($0, 0)) } ?? 0
@@ -258,6 +337,17 @@ public struct FIXClient {
         case .rejected:
             if orders[clOrdID]?.isAcknowledged == false { orders[clOrdID] = nil }
             events.append(.rejected(clOrdID))
+        case .orderStatus:
+            // The answer to a new order sent again: the only one it gets.
+            guard wasAwaited else { return }
+            if report.orderStatus == .rejected {
+                orders[clOrdID] = nil
+                events.append(.rejected(clOrdID))
+            } else {
+                let order = report.orderID.withBytes { FIXNumberText.integer($0) }.map { UInt64(max($0, 0)) } ?? 0
+                update(clOrdID, from: report)
+                events.append(.accepted(clOrdID, order: OrderID(order), openQuantity: open))
+            }
         default:
             break
         }

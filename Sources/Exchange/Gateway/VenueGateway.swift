@@ -25,6 +25,13 @@ public struct VenueGateway {
         /// How fast each order-entry session may send requests; faster ones
         /// are refused (`OrderEntryRejectReason.throttled`). nil: no limit.
         public var sessionMessageLimit: MessageRateLimit? = nil
+        /// Keep each FIX session's finished orders for the day, so that a
+        /// NewOrderSingle sent again (PossResend=Y) is answered with the
+        /// order's final status; without it only an open order's status is
+        /// known, and a finished one's resend is refused as a duplicate.
+        /// Costs a record per order for the day: on where a client may
+        /// resend after the venue lost its sessions' state.
+        public var keepsFinishedFIXOrders = false
 
         public init(
             name: String, symbols: [SymbolConfig], selfTradePrevention: SelfTradePrevention = .none,
@@ -160,7 +167,11 @@ public struct VenueGateway {
                                     startOfDayOffsetNs: configuration.startOfDayOffsetNs,
                                     sessionDateEpochNs: configuration.sessionDateEpochNs))
         }
-        let session = desk.addSession(participant: participant)
+        // A FIX client may send a new order again, PossResend=Y, and is then
+        // told the order's status, finished or not.
+        let isFIX = if case .fix = kind { true } else { false }
+        let session = desk.addSession(participant: participant,
+                                      keepsFinishedOrders: isFIX && configuration.keepsFinishedFIXOrders)
         if configuration.selfTradePrevention != .none {
             engine.setSelfTradePrevention(configuration.selfTradePrevention, for: participant)
         }

@@ -146,7 +146,7 @@ public struct CapturedFeedReplay: Sendable {
             lastMatchID = matchID
             statistics.executions += 1
             statistics.executedQuantity += quantity.rawValue
-        case .cancelled, .replaced:
+        case .cancelled, .replaced, .status:
             break
         }
     }

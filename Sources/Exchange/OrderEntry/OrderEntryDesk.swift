@@ -21,6 +21,10 @@ public struct OrderEntryDesk {
         /// is open while `orders` holds it. One table answers both "already
         /// used?" and "which open order?", and a request looks its id up once.
         var clientIDs = ClientOrderIDTable()
+        /// Whether the session's finished orders stay known, so that a new
+        /// order sent again under a used id can be answered with its final
+        /// status (FIX PossResend); see `finished`.
+        var keepsFinishedOrders = false
     }
 
     struct OrderRecord {
@@ -30,12 +34,22 @@ public struct OrderEntryDesk {
 
     var sessions: [SessionBook] = []
     var orders = OrderIDTable<OrderRecord>()
+    /// The final state of each finished order of the sessions that keep
+    /// them, for the day: the status a resent new order is answered with.
+    var finished = OrderIDTable<OrderRecord>()
+    /// Sessions with `keepsFinishedOrders`: none spares finishing an order
+    /// the lookup of its session.
+    var sessionsKeepingFinishedOrders = 0
 
     public init() {}
 
     /// Registers a session trading as `participant`; returns its number.
-    public mutating func addSession(participant: ParticipantID) -> Int32 {
-        sessions.append(SessionBook(participant: participant))
+    /// `keepsFinishedOrders`: the session's protocol can send a new order
+    /// again (FIX PossResend), and the desk then answers with the order's
+    /// status, open or finished. That keeps a record per order for the day.
+    public mutating func addSession(participant: ParticipantID, keepsFinishedOrders: Bool = false) -> Int32 {
+        sessions.append(SessionBook(participant: participant, keepsFinishedOrders: keepsFinishedOrders))
+        if keepsFinishedOrders { sessionsKeepingFinishedOrders += 1 }
         return Int32(sessions.count - 1)
     }
 
@@ -112,7 +126,13 @@ public struct OrderEntryDesk {
         case .new(let new):
             let (slot, inserted) = sessions[Int(session)].clientIDs.insert(new.clientID)
             guard inserted else {
-                reports.append(AddressedReport(session: session, report: .rejected(new, order: nil, reason: .duplicateClientID)))
+                // A copy sent again of an order taken: its status, which the
+                // client may have missed, rather than a duplicate's reject.
+                if new.possibleResend, let state = lastKnownState(session: session, slot: slot) {
+                    reports.append(AddressedReport(session: session, report: .status(state)))
+                } else {
+                    reports.append(AddressedReport(session: session, report: .rejected(new, order: nil, reason: .duplicateClientID)))
+                }
                 return
             }
             guard new.symbol.rawValue >= 0, Int(new.symbol.rawValue) < engine.symbolCount else {
@@ -189,6 +209,13 @@ public struct OrderEntryDesk {
         case new(NewOrderRequest, OrderID, Int32, slot: Int)
         case cancel(ClientOrderID, ClientOrderID?, OrderID, Int32)
         case replace(ClientOrderID, ClientOrderID, OrderID, Int32, targetSlot: Int, replacementSlot: Int)
+    }
+
+    /// The state of the order the client id in `slot` last named: open, or
+    /// finished for a session that keeps finished orders.
+    func lastKnownState(session: Int32, slot: Int) -> OrderState? {
+        guard let id = sessions[Int(session)].clientIDs.order(at: slot) else { return nil }
+        return orders[id]?.state ?? finished[id]?.state
     }
 
     /// The open order a session knows as `clientID`, and the id's slot.
@@ -295,5 +322,11 @@ public struct OrderEntryDesk {
     /// Forgets a finished order's record. The client id keeps naming the
     /// order: `orders` no longer holds it, which is what makes it not open,
     /// and leaving the entry spares a lookup in the day's largest table.
-    mutating func forget(_ id: OrderID) { orders.remove(id) }
+    /// A session that keeps finished orders keeps its record in `finished`.
+    mutating func forget(_ id: OrderID) {
+        if sessionsKeepingFinishedOrders > 0, let record = orders[id], sessions[Int(record.session)].keepsFinishedOrders {
+            finished[id] = record
+        }
+        orders.remove(id)
+    }
 }

@@ -24,6 +24,10 @@ public enum OrderEntryReport: Hashable, Sendable {
     /// `state` is the order as it stands, when the session has it open.
     case cancelRejected(target: ClientOrderID, requestID: ClientOrderID?, isReplace: Bool,
                         state: OrderState?, reason: OrderEntryRejectReason)
+    /// The order's status as it stands, open or finished: the answer to a
+    /// new order sent again (`NewOrderRequest.possibleResend`) under a
+    /// client id the venue already took, whose first answers were lost.
+    case status(OrderState)
 }
 
 /// An order as its owner knows it, after the event reported.

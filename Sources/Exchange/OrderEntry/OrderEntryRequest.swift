@@ -23,13 +23,17 @@ public struct NewOrderRequest: Hashable, Sendable {
     public var price: Price
     public var quantity: Quantity
     public var postOnly: Bool
+    /// Sent again by a client that cannot know whether the venue took the
+    /// first copy (FIX PossResend=Y): a client id already used answers with
+    /// the order's status instead of a duplicate's reject.
+    public var possibleResend: Bool
     /// What the entering port wants echoed in later reports.
     public var echo: OrderEntryEcho
 
     public init(
         clientID: ClientOrderID, symbol: SymbolIndex, side: Side, type: OrderType = .limit,
         timeInForce: TimeInForce = .day, price: Price, quantity: Quantity, postOnly: Bool = false,
-        echo: OrderEntryEcho = OrderEntryEcho()
+        possibleResend: Bool = false, echo: OrderEntryEcho = OrderEntryEcho()
     ) {
         self.clientID = clientID
         self.symbol = symbol
@@ -39,6 +43,7 @@ public struct NewOrderRequest: Hashable, Sendable {
         self.price = price
         self.quantity = quantity
         self.postOnly = postOnly
+        self.possibleResend = possibleResend
         self.echo = echo
     }
 }

@@ -42,6 +42,8 @@
 // | .replaced                        | 5 Replaced             | by fills (0/1/2)         | OrigClOrdID = previous  |
 // | .rejected                        | 8 Rejected             | 8 Rejected               | OrdRejReason, Text      |
 // | .cancelRejected                  | OrderCancelReject (9)  | by fills, or 8 if unknown| CxlRejReason, Text      |
+// | .status                          | I Order Status (4.4);  | by fills                 | ClOrdID as sent         |
+// |                                  | 4.2: 20=3, 150=OrdStatus|                         |                         |
 //
 // - "By fills": 0 New with nothing executed, 1 Partially filled with some, 2
 //   Filled when nothing is open and executions cover OrderQty. FIX 4.2's
@@ -67,6 +69,15 @@
 //   refusal of an open order, 99 Other in 4.4 and 2 in 4.2: "too late" (0)
 //   would mislead for a replace that is refused for its price. OrderID is
 //   "NONE" and OrdStatus 8 when the order is unknown, as FIX asks.
+//
+// A NewOrderSingle marked PossResend (97)=Y whose ClOrdID the session already
+// used is a copy sent again of an order the venue took: it is answered with
+// the order's status (open, or as it finished), not refused as a duplicate,
+// so that a client whose answers were lost (its venue restarted without
+// its state) learns the order's fate. Without 97=Y a used ClOrdID is still
+// refused (OrdRejReason 6). OrderCancelRequest and OrderCancelReplaceRequest
+// sent again are handled as any request: a used ClOrdID gets
+// OrderCancelReject 6 (4.4) / 2 (4.2).
 //
 // Session: an acceptor FIXSession checks the Logon (CompIDs, Username and
 // Password from the configuration) and answers session-level faults itself,
@@ -225,10 +236,12 @@ public struct FIXPort {
                 output.appendMessage(bytes)
             case .established:
                 logonDeadlineNs = nil
-            case .deliver(let message, _, _):
+            case .deliver(let message, _, _, let possibleResend):
                 // A possible duplicate is handled like any request: the desk
-                // refuses a ClOrdID it has already seen.
-                decode(message, requests: &requests)
+                // refuses a ClOrdID it has already seen. A possible resend
+                // of a NewOrderSingle whose ClOrdID it has seen is answered
+                // with the order's status.
+                decode(message, possibleResend: possibleResend, requests: &requests)
             case .armTimer(let atNs):
                 output.timerAtNs = clock.driverNs(atNs)
             case .disconnect(let reason):
@@ -252,10 +265,13 @@ public struct FIXPort {
 
     // MARK: Requests
 
-    mutating func decode(_ message: FIXApplicationMessage, requests: inout [OrderEntryRequest]) {
+    mutating func decode(_ message: FIXApplicationMessage, possibleResend: Bool, requests: inout [OrderEntryRequest]) {
         switch message {
         case .newOrderSingle(let order):
-            if let request = newOrderRequest(order, postOnly: order.isPostOnly) { requests.append(.new(request)) }
+            if var request = newOrderRequest(order, postOnly: order.isPostOnly) {
+                request.possibleResend = possibleResend
+                requests.append(.new(request))
+            }
         case .orderCancelRequest(let cancel):
             switch Self.cancelRequest(cancel, version: version) {
             case .success(let request): requests.append(request)
@@ -411,6 +427,9 @@ public struct FIXPort {
                 orderType: FIXOrdType(request.type), price: request.type == .limit ? request.price.rawValue : nil,
                 timeInForce: FIXTimeInForce(request.timeInForce), leavesQuantity: 0, cumulativeQuantity: 0,
                 averagePrice: 0, transactTimeNs: transactTimeNs, text: Self.text(for: reason)))
+
+        case .status(let state):
+            return .executionReport(executionReport(state, execType: .orderStatus, transactTimeNs: transactTimeNs))
 
         case .cancelRejected(let target, let requestID, let isReplace, let state, let reason):
             let known = state != nil && reason != .unknownClientID && reason != .engine(.unknownOrder)

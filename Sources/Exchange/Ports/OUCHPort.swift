@@ -325,6 +325,10 @@ public struct OUCHPort {
                 if !isReplace { _ = takePendingCancel(target) }
                 cancelReject(target.ouchToken, nowNs: nowNs, output: &output)
             }
+
+        case .status:
+            // Answers a request marked as sent again, which OUCH cannot mark.
+            preconditionFailure("an order status report for an OUCH session")
         }
     }
 

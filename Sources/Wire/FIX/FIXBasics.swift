@@ -68,6 +68,7 @@ public enum FIXTag {
     public static let text = 58
     public static let timeInForce = 59
     public static let transactTime = 60
+    public static let possResend = 97
     public static let encryptMethod = 98
     public static let stopPx = 99
     public static let cxlRejReason = 102

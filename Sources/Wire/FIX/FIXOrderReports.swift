@@ -5,7 +5,9 @@
 ///
 /// FIX 4.2 writes ExecTransType (20)=0 and ExecType 1/2 for a partial or
 /// full fill; FIX 4.4 has no ExecTransType and writes ExecType F. Tag 32 is
-/// LastShares in 4.2 and LastQty in 4.4.
+/// LastShares in 4.2 and LastQty in 4.4. An order status report is ExecType
+/// I in 4.4; 4.2, which lacks I, writes ExecTransType 3 Status with the
+/// OrdStatus byte as ExecType, and reads that back as `.orderStatus`.
 public struct FIXExecutionReport: FIXApplicationMessageCoding, Equatable {
     public static let msgType = FIXMsgType.executionReport
 
@@ -68,8 +70,10 @@ public struct FIXExecutionReport: FIXApplicationMessageCoding, Equatable {
         if let clOrdID { writer.append(tag: FIXTag.clOrdID, string: clOrdID) }
         if let origClOrdID { writer.append(tag: FIXTag.origClOrdID, string: origClOrdID) }
         writer.append(tag: FIXTag.execID, string: execID)
-        if version == .fix42 { writer.append(tag: FIXTag.execTransType, character: 0x30) }
-        writer.append(tag: FIXTag.execType, character: execType.wireValue(version, leavesQuantity: leavesQuantity))
+        let isFIX42Status = version == .fix42 && execType == .orderStatus
+        if version == .fix42 { writer.append(tag: FIXTag.execTransType, character: isFIX42Status ? 0x33 : 0x30) }
+        writer.append(tag: FIXTag.execType, character: isFIX42Status
+            ? orderStatus.rawValue : execType.wireValue(version, leavesQuantity: leavesQuantity))
         writer.append(tag: FIXTag.ordStatus, character: orderStatus.rawValue)
         if let orderRejectReason { writer.append(tag: FIXTag.ordRejReason, integer: orderRejectReason) }
         writer.append(tag: FIXTag.symbol, string: symbol)
@@ -125,15 +129,17 @@ public struct FIXExecutionReport: FIXApplicationMessageCoding, Equatable {
         clOrdID = try view.string(at: clOrdIDAt, tag: FIXTag.clOrdID)
         origClOrdID = try view.string(at: origClOrdIDAt, tag: FIXTag.origClOrdID)
         execID = try view.requiredString(at: execIDAt, tag: FIXTag.execID)
+        var isStatus = false
         if version == .fix42 {
             let transType = try view.requiredCharacter(at: execTransTypeAt, tag: FIXTag.execTransType)
             guard transType >= 0x30 && transType <= 0x33 else { throw .valueOutOfRange(tag: FIXTag.execTransType) }
+            isStatus = transType == 0x33
         }
         let execTypeByte = try view.requiredCharacter(at: execTypeAt, tag: FIXTag.execType)
         guard let execType = FIXExecType(wireValue: execTypeByte, version) else {
             throw .valueOutOfRange(tag: FIXTag.execType)
         }
-        self.execType = execType
+        self.execType = isStatus ? .orderStatus : execType
         orderStatus = try view.requiredEnum(at: ordStatusAt, tag: FIXTag.ordStatus, as: FIXOrdStatus.self)
         orderRejectReason = try view.integer(at: ordRejReasonAt, tag: FIXTag.ordRejReason)
         symbol = try view.requiredString(at: symbolAt, tag: FIXTag.symbol)
@@ -149,7 +155,8 @@ public struct FIXExecutionReport: FIXApplicationMessageCoding, Equatable {
         averagePrice = try view.requiredDecimal(at: avgPxAt, tag: FIXTag.avgPx, impliedDecimals: priceDecimals)
         transactTimeNs = try view.utcTimestampNs(at: transactTimeAt, tag: FIXTag.transactTime)
         text = view.text(at: textAt)
-        if execType == .trade {
+        // A 4.2 status report's ExecType 1 or 2 reports no fill of its own.
+        if self.execType == .trade {
             if lastQuantity == nil { throw .missing(tag: FIXTag.lastQty) }
             if lastPrice == nil { throw .missing(tag: FIXTag.lastPx) }
         }

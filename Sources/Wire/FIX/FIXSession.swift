@@ -18,7 +18,9 @@ public struct FIXSession {
         /// The session is logged on (after the Logon exchange).
         case established
         /// Hand an application message to the application.
-        case deliver(FIXApplicationMessage, msgSeqNum: Int64, possibleDuplicate: Bool)
+        /// `possibleResend`: PossResendFlag (97)=Y, the sender may have sent
+        /// this request before under another MsgSeqNum.
+        case deliver(FIXApplicationMessage, msgSeqNum: Int64, possibleDuplicate: Bool, possibleResend: Bool)
         /// Call `timerFired` at this time (replaces any earlier timer).
         case armTimer(atNs: Int64)
         /// Close the connection; the session accepts no more input.
@@ -74,6 +76,12 @@ public struct FIXSession {
     public private(set) var holdsLogonClaim = false
     /// Whether a Logon exchange has completed on some connection.
     private var hasLoggedOn = false
+    /// Initiator: whether the acceptor's latest Logon reply reset the
+    /// sequence numbers unasked (it lost its state). Requests sent before
+    /// under the old numbers may never have reached it, and no
+    /// ResendRequest will ask for them: the application sends again what
+    /// is unanswered, PossResend=Y.
+    public private(set) var lastLogonResetUnasked = false
     /// Acceptor: the state was lost (`loseState`), so the next Logon
     /// starts the sequence numbers again, whatever it carries.
     private var resetsAtNextLogon = false
@@ -231,7 +239,14 @@ public struct FIXSession {
     /// on, or, on a session that has been logged on, between connections:
     /// then the message takes its MsgSeqNum and waits in the store for the
     /// next Logon's gap, which the counterparty's ResendRequest fills.
-    public mutating func sendApplication(_ message: FIXApplicationMessage, nowNs: Int64, output: inout FIXSessionOutput) {
+    ///
+    /// `possibleResend` marks the message PossResend (97)=Y: a request sent
+    /// before under a sequence number the counterparty may never have seen
+    /// (after an unasked-for reset), which it answers once whichever copy
+    /// it takes in.
+    public mutating func sendApplication(
+        _ message: FIXApplicationMessage, nowNs: Int64, possibleResend: Bool = false, output: inout FIXSessionOutput
+    ) {
         guard state == .active else {
             if isBetweenConnections { storeWhileAway(message, nowNs: nowNs) }
             return
@@ -239,7 +254,7 @@ public struct FIXSession {
         swap(&pending, &output)
         defer { swap(&pending, &output) }
         let msgSeqNum = nextOutgoingMsgSeqNum
-        beginOutbound(message.msgType, nowNs: nowNs)
+        beginOutbound(message.msgType, nowNs: nowNs, possibleResend: possibleResend)
         let bodyStart = writer.bodyByteCount
         message.encodeBody(into: &writer, version: configuration.version, priceDecimals: configuration.priceDecimals)
         let bodyEnd = writer.bodyByteCount
@@ -575,7 +590,8 @@ public struct FIXSession {
             if let message = try FIXApplicationMessage.decode(
                 view, version: version, priceDecimals: configuration.priceDecimals)
             {
-                pending.append(.deliver(message, msgSeqNum: msgSeqNum, possibleDuplicate: possDup))
+                let possResend = (try? view.boolean(FIXTag.possResend)) == true
+                pending.append(.deliver(message, msgSeqNum: msgSeqNum, possibleDuplicate: possDup, possibleResend: possResend))
             }
         } catch {
             let (reason, text): (Int, StaticString) =
@@ -675,7 +691,9 @@ public struct FIXSession {
         // A reset this side did not ask for: the acceptor lost its state
         // (`loseState`). Both sides start again from 1, our Logon being our
         // first message; what we sent before is gone with the old numbers.
+        lastLogonResetUnasked = false
         if !configuration.resetOnLogon, (try? view.boolean(FIXTag.resetSeqNumFlag)) == true {
+            lastLogonResetUnasked = true
             restartSequences()
             // Our Logon counts as the first message of the new numbers.
             messagesSentBeforeResets -= 1
@@ -839,13 +857,15 @@ public struct FIXSession {
     // MARK: - Outbound
 
     private mutating func beginOutbound(
-        _ msgType: FIXMsgType, nowNs: Int64, resentMsgSeqNum: Int64? = nil, origSendingTimeNs: Int64? = nil
+        _ msgType: FIXMsgType, nowNs: Int64, resentMsgSeqNum: Int64? = nil, origSendingTimeNs: Int64? = nil,
+        possibleResend: Bool = false
     ) {
         writer.startMessage(msgType)
         writer.append(tag: FIXTag.senderCompID, string: configuration.senderCompID)
         writer.append(tag: FIXTag.targetCompID, string: configuration.targetCompID)
         writer.append(tag: FIXTag.msgSeqNum, integer: resentMsgSeqNum ?? nextOutgoingMsgSeqNum)
         if resentMsgSeqNum != nil { writer.append(tag: FIXTag.possDupFlag, character: 0x59) }
+        if possibleResend { writer.append(tag: FIXTag.possResend, character: 0x59) }
         writer.append(tag: FIXTag.sendingTime, utcTimestampNs: nowNs)
         if let origSendingTimeNs { writer.append(tag: FIXTag.origSendingTime, utcTimestampNs: origSendingTimeNs) }
         if resentMsgSeqNum == nil { nextOutgoingMsgSeqNum += 1 }

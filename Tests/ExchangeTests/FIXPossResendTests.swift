@@ -1,0 +1,171 @@
+import MatchingEngine
+import Testing
+import Wire
+@testable import Exchange
+
+/// A venue that restarts without its FIX sessions' state resets the
+/// sequence numbers in its Logon reply and will ask for nothing it missed:
+/// the client sends every unanswered request again, PossResend (97)=Y, and
+/// the venue answers a NewOrderSingle it already took with the order's
+/// status, open or finished, and takes one it never saw as new.
+@Suite struct FIXPossResendTests {
+    static func order(_ id: String, _ side: Side, price: Int64 = 1_900_000, quantity: Int64 = 100) -> OrderEntryRequest {
+        .new(NewOrderRequest(clientID: ClientOrderID(id)!, symbol: FIXVenueHarness.aapl, side: side,
+                             timeInForce: .goodTillCancel, price: Price(price), quantity: Quantity(quantity)))
+    }
+
+    static func loggedOnVenue(_ version: FIXVersion, resendsUnanswered: Bool = true) -> FIXVenueHarness {
+        var venue = FIXVenueHarness(version: version, resendsUnanswered: resendsUnanswered)
+        venue.connectAll()
+        for index in 0..<2 {
+            _ = venue.takeToClient(index)
+            _ = venue.takeToVenue(index)
+            _ = venue.takeEvents(index)
+        }
+        return venue
+    }
+
+    /// ExecType of an order status report: I in 4.4; in 4.2, ExecTransType 3
+    /// and the OrdStatus byte.
+    static func isStatus(_ message: FIXWireMessage, _ version: FIXVersion) -> Bool {
+        version == .fix44 ? message[150] == "I" && !message.has(20)
+            : message[20] == "3" && message[150] == message[39]
+    }
+
+    @Test(arguments: FIXOrderEntryTests.versions)
+    func unansweredRequestsGoAgainAndAreAnsweredWithTheOrdersStatus(version: FIXVersion) throws {
+        var venue = Self.loggedOnVenue(version)
+        // Answered before the trouble: not sent again.
+        venue.send(Self.order("A1", .buy, price: 1_890_000), from: 0)
+        // Taken by the venue, its answers lost up to the restart: one open,
+        // one filled meanwhile.
+        venue.losesToClient = true
+        venue.send(Self.order("B1", .buy, price: 1_880_000), from: 0)
+        venue.send(Self.order("F1", .sell, price: 1_910_000, quantity: 300), from: 0)
+        venue.send(Self.order("X1", .buy, price: 1_910_000, quantity: 300), from: 1)
+        // Swallowed on the way: the venue never saw it.
+        venue.losesToVenue = true
+        venue.send(Self.order("S1", .buy, price: 1_870_000), from: 0)
+        venue.losesToVenue = false
+        venue.losesToClient = false
+        #expect(venue.clients[0].unansweredRequestCount == 3)
+        _ = venue.takeToClient(0)
+        _ = venue.takeToVenue(0)
+        _ = venue.takeEvents(0)
+
+        venue.restartWithoutState(0)
+
+        let sent = venue.takeToVenue(0)
+        let received = venue.takeToClient(0)
+        let logonReply = try FIXOrderEntryTests.only("A", in: received)
+        #expect(logonReply[141] == "Y" && logonReply[34] == "1")
+        let resent = sent.filter { $0.msgType == "D" }
+        #expect(resent.map { $0[11] } == ["B1", "F1", "S1"], "in the order first sent, and not A1: \(sent) \(received)")
+        #expect(resent.allSatisfy { $0[97] == "Y" && !$0.has(43) })
+        #expect(resent.map { $0[34] } == ["2", "3", "4"], "numbered after the Logon, which is 1")
+
+        let answers = received.filter { $0.msgType == "8" }
+        try #require(answers.count == 3, "\(answers)")
+        #expect(Self.isStatus(answers[0], version) && answers[0][11] == "B1" && answers[0][39] == "0")
+        #expect(answers[0][151] == "100" && answers[0][14] == "0")
+        // Finished while its answers were lost: its final state.
+        #expect(Self.isStatus(answers[1], version) && answers[1][11] == "F1" && answers[1][39] == "2")
+        #expect(answers[1][151] == "0" && answers[1][14] == "300")
+        // Never seen: taken as a new order.
+        #expect(answers[2][150] == "0" && answers[2][11] == "S1" && answers[2][39] == "0")
+
+        let events = venue.takeEvents(0)
+        #expect(events.first == .loggedIn)
+        let accepted = events.compactMap { event -> (String, Int64)? in
+            if case .accepted(let id, _, let open) = event { return (id.description, open.rawValue) } else { return nil }
+        }
+        #expect(accepted.map(\.0) == ["B1", "F1", "S1"])
+        #expect(accepted.map(\.1) == [100, 0, 100])
+        #expect(venue.clients[0].unansweredRequestCount == 0)
+        #expect(venue.clients[0].requestsResent == 3)
+    }
+
+    @Test(arguments: FIXOrderEntryTests.versions)
+    func aFillThatArrivesBeforeTheResendAnswersTheOrder(version: FIXVersion) throws {
+        var venue = Self.loggedOnVenue(version)
+        venue.losesToClient = true
+        venue.send(Self.order("B1", .buy, price: 1_880_000, quantity: 300), from: 0)
+        venue.losesToClient = false
+        _ = venue.takeEvents(0)
+        // Filled in part while its client is away: the fill is kept for the
+        // new session and comes in the same read as the Logon reply, before
+        // the client could send anything again.
+        venue.deliversOutputInOneRead = true
+        venue.restartWithoutState(0) { venue in
+            venue.send(Self.order("X1", .sell, price: 1_880_000, quantity: 100), from: 1)
+        }
+        #expect(venue.takeToVenue(0).filter { $0[97] == "Y" }.isEmpty, "answered by the fill: nothing to send again")
+        let events = venue.takeEvents(0)
+        try #require(events.count == 3, "\(events)")
+        #expect(events[0] == .loggedIn)
+        guard case .accepted(let id, _, let open) = events[1], case .executed(let filled, let quantity, _, let left) = events[2] else {
+            Issue.record("expected accepted then executed: \(events)")
+            return
+        }
+        #expect(id == ClientOrderID("B1")! && open.rawValue == 300)
+        #expect(filled == id && quantity.rawValue == 100 && left.rawValue == 200)
+        #expect(venue.clients[0].unansweredRequestCount == 0)
+    }
+
+    @Test(arguments: FIXOrderEntryTests.versions)
+    func aUsedClOrdIDWithoutPossResendIsStillADuplicate(version: FIXVersion) throws {
+        var venue = Self.loggedOnVenue(version)
+        venue.send(Self.order("A1", .buy), from: 0)
+        _ = venue.takeToClient(0)
+        venue.send(Self.order("A1", .buy), from: 0)
+        let reject = try FIXOrderEntryTests.only("8", in: venue.takeToClient(0))
+        #expect(reject[150] == "8" && reject[103] == "6")
+    }
+
+    @Test func aStatusReportAnsweringNothingAwaitedIsDropped() throws {
+        // A client that does not resend keeps nothing: a status it did not
+        // ask for says nothing about a request of its own.
+        var venue = Self.loggedOnVenue(.fix44, resendsUnanswered: false)
+        venue.losesToClient = true
+        venue.send(Self.order("B1", .buy), from: 0)
+        venue.losesToClient = false
+        _ = venue.takeEvents(0)
+        _ = venue.takeToVenue(0)
+        venue.restartWithoutState(0)
+        #expect(venue.takeToVenue(0).filter { $0.msgType == "D" }.isEmpty)
+        #expect(venue.takeEvents(0) == [.loggedIn])
+        #expect(venue.clients[0].requestsResent == 0)
+    }
+
+    @Test func aFinishedOrderIsKeptOnlyForSessionsThatAskIt() {
+        var engine = MatchingEngine(symbols: FIXVenueHarness.symbols)
+        var desk = OrderEntryDesk()
+        let keeping = desk.addSession(participant: ParticipantID(1), keepsFinishedOrders: true)
+        let plain = desk.addSession(participant: ParticipantID(2))
+        var events: [EngineEvent] = []
+        var reports: [OrderEntryDesk.AddressedReport] = []
+        for (session, id) in [(keeping, "K1"), (plain, "P1")] {
+            let cancelled = NewOrderRequest(clientID: ClientOrderID(id)!, symbol: FIXVenueHarness.aapl, side: .buy,
+                                            timeInForce: .immediateOrCancel, price: Price(1_800_000), quantity: Quantity(100))
+            desk.handle(.new(cancelled), from: session, engine: &engine, events: &events, reports: &reports)
+            var again = cancelled
+            again.possibleResend = true
+            reports.removeAll()
+            desk.handle(.new(again), from: session, engine: &engine, events: &events, reports: &reports)
+            if session == keeping {
+                guard case .status(let state)? = reports.first?.report else {
+                    Issue.record("expected a status, got \(reports)")
+                    continue
+                }
+                #expect(state.clientID == ClientOrderID(id)! && state.openQuantity == .zero)
+            } else {
+                guard case .rejected(_, _, .duplicateClientID)? = reports.first?.report else {
+                    Issue.record("expected a duplicate's reject, got \(reports)")
+                    continue
+                }
+            }
+            reports.removeAll()
+        }
+        #expect(desk.finished.count == 1)
+    }
+}
