@@ -102,7 +102,7 @@ class Recorder(fix.Application):
         msg_type = fix.MsgType()
         message.getHeader().getField(msg_type)
         fields = {}
-        for tag in (11, 41, 37, 39, 150, 151, 14, 31, 32, 44, 38, 54):
+        for tag in (11, 41, 37, 39, 150, 151, 14, 31, 32, 44, 38, 54, 20):
             if message.isSetField(tag):
                 fields[tag] = message.getField(tag)
         header = message.getHeader()
@@ -265,6 +265,19 @@ AllowUnknownMsgFields=Y
     app.wait_for("exsim's ResendRequest for the gap", lambda: "2" in app.admin.get("P1", []))
     app.report("P1", lambda r: r.get(11) == "B3" and r.get(150) == "0", "New for B3 after the gap")
 
+    # 6b. B3 sent again, PossResend=Y, as a client does after a venue's
+    # unasked-for reset: exsim answers with the open order's status (ExecType
+    # I in 4.4; ExecTransType 3 and ExecType = OrdStatus in 4.2), not with a
+    # duplicate's reject, and QuickFIX takes it by its dictionary.
+    again = new_order("B3", fix.Side_BUY, 100, base - 3 * step)
+    again.getHeader().setField(fix.PossResend(True))
+    send("P1", again)
+    status = app.report("P1", lambda r: r.get(11) == "B3" and r.get(39) == "0"
+                        and (r.get(150) == "I" if fix44 else r.get(20) == "3" and r.get(150) == "0"),
+                        "the status of B3, sent again with PossResend=Y")
+    if status.get(151) != "100" or status.get(14) != "0":
+        fail(f"B3's status does not say 100 open, none executed: {status}")
+
     # 7. A gap towards the client: P2 is told it has seen two messages fewer
     # than it has, so exsim's next one looks too high; QuickFIX asks for a
     # resend (ResendRequest) and exsim must resend them (PossDupFlag=Y) or
@@ -330,6 +343,8 @@ AllowUnknownMsgFields=Y
         "validatedWithDataDictionary": validating,
         "reports": {account: len(app.reports.get(account, [])) for account in ("P1", "P2")},
         "admin": {account: sorted(set(app.admin.get(account, []))) for account in ("P1", "P2")},
+        "statusOfResent": sorted(r[11] for r in app.reports.get("P1", [])
+                                 if r.get(150) == "I" or r.get(20) == "3"),
         "resentWhileAway": sorted(r[11] for r in app.reports.get("P1", []) if r.get(43) == "Y" and r.get(150) == filled),
     }, sort_keys=True))
     sys.stdout.flush()
