@@ -159,7 +159,8 @@ public struct Simulation {
             let losesSessionState = config.gatewayCrashes.contains { $0.venue == venue.name && !$0.keepsSessionState }
             venues.append(SimulatedVenue(
                 config: venue, index: index, digestsEngineEvents: digestsEngineEvents,
-                losesSessionState: losesSessionState, random: RandomStream(scenarioSeed: config.seed, component: "venue.\(venue.name).service")))
+                losesSessionState: losesSessionState,
+                random: RandomStream(scenarioSeed: config.seed, component: "venue.\(venue.name).service")))
         }
 
         var flows: [OrderFlowGenerator] = []

@@ -80,7 +80,13 @@ import Wire
             if case .accepted(let id, _, let open) = event { return (id.description, open.rawValue) } else { return nil }
         }
         #expect(accepted.map(\.0) == ["B1", "F1", "S1"])
-        #expect(accepted.map(\.1) == [100, 0, 100])
+        #expect(accepted.map(\.1) == [100, 300, 100], "open when accepted, before what executed since")
+        // What executed while the answers were lost, in one.
+        let executed = events.compactMap { event -> (String, Int64, Int64)? in
+            if case .executed(let id, let quantity, _, let open) = event { return (id.description, quantity.rawValue, open.rawValue) }
+            return nil
+        }
+        #expect(executed.map(\.0) == ["F1"] && executed.map(\.1) == [300] && executed.map(\.2) == [0])
         #expect(venue.clients[0].unansweredRequestCount == 0)
         #expect(venue.clients[0].requestsResent == 3)
     }
@@ -109,6 +115,75 @@ import Wire
         }
         #expect(id == ClientOrderID("B1")! && open.rawValue == 300)
         #expect(filled == id && quantity.rawValue == 100 && left.rawValue == 200)
+        #expect(venue.clients[0].unansweredRequestCount == 0)
+    }
+
+    @Test(arguments: FIXOrderEntryTests.versions)
+    func aCancelSentAgainAfterItsOrderWentIsTakenAsCancelled(version: FIXVersion) throws {
+        var venue = Self.loggedOnVenue(version)
+        venue.send(Self.order("B1", .buy, price: 1_880_000), from: 0)
+        venue.send(Self.order("B2", .buy, price: 1_870_000), from: 0)
+        _ = venue.takeEvents(0)
+        // The first copies are carried out; their answers are lost.
+        venue.losesToClient = true
+        venue.send(.cancel(target: ClientOrderID("B1")!, requestID: ClientOrderID("C1")!, newOpenQuantity: .zero), from: 0)
+        venue.send(.replace(target: ClientOrderID("B2")!, replacementID: ClientOrderID("R2")!, price: Price(1_860_000),
+                            quantity: Quantity(100), quantityIncludesExecuted: false), from: 0)
+        venue.losesToClient = false
+        _ = venue.takeToVenue(0)
+        venue.restartWithoutState(0)
+
+        let resent = venue.takeToVenue(0).filter { $0[97] == "Y" }
+        #expect(resent.map(\.msgType) == ["F", "G"])
+        let rejects = venue.takeToClient(0).filter { $0.msgType == "9" }
+        #expect(rejects.map { $0[102] } == ["1", "1"], "no such open order: B1 is cancelled, B2 is now R2")
+        // The cancel's order is not open: cancelled. The replace's outcome
+        // cannot be told from the refusal: nothing is reported.
+        #expect(venue.takeEvents(0) == [.loggedIn, .cancelled(ClientOrderID("B1")!, openQuantity: .zero)])
+        #expect(venue.clients[0].unansweredRequestCount == 0)
+    }
+
+    @Test(arguments: FIXOrderEntryTests.versions)
+    func aFillOfAReplacementAwaitingItsAnswerReportsTheReplace(version: FIXVersion) throws {
+        var venue = Self.loggedOnVenue(version)
+        venue.send(Self.order("B1", .buy, price: 1_880_000, quantity: 300), from: 0)
+        _ = venue.takeEvents(0)
+        venue.losesToClient = true
+        venue.send(.replace(target: ClientOrderID("B1")!, replacementID: ClientOrderID("R1")!, price: Price(1_870_000),
+                            quantity: Quantity(300), quantityIncludesExecuted: false), from: 0)
+        venue.losesToClient = false
+        venue.deliversOutputInOneRead = true
+        venue.restartWithoutState(0) { venue in
+            venue.send(Self.order("X1", .sell, price: 1_870_000, quantity: 100), from: 1)
+        }
+        let events = venue.takeEvents(0)
+        try #require(events.count == 3, "\(events)")
+        #expect(events[1] == .replaced(ClientOrderID("R1")!, previous: ClientOrderID("B1")!, openQuantity: Quantity(300)))
+        guard case .executed(let id, _, _, let open) = events[2] else {
+            Issue.record("expected the fill after the replace: \(events)")
+            return
+        }
+        #expect(id == ClientOrderID("R1")! && open.rawValue == 200)
+    }
+
+    @Test(arguments: FIXOrderEntryTests.versions)
+    func aCopySentAgainAndLostIsResentStillMarkedPossResend(version: FIXVersion) throws {
+        var venue = Self.loggedOnVenue(version)
+        venue.losesToClient = true
+        venue.send(Self.order("B1", .buy, price: 1_880_000), from: 0)
+        venue.losesToClient = false
+        // The PossResend copy is lost in its turn; the next order shows the
+        // venue the gap, and its ResendRequest brings the copy back.
+        venue.losesToVenueWhen = { $0[97] == "Y" && $0[43] == nil }
+        venue.restartWithoutState(0)
+        venue.losesToVenueWhen = nil
+        _ = venue.takeToVenue(0)
+        _ = venue.takeToClient(0)
+        venue.send(Self.order("B2", .buy, price: 1_870_000), from: 0)
+        let resent = try FIXOrderEntryTests.only("D", in: venue.takeToVenue(0).filter { $0[43] == "Y" && $0[11] == "B1" })
+        #expect(resent[11] == "B1" && resent[97] == "Y", "\(resent)")
+        let status = venue.takeToClient(0).filter { $0.msgType == "8" && $0[11] == "B1" }
+        #expect(status.count == 1 && Self.isStatus(status[0], version), "\(status)")
         #expect(venue.clients[0].unansweredRequestCount == 0)
     }
 

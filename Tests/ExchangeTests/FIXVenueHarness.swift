@@ -52,6 +52,8 @@ struct FIXVenueHarness {
     /// venue's to its clients, and the clients' to the venue.
     var losesToClient = false
     var losesToVenue = false
+    /// Loses only the clients' messages this picks.
+    var losesToVenueWhen: ((FIXWireMessage) -> Bool)? = nil
     /// The venue's messages of one output reach the client in one read, as
     /// one TCP segment carries them (a Logon reply and the reports kept
     /// for the session), instead of one read each.
@@ -186,6 +188,7 @@ struct FIXVenueHarness {
         if let time = output.timerAtNs { clientTimersNs[index] = time }
         for message in 0..<output.messageCount where !losesToVenue {
             let bytes = Array(output.bytes[output.messageRange(message)])
+            if losesToVenueWhen?(FIXWireMessage(bytes)) == true { continue }
             toVenue[index].append(FIXWireMessage(bytes))
             deliverToPort(index, bytes)
         }

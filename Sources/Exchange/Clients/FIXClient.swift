@@ -17,6 +17,8 @@
 // | ExecutionReport 4 Canceled / D Restated    | .cancelled(OrigClOrdID ?? ClOrdID, open: LeavesQty)    |
 // | ExecutionReport 5 Replaced                 | .replaced(ClOrdID, previous: OrigClOrdID, LeavesQty)   |
 // | ExecutionReport 8 Rejected                 | .rejected(ClOrdID)                                     |
+// | ExecutionReport I Order Status (4.2: 20=3) | answering a new order sent again: .accepted, and       |
+// |                                            | .executed for CumQty; OrdStatus 8 → .rejected          |
 // | OrderCancelReject 434=1 / 434=2            | .cancelRejected(OrigClOrdID) / (ClOrdID, the replacement)|
 // | disconnect                                 | .disconnected (reason in output.closeReason)          |
 //
@@ -81,6 +83,9 @@ public struct FIXClient {
     struct UnansweredRequest {
         var sequence: UInt64
         var message: FIXApplicationMessage
+        /// Sent again with PossResend=Y: its answer may be a refusal of
+        /// the copy, the first copy having been carried out.
+        var wasResent = false
     }
 
     /// Whether requests are kept until answered and sent again, PossResend=Y,
@@ -89,12 +94,14 @@ public struct FIXClient {
     /// By the request's own ClOrdID (a cancel's, a replacement's), which
     /// the venue's answer names. Kept only with `resendsUnanswered`.
     var unanswered: [ClientOrderID: UnansweredRequest] = [:]
+    /// Requests kept so far: each one's place in the order of sending.
     var requestsSent: UInt64 = 0
     /// Requests sent again, PossResend=Y, after an unasked-for reset.
     var requestsSentAgain = 0
-    /// Set by the Logon reply of an unasked-for reset; the resend follows
-    /// once the reply's actions are carried out.
-    var resendsAfterLogon = false
+    /// Set by the Logon reply of an unasked-for reset, until the resend has
+    /// gone out on a logged-on session (a connection lost in the same read
+    /// leaves it for the next Logon).
+    var owesResend = false
 
     /// - Precondition: an initiator configuration with 4 price decimals.
     /// `sessionDateEpochNs`: the date SendingTime carries (the simulator's
@@ -104,8 +111,8 @@ public struct FIXClient {
                 sessionDateEpochNs: Int64 = TradingDay.sessionDateEpochNs,
                 resendsUnanswered: Bool = false) {
         precondition(configuration.role == .initiator, "a client is the initiator")
-        self.resendsUnanswered = resendsUnanswered
         precondition(configuration.priceDecimals == 4, "engine prices have 4 implied decimals")
+        self.resendsUnanswered = resendsUnanswered
         self.directory = directory
         symbolNames = directory.names.map { FIXString($0) }
         clock = FIXSessionClock(startOfDayOffsetNs: startOfDayOffsetNs, sessionDateEpochNs: sessionDateEpochNs)
@@ -219,11 +226,14 @@ public struct FIXClient {
     /// request still unanswered goes out again, PossResend=Y, in the order
     /// first sent.
     mutating func resendUnanswered(sessionNs: Int64, events: inout [OrderEntryClientEvent], output: inout ConnectionOutput) {
-        resendsAfterLogon = false
-        guard !unanswered.isEmpty else { return }
+        // Not while a Logout is under way: the session would drop them.
+        guard session.isActive else { return }
+        owesResend = false
         // Sequences are unique, so the order does not depend on the dictionary's.
-        let requests = unanswered.values.sorted { $0.sequence < $1.sequence }
-        for request in requests where session.isLoggedOn {
+        let requests = unanswered.sorted { $0.value.sequence < $1.value.sequence }
+        for (id, request) in requests {
+            guard session.isActive else { break }
+            unanswered[id]?.wasResent = true
             session.sendApplication(request.message, nowNs: sessionNs, possibleResend: true, output: &sessionOutput)
             requestsSentAgain += 1
             carryOut(events: &events, output: &output)
@@ -238,7 +248,7 @@ public struct FIXClient {
         let sessionNs = clock.sessionNs(nowNs)
         session.received(bytes, nowNs: sessionNs, output: &sessionOutput)
         carryOut(events: &events, output: &output)
-        if resendsAfterLogon { resendUnanswered(sessionNs: sessionNs, events: &events, output: &output) }
+        if owesResend { resendUnanswered(sessionNs: sessionNs, events: &events, output: &output) }
     }
 
     /// The timer armed through `output.timerAtNs` expired. A session that
@@ -270,7 +280,7 @@ public struct FIXClient {
                 output.appendMessage(bytes)
             case .established:
                 events.append(.loggedIn)
-                if resendsUnanswered, session.lastLogonResetUnasked { resendsAfterLogon = true }
+                if resendsUnanswered, session.lastLogonResetUnasked { owesResend = true }
             case .deliver(let message, _, _, _):
                 handle(message, events: &events)
             case .armTimer(let atNs):
@@ -291,7 +301,20 @@ public struct FIXClient {
         case .executionReport(let report):
             handle(report, events: &events)
         case .orderCancelReject(let reject):
-            if resendsUnanswered, let request = ClientOrderID(reject.clOrdID) { unanswered[request] = nil }
+            let awaited = resendsUnanswered ? ClientOrderID(reject.clOrdID).flatMap { unanswered.removeValue(forKey: $0) } : nil
+            // A copy sent again after a reset, refused because the venue has
+            // no such open order (CxlRejReason 1): the first copy may have
+            // been carried out. A cancel's order is not open either way; a
+            // replace's outcome is unknown (live under the new ClOrdID, or
+            // done), so it is left unanswered rather than reported refused.
+            if awaited?.wasResent == true, reject.cancelRejectReason == 1 {
+                if reject.responseTo == .cancelReplaceRequest { return }
+                if let target = ClientOrderID(reject.origClOrdID) {
+                    orders[target] = nil
+                    events.append(.cancelled(target, openQuantity: .zero))
+                }
+                return
+            }
             let id = reject.responseTo == .cancelReplaceRequest ? reject.clOrdID : reject.origClOrdID
             if let id = ClientOrderID(id) { events.append(.cancelRejected(id)) }
         case .businessMessageReject, .newOrderSingle, .orderCancelRequest, .orderCancelReplaceRequest:
@@ -305,21 +328,13 @@ public struct FIXClient {
         guard let clOrdID = report.clOrdID.flatMap({ ClientOrderID($0) }) else { return }
         let open = Quantity(report.leavesQuantity)
         let awaited = resendsUnanswered ? unanswered.removeValue(forKey: clOrdID) : nil
-        let wasAwaited = awaited != nil
-        // A fill or an unsolicited cancel of a new order still awaiting its
-        // answer: its Accepted was lost with the venue's state (the venue
-        // sends it first on one connection), and the order was accepted.
-        if case .newOrderSingle? = awaited?.message,
-           report.execType == .trade || report.execType == .canceled || report.execType == .restated {
-            let order = report.orderID.withBytes { FIXNumberText.integer($0) }.map { UInt64(max($0, 0)) } ?? 0
-            let filledNow = report.execType == .trade ? report.lastQuantity ?? 0 : 0
-            events.append(.accepted(clOrdID, order: OrderID(order), openQuantity: Quantity(report.leavesQuantity + filledNow)))
+        if let awaited, report.execType == .trade || report.execType == .canceled || report.execType == .restated {
+            answerLost(awaited.message, by: report, events: &events)
         }
         switch report.execType {
         case .new:
-            let order = report.orderID.withBytes { FIXNumberText.integer($0) }.map { UInt64(max($0, 0)) } ?? 0
             update(clOrdID, from: report)
-            events.append(.accepted(clOrdID, order: OrderID(order), openQuantity: open))
+            events.append(.accepted(clOrdID, order: Self.orderID(of: report), openQuantity: open))
         case .trade:
             update(clOrdID, from: report)
             events.append(.executed(
@@ -338,19 +353,57 @@ public struct FIXClient {
             if orders[clOrdID]?.isAcknowledged == false { orders[clOrdID] = nil }
             events.append(.rejected(clOrdID))
         case .orderStatus:
-            // The answer to a new order sent again: the only one it gets.
-            guard wasAwaited else { return }
+            // The answer to a new order sent again, and all it will hear of
+            // what happened meanwhile: accepted for what is open and
+            // executed, then what executed, in one.
+            guard case .newOrderSingle? = awaited?.message else { return }
             if report.orderStatus == .rejected {
                 orders[clOrdID] = nil
                 events.append(.rejected(clOrdID))
-            } else {
-                let order = report.orderID.withBytes { FIXNumberText.integer($0) }.map { UInt64(max($0, 0)) } ?? 0
-                update(clOrdID, from: report)
-                events.append(.accepted(clOrdID, order: OrderID(order), openQuantity: open))
+                return
+            }
+            let executed = report.cumulativeQuantity
+            update(clOrdID, from: report)
+            events.append(.accepted(clOrdID, order: Self.orderID(of: report),
+                                    openQuantity: Quantity(report.leavesQuantity + executed)))
+            if executed > 0 {
+                events.append(.executed(clOrdID, quantity: Quantity(executed), price: Price(report.averagePrice),
+                                        openQuantity: open))
             }
         default:
             break
         }
+    }
+
+    /// A fill or cancel answers a request still awaiting its answer: the
+    /// venue sends a request's own answer first on a connection, so that
+    /// answer was lost with the venue's state and the request was carried
+    /// out. Reports it before the fill or cancel: a new order accepted
+    /// (for what was open before this report), a replace done.
+    mutating func answerLost(_ request: FIXApplicationMessage, by report: FIXExecutionReport,
+                             events: inout [OrderEntryClientEvent]) {
+        let openBefore: Int64 =
+            switch report.execType {
+            case .trade: report.leavesQuantity + (report.lastQuantity ?? 0)
+            case .canceled: max(report.leavesQuantity, (report.orderQuantity ?? 0) - report.cumulativeQuantity)
+            default: report.leavesQuantity
+            }
+        switch request {
+        case .newOrderSingle(let order):
+            guard let id = ClientOrderID(order.clOrdID) else { return }
+            events.append(.accepted(id, order: Self.orderID(of: report), openQuantity: Quantity(openBefore)))
+        case .orderCancelReplaceRequest(let replace):
+            guard let id = ClientOrderID(replace.clOrdID), let previous = ClientOrderID(replace.origClOrdID) else { return }
+            if let record = orders.removeValue(forKey: previous) { orders[id] = record }
+            events.append(.replaced(id, previous: previous, openQuantity: Quantity(openBefore)))
+        default:
+            break
+        }
+    }
+
+    /// OrderID (37) as the engine's number; 0 when it is not one ("NONE").
+    static func orderID(of report: FIXExecutionReport) -> OrderID {
+        OrderID(report.orderID.withBytes { FIXNumberText.integer($0) }.map { UInt64(max($0, 0)) } ?? 0)
     }
 
     /// Takes the venue's totals for the order; forgets it once nothing is open.

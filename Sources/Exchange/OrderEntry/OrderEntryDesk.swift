@@ -131,7 +131,8 @@ public struct OrderEntryDesk {
                 if new.possibleResend, let state = lastKnownState(session: session, slot: slot) {
                     reports.append(AddressedReport(session: session, report: .status(state)))
                 } else {
-                    reports.append(AddressedReport(session: session, report: .rejected(new, order: nil, reason: .duplicateClientID)))
+                    reports.append(AddressedReport(
+                        session: session, report: .rejected(new, order: nil, reason: .duplicateClientID)))
                 }
                 return
             }

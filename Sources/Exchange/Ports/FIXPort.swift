@@ -76,8 +76,9 @@
 // so that a client whose answers were lost (its venue restarted without
 // its state) learns the order's fate. Without 97=Y a used ClOrdID is still
 // refused (OrdRejReason 6). OrderCancelRequest and OrderCancelReplaceRequest
-// sent again are handled as any request: a used ClOrdID gets
-// OrderCancelReject 6 (4.4) / 2 (4.2).
+// sent again are handled as any request: when the first copy was carried
+// out the order is no longer open under OrigClOrdID, and the copy gets
+// OrderCancelReject with CxlRejReason 1 (FIXClient reads that).
 //
 // Session: an acceptor FIXSession checks the Logon (CompIDs, Username and
 // Password from the configuration) and answers session-level faults itself,

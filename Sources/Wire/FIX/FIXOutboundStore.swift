@@ -2,7 +2,8 @@
 // by sequence number, whose slots keep their byte arrays between uses.
 
 /// A bounded store of sent application messages (body fields only, since a
-/// resend rewrites the header with PossDupFlag and OrigSendingTime).
+/// resend rewrites the header with PossDupFlag and OrigSendingTime; whether
+/// the message went with PossResend, which the resend keeps).
 ///
 /// A store may start smaller than its capacity and double, up to it, each
 /// time the newest message would evict one: memory follows what a session
@@ -16,6 +17,7 @@ public struct FIXOutboundStore {
         var msgSeqNum: Int64 = 0
         var msgType = FIXMsgType(0)
         var sendingTimeNs: Int64 = 0
+        var possibleResend = false
         var body: [UInt8] = []
     }
 
@@ -43,7 +45,8 @@ public struct FIXOutboundStore {
 
     /// Records a sent message, evicting the one `capacityMessages` earlier.
     public mutating func record(
-        msgSeqNum: Int64, msgType: FIXMsgType, sendingTimeNs: Int64, body: UnsafeRawBufferPointer
+        msgSeqNum: Int64, msgType: FIXMsgType, sendingTimeNs: Int64, possibleResend: Bool = false,
+        body: UnsafeRawBufferPointer
     ) {
         precondition(msgSeqNum > 0)
         var index = Int(msgSeqNum % Int64(slots.count))
@@ -58,6 +61,7 @@ public struct FIXOutboundStore {
         slots[index].msgSeqNum = msgSeqNum
         slots[index].msgType = msgType
         slots[index].sendingTimeNs = sendingTimeNs
+        slots[index].possibleResend = possibleResend
         slots[index].body.removeAll(keepingCapacity: true)
         slots[index].body.append(contentsOf: body)
     }
@@ -67,11 +71,12 @@ public struct FIXOutboundStore {
         msgSeqNum > 0 && slots[Int(msgSeqNum % Int64(slots.count))].msgSeqNum == msgSeqNum
     }
 
-    /// The held message's type, original SendingTime and body; nil if evicted or never stored.
-    func message(_ msgSeqNum: Int64) -> (msgType: FIXMsgType, sendingTimeNs: Int64, body: [UInt8])? {
+    /// The held message's type, original SendingTime, PossResend and body;
+    /// nil if evicted or never stored.
+    func message(_ msgSeqNum: Int64) -> (msgType: FIXMsgType, sendingTimeNs: Int64, possibleResend: Bool, body: [UInt8])? {
         guard contains(msgSeqNum) else { return nil }
         let slot = slots[Int(msgSeqNum % Int64(slots.count))]
-        return (slot.msgType, slot.sendingTimeNs, slot.body)
+        return (slot.msgType, slot.sendingTimeNs, slot.possibleResend, slot.body)
     }
 
     /// Twice the slots (at most `capacityMessages`, a doubling too). The

@@ -107,6 +107,9 @@ public struct FIXSession {
         }
     }
 
+    /// Logged on with no Logout under way: application messages go out.
+    public var isActive: Bool { state == .active }
+
     public var isDisconnected: Bool { state == .disconnected }
 
     // MARK: - Inputs
@@ -265,7 +268,7 @@ public struct FIXSession {
             let end = bytes.count - 7
             let start = end - (bodyEnd - bodyStart)
             store.record(
-                msgSeqNum: msgSeqNum, msgType: message.msgType, sendingTimeNs: nowNs,
+                msgSeqNum: msgSeqNum, msgType: message.msgType, sendingTimeNs: nowNs, possibleResend: possibleResend,
                 body: UnsafeRawBufferPointer(rebasing: bytes[start..<end])
             )
         }
@@ -794,7 +797,8 @@ public struct FIXSession {
                     sendGapFill(msgSeqNum: start, newSeqNo: seq, nowNs: nowNs)
                     gapStart = nil
                 }
-                beginOutbound(stored.msgType, nowNs: nowNs, resentMsgSeqNum: seq, origSendingTimeNs: stored.sendingTimeNs)
+                beginOutbound(stored.msgType, nowNs: nowNs, resentMsgSeqNum: seq, origSendingTimeNs: stored.sendingTimeNs,
+                              possibleResend: stored.possibleResend)
                 stored.body.withUnsafeBytes { writer.appendEncodedFields($0) }
                 finishOutbound(nowNs: nowNs)
                 applicationMessagesResent += 1
