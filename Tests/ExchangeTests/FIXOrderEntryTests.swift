@@ -8,8 +8,8 @@ import Wire
 @Suite struct FIXOrderEntryTests {
     static let versions: [FIXVersion] = [.fix42, .fix44]
 
-    static func loggedOnVenue(_ version: FIXVersion) -> FIXVenueHarness {
-        var venue = FIXVenueHarness(version: version)
+    static func loggedOnVenue(_ version: FIXVersion, resendsUnanswered: Bool = false) -> FIXVenueHarness {
+        var venue = FIXVenueHarness(version: version, resendsUnanswered: resendsUnanswered)
         venue.connectAll()
         for index in 0..<2 {
             _ = venue.takeToClient(index)

@@ -15,14 +15,7 @@ import Wire
     }
 
     static func loggedOnVenue(_ version: FIXVersion, resendsUnanswered: Bool = true) -> FIXVenueHarness {
-        var venue = FIXVenueHarness(version: version, resendsUnanswered: resendsUnanswered)
-        venue.connectAll()
-        for index in 0..<2 {
-            _ = venue.takeToClient(index)
-            _ = venue.takeToVenue(index)
-            _ = venue.takeEvents(index)
-        }
-        return venue
+        FIXOrderEntryTests.loggedOnVenue(version, resendsUnanswered: resendsUnanswered)
     }
 
     /// ExecType of an order status report: I in 4.4; in 4.2, ExecTransType 3

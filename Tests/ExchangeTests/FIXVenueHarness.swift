@@ -86,14 +86,17 @@ struct FIXVenueHarness {
 
     /// Opens every connection and logs every client on.
     mutating func connectAll() {
-        for index in ports.indices {
-            var output = ConnectionOutput()
-            ports[index].connectionOpened(nowNs: nowNs, output: &output)
-            applyPort(index, output)
-            output = ConnectionOutput()
-            clients[index].connectionOpened(nowNs: nowNs, output: &output)
-            applyClient(index, output)
-        }
+        for index in ports.indices { connect(index) }
+    }
+
+    /// Opens participant `index`'s connection; its client logs on.
+    mutating func connect(_ index: Int) {
+        var output = ConnectionOutput()
+        ports[index].connectionOpened(nowNs: nowNs, output: &output)
+        applyPort(index, output)
+        output = ConnectionOutput()
+        clients[index].connectionOpened(nowNs: nowNs, output: &output)
+        applyClient(index, output)
     }
 
     mutating func send(_ request: OrderEntryRequest, from index: Int) {
@@ -126,12 +129,7 @@ struct FIXVenueHarness {
         ports[index].loseSessionState()
         clients[index].connectionClosed()
         whileAway(&self)
-        var output = ConnectionOutput()
-        ports[index].connectionOpened(nowNs: nowNs, output: &output)
-        applyPort(index, output)
-        output = ConnectionOutput()
-        clients[index].connectionOpened(nowNs: nowNs, output: &output)
-        applyClient(index, output)
+        connect(index)
     }
 
     /// Raw bytes into port `index`, as if its client had written them.
