@@ -28,5 +28,19 @@ import Testing
         #expect(reset.status == 0, "\(reset.stdout)\(reset.stderr)")
         #expect(reset.stdout.contains("gateway crash XGW at 1.00 s: 6 sessions reset"), "\(reset.stdout)")
         #expect(reset.stdout.contains("all logged in again 5.2"), "\(reset.stdout)")
+
+        // No standby, and the host comes back without the sessions' state:
+        // every client sends again what it wrote into the dead connection,
+        // the FIX ones with PossResend=Y after the venue's reset Logon, and
+        // every order is still answered.
+        let cold = try ExsimProcess.runVariant(
+            of: "Scenarios/host-crash.yaml",
+            [("action: host_crash, for: 1s }", "action: host_crash, for: 1s, state: lost }"),
+             ("    standby_gateway: { takeover: 5ms }\n", "")],
+            named: "cold", in: directory)
+        #expect(cold.status == 0, "\(cold.stdout)\(cold.stderr)")
+        #expect(cold.stdout.contains("connections taken again at 2.00 s after the restart without the sessions' state"),
+                "\(cold.stdout)")
+        #expect(cold.stdout.contains("assertion orders_unanswered: 0 — measured 0: pass"), "\(cold.stdout)")
     }
 }
