@@ -156,7 +156,11 @@ public struct Simulation {
             guard venue.symbols.allSatisfy({ Alpha8($0.name) != nil }) else {
                 throw SimulationConfigError(description: "venue '\(venue.name)': symbols must be 1 to 8 ASCII characters")
             }
-            let losesSessionState = config.gatewayCrashes.contains { $0.venue == venue.name && !$0.keepsSessionState }
+            // A standby that takes over before the restart keeps the state.
+            let losesSessionState = config.gatewayCrashes.contains { crash in
+                crash.venue == venue.name && !crash.keepsSessionState
+                    && (venue.standbyTakeoverNs.map { $0 >= crash.restartAfterNs } ?? true)
+            }
             venues.append(SimulatedVenue(
                 config: venue, index: index, digestsEngineEvents: digestsEngineEvents,
                 losesSessionState: losesSessionState,
