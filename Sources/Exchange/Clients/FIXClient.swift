@@ -28,12 +28,14 @@
 // and will ask for nothing it missed), the client sends every request still
 // unanswered again, in the order first sent, PossResend (97)=Y, before
 // anything new. The venue answers a NewOrderSingle it already took with the
-// order's status (ExecType I; ExecTransType 3 in 4.2): .accepted with
-// LeavesQty, or .rejected when OrdStatus is 8. A status report that answers
-// nothing awaited is dropped. A fill or cancel of a new order still awaiting
-// its answer (its Accepted lost with the venue's state, the fill made after
-// the restart) is taken as its acceptance too: .accepted, then the report's
-// own event.
+// order's status (ExecType I; ExecTransType 3 in 4.2): .accepted for what was
+// open and executed, then one .executed of CumQty, or .rejected when
+// OrdStatus is 8. A status report that answers nothing awaited is dropped.
+// A fill or cancel of a new order or replacement still awaiting its answer
+// (that answer lost with the venue's state, the fill made after the
+// restart) reports the lost .accepted or .replaced first. A copy of a cancel
+// refused as an unknown order means the order is not open: .cancelled; a
+// copy of a replace so refused is left unanswered (its outcome is unknown).
 //
 // FIX names the order in a cancel by Symbol, Side and OrderQty besides
 // OrigClOrdID, and a replace's OrderQty counts what has executed, so the
