@@ -223,7 +223,7 @@ enum FIXFuzz {
                 switch action {
                 case .send(let bytes):
                     checkSent(bytes)
-                case .deliver(_, let msgSeqNum, _):
+                case .deliver(_, let msgSeqNum, _, _):
                     fuzzCheck(msgSeqNum > lastDelivered, "delivered \(msgSeqNum) after \(lastDelivered)")
                     lastDelivered = msgSeqNum
                 case .disconnect:
