@@ -156,10 +156,8 @@ public struct Simulation {
             guard venue.symbols.allSatisfy({ Alpha8($0.name) != nil }) else {
                 throw SimulationConfigError(description: "venue '\(venue.name)': symbols must be 1 to 8 ASCII characters")
             }
-            // A standby that takes over before the restart keeps the state.
             let losesSessionState = config.gatewayCrashes.contains { crash in
-                crash.venue == venue.name && !crash.keepsSessionState
-                    && (venue.standbyTakeoverNs.map { $0 >= crash.restartAfterNs } ?? true)
+                crash.venue == venue.name && crash.losesSessionState(standbyTakeoverNs: venue.standbyTakeoverNs)
             }
             venues.append(SimulatedVenue(
                 config: venue, index: index, digestsEngineEvents: digestsEngineEvents,
@@ -245,12 +243,13 @@ public struct Simulation {
             guard let v = config.venues.firstIndex(where: { $0.name == crash.venue }) else {
                 throw SimulationConfigError(description: "a gateway crash names unknown venue '\(crash.venue)'")
             }
-            let downNs = min(crash.restartAfterNs, config.venues[v].standbyTakeoverNs ?? crash.restartAfterNs)
+            let takeoverNs = config.venues[v].standbyTakeoverNs
+            let byStandby = crash.isTakenOverByStandby(standbyTakeoverNs: takeoverNs)
+            let downNs = min(crash.restartAfterNs, takeoverNs ?? crash.restartAfterNs)
             crashVenues.append(Int32(v))
-            let byStandby = downNs < crash.restartAfterNs
             crashRecords.append(GatewayCrashReport(venue: crash.venue, atNs: crash.atNs, acceptsAgainAtNs: crash.atNs + downNs,
                                                    byStandby: byStandby, silent: crash.silent,
-                                                   sessionStateLost: !crash.keepsSessionState && !byStandby))
+                                                   sessionStateLost: crash.losesSessionState(standbyTakeoverNs: takeoverNs)))
         }
         for replay in config.feedReplays {
             guard let v = config.venues.firstIndex(where: { $0.name == replay.venue }) else {

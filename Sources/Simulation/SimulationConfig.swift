@@ -77,6 +77,19 @@ public struct GatewayCrashConfig: Hashable, Sendable {
         self.silent = silent
         self.keepsSessionState = keepsSessionState
     }
+
+    /// Whether the venue's standby, taking over `standbyTakeoverNs` after
+    /// the crash (nil: none), is back before the restart: it then takes the
+    /// sessions over with their state.
+    func isTakenOverByStandby(standbyTakeoverNs: Int64?) -> Bool {
+        standbyTakeoverNs.map { $0 < restartAfterNs } ?? false
+    }
+
+    /// Whether the sessions come back without their state: the restart
+    /// loses it and no standby takes over first.
+    func losesSessionState(standbyTakeoverNs: Int64?) -> Bool {
+        !keepsSessionState && !isTakenOverByStandby(standbyTakeoverNs: standbyTakeoverNs)
+    }
 }
 
 /// One simulated venue: its symbols, its service-time model and its rules.
