@@ -44,7 +44,9 @@ let package = Package(
         // SoupBinTCP 3.0, OUCH 4.2, FIX 4.2/4.4. Imports nothing; does no I/O.
         .target(name: "Wire", swiftSettings: strict),
         // A venue gateway: matching engine + order-entry sessions + market-data publisher.
-        .target(name: "Exchange", dependencies: ["MatchingEngine", "Wire"], swiftSettings: strict),
+        .target(name: "Exchange", dependencies: ["MatchingEngine", "Wire", "CPrefetch"], swiftSettings: strict),
+        // The processor's prefetch hint, which Swift cannot spell: a header only, no library.
+        .systemLibrary(name: "CPrefetch"),
         // System libraries: libpcap reads pcap and pcapng; zstd (de)compresses .zst captures.
         .systemLibrary(name: "CPcap", pkgConfig: "libpcap", providers: [.apt(["libpcap-dev"])]),
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),

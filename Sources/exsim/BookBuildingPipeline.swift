@@ -118,7 +118,7 @@ struct BookBuildingPipeline: CaptureMessageSink {
         used += Self.recordHeaderBytes + message.count
     }
 
-    /// Messages whose map slots are read before the first of them is
+    /// Messages whose map slots are prefetched before the first of them is
     /// applied: enough misses in flight at once to cover the memory's
     /// latency, few enough that the slots are still cached when used.
     static let readAheadMessages = 16
@@ -197,10 +197,10 @@ extension BookBuildingPipeline {
 }
 
 /// Applies `messages` in batches of `BookBuildingPipeline.readAheadMessages`:
-/// first `readAhead` on each message of a batch, all at once, so that the
-/// cache misses of the table slots they name overlap, then `apply` on each,
-/// in order. What the pipeline's builder, a one-thread build and the
-/// builder-alone bench all do.
+/// first `readAhead` (a prefetch) on each message of a batch, all at once,
+/// so that the cache misses of the table slots they name overlap, then
+/// `apply` on each, in order. What the pipeline's builder, a one-thread
+/// build and the builder-alone bench all do.
 @inline(__always)
 func applyReadingAhead<Messages: IteratorProtocol>(
     _ messages: Messages, readAhead: (Messages.Element) -> Void, apply: (Messages.Element) -> Void

@@ -102,20 +102,17 @@ struct BookBuildingSink: CaptureMessageSink {
     var problemCount: Int { feeds.reduce(0) { $0 + $1.builder.problemCount } }
     var orderCount: Int { feeds.reduce(0) { $0 + $1.builder.orderCount } }
 
-    /// Sums of the map slots read ahead of the messages that use them
-    /// (`ITCHBookBuilder.orderSlotWord`), kept so the reads stay.
-    private(set) var slotWords: UInt32 = 0
-
     mutating func itchMessages(_ messages: MessageBlockIterator, feed: Int, timestampNs: Int64) {
         while feeds.count <= feed { feeds.append(FeedBooks()) }
-        applyReadingAhead(messages, readAhead: { slotWords &+= feeds[feed].builder.orderSlotWord(of: $0) },
+        applyReadingAhead(messages, readAhead: { feeds[feed].builder.prefetchOrders(of: $0) },
                           apply: { apply($0, feed: feed) })
     }
 
-    /// Reads the slots `message` will look up, ahead of `itchMessage`.
+    /// Prefetches the slots `message` will look up, ahead of `itchMessage`.
+    /// `mutating` so that the builder is reached in place, not copied.
     @inline(__always)
     mutating func readAhead(_ message: UnsafeRawBufferPointer, feed: Int) {
-        if feed < feeds.count { slotWords &+= feeds[feed].builder.orderSlotWord(of: message) }
+        if feed < feeds.count { feeds[feed].builder.prefetchOrders(of: message) }
     }
 
     mutating func itchMessage(_ message: UnsafeRawBufferPointer, feed: Int, timestampNs: Int64) {

@@ -70,12 +70,11 @@ import Wire
         #expect(book.orderCount == 0, "an over-executed order leaves the book")
     }
 
-    /// The read ahead of a message touches the home slot of each order the
-    /// message names (the reference at byte 11, a replace's new one at 19)
-    /// and reads nothing for other messages or bytes too short to name one.
-    /// Every reference used below rests on the book, so each slot read adds
-    /// a non-zero tag: a read missed or misplaced changes the sum.
-    @Test func readingAheadTouchesTheSlotsOfTheNamedOrders() {
+    /// The prefetch ahead of a message names each order the message names
+    /// (the reference at byte 11, a replace's new one at 19), and none for
+    /// other messages or bytes too short to hold one. Prefetching them
+    /// changes nothing.
+    @Test func prefetchingAheadNamesTheOrdersOfTheMessage() {
         var book = ITCHBookBuilder()
         Self.deliver((1...200).map { Self.add(UInt64($0), .buy, 100, at: 1_000_000) }, to: &book)
         func bytes(_ message: ITCHMessage) -> [UInt8] {
@@ -83,28 +82,37 @@ import Wire
             _ = bytes.withUnsafeMutableBytes { message.encode(into: $0) }
             return bytes
         }
-        func word(_ message: ITCHMessage) -> UInt32 { bytes(message).withUnsafeBytes { book.orderSlotWord(of: $0) } }
-        func slot(_ reference: UInt64) -> UInt32 { book.orders.homeSlotWord(of: OrderID(reference)) }
-        #expect(slot(77) != slot(150) && slot(12) != 0 && slot(150) != 0, "two orders' home slots tell them apart")
-        #expect(word(Self.add(77, .buy, 100, at: 1)) == slot(77))
-        #expect(word(.addOrderWithMPID(ITCHAddOrderWithMPID(
+        func references(_ bytes: [UInt8]) -> [UInt64?] {
+            let (first, second) = bytes.withUnsafeBytes { ITCHBookBuilder.orderReferences(of: $0) }
+            return [first, second]
+        }
+        func references(_ message: ITCHMessage) -> [UInt64?] { references(bytes(message)) }
+        #expect(references(Self.add(77, .buy, 100, at: 1)) == [77, nil])
+        #expect(references(.addOrderWithMPID(ITCHAddOrderWithMPID(
             stockLocate: 1, trackingNumber: 0, timestampNs: 2, orderReferenceNumber: 78, side: .sell, shares: 1,
-            stock: Self.stock, price: 1, attribution: Alpha4("EXSM")!))) == slot(78))
-        #expect(word(.orderExecuted(ITCHOrderExecuted(stockLocate: 1, trackingNumber: 0, timestampNs: 2,
-                                                      orderReferenceNumber: 150, executedShares: 1, matchNumber: 1))) == slot(150))
-        #expect(word(.orderExecutedWithPrice(ITCHOrderExecutedWithPrice(
+            stock: Self.stock, price: 1, attribution: Alpha4("EXSM")!))) == [78, nil])
+        #expect(references(.orderExecuted(ITCHOrderExecuted(stockLocate: 1, trackingNumber: 0, timestampNs: 2,
+                                                            orderReferenceNumber: 150, executedShares: 1, matchNumber: 1))) == [150, nil])
+        #expect(references(.orderExecutedWithPrice(ITCHOrderExecutedWithPrice(
             stockLocate: 1, trackingNumber: 0, timestampNs: 2, orderReferenceNumber: 151, executedShares: 1, matchNumber: 2,
-            printable: UInt8(ascii: "Y"), executionPrice: 1))) == slot(151))
-        #expect(word(.orderCancel(ITCHOrderCancel(stockLocate: 1, trackingNumber: 0, timestampNs: 2, orderReferenceNumber: 3,
-                                                  cancelledShares: 1))) == slot(3))
-        #expect(word(.orderDelete(ITCHOrderDelete(stockLocate: 1, trackingNumber: 0, timestampNs: 2, orderReferenceNumber: 199))) == slot(199))
+            printable: UInt8(ascii: "Y"), executionPrice: 1))) == [151, nil])
+        #expect(references(.orderCancel(ITCHOrderCancel(stockLocate: 1, trackingNumber: 0, timestampNs: 2, orderReferenceNumber: 3,
+                                                        cancelledShares: 1))) == [3, nil])
+        #expect(references(.orderDelete(ITCHOrderDelete(stockLocate: 1, trackingNumber: 0, timestampNs: 2, orderReferenceNumber: 199))) == [199, nil])
         let replace = bytes(.orderReplace(ITCHOrderReplace(stockLocate: 1, trackingNumber: 0, timestampNs: 2, originalOrderReferenceNumber: 12,
                                                            newOrderReferenceNumber: 150, shares: 1, price: 1)))
-        #expect(replace.withUnsafeBytes { book.orderSlotWord(of: $0) } == slot(12) &+ slot(150))
-        // A replace too short to hold its new reference reads neither.
-        #expect(replace[0..<26].withUnsafeBytes { book.orderSlotWord(of: $0) } == 0)
-        #expect(([UInt8(ascii: "P")] + [UInt8](repeating: 1, count: 43)).withUnsafeBytes { book.orderSlotWord(of: $0) } == 0,
+        #expect(references(replace) == [12, 150])
+        // A replace too short to hold its new reference names neither.
+        #expect(references(Array(replace[0..<26])) == [nil, nil])
+        #expect(references([UInt8(ascii: "P")] + [UInt8](repeating: 1, count: 43)) == [nil, nil],
                 "a Trade names no order on the book")
-        #expect([UInt8](repeating: UInt8(ascii: "D"), count: 18).withUnsafeBytes { book.orderSlotWord(of: $0) } == 0)
+        #expect(references([UInt8](repeating: UInt8(ascii: "D"), count: 18)) == [nil, nil])
+        let before = book.orderCount
+        for message in [bytes(Self.add(77, .buy, 100, at: 1)), replace, [UInt8](repeating: UInt8(ascii: "D"), count: 18)] {
+            message.withUnsafeBytes { book.prefetchOrders(of: $0) }
+        }
+        #expect(book.orderCount == before && book.messagesApplied == 200, "a prefetch applies nothing")
+        // An empty book's map has no entries to prefetch: only its shared tag.
+        bytes(Self.add(1, .buy, 100, at: 1)).withUnsafeBytes { ITCHBookBuilder().prefetchOrders(of: $0) }
     }
 }

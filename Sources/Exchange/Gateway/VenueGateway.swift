@@ -68,9 +68,6 @@ public struct VenueGateway {
     public let directory: SymbolDirectory
     public private(set) var engine: MatchingEngine
     var desk = OrderEntryDesk()
-    /// The sum of the client-id tags read ahead of each batch
-    /// (`OrderEntryDesk.clientIDTags`): kept only so that those reads stay.
-    private(set) var prefetchedTags: UInt32 = 0
     var translator = BookFeedTranslator()
     var feed: ITCHFeedPublisher
     var slots: [PortSlot] = []
@@ -294,7 +291,7 @@ public struct VenueGateway {
                 statistics.messagesIn &+= fixPorts[index].messagesReceived &- before
             }
         }
-        if requests.count > 1 { prefetchedTags &+= desk.clientIDTags(of: requests, from: session) }
+        if requests.count > 1 { desk.prefetchClientIDs(of: requests, from: session) }
         // After the end of day the venue is closed: an instruction that
         // still arrives (a retransmission the drain did not wait for, on a
         // session whose client never logged out) is not carried out.

@@ -50,26 +50,35 @@ public struct ITCHBookBuilder: MoldUDP64MessageSink {
         }
     }
 
-    /// Reads the map slots that applying `message` will look up (see
-    /// `OpenAddressingMap.homeSlotWord`): a feed handler that holds several
-    /// messages reads the slots of all of them first, then applies them, so
-    /// that their cache misses overlap. Changes nothing; unchecked bytes are
-    /// fine, as nothing is taken from them but where to read.
+    /// Starts bringing the map slots that applying `message` will look up
+    /// towards the cache (`OpenAddressingMap.prefetch`): a feed handler that
+    /// holds several messages prefetches the slots of all of them first,
+    /// then applies them, so that their cache misses overlap. Changes
+    /// nothing; unchecked bytes are fine, as nothing is taken from them but
+    /// where to look.
     @inlinable
-    public func orderSlotWord(of message: UnsafeRawBufferPointer) -> UInt32 {
-        // Every message that names an order has its reference at byte 11
-        // (after type, stock locate, tracking number, timestamp); Order
-        // Replace has the new one at 19.
-        guard message.count >= 19 else { return 0 }
+    public func prefetchOrders(of message: UnsafeRawBufferPointer) {
+        let (first, second) = Self.orderReferences(of: message)
+        if let first { orders.prefetch(OrderID(first)) }
+        if let second { orders.prefetch(OrderID(second)) }
+    }
+
+    /// The Order Reference Numbers `message` names, unchecked: every message
+    /// that names an order has its reference at byte 11 (after type, stock
+    /// locate, tracking number, timestamp); Order Replace has the new one at
+    /// 19. None for other messages, or bytes too short to hold them.
+    @inlinable
+    static func orderReferences(of message: UnsafeRawBufferPointer) -> (UInt64?, UInt64?) {
+        guard message.count >= 19 else { return (nil, nil) }
+        let first = UInt64(bigEndian: message.loadUnaligned(fromByteOffset: 11, as: UInt64.self))
         switch message[0] {
         case UInt8(ascii: "A"), UInt8(ascii: "F"), UInt8(ascii: "E"), UInt8(ascii: "C"), UInt8(ascii: "X"), UInt8(ascii: "D"):
-            return orders.homeSlotWord(of: OrderID(UInt64(bigEndian: message.loadUnaligned(fromByteOffset: 11, as: UInt64.self))))
+            return (first, nil)
         case UInt8(ascii: "U"):
-            guard message.count >= 27 else { return 0 }
-            return orders.homeSlotWord(of: OrderID(UInt64(bigEndian: message.loadUnaligned(fromByteOffset: 11, as: UInt64.self))))
-                &+ orders.homeSlotWord(of: OrderID(UInt64(bigEndian: message.loadUnaligned(fromByteOffset: 19, as: UInt64.self))))
+            guard message.count >= 27 else { return (nil, nil) }
+            return (first, UInt64(bigEndian: message.loadUnaligned(fromByteOffset: 19, as: UInt64.self)))
         default:
-            return 0
+            return (nil, nil)
         }
     }
 

@@ -1,3 +1,4 @@
+import CPrefetch
 import MatchingEngine
 
 /// A key an `OpenAddressingMap` can hold: equality plus a well-mixed 64-bit
@@ -137,21 +138,19 @@ public struct OpenAddressingMap<Key: OpenAddressingKey, Value> {
         return true
     }
 
-    /// Reads the home slot of `key`, its tag and its entry, and returns a
-    /// word made from them. Changes nothing. A caller about to look up
-    /// several keys reads all their home slots first: their cache misses
-    /// then overlap, where one lookup after another would wait for each in
-    /// turn. The caller keeps the words (a sum), so that the reads are not
-    /// optimised away.
+    /// Starts bringing `key`'s home slot (its tag and its entry) towards
+    /// the cache, and waits for nothing (`exsim_prefetch`). Changes nothing.
+    /// A caller about to look up several keys prefetches all their home
+    /// slots first: their cache misses then overlap, where one lookup after
+    /// another would wait for each in turn.
     @inlinable
-    public func homeSlotWord(of key: Key) -> UInt32 {
+    public func prefetch(_ key: Key) {
         let index = Int(truncatingIfNeeded: key.probeHash) & mask
-        let tag = tags.withUnsafeBufferPointer { $0[index] }
+        tags.withUnsafeBufferPointer { exsim_prefetch($0.baseAddress.unsafelyUnwrapped + index) }
         // An empty map has its one shared tag and no entries.
-        let entryByte: UInt8 = entries.withUnsafeBufferPointer { entries in
-            index < entries.count ? withUnsafeBytes(of: entries[index]) { $0[0] } : 0
+        entries.withUnsafeBufferPointer { entries in
+            if index < entries.count { exsim_prefetch(entries.baseAddress.unsafelyUnwrapped + index) }
         }
-        return tag &+ UInt32(entryByte)
     }
 
     /// Stores a key known to be absent in the free slot `index` its probe

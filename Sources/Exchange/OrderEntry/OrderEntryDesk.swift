@@ -71,26 +71,25 @@ public struct OrderEntryDesk {
         ownedOpenOrder(session: session, clientID: clientID)?.state
     }
 
-    /// Brings the client-id slots that `requests` will look up towards the
-    /// cache, all at once, before `handle` carries them out one by one (see
-    /// `ClientOrderIDTable.homeTag`), once the session's table is large.
-    /// Changes nothing; the caller keeps the returned sum of tags so that
-    /// the loads are not optimised away. Not `mutating`, so that reading
-    /// the session's table copies nothing.
-    public func clientIDTags(of requests: [OrderEntryRequest], from session: Int32) -> UInt32 {
+    /// Starts bringing the client-id slots that `requests` will look up
+    /// towards the cache, all at once, before `handle` carries them out one
+    /// by one (`ClientOrderIDTable.prefetchHome`), once the session's table
+    /// is large: their cache misses then overlap. Changes nothing.
+    /// `mutating` so that the session's table is reached in place, where a
+    /// non-mutating read of it retains and releases its storage.
+    public mutating func prefetchClientIDs(of requests: [OrderEntryRequest], from session: Int32) {
         // Only a table past its split misses the cache often enough to pay
-        // for the pass (a simulated session's table stays small and warm).
-        guard sessions[Int(session)].clientIDs.isSplit else { return 0 }
-        var tags: UInt32 = 0
+        // for the pass (a simulated session's table stays small).
+        guard sessions[Int(session)].clientIDs.isSplit else { return }
         for request in requests {
             switch request {
-            case .new(let new): tags &+= sessions[Int(session)].clientIDs.homeTag(new.clientID)
-            case .cancel(let target, _, _): tags &+= sessions[Int(session)].clientIDs.homeTag(target)
+            case .new(let new): sessions[Int(session)].clientIDs.prefetchHome(new.clientID)
+            case .cancel(let target, _, _): sessions[Int(session)].clientIDs.prefetchHome(target)
             case .replace(let target, let replacementID, _, _, _):
-                tags &+= sessions[Int(session)].clientIDs.homeTag(target) &+ sessions[Int(session)].clientIDs.homeTag(replacementID)
+                sessions[Int(session)].clientIDs.prefetchHome(target)
+                sessions[Int(session)].clientIDs.prefetchHome(replacementID)
             }
         }
-        return tags
     }
 
     /// Refuses `request` without carrying it out: the report a refusal of
