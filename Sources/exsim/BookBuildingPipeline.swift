@@ -9,15 +9,18 @@ import Wire
 /// the single-threaded `BookBuildingSink` would, so the books come out the
 /// same.
 ///
-/// A chunk is a run of records `[feed: UInt32 LE][length: UInt16 LE][message]`
-/// in one of a few buffers allocated at the start and handed back and forth,
-/// so nothing is allocated per chunk and the memory in flight is bounded.
+/// A chunk is a run of records `[feed: UInt32 LE][byte count: UInt32 LE]
+/// [message blocks]` in one of a few buffers allocated at the start and
+/// handed back and forth, so nothing is allocated per chunk and the memory
+/// in flight is bounded. The blocks are MoldUDP64's own (`[length: UInt16
+/// BE][message]` each), so a packet's new messages, which lie back to back
+/// in it, go into a chunk in one copy rather than one per message.
 struct BookBuildingPipeline: CaptureMessageSink {
     /// The bytes of one chunk: thousands of messages per hand-over.
     static let chunkBytes = 256 << 10
     /// Buffers in all: the one being filled, and those the builder holds or has queued.
     static let bufferCount = 8
-    static let recordHeaderBytes = 6
+    static let recordHeaderBytes = 8
 
     /// What the two threads share, under `condition`.
     final class Handover: @unchecked Sendable {
@@ -92,30 +95,41 @@ struct BookBuildingPipeline: CaptureMessageSink {
     }
 
     mutating func itchMessages(_ messages: MessageBlockIterator, feed: Int, timestampNs: Int64) {
-        var messages = messages
-        while let message = messages.next() { append(message, feed: feed) }
+        // The blocks from the iterator's place to where it ends (its limit,
+        // the packet's end, or a block that does not fit) are the messages it yields.
+        var end = messages
+        while end.next() != nil {}
+        guard end.offset > messages.offset else { return }
+        let blocks = UnsafeRawBufferPointer(rebasing: messages.bytes[messages.offset..<end.offset])
+        record(feed: feed, byteCount: blocks.count) { destination in
+            destination.copyMemory(from: blocks)
+        }
     }
 
     mutating func itchMessage(_ message: UnsafeRawBufferPointer, feed: Int, timestampNs: Int64) {
-        append(message, feed: feed)
+        record(feed: feed, byteCount: messageBlockLengthPrefixBytes + message.count) { destination in
+            _ = destination.writeMessageBlock(message, at: 0)
+        }
     }
 
+    /// Appends a record of `byteCount` bytes of message blocks, which
+    /// `write` puts in place, handing the chunk over first if it is full.
     @inline(__always)
-    mutating func append(_ message: UnsafeRawBufferPointer, feed: Int) {
+    mutating func record(feed: Int, byteCount: Int, _ write: (UnsafeMutableRawBufferPointer) -> Void) {
         precondition(used >= 0, "an ITCH message after the pipeline finished")
-        // A MoldUDP64 block or SoupBinTCP packet carries at most 65,535 bytes.
-        precondition(message.count <= Int(UInt16.max) && feed <= Int(UInt32.max), "an ITCH message too long to record")
-        if used + Self.recordHeaderBytes + message.count > Self.chunkBytes {
+        // A MoldUDP64 packet, or a SoupBinTCP packet as one block, is well under a chunk.
+        precondition(Self.recordHeaderBytes + byteCount <= Self.chunkBytes && feed <= Int(UInt32.max),
+                     "ITCH messages too long to record")
+        if used + Self.recordHeaderBytes + byteCount > Self.chunkBytes {
             handover.handOver(buffer, count: used)
             buffer = handover.takeFree()
             used = 0
         }
         buffer.storeBytes(of: UInt32(truncatingIfNeeded: feed).littleEndian, toByteOffset: used, as: UInt32.self)
-        buffer.storeBytes(of: UInt16(truncatingIfNeeded: message.count).littleEndian, toByteOffset: used + 4, as: UInt16.self)
-        if let source = message.baseAddress, message.count > 0 {
-            (buffer.baseAddress! + used + Self.recordHeaderBytes).copyMemory(from: source, byteCount: message.count)
-        }
-        used += Self.recordHeaderBytes + message.count
+        buffer.storeBytes(of: UInt32(truncatingIfNeeded: byteCount).littleEndian, toByteOffset: used + 4, as: UInt32.self)
+        let start = used + Self.recordHeaderBytes
+        write(UnsafeMutableRawBufferPointer(rebasing: buffer[start..<start + byteCount]))
+        used = start + byteCount
     }
 
     /// Messages whose map slots are prefetched before the first of them is
@@ -128,21 +142,32 @@ struct BookBuildingPipeline: CaptureMessageSink {
                           apply: { books.itchMessage($0.message, feed: $0.feed, timestampNs: 0) })
     }
 
-    /// The records of a chunk, in order.
+    /// The messages of a chunk's records, in order. The blocks were
+    /// written here, whole, and a record holds at least one: they are
+    /// walked without the checks a packet off the wire needs.
     struct Records: IteratorProtocol {
         let records: UnsafeRawBufferPointer
-        var offset = 0
+        /// Where the next block starts, and where its record ends.
+        var blockOffset = 0
+        var recordEnd = 0
+        /// The current record's feed.
+        var feed = 0
 
         init(_ records: UnsafeRawBufferPointer) { self.records = records }
 
         @inline(__always)
         mutating func next() -> (feed: Int, message: UnsafeRawBufferPointer)? {
-            guard offset < records.count else { return nil }
-            let feed = Int(UInt32(littleEndian: records.loadUnaligned(fromByteOffset: offset, as: UInt32.self)))
-            let length = Int(UInt16(littleEndian: records.loadUnaligned(fromByteOffset: offset + 4, as: UInt16.self)))
-            let start = offset + recordHeaderBytes
-            offset = start + length
-            return (feed, UnsafeRawBufferPointer(rebasing: records[start..<start + length]))
+            if blockOffset >= recordEnd {
+                guard recordEnd < records.count else { return nil }
+                feed = Int(UInt32(littleEndian: records.loadUnaligned(fromByteOffset: recordEnd, as: UInt32.self)))
+                let byteCount = Int(UInt32(littleEndian: records.loadUnaligned(fromByteOffset: recordEnd + 4, as: UInt32.self)))
+                blockOffset = recordEnd + recordHeaderBytes
+                recordEnd = blockOffset + byteCount
+            }
+            let length = Int(UInt16(bigEndian: records.loadUnaligned(fromByteOffset: blockOffset, as: UInt16.self)))
+            let start = blockOffset + messageBlockLengthPrefixBytes
+            blockOffset = start + length
+            return (feed, UnsafeRawBufferPointer(start: records.baseAddress.unsafelyUnwrapped + start, count: length))
         }
     }
 
