@@ -113,6 +113,8 @@ import Wire
         }
         #expect(book.orderCount == before && book.messagesApplied == 200, "a prefetch applies nothing")
         // An empty book's map has no entries to prefetch: only its shared tag.
-        bytes(Self.add(1, .buy, 100, at: 1)).withUnsafeBytes { ITCHBookBuilder().prefetchOrders(of: $0) }
+        var empty = ITCHBookBuilder()
+        bytes(Self.add(1, .buy, 100, at: 1)).withUnsafeBytes { empty.prefetchOrders(of: $0) }
+        #expect(empty.orderCount == 0 && empty.messagesApplied == 0)
     }
 }

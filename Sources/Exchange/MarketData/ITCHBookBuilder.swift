@@ -55,9 +55,9 @@ public struct ITCHBookBuilder: MoldUDP64MessageSink {
     /// holds several messages prefetches the slots of all of them first,
     /// then applies them, so that their cache misses overlap. Changes
     /// nothing; unchecked bytes are fine, as nothing is taken from them but
-    /// where to look.
+    /// where to look. `mutating` for the reason `OpenAddressingMap.prefetch` gives.
     @inlinable
-    public func prefetchOrders(of message: UnsafeRawBufferPointer) {
+    public mutating func prefetchOrders(of message: UnsafeRawBufferPointer) {
         let (first, second) = Self.orderReferences(of: message)
         if let first { orders.prefetch(OrderID(first)) }
         if let second { orders.prefetch(OrderID(second)) }
