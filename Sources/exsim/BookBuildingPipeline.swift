@@ -3,8 +3,8 @@ import Foundation
 import Wire
 
 /// `capture book` on two cores: the reading thread (zstd, libpcap, packet
-/// decoding, MoldUDP64 sequencing) copies each new ITCH message into a
-/// chunk, and a second thread builds the books from the chunks, so the two
+/// decoding, MoldUDP64 sequencing) copies a packet's new ITCH messages into
+/// a chunk, and a second thread builds the books from the chunks, so the two
 /// halves of the work overlap. The builder sees the messages in the order
 /// the single-threaded `BookBuildingSink` would, so the books come out the
 /// same.
@@ -117,9 +117,10 @@ struct BookBuildingPipeline: CaptureMessageSink {
     @inline(__always)
     mutating func record(feed: Int, byteCount: Int, _ write: (UnsafeMutableRawBufferPointer) -> Void) {
         precondition(used >= 0, "an ITCH message after the pipeline finished")
-        // A MoldUDP64 packet, or a SoupBinTCP packet as one block, is well under a chunk.
-        precondition(Self.recordHeaderBytes + byteCount <= Self.chunkBytes && feed <= Int(UInt32.max),
-                     "ITCH messages too long to record")
+        // A MoldUDP64 packet, or a SoupBinTCP packet as one block, is well
+        // under a chunk; `Records` counts on every record holding a block.
+        precondition(byteCount >= messageBlockLengthPrefixBytes && Self.recordHeaderBytes + byteCount <= Self.chunkBytes
+                     && feed <= Int(UInt32.max), "a record of \(byteCount) bytes of ITCH message blocks")
         if used + Self.recordHeaderBytes + byteCount > Self.chunkBytes {
             handover.handOver(buffer, count: used)
             buffer = handover.takeFree()
@@ -167,6 +168,7 @@ struct BookBuildingPipeline: CaptureMessageSink {
             let length = Int(UInt16(bigEndian: records.loadUnaligned(fromByteOffset: blockOffset, as: UInt16.self)))
             let start = blockOffset + messageBlockLengthPrefixBytes
             blockOffset = start + length
+            assert(blockOffset <= recordEnd && recordEnd <= records.count, "a block past its record")
             return (feed, UnsafeRawBufferPointer(start: records.baseAddress.unsafelyUnwrapped + start, count: length))
         }
     }

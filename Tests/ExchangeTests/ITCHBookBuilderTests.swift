@@ -70,13 +70,10 @@ import Wire
         #expect(book.orderCount == 0, "an over-executed order leaves the book")
     }
 
-    /// The prefetch ahead of a message names each order the message names
-    /// (the reference at byte 11, a replace's new one at 19), and none for
-    /// other messages or bytes too short to hold one. Prefetching them
-    /// changes nothing.
-    @Test func prefetchingAheadNamesTheOrdersOfTheMessage() {
-        var book = ITCHBookBuilder()
-        Self.deliver((1...200).map { Self.add(UInt64($0), .buy, 100, at: 1_000_000) }, to: &book)
+    /// The prefetch ahead of a message looks for each order the message
+    /// names (the reference at byte 11, a replace's new one at 19), and for
+    /// none in other messages or bytes too short to hold one.
+    @Test func orderReferencesAreThoseTheMessageNames() {
         func bytes(_ message: ITCHMessage) -> [UInt8] {
             var bytes = [UInt8](repeating: 0, count: message.encodedLength)
             _ = bytes.withUnsafeMutableBytes { message.encode(into: $0) }
@@ -107,14 +104,5 @@ import Wire
         #expect(references([UInt8(ascii: "P")] + [UInt8](repeating: 1, count: 43)) == [nil, nil],
                 "a Trade names no order on the book")
         #expect(references([UInt8](repeating: UInt8(ascii: "D"), count: 18)) == [nil, nil])
-        let before = book.orderCount
-        for message in [bytes(Self.add(77, .buy, 100, at: 1)), replace, [UInt8](repeating: UInt8(ascii: "D"), count: 18)] {
-            message.withUnsafeBytes { book.prefetchOrders(of: $0) }
-        }
-        #expect(book.orderCount == before && book.messagesApplied == 200, "a prefetch applies nothing")
-        // An empty book's map has no entries to prefetch: only its shared tag.
-        var empty = ITCHBookBuilder()
-        bytes(Self.add(1, .buy, 100, at: 1)).withUnsafeBytes { empty.prefetchOrders(of: $0) }
-        #expect(empty.orderCount == 0 && empty.messagesApplied == 0)
     }
 }

@@ -75,9 +75,7 @@ public struct OrderEntryDesk {
     /// towards the cache, all at once, before `handle` carries them out one
     /// by one (`ClientOrderIDTable.prefetchHome`), once the session's table
     /// is large: their cache misses then overlap. Changes nothing.
-    /// `mutating` so that the session's table is reached in place, where a
-    /// non-mutating read of it retains and releases its storage.
-    public mutating func prefetchClientIDs(of requests: [OrderEntryRequest], from session: Int32) {
+    public func prefetchClientIDs(of requests: [OrderEntryRequest], from session: Int32) {
         // Only a table past its split misses the cache often enough to pay
         // for the pass (a simulated session's table stays small).
         guard sessions[Int(session)].clientIDs.isSplit else { return }
