@@ -165,7 +165,7 @@ struct BookBuildingPipeline: CaptureMessageSink {
                 blockOffset = recordEnd + recordHeaderBytes
                 recordEnd = blockOffset + byteCount
             }
-            let length = Int(UInt16(bigEndian: records.loadUnaligned(fromByteOffset: blockOffset, as: UInt16.self)))
+            let length = Int(records.readUInt16BE(at: blockOffset))
             let start = blockOffset + messageBlockLengthPrefixBytes
             blockOffset = start + length
             assert(blockOffset <= recordEnd && recordEnd <= records.count, "a block past its record")

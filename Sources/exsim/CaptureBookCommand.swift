@@ -104,7 +104,7 @@ struct BookBuildingSink: CaptureMessageSink {
 
     mutating func itchMessages(_ messages: MessageBlockIterator, feed: Int, timestampNs: Int64) {
         while feeds.count <= feed { feeds.append(FeedBooks()) }
-        applyReadingAhead(messages, readAhead: { feeds[feed].builder.prefetchOrders(of: $0) },
+        applyReadingAhead(messages, readAhead: { readAhead($0, feed: feed) },
                           apply: { apply($0, feed: feed) })
     }
 

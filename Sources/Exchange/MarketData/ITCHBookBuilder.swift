@@ -70,13 +70,13 @@ public struct ITCHBookBuilder: MoldUDP64MessageSink {
     @inlinable
     static func orderReferences(of message: UnsafeRawBufferPointer) -> (UInt64?, UInt64?) {
         guard message.count >= 19 else { return (nil, nil) }
-        let first = UInt64(bigEndian: message.loadUnaligned(fromByteOffset: 11, as: UInt64.self))
+        let first = message.readUInt64BE(at: 11)
         switch message[0] {
         case UInt8(ascii: "A"), UInt8(ascii: "F"), UInt8(ascii: "E"), UInt8(ascii: "C"), UInt8(ascii: "X"), UInt8(ascii: "D"):
             return (first, nil)
         case UInt8(ascii: "U"):
             guard message.count >= 27 else { return (nil, nil) }
-            return (first, UInt64(bigEndian: message.loadUnaligned(fromByteOffset: 19, as: UInt64.self)))
+            return (first, message.readUInt64BE(at: 19))
         default:
             return (nil, nil)
         }
