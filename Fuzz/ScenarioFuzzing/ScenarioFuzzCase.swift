@@ -47,9 +47,15 @@ public enum ScenarioFuzzCase {
         }
         // A run that delivers event after event without its clock moving
         // would never end: at most every participant's login, order and
-        // reply can share an instant, so a longer standstill is a finding.
+        // reply, and every replayed message or request planned for one
+        // instant (a replay with `compress_gaps: 0ns` plans them all at
+        // one), can share an instant, so a longer standstill is a finding.
         let participants = UInt64(config.flows.reduce(0) { $0 + $1.participants })
-        let longestStandstill = 4 * checkInterval + 16 * participants
+        let replayedAtOnce = config.feedReplays.reduce(0) { $0 + mostAtOneInstant($1.messages.timesNs) }
+            + config.orderEntryReplays.reduce(0) { sum, replay in
+                sum + replay.sessions.reduce(0) { $0 + 1 + mostAtOneInstant($1.timesNs) }
+            }
+        let longestStandstill = 4 * checkInterval + 16 * (participants + UInt64(replayedAtOnce))
         var stoodStill = StandstillWatch()
         let result = simulation.run(observation: RunObservation(eventLimit: eventLimit, interval: checkInterval) {
             stoodStill.observe($0)
@@ -69,6 +75,17 @@ public enum ScenarioFuzzCase {
         }
         return .ran(endedDay: !result.cutShort)
     }
+}
+
+/// The most entries of a never-decreasing list of times that share one time.
+func mostAtOneInstant(_ timesNs: [Int64]) -> Int {
+    var most = 0
+    var run = 0
+    for index in timesNs.indices {
+        run = index > 0 && timesNs[index] == timesNs[index - 1] ? run + 1 : 1
+        most = max(most, run)
+    }
+    return most
 }
 
 /// The longest run of events delivered while the simulated clock stood still.

@@ -110,6 +110,30 @@ import Testing
         #expect(outcome == .ran(endedDay: true), "\(outcome)")
     }
 
+    /// Found by the fuzzer: a replay with `compress_gaps: 0ns` plans every
+    /// captured request at time 0, so thousands of events legitimately share
+    /// that instant. The standstill property counts what was planned there.
+    @Test func aReplayPlannedAtOneInstantIsNotAStandstill() throws {
+        let yaml = """
+            name: fuzz
+            seed: 18446744073709551615
+            duration: 250us
+            venues:
+              - name: XSIM
+                service_time: { distribution: constant, value: 0ns }
+                symbols:
+                  - { name: AAPL, tick: 0.01, reference_price: 190.00 }
+                  - { name: S1, tick: 0.0001, reference_price: 1 }
+            flows: []
+            schedule:
+              - { at: 0ns, venue: XSIM, symbol: S1, phase: continuous }
+            replay:
+              - { capture: Captures/two-venues.pcap.zst, venue: XSIM, order_entry: all, compress_gaps: 0ns }
+            """
+        let outcome = try ScenarioFuzzCase.check(yaml: yaml)
+        #expect(outcome == .ran(endedDay: true), "\(outcome)")
+    }
+
     @Test func aChoiceStreamThatRunsDryMakesTheOrdinaryScenario() throws {
         var sketch = ScenarioSketch(ChoiceStream(bytes: UnsafeRawBufferPointer(start: nil, count: 0)))
         let outcome = try ScenarioFuzzCase.check(yaml: sketch.yaml())
