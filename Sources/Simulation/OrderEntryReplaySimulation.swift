@@ -124,7 +124,7 @@ extension Simulation {
             replaySessions[r].cancelSentAtNs[target] = now
             counts.cancelsSent += 1
             orderEntryReplayCounts[replay].cancelsSent += 1
-        case .replace(let target, let replacementID, let price, let quantity, _):
+        case .replace(let target, let replacementID, let price, let quantity, _, _):
             kernel.recordInTrace(1 << 62 | UInt64(bitPattern: price.rawValue) ^ UInt64(bitPattern: quantity.rawValue) << 40)
             replaySessions[r].replacementOfTarget[target] = replacementID
             replaySessions[r].targetOfReplacement[replacementID] = target

@@ -230,7 +230,7 @@ struct CapturedIDRewriter {
             return .new(order)
         case .cancel(let target, let requestID, let newOpenQuantity):
             return .cancel(target: id(target), requestID: requestID.map { id($0) }, newOpenQuantity: newOpenQuantity)
-        case .replace(let target, let replacementID, let price, let quantity, let includesExecuted):
+        case .replace(let target, let replacementID, let price, let quantity, let includesExecuted, _):
             return .replace(target: id(target), replacementID: id(replacementID), price: price, quantity: quantity,
                             quantityIncludesExecuted: includesExecuted)
         }

@@ -112,11 +112,12 @@ import Wire
     }
 
     @Test(arguments: FIXOrderEntryTests.versions)
-    func aCancelSentAgainAfterItsOrderWentIsTakenAsCancelled(version: FIXVersion) throws {
+    func aCancelOrReplaceSentAgainAfterItWasCarriedOutIsAnswered(version: FIXVersion) throws {
         var venue = Self.loggedOnVenue(version)
         venue.send(Self.order("B1", .buy, price: 1_880_000), from: 0)
         venue.send(Self.order("B2", .buy, price: 1_870_000), from: 0)
         _ = venue.takeEvents(0)
+        _ = venue.takeToClient(0)
         // The first copies are carried out; their answers are lost.
         venue.losesToClient = true
         venue.send(.cancel(target: ClientOrderID("B1")!, requestID: ClientOrderID("C1")!, newOpenQuantity: .zero), from: 0)
@@ -128,12 +129,81 @@ import Wire
 
         let resent = venue.takeToVenue(0).filter { $0[97] == "Y" }
         #expect(resent.map(\.msgType) == ["F", "G"])
-        let rejects = venue.takeToClient(0).filter { $0.msgType == "9" }
-        #expect(rejects.map { $0[102] } == ["1", "1"], "no such open order: B1 is cancelled, B2 is now R2")
-        // The cancel's order is not open: cancelled. The replace's outcome
-        // cannot be told from the refusal: nothing is reported.
-        #expect(venue.takeEvents(0) == [.loggedIn, .cancelled(ClientOrderID("B1")!, openQuantity: .zero)])
+        let answers = venue.takeToClient(0).filter { $0.msgType == "9" || $0.msgType == "8" }
+        try #require(answers.count == 2, "\(answers)")
+        // The cancel finds no open order under B1: refused, CxlRejReason 1.
+        #expect(answers[0].msgType == "9" && answers[0][102] == "1")
+        // The replace's new ClOrdID names the order: its status.
+        #expect(Self.isStatus(answers[1], version) && answers[1][11] == "R2" && answers[1][39] == "0" && answers[1][44] == "186")
+        // The cancel's order is not open: cancelled. The replace was carried out.
+        #expect(venue.takeEvents(0) == [
+            .loggedIn, .cancelled(ClientOrderID("B1")!, openQuantity: .zero),
+            .replaced(ClientOrderID("R2")!, previous: ClientOrderID("B2")!, openQuantity: Quantity(100)),
+        ])
         #expect(venue.clients[0].unansweredRequestCount == 0)
+        // The client knows the order by its new ClOrdID: a cancel of R2 goes through.
+        venue.send(.cancel(target: ClientOrderID("R2")!, requestID: ClientOrderID("C2")!, newOpenQuantity: .zero), from: 0)
+        #expect(venue.takeEvents(0) == [.cancelled(ClientOrderID("R2")!, openQuantity: .zero)])
+    }
+
+    @Test(arguments: FIXOrderEntryTests.versions)
+    func aReplaceSentAgainReportsWhatExecutedSinceTheClientLastHeard(version: FIXVersion) throws {
+        var venue = Self.loggedOnVenue(version)
+        venue.send(Self.order("B1", .buy, price: 1_880_000, quantity: 300), from: 0)
+        venue.send(Self.order("X1", .sell, price: 1_880_000, quantity: 50), from: 1)
+        _ = venue.takeEvents(0)
+        #expect(venue.clients[0].orders[ClientOrderID("B1")!]?.executedQuantity == 50)
+        // Replaced, then filled in part; every answer lost.
+        venue.losesToClient = true
+        venue.send(.replace(target: ClientOrderID("B1")!, replacementID: ClientOrderID("R1")!, price: Price(1_870_000),
+                            quantity: Quantity(250), quantityIncludesExecuted: false), from: 0)
+        venue.send(Self.order("X2", .sell, price: 1_870_000, quantity: 100), from: 1)
+        venue.losesToClient = false
+        venue.restartWithoutState(0)
+
+        let events = venue.takeEvents(0)
+        try #require(events.count == 3, "\(events)")
+        // Open when replaced: 150 still open plus the 100 executed since.
+        #expect(events[1] == .replaced(ClientOrderID("R1")!, previous: ClientOrderID("B1")!, openQuantity: Quantity(250)))
+        guard case .executed(let id, let quantity, _, let open) = events[2] else {
+            Issue.record("expected what executed since: \(events)")
+            return
+        }
+        #expect(id == ClientOrderID("R1")! && quantity.rawValue == 100 && open.rawValue == 150)
+        #expect(venue.clients[0].orders[ClientOrderID("R1")!]?.executedQuantity == 150)
+        #expect(venue.clients[0].unansweredRequestCount == 0)
+    }
+
+    @Test func aReplaceWhoseReplacementIsUnknownIsRefusedWithoutPossResend() {
+        // Without PossResend a replace of an order no longer open is refused,
+        // even though its replacement id names the order.
+        var engine = MatchingEngine(symbols: FIXVenueHarness.symbols)
+        var desk = OrderEntryDesk()
+        let session = desk.addSession(participant: ParticipantID(1), keepsFinishedOrders: true)
+        var events: [EngineEvent] = []
+        var reports: [OrderEntryDesk.AddressedReport] = []
+        guard case .new(let order) = Self.order("B1", .buy) else { return }
+        desk.handle(.new(order), from: session, engine: &engine, events: &events, reports: &reports)
+        func replace(possibleResend: Bool) -> OrderEntryReport? {
+            reports.removeAll()
+            desk.handle(.replace(target: ClientOrderID("B1")!, replacementID: ClientOrderID("R1")!, price: Price(1_870_000),
+                                 quantity: Quantity(100), quantityIncludesExecuted: false, possibleResend: possibleResend),
+                        from: session, engine: &engine, events: &events, reports: &reports)
+            return reports.first?.report
+        }
+        guard case .replaced? = replace(possibleResend: false) else {
+            Issue.record("the first replace is carried out: \(reports)")
+            return
+        }
+        guard case .cancelRejected(_, _, true, nil, .unknownClientID)? = replace(possibleResend: false) else {
+            Issue.record("expected an unknown order's refusal: \(reports)")
+            return
+        }
+        guard case .status(let state)? = replace(possibleResend: true) else {
+            Issue.record("expected the order's status: \(reports)")
+            return
+        }
+        #expect(state.clientID == ClientOrderID("R1")! && state.price == Price(1_870_000))
     }
 
     @Test(arguments: FIXOrderEntryTests.versions)

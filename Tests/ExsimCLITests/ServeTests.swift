@@ -103,15 +103,16 @@ import Glibc
                     "QuickFIX validated every message against its \(beginString) dictionary: \(session.standardOutput)")
             // The reconnect without ResetOnLogon: both fills made while P1 was away were resent to it.
             #expect(session.standardOutput.contains("\"resentWhileAway\": [\"B3\", \"B4\"]"), "\(session.standardOutput)")
-            // B3 sent again with PossResend=Y was answered with its status.
-            #expect(session.standardOutput.contains("\"statusOfResent\": [\"B3\"]"), "\(session.standardOutput)")
+            // B3 sent again with PossResend=Y, and the replace to B6R, were answered with their status.
+            #expect(session.standardOutput.contains("\"statusOfResent\": [\"B3\", \"B6R\"]"), "\(session.standardOutput)")
         }
         #expect(try serve.terminate() == 0, "\(serve.standardError)")
         let report = try #require(try JSONSerialization.jsonObject(
             with: Data(contentsOf: serve.outDirectory.appendingPathComponent("serve-report.json"))) as? [String: Any])
         let xfix = try #require((report["venues"] as? [[String: Any]])?.first { $0["name"] as? String == "XFIX" })
-        // Per version: eight new orders, one sent again, a replace and a cancel; three trades.
-        #expect(xfix["requests"] as? Int == 22)
+        // Per version: nine new orders, one sent again, two replaces, one
+        // of them sent again, and two cancels; three trades.
+        #expect(xfix["requests"] as? Int == 30)
         #expect(xfix["trades"] as? Int == 6)
     }
 

@@ -278,6 +278,46 @@ AllowUnknownMsgFields=Y
     if status.get(151) != "100" or status.get(14) != "0":
         fail(f"B3's status does not say 100 open, none executed: {status}")
 
+    # 6c. A replace sent again, PossResend=Y, after the first copy was
+    # carried out: exsim answers with the status of the order under its new
+    # ClOrdID (not an OrderCancelReject for the old one), and QuickFIX takes
+    # it by its dictionary. The order is then cancelled, out of the way.
+    send("P1", new_order("B6", fix.Side_BUY, 100, base - 7 * step))
+    app.report("P1", lambda r: r.get(11) == "B6" and r.get(150) == "0", "New for B6")
+
+    def replace_b6():
+        message = header(fix.Message(), "G")
+        message.setField(fix.OrigClOrdID("B6"))
+        message.setField(fix.ClOrdID("B6R"))
+        message.setField(fix.HandlInst("1"))
+        message.setField(fix.Symbol(symbol))
+        message.setField(fix.Side(fix.Side_BUY))
+        message.setField(fix.TransactTime())
+        message.setField(fix.OrderQty(100))
+        message.setField(fix.OrdType(fix.OrdType_LIMIT))
+        message.setField(fix.Price(base - 8 * step))
+        return message
+
+    send("P1", replace_b6())
+    app.report("P1", lambda r: r.get(11) == "B6R" and r.get(150) == "5", "Replaced for B6R")
+    replace_again = replace_b6()
+    replace_again.getHeader().setField(fix.PossResend(True))
+    send("P1", replace_again)
+    status = app.report("P1", lambda r: r.get(11) == "B6R" and r.get(39) == "0"
+                        and (r.get(150) == "I" if fix44 else r.get(20) == "3" and r.get(150) == "0"),
+                        "the status of B6R, its replace sent again with PossResend=Y")
+    if status.get(151) != "100" or abs(float(status.get(44, "0")) - (base - 8 * step)) > 1e-9:
+        fail(f"B6R's status does not say 100 open at the replaced price: {status}")
+    cancel_b6 = header(fix.Message(), "F")
+    cancel_b6.setField(fix.OrigClOrdID("B6R"))
+    cancel_b6.setField(fix.ClOrdID("B6C"))
+    cancel_b6.setField(fix.Symbol(symbol))
+    cancel_b6.setField(fix.Side(fix.Side_BUY))
+    cancel_b6.setField(fix.TransactTime())
+    cancel_b6.setField(fix.OrderQty(100))
+    send("P1", cancel_b6)
+    app.report("P1", lambda r: r.get(11) == "B6C" and r.get(150) == "4", "Canceled for B6C")
+
     # 7. A gap towards the client: P2 is told it has seen two messages fewer
     # than it has, so exsim's next one looks too high; QuickFIX asks for a
     # resend (ResendRequest) and exsim must resend them (PossDupFlag=Y) or

@@ -18,7 +18,8 @@
 // | ExecutionReport 5 Replaced                 | .replaced(ClOrdID, previous: OrigClOrdID, LeavesQty)   |
 // | ExecutionReport 8 Rejected                 | .rejected(ClOrdID)                                     |
 // | ExecutionReport I Order Status (4.2: 20=3) | answering a new order sent again: .accepted, and       |
-// |                                            | .executed for CumQty; OrdStatus 8 → .rejected          |
+// |                                            | .executed for CumQty; OrdStatus 8 → .rejected; a       |
+// |                                            | replace: .replaced, .executed for what executed since  |
 // | OrderCancelReject 434=1 / 434=2            | .cancelRejected(OrigClOrdID) / (ClOrdID, the replacement)|
 // | disconnect                                 | .disconnected (reason in output.closeReason)          |
 //
@@ -34,8 +35,11 @@
 // A fill or cancel of a new order or replacement still awaiting its answer
 // (that answer lost with the venue's state, the fill made after the
 // restart) reports the lost .accepted or .replaced first. A copy of a cancel
-// refused as an unknown order means the order is not open: .cancelled; a
-// copy of a replace so refused is left unanswered (its outcome is unknown).
+// refused as an unknown order means the order is not open: .cancelled. The
+// venue answers a replace it already carried out with the status of the
+// order under its new ClOrdID: .replaced, then one .executed of what executed
+// since; a copy of a replace refused as an unknown order (the replacement
+// replaced in its turn) is left unanswered, its outcome unknown.
 //
 // FIX names the order in a cancel by Symbol, Side and OrderQty besides
 // OrigClOrdID, and a replace's OrderQty counts what has executed, so the
@@ -202,7 +206,7 @@ public struct FIXClient {
             send(.orderCancelRequest(message), answeredBy: ClientOrderID(clOrdID), sessionNs: sessionNs)
             carryOut(events: &events, output: &output)
 
-        case .replace(let target, let replacementID, let price, let quantity, let includesExecuted):
+        case .replace(let target, let replacementID, let price, let quantity, let includesExecuted, _):
             let record = orders[target] ?? unknownOrderRecord
             let total = includesExecuted ? quantity.rawValue : record.executedQuantity + quantity.rawValue
             let message = FIXOrderCancelReplaceRequest(
@@ -306,9 +310,11 @@ public struct FIXClient {
             let awaited = resendsUnanswered ? ClientOrderID(reject.clOrdID).flatMap { unanswered.removeValue(forKey: $0) } : nil
             // A copy sent again after a reset, refused because the venue has
             // no such open order (CxlRejReason 1): the first copy may have
-            // been carried out. A cancel's order is not open either way; a
-            // replace's outcome is unknown (live under the new ClOrdID, or
-            // done), so it is left unanswered rather than reported refused.
+            // been carried out. A cancel's order is not open either way. A
+            // replace carried out is answered with its status instead; one
+            // refused so had its replacement replaced in turn, or comes from
+            // a venue that gives no status: its outcome is unknown, so it is
+            // left unanswered rather than reported refused.
             if awaited?.wasResent == true, reject.cancelRejectReason == 1 {
                 if reject.responseTo == .cancelReplaceRequest { return }
                 if let target = ClientOrderID(reject.origClOrdID) {
@@ -355,9 +361,13 @@ public struct FIXClient {
             if orders[clOrdID]?.isAcknowledged == false { orders[clOrdID] = nil }
             events.append(.rejected(clOrdID))
         case .orderStatus:
-            // The answer to a new order sent again, and all it will hear of
-            // what happened meanwhile: accepted for what is open and
-            // executed, then what executed, in one.
+            // The answer to a new order or replace sent again, and all it
+            // will hear of what happened meanwhile: accepted (or replaced)
+            // for what is open and executed since, then what executed, in one.
+            if case .orderCancelReplaceRequest(let replace)? = awaited?.message {
+                answerReplaceByStatus(replace, report: report, events: &events)
+                return
+            }
             guard case .newOrderSingle? = awaited?.message else { return }
             if report.orderStatus == .rejected {
                 orders[clOrdID] = nil
@@ -400,6 +410,24 @@ public struct FIXClient {
             events.append(.replaced(id, previous: previous, openQuantity: Quantity(openBefore)))
         default:
             break
+        }
+    }
+
+    /// The status of a replacement answering its replace sent again: the
+    /// replace was carried out. What executed since the client last heard
+    /// (CumQty less the executed quantity it knew) comes as one execution
+    /// at AvgPx, the only price a status gives.
+    mutating func answerReplaceByStatus(_ replace: FIXOrderCancelReplaceRequest, report: FIXExecutionReport,
+                                        events: inout [OrderEntryClientEvent]) {
+        guard let id = ClientOrderID(replace.clOrdID), let previous = ClientOrderID(replace.origClOrdID) else { return }
+        let record = orders.removeValue(forKey: previous)
+        let executedSince = max(report.cumulativeQuantity - (record?.executedQuantity ?? 0), 0)
+        if let record { orders[id] = record }
+        update(id, from: report)
+        events.append(.replaced(id, previous: previous, openQuantity: Quantity(report.leavesQuantity + executedSince)))
+        if executedSince > 0 {
+            events.append(.executed(id, quantity: Quantity(executedSince), price: Price(report.averagePrice),
+                                    openQuantity: Quantity(report.leavesQuantity)))
         }
     }
 

@@ -148,7 +148,7 @@ public struct OUCHClient {
         case .cancel(let target, _, let newOpenQuantity):
             answeredBy = target
             message = .cancelOrder(OUCHCancelOrder(token: target.ouchToken, shares: Self.shares(newOpenQuantity)))
-        case .replace(let target, let replacementID, let price, let quantity, let includesExecuted):
+        case .replace(let target, let replacementID, let price, let quantity, let includesExecuted, _):
             answeredBy = replacementID
             let order = orders[target]
             let open = includesExecuted ? max(0, quantity.rawValue - (order?.executedQuantity ?? 0)) : quantity.rawValue

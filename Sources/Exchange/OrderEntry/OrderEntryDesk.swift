@@ -83,7 +83,7 @@ public struct OrderEntryDesk {
             switch request {
             case .new(let new): sessions[Int(session)].clientIDs.prefetchHome(new.clientID)
             case .cancel(let target, _, _): sessions[Int(session)].clientIDs.prefetchHome(target)
-            case .replace(let target, let replacementID, _, _, _):
+            case .replace(let target, let replacementID, _, _, _, _):
                 sessions[Int(session)].clientIDs.prefetchHome(target)
                 sessions[Int(session)].clientIDs.prefetchHome(replacementID)
             }
@@ -104,7 +104,7 @@ public struct OrderEntryDesk {
         case .cancel(let target, let requestID, _):
             report = .cancelRejected(target: target, requestID: requestID, isReplace: false,
                                      state: ownedOpenOrder(session: session, clientID: target)?.state, reason: reason)
-        case .replace(let target, let replacementID, _, _, _):
+        case .replace(let target, let replacementID, _, _, _, _):
             report = .cancelRejected(target: target, requestID: replacementID, isReplace: true,
                                      state: ownedOpenOrder(session: session, clientID: target)?.state, reason: reason)
         }
@@ -167,8 +167,16 @@ public struct OrderEntryDesk {
             }
             route(events, from: firstEvent, context: .cancel(target, requestID, id, session), reports: &reports)
 
-        case .replace(let target, let replacementID, let price, let quantity, let includesExecuted):
+        case .replace(let target, let replacementID, let price, let quantity, let includesExecuted, let possibleResend):
             guard let (id, state, foundSlot) = ownedOpenOrder(session: session, clientID: target) else {
+                // A copy sent again of a replace carried out: the order now
+                // goes by the replacement id, and its status answers the copy
+                // (the first copy's answer may have been lost).
+                if possibleResend, let slot = sessions[Int(session)].clientIDs.find(replacementID),
+                   let state = lastKnownState(session: session, slot: slot) {
+                    reports.append(AddressedReport(session: session, report: .status(state)))
+                    return
+                }
                 reports.append(AddressedReport(session: session, report: .cancelRejected(
                     target: target, requestID: replacementID, isReplace: true, state: nil, reason: .unknownClientID)))
                 return

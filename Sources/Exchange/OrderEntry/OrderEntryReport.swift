@@ -26,7 +26,8 @@ public enum OrderEntryReport: Hashable, Sendable {
                         state: OrderState?, reason: OrderEntryRejectReason)
     /// The order's status as it stands, open or finished: the answer to a
     /// new order sent again (`NewOrderRequest.possibleResend`) under a
-    /// client id the venue already took, whose first answers were lost.
+    /// client id the venue already took, or to a replace sent again whose
+    /// replacement id already names the order, whose first answers were lost.
     case status(OrderState)
 }
 

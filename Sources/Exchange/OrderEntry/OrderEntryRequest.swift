@@ -10,8 +10,11 @@ public enum OrderEntryRequest: Hashable, Sendable {
     /// Replace price and quantity; the order is known by `replacementID`
     /// afterwards. OUCH gives the new open quantity; FIX gives the new total
     /// order quantity, executions included (`quantityIncludesExecuted`).
+    /// `possibleResend`: sent again by a client that cannot know whether the
+    /// venue carried out the first copy (FIX PossResend=Y); a replacement id
+    /// that already names the order answers with its status.
     case replace(target: ClientOrderID, replacementID: ClientOrderID, price: Price, quantity: Quantity,
-                 quantityIncludesExecuted: Bool)
+                 quantityIncludesExecuted: Bool, possibleResend: Bool = false)
 }
 
 public struct NewOrderRequest: Hashable, Sendable {

@@ -282,7 +282,12 @@ public struct FIXPort {
             }
         case .orderCancelReplaceRequest(let replace):
             switch Self.replaceRequest(replace, version: version) {
-            case .success(let request): requests.append(request)
+            case .success(var request):
+                if possibleResend, case .replace(let target, let replacementID, let price, let quantity, let includesExecuted, _) = request {
+                    request = .replace(target: target, replacementID: replacementID, price: price, quantity: quantity,
+                                       quantityIncludesExecuted: includesExecuted, possibleResend: true)
+                }
+                requests.append(request)
             case .failure(let refusal):
                 refuseCancel(clOrdID: replace.clOrdID, origClOrdID: replace.origClOrdID, isReplace: true,
                              reason: refusal.reason, text: refusal.text)
