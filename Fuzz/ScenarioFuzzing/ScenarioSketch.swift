@@ -123,6 +123,28 @@ public struct ScenarioSketch {
                 if flip() { keys.append("jitter: \(pick(["0.2", "0", "0.999", "1", "-0.1"]))") }
                 lines.insert("    reconnect: { " + keys.joined(separator: ", ") + " }", at: flowStart + 1)
             }
+            // A shared link the venue goes via, and a fault of it, drawn
+            // after everything else for the same reason.
+            if flip() || alwaysFaults, let venuesAt = lines.firstIndex(of: "  venues:") {
+                var keys = ["name: T0", "latency: \(pick(["150us", "0ns", "1s", "2s"]))"]
+                if flip() { keys.append("bandwidth: \(pick(["1Gbps", "9600bps"]))") }
+                if flip() { keys.append("queue_bytes: \(pick(["262144", "1518", "1517"]))") }
+                if flip() { keys.append("loss: \(pick(["0.01", "1"]))") }
+                if flip() { keys.append("jitter: { distribution: uniform, min: 0ns, max: \(pick(["5us", "1s"])) }") }
+                if flip() { keys.append("reorder: { probability: 0.1, delay: 10us }") }
+                lines.insert("      via: \(pick(["T0", "T1"]))", at: venuesAt + 2)
+                lines.insert(contentsOf: ["  links:", "    - { " + keys.joined(separator: ", ") + " }"], at: venuesAt)
+                if flip() || alwaysFaults {
+                    if !lines.contains("faults:") { lines.append("faults:") }
+                    let action = switch choose(4) {
+                    case 0: "action: down"
+                    case 1: "action: flap, period: \(pick(["2ms", "1ns"])), count: \(pick(["2", "10001"]))"
+                    case 2: "action: degrade, delay: 10us, loss: \(pick(["0.5", "1"])), for: 1ms"
+                    default: "action: random, mtbf: \(pick(["500us", "1ns"])), mttr: 50us"
+                    }
+                    lines.append("  - { at: \(pick(["1ms", "0ns", "2s"])), link: \(pick(["T0", "T1"])), \(action) }")
+                }
+            }
         }
         // A per-session throttle on the first venue, drawn last for the same reason.
         // Venues come before flows: the first list item named is the first venue.

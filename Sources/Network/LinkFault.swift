@@ -48,21 +48,30 @@ public struct LinkFaultConfig: Hashable, Sendable {
 
     /// When the fault's last effect ends: the last `up` of a flap, the end of
     /// a degradation; its own time for `down` and `up`.
-    public var lastEffectNs: Int64 {
-        switch action {
+    public var lastEffectNs: Int64 { action.lastEffectNs(from: atNs) }
+
+    public var firstProblem: String? { action.problem(at: atNs) }
+}
+
+extension LinkFaultAction {
+    /// When the action, taken at `atNs`, has its last effect: the last `up`
+    /// of a flap, the end of a degradation; `atNs` for `down` and `up`.
+    public func lastEffectNs(from atNs: Int64) -> Int64 {
+        switch self {
         case .down, .up: atNs
         case .flap(let periodNs, let count): atNs + Int64(count - 1) * periodNs + periodNs / 2
         case .degrade(_, _, let durationNs): atNs + durationNs
         }
     }
 
-    public var firstProblem: String? {
+    /// What is wrong with taking the action at `atNs`, or nil.
+    public func problem(at atNs: Int64) -> String? {
         if atNs < 0 { return "a fault at a negative time" }
-        switch action {
+        switch self {
         case .down, .up: return nil
         case .flap(let periodNs, let count):
             if periodNs < 2 || periodNs > LinkLimits.longestFaultNs { return "a flap's period must be in 2...\(LinkLimits.longestFaultNs) ns" }
-            if !(1...Self.mostFlaps).contains(count) { return "a flap's count must be in 1...\(Self.mostFlaps)" }
+            if !(1...LinkFaultConfig.mostFlaps).contains(count) { return "a flap's count must be in 1...\(LinkFaultConfig.mostFlaps)" }
             return nil
         case .degrade(let delayNs, let loss, let durationNs):
             if !(0...LinkLimits.longestDelayNs).contains(delayNs) { return "a degradation's added delay must be in 0...\(LinkLimits.longestDelayNs) ns" }
@@ -82,6 +91,11 @@ extension LinkLimits {
 public struct LinkTransition: Hashable, Sendable {
     public var atNs: Int64
     public var isDown: Bool
+
+    public init(atNs: Int64, isDown: Bool) {
+        self.atNs = atNs
+        self.isDown = isDown
+    }
 }
 
 /// One interval during which a link was down: from `startNs` until `endNs`,
@@ -122,26 +136,45 @@ public struct LinkFaultSchedule: Hashable, Sendable {
 
     init() {}
 
+    /// A schedule down during `outages` and never degraded.
+    ///
+    /// - Precondition: `outages` sorted, disjoint and non-empty; only the last open.
+    public init(outages: [LinkOutage]) {
+        self.outages = outages
+        for outage in outages {
+            transitions.append(LinkTransition(atNs: outage.startNs, isDown: true))
+            if let endNs = outage.endNs { transitions.append(LinkTransition(atNs: endNs, isDown: false)) }
+        }
+        checkInvariants()
+    }
+
     /// The schedule of the faults that hit one link; `faults` in file order.
     /// Down and up events at the same time apply in file order; a `down`
     /// while down and an `up` while up change nothing.
     ///
     /// - Precondition: every fault's `firstProblem` is nil.
     public init(faults: [LinkFaultConfig]) {
+        self.init(actions: faults.map { ($0.atNs, $0.action) })
+    }
+
+    /// The schedule of actions taken at given times, in file order, as `init(faults:)`.
+    ///
+    /// - Precondition: every action's `problem(at:)` is nil.
+    public init(actions: [(atNs: Int64, action: LinkFaultAction)]) {
         var events: [(atNs: Int64, order: Int, isDown: Bool)] = []
-        for fault in faults {
-            precondition(fault.firstProblem == nil, fault.firstProblem ?? "")
-            switch fault.action {
-            case .down: events.append((fault.atNs, events.count, true))
-            case .up: events.append((fault.atNs, events.count, false))
+        for (atNs, action) in actions {
+            precondition(action.problem(at: atNs) == nil, action.problem(at: atNs) ?? "")
+            switch action {
+            case .down: events.append((atNs, events.count, true))
+            case .up: events.append((atNs, events.count, false))
             case .flap(let periodNs, let count):
                 for cycle in 0..<Int64(count) {
-                    let startNs = fault.atNs + cycle * periodNs
+                    let startNs = atNs + cycle * periodNs
                     events.append((startNs, events.count, true))
                     events.append((startNs + periodNs / 2, events.count, false))
                 }
             case .degrade(let delayNs, let loss, let durationNs):
-                degradations.append(LinkDegradation(startNs: fault.atNs, endNs: fault.atNs + durationNs, addedDelayNs: delayNs, addedLoss: loss))
+                degradations.append(LinkDegradation(startNs: atNs, endNs: atNs + durationNs, addedDelayNs: delayNs, addedLoss: loss))
             }
         }
         events.sort { ($0.atNs, $0.order) < ($1.atNs, $1.order) }
@@ -162,6 +195,24 @@ public struct LinkFaultSchedule: Hashable, Sendable {
             if let endNs = outage.endNs { transitions.append(LinkTransition(atNs: endNs, isDown: false)) }
         }
         checkInvariants()
+    }
+
+    /// A schedule down whenever this one or `other` is: the outages of
+    /// both, overlapping and touching ones merged; no degradations. What a
+    /// route watches on a path of two links one after the other.
+    ///
+    /// - Complexity: O((outages + other's) log).
+    public func outagesMerged(with other: LinkFaultSchedule) -> LinkFaultSchedule {
+        var merged: [LinkOutage] = []
+        for outage in (outages + other.outages).sorted(by: { $0.startNs < $1.startNs }) {
+            if let last = merged.last, last.endNs.map({ outage.startNs <= $0 }) ?? true {
+                let end: Int64? = last.endNs == nil || outage.endNs == nil ? nil : max(last.endNs!, outage.endNs!)
+                merged[merged.count - 1].endNs = end
+            } else {
+                merged.append(outage)
+            }
+        }
+        return LinkFaultSchedule(outages: merged)
     }
 
     /// Whether the link drops everything at `timeNs`: within [start, end) of an outage.

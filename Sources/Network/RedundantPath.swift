@@ -81,31 +81,79 @@ public struct RedundantPath: PacketPath, Sendable {
     public private(set) var primary: LinkDirection
     public private(set) var backup: LinkDirection?
     public let route: FailoverRoute?
+    /// When the primary path is down: the primary link's outages, and
+    /// those of the shared link it is reached over (`via`), if any. The
+    /// route watches these.
+    public let primaryPathFaults: LinkFaultSchedule
     /// Packets the route sent over the backup.
     public private(set) var packetsOverBackup: UInt64 = 0
     /// Whether the last packet went over the backup.
     var lastOverBackup = false
+    /// The shared link's part of the last packet's time, when it crossed one.
+    var lastSharedTiming: TransitTiming? = nil
 
+    /// `sharedLinkFaults`: the faults of the shared link the primary path
+    /// crosses first (`send(sizeBytes:at:via:)`); the backup does not cross it.
+    ///
     /// - Precondition: a backup comes with its route and the other way round.
-    public init(primary: LinkDirection, backup: LinkDirection? = nil, route: FailoverRoute? = nil) {
+    public init(primary: LinkDirection, backup: LinkDirection? = nil, route: FailoverRoute? = nil,
+                sharedLinkFaults: LinkFaultSchedule = .none) {
         precondition((backup == nil) == (route == nil), "a backup link needs a failover route, and a route a backup")
         self.primary = primary
         self.backup = backup
         self.route = route
+        primaryPathFaults = sharedLinkFaults.isEmpty ? primary.faults : primary.faults.outagesMerged(with: sharedLinkFaults)
     }
 
     @inline(__always)
     func takesBackup(at timeNs: Int64) -> Bool {
         guard let route else { return false }
-        return route.usesBackup(at: timeNs, primary: primary.faults)
+        return route.usesBackup(at: timeNs, primary: primaryPathFaults)
     }
 
-    public var lastTiming: TransitTiming { lastOverBackup ? backup!.lastTiming : primary.lastTiming }
+    public var lastTiming: TransitTiming {
+        if lastOverBackup { return backup!.lastTiming }
+        guard let shared = lastSharedTiming else { return primary.lastTiming }
+        return shared + primary.lastTiming
+    }
 
     /// Whether a packet sent at `timeNs` would meet a link that is down:
-    /// the primary, or the backup once the route has moved to it.
+    /// the primary (or the shared link before it), or the backup once the
+    /// route has moved to it.
     public func isCutOff(at timeNs: Int64) -> Bool {
-        takesBackup(at: timeNs) ? backup!.faults.isDown(at: timeNs) : primary.faults.isDown(at: timeNs)
+        takesBackup(at: timeNs) ? backup!.faults.isDown(at: timeNs) : primaryPathFaults.isDown(at: timeNs)
+    }
+
+    /// A packet sent now over the shared link `shared` and then the primary,
+    /// or straight over the backup once the route has moved to it. The
+    /// primary then takes packets at the times they leave the shared link,
+    /// in order, since a shared link is FIFO (`SharedLinkConfig`).
+    public mutating func send(sizeBytes: Int, at nowNs: Int64, via shared: inout LinkDirection) -> LinkOutcome {
+        lastOverBackup = takesBackup(at: nowNs)
+        lastSharedTiming = nil
+        if lastOverBackup {
+            packetsOverBackup += 1
+            return backup!.send(sizeBytes: sizeBytes, at: nowNs)
+        }
+        let first = shared.send(sizeBytes: sizeBytes, at: nowNs)
+        guard let crossedNs = first.arrivalNs else { return first }
+        lastSharedTiming = shared.lastTiming
+        return .afterTwoHops(first: first, second: primary.send(sizeBytes: sizeBytes, at: crossedNs))
+    }
+
+    /// A retransmission over the shared link and the primary, or the backup,
+    /// as `send(sizeBytes:at:via:)` (`LinkDirection.resend` on each hop).
+    public mutating func resend(sizeBytes: Int, at atNs: Int64, via shared: inout LinkDirection) -> LinkOutcome {
+        lastOverBackup = takesBackup(at: atNs)
+        lastSharedTiming = nil
+        if lastOverBackup {
+            packetsOverBackup += 1
+            return backup!.resend(sizeBytes: sizeBytes, at: atNs)
+        }
+        let first = shared.resend(sizeBytes: sizeBytes, at: atNs)
+        guard let crossedNs = first.arrivalNs else { return first }
+        lastSharedTiming = shared.lastTiming
+        return .afterTwoHops(first: first, second: primary.resend(sizeBytes: sizeBytes, at: crossedNs))
     }
 
     public mutating func send(sizeBytes: Int, at nowNs: Int64) -> LinkOutcome {

@@ -119,7 +119,19 @@ public struct TCPStream: Sendable {
         send(sizeBytes: sizeBytes, at: nowNs, overPath: &path)
     }
 
-    // One body for both, specialized here: a public generic would run
+    /// Sends one segment over a venue's redundant path that its primary
+    /// reaches over the shared link `shared` (`RedundantPath.send(sizeBytes:at:via:)`).
+    public mutating func send(sizeBytes: Int, at nowNs: Int64, over path: inout RedundantPath,
+                              via shared: inout LinkDirection) -> TCPSendOutcome {
+        withUnsafeMutablePointer(to: &path) { path in
+            withUnsafeMutablePointer(to: &shared) { shared in
+                var viaShared = PathViaSharedLink(path: path, shared: shared)
+                return send(sizeBytes: sizeBytes, at: nowNs, overPath: &viaShared)
+            }
+        }
+    }
+
+    // One body for all, specialized here: a public generic would run
     // unspecialized, through witness tables, from the modules that call it.
     @inline(__always)
     mutating func send<Path: PacketPath>(sizeBytes: Int, at nowNs: Int64, overPath link: inout Path) -> TCPSendOutcome {

@@ -9,12 +9,18 @@ public struct VenueLinksConfig: Hashable, Sendable {
     /// A second copy of the feed over its own link, for A/B arbitration;
     /// only with `marketData` (the A feed).
     public var marketDataB: FeedBConfig?
+    /// The shared link (`SharedLinkConfig.name`) that the order entry's
+    /// primary path and the feed cross before the venue's own links; only
+    /// with `orderEntry` or `marketData`.
+    public var via: String?
 
-    public init(venue: String, orderEntry: OrderEntryLinkConfig? = nil, marketData: LinkDirectionConfig? = nil, marketDataB: FeedBConfig? = nil) {
+    public init(venue: String, orderEntry: OrderEntryLinkConfig? = nil, marketData: LinkDirectionConfig? = nil, marketDataB: FeedBConfig? = nil,
+                via: String? = nil) {
         self.venue = venue
         self.orderEntry = orderEntry
         self.marketData = marketData
         self.marketDataB = marketDataB
+        self.via = via
     }
 
     /// Whether the venue has the link a fault may hit.
@@ -33,6 +39,9 @@ public struct VenueLinksConfig: Hashable, Sendable {
     }
 
     public var firstProblem: String? {
+        if let via, orderEntry == nil, marketData == nil {
+            return "venue '\(venue)' goes via shared link '\(via)' but has neither order_entry nor market_data to carry over it"
+        }
         if let orderEntry {
             if let problem = orderEntry.toVenue.firstProblem { return "venue '\(venue)' order entry to the venue: \(problem)" }
             if let problem = orderEntry.fromVenue.firstProblem { return "venue '\(venue)' order entry from the venue: \(problem)" }

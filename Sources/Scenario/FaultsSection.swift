@@ -12,13 +12,17 @@ extension ScenarioReader {
         ("gateway_crash", ["for", "state"]), ("host_crash", ["for", "state"]), ("partition", ["for"]),
     ]
 
-    func faults(_ node: Node, seed: UInt64, durationNs: Int64, venues: [VenueConfig], links: [VenueLinksConfig], sites: [ScenarioSite] = [])
-        throws(ScenarioError) -> (links: [LinkFaultConfig], gatewayCrashes: [GatewayCrashConfig])
+    func faults(_ node: Node, seed: UInt64, durationNs: Int64, venues: [VenueConfig], links: [VenueLinksConfig], sites: [ScenarioSite] = [],
+                sharedLinks: [SharedLinkConfig] = [])
+        throws(ScenarioError) -> (links: [LinkFaultConfig], gatewayCrashes: [GatewayCrashConfig], sharedLinks: [SharedLinkFaultConfig])
     {
         var faults: [LinkFaultConfig] = []
         var crashes: [GatewayCrashConfig] = []
+        var sharedFaults: [SharedLinkFaultConfig] = []
         for (index, item) in try sequence(node, "a list of faults like { at: 50ms, venue: XNAS, link: order_entry, action: down }").enumerated() {
-            if case .mapping(let mapping) = item, mapping["action"]?.string == "random" {
+            if case .mapping(let mapping) = item, mapping["venue"] == nil, mapping["site"] == nil, mapping["link"] != nil {
+                sharedFaults += try sharedLinkFaults(item, index: index, seed: seed, durationNs: durationNs, sharedLinks: sharedLinks)
+            } else if case .mapping(let mapping) = item, mapping["action"]?.string == "random" {
                 faults += try randomFaults(item, index: index, seed: seed, durationNs: durationNs, venues: venues, links: links)
             } else if case .mapping(let mapping) = item, mapping["action"]?.string == "partition" {
                 faults += try partition(item, durationNs: durationNs, links: links, sites: sites)
@@ -29,7 +33,41 @@ extension ScenarioReader {
                 faults.append(try fault(item, durationNs: durationNs, venues: venues, links: links))
             }
         }
-        return (faults, crashes)
+        return (faults, crashes, sharedFaults)
+    }
+
+    /// `{ at, link: <shared link>, action }`, without a venue: a fault of a
+    /// shared link (network.links), which every venue that goes via it
+    /// meets. Takes the actions a venue's link takes, `random` included.
+    func sharedLinkFaults(_ node: Node, index: Int, seed: UInt64, durationNs: Int64, sharedLinks: [SharedLinkConfig])
+        throws(ScenarioError) -> [SharedLinkFaultConfig]
+    {
+        let f = try fields(node, allowed: Self.faultKeys.filter { $0 != "venue" && $0 != "state" }, required: ["at", "link", "action"],
+                           what: "a shared link's fault")
+        let name = try string(f["link"]!.value, "a shared link's name")
+        guard sharedLinks.contains(where: { $0.name == name }) else {
+            let venueLinks = FaultedLink.allCases.map(\.rawValue)
+            let hint = venueLinks.contains(name) ? "a fault of a venue's \(name) link needs `venue:`"
+                : sharedLinks.isEmpty ? "the scenario has no network.links" : "expected one of: \(sharedLinks.map(\.name).joined(separator: ", "))"
+            throw error(f["link"]!.value, "unknown shared link '\(name)'; \(hint)")
+        }
+        let atNs = try duration(f["at"]!.value, positive: false, what: "a fault's time")
+        guard atNs <= durationNs else {
+            throw error(f["at"]!.value, "\(formatDuration(atNs)) is after the run's duration of \(formatDuration(durationNs)); a fault must come within it")
+        }
+        let actionName = try choice(f["action"]!.value, Self.faultActionKeys.map { ($0.0, $0.0) }, "fault action")
+        guard !["gateway_crash", "host_crash", "partition"].contains(actionName) else {
+            throw error(f["action"]!.value, "a \(actionName) fault does not hit a link; expected down, up, flap, degrade or random for shared link '\(name)'")
+        }
+        try refuseKeysOtherThan(action: actionName, in: f)
+        if actionName == "random" {
+            return try randomOutages(f, node: node, index: index, seed: seed, startNs: atNs, durationNs: durationNs).map {
+                SharedLinkFaultConfig(atNs: $0.atNs, link: name, action: $0.isDown ? .down : .up)
+            }
+        }
+        let fault = SharedLinkFaultConfig(atNs: atNs, link: name, action: try faultAction(actionName, f, node: node))
+        try requireEnd(fault.lastEffectNs, of: actionName, withinRun: durationNs, at: node)
+        return [fault]
     }
 
     /// `{ at, site, action: partition, for }`: the site is cut off from the
@@ -101,24 +139,34 @@ extension ScenarioReader {
         let f = try fields(node, allowed: Self.faultKeys, required: ["at", "venue", "link", "action", "mtbf", "mttr"], what: "a random fault")
         let (startNs, venue, link) = try faultTarget(f, durationNs: durationNs, venues: venues, links: links)
         try refuseKeysOtherThan(action: "random", in: f)
+        return try randomOutages(f, node: node, index: index, seed: seed, startNs: startNs, durationNs: durationNs).map {
+            LinkFaultConfig(atNs: $0.atNs, venue: venue, link: link, action: $0.isDown ? .down : .up)
+        }
+    }
+
+    /// The downs and ups of a `random` entry, as `randomFaults` describes.
+    func randomOutages(_ f: [String: (key: Node, value: Node)], node: Node, index: Int, seed: UInt64, startNs: Int64, durationNs: Int64)
+        throws(ScenarioError) -> [LinkTransition]
+    {
+        guard let mtbf = f["mtbf"], let mttr = f["mttr"] else { throw error(node, "a random fault needs 'mtbf' and 'mttr'") }
         let longest = LinkLimits.longestFaultNs
-        let mtbfNs = try duration(f["mtbf"]!.value, atMost: longest, what: "a mean time between failures")
-        let mttrNs = try duration(f["mttr"]!.value, atMost: longest, what: "a mean time to repair")
+        let mtbfNs = try duration(mtbf.value, atMost: longest, what: "a mean time between failures")
+        let mttrNs = try duration(mttr.value, atMost: longest, what: "a mean time to repair")
         var stream = RandomStream(scenarioSeed: seed, component: "faults.\(index)")
-        var faults: [LinkFaultConfig] = []
+        var transitions: [LinkTransition] = []
         var timeNs = startNs
         while true {
             timeNs += max(1, Int64(stream.nextExponential(mean: Double(mtbfNs)).rounded()))
             guard timeNs < durationNs else { break }
-            guard faults.count < 2 * LinkFaultConfig.mostFlaps else {
+            guard transitions.count < 2 * LinkFaultConfig.mostFlaps else {
                 throw error(node, "mtbf \(formatDuration(mtbfNs)) draws more than \(LinkFaultConfig.mostFlaps) outages before the run's end; lengthen mtbf or shorten the run")
             }
-            faults.append(LinkFaultConfig(atNs: timeNs, venue: venue, link: link, action: .down))
+            transitions.append(LinkTransition(atNs: timeNs, isDown: true))
             timeNs += max(1, Int64(stream.nextExponential(mean: Double(mttrNs)).rounded()))
             guard timeNs < durationNs else { break }
-            faults.append(LinkFaultConfig(atNs: timeNs, venue: venue, link: link, action: .up))
+            transitions.append(LinkTransition(atNs: timeNs, isDown: false))
         }
-        return faults
+        return transitions
     }
 
     func fault(_ node: Node, durationNs: Int64, venues: [VenueConfig], links: [VenueLinksConfig]) throws(ScenarioError) -> LinkFaultConfig {
@@ -127,6 +175,13 @@ extension ScenarioReader {
         let actionName = try choice(f["action"]!.value, Self.faultActionKeys.map { ($0.0, $0.0) }, "fault action")
         guard actionName != "random", actionName != "gateway_crash", actionName != "host_crash", actionName != "partition" else { preconditionFailure("random faults and gateway crashes are read on their own") }
         try refuseKeysOtherThan(action: actionName, in: f)
+        let fault = LinkFaultConfig(atNs: atNs, venue: venueName, link: link, action: try faultAction(actionName, f, node: node))
+        try requireEnd(fault.lastEffectNs, of: actionName, withinRun: durationNs, at: node)
+        return fault
+    }
+
+    /// A `down`, `up`, `flap` or `degrade` action with its keys.
+    func faultAction(_ actionName: String, _ f: [String: (key: Node, value: Node)], node: Node) throws(ScenarioError) -> LinkFaultAction {
         func need(_ key: String) throws(ScenarioError) -> Node {
             guard let entry = f[key] else { throw error(node, "a \(actionName) fault needs '\(key)'") }
             return entry.value
@@ -147,9 +202,7 @@ extension ScenarioReader {
                               addedLoss: try number(try need("loss"), 0...1, "an added loss probability"),
                               durationNs: try duration(try need("for"), atMost: longest, what: "a degradation"))
         }
-        let fault = LinkFaultConfig(atNs: atNs, venue: venueName, link: link, action: action)
-        try requireEnd(fault.lastEffectNs, of: actionName, withinRun: durationNs, at: node)
-        return fault
+        return action
     }
 
     /// Refuses a key of the fault that neither every fault nor `action` takes.

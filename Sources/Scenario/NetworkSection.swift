@@ -13,23 +13,43 @@ extension ScenarioReader {
     static let largestQueueBytes: Int64 = 1 << 30
 
     func network(_ node: Node, venues: [VenueConfig], flows: [FlowConfig])
-        throws(ScenarioError) -> (latencyNs: Int64, links: [VenueLinksConfig], sites: [ScenarioSite])
+        throws(ScenarioError) -> (latencyNs: Int64, links: [VenueLinksConfig], sites: [ScenarioSite], sharedLinks: [SharedLinkConfig])
     {
-        let n = try fields(node, allowed: ["one_way_latency", "venues", "sites"], required: [], what: "network")
+        let n = try fields(node, allowed: ["one_way_latency", "links", "venues", "sites"], required: [], what: "network")
         var latencyNs: Int64 = 0
         if let entry = n["one_way_latency"] {
             latencyNs = try duration(entry.value, positive: false, atMost: SimulationLimits.longestLatencyNs, what: "a one-way latency")
         }
+        var sharedLinks: [SharedLinkConfig] = []
+        var sharedLinkNodes: [Node] = []
+        if let entry = n["links"] {
+            for item in try sequence(entry.value, "a list of shared links like { name: NY4-NY5, latency: 150us }") {
+                let link = try sharedLink(item, among: sharedLinks)
+                sharedLinks.append(link)
+                sharedLinkNodes.append(item)
+            }
+        }
         var links: [VenueLinksConfig] = []
         if let entry = n["venues"] {
             for item in try sequence(entry.value, "a list of venue links") {
-                let v = try fields(item, allowed: ["venue", "order_entry", "market_data", "market_data_b"], required: ["venue"], what: "a venue's links")
+                let v = try fields(item, allowed: ["venue", "via", "order_entry", "market_data", "market_data_b"], required: ["venue"], what: "a venue's links")
                 let name = try knownVenue(v["venue"]!.value, among: venues).name
                 guard !links.contains(where: { $0.venue == name }) else { throw error(v["venue"]!.value, "venue '\(name)' has links listed twice") }
                 guard v["order_entry"] != nil || v["market_data"] != nil || v["market_data_b"] != nil else {
                     throw error(item, "venue '\(name)' lists no link; expected 'order_entry', 'market_data' or both")
                 }
                 var config = VenueLinksConfig(venue: name)
+                if let via = v["via"] {
+                    let linkName = try string(via.value, "the name of a shared link under network.links")
+                    guard sharedLinks.contains(where: { $0.name == linkName }) else {
+                        let known = sharedLinks.isEmpty ? "the scenario has no network.links" : "expected one of: \(sharedLinks.map(\.name).joined(separator: ", "))"
+                        throw error(via.value, "unknown shared link '\(linkName)'; \(known)")
+                    }
+                    guard v["order_entry"] != nil || v["market_data"] != nil else {
+                        throw error(via.key, "venue '\(name)' goes via '\(linkName)' but has neither order_entry nor market_data to carry over it (a B feed does not cross a shared link)")
+                    }
+                    config.via = linkName
+                }
                 if let oe = v["order_entry"] {
                     let link = try orderEntryLink(oe.value, latencyNs: latencyNs)
                     try checkCapacity(link, of: venues.first { $0.name == name }!, flows: flows, node: oe.value)
@@ -52,6 +72,9 @@ extension ScenarioReader {
                 links.append(config)
             }
         }
+        for (link, item) in zip(sharedLinks, sharedLinkNodes) where !links.contains(where: { $0.via == link.name }) {
+            throw error(item, "no venue goes via shared link '\(link.name)'; give a venue under network.venues `via: \(link.name)`, or remove the link")
+        }
         var sites: [ScenarioSite] = []
         if let entry = n["sites"] {
             for item in try sequence(entry.value, "a list of sites like { name: NY4, venues: [XNAS] }") {
@@ -71,7 +94,37 @@ extension ScenarioReader {
                 sites.append(ScenarioSite(name: name, venues: members))
             }
         }
-        return (latencyNs, links, sites)
+        return (latencyNs, links, sites, sharedLinks)
+    }
+
+    /// One entry of `network.links`: a link several venues cross (`via`).
+    /// Its link keys apply to both directions, then `to_venue` / `from_venue`
+    /// over them, as for a venue's order entry. Its `latency` is required:
+    /// it adds to each venue's own.
+    func sharedLink(_ node: Node, among earlier: [SharedLinkConfig]) throws(ScenarioError) -> SharedLinkConfig {
+        let l = try fields(node, allowed: ["name"] + Self.linkKeys + ["to_venue", "from_venue"], required: ["name", "latency"], what: "a shared link")
+        let name = try string(l["name"]!.value, "a shared link's name")
+        guard !earlier.contains(where: { $0.name == name }) else { throw error(l["name"]!.value, "shared link '\(name)' is listed twice") }
+        let both = try linkDirection(l, base: LinkDirectionConfig(propagationDelayNs: 0))
+        var directions: [LinkDirectionConfig] = []
+        for key in ["to_venue", "from_venue"] {
+            guard let entry = l[key] else {
+                directions.append(both)
+                continue
+            }
+            let d = try fields(entry.value, allowed: Self.linkKeys, required: [], what: "'\(key)' of a shared link")
+            if let reorder = d["reorder"] { throw error(reorder.key, SharedLinkConfig.reorderProblem) }
+            let direction = try linkDirection(d, base: both)
+            if direction.bandwidthBitsPerSecond > 0, direction.queueLimitBytes == 0 {
+                throw error(d["bandwidth"]?.value ?? l["bandwidth"]?.value ?? entry.value, SharedLinkConfig.queueProblem)
+            }
+            directions.append(direction)
+        }
+        if let reorder = l["reorder"] { throw error(reorder.key, SharedLinkConfig.reorderProblem) }
+        for direction in directions where direction.bandwidthBitsPerSecond > 0 && direction.queueLimitBytes == 0 {
+            throw error(l["bandwidth"]?.value ?? node, SharedLinkConfig.queueProblem)
+        }
+        return SharedLinkConfig(name: name, toVenue: directions[0], fromVenue: directions[1])
     }
 
     func orderEntryLink(_ node: Node, latencyNs: Int64) throws(ScenarioError) -> OrderEntryLinkConfig {

@@ -205,8 +205,9 @@ struct ScenarioReader {
         var latencyNs: Int64 = 0
         var links: [VenueLinksConfig] = []
         var sites: [ScenarioSite] = []
+        var sharedLinks: [SharedLinkConfig] = []
         if let network = f["network"] {
-            (latencyNs, links, sites) = try self.network(network.value, venues: venues, flows: flows)
+            (latencyNs, links, sites, sharedLinks) = try self.network(network.value, venues: venues, flows: flows)
         }
 
         var phaseEvents: [PhaseEventConfig] = []
@@ -217,8 +218,10 @@ struct ScenarioReader {
         }
         var linkFaults: [LinkFaultConfig] = []
         var gatewayCrashes: [GatewayCrashConfig] = []
+        var sharedLinkFaults: [SharedLinkFaultConfig] = []
         if let entry = f["faults"] {
-            (linkFaults, gatewayCrashes) = try faults(entry.value, seed: seed, durationNs: durationNs, venues: venues, links: links, sites: sites)
+            (linkFaults, gatewayCrashes, sharedLinkFaults) = try faults(entry.value, seed: seed, durationNs: durationNs, venues: venues,
+                                                                        links: links, sites: sites, sharedLinks: sharedLinks)
         }
         if let entry = f["assertions"] {
             assertions = try self.assertions(entry.value)
@@ -226,6 +229,8 @@ struct ScenarioReader {
         var config = SimulationConfig(name: name, seed: seed, durationNs: durationNs, oneWayLatencyNs: latencyNs,
                                       venues: venues, flows: flows, phaseEvents: phaseEvents, venueLinks: links, linkFaults: linkFaults)
         config.gatewayCrashes = gatewayCrashes
+        config.sharedLinks = sharedLinks
+        config.sharedLinkFaults = sharedLinkFaults
         if let entry = f["replay"] {
             (config.feedReplays, config.orderEntryReplays) = try replays(entry.value, durationNs: durationNs, venues: venues)
         }

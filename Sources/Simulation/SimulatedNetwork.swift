@@ -24,6 +24,18 @@ struct SimulatedNetwork {
     let modelsAnyLink: Bool
     /// By venue index; nil where the venue's feed is not modelled.
     var marketData: [LinkDirection?]
+    /// The shared links (`SimulationConfig.sharedLinks`), in configuration
+    /// order, each direction one link for every venue that crosses it.
+    var sharedToVenue: [LinkDirection] = []
+    var sharedFromVenue: [LinkDirection] = []
+    /// By venue index: the index in `sharedToVenue` of the shared link its
+    /// order entry and feed cross first (`via`), or -1.
+    var sharedLinkOfVenue: [Int]
+    /// By shared link: its name and the venues that cross it, for reports.
+    let sharedLinkNames: [String]
+    var sharedLinkVenues: [[Int]]
+    /// By shared link: when it is down or degraded (both directions).
+    let sharedLinkFaults: [LinkFaultSchedule]
     /// By venue index: the link of the feed's B copy; nil without one.
     var marketDataB: [LinkDirection?]
     /// By participant index: its connection's stream each way, nil where its
@@ -56,6 +68,17 @@ struct SimulatedNetwork {
         marketData = Array(repeating: nil, count: config.venues.count)
         marketDataB = Array(repeating: nil, count: config.venues.count)
         toVenueTransit = Array(repeating: TransitTotals(), count: config.venues.count)
+        sharedLinkOfVenue = Array(repeating: -1, count: config.venues.count)
+        sharedLinkNames = config.sharedLinks.map(\.name)
+        sharedLinkVenues = Array(repeating: [], count: config.sharedLinks.count)
+        sharedLinkFaults = config.sharedLinks.map { SharedLinkFaultConfig.schedule(of: $0.name, in: config.sharedLinkFaults) }
+        for (s, shared) in config.sharedLinks.enumerated() {
+            func stream(_ direction: String) -> RandomStream {
+                RandomStream(scenarioSeed: config.seed, component: "network-shared.\(shared.name).\(direction)")
+            }
+            sharedToVenue.append(LinkDirection(config: shared.toVenue, random: stream("to_venue"), faults: sharedLinkFaults[s]))
+            sharedFromVenue.append(LinkDirection(config: shared.fromVenue, random: stream("from_venue"), faults: sharedLinkFaults[s]))
+        }
         fromVenueTransit = toVenueTransit
         var retransmission: [TCPRetransmissionConfig?] = Array(repeating: nil, count: config.venues.count)
         var faulted: [FaultedLinkState] = []
@@ -72,12 +95,18 @@ struct SimulatedNetwork {
             func faults(_ link: FaultedLink) -> LinkFaultSchedule {
                 faulted.first { $0.venue == v && $0.link == link }?.schedule ?? .none
             }
+            var sharedFaults = LinkFaultSchedule.none
+            if let via = links.via, let s = config.sharedLinks.firstIndex(where: { $0.name == via }) {
+                sharedLinkOfVenue[v] = s
+                sharedLinkVenues[s].append(v)
+                sharedFaults = sharedLinkFaults[s]
+            }
             if let oe = links.orderEntry {
                 func path(_ direction: String, _ primary: LinkDirectionConfig, _ backup: LinkDirectionConfig?) -> RedundantPath {
                     RedundantPath(
                         primary: LinkDirection(config: primary, random: stream("order_entry.\(direction)"), faults: faults(.orderEntry)),
                         backup: backup.map { LinkDirection(config: $0, random: stream("order_entry_backup.\(direction)"), faults: faults(.orderEntryBackup)) },
-                        route: oe.backup?.route)
+                        route: oe.backup?.route, sharedLinkFaults: sharedFaults)
                 }
                 orderEntry[v] = OrderEntryLinks(toVenue: path("to_venue", oe.toVenue, oe.backup?.toVenue),
                                                 fromVenue: path("from_venue", oe.fromVenue, oe.backup?.fromVenue))
@@ -136,7 +165,11 @@ struct SimulatedNetwork {
     /// all of it, or nil when the connection broke on the way.
     mutating func sendToVenue(participant: Int, venue: Int, payloadBytes: Int, at nowNs: Int64) -> Int64? {
         precondition(orderEntry[venue] != nil && toVenueStreams[participant] != nil, "order entry of venue \(venue) is not modelled")
-        let deliveredNs = Self.sendSegments(payloadBytes: payloadBytes, at: nowNs, stream: &toVenueStreams[participant]!, link: &orderEntry[venue]!.toVenue)
+        let shared = sharedLinkOfVenue[venue]
+        let deliveredNs = shared < 0
+            ? Self.sendSegments(payloadBytes: payloadBytes, at: nowNs, stream: &toVenueStreams[participant]!, link: &orderEntry[venue]!.toVenue)
+            : Self.sendSegments(payloadBytes: payloadBytes, at: nowNs, stream: &toVenueStreams[participant]!, link: &orderEntry[venue]!.toVenue,
+                                via: &sharedToVenue[shared])
         if deliveredNs != nil { toVenueTransit[venue].add(toVenueStreams[participant]!.lastTiming) }
         return deliveredNs
     }
@@ -144,19 +177,36 @@ struct SimulatedNetwork {
     /// A venue's write to a participant, as `sendToVenue`.
     mutating func sendFromVenue(participant: Int, venue: Int, payloadBytes: Int, at nowNs: Int64) -> Int64? {
         precondition(orderEntry[venue] != nil && fromVenueStreams[participant] != nil, "order entry of venue \(venue) is not modelled")
-        let deliveredNs = Self.sendSegments(payloadBytes: payloadBytes, at: nowNs, stream: &fromVenueStreams[participant]!, link: &orderEntry[venue]!.fromVenue)
+        let shared = sharedLinkOfVenue[venue]
+        let deliveredNs = shared < 0
+            ? Self.sendSegments(payloadBytes: payloadBytes, at: nowNs, stream: &fromVenueStreams[participant]!, link: &orderEntry[venue]!.fromVenue)
+            : Self.sendSegments(payloadBytes: payloadBytes, at: nowNs, stream: &fromVenueStreams[participant]!, link: &orderEntry[venue]!.fromVenue,
+                                via: &sharedFromVenue[shared])
         if deliveredNs != nil { fromVenueTransit[venue].add(fromVenueStreams[participant]!.lastTiming) }
         return deliveredNs
     }
 
     static func sendSegments(payloadBytes: Int, at nowNs: Int64, stream: inout TCPStream, link: inout RedundantPath) -> Int64? {
+        sendSegments(payloadBytes: payloadBytes, at: nowNs) { stream.send(sizeBytes: $0, at: nowNs, over: &link) }
+    }
+
+    /// As above, the primary path reached over a shared link.
+    static func sendSegments(payloadBytes: Int, at nowNs: Int64, stream: inout TCPStream, link: inout RedundantPath,
+                             via shared: inout LinkDirection) -> Int64? {
+        sendSegments(payloadBytes: payloadBytes, at: nowNs) { stream.send(sizeBytes: $0, at: nowNs, over: &link, via: &shared) }
+    }
+
+    /// A write cut into segments, each sent by `sendSegment` with its
+    /// on-wire size: when the last one is delivered, or nil once one breaks.
+    @inline(__always)
+    static func sendSegments(payloadBytes: Int, at nowNs: Int64, sendSegment: (Int) -> TCPSendOutcome) -> Int64? {
         precondition(payloadBytes > 0, "an empty write")
         var remaining = payloadBytes
         var deliveredNs = nowNs
         while remaining > 0 {
             let segment = min(remaining, maximumSegmentBytes)
             remaining -= segment
-            switch stream.send(sizeBytes: segment + WireOverhead.tcpIPv4Bytes, at: nowNs, over: &link) {
+            switch sendSegment(segment + WireOverhead.tcpIPv4Bytes) {
             case .delivered(let atNs, _): deliveredNs = atNs
             case .broken: return nil
             }
@@ -168,7 +218,16 @@ struct SimulatedNetwork {
     /// (`feed` 0) or its B feed's (1): UDP, so a lost packet is lost.
     mutating func sendFeedPacket(venue: Int, feed: Int = 0, payloadBytes: Int, at nowNs: Int64) -> LinkOutcome? {
         guard marketDataModelled[venue] else { return nil }
-        if feed == 0 { return marketData[venue]!.send(sizeBytes: payloadBytes + WireOverhead.udpIPv4Bytes, at: nowNs) }
+        let sizeBytes = payloadBytes + WireOverhead.udpIPv4Bytes
+        if feed == 0 {
+            let shared = sharedLinkOfVenue[venue]
+            guard shared >= 0 else { return marketData[venue]!.send(sizeBytes: sizeBytes, at: nowNs) }
+            // Over the shared link, then the venue's own: it hands packets
+            // on in order (FIFO), so the venue's link sees them in time order.
+            let first = sharedFromVenue[shared].send(sizeBytes: sizeBytes, at: nowNs)
+            guard let crossedNs = first.arrivalNs else { return first }
+            return .afterTwoHops(first: first, second: marketData[venue]!.send(sizeBytes: sizeBytes, at: crossedNs))
+        }
         return marketDataB[venue]?.send(sizeBytes: payloadBytes + WireOverhead.udpIPv4Bytes, at: nowNs)
     }
 
@@ -204,6 +263,12 @@ struct SimulatedNetwork {
                 reports.append(LinkReport(venue: name, link: "market_data_b", statistics: link.statistics, tcp: nil))
             }
         }
+        // Shared links last, named by the venues that cross them.
+        for (s, name) in sharedLinkNames.enumerated() {
+            let venues = sharedLinkVenues[s].map { venueNames[$0] }.joined(separator: "+")
+            reports.append(LinkReport(venue: venues, link: "\(name).to_venue", statistics: sharedToVenue[s].statistics, tcp: nil))
+            reports.append(LinkReport(venue: venues, link: "\(name).from_venue", statistics: sharedFromVenue[s].statistics, tcp: nil))
+        }
         return reports
     }
 
@@ -226,6 +291,15 @@ struct SimulatedNetwork {
         faultedLinks.map { LinkOutageReport(venue: venueNames[$0.venue], link: $0.link, outages: $0.observedOutages) }
     }
 
+    /// The outages of every faulted shared link, from its schedule: every
+    /// fault ends within the run, so the schedule is what the run met.
+    func sharedLinkOutageReports(venueNames: [String]) -> [SharedLinkOutageReport] {
+        sharedLinkNames.indices.filter { !sharedLinkFaults[$0].outages.isEmpty }.map { s in
+            SharedLinkOutageReport(link: sharedLinkNames[s], venues: sharedLinkVenues[s].map { venueNames[$0] },
+                                   outages: sharedLinkFaults[s].outages)
+        }
+    }
+
     /// For each venue whose order entry is modelled and faulted, in venue
     /// order: when its order-entry path carried nothing, with the backup
     /// (when it has one) taking over after the detection time.
@@ -235,8 +309,11 @@ struct SimulatedNetwork {
             guard let links = orderEntry[v] else { continue }
             let primary = faultedLinks.first { $0.venue == v && $0.link == .orderEntry }
             let backup = faultedLinks.first { $0.venue == v && $0.link == .orderEntryBackup }
-            guard primary != nil || backup != nil else { continue }
-            let primaryOutages = primary?.observedOutages ?? []
+            let shared = sharedLinkOfVenue[v] < 0 ? LinkFaultSchedule.none : sharedLinkFaults[sharedLinkOfVenue[v]]
+            guard primary != nil || backup != nil || !shared.outages.isEmpty else { continue }
+            // The primary path is down while its own link or the shared link before it is.
+            let primaryOutages = shared.outages.isEmpty ? primary?.observedOutages ?? []
+                : LinkFaultSchedule(outages: primary?.observedOutages ?? []).outagesMerged(with: shared).outages
             let route = links.toVenue.route
             let pathOutages = route.map { $0.pathOutages(primary: primaryOutages, backup: backup?.observedOutages ?? []) } ?? primaryOutages
             reports.append(OrderEntryPathReport(
@@ -251,14 +328,24 @@ struct SimulatedNetwork {
 
 /// What one modelled link carried over a run.
 public struct LinkReport: Hashable, Sendable {
+    /// The venue; for a shared link, the venues that cross it, joined by "+".
     public var venue: String
     /// "order_entry.to_venue", "order_entry.from_venue", their
-    /// "order_entry_backup." twins, "market_data" or "market_data_b".
+    /// "order_entry_backup." twins, "market_data" or "market_data_b"; for a
+    /// shared link, its name and ".to_venue" or ".from_venue".
     public var link: String
     public var statistics: LinkStatistics
     /// The TCP streams of the participants' connections over an order-entry
     /// link, added up; nil for market data (UDP).
     public var tcp: TCPStreamStatistics?
+}
+
+/// When one faulted shared link was down over a run.
+public struct SharedLinkOutageReport: Hashable, Sendable {
+    public var link: String
+    /// The venues that go via it.
+    public var venues: [String]
+    public var outages: [LinkOutage]
 }
 
 /// When one faulted link was down over a run.

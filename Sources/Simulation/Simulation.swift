@@ -1363,6 +1363,7 @@ public struct Simulation {
             sessionsReconnected: sessionsReconnected,
             feeds: subscriberReports(),
             linkOutages: network.outageReports(venueNames: venues.map(\.name)),
+            sharedLinkOutages: network.sharedLinkOutageReports(venueNames: venues.map(\.name)),
             orderEntryPaths: network.orderEntryPathReports(venueNames: venues.map(\.name)),
             latencyAttribution: venues.indices.map { v in
                 // Without modelled links every write takes the fixed latency,

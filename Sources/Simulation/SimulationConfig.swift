@@ -41,6 +41,11 @@ public struct SimulationConfig: Hashable, Sendable {
         self.linkFaults = linkFaults
     }
 
+    /// Links that several venues' traffic crosses (docs/network.md,
+    /// "Shared links"); a venue goes over one with `VenueLinksConfig.via`.
+    public var sharedLinks: [SharedLinkConfig] = []
+    /// Scheduled faults of shared links, in file order.
+    public var sharedLinkFaults: [SharedLinkFaultConfig] = []
     /// Crashes of venues' order-entry gateways (docs/network.md, "Gateway crash").
     public var gatewayCrashes: [GatewayCrashConfig] = []
     /// Captured ITCH feeds whose orders rest at venues (docs/capture.md, "Replay into the simulator").

@@ -154,8 +154,16 @@ extension SimulationConfig {
                 return "a phase change at \(event.atNs) ns falls outside the run's duration (0 ... \(durationNs) ns)"
             }
         }
+        for (index, shared) in sharedLinks.enumerated() {
+            if let problem = shared.firstProblem { return problem }
+            guard !sharedLinks[..<index].contains(where: { $0.name == shared.name }) else { return "shared link '\(shared.name)' is listed twice" }
+            guard venueLinks.contains(where: { $0.via == shared.name }) else { return "no venue goes via shared link '\(shared.name)'" }
+        }
         for (index, links) in venueLinks.enumerated() {
             guard venues.contains(where: { $0.name == links.venue }) else { return "links name unknown venue '\(links.venue)'" }
+            if let via = links.via, !sharedLinks.contains(where: { $0.name == via }) {
+                return "venue '\(links.venue)' goes via unknown shared link '\(via)'"
+            }
             guard !venueLinks[..<index].contains(where: { $0.venue == links.venue }) else { return "venue '\(links.venue)' has links listed twice" }
             if let problem = links.firstProblem { return problem }
             if let oe = links.orderEntry, let venue = venues.first(where: { $0.name == links.venue }) {
@@ -181,6 +189,13 @@ extension SimulationConfig {
         for venue in venues {
             if let takeover = venue.standbyTakeoverNs, !(0...SimulationLimits.longestGatewayOutageNs).contains(takeover) {
                 return "venue '\(venue.name)': a standby's takeover time must be in 0 ... \(SimulationLimits.longestGatewayOutageNs) ns"
+            }
+        }
+        for fault in sharedLinkFaults {
+            if let problem = fault.firstProblem { return "fault on shared link '\(fault.link)': \(problem)" }
+            guard sharedLinks.contains(where: { $0.name == fault.link }) else { return "a fault hits unknown shared link '\(fault.link)'" }
+            guard fault.lastEffectNs <= durationNs else {
+                return "a fault on shared link '\(fault.link)' lasts until \(fault.lastEffectNs) ns, after the run's duration"
             }
         }
         for fault in linkFaults {

@@ -104,6 +104,8 @@ public struct SimulationResult: Sendable {
     public var feeds: [FeedSubscriberReport] = []
     /// Every link that `SimulationConfig.linkFaults` hits, with its outages.
     public var linkOutages: [LinkOutageReport] = []
+    /// Every shared link that `SimulationConfig.sharedLinkFaults` hits, with its outages.
+    public var sharedLinkOutages: [SharedLinkOutageReport] = []
     /// Each venue whose order-entry links are faulted: when its order entry
     /// was cut off, over the primary alone and over the path with its backup.
     public var orderEntryPaths: [OrderEntryPathReport] = []

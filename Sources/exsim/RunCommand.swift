@@ -336,9 +336,14 @@ extension RunReport {
                                                            messagesFirstOnB: $0.messagesFirstOnB, gapsFilledWhileArbitrating: $0.gapsFilledWhileArbitrating)
                                 })
                 },
-                outages: result.linkOutages.isEmpty ? nil : result.linkOutages.map { link in
+                outages: result.linkOutages.isEmpty && result.sharedLinkOutages.isEmpty ? nil : result.linkOutages.map { link in
                     let figures = Self.outageFigures(link.outages, runEndNs: simulatedEndNs)
                     return LinkOutageSummary(venue: link.venue, link: link.link.rawValue, intervals: figures.intervals,
+                                             longestNs: figures.longestNs, totalNs: figures.totalNs)
+                } + result.sharedLinkOutages.map { link in
+                    // Named as the shared link's rows of `links` are.
+                    let figures = Self.outageFigures(link.outages, runEndNs: simulatedEndNs)
+                    return LinkOutageSummary(venue: link.venues.joined(separator: "+"), link: link.link, intervals: figures.intervals,
                                              longestNs: figures.longestNs, totalNs: figures.totalNs)
                 },
                 orderEntryAvailability: result.orderEntryPaths.isEmpty ? nil : result.orderEntryPaths.map { path in

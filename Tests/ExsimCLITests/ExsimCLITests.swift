@@ -216,7 +216,7 @@ import Testing
     /// The shipped scenarios' digests are pinned in Reports/: a change of
     /// behaviour must update the pinned baseline deliberately.
     @Test(arguments: ["smoke", "two-venues", "lossy-link", "link-flap", "availability", "route-failover", "availability-redundant", "feed-arbitration", "gateway-failover", "site-partition", "host-crash",
-                     "gateway-cold-restart", "reconnect-backoff", "feed-replay", "order-entry-replay"])
+                     "shared-trunk", "gateway-cold-restart", "reconnect-backoff", "feed-replay", "order-entry-replay"])
     func shippedScenarioMatchesItsPinnedDigest(_ name: String) throws {
         let directory = try ExsimProcess.temporaryDirectory("pinned-\(name)")
         defer { try? FileManager.default.removeItem(at: directory) }

@@ -52,6 +52,7 @@ import Testing
         var ranWithFeedB = 0
         var ranWithCrash = 0
         var ranWithBackoff = 0
+        var ranWithSharedLink = 0
         for seed in 0..<2 * Self.cases {
             var sketch = ScenarioSketch(ChoiceStream(seed: seed), alwaysFaults: true)
             let yaml = sketch.yaml()
@@ -62,17 +63,19 @@ import Testing
                     if yaml.contains("link: market_data_b") { ranWithFeedB += 1 }
                     if yaml.contains("action: gateway_crash") { ranWithCrash += 1 }
                     if yaml.contains("reconnect: {") && yaml.contains("action: gateway_crash") { ranWithBackoff += 1 }
+                    if yaml.contains("link: T0, action:") { ranWithSharedLink += 1 }
                 }
             } catch {
                 Issue.record("seed \(seed): \(error.description)\n\(yaml)")
             }
         }
-        print("scenario fuzz with faults: \(2 * Self.cases) scenarios, \(ranWithFaults) ran, \(ranWithBackup) with a fault on a backup path, \(ranWithFeedB) on a B feed, \(ranWithCrash) with a gateway crash, \(ranWithBackoff) of those with a reconnect backoff")
+        print("scenario fuzz with faults: \(2 * Self.cases) scenarios, \(ranWithFaults) ran, \(ranWithBackup) with a fault on a backup path, \(ranWithFeedB) on a B feed, \(ranWithCrash) with a gateway crash, \(ranWithBackoff) of those with a reconnect backoff, \(ranWithSharedLink) with a fault of a shared link")
         #expect(ranWithFaults > 0, "no generated run had faults")
         #expect(ranWithBackup > 0, "no generated run had a fault on a backup path")
         #expect(ranWithFeedB > 0, "no generated run had a fault on a B feed")
         #expect(ranWithCrash > 0, "no generated run had a gateway crash")
         #expect(ranWithBackoff > 0, "no generated run had a gateway crash and a reconnect backoff")
+        #expect(ranWithSharedLink > 0, "no generated run had a fault of a shared link")
     }
 
     /// Found by the fuzzer: the primary order-entry link down for good and a
