@@ -20,7 +20,9 @@ extension ScenarioReader {
         var crashes: [GatewayCrashConfig] = []
         var sharedFaults: [SharedLinkFaultConfig] = []
         for (index, item) in try sequence(node, "a list of faults like { at: 50ms, venue: XNAS, link: order_entry, action: down }").enumerated() {
-            if case .mapping(let mapping) = item, mapping["venue"] == nil, mapping["site"] == nil, mapping["link"] != nil {
+            // A link that is no venue's link kind, and no venue: a shared link's fault.
+            if case .mapping(let mapping) = item, mapping["venue"] == nil, mapping["site"] == nil,
+               let link = mapping["link"]?.string, FaultedLink(rawValue: link) == nil {
                 sharedFaults += try sharedLinkFaults(item, index: index, seed: seed, durationNs: durationNs, sharedLinks: sharedLinks)
             } else if case .mapping(let mapping) = item, mapping["action"]?.string == "random" {
                 faults += try randomFaults(item, index: index, seed: seed, durationNs: durationNs, venues: venues, links: links)
@@ -46,10 +48,9 @@ extension ScenarioReader {
                            what: "a shared link's fault")
         let name = try string(f["link"]!.value, "a shared link's name")
         guard sharedLinks.contains(where: { $0.name == name }) else {
-            let venueLinks = FaultedLink.allCases.map(\.rawValue)
-            let hint = venueLinks.contains(name) ? "a fault of a venue's \(name) link needs `venue:`"
-                : sharedLinks.isEmpty ? "the scenario has no network.links" : "expected one of: \(sharedLinks.map(\.name).joined(separator: ", "))"
-            throw error(f["link"]!.value, "unknown shared link '\(name)'; \(hint)")
+            let known = sharedLinks.isEmpty ? "the scenario has no network.links" : "expected one of: \(sharedLinks.map(\.name).joined(separator: ", "))"
+            let kinds = FaultedLink.allCases.map(\.rawValue).joined(separator: ", ")
+            throw error(f["link"]!.value, "unknown shared link '\(name)'; \(known) (a fault of a venue's \(kinds) link names its `venue`)")
         }
         let atNs = try duration(f["at"]!.value, positive: false, what: "a fault's time")
         guard atNs <= durationNs else {

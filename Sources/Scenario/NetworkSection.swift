@@ -105,6 +105,10 @@ extension ScenarioReader {
         let l = try fields(node, allowed: ["name"] + Self.linkKeys + ["to_venue", "from_venue"], required: ["name", "latency"], what: "a shared link")
         let name = try string(l["name"]!.value, "a shared link's name")
         guard !earlier.contains(where: { $0.name == name }) else { throw error(l["name"]!.value, "shared link '\(name)' is listed twice") }
+        // A fault names a shared link where it names a venue's link kind.
+        guard FaultedLink(rawValue: name) == nil else {
+            throw error(l["name"]!.value, "'\(name)' names a venue's link; give the shared link another name (NY4-NY5, say)")
+        }
         let both = try linkDirection(l, base: LinkDirectionConfig(propagationDelayNs: 0))
         var directions: [LinkDirectionConfig] = []
         for key in ["to_venue", "from_venue"] {

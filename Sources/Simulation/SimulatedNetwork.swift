@@ -231,6 +231,23 @@ struct SimulatedNetwork {
         return marketDataB[venue]?.send(sizeBytes: payloadBytes + WireOverhead.udpIPv4Bytes, at: nowNs)
     }
 
+    /// The propagation delay of the venue's primary order-entry path toward
+    /// it: its own link's, and the shared link's it goes via, if any.
+    func orderEntryPropagationNs(venue: Int) -> Int64 {
+        let own = orderEntry[venue]!.toVenue.primary.config.propagationDelayNs
+        let shared = sharedLinkOfVenue[venue]
+        return shared < 0 ? own : own + sharedToVenue[shared].config.propagationDelayNs
+    }
+
+    /// How long a subscriber's re-request takes to reach the venue: the
+    /// feed link's propagation, and the shared link's toward the venue when
+    /// the feed goes via one (the request path loses nothing).
+    func feedRequestDelayNs(venue: Int) -> Int64 {
+        let own = marketData[venue]!.config.propagationDelayNs
+        let shared = sharedLinkOfVenue[venue]
+        return shared < 0 ? own : own + sharedToVenue[shared].config.propagationDelayNs
+    }
+
     /// Whether the venue publishes a B copy of its feed.
     func hasFeedB(venue: Int) -> Bool { modelsAnyLink && marketDataB[venue] != nil }
 
@@ -291,19 +308,28 @@ struct SimulatedNetwork {
         faultedLinks.map { LinkOutageReport(venue: venueNames[$0.venue], link: $0.link, outages: $0.observedOutages) }
     }
 
-    /// The outages of every faulted shared link, from its schedule: every
-    /// fault ends within the run, so the schedule is what the run met.
-    func sharedLinkOutageReports(venueNames: [String]) -> [SharedLinkOutageReport] {
+    /// The outages of every faulted shared link, from its schedule, as far
+    /// as a run that reached `nowNs` met them: an outage not begun by then
+    /// is left out, one still going has no end. (A venue's links get theirs
+    /// from the kernel's fault events, which mark the same transitions.)
+    func sharedLinkOutageReports(venueNames: [String], upTo nowNs: Int64) -> [SharedLinkOutageReport] {
         sharedLinkNames.indices.filter { !sharedLinkFaults[$0].outages.isEmpty }.map { s in
             SharedLinkOutageReport(link: sharedLinkNames[s], venues: sharedLinkVenues[s].map { venueNames[$0] },
-                                   outages: sharedLinkFaults[s].outages)
+                                   outages: Self.outages(of: sharedLinkFaults[s], upTo: nowNs))
+        }
+    }
+
+    /// The outages of `schedule` that began by `nowNs`, one still going then left open.
+    static func outages(of schedule: LinkFaultSchedule, upTo nowNs: Int64) -> [LinkOutage] {
+        schedule.outages.filter { $0.startNs <= nowNs }.map { outage in
+            LinkOutage(startNs: outage.startNs, endNs: outage.endNs.flatMap { $0 <= nowNs ? $0 : nil })
         }
     }
 
     /// For each venue whose order entry is modelled and faulted, in venue
     /// order: when its order-entry path carried nothing, with the backup
     /// (when it has one) taking over after the detection time.
-    func orderEntryPathReports(venueNames: [String]) -> [OrderEntryPathReport] {
+    func orderEntryPathReports(venueNames: [String], upTo nowNs: Int64) -> [OrderEntryPathReport] {
         var reports: [OrderEntryPathReport] = []
         for (v, name) in venueNames.enumerated() {
             guard let links = orderEntry[v] else { continue }
@@ -313,7 +339,8 @@ struct SimulatedNetwork {
             guard primary != nil || backup != nil || !shared.outages.isEmpty else { continue }
             // The primary path is down while its own link or the shared link before it is.
             let primaryOutages = shared.outages.isEmpty ? primary?.observedOutages ?? []
-                : LinkFaultSchedule(outages: primary?.observedOutages ?? []).outagesMerged(with: shared).outages
+                : LinkFaultSchedule(outages: primary?.observedOutages ?? [])
+                    .outagesMerged(with: LinkFaultSchedule(outages: Self.outages(of: shared, upTo: nowNs))).outages
             let route = links.toVenue.route
             let pathOutages = route.map { $0.pathOutages(primary: primaryOutages, backup: backup?.observedOutages ?? []) } ?? primaryOutages
             reports.append(OrderEntryPathReport(

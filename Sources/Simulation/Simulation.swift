@@ -230,12 +230,14 @@ public struct Simulation {
         network = SimulatedNetwork(config: config, participantVenues: participants.map(\.venue))
         var subscribers: [ITCHFeedHandler?] = []
         for (v, link) in network.marketData.enumerated() {
-            subscribers.append(link.map { link in
-                let feedB = config.venueLinks.first { $0.venue == config.venues[v].name }?.marketDataB
-                return ITCHFeedHandler(configuration: .init(
-                    requestTimeoutNs: Self.subscriberRequestTimeoutNs(over: link.config),
-                    feeds: feedB == nil ? 1 : 2, arbitrationWindowNs: feedB?.arbitrationWindowNs ?? 0))
-            })
+            guard link != nil else {
+                subscribers.append(nil)
+                continue
+            }
+            let feedB = config.venueLinks.first { $0.venue == config.venues[v].name }?.marketDataB
+            subscribers.append(ITCHFeedHandler(configuration: .init(
+                requestTimeoutNs: Self.subscriberRequestTimeoutNs(propagationNs: network.feedRequestDelayNs(venue: v)),
+                feeds: feedB == nil ? 1 : 2, arbitrationWindowNs: feedB?.arbitrationWindowNs ?? 0)))
         }
         feedSubscribers = subscribers
         subscriberTimers = Array(repeating: SessionTimer(), count: venues.count)
@@ -954,10 +956,10 @@ public struct Simulation {
         return backoff.isJittered ? backoff.jittered(waitNs, draw: reconnectJitter[flow].next()) : waitNs
     }
 
-    /// A reset or a connection attempt crosses the order-entry link's
-    /// propagation delay, or the fixed one-way latency.
+    /// A reset or a connection attempt crosses the order-entry path's
+    /// propagation delay (a shared link's included), or the fixed one-way latency.
     func oneWayDelayNs(venue: Int) -> Nanoseconds {
-        network.modelsOrderEntry(venue: venue) ? network.orderEntry[venue]!.toVenue.primary.config.propagationDelayNs : config.oneWayLatencyNs
+        network.modelsOrderEntry(venue: venue) ? network.orderEntryPropagationNs(venue: venue) : config.oneWayLatencyNs
     }
 
     // MARK: Venues
@@ -1093,11 +1095,12 @@ public struct Simulation {
 
     // MARK: Market data over a modelled link
 
-    /// A subscriber asks again after twice the link's propagation and a
-    /// millisecond, rather than MoldUDP64Receiver's default 100 ms, which
-    /// would keep a lossy run's day open long after its flows stopped.
-    static func subscriberRequestTimeoutNs(over link: LinkDirectionConfig) -> Int64 {
-        2 * link.propagationDelayNs + 1_000_000
+    /// A subscriber asks again after twice the re-request's propagation to
+    /// the venue (a shared link's included) and a millisecond, rather than
+    /// MoldUDP64Receiver's default 100 ms, which would keep a lossy run's
+    /// day open long after its flows stopped.
+    static func subscriberRequestTimeoutNs(propagationNs: Int64) -> Int64 {
+        2 * propagationNs + 1_000_000
     }
 
     /// Sends one feed datagram over the venue's market-data link (`feed` 0)
@@ -1128,8 +1131,9 @@ public struct Simulation {
         carryOutSubscriber(actions, venue: venue)
     }
 
-    /// A re-request travels to the venue after the link's propagation delay;
-    /// the request path itself loses nothing.
+    /// A re-request travels to the venue after the feed path's propagation
+    /// delay (`SimulatedNetwork.feedRequestDelayNs`); the request path itself
+    /// loses nothing.
     mutating func carryOutSubscriber(_ actions: [MoldUDP64Receiver.Action], venue: Int32) {
         for action in actions {
             switch action {
@@ -1140,8 +1144,7 @@ public struct Simulation {
                     return messages.store(UnsafeRawBufferPointer(rebasing: buffer[..<length]))
                 }
                 inFlight += 1
-                let delayNs = network.marketData[Int(venue)]!.config.propagationDelayNs
-                kernel.schedule(.feedRequestToVenue(venue: venue, message: slot), at: kernel.now + delayNs)
+                kernel.schedule(.feedRequestToVenue(venue: venue, message: slot), at: kernel.now + network.feedRequestDelayNs(venue: Int(venue)))
             case .armRequestTimer(let atNs):
                 if !dayEnded { subscriberTimers[Int(venue)].arm(atNs: atNs, event: .subscriberTimer(venue: venue), kernel: &kernel) }
             case .messagesLost, .endOfSession:
@@ -1363,8 +1366,8 @@ public struct Simulation {
             sessionsReconnected: sessionsReconnected,
             feeds: subscriberReports(),
             linkOutages: network.outageReports(venueNames: venues.map(\.name)),
-            sharedLinkOutages: network.sharedLinkOutageReports(venueNames: venues.map(\.name)),
-            orderEntryPaths: network.orderEntryPathReports(venueNames: venues.map(\.name)),
+            sharedLinkOutages: network.sharedLinkOutageReports(venueNames: venues.map(\.name), upTo: kernel.now),
+            orderEntryPaths: network.orderEntryPathReports(venueNames: venues.map(\.name), upTo: kernel.now),
             latencyAttribution: venues.indices.map { v in
                 // Without modelled links every write takes the fixed latency,
                 // all of it propagation; every write that reached the venue was served.

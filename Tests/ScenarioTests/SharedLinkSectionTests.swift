@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 @testable import Scenario
-import Simulation
+@testable import Simulation
 
 /// `network.links`, a venue's `via`, and faults of a shared link.
 @Suite struct SharedLinkSectionTests {
@@ -45,6 +45,17 @@ import Simulation
                                                              LinkOutage(startNs: 3_000_000, endNs: 3_500_000)]])
     }
 
+    /// What the simulator sends outside the links' packets crosses the
+    /// shared link's latency too: a connection attempt or reset, and a
+    /// feed re-request (whose timeout is twice it plus 1 ms).
+    @Test func connectionAttemptsAndFeedReRequestsCrossTheSharedLinksLatency() throws {
+        let config = try ScenarioLoader.parse(yaml: withTrunk(), file: "s.yaml")
+        let simulation = try Simulation(config: config)
+        #expect(simulation.oneWayDelayNs(venue: 0) == 102_000)
+        #expect(simulation.network.feedRequestDelayNs(venue: 0) == 102_000)
+        #expect(Simulation.subscriberRequestTimeoutNs(propagationNs: 102_000) == 1_204_000)
+    }
+
     @Test func randomFaultsOfASharedLinkAreDrawnFromTheSeed() throws {
         let yaml = withTrunk(extra: "faults:\n  - { at: 0ms, link: T, action: random, mtbf: 2ms, mttr: 100us }\n")
         let first = try ScenarioLoader.parse(yaml: yaml, file: "s.yaml")
@@ -66,8 +77,13 @@ import Simulation
         #expect(message(withTrunk(links: "    - { name: T, latency: 1us }\n    - { name: U, latency: 2us }\n"))
                 .contains("8: no venue goes via shared link 'U'"))
         #expect(message(withTrunk(extra: "faults:\n  - { at: 2ms, link: U, action: down }\n")).contains("unknown shared link 'U'; expected one of: T"))
+        // Without its venue a fault of a venue's link kind is still read as one.
         #expect(message(withTrunk(extra: "faults:\n  - { at: 2ms, link: order_entry, action: down }\n"))
-                .contains("a fault of a venue's order_entry link needs `venue:`"))
+                .contains("a fault lacks the required key 'venue'"))
+        #expect(message(withTrunk(extra: "faults:\n  - { at: 2ms, vneue: XT, link: order_entry, action: down }\n"))
+                .contains("unknown key 'vneue'"))
+        #expect(message(withTrunk(links: "    - { name: market_data, latency: 1us }\n", via: "market_data"))
+                == "7: 'market_data' names a venue's link; give the shared link another name (NY4-NY5, say)")
         #expect(message(withTrunk(extra: "faults:\n  - { at: 2ms, link: T, action: gateway_crash, for: 1ms }\n"))
                 .contains("does not hit a link"))
         #expect(message(withTrunk(extra: "faults:\n  - { at: 9ms, link: T, action: flap, period: 2ms, count: 2 }\n"))
