@@ -89,8 +89,6 @@ public struct RedundantPath: PacketPath, Sendable {
     public private(set) var packetsOverBackup: UInt64 = 0
     /// Whether the last packet went over the backup.
     var lastOverBackup = false
-    /// The shared link's part of the last packet's time, when it crossed one.
-    var lastSharedTiming: TransitTiming? = nil
 
     /// `sharedLinkFaults`: the faults of the shared link the primary path
     /// crosses first (`send(sizeBytes:at:via:)`); the backup does not cross it.
@@ -111,11 +109,9 @@ public struct RedundantPath: PacketPath, Sendable {
         return route.usesBackup(at: timeNs, primary: primaryPathFaults)
     }
 
-    public var lastTiming: TransitTiming {
-        if lastOverBackup { return backup!.lastTiming }
-        guard let shared = lastSharedTiming else { return primary.lastTiming }
-        return shared + primary.lastTiming
-    }
+    /// Where the last packet's time went on the link it crossed last; a
+    /// shared link's part before it is added by `PathViaSharedLink`.
+    public var lastTiming: TransitTiming { lastOverBackup ? backup!.lastTiming : primary.lastTiming }
 
     /// Whether a packet sent at `timeNs` would meet a link that is down:
     /// the primary (or the shared link before it), or the backup once the
@@ -130,14 +126,12 @@ public struct RedundantPath: PacketPath, Sendable {
     /// in order, since a shared link is FIFO (`SharedLinkConfig`).
     public mutating func send(sizeBytes: Int, at nowNs: Int64, via shared: inout LinkDirection) -> LinkOutcome {
         lastOverBackup = takesBackup(at: nowNs)
-        lastSharedTiming = nil
         if lastOverBackup {
             packetsOverBackup += 1
             return backup!.send(sizeBytes: sizeBytes, at: nowNs)
         }
         let first = shared.send(sizeBytes: sizeBytes, at: nowNs)
         guard let crossedNs = first.arrivalNs else { return first }
-        lastSharedTiming = shared.lastTiming
         return .afterTwoHops(first: first, second: primary.send(sizeBytes: sizeBytes, at: crossedNs))
     }
 
@@ -145,14 +139,12 @@ public struct RedundantPath: PacketPath, Sendable {
     /// as `send(sizeBytes:at:via:)` (`LinkDirection.resend` on each hop).
     public mutating func resend(sizeBytes: Int, at atNs: Int64, via shared: inout LinkDirection) -> LinkOutcome {
         lastOverBackup = takesBackup(at: atNs)
-        lastSharedTiming = nil
         if lastOverBackup {
             packetsOverBackup += 1
             return backup!.resend(sizeBytes: sizeBytes, at: atNs)
         }
         let first = shared.resend(sizeBytes: sizeBytes, at: atNs)
         guard let crossedNs = first.arrivalNs else { return first }
-        lastSharedTiming = shared.lastTiming
         return .afterTwoHops(first: first, second: primary.resend(sizeBytes: sizeBytes, at: crossedNs))
     }
 

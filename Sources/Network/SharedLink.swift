@@ -78,7 +78,11 @@ struct PathViaSharedLink: PacketPath {
         path.pointee.resend(sizeBytes: sizeBytes, at: atNs, via: &shared.pointee)
     }
 
-    var lastTiming: TransitTiming { path.pointee.lastTiming }
+    /// A delivered packet over the primary crossed the shared link first,
+    /// whose `lastTiming` is still that packet's.
+    var lastTiming: TransitTiming {
+        path.pointee.lastOverBackup ? path.pointee.lastTiming : shared.pointee.lastTiming + path.pointee.lastTiming
+    }
 }
 
 extension LinkOutcome {

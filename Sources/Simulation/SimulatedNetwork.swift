@@ -31,6 +31,9 @@ struct SimulatedNetwork {
     /// By venue index: the index in `sharedToVenue` of the shared link its
     /// order entry and feed cross first (`via`), or -1.
     var sharedLinkOfVenue: [Int]
+    /// Whether any venue goes via a shared link: without, a packet pays one
+    /// test of this flag rather than a look in `sharedLinkOfVenue`.
+    let goesViaSharedLinks: Bool
     /// By shared link: its name and the venues that cross it, for reports.
     let sharedLinkNames: [String]
     var sharedLinkVenues: [[Int]]
@@ -119,6 +122,7 @@ struct SimulatedNetwork {
                 marketDataB[v] = LinkDirection(config: feedB.link, random: stream("market_data_b"), faults: faults(.marketDataB))
             }
         }
+        goesViaSharedLinks = sharedLinkOfVenue.contains { $0 >= 0 }
         orderEntryModelled = orderEntry.map { $0 != nil }
         marketDataModelled = marketData.map { $0 != nil }
         modelsAnyLink = orderEntryModelled.contains(true) || marketDataModelled.contains(true)
@@ -165,7 +169,7 @@ struct SimulatedNetwork {
     /// all of it, or nil when the connection broke on the way.
     mutating func sendToVenue(participant: Int, venue: Int, payloadBytes: Int, at nowNs: Int64) -> Int64? {
         precondition(orderEntry[venue] != nil && toVenueStreams[participant] != nil, "order entry of venue \(venue) is not modelled")
-        let shared = sharedLinkOfVenue[venue]
+        let shared = goesViaSharedLinks ? sharedLinkOfVenue[venue] : -1
         let deliveredNs = shared < 0
             ? Self.sendSegments(payloadBytes: payloadBytes, at: nowNs, stream: &toVenueStreams[participant]!, link: &orderEntry[venue]!.toVenue)
             : Self.sendSegments(payloadBytes: payloadBytes, at: nowNs, stream: &toVenueStreams[participant]!, link: &orderEntry[venue]!.toVenue,
@@ -177,7 +181,7 @@ struct SimulatedNetwork {
     /// A venue's write to a participant, as `sendToVenue`.
     mutating func sendFromVenue(participant: Int, venue: Int, payloadBytes: Int, at nowNs: Int64) -> Int64? {
         precondition(orderEntry[venue] != nil && fromVenueStreams[participant] != nil, "order entry of venue \(venue) is not modelled")
-        let shared = sharedLinkOfVenue[venue]
+        let shared = goesViaSharedLinks ? sharedLinkOfVenue[venue] : -1
         let deliveredNs = shared < 0
             ? Self.sendSegments(payloadBytes: payloadBytes, at: nowNs, stream: &fromVenueStreams[participant]!, link: &orderEntry[venue]!.fromVenue)
             : Self.sendSegments(payloadBytes: payloadBytes, at: nowNs, stream: &fromVenueStreams[participant]!, link: &orderEntry[venue]!.fromVenue,
@@ -187,26 +191,32 @@ struct SimulatedNetwork {
     }
 
     static func sendSegments(payloadBytes: Int, at nowNs: Int64, stream: inout TCPStream, link: inout RedundantPath) -> Int64? {
-        sendSegments(payloadBytes: payloadBytes, at: nowNs) { stream.send(sizeBytes: $0, at: nowNs, over: &link) }
-    }
-
-    /// As above, the primary path reached over a shared link.
-    static func sendSegments(payloadBytes: Int, at nowNs: Int64, stream: inout TCPStream, link: inout RedundantPath,
-                             via shared: inout LinkDirection) -> Int64? {
-        sendSegments(payloadBytes: payloadBytes, at: nowNs) { stream.send(sizeBytes: $0, at: nowNs, over: &link, via: &shared) }
-    }
-
-    /// A write cut into segments, each sent by `sendSegment` with its
-    /// on-wire size: when the last one is delivered, or nil once one breaks.
-    @inline(__always)
-    static func sendSegments(payloadBytes: Int, at nowNs: Int64, sendSegment: (Int) -> TCPSendOutcome) -> Int64? {
         precondition(payloadBytes > 0, "an empty write")
         var remaining = payloadBytes
         var deliveredNs = nowNs
         while remaining > 0 {
             let segment = min(remaining, maximumSegmentBytes)
             remaining -= segment
-            switch sendSegment(segment + WireOverhead.tcpIPv4Bytes) {
+            switch stream.send(sizeBytes: segment + WireOverhead.tcpIPv4Bytes, at: nowNs, over: &link) {
+            case .delivered(let atNs, _): deliveredNs = atNs
+            case .broken: return nil
+            }
+        }
+        return deliveredNs
+    }
+
+    /// As above, the primary path reached over a shared link. (Its own
+    /// loop: a closure shared by both costs the plain path a few
+    /// instructions a write.)
+    static func sendSegments(payloadBytes: Int, at nowNs: Int64, stream: inout TCPStream, link: inout RedundantPath,
+                             via shared: inout LinkDirection) -> Int64? {
+        precondition(payloadBytes > 0, "an empty write")
+        var remaining = payloadBytes
+        var deliveredNs = nowNs
+        while remaining > 0 {
+            let segment = min(remaining, maximumSegmentBytes)
+            remaining -= segment
+            switch stream.send(sizeBytes: segment + WireOverhead.tcpIPv4Bytes, at: nowNs, over: &link, via: &shared) {
             case .delivered(let atNs, _): deliveredNs = atNs
             case .broken: return nil
             }
@@ -220,7 +230,7 @@ struct SimulatedNetwork {
         guard marketDataModelled[venue] else { return nil }
         let sizeBytes = payloadBytes + WireOverhead.udpIPv4Bytes
         if feed == 0 {
-            let shared = sharedLinkOfVenue[venue]
+            let shared = goesViaSharedLinks ? sharedLinkOfVenue[venue] : -1
             guard shared >= 0 else { return marketData[venue]!.send(sizeBytes: sizeBytes, at: nowNs) }
             // Over the shared link, then the venue's own: it hands packets
             // on in order (FIFO), so the venue's link sees them in time order.

@@ -31,12 +31,14 @@ import Testing
         var shared = trunk
         var toB = venuePath(latencyNs: 2_000)
         var toC = venuePath(latencyNs: 5_000)
-        // Serialized 0–8 µs, 150 µs across, 2 µs more on B's own link.
-        #expect(toB.send(sizeBytes: 1_000, at: 0, via: &shared) == .delivered(atNs: 160_000))
-        #expect(toB.lastTiming == TransitTiming(serializationNs: 8_000, propagationNs: 152_000))
+        let retransmission = TCPRetransmissionConfig(initialRTONs: 1_000_000, maxRTONs: 8_000_000, maxRetransmissions: 3)
+        var streamB = TCPStream(retransmission: retransmission), streamC = TCPStream(retransmission: retransmission)
+        // Serialized 0–8 µs, 150 µs across, 2 µs more on B's own link; both hops' parts add up.
+        #expect(streamB.send(sizeBytes: 1_000, at: 0, over: &toB, via: &shared) == .delivered(atNs: 160_000, retransmissions: 0))
+        #expect(streamB.lastTiming == TransitTiming(serializationNs: 8_000, propagationNs: 152_000))
         // C's packet, sent at the same instant, waits for B's on the shared transmitter.
-        #expect(toC.send(sizeBytes: 1_000, at: 0, via: &shared) == .delivered(atNs: 171_000))
-        #expect(toC.lastTiming == TransitTiming(queueingNs: 8_000, serializationNs: 8_000, propagationNs: 155_000))
+        #expect(streamC.send(sizeBytes: 1_000, at: 0, over: &toC, via: &shared) == .delivered(atNs: 171_000, retransmissions: 0))
+        #expect(streamC.lastTiming == TransitTiming(queueingNs: 8_000, serializationNs: 8_000, propagationNs: 155_000))
         // A third would take the queue past 2,500 bytes: tail drop on the shared link, for whichever venue.
         #expect(toB.send(sizeBytes: 1_000, at: 0, via: &shared) == .dropped(.queueFull))
         #expect(shared.statistics.packetsSent == 3 && shared.statistics.droppedQueueFull == 1)
