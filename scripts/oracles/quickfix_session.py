@@ -214,6 +214,29 @@ AllowUnknownMsgFields=Y
         message.setField(fix.TimeInForce(fix.TimeInForce_DAY))
         return message
 
+    def replace_request(orig_cl_ord_id, cl_ord_id, quantity, limit):
+        message = header(fix.Message(), "G")
+        message.setField(fix.OrigClOrdID(orig_cl_ord_id))
+        message.setField(fix.ClOrdID(cl_ord_id))
+        message.setField(fix.HandlInst("1"))
+        message.setField(fix.Symbol(symbol))
+        message.setField(fix.Side(fix.Side_BUY))
+        message.setField(fix.TransactTime())
+        message.setField(fix.OrderQty(quantity))
+        message.setField(fix.OrdType(fix.OrdType_LIMIT))
+        message.setField(fix.Price(limit))
+        return message
+
+    def cancel_request(orig_cl_ord_id, cl_ord_id, quantity):
+        message = header(fix.Message(), "F")
+        message.setField(fix.OrigClOrdID(orig_cl_ord_id))
+        message.setField(fix.ClOrdID(cl_ord_id))
+        message.setField(fix.Symbol(symbol))
+        message.setField(fix.Side(fix.Side_BUY))
+        message.setField(fix.TransactTime())
+        message.setField(fix.OrderQty(quantity))
+        return message
+
     app.wait_for("both logons", lambda: app.logged_on >= {"P1", "P2"})
     base = float(price)
     step = 1.0
@@ -223,17 +246,7 @@ AllowUnknownMsgFields=Y
     app.report("P1", lambda r: r.get(11) == "B1" and r.get(150) == "0", "New for B1")
 
     # 3. Replace: a new price and quantity.
-    replace = header(fix.Message(), "G")
-    replace.setField(fix.OrigClOrdID("B1"))
-    replace.setField(fix.ClOrdID("B1R"))
-    replace.setField(fix.HandlInst("1"))
-    replace.setField(fix.Symbol(symbol))
-    replace.setField(fix.Side(fix.Side_BUY))
-    replace.setField(fix.TransactTime())
-    replace.setField(fix.OrderQty(200))
-    replace.setField(fix.OrdType(fix.OrdType_LIMIT))
-    replace.setField(fix.Price(base))
-    send("P1", replace)
+    send("P1", replace_request("B1", "B1R", 200, base))
     app.report("P1", lambda r: r.get(11) == "B1R" and r.get(150) == "5", "Replaced for B1R")
 
     # 4. P2 sells into it: fills on both sides at the resting price.
@@ -248,14 +261,7 @@ AllowUnknownMsgFields=Y
     # 5. Cancel.
     send("P1", new_order("B2", fix.Side_BUY, 100, base - 2 * step))
     app.report("P1", lambda r: r.get(11) == "B2" and r.get(150) == "0", "New for B2")
-    cancel = header(fix.Message(), "F")
-    cancel.setField(fix.OrigClOrdID("B2"))
-    cancel.setField(fix.ClOrdID("B2C"))
-    cancel.setField(fix.Symbol(symbol))
-    cancel.setField(fix.Side(fix.Side_BUY))
-    cancel.setField(fix.TransactTime())
-    cancel.setField(fix.OrderQty(100))
-    send("P1", cancel)
+    send("P1", cancel_request("B2", "B2C", 100))
     app.report("P1", lambda r: r.get(11) == "B2C" and r.get(150) == "4", "Canceled for B2C")
 
     # 6. A gap from the client: exsim asks for a resend, QuickFIX gap-fills.
@@ -285,22 +291,9 @@ AllowUnknownMsgFields=Y
     send("P1", new_order("B6", fix.Side_BUY, 100, base - 7 * step))
     app.report("P1", lambda r: r.get(11) == "B6" and r.get(150) == "0", "New for B6")
 
-    def replace_b6():
-        message = header(fix.Message(), "G")
-        message.setField(fix.OrigClOrdID("B6"))
-        message.setField(fix.ClOrdID("B6R"))
-        message.setField(fix.HandlInst("1"))
-        message.setField(fix.Symbol(symbol))
-        message.setField(fix.Side(fix.Side_BUY))
-        message.setField(fix.TransactTime())
-        message.setField(fix.OrderQty(100))
-        message.setField(fix.OrdType(fix.OrdType_LIMIT))
-        message.setField(fix.Price(base - 8 * step))
-        return message
-
-    send("P1", replace_b6())
+    send("P1", replace_request("B6", "B6R", 100, base - 8 * step))
     app.report("P1", lambda r: r.get(11) == "B6R" and r.get(150) == "5", "Replaced for B6R")
-    replace_again = replace_b6()
+    replace_again = replace_request("B6", "B6R", 100, base - 8 * step)
     replace_again.getHeader().setField(fix.PossResend(True))
     send("P1", replace_again)
     status = app.report("P1", lambda r: r.get(11) == "B6R" and r.get(39) == "0"
@@ -308,14 +301,7 @@ AllowUnknownMsgFields=Y
                         "the status of B6R, its replace sent again with PossResend=Y")
     if status.get(151) != "100" or abs(float(status.get(44, "0")) - (base - 8 * step)) > 1e-9:
         fail(f"B6R's status does not say 100 open at the replaced price: {status}")
-    cancel_b6 = header(fix.Message(), "F")
-    cancel_b6.setField(fix.OrigClOrdID("B6R"))
-    cancel_b6.setField(fix.ClOrdID("B6C"))
-    cancel_b6.setField(fix.Symbol(symbol))
-    cancel_b6.setField(fix.Side(fix.Side_BUY))
-    cancel_b6.setField(fix.TransactTime())
-    cancel_b6.setField(fix.OrderQty(100))
-    send("P1", cancel_b6)
+    send("P1", cancel_request("B6R", "B6C", 100))
     app.report("P1", lambda r: r.get(11) == "B6C" and r.get(150) == "4", "Canceled for B6C")
 
     # 7. A gap towards the client: P2 is told it has seen two messages fewer
