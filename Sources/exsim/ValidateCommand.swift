@@ -21,8 +21,10 @@ struct ValidateCommand: ParsableCommand {
                 let config = drill.config
                 _ = try Simulation(config: config)
                 let links = config.venueLinks.reduce(0) { $0 + $1.modelledDirections }
-                let linkNote = links > 0 ? ", \(links) modelled link direction(s)" : ""
-                let faultNote = config.linkFaults.isEmpty ? "" : ", \(config.linkFaults.count) fault(s)"
+                let linkNote = (links > 0 ? ", \(links) modelled link direction(s)" : "")
+                    + (config.sharedLinks.isEmpty ? "" : ", \(config.sharedLinks.count) shared link(s)")
+                let faults = config.linkFaults.count + config.sharedLinkFaults.count
+                let faultNote = faults == 0 ? "" : ", \(faults) fault(s)"
                 let assertionNote = drill.assertions.isEmpty ? "" : ", \(drill.assertions.count) assertion(s)"
                 var replayNote = config.feedReplays.isEmpty ? ""
                     : ", \(config.feedReplays.count) captured feed(s) of \(config.feedReplays.reduce(0) { $0 + $1.messages.count }) messages"

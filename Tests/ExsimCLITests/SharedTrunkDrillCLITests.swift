@@ -36,6 +36,10 @@ import Testing
         }
         #expect(try packets("XNYB+XNYC", "NY4-NY5.from_venue", "packetsDelivered") == fromVenues)
         #expect(try packets("XNYB", "order_entry_backup.to_venue") > 0, "the backup carried XNYB's order entry through the outage")
+
+        let validate = try ExsimProcess.run(["validate", Self.drill])
+        #expect(validate.status == 0, "\(validate.stderr)")
+        #expect(validate.stdout.contains("11 modelled link direction(s), 1 shared link(s), 2 fault(s), 4 assertion(s)"), "\(validate.stdout)")
     }
 
     /// The drill with XNYC on a cross-connect of its own and a 2 ms bound
