@@ -47,21 +47,20 @@ public enum ScenarioFuzzCase {
         }
         // A run that delivers event after event without its clock moving
         // would never end: at most every participant's login, order and
-        // reply, and every replayed message or request planned for one
-        // instant (a replay with `compress_gaps: 0ns` plans them all at
-        // one), can share an instant, so a longer standstill is a finding.
+        // reply can share an instant, and at an instant where replays plan
+        // messages or requests (a replay with `compress_gaps: 0ns` plans
+        // them all at one) each of those too, so a longer standstill is a
+        // finding. The bound stays below the event limit, or a standstill
+        // could never reach it.
         let participants = UInt64(config.flows.reduce(0) { $0 + $1.participants })
-        let replayedAtOnce = config.feedReplays.reduce(0) { $0 + mostAtOneInstant($1.messages.timesNs) }
-            + config.orderEntryReplays.reduce(0) { sum, replay in
-                sum + replay.sessions.reduce(0) { $0 + 1 + mostAtOneInstant($1.timesNs) }
-            }
-        let longestStandstill = 4 * checkInterval + 16 * (participants + UInt64(replayedAtOnce))
-        var stoodStill = StandstillWatch()
+        var stoodStill = StandstillWatch(
+            baseEvents: 4 * checkInterval + 16 * participants, mostEvents: eventLimit - 2 * checkInterval,
+            plannedAt: plannedReplayItems(config))
         let result = simulation.run(observation: RunObservation(eventLimit: eventLimit, interval: checkInterval) {
             stoodStill.observe($0)
         })
-        guard stoodStill.longestEvents <= longestStandstill else {
-            throw Finding(description: "simulated time stood still at \(stoodStill.timeNs) ns for \(stoodStill.longestEvents) events")
+        if let exceeded = stoodStill.exceeded {
+            throw Finding(description: "simulated time stood still at \(exceeded.timeNs) ns for \(exceeded.events) events")
         }
         guard result.invariantViolations.isEmpty else {
             throw Finding(description: "invariants broken: \(result.invariantViolations.prefix(3).joined(separator: "; "))")
@@ -77,28 +76,44 @@ public enum ScenarioFuzzCase {
     }
 }
 
-/// The most entries of a never-decreasing list of times that share one time.
-func mostAtOneInstant(_ timesNs: [Int64]) -> Int {
-    var most = 0
-    var run = 0
-    for index in timesNs.indices {
-        run = index > 0 && timesNs[index] == timesNs[index - 1] ? run + 1 : 1
-        most = max(most, run)
+/// How many replayed messages and requests each instant has planned, each
+/// replayed session's login counted at 0. Only looked up, never iterated.
+func plannedReplayItems(_ config: SimulationConfig) -> [Int64: UInt64] {
+    var planned: [Int64: UInt64] = [:]
+    for replay in config.feedReplays {
+        for timeNs in replay.messages.timesNs { planned[timeNs, default: 0] += 1 }
     }
-    return most
+    for replay in config.orderEntryReplays {
+        for session in replay.sessions {
+            planned[0, default: 0] += 1
+            for timeNs in session.timesNs { planned[timeNs, default: 0] += 1 }
+        }
+    }
+    return planned
 }
 
-/// The longest run of events delivered while the simulated clock stood still.
+/// Runs of events delivered while the simulated clock stood still, against
+/// what each instant allows: `baseEvents`, plus 16 for each replayed item
+/// planned there, at most `mostEvents`.
 struct StandstillWatch {
+    let baseEvents: UInt64
+    let mostEvents: UInt64
+    let plannedAt: [Int64: UInt64]
     var timeNs: Int64 = -1
     var sinceEvents: UInt64 = 0
-    var longestEvents: UInt64 = 0
+    /// The first standstill longer than its instant allows.
+    var exceeded: (timeNs: Int64, events: UInt64)? = nil
+
+    func allowedEvents(at timeNs: Int64) -> UInt64 {
+        min(baseEvents + 16 * (plannedAt[timeNs] ?? 0), mostEvents)
+    }
 
     mutating func observe(_ progress: RunProgress) {
         if progress.simulatedNs != timeNs {
             timeNs = progress.simulatedNs
             sinceEvents = progress.eventsDelivered
         }
-        longestEvents = max(longestEvents, progress.eventsDelivered - sinceEvents)
+        let events = progress.eventsDelivered - sinceEvents
+        if exceeded == nil, events > allowedEvents(at: timeNs) { exceeded = (timeNs, events) }
     }
 }

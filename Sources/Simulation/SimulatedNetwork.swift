@@ -258,6 +258,16 @@ struct SimulatedNetwork {
         return shared < 0 ? own : own + sharedToVenue[shared].config.propagationDelayNs
     }
 
+    /// A re-request's way to the venue and its answer's way back: twice the
+    /// feed link's propagation, and the shared link's each way when the
+    /// feed goes via one.
+    func feedRoundTripNs(venue: Int) -> Int64 {
+        let own = 2 * marketData[venue]!.config.propagationDelayNs
+        let shared = sharedLinkOfVenue[venue]
+        guard shared >= 0 else { return own }
+        return own + sharedToVenue[shared].config.propagationDelayNs + sharedFromVenue[shared].config.propagationDelayNs
+    }
+
     /// Whether the venue publishes a B copy of its feed.
     func hasFeedB(venue: Int) -> Bool { modelsAnyLink && marketDataB[venue] != nil }
 
@@ -323,9 +333,10 @@ struct SimulatedNetwork {
     /// is left out, one still going has no end. (A venue's links get theirs
     /// from the kernel's fault events, which mark the same transitions.)
     func sharedLinkOutageReports(venueNames: [String], upTo nowNs: Int64) -> [SharedLinkOutageReport] {
-        sharedLinkNames.indices.filter { !sharedLinkFaults[$0].outages.isEmpty }.map { s in
-            SharedLinkOutageReport(link: sharedLinkNames[s], venues: sharedLinkVenues[s].map { venueNames[$0] },
-                                   outages: Self.outages(of: sharedLinkFaults[s], upTo: nowNs))
+        sharedLinkNames.indices.compactMap { s in
+            let outages = Self.outages(of: sharedLinkFaults[s], upTo: nowNs)
+            guard !outages.isEmpty else { return nil }
+            return SharedLinkOutageReport(link: sharedLinkNames[s], venues: sharedLinkVenues[s].map { venueNames[$0] }, outages: outages)
         }
     }
 

@@ -236,7 +236,7 @@ public struct Simulation {
             }
             let feedB = config.venueLinks.first { $0.venue == config.venues[v].name }?.marketDataB
             subscribers.append(ITCHFeedHandler(configuration: .init(
-                requestTimeoutNs: Self.subscriberRequestTimeoutNs(propagationNs: network.feedRequestDelayNs(venue: v)),
+                requestTimeoutNs: Self.subscriberRequestTimeoutNs(roundTripNs: network.feedRoundTripNs(venue: v)),
                 feeds: feedB == nil ? 1 : 2, arbitrationWindowNs: feedB?.arbitrationWindowNs ?? 0)))
         }
         feedSubscribers = subscribers
@@ -1095,12 +1095,12 @@ public struct Simulation {
 
     // MARK: Market data over a modelled link
 
-    /// A subscriber asks again after twice the re-request's propagation to
-    /// the venue (a shared link's included) and a millisecond, rather than
-    /// MoldUDP64Receiver's default 100 ms, which would keep a lossy run's
-    /// day open long after its flows stopped.
-    static func subscriberRequestTimeoutNs(propagationNs: Int64) -> Int64 {
-        2 * propagationNs + 1_000_000
+    /// A subscriber asks again after the re-request's round trip (twice
+    /// the feed link's propagation, a shared link's each way included) and
+    /// a millisecond, rather than MoldUDP64Receiver's default 100 ms, which
+    /// would keep a lossy run's day open long after its flows stopped.
+    static func subscriberRequestTimeoutNs(roundTripNs: Int64) -> Int64 {
+        roundTripNs + 1_000_000
     }
 
     /// Sends one feed datagram over the venue's market-data link (`feed` 0)

@@ -47,13 +47,15 @@ import Testing
 
     /// What the simulator sends outside the links' packets crosses the
     /// shared link's latency too: a connection attempt or reset, and a
-    /// feed re-request (whose timeout is twice it plus 1 ms).
+    /// feed re-request (whose timeout is its round trip plus 1 ms).
     @Test func connectionAttemptsAndFeedReRequestsCrossTheSharedLinksLatency() throws {
         let config = try ScenarioLoader.parse(yaml: withTrunk(), file: "s.yaml")
         let simulation = try Simulation(config: config)
         #expect(simulation.oneWayDelayNs(venue: 0) == 102_000)
         #expect(simulation.network.feedRequestDelayNs(venue: 0) == 102_000)
-        #expect(Simulation.subscriberRequestTimeoutNs(propagationNs: 102_000) == 1_204_000)
+        // 2 µs each way on the feed link, 100 µs to the venue and 120 µs back on the trunk.
+        #expect(simulation.network.feedRoundTripNs(venue: 0) == 224_000)
+        #expect(Simulation.subscriberRequestTimeoutNs(roundTripNs: 224_000) == 1_224_000)
     }
 
     @Test func randomFaultsOfASharedLinkAreDrawnFromTheSeed() throws {

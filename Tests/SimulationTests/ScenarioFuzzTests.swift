@@ -1,5 +1,6 @@
 import Foundation
-import ScenarioFuzzing
+@testable import ScenarioFuzzing
+@testable import Simulation
 import Testing
 
 /// The scenario fuzzer's properties over a fixed set of generated scenarios,
@@ -135,6 +136,27 @@ import Testing
             """
         let outcome = try ScenarioFuzzCase.check(yaml: yaml)
         #expect(outcome == .ran(endedDay: true), "\(outcome)")
+    }
+
+    /// The standstill property still fires: a run at one instant longer
+    /// than that instant allows is caught; an instant where replays plan
+    /// items allows 16 events for each, never up to the event limit.
+    @Test func aStandstillLongerThanItsInstantAllowsIsCaught() {
+        func watch(_ planned: [Int64: UInt64], standingAt timeNs: Int64, for events: UInt64) -> StandstillWatch {
+            var watch = StandstillWatch(baseEvents: 4_096, mostEvents: 22_528, plannedAt: planned)
+            var delivered: UInt64 = 0
+            watch.observe(RunProgress(simulatedNs: timeNs - 1, eventsDelivered: 0, pendingEvents: 0, venueQueueDepths: []))
+            while delivered < events {
+                delivered += 1_024
+                watch.observe(RunProgress(simulatedNs: timeNs, eventsDelivered: delivered, pendingEvents: 0, venueQueueDepths: []))
+            }
+            return watch
+        }
+        #expect(watch([:], standingAt: 5, for: 4_096).exceeded == nil)
+        #expect(watch([:], standingAt: 5, for: 6_144).exceeded?.events == 5_120)
+        #expect(watch([5: 200], standingAt: 5, for: 6_144).exceeded == nil, "200 items planned at 5 allow 7,296 events")
+        #expect(watch([5: 200], standingAt: 9, for: 6_144).exceeded != nil, "the allowance is only at its instant")
+        #expect(watch([5: 10_000], standingAt: 5, for: 24_576).exceeded?.events == 23_552, "capped below the event limit")
     }
 
     @Test func aChoiceStreamThatRunsDryMakesTheOrdinaryScenario() throws {

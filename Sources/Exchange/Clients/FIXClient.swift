@@ -416,7 +416,8 @@ public struct FIXClient {
     /// The status of a replacement answering its replace sent again: the
     /// replace was carried out. What executed since the client last heard
     /// (CumQty less the executed quantity it knew) comes as one execution
-    /// at AvgPx, the only price a status gives.
+    /// at AvgPx, the only price a status gives (the average of the whole
+    /// order's fills); an order done since without executing, as cancelled.
     mutating func answerReplaceByStatus(_ replace: FIXOrderCancelReplaceRequest, report: FIXExecutionReport,
                                         events: inout [OrderEntryClientEvent]) {
         guard let id = ClientOrderID(replace.clOrdID), let previous = ClientOrderID(replace.origClOrdID) else { return }
@@ -428,6 +429,10 @@ public struct FIXClient {
         if executedSince > 0 {
             events.append(.executed(id, quantity: Quantity(executedSince), price: Price(report.averagePrice),
                                     openQuantity: Quantity(report.leavesQuantity)))
+        } else if report.leavesQuantity == 0 {
+            // Done since without executing (cancelled by the venue, say):
+            // nothing above says the order is gone.
+            events.append(.cancelled(id, openQuantity: .zero))
         }
     }
 

@@ -75,10 +75,13 @@
 // the order's status (open, or as it finished), not refused as a duplicate,
 // so that a client whose answers were lost (its venue restarted without
 // its state) learns the order's fate. Without 97=Y a used ClOrdID is still
-// refused (OrdRejReason 6). OrderCancelRequest and OrderCancelReplaceRequest
-// sent again are handled as any request: when the first copy was carried
-// out the order is no longer open under OrigClOrdID, and the copy gets
-// OrderCancelReject with CxlRejReason 1 (FIXClient reads that).
+// refused (OrdRejReason 6). An OrderCancelReplaceRequest marked 97=Y whose
+// OrigClOrdID names no open order but whose ClOrdID names an order of the
+// session (the first copy was carried out) is answered with that order's
+// status too. An OrderCancelRequest sent again is handled as any request:
+// when the first copy was carried out the order is no longer open under
+// OrigClOrdID, and the copy gets OrderCancelReject with CxlRejReason 1
+// (FIXClient reads that).
 //
 // Session: an acceptor FIXSession checks the Logon (CompIDs, Username and
 // Password from the configuration) and answers session-level faults itself,
@@ -240,8 +243,8 @@ public struct FIXPort {
             case .deliver(let message, _, _, let possibleResend):
                 // A possible duplicate is handled like any request: the desk
                 // refuses a ClOrdID it has already seen. A possible resend
-                // of a NewOrderSingle whose ClOrdID it has seen is answered
-                // with the order's status.
+                // of a NewOrderSingle whose ClOrdID it has seen, or of a
+                // replace carried out, is answered with the order's status.
                 decode(message, possibleResend: possibleResend, requests: &requests)
             case .armTimer(let atNs):
                 output.timerAtNs = clock.driverNs(atNs)
