@@ -38,7 +38,7 @@ let package = Package(
     targets: [
         // Virtual time, event queue, seeded random streams, trace digest. Imports nothing.
         .target(name: "SimKernel", swiftSettings: strict),
-        // Price-time order books and venue rules. Imports nothing.
+        // Price-time order books and venue rules. Imports nothing but Glibc (the order pool maps its pages).
         .target(name: "MatchingEngine", swiftSettings: strict),
         // Wire codecs and protocol session state machines: ITCH 5.0, MoldUDP64,
         // SoupBinTCP 3.0, OUCH 4.2, FIX 4.2/4.4. Imports nothing; does no I/O.
