@@ -90,11 +90,8 @@ extension LinkOutcome {
     /// what became of it on the second (`second`), a copy made on either
     /// arriving just behind.
     public static func afterTwoHops(first: LinkOutcome, second: LinkOutcome) -> LinkOutcome {
-        switch (first, second) {
-        case (_, .dropped): second
-        case (.duplicated, .delivered(let atNs)): .duplicated(atNs: atNs)
-        default: second
-        }
+        if case .duplicated = first, case .delivered(let atNs) = second { return .duplicated(atNs: atNs) }
+        return second
     }
 }
 

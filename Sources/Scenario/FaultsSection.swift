@@ -52,10 +52,7 @@ extension ScenarioReader {
             let kinds = FaultedLink.allCases.map(\.rawValue).joined(separator: ", ")
             throw error(f["link"]!.value, "unknown shared link '\(name)'; \(known) (a fault of a venue's \(kinds) link names its `venue`)")
         }
-        let atNs = try duration(f["at"]!.value, positive: false, what: "a fault's time")
-        guard atNs <= durationNs else {
-            throw error(f["at"]!.value, "\(formatDuration(atNs)) is after the run's duration of \(formatDuration(durationNs)); a fault must come within it")
-        }
+        let atNs = try faultTime(f["at"]!.value, durationNs: durationNs)
         let actionName = try choice(f["action"]!.value, Self.faultActionKeys.map { ($0.0, $0.0) }, "fault action")
         guard !["gateway_crash", "host_crash", "partition"].contains(actionName) else {
             throw error(f["action"]!.value, "a \(actionName) fault does not hit a link; expected down, up, flap, degrade or random for shared link '\(name)'")
@@ -215,15 +212,21 @@ extension ScenarioReader {
         }
     }
 
+    /// A fault's `at`, which must come within the run.
+    func faultTime(_ node: Node, durationNs: Int64) throws(ScenarioError) -> Int64 {
+        let atNs = try duration(node, positive: false, what: "a fault's time")
+        guard atNs <= durationNs else {
+            throw error(node, "\(formatDuration(atNs)) is after the run's duration of \(formatDuration(durationNs)); a fault must come within it")
+        }
+        return atNs
+    }
+
     /// A fault's `at`, `venue` and `link`, checked against the run and the
     /// scenario's modelled links.
     func faultTarget(_ f: [String: (key: Node, value: Node)], durationNs: Int64, venues: [VenueConfig], links: [VenueLinksConfig])
         throws(ScenarioError) -> (atNs: Int64, venue: String, link: FaultedLink)
     {
-        let atNs = try duration(f["at"]!.value, positive: false, what: "a fault's time")
-        guard atNs <= durationNs else {
-            throw error(f["at"]!.value, "\(formatDuration(atNs)) is after the run's duration of \(formatDuration(durationNs)); a fault must come within it")
-        }
+        let atNs = try faultTime(f["at"]!.value, durationNs: durationNs)
         let venueName = try knownVenue(f["venue"]!.value, among: venues).name
         let link = try choice(f["link"]!.value, FaultedLink.allCases.map { ($0.rawValue, $0) }, "link")
         guard links.first(where: { $0.venue == venueName })?.models(link) ?? false else {

@@ -241,31 +241,33 @@ struct SimulatedNetwork {
         return marketDataB[venue]?.send(sizeBytes: payloadBytes + WireOverhead.udpIPv4Bytes, at: nowNs)
     }
 
+    /// The propagation delay of the shared link the venue goes via, one
+    /// way; 0 without one.
+    func sharedPropagationNs(venue: Int, toVenue: Bool) -> Int64 {
+        let shared = sharedLinkOfVenue[venue]
+        guard shared >= 0 else { return 0 }
+        return (toVenue ? sharedToVenue[shared] : sharedFromVenue[shared]).config.propagationDelayNs
+    }
+
     /// The propagation delay of the venue's primary order-entry path toward
     /// it: its own link's, and the shared link's it goes via, if any.
     func orderEntryPropagationNs(venue: Int) -> Int64 {
-        let own = orderEntry[venue]!.toVenue.primary.config.propagationDelayNs
-        let shared = sharedLinkOfVenue[venue]
-        return shared < 0 ? own : own + sharedToVenue[shared].config.propagationDelayNs
+        orderEntry[venue]!.toVenue.primary.config.propagationDelayNs + sharedPropagationNs(venue: venue, toVenue: true)
     }
 
     /// How long a subscriber's re-request takes to reach the venue: the
     /// feed link's propagation, and the shared link's toward the venue when
     /// the feed goes via one (the request path loses nothing).
     func feedRequestDelayNs(venue: Int) -> Int64 {
-        let own = marketData[venue]!.config.propagationDelayNs
-        let shared = sharedLinkOfVenue[venue]
-        return shared < 0 ? own : own + sharedToVenue[shared].config.propagationDelayNs
+        marketData[venue]!.config.propagationDelayNs + sharedPropagationNs(venue: venue, toVenue: true)
     }
 
     /// A re-request's way to the venue and its answer's way back: twice the
     /// feed link's propagation, and the shared link's each way when the
     /// feed goes via one.
     func feedRoundTripNs(venue: Int) -> Int64 {
-        let own = 2 * marketData[venue]!.config.propagationDelayNs
-        let shared = sharedLinkOfVenue[venue]
-        guard shared >= 0 else { return own }
-        return own + sharedToVenue[shared].config.propagationDelayNs + sharedFromVenue[shared].config.propagationDelayNs
+        2 * marketData[venue]!.config.propagationDelayNs
+            + sharedPropagationNs(venue: venue, toVenue: true) + sharedPropagationNs(venue: venue, toVenue: false)
     }
 
     /// Whether the venue publishes a B copy of its feed.
