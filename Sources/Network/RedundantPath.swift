@@ -103,8 +103,10 @@ public struct RedundantPath: PacketPath, Sendable {
         primaryPathFaults = sharedLinkFaults.isEmpty ? primary.faults : primary.faults.outagesMerged(with: sharedLinkFaults)
     }
 
+    /// Whether a packet sent at `timeNs` goes over the backup: the route has
+    /// moved to it.
     @inline(__always)
-    func takesBackup(at timeNs: Int64) -> Bool {
+    public func takesBackup(at timeNs: Int64) -> Bool {
         guard let route else { return false }
         return route.usesBackup(at: timeNs, primary: primaryPathFaults)
     }

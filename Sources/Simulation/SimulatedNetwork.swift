@@ -249,10 +249,14 @@ struct SimulatedNetwork {
         return (toVenue ? sharedToVenue[shared] : sharedFromVenue[shared]).config.propagationDelayNs
     }
 
-    /// The propagation delay of the venue's primary order-entry path toward
-    /// it: its own link's, and the shared link's it goes via, if any.
-    func orderEntryPropagationNs(venue: Int) -> Int64 {
-        orderEntry[venue]!.toVenue.primary.config.propagationDelayNs + sharedPropagationNs(venue: venue, toVenue: true)
+    /// The propagation delay of the venue's order-entry path one way, for
+    /// a packet sent at `timeNs`: the backup's once the route has moved to
+    /// it, else the primary's and the shared link's it goes via, if any.
+    func orderEntryPropagationNs(venue: Int, toVenue: Bool, at timeNs: Int64) -> Int64 {
+        let links = orderEntry[venue]!
+        let path = toVenue ? links.toVenue : links.fromVenue
+        if path.takesBackup(at: timeNs) { return path.backup!.config.propagationDelayNs }
+        return path.primary.config.propagationDelayNs + sharedPropagationNs(venue: venue, toVenue: toVenue)
     }
 
     /// How long a subscriber's re-request takes to reach the venue: the

@@ -853,7 +853,7 @@ public struct Simulation {
             reconnecting[p] = .afterCrash(index: index)
             // A dead host sends no reset: the participant finds out when its
             // session times the silence out (`connectionLost`).
-            if !silent { kernel.schedule(.connectionReset(participant: Int32(p)), after: oneWayDelayNs(venue: v)) }
+            if !silent { kernel.schedule(.connectionReset(participant: Int32(p)), after: oneWayDelayNs(venue: v, toVenue: false)) }
         }
         // Whoever takes the connections again finds no session state: the
         // sessions start again, the books stay.
@@ -903,7 +903,7 @@ public struct Simulation {
             kernel.schedule(.reconnectAttempt(participant: participant), after: waitAfterFailedAttempt(p))
             return
         }
-        kernel.schedule(.connectAtVenue(participant: participant), after: oneWayDelayNs(venue: v))
+        kernel.schedule(.connectAtVenue(participant: participant), after: oneWayDelayNs(venue: v, toVenue: true))
     }
 
     /// The attempt reaches the venue: a gateway that is up (restarted, or
@@ -919,7 +919,7 @@ public struct Simulation {
             crashVenues[$0] == Int32(v) && crashRecords[$0].atNs <= kernel.now && kernel.now < crashRecords[$0].acceptsAgainAtNs
         }
         guard !refusing else {
-            kernel.schedule(.reconnectAttempt(participant: participant), after: oneWayDelayNs(venue: v) + waitAfterFailedAttempt(p))
+            kernel.schedule(.reconnectAttempt(participant: participant), after: oneWayDelayNs(venue: v, toVenue: false) + waitAfterFailedAttempt(p))
             return
         }
         // The venue's end of a connection lost without a reset may still
@@ -956,10 +956,13 @@ public struct Simulation {
         return backoff.isJittered ? backoff.jittered(waitNs, draw: reconnectJitter[flow].next()) : waitNs
     }
 
-    /// A reset or a connection attempt crosses the order-entry path's
-    /// propagation delay (a shared link's included), or the fixed one-way latency.
-    func oneWayDelayNs(venue: Int) -> Nanoseconds {
-        network.modelsOrderEntry(venue: venue) ? network.orderEntryPropagationNs(venue: venue) : config.oneWayLatencyNs
+    /// A connection attempt (`toVenue`) or a reset or refusal from the
+    /// venue, sent now, crosses the order-entry path's propagation delay
+    /// that way (a shared link's included, the backup's once the route has
+    /// moved to it), or the fixed one-way latency.
+    func oneWayDelayNs(venue: Int, toVenue: Bool) -> Nanoseconds {
+        network.modelsOrderEntry(venue: venue)
+            ? network.orderEntryPropagationNs(venue: venue, toVenue: toVenue, at: kernel.now) : config.oneWayLatencyNs
     }
 
     // MARK: Venues

@@ -51,7 +51,9 @@ import Testing
     @Test func connectionAttemptsAndFeedReRequestsCrossTheSharedLinksLatency() throws {
         let config = try ScenarioLoader.parse(yaml: withTrunk(), file: "s.yaml")
         let simulation = try Simulation(config: config)
-        #expect(simulation.oneWayDelayNs(venue: 0) == 102_000)
+        #expect(simulation.oneWayDelayNs(venue: 0, toVenue: true) == 102_000)
+        // A reset comes back over the trunk's 120 µs from the venue.
+        #expect(simulation.oneWayDelayNs(venue: 0, toVenue: false) == 122_000)
         #expect(simulation.network.feedRequestDelayNs(venue: 0) == 102_000)
         // 2 µs each way on the feed link, 100 µs to the venue and 120 µs back on the trunk.
         #expect(simulation.network.feedRoundTripNs(venue: 0) == 224_000)

@@ -39,6 +39,32 @@ import Testing
         #expect(first.orderToAck.maxNs < 2_000_000, "and then gets through at the first retransmission")
     }
 
+    /// A crash while the route is on a far slower backup: the resets, the
+    /// connection attempts and the logins all cross the backup, so the
+    /// sessions are back no sooner than four of its one-way delays.
+    @Test func aCrashAfterFailoverIsRecoveredOverTheBackup() throws {
+        var config = smallConfig(rate: 2_000)
+        let primary = LinkDirectionConfig(propagationDelayNs: 2_000)
+        let backup = LinkDirectionConfig(propagationDelayNs: 3_000_000)
+        config.venueLinks = [VenueLinksConfig(venue: "XTST", orderEntry: OrderEntryLinkConfig(
+            toVenue: primary, fromVenue: primary,
+            retransmission: TCPRetransmissionConfig(initialRTONs: 1_000_000, maxRTONs: 8_000_000, maxRetransmissions: 3),
+            backup: BackupPathConfig(toVenue: backup, fromVenue: backup, route: FailoverRoute(detectionNs: 100_000))))]
+        config.linkFaults = [LinkFaultConfig(atNs: 5_000_000, venue: "XTST", link: .orderEntry, action: .down)]
+        config.venues[0].standbyTakeoverNs = 100_000
+        config.gatewayCrashes = [GatewayCrashConfig(atNs: 10_000_000, venue: "XTST", restartAfterNs: 8_000_000)]
+        let result = try run(config)
+        #expect(result.invariantViolations.isEmpty, "\(result.invariantViolations.prefix(3))")
+        let crash = try #require(result.gatewayCrashes.first)
+        #expect(crash.sessionsReset == 16 && crash.sessionsRecovered == 16)
+        // The reset and the attempt over the backup take 6 ms: the standby,
+        // up after 0.1 ms, takes every first attempt.
+        #expect(crash.connectionAttempts == 16, "\(crash.connectionAttempts)")
+        let recovery = try #require(crash.recoveryNs)
+        // Reset, attempt, login and its answer: four crossings of 3 ms.
+        #expect(recovery >= 12_000_000 && recovery < 13_000_000, "\(recovery)")
+    }
+
     @Test func bothPathsDownIsAnOutageNoRedundancyHides() throws {
         let result = try run(config(backupFaults: [.down]), check: false)
         let path = try #require(result.orderEntryPaths.first)
