@@ -88,7 +88,7 @@ public struct RedundantPath: PacketPath, Sendable {
     /// Packets the route sent over the backup.
     public private(set) var packetsOverBackup: UInt64 = 0
     /// Whether the last packet went over the backup.
-    var lastOverBackup = false
+    public internal(set) var lastOverBackup = false
 
     /// `sharedLinkFaults`: the faults of the shared link the primary path
     /// crosses first (`send(sizeBytes:at:via:)`); the backup does not cross it.

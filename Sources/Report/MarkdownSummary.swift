@@ -157,10 +157,17 @@ extension RunReport {
         }
         var lines = ["| venue | hop | count | mean | parts |", "|---|---|---:|---:|---|"]
         for v in venues {
+            // The shared link's part of a hop, beneath it: not a hop of its own in the sum.
+            func sharedPart(_ transit: TransitSummary?) {
+                guard let link = v.sharedLink, let transit else { return }
+                lines.append("| \(v.venue) | of which on \(link) (shared) | \(transit.writes) | \(mean(transit.meanNs)) | \(parts(transit)) |")
+            }
             lines.append("| \(v.venue) | to venue (writes) | \(v.toVenue.writes) | \(mean(v.toVenue.meanNs)) | \(parts(v.toVenue)) |")
+            sharedPart(v.toVenueShared)
             lines.append("| \(v.venue) | venue queue | \(v.messagesServed) | \(mean(v.venueQueueMeanNs)) | |")
             lines.append("| \(v.venue) | venue service | \(v.messagesServed) | \(mean(v.venueServiceMeanNs)) | |")
             lines.append("| \(v.venue) | from venue (writes) | \(v.fromVenue.writes) | \(mean(v.fromVenue.meanNs)) | \(parts(v.fromVenue)) |")
+            sharedPart(v.fromVenueShared)
             lines.append("| \(v.venue) | round trip | | \(mean(v.roundTripMeanNs)) | the four hops' means added |")
         }
         if let orderToAck, venues.count == 1 {

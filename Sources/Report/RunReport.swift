@@ -560,9 +560,15 @@ public struct LatencyAttributionSummary: Codable, Hashable, Sendable {
     /// The venue's writes to participants.
     public var fromVenue: TransitSummary
     public var roundTripMeanNs: Double
+    /// With a shared link (`via`): its name, and each way the writes that
+    /// crossed it with the means of their time there, a part of `toVenue`'s
+    /// and `fromVenue`'s. Absent for a venue without one.
+    public var sharedLink: String?
+    public var toVenueShared: TransitSummary?
+    public var fromVenueShared: TransitSummary?
 
     public init(venue: String, toVenue: TransitSummary, messagesServed: UInt64, venueQueueMeanNs: Double, venueServiceMeanNs: Double,
-                fromVenue: TransitSummary) {
+                fromVenue: TransitSummary, sharedLink: String? = nil, toVenueShared: TransitSummary? = nil, fromVenueShared: TransitSummary? = nil) {
         self.venue = venue
         self.toVenue = toVenue
         self.messagesServed = messagesServed
@@ -570,6 +576,9 @@ public struct LatencyAttributionSummary: Codable, Hashable, Sendable {
         self.venueServiceMeanNs = venueServiceMeanNs
         self.fromVenue = fromVenue
         roundTripMeanNs = toVenue.meanNs + venueQueueMeanNs + venueServiceMeanNs + fromVenue.meanNs
+        self.sharedLink = sharedLink
+        self.toVenueShared = toVenueShared
+        self.fromVenueShared = fromVenueShared
     }
 }
 

@@ -49,6 +49,10 @@ struct SimulatedNetwork {
     /// links, added up, each way.
     var toVenueTransit: [TransitTotals]
     var fromVenueTransit: [TransitTotals]
+    /// By venue index: of those writes, the ones that crossed the shared
+    /// link it goes via, and their time on it (empty without one).
+    var toVenueSharedTransit: [TransitTotals]
+    var fromVenueSharedTransit: [TransitTotals]
     /// The links that `SimulationConfig.linkFaults` hits, in the order of
     /// their first fault: the schedule the link directions decide by, and
     /// the outages the kernel's fault events have marked so far.
@@ -83,6 +87,8 @@ struct SimulatedNetwork {
             sharedFromVenue.append(LinkDirection(config: shared.fromVenue, random: stream("from_venue"), faults: sharedLinkFaults[s]))
         }
         fromVenueTransit = toVenueTransit
+        toVenueSharedTransit = toVenueTransit
+        fromVenueSharedTransit = toVenueTransit
         var retransmission: [TCPRetransmissionConfig?] = Array(repeating: nil, count: config.venues.count)
         var faulted: [FaultedLinkState] = []
         for fault in config.linkFaults where !faulted.contains(where: { config.venues[$0.venue].name == fault.venue && $0.link == fault.link }) {
@@ -174,7 +180,13 @@ struct SimulatedNetwork {
             ? Self.sendSegments(payloadBytes: payloadBytes, at: nowNs, stream: &toVenueStreams[participant]!, link: &orderEntry[venue]!.toVenue)
             : Self.sendSegments(payloadBytes: payloadBytes, at: nowNs, stream: &toVenueStreams[participant]!, link: &orderEntry[venue]!.toVenue,
                                 via: &sharedToVenue[shared])
-        if deliveredNs != nil { toVenueTransit[venue].add(toVenueStreams[participant]!.lastTiming) }
+        if deliveredNs != nil {
+            toVenueTransit[venue].add(toVenueStreams[participant]!.lastTiming)
+            // The write's last segment got through over the shared link
+            // and the primary, not the backup: the shared link's last
+            // packet was that segment.
+            if shared >= 0, !orderEntry[venue]!.toVenue.lastOverBackup { toVenueSharedTransit[venue].add(sharedToVenue[shared].lastTiming) }
+        }
         return deliveredNs
     }
 
@@ -186,7 +198,12 @@ struct SimulatedNetwork {
             ? Self.sendSegments(payloadBytes: payloadBytes, at: nowNs, stream: &fromVenueStreams[participant]!, link: &orderEntry[venue]!.fromVenue)
             : Self.sendSegments(payloadBytes: payloadBytes, at: nowNs, stream: &fromVenueStreams[participant]!, link: &orderEntry[venue]!.fromVenue,
                                 via: &sharedFromVenue[shared])
-        if deliveredNs != nil { fromVenueTransit[venue].add(fromVenueStreams[participant]!.lastTiming) }
+        if deliveredNs != nil {
+            fromVenueTransit[venue].add(fromVenueStreams[participant]!.lastTiming)
+            if shared >= 0, !orderEntry[venue]!.fromVenue.lastOverBackup {
+                fromVenueSharedTransit[venue].add(sharedFromVenue[shared].lastTiming)
+            }
+        }
         return deliveredNs
     }
 

@@ -1378,11 +1378,14 @@ public struct Simulation {
                     TransitTotals(writes: writes, sum: TransitTiming(propagationNs: Int64(writes) * config.oneWayLatencyNs))
                 }
                 let modelled = network.modelsOrderEntry(venue: v)
+                let shared = network.sharedLinkOfVenue[v]
                 return VenueLatencyAttribution(
                     venue: venues[v].name,
                     toVenue: modelled ? network.toVenueTransit[v] : fixed(venues[v].served),
                     messagesServed: venues[v].served, queueWaitNs: venues[v].queueWaitNs, serviceNs: venues[v].busyNs,
-                    fromVenue: modelled ? network.fromVenueTransit[v] : fixed(venues[v].writesOut))
+                    fromVenue: modelled ? network.fromVenueTransit[v] : fixed(venues[v].writesOut),
+                    sharedLink: modelled && shared >= 0 ? network.sharedLinkNames[shared] : nil,
+                    toVenueShared: network.toVenueSharedTransit[v], fromVenueShared: network.fromVenueSharedTransit[v])
             },
             gatewayCrashes: crashRecords,
             numberedMessagesNotReceived: numberedMessagesNotReceived(),

@@ -179,6 +179,14 @@ public struct VenueLatencyAttribution: Hashable, Sendable {
     public var serviceNs: Int64
     /// The venue's writes to participants.
     public var fromVenue: TransitTotals
+    /// The shared link the venue goes via (`network.links`), and the part
+    /// of each way's writes spent on it: those that crossed it (not the
+    /// ones over the backup), and their queueing, serialization,
+    /// propagation and jitter there. Retransmissions and the wait for
+    /// order belong to the whole path, in `toVenue` and `fromVenue`.
+    public var sharedLink: String? = nil
+    public var toVenueShared = TransitTotals()
+    public var fromVenueShared = TransitTotals()
 }
 
 /// What a venue's market-data subscriber received over its link, and what

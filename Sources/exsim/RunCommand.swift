@@ -386,7 +386,9 @@ extension RunReport {
             return LatencyAttributionSummary(
                 venue: v.venue, toVenue: transit(v.toVenue), messagesServed: v.messagesServed,
                 venueQueueMeanNs: Double(v.queueWaitNs) / served, venueServiceMeanNs: Double(v.serviceNs) / served,
-                fromVenue: transit(v.fromVenue))
+                fromVenue: transit(v.fromVenue), sharedLink: v.sharedLink,
+                toVenueShared: v.sharedLink == nil ? nil : transit(v.toVenueShared),
+                fromVenueShared: v.sharedLink == nil ? nil : transit(v.fromVenueShared))
         }
     }
 }

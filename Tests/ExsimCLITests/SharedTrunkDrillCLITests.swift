@@ -14,6 +14,9 @@ import Testing
         #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
         #expect(run.stdout.contains("outages XNYB+XNYC NY4-NY5: 1 (longest 20.00 ms"), "\(run.stdout)")
         #expect(!run.stdout.contains("outages XNYA"), "the venue of the other site is untouched: \(run.stdout)")
+        // The trunk's part of each way, beneath the hop, for its venues only.
+        #expect(run.stdout.components(separatedBy: "| of which on NY4-NY5 (shared) |").count == 5, "\(run.stdout)")
+        #expect(!run.stdout.contains("| XNYA | of which"), "\(run.stdout)")
         // XNYB's route moves to the backup once the trunk's failure is detected; XNYC has none.
         #expect(run.stdout.contains("order-entry availability XNYB:") && run.stdout.contains("path outages: 1 (longest 1.00 ms"), "\(run.stdout)")
         #expect(run.stdout.contains("order-entry availability XNYC: 90.0292% over the primary link alone (no backup path); path outages: 1 (longest 20.00 ms"),

@@ -43,6 +43,17 @@ import Testing
         #expect(toVenue.statistics.droppedLinkDown > 0, "the flap dropped packets on the trunk")
         #expect(result.sharedLinkOutages.map(\.outages) == [[LinkOutage(startNs: 2_000_000, endNs: 2_500_000),
                                                              LinkOutage(startNs: 3_000_000, endNs: 3_500_000)]])
+        // The attribution lists the trunk's part of each way apart: every
+        // write crossed it (there is no backup), at its latency each way.
+        let attribution = try #require(result.latencyAttribution.first)
+        #expect(attribution.sharedLink == "T")
+        for (whole, trunk, latencyNs) in [(attribution.toVenue, attribution.toVenueShared, Int64(100_000)),
+                                          (attribution.fromVenue, attribution.fromVenueShared, 120_000)] {
+            #expect(trunk.writes == whole.writes && trunk.writes > 0)
+            #expect(trunk.sum.propagationNs == Int64(trunk.writes) * latencyNs)
+            #expect(trunk.sum.retransmissionNs == 0 && trunk.sum.heldForOrderNs == 0, "the whole path's parts, not the trunk's")
+            #expect(trunk.sum.serializationNs > 0 && trunk.sum.totalNs < whole.sum.totalNs)
+        }
     }
 
     /// What the simulator sends outside the links' packets crosses the
