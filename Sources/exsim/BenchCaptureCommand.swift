@@ -89,10 +89,11 @@ struct BenchCaptureCommand: ParsableCommand {
 
         var bestReadNs = Int64.max, bestFramedReadNs = Int64.max, bestBookNs = Int64.max, bestOneThreadNs = Int64.max
         var uncompressedBytes: Int64 = 0, compressedBytes: Int64 = 0, framedBytes: Int64 = 0, packets = 0, applied = 0, problems = 0
-        var parallel = false, framedParallel = false
+        var parallel = false, framedParallel = false, compressed = false
         for _ in 0..<rounds {
             let reader = try openCapture(path)
             parallel = reader.decompressesInParallel
+            compressed = reader.isCompressed
             let read = try timedRead(reader)
             bestReadNs = min(bestReadNs, read.elapsedNs)
             if let framedPath {
@@ -146,6 +147,11 @@ struct BenchCaptureCommand: ParsableCommand {
         let builderRate = try measureBuilderAlone(path)
         print("  book builder alone (messages in memory): \(formatRate(builderRate.rate)) ITCH messages over \(builderRate.messages)")
 
+        if compressed, !parallel {
+            let ceiling = try zstdCeiling(path)
+            print(String(format: "  libzstd alone on one core, in memory (the ceiling for one frame here): %.2f GB/s; reading ran at %.0f%% of it",
+                         ceiling / 1e9, 100 * readRate / ceiling))
+        }
         if let peer = Self.zstdCommandRate(path, uncompressedBytes: uncompressedBytes) {
             print(String(format: "  peer: zstd -dc FILE > /dev/null (the zstd tool, decompression alone): %.2f GB/s", peer / 1e9))
         }
@@ -159,6 +165,25 @@ struct BenchCaptureCommand: ParsableCommand {
         figures.rate("builderMessagesPerSecond", builderRate.rate)
         try output.write(bench: "capture", parameters: ["messages": "\(messages)", "seed": "\(seed)", "file": file ?? "synthetic"],
                          figures: figures)
+    }
+
+    /// How fast libzstd alone decompresses the capture on this thread, from
+    /// memory (best of `rounds`), in uncompressed bytes per second.
+    func zstdCeiling(_ path: String) throws -> Double {
+        do {
+            let file = try ZstdInMemoryFile(path: path)
+            var best = Int64.max
+            var bytes: Int64 = 0
+            for _ in 0..<rounds {
+                let started = WallClock.nowNs()
+                bytes = try file.decompressAll()
+                best = min(best, WallClock.nowNs() - started)
+            }
+            return Double(bytes) / (Double(max(best, 1)) / 1e9)
+        } catch {
+            printError(error.description)
+            throw ExsimExit.badInput
+        }
     }
 
     /// Reads every packet, summing their sizes, on the wall clock; a fault

@@ -74,6 +74,36 @@ import Testing
         #expect(Self.same(read.packets, try Self.packets(plain).packets))
     }
 
+    /// libzstd alone, from memory (`bench capture`'s ceiling): every frame's
+    /// bytes, as many as the plain capture holds, a leading skippable frame
+    /// giving none; a damaged file is refused with the reader's words.
+    @Test func inMemoryDecompressionGivesThePlainCapturesBytes() throws {
+        let (plain, compressed) = try Self.writePair("memory")
+        let single = CaptureReaderTests.temporaryPath("workers-memory-single.pcap.zst")
+        defer { for path in [plain, compressed, single] { try? FileManager.default.removeItem(atPath: path) } }
+        let plainSize = try #require(try FileManager.default.attributesOfItem(atPath: plain)[.size] as? Int)
+        var bytes = Data([0x50, 0x2A, 0x4D, 0x18, 5, 0, 0, 0, 1, 2, 3, 4, 5])
+        bytes.append(try Data(contentsOf: URL(fileURLWithPath: compressed)))
+        try bytes.write(to: URL(fileURLWithPath: compressed))
+        _ = try CaptureReaderTests.writeSample(single)
+        let file = try ZstdInMemoryFile(path: compressed)
+        #expect(try file.decompressAll() == Int64(plainSize))
+        #expect(try file.decompressAll() == Int64(plainSize), "a second pass starts afresh")
+        let reader = try CaptureReader(path: single)
+        while try reader.next() != nil {}
+        #expect(try ZstdInMemoryFile(path: single).decompressAll() == reader.uncompressedByteCount)
+        for damage in Damage.allCases {
+            var damaged = bytes
+            damage.apply(to: &damaged)
+            try damaged.write(to: URL(fileURLWithPath: compressed))
+            #expect {
+                try ZstdInMemoryFile(path: compressed).decompressAll()
+            } throws: { error in
+                (error as? CaptureReadError)?.reason.contains(damage.reason) ?? false
+            }
+        }
+    }
+
     /// How a test damages a capture of many frames, and what the reader says.
     enum Damage: String, CaseIterable {
         /// The last third cut off, in the middle of a frame.

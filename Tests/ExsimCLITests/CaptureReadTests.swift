@@ -194,6 +194,8 @@ import Testing
         #expect(bench.status == 0, "\(bench.stderr)")
         #expect(bench.stdout.contains("20000 ITCH messages (0 contradicting the book)"), "\(bench.stdout)")
         #expect(bench.stdout.contains("read, the same capture in 4 MiB zstd frames"), "\(bench.stdout)")
+        // The one-frame capture's ceiling: libzstd alone, over every byte.
+        #expect(bench.stdout.contains("libzstd alone on one core, in memory (the ceiling for one frame here):"), "\(bench.stdout)")
         // The copy in frames, kept beside the capture, holds the same feed.
         let framed = try ExsimProcess.run(["capture", "book", directory.appendingPathComponent("feed-frames.pcap.zst").path])
         #expect(framed.status == 0 && framed.stdout.contains("ITCH messages: 20000 applied in 1 feed(s), 0 contradicting the book"),
