@@ -5,17 +5,18 @@ import Testing
 /// A venue's order entry with a backup path: the route fails over once the
 /// primary's failure is detected, and the run reports both availabilities.
 @Suite struct RouteFailoverSimulationTests {
-    func config(backupFaults: [LinkFaultAction] = [], detectionNs: Int64 = 100_000) -> SimulationConfig {
-        var config = smallConfig(rate: 20_000)
+    func config(backupFaults: [LinkFaultAction] = [], detectionNs: Int64 = 100_000, rate: Double = 20_000,
+                backupLatencyNs: Int64 = 7_000, primaryDownAtNs: Int64 = 10_000_000) -> SimulationConfig {
+        var config = smallConfig(rate: rate)
         let primary = LinkDirectionConfig(propagationDelayNs: 2_000)
-        let backup = LinkDirectionConfig(propagationDelayNs: 7_000)
+        let backup = LinkDirectionConfig(propagationDelayNs: backupLatencyNs)
         config.venueLinks = [VenueLinksConfig(venue: "XTST", orderEntry: OrderEntryLinkConfig(
             toVenue: primary, fromVenue: primary,
             retransmission: TCPRetransmissionConfig(initialRTONs: 1_000_000, maxRTONs: 8_000_000, maxRetransmissions: 3),
             backup: BackupPathConfig(toVenue: backup, fromVenue: backup, route: FailoverRoute(detectionNs: detectionNs))))]
         // The primary is down from 10 ms to the end: without the backup,
         // three retries would break every connection.
-        config.linkFaults = [LinkFaultConfig(atNs: 10_000_000, venue: "XTST", link: .orderEntry, action: .down)]
+        config.linkFaults = [LinkFaultConfig(atNs: primaryDownAtNs, venue: "XTST", link: .orderEntry, action: .down)]
             + backupFaults.map { LinkFaultConfig(atNs: 20_000_000, venue: "XTST", link: .orderEntryBackup, action: $0) }
         return config
     }
@@ -43,14 +44,7 @@ import Testing
     /// connection attempts and the logins all cross the backup, so the
     /// sessions are back no sooner than four of its one-way delays.
     @Test func aCrashAfterFailoverIsRecoveredOverTheBackup() throws {
-        var config = smallConfig(rate: 2_000)
-        let primary = LinkDirectionConfig(propagationDelayNs: 2_000)
-        let backup = LinkDirectionConfig(propagationDelayNs: 3_000_000)
-        config.venueLinks = [VenueLinksConfig(venue: "XTST", orderEntry: OrderEntryLinkConfig(
-            toVenue: primary, fromVenue: primary,
-            retransmission: TCPRetransmissionConfig(initialRTONs: 1_000_000, maxRTONs: 8_000_000, maxRetransmissions: 3),
-            backup: BackupPathConfig(toVenue: backup, fromVenue: backup, route: FailoverRoute(detectionNs: 100_000))))]
-        config.linkFaults = [LinkFaultConfig(atNs: 5_000_000, venue: "XTST", link: .orderEntry, action: .down)]
+        var config = config(rate: 2_000, backupLatencyNs: 3_000_000, primaryDownAtNs: 5_000_000)
         config.venues[0].standbyTakeoverNs = 100_000
         config.gatewayCrashes = [GatewayCrashConfig(atNs: 10_000_000, venue: "XTST", restartAfterNs: 8_000_000)]
         let result = try run(config)
