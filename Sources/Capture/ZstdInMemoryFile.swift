@@ -14,7 +14,10 @@ public final class ZstdInMemoryFile {
     private let compressed: UnsafeMutableRawBufferPointer
     private let output: UnsafeMutableRawPointer
     private let context: OpaquePointer
-    static let outputBytes = 1 << 20
+    /// The reused output buffer: decompressed bytes are counted, not kept.
+    private static let outputBytes = 1 << 20
+    /// The largest file held: a measurement, not a reader of any capture.
+    static let largestFileBytes = 8 << 30
 
     /// Reads the whole file into memory.
     /// - Throws: when the file cannot be read.
@@ -25,14 +28,19 @@ public final class ZstdInMemoryFile {
         }
         defer { fclose(file) }
         var status = stat()
-        guard fstat(fileno(file), &status) == 0, (status.st_mode & S_IFMT) == S_IFREG else {
-            throw CaptureReadError(path: path, reason: "not a regular file")
+        guard fstat(fileno(file), &status) == 0 else {
+            throw CaptureReadError(path: path, reason: "cannot read its size: \(String(cString: strerror(errno)))")
         }
+        guard (status.st_mode & S_IFMT) == S_IFREG else { throw CaptureReadError(path: path, reason: "not a regular file") }
         let byteCount = Int(status.st_size)
+        guard byteCount <= Self.largestFileBytes else {
+            throw CaptureReadError(path: path, reason: "\(byteCount) bytes: larger than the \(Self.largestFileBytes) held in memory")
+        }
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(byteCount, 1), alignment: 64)
-        guard fread(buffer.baseAddress, 1, byteCount, file) == byteCount else {
+        let read = fread(buffer.baseAddress, 1, byteCount, file)
+        guard read == byteCount else {
             buffer.deallocate()
-            throw CaptureReadError(path: path, reason: "read error: \(String(cString: strerror(errno)))")
+            throw CaptureReadError(path: path, reason: "read \(read) of its \(byteCount) bytes")
         }
         guard let context = ZSTD_createDCtx() else {
             buffer.deallocate()

@@ -561,8 +561,9 @@ public struct LatencyAttributionSummary: Codable, Hashable, Sendable {
     public var fromVenue: TransitSummary
     public var roundTripMeanNs: Double
     /// With a shared link (`via`): its name, and each way the writes that
-    /// crossed it with the means of their time there, a part of `toVenue`'s
-    /// and `fromVenue`'s. Absent for a venue without one.
+    /// crossed it with the means of their time there (over those writes;
+    /// their sums are a part of `toVenue`'s and `fromVenue`'s). Absent for
+    /// a venue without one.
     public var sharedLink: String?
     public var toVenueShared: TransitSummary?
     public var fromVenueShared: TransitSummary?
