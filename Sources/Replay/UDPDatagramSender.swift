@@ -16,6 +16,14 @@ public struct ReplaySendError: Error, CustomStringConvertible, Sendable {
 /// ECONNREFUSED, which is counted and the send retried: a feed publisher
 /// does not know who listens.
 ///
+/// Consecutive datagrams of one length go as one message that the kernel
+/// cuts into them (UDP segmentation offload, `UDP_SEGMENT`), so that the
+/// sending path runs once per run of them rather than once per datagram:
+/// at top speed that path is most of a replay's time. The receiver gets
+/// the same datagrams. Where the kernel or the route cannot segment (a
+/// datagram longer than the interface's MTU allows), the sender says so
+/// once with EINVAL, EIO or EOPNOTSUPP and sends one by one from then on.
+///
 /// A class, because it owns the socket.
 public final class UDPDatagramSender {
     /// The most datagrams one `send` hands to the kernel.
@@ -26,8 +34,11 @@ public final class UDPDatagramSender {
     public let destination: String
 
     /// Opens the socket and resolves `host` (an IPv4 address or a name) to an IPv4 address.
-    public init(host: String, port: Int) throws(ReplaySendError) {
+    /// `segments`: send runs of datagrams of one length segmented (the
+    /// default), or every datagram on its own.
+    public init(host: String, port: Int, segments: Bool = true) throws(ReplaySendError) {
         precondition((1...65_535).contains(port))
+        self.segments = segments
         var hints = addrinfo()
         hints.ai_family = AF_INET
         hints.ai_socktype = Int32(SOCK_DGRAM.rawValue)
@@ -67,6 +78,9 @@ public final class UDPDatagramSender {
     /// Sends retried because the destination had answered an earlier datagram
     /// with ICMP port unreachable (nobody listening there).
     public private(set) var refusedCount = 0
+    /// Whether runs of datagrams of one length still go segmented: until
+    /// the kernel first refuses a segmented send.
+    public private(set) var segments: Bool
 
     /// Sends `count` datagrams (at most `batchLimit`) whose bytes and
     /// lengths are given, in order, calling again when the kernel takes
@@ -77,12 +91,19 @@ public final class UDPDatagramSender {
         var sent = 0
         var retries = 0
         while sent < count {
-            let taken = exsim_send_datagrams(descriptor, nil, 0, payloads + sent, lengths + sent, UInt32(count - sent))
+            let taken = segments
+                ? exsim_send_datagrams_segmented(descriptor, payloads + sent, lengths + sent, UInt32(count - sent))
+                : exsim_send_datagrams(descriptor, nil, 0, payloads + sent, lengths + sent, UInt32(count - sent))
             if taken > 0 {
                 sent += Int(taken)
                 continue
             }
             let code = errno
+            // No segmentation here: the same datagrams, one by one.
+            if segments, code == EINVAL || code == EIO || code == EOPNOTSUPP {
+                segments = false
+                continue
+            }
             // An ICMP port unreachable for an earlier datagram; this one was not sent.
             if code == ECONNREFUSED && retries < Self.retryLimit {
                 refusedCount += 1

@@ -34,7 +34,8 @@ struct ReplayCommand: ParsableCommand {
             Pacing: as recorded by default; --speed N divides every recorded gap by N \
             (a burst recorded together leaves together); --rate R/s spaces datagrams \
             evenly; --top-speed sends as fast as the socket takes them, up to 256 \
-            datagrams per system call (sendmmsg). --compress-gaps D shortens any recorded \
+            datagrams per system call (sendmmsg), a run of one size cut by the kernel \
+            (UDP_SEGMENT). --compress-gaps D shortens any recorded \
             gap longer than D to D, before --speed applies.
 
             Each send waits on CLOCK_MONOTONIC: a sleep to within --spin (200 µs) of its \
