@@ -107,16 +107,29 @@ public final class CaptureReader {
             throw CaptureReadError(path: path, reason: "is a directory, not a capture file")
         }
         fileByteCount = Int64(status.st_size)
-        guard let file = fopen(path, "rb") else {
+        guard let opened = fopen(path, "rb") else {
             throw CaptureReadError(path: path, reason: "cannot open: \(String(cString: strerror(errno)))")
         }
         var magicBytes: UInt32 = 0
-        let magicRead = fread(&magicBytes, 1, 4, file)
-        rewind(file)
+        let magicRead = fread(&magicBytes, 1, 4, opened)
         let magic = UInt32(littleEndian: magicBytes)
         if magicRead < 4 {
-            fclose(file)
+            fclose(opened)
             throw CaptureReadError(path: path, reason: "too short to be a capture (\(status.st_size) bytes)")
+        }
+        // Back to the start: a regular file is rewound; a pipe cannot be,
+        // so its first bytes are given back ahead of the rest.
+        let file: UnsafeMutablePointer<FILE>
+        if (status.st_mode & S_IFMT) == S_IFREG {
+            rewind(opened)
+            file = opened
+        } else {
+            let prefix = withUnsafeBytes(of: &magicBytes) { Array($0) }
+            guard let prefixed = PrefixedReadStream.open(opened, prefix: prefix) else {
+                fclose(opened)
+                throw CaptureReadError(path: path, reason: "cannot open a stream over the pipe: \(String(cString: strerror(errno)))")
+            }
+            file = prefixed
         }
         let zstd = magic == Self.zstdMagic || Self.isSkippableFrameMagic(magic)
         isCompressed = zstd || path.hasSuffix(".zst")

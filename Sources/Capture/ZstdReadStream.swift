@@ -45,12 +45,28 @@ final class ZstdReadStream {
     /// Decompresses the frames of a mapped file ahead of the reads; nil
     /// when the stream is read through `source` here.
     let workers: ZstdFrameWorkers?
+    /// The whole compressed file, when it is a regular file read here:
+    /// decompressed straight from the mapping, without a copy of every
+    /// compressed byte into `input` first (`fread`). Nil for a pipe.
+    private let mapped: UnsafeRawBufferPointer?
 
     init(source: UnsafeMutablePointer<FILE>, workers: ZstdFrameWorkers? = nil) {
         self.source = source
         self.workers = workers
         context = workers == nil ? ZSTD_createDCtx() : nil
-        input = workers == nil ? UnsafeMutableRawPointer.allocate(byteCount: Self.inputChunkBytes, alignment: 16) : nil
+        mapped = workers == nil ? Self.map(source) : nil
+        input = workers == nil && mapped == nil ? UnsafeMutableRawPointer.allocate(byteCount: Self.inputChunkBytes, alignment: 16) : nil
+    }
+
+    /// A read-only mapping of the regular file open as `source`; nil for
+    /// anything else, or where it cannot be mapped.
+    private static func map(_ source: UnsafeMutablePointer<FILE>) -> UnsafeRawBufferPointer? {
+        var status = stat()
+        guard fstat(fileno(source), &status) == 0, (status.st_mode & S_IFMT) == S_IFREG, status.st_size > 0,
+              let address = mmap(nil, Int(status.st_size), PROT_READ, MAP_PRIVATE, fileno(source), 0),
+              address != MAP_FAILED else { return nil }
+        madvise(address, Int(status.st_size), MADV_SEQUENTIAL)
+        return UnsafeRawBufferPointer(start: address, count: Int(status.st_size))
     }
 
     /// Whether the frames are decompressed on worker threads.
@@ -60,6 +76,7 @@ final class ZstdReadStream {
         workers?.stop()
         if let context { ZSTD_freeDCtx(context) }
         input?.deallocate()
+        if let mapped { munmap(UnsafeMutableRawPointer(mutating: mapped.baseAddress), mapped.count) }
         fclose(source)
     }
 
@@ -102,8 +119,38 @@ final class ZstdReadStream {
         return produced
     }
 
+    /// `read` from the mapped file, on this thread.
+    private func readMapped(_ mapped: UnsafeRawBufferPointer, into buffer: UnsafeMutablePointer<CChar>, count: Int) -> Int {
+        guard let context else { preconditionFailure("a stream read without its decompression state") }
+        var output = ZSTD_outBuffer(dst: buffer, size: count, pos: 0)
+        // Bounded: each pass consumes input, produces output, or returns.
+        while output.pos == 0 {
+            // The end of the file, with no frame left to flush.
+            if inputPosition == mapped.count, !frameInProgress { return 0 }
+            var inBuffer = ZSTD_inBuffer(src: mapped.baseAddress, size: mapped.count, pos: inputPosition)
+            let result = ZSTD_decompressStream(context, &output, &inBuffer)
+            let consumed = inBuffer.pos - inputPosition
+            compressedByteCount += Int64(consumed)
+            inputPosition = inBuffer.pos
+            if ZSTD_isError(result) != 0 {
+                failure = Self.corruptFault(result)
+                return -1
+            }
+            // 0 means a frame was completely decoded and flushed.
+            frameInProgress = result != 0
+            // Room to write and nothing taken or given: the frame wants
+            // bytes the file does not have.
+            if output.pos == 0, consumed == 0 {
+                failure = Self.truncatedFault
+                return -1
+            }
+        }
+        return output.pos
+    }
+
     /// `read` through the stream of `source`, on this thread.
     private func readStream(into buffer: UnsafeMutablePointer<CChar>, count: Int) -> Int {
+        if let mapped { return readMapped(mapped, into: buffer, count: count) }
         guard let context, let input else { preconditionFailure("a stream read without its decompression state") }
         var output = ZSTD_outBuffer(dst: buffer, size: count, pos: 0)
         // Bounded: each pass either consumes input, produces output, or returns.

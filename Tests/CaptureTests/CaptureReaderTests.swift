@@ -144,6 +144,49 @@ struct CollectedStream: TCPStreamSink {
         }
     }
 
+    /// A capture piped in (its first bytes, read to tell zstd from pcap,
+    /// given back since a pipe cannot be rewound) is the file's capture; a
+    /// .pcap.zst piped in is decompressed through `fread`, a regular one
+    /// from a mapping of the file. Both name a cut stream as truncated.
+    @Test(arguments: ["piped.pcap", "piped.pcap.zst"], [false, true])
+    func aCaptureReadFromAPipeIsTheFilesCapture(name: String, cut: Bool) throws {
+        let path = Self.temporaryPath((cut ? "cut-" : "") + name)
+        let pipe = Self.temporaryPath((cut ? "cut-" : "") + name + ".fifo")
+        defer { for file in [path, pipe] { try? FileManager.default.removeItem(atPath: file) } }
+        _ = try Self.writeSample(path)
+        if cut {
+            let whole = try Data(contentsOf: URL(fileURLWithPath: path))
+            try whole.prefix(whole.count - 30).write(to: URL(fileURLWithPath: path))
+        }
+        try #require(mkfifo(pipe, 0o600) == 0, "a fifo")
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+        // The writer blocks in its open until the reader opens the pipe.
+        let writer = Thread {
+            guard let handle = FileHandle(forWritingAtPath: pipe) else { return }
+            handle.write(bytes)
+            try? handle.close()
+        }
+        writer.start()
+        let fromPipe = Self.packets(pipe)
+        let fromFile = Self.packets(path)
+        #expect(fromPipe.packets == fromFile.packets)
+        #expect(fromPipe.packets.count == (cut ? fromFile.packets.count : 11), "\(fromPipe.packets.count) packets")
+        #expect(fromPipe.error?.reason.contains("truncated") ?? !cut, "\(String(describing: fromPipe.error))")
+        #expect(fromFile.error?.reason.contains("truncated") ?? !cut, "\(String(describing: fromFile.error))")
+    }
+
+    /// Every packet's bytes, and the fault that stopped the reader.
+    static func packets(_ path: String) -> (packets: [[UInt8]], error: CaptureReadError?) {
+        var packets: [[UInt8]] = []
+        do {
+            let reader = try CaptureReader(path: path)
+            while let packet = try reader.next() { packets.append(Array(packet.bytes)) }
+            return (packets, nil)
+        } catch {
+            return (packets, error)
+        }
+    }
+
     @Test func aCorruptZstdFrameIsAClearError() throws {
         let path = Self.temporaryPath("corrupt.pcap.zst")
         defer { try? FileManager.default.removeItem(atPath: path) }
