@@ -77,6 +77,9 @@ public final class CaptureReader {
     private let handle: OpaquePointer
     let decompressor: ZstdReadStream?
     private let fileByteCount: Int64
+    /// What gives a piped capture's bytes back after its magic number was
+    /// read; nil for a regular file.
+    private var piped: PrefixedReadStream?
 
     static let zstdMagic: UInt32 = 0xFD2F_B528
     /// A zstd skippable frame (0x184D2A50 … 0x184D2A5F), which pzstd puts
@@ -129,7 +132,8 @@ public final class CaptureReader {
                 fclose(opened)
                 throw CaptureReadError(path: path, reason: "cannot open a stream over the pipe: \(String(cString: strerror(errno)))")
             }
-            file = prefixed
+            file = prefixed.file
+            self.piped = prefixed.stream
         }
         let zstd = magic == Self.zstdMagic || Self.isSkippableFrameMagic(magic)
         isCompressed = zstd || path.hasSuffix(".zst")
@@ -177,10 +181,13 @@ public final class CaptureReader {
     }
 
     /// Bytes of the capture as libpcap reads them: the decompressed size of a
-    /// zstd file so far, or the file's size.
-    public var uncompressedByteCount: Int64 { decompressor?.decompressedByteCount ?? fileByteCount }
-    /// The file's size on disk.
-    public var fileSizeBytes: Int64 { fileByteCount }
+    /// zstd file so far, or the file's size (a pipe's: the bytes read so far).
+    public var uncompressedByteCount: Int64 { decompressor?.decompressedByteCount ?? fileSizeBytes }
+    /// The file's size on disk; for a pipe, the bytes read from it so far.
+    public var fileSizeBytes: Int64 { piped?.byteCount ?? fileByteCount }
+    /// Whether the capture comes through a pipe (or another file that is
+    /// not a regular one), read once from start to end.
+    public var isPiped: Bool { piped != nil }
 
     /// The next packet, or nil at the end of the capture.
     /// - Throws: a truncated or corrupt file, named with what libpcap or

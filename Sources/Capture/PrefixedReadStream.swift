@@ -16,6 +16,9 @@ final class PrefixedReadStream {
     private let source: UnsafeMutablePointer<FILE>
     private var prefix: [UInt8]
     private var prefixPosition = 0
+    /// Bytes given so far, the prefix's included: a pipe has no size to
+    /// read up front.
+    private(set) var byteCount: Int64 = 0
 
     private init(source: UnsafeMutablePointer<FILE>, prefix: [UInt8]) {
         self.source = source
@@ -23,9 +26,11 @@ final class PrefixedReadStream {
     }
 
     /// A `FILE*` open for reading that gives `prefix`, then what `source`
-    /// still holds; nil (with `source` left open) when none can be made.
-    static func open(_ source: UnsafeMutablePointer<FILE>, prefix: [UInt8]) -> UnsafeMutablePointer<FILE>? {
-        let stream = Unmanaged.passRetained(PrefixedReadStream(source: source, prefix: prefix))
+    /// still holds, and the stream behind it (for its count); nil (with
+    /// `source` left open) when none can be made.
+    static func open(_ source: UnsafeMutablePointer<FILE>, prefix: [UInt8]) -> (file: UnsafeMutablePointer<FILE>, stream: PrefixedReadStream)? {
+        let object = PrefixedReadStream(source: source, prefix: prefix)
+        let stream = Unmanaged.passRetained(object)
         let functions = exsim_cookie_io_functions(
             read: { cookie, buffer, size in
                 guard let cookie, let buffer else { return -1 }
@@ -41,7 +46,7 @@ final class PrefixedReadStream {
             stream.release()
             return nil
         }
-        return file
+        return (file, object)
     }
 
     /// The prefix's bytes not yet given, then the source's.
@@ -51,9 +56,11 @@ final class PrefixedReadStream {
             let taken = min(left, count)
             prefix.withUnsafeBytes { UnsafeMutableRawPointer(buffer).copyMemory(from: $0.baseAddress! + prefixPosition, byteCount: taken) }
             prefixPosition += taken
+            byteCount += Int64(taken)
             return taken
         }
         let read = fread(buffer, 1, count, source)
+        byteCount += Int64(read)
         return read > 0 || ferror(source) == 0 ? read : -1
     }
 }

@@ -91,8 +91,9 @@ func formatByteCount(_ bytes: Int64) -> String {
 func describeCapture(_ reader: CaptureReader) -> String {
     // A file of many zstd frames reads faster: say so, since it depends on how it was compressed.
     let frames = reader.decompressesInParallel ? ", its zstd frames decompressed on several threads" : ""
+    let stored = reader.isPiped ? "read from a pipe" : "on disk"
     let compression = reader.isCompressed
-        ? "zstd-compressed, \(formatByteCount(reader.fileSizeBytes)) on disk, \(formatByteCount(reader.uncompressedByteCount)) uncompressed\(frames)"
-        : formatByteCount(reader.fileSizeBytes)
+        ? "zstd-compressed, \(formatByteCount(reader.fileSizeBytes)) \(stored), \(formatByteCount(reader.uncompressedByteCount)) uncompressed\(frames)"
+        : "\(formatByteCount(reader.fileSizeBytes))\(reader.isPiped ? " read from a pipe" : "")"
     return "capture: \(reader.path) (\(reader.format.rawValue), \(compression)), \(LinkType.name(reader.linkType)), snap length \(reader.snapLength)"
 }

@@ -173,17 +173,29 @@ struct CollectedStream: TCPStreamSink {
         #expect(fromPipe.packets.count == (cut ? fromFile.packets.count : 11), "\(fromPipe.packets.count) packets")
         #expect(fromPipe.error?.reason.contains("truncated") ?? !cut, "\(String(describing: fromPipe.error))")
         #expect(fromFile.error?.reason.contains("truncated") ?? !cut, "\(String(describing: fromFile.error))")
+        // A pipe has no size up front: its bytes are counted as they come.
+        if !cut {
+            #expect(fromPipe.sizes == Sizes(piped: true, file: Int64(bytes.count), uncompressed: fromFile.sizes?.uncompressed ?? -1))
+            #expect(fromFile.sizes?.piped == false && fromFile.sizes?.file == Int64(bytes.count))
+        }
     }
 
-    /// Every packet's bytes, and the fault that stopped the reader.
-    static func packets(_ path: String) -> (packets: [[UInt8]], error: CaptureReadError?) {
+    struct Sizes: Equatable {
+        var piped: Bool
+        var file: Int64
+        var uncompressed: Int64
+    }
+
+    /// Every packet's bytes, the fault that stopped the reader, and what
+    /// the reader counted of a whole read.
+    static func packets(_ path: String) -> (packets: [[UInt8]], error: CaptureReadError?, sizes: Sizes?) {
         var packets: [[UInt8]] = []
         do {
             let reader = try CaptureReader(path: path)
             while let packet = try reader.next() { packets.append(Array(packet.bytes)) }
-            return (packets, nil)
+            return (packets, nil, Sizes(piped: reader.isPiped, file: reader.fileSizeBytes, uncompressed: reader.uncompressedByteCount))
         } catch {
-            return (packets, error)
+            return (packets, error, nil)
         }
     }
 
