@@ -79,7 +79,7 @@ public final class CaptureReader {
     private let fileByteCount: Int64
     /// What gives a piped capture's bytes back after its magic number was
     /// read; nil for a regular file.
-    private var piped: PrefixedReadStream?
+    private let piped: PrefixedReadStream?
 
     static let zstdMagic: UInt32 = 0xFD2F_B528
     /// A zstd skippable frame (0x184D2A50 … 0x184D2A5F), which pzstd puts
@@ -126,6 +126,7 @@ public final class CaptureReader {
         if (status.st_mode & S_IFMT) == S_IFREG {
             rewind(opened)
             file = opened
+            piped = nil
         } else {
             let prefix = withUnsafeBytes(of: &magicBytes) { Array($0) }
             guard let prefixed = PrefixedReadStream.open(opened, prefix: prefix) else {
@@ -133,7 +134,7 @@ public final class CaptureReader {
                 throw CaptureReadError(path: path, reason: "cannot open a stream over the pipe: \(String(cString: strerror(errno)))")
             }
             file = prefixed.file
-            self.piped = prefixed.stream
+            piped = prefixed.stream
         }
         let zstd = magic == Self.zstdMagic || Self.isSkippableFrameMagic(magic)
         isCompressed = zstd || path.hasSuffix(".zst")

@@ -86,11 +86,15 @@ public struct TCPStreamStatistics: Hashable, Sendable {
 /// behind it wait in the receive buffer, so the byte stream is never
 /// reordered; duplicates are discarded. Several streams may share one link.
 ///
-/// Segments are whole application writes: the caller passes each write's
-/// on-wire size (payload plus TCP/IP/Ethernet headers).
+/// `send` takes one segment's on-wire size (payload plus TCP/IP/Ethernet
+/// headers); `sendWrite` cuts an application write into segments first.
 public struct TCPStream: Sendable {
     public static let longestRTONs: Int64 = 120 * 1_000_000_000
     public static let mostRetransmissions = 30
+    /// A TCP segment carries at most this much payload (a 1,500-byte
+    /// Ethernet MTU less IPv4 and TCP headers); a longer write is several
+    /// segments, delivered when the last one is.
+    public static let maximumSegmentBytes = 1_460
 
     public let retransmission: TCPRetransmissionConfig
     public private(set) var statistics = TCPStreamStatistics()
@@ -129,6 +133,41 @@ public struct TCPStream: Sendable {
                 return send(sizeBytes: sizeBytes, at: nowNs, overPath: &viaShared)
             }
         }
+    }
+
+    /// One application write of `payloadBytes`, sent at `nowNs` over `path`
+    /// as segments of at most `maximumSegmentBytes`: when the last segment
+    /// is delivered, or nil once one breaks the connection.
+    public mutating func sendWrite(payloadBytes: Int, at nowNs: Int64, over path: inout RedundantPath) -> Int64? {
+        sendWrite(payloadBytes: payloadBytes, at: nowNs, overPath: &path)
+    }
+
+    /// A write over a venue's redundant path that its primary reaches over
+    /// the shared link `shared`, as `sendWrite(payloadBytes:at:over:)`.
+    public mutating func sendWrite(payloadBytes: Int, at nowNs: Int64, over path: inout RedundantPath,
+                                   via shared: inout LinkDirection) -> Int64? {
+        withUnsafeMutablePointer(to: &path) { path in
+            withUnsafeMutablePointer(to: &shared) { shared in
+                var viaShared = PathViaSharedLink(path: path, shared: shared)
+                return sendWrite(payloadBytes: payloadBytes, at: nowNs, overPath: &viaShared)
+            }
+        }
+    }
+
+    @inline(__always)
+    mutating func sendWrite<Path: PacketPath>(payloadBytes: Int, at nowNs: Int64, overPath path: inout Path) -> Int64? {
+        precondition(payloadBytes > 0, "an empty write")
+        var remaining = payloadBytes
+        var deliveredNs = nowNs
+        while remaining > 0 {
+            let segment = min(remaining, Self.maximumSegmentBytes)
+            remaining -= segment
+            switch send(sizeBytes: segment + WireOverhead.tcpIPv4Bytes, at: nowNs, overPath: &path) {
+            case .delivered(let atNs, _): deliveredNs = atNs
+            case .broken: return nil
+            }
+        }
+        return deliveredNs
     }
 
     // One body for all, specialized here: a public generic would run

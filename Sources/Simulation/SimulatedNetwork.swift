@@ -65,11 +65,6 @@ struct SimulatedNetwork {
         var observedOutages: [LinkOutage] = []
     }
 
-    /// A TCP segment carries at most this much payload (a 1,500-byte
-    /// Ethernet MTU less IPv4 and TCP headers); a longer write is several
-    /// segments, delivered when the last one is.
-    static let maximumSegmentBytes = 1_460
-
     init(config: SimulationConfig, participantVenues: [Int32]) {
         orderEntry = Array(repeating: nil, count: config.venues.count)
         marketData = Array(repeating: nil, count: config.venues.count)
@@ -177,9 +172,9 @@ struct SimulatedNetwork {
         precondition(orderEntry[venue] != nil && toVenueStreams[participant] != nil, "order entry of venue \(venue) is not modelled")
         let shared = goesViaSharedLinks ? sharedLinkOfVenue[venue] : -1
         let deliveredNs = shared < 0
-            ? Self.sendSegments(payloadBytes: payloadBytes, at: nowNs, stream: &toVenueStreams[participant]!, link: &orderEntry[venue]!.toVenue)
-            : Self.sendSegments(payloadBytes: payloadBytes, at: nowNs, stream: &toVenueStreams[participant]!, link: &orderEntry[venue]!.toVenue,
-                                via: &sharedToVenue[shared])
+            ? toVenueStreams[participant]!.sendWrite(payloadBytes: payloadBytes, at: nowNs, over: &orderEntry[venue]!.toVenue)
+            : toVenueStreams[participant]!.sendWrite(payloadBytes: payloadBytes, at: nowNs, over: &orderEntry[venue]!.toVenue,
+                                                     via: &sharedToVenue[shared])
         if deliveredNs != nil {
             toVenueTransit[venue].add(toVenueStreams[participant]!.lastTiming)
             // The write's last segment got through over the shared link
@@ -195,47 +190,13 @@ struct SimulatedNetwork {
         precondition(orderEntry[venue] != nil && fromVenueStreams[participant] != nil, "order entry of venue \(venue) is not modelled")
         let shared = goesViaSharedLinks ? sharedLinkOfVenue[venue] : -1
         let deliveredNs = shared < 0
-            ? Self.sendSegments(payloadBytes: payloadBytes, at: nowNs, stream: &fromVenueStreams[participant]!, link: &orderEntry[venue]!.fromVenue)
-            : Self.sendSegments(payloadBytes: payloadBytes, at: nowNs, stream: &fromVenueStreams[participant]!, link: &orderEntry[venue]!.fromVenue,
-                                via: &sharedFromVenue[shared])
+            ? fromVenueStreams[participant]!.sendWrite(payloadBytes: payloadBytes, at: nowNs, over: &orderEntry[venue]!.fromVenue)
+            : fromVenueStreams[participant]!.sendWrite(payloadBytes: payloadBytes, at: nowNs, over: &orderEntry[venue]!.fromVenue,
+                                                     via: &sharedFromVenue[shared])
         if deliveredNs != nil {
             fromVenueTransit[venue].add(fromVenueStreams[participant]!.lastTiming)
             if shared >= 0, !orderEntry[venue]!.fromVenue.lastOverBackup {
                 fromVenueSharedTransit[venue].add(sharedFromVenue[shared].lastTiming)
-            }
-        }
-        return deliveredNs
-    }
-
-    static func sendSegments(payloadBytes: Int, at nowNs: Int64, stream: inout TCPStream, link: inout RedundantPath) -> Int64? {
-        precondition(payloadBytes > 0, "an empty write")
-        var remaining = payloadBytes
-        var deliveredNs = nowNs
-        while remaining > 0 {
-            let segment = min(remaining, maximumSegmentBytes)
-            remaining -= segment
-            switch stream.send(sizeBytes: segment + WireOverhead.tcpIPv4Bytes, at: nowNs, over: &link) {
-            case .delivered(let atNs, _): deliveredNs = atNs
-            case .broken: return nil
-            }
-        }
-        return deliveredNs
-    }
-
-    /// As above, the primary path reached over a shared link. (Its own
-    /// loop: a closure shared by both costs the plain path a few
-    /// instructions a write.)
-    static func sendSegments(payloadBytes: Int, at nowNs: Int64, stream: inout TCPStream, link: inout RedundantPath,
-                             via shared: inout LinkDirection) -> Int64? {
-        precondition(payloadBytes > 0, "an empty write")
-        var remaining = payloadBytes
-        var deliveredNs = nowNs
-        while remaining > 0 {
-            let segment = min(remaining, maximumSegmentBytes)
-            remaining -= segment
-            switch stream.send(sizeBytes: segment + WireOverhead.tcpIPv4Bytes, at: nowNs, over: &link, via: &shared) {
-            case .delivered(let atNs, _): deliveredNs = atNs
-            case .broken: return nil
             }
         }
         return deliveredNs
